@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { tf } from './tf.js';
+import { setBackend, activeBackend, describeBackend, webgpuAdapter } from './backend.js';
+import { UfbertError } from './errors.js';
+import { webgpuExpected } from './test-utils/backends.js';
+
+describe('setBackend', () => {
+  it('switches between cpu and wasm and computes the same result', async () => {
+    const results: number[][] = [];
+    for (const name of ['cpu', 'wasm'] as const) {
+      expect(await setBackend(name)).toBe(name);
+      expect(activeBackend()).toBe(name);
+      const t = tf.tensor([1, 2, 3]);
+      const s = tf.sum(tf.mul(t, t));
+      results.push(Array.from(await s.data()));
+      tf.dispose([t, s]);
+    }
+    expect(results[0]).toEqual(results[1]);
+  });
+
+  it('rejects an unknown backend with the list of valid ones', async () => {
+    await expect(setBackend('tpu' as never)).rejects.toBeInstanceOf(UfbertError);
+    await expect(setBackend('tpu' as never)).rejects.toThrow(/expected one of cpu, wasm, webgpu, auto/);
+  });
+
+  const gate = webgpuExpected();
+  it.runIf(gate.expected)('auto picks webgpu where a WebGPU driver is installed, and names the adapter', async () => {
+    expect(await setBackend('auto')).toBe('webgpu');
+    const adapter = webgpuAdapter();
+    expect(adapter).toBeDefined();
+    console.info(`backend auto: ${describeBackend()}`);
+    expect(describeBackend()).toMatch(/^webgpu on /);
+  });
+});

@@ -1,0 +1,125 @@
+import { tf } from './tf.js';
+import { BackendUnavailableError, UfbertError } from './errors.js';
+import { acquireWebGpuAdapter, formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
+
+export type BackendName = 'cpu' | 'wasm' | 'webgpu';
+export type BackendChoice = BackendName | 'auto';
+
+export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
+
+let webgpuDescription: WebGpuAdapterDescription | undefined;
+const registered = new Set<BackendName>(['cpu']);
+const registering = new Map<BackendName, Promise<void>>();
+let lostReason: string | undefined;
+
+async function registerWasm(): Promise<void> {
+  // Importing registers the backend; in Node its loader reads the .wasm files next to its dist.
+  await import('@tensorflow/tfjs-backend-wasm');
+}
+
+async function registerWebGpu(): Promise<void> {
+  const { adapter, description } = await acquireWebGpuAdapter();
+  const webgpu = await import('@tensorflow/tfjs-backend-webgpu');
+  const limits = adapter.limits;
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  const device = await adapter.requestDevice({
+    requiredFeatures,
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  void device.lost.then((info) => {
+    if (info.reason !== 'destroyed') lostReason = `${info.reason}: ${info.message}`;
+  });
+  webgpuDescription = description;
+  // The package registers its own factory on import when navigator.gpu exists; ours
+  // replaces it so that tfjs runs on the adapter we found and describe.
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new webgpu.WebGPUBackend(device, adapter.info as never), 3);
+}
+
+async function ensureRegistered(name: BackendName): Promise<void> {
+  if (registered.has(name)) return;
+  let p = registering.get(name);
+  if (!p) {
+    p = (name === 'wasm' ? registerWasm() : registerWebGpu()).then(() => {
+      registered.add(name);
+    });
+    p.catch(() => registering.delete(name));
+    registering.set(name, p);
+  }
+  await p;
+}
+
+/**
+ * Selects the tfjs backend. `auto` takes webgpu when an adapter exists, else wasm,
+ * else cpu, and says once on stderr why it fell back.
+ */
+export async function setBackend(choice: BackendChoice): Promise<BackendName> {
+  if (choice === 'auto') {
+    const reasons: string[] = [];
+    for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
+      try {
+        await setBackend(name);
+        if (reasons.length) warnOnce(`ufbert: backend auto chose ${name} (${reasons.join('; ')})`);
+        return name;
+      } catch (err) {
+        reasons.push(`${name} unavailable: ${(err as Error).message}`);
+      }
+    }
+    throw new BackendUnavailableError(`no backend could start: ${reasons.join('; ')}`);
+  }
+  if (!BACKENDS.includes(choice)) {
+    throw new UfbertError(`unknown backend '${String(choice)}'; expected one of cpu, wasm, webgpu, auto`);
+  }
+  await ensureRegistered(choice);
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(choice);
+  } catch (err) {
+    throw new BackendUnavailableError(`${choice}: tfjs could not initialise the backend: ${(err as Error).message}`);
+  }
+  if (!ok) throw new BackendUnavailableError(`${choice}: tfjs could not initialise the backend`);
+  await tf.ready();
+  return choice;
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
+
+/** The active backend's name. */
+export function activeBackend(): BackendName {
+  const name = tf.getBackend();
+  if (!BACKENDS.includes(name as BackendName)) {
+    throw new UfbertError(`tfjs backend '${name}' is not one ufbert supports (cpu, wasm, webgpu)`);
+  }
+  return name as BackendName;
+}
+
+/** The adapter the webgpu backend runs on, once `setBackend('webgpu')` succeeded. */
+export function webgpuAdapter(): WebGpuAdapterDescription | undefined {
+  return webgpuDescription;
+}
+
+/** One line naming the active backend and, for webgpu, its adapter. */
+export function describeBackend(): string {
+  const name = activeBackend();
+  if (name === 'webgpu' && webgpuDescription) return `webgpu on ${formatAdapter(webgpuDescription)}`;
+  return name;
+}
+
+/** Throws a typed error when the WebGPU device was lost since it was created. */
+export function assertDeviceAlive(): void {
+  if (lostReason) throw new BackendUnavailableError(`webgpu: the device was lost (${lostReason}); call setBackend again once the cause is fixed`);
+}

@@ -1,0 +1,11 @@
+export { tf } from './tf.js';
+export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Rank, DataType, TensorContainer } from './tf.js';
+export * from './errors.js';
+export * from './backend.js';
+export { formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
+export * from './gelu-math.js';
+export { geluExact } from './gelu.js';
+export { layerNorm } from './layer-norm.js';
+export { Rng, type RngState } from './rng.js';
+export { registerHostKernel, HOST_BACKENDS, type HostKernel, type HostInput, type HostOutput, type HostBackendName } from './host-kernel.js';
+export * from './safetensors.js';
