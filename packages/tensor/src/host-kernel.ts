@@ -6,9 +6,12 @@ export const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 export type HostBackendName = (typeof HOST_BACKENDS)[number];
 
 export interface HostInput {
-  values: Float32Array | Int32Array;
-  shape: number[];
-  dtype: 'float32' | 'int32';
+  /** Read on first access: on wasm a read copies out of the heap, so kernels that cache by `dataId` can skip it. */
+  readonly values: Float32Array | Int32Array;
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'int32';
+  /** tfjs's identity of the tensor's data: a new object whenever the data changes (e.g. Variable.assign). */
+  readonly dataId: object;
 }
 
 export interface HostOutput {
@@ -40,8 +43,16 @@ function readInput(backend: HostBackend, info: TensorInfo): HostInput {
   if (info.dtype !== 'float32' && info.dtype !== 'int32') {
     throw new TypeError(`host kernels take float32 or int32 tensors, got ${info.dtype}`);
   }
-  const values = backend.readSync(info.dataId) as Float32Array | Int32Array;
-  return { values, shape: info.shape, dtype: info.dtype };
+  let values: Float32Array | Int32Array | undefined;
+  return {
+    get values() {
+      values ??= backend.readSync(info.dataId) as Float32Array | Int32Array;
+      return values;
+    },
+    shape: info.shape,
+    dtype: info.dtype,
+    dataId: info.dataId,
+  };
 }
 
 function dtypeOf(values: Float32Array | Int32Array): 'float32' | 'int32' {
