@@ -1,0 +1,7 @@
+// The WebAssembly module of @ufbert/cmm. Memory is imported: the host allocates
+// every buffer and passes byte addresses; nothing here allocates.
+export { conditionalTokens, conditionalScratchBytes } from './conditional';
+export { gemmPacked } from './dense';
+export { gatherDots, sumScaledRowsBatch, geluAll, backwardCoefficients, backwardGroups } from './training';
+export { dot, dotPair, dotShared2, dotShared4 } from './simd';
+export { gelu, geluDerivative } from './gelu';

@@ -1,0 +1,421 @@
+// The one conformance suite every kernel runs, whatever its backend and level:
+// describeKernelConformance(kernel) registers vitest cases comparing it with the
+// float64 oracle in test-utils/reference.ts.
+import { describe, expect, it } from 'vitest';
+import { ShapeError } from '@ufbert/tensor';
+import { InvalidPathError, PreparedKernelError, TreeShapeError } from './errors.js';
+import { kernelLabel } from './prepared.js';
+import { expectClose, expectIdentical } from './test-utils/compare.js';
+import { randomArray, randomConditional, randomDense, type ConditionalCase, type ConditionalProblem, type DenseCase } from './test-utils/data.js';
+import { referenceBackward, referenceConditional, referenceDense } from './test-utils/reference.js';
+import { nodesPerTree } from './tree.js';
+import type {
+  ConditionalBackwardKernel,
+  ConditionalForwardTrainKernel,
+  ConditionalMatmulKernel,
+  ConditionalShape,
+  ConditionalWeights,
+  DenseMatmulKernel,
+  Kernel,
+} from './types.js';
+
+/** Relative tolerance against max |reference| for float32 kernels. */
+export const TOLERANCE = 1e-5;
+
+/** Shapes for the conditional kernels: H and O not multiples of 4 or 16, O != H, k in 1..16, d in 0..12, B in 1..4096. */
+export const CONDITIONAL_CASES: readonly ConditionalCase[] = [
+  { trees: 1, depth: 0, inputSize: 1, outputSize: 1, batch: 1 },
+  { trees: 1, depth: 1, inputSize: 3, outputSize: 2, batch: 5 },
+  { trees: 2, depth: 3, inputSize: 17, outputSize: 9, batch: 33 },
+  { trees: 3, depth: 5, inputSize: 33, outputSize: 40, batch: 64, logitScale: 30 },
+  { trees: 16, depth: 2, inputSize: 20, outputSize: 7, batch: 100 },
+  { trees: 5, depth: 7, inputSize: 16, outputSize: 33, batch: 257 },
+  { trees: 2, depth: 9, inputSize: 96, outputSize: 64, batch: 1024 },
+  { trees: 4, depth: 12, inputSize: 12, outputSize: 5, batch: 4096 },
+  { trees: 1, depth: 11, inputSize: 768, outputSize: 768, batch: 128 },
+];
+
+export const DENSE_CASES: readonly DenseCase[] = [
+  { inputSize: 1, hiddenSize: 1, outputSize: 1, batch: 1, bias: false },
+  { inputSize: 3, hiddenSize: 7, outputSize: 5, batch: 9, bias: true },
+  { inputSize: 17, hiddenSize: 33, outputSize: 9, batch: 64, bias: false },
+  { inputSize: 33, hiddenSize: 100, outputSize: 40, batch: 130, bias: true },
+  { inputSize: 768, hiddenSize: 255, outputSize: 768, batch: 37, bias: true },
+  { inputSize: 64, hiddenSize: 4095, outputSize: 31, batch: 16, bias: false },
+];
+
+export const TRAINING_CASES: readonly ConditionalCase[] = [
+  { trees: 1, depth: 0, inputSize: 3, outputSize: 2, batch: 1 },
+  { trees: 3, depth: 4, inputSize: 17, outputSize: 9, batch: 20 },
+  { trees: 16, depth: 2, inputSize: 33, outputSize: 40, batch: 64, logitScale: 30 },
+  { trees: 2, depth: 12, inputSize: 5, outputSize: 3, batch: 300 },
+  { trees: 1, depth: 11, inputSize: 768, outputSize: 768, batch: 64 },
+];
+
+const caseName = (c: ConditionalCase): string => `k=${c.trees} d=${c.depth} H=${c.inputSize} O=${c.outputSize} B=${c.batch}`;
+
+// Problems are shared by every kernel of a run: generating the big ones costs more than running them.
+const problems = new Map<string, ConditionalProblem>();
+function problemFor(c: ConditionalCase, seed: number): ConditionalProblem {
+  const key = `${seed}:${caseName(c)}:${c.logitScale ?? 3}`;
+  let p = problems.get(key);
+  if (!p) {
+    p = randomConditional(seed, c);
+    problems.set(key, p);
+  }
+  return p;
+}
+
+function expectPathsMatch(nodes: Int32Array, problem: ConditionalProblem): ReturnType<typeof referenceConditional> {
+  const ref = referenceConditional(problem.shape, problem.weights, problem.x, problem.batch, nodes);
+  expect(ref.mismatches.slice(0, 5)).toEqual([]);
+  expectIdentical(nodes, ref.nodes, 'nodes');
+  // Near-ties are rare; if most visits were, the test would prove nothing.
+  expect(ref.ambiguous).toBeLessThan(Math.max(2, nodes.length / 100));
+  return ref;
+}
+
+/**
+ * Weights and inputs with logits of exactly 0: token 0 is all zeros (every logit is a
+ * zero bias), token 1 is zero where tree 0's weights are not, token 2 meets products
+ * that cancel exactly, token 3 has -0 inputs. All of them must go left in tree 0.
+ */
+function zeroLogitProblem(): ConditionalProblem {
+  const shape: ConditionalShape = { trees: 2, depth: 3, inputSize: 8, outputSize: 3 };
+  const n = nodesPerTree(shape.depth);
+  const base = randomConditional(7, { ...shape, batch: 5 });
+  const wIn = base.weights.wIn.values;
+  const bIn = base.weights.bIn.values;
+  const x = base.x;
+  for (let i = 0; i < n; i++) {
+    bIn[i] = 0;
+    for (let j = 0; j < 8; j++) wIn[i * 8 + j] = j < 4 ? 0 : i % 2 === 0 ? 0.5 : -0.25;
+  }
+  for (let j = 0; j < 8; j++) {
+    x[j] = 0;
+    x[8 + j] = j < 4 ? 1 + j : 0;
+    x[16 + j] = j < 4 ? 3 : j % 2 === 0 ? 1 : -1;
+    x[24 + j] = -0;
+  }
+  return base;
+}
+
+function leftmostPath(tree: number, depth: number): number[] {
+  return Array.from({ length: depth + 1 }, (_, l) => tree * nodesPerTree(depth) + 2 ** l - 1);
+}
+
+function nanProblem(): ConditionalProblem {
+  const p = randomConditional(11, { trees: 3, depth: 4, inputSize: 19, outputSize: 6, batch: 3 });
+  p.x[19 + 5] = NaN;
+  return p;
+}
+
+function expectNanBehaviour(problem: ConditionalProblem, y: Float32Array, nodes: Int32Array, clean: (rows: number[]) => { y: Float32Array; nodes: Int32Array }): void {
+  const { trees, depth, outputSize: o } = problem.shape;
+  const visits = trees * (depth + 1);
+  const expected = Array.from({ length: trees }, (_, t) => leftmostPath(t, depth)).flat();
+  expect(Array.from(nodes.subarray(visits, 2 * visits))).toEqual(expected);
+  expect(Array.from(y.subarray(o, 2 * o)).every(Number.isNaN)).toBe(true);
+  const others = clean([0, 2]);
+  expect(Array.from(y.subarray(0, o))).toEqual(Array.from(others.y.subarray(0, o)));
+  expect(Array.from(y.subarray(2 * o, 3 * o))).toEqual(Array.from(others.y.subarray(o, 2 * o)));
+  expect(Array.from(nodes.subarray(0, visits))).toEqual(Array.from(others.nodes.subarray(0, visits)));
+}
+
+function rowsOf(x: Float32Array, width: number, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => out.set(x.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+function withShape(weights: ConditionalWeights, name: keyof ConditionalWeights, shape: number[]): ConditionalWeights {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { ...weights, [name]: { values: new Float32Array(size), shape } };
+}
+
+function describeShapeErrors(prepare: (weights: ConditionalWeights, shape: ConditionalShape) => unknown): void {
+  it('throws typed errors for wrong weight shapes and tree sizes', () => {
+    const shape: ConditionalShape = { trees: 1, depth: 11, inputSize: 768, outputSize: 768 };
+    const weights: ConditionalWeights = {
+      wIn: { values: new Float32Array(4095 * 768), shape: [4095, 768] },
+      bIn: { values: new Float32Array(4095), shape: [4095] },
+      wOut: { values: new Float32Array(768 * 4095), shape: [768, 4095] },
+    };
+    expect(() => prepare(withShape(weights, 'wIn', [4095, 512]), shape)).toThrow(
+      new ShapeError('expected linear_in.weight of shape [4095, 768], got [4095, 512]'),
+    );
+    expect(() => prepare(weights, { ...shape, depth: 10 })).toThrow(ShapeError);
+    expect(() => prepare(withShape(weights, 'bIn', [4094]), shape)).toThrow(/linear_in.bias/);
+    expect(() => prepare(withShape(weights, 'wOut', [4095, 768]), shape)).toThrow(/linear_out.weight of shape \[768, 4095\]/);
+    expect(() => prepare(weights, { ...shape, trees: 1.5 })).toThrow(TreeShapeError);
+    expect(() => prepare(weights, { ...shape, trees: 0 })).toThrow(TreeShapeError);
+    expect(() => prepare(weights, { ...shape, depth: -1 })).toThrow(TreeShapeError);
+    expect(() => prepare(weights, { ...shape, depth: 2.5 })).toThrow(TreeShapeError);
+  });
+}
+
+export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKernel): void {
+  describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
+    for (const [index, c] of CONDITIONAL_CASES.entries()) {
+      it(`matches the float64 oracle, ${caseName(c)}`, () => {
+        const problem = problemFor(c, 100 + index);
+        const prepared = kernel.prepare(problem.weights, problem.shape);
+        try {
+          const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+          expect(nodes).toBeInstanceOf(Int32Array);
+          const ref = expectPathsMatch(nodes!, problem);
+          expectClose(y, ref.y, TOLERANCE, 'y');
+          const plain = kernel.run(prepared, problem.x, problem.batch);
+          expect(plain.nodes).toBeUndefined();
+          expectIdentical(plain.y, y, 'y without nodes');
+        } finally {
+          prepared.dispose();
+        }
+      });
+    }
+
+    it('gives each token the same bits whatever batch it is in', () => {
+      const problem = problemFor({ trees: 2, depth: 6, inputSize: 37, outputSize: 19, batch: 300 }, 3);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      try {
+        const all = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        const { inputSize: h, outputSize: o, trees, depth } = problem.shape;
+        const visits = trees * (depth + 1);
+        for (const rows of [[0], [1, 2, 3], [299], Array.from({ length: 70 }, (_, i) => 100 + 2 * i)]) {
+          const part = kernel.run(prepared, rowsOf(problem.x, h, rows), rows.length, { returnNodes: true });
+          rows.forEach((r, i) => {
+            expectIdentical(part.y.subarray(i * o, (i + 1) * o), all.y.subarray(r * o, (r + 1) * o), `y of token ${r}`);
+            expectIdentical(part.nodes!.subarray(i * visits, (i + 1) * visits), all.nodes!.subarray(r * visits, (r + 1) * visits), `nodes of token ${r}`);
+          });
+        }
+      } finally {
+        prepared.dispose();
+      }
+    });
+
+    it('sends a logit of exactly 0 left', () => {
+      const problem = zeroLogitProblem();
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      prepared.dispose();
+      const visits = 2 * 4;
+      for (const token of [0, 1, 2, 3]) expect(Array.from(nodes!.subarray(token * visits, token * visits + 4))).toEqual(leftmostPath(0, 3));
+      const ref = referenceConditional(problem.shape, problem.weights, problem.x, problem.batch, nodes);
+      expectIdentical(nodes!, ref.nodes, 'nodes');
+      expectClose(y, ref.y, TOLERANCE, 'y');
+    });
+
+    it('sends NaN left and returns NaN for that token only', () => {
+      const problem = nanProblem();
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      try {
+        const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        expectNanBehaviour(problem, y, nodes!, (rows) => {
+          const r = kernel.run(prepared, rowsOf(problem.x, problem.shape.inputSize, rows), rows.length, { returnNodes: true });
+          return { y: r.y, nodes: r.nodes! };
+        });
+      } finally {
+        prepared.dispose();
+      }
+    });
+
+    it('handles an empty batch', () => {
+      const problem = problemFor(CONDITIONAL_CASES[2], 102);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      const { y, nodes } = kernel.run(prepared, new Float32Array(0), 0, { returnNodes: true });
+      prepared.dispose();
+      expect(y.length).toBe(0);
+      expect(nodes!.length).toBe(0);
+    });
+
+    describeShapeErrors((weights, shape) => kernel.prepare(weights, shape));
+
+    it('rejects inputs of the wrong size, foreign and disposed prepared weights', () => {
+      const problem = problemFor(CONDITIONAL_CASES[2], 102);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      expect(() => kernel.run(prepared, problem.x.subarray(1), problem.batch)).toThrow(
+        new ShapeError(`expected x of shape [33, 17] (561 values), got 560 values`),
+      );
+      expect(() => kernel.run(prepared, problem.x, 1.5)).toThrow(ShapeError);
+      const foreign = { shape: problem.shape, dispose() {} };
+      expect(() => kernel.run(foreign, problem.x, problem.batch)).toThrow(PreparedKernelError);
+      prepared.dispose();
+      expect(() => kernel.run(prepared, problem.x, problem.batch)).toThrow(PreparedKernelError);
+    });
+  });
+}
+
+export function describeDenseMatmulConformance(kernel: DenseMatmulKernel): void {
+  describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
+    for (const [index, c] of DENSE_CASES.entries()) {
+      it(`matches the float64 oracle, H=${c.inputSize} M=${c.hiddenSize} O=${c.outputSize} B=${c.batch}${c.bias ? ' with bias' : ''}`, () => {
+        const problem = randomDense(200 + index, c);
+        const prepared = kernel.prepare(problem.weights, problem.shape);
+        try {
+          const { y } = kernel.run(prepared, problem.x, problem.batch);
+          expectClose(y, referenceDense(problem.shape, problem.weights, problem.x, problem.batch), TOLERANCE, 'y');
+        } finally {
+          prepared.dispose();
+        }
+      });
+    }
+
+    it('throws typed errors for wrong shapes', () => {
+      const shape = { inputSize: 768, hiddenSize: 3072, outputSize: 768 };
+      const wIn = { values: new Float32Array(3072 * 512), shape: [3072, 512] };
+      const wOut = { values: new Float32Array(768 * 3072), shape: [768, 3072] };
+      expect(() => kernel.prepare({ wIn, wOut }, shape)).toThrow(new ShapeError('expected dense_in.weight of shape [3072, 768], got [3072, 512]'));
+      const good = { values: new Float32Array(3072 * 768), shape: [3072, 768] };
+      expect(() => kernel.prepare({ wIn: good, bIn: { values: new Float32Array(3), shape: [3] }, wOut }, shape)).toThrow(/dense_in.bias/);
+      const prepared = kernel.prepare({ wIn: good, wOut }, shape);
+      expect(() => kernel.run(prepared, new Float32Array(767), 1)).toThrow(ShapeError);
+      prepared.dispose();
+    });
+  });
+}
+
+export function describeForwardTrainConformance(kernel: ConditionalForwardTrainKernel): void {
+  describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
+    for (const [index, c] of TRAINING_CASES.entries()) {
+      it(`matches the float64 oracle, ${caseName(c)}`, () => {
+        const problem = problemFor(c, 300 + index);
+        const prepared = kernel.prepare(problem.shape);
+        try {
+          const { y, nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+          const ref = expectPathsMatch(nodes, problem);
+          expectClose(y, ref.y, TOLERANCE, 'y');
+          expectClose(logits, ref.logits, TOLERANCE, 'logits');
+          // a second step on the same prepared state gives the same bits
+          const again = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+          expectIdentical(again.y, y, 'y');
+          expectIdentical(again.logits, logits, 'logits');
+        } finally {
+          prepared.dispose();
+        }
+      });
+    }
+
+    it('sends a logit of exactly 0 left', () => {
+      const problem = zeroLogitProblem();
+      const prepared = kernel.prepare(problem.shape);
+      const { nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+      prepared.dispose();
+      for (const token of [0, 1, 2, 3]) {
+        expect(Array.from(nodes.subarray(token * 8, token * 8 + 4))).toEqual(leftmostPath(0, 3));
+        expect(Array.from(logits.subarray(token * 8, token * 8 + 4)).map(Math.abs)).toEqual([0, 0, 0, 0]);
+      }
+    });
+
+    it('sends NaN left and returns NaN for that token only', () => {
+      const problem = nanProblem();
+      const prepared = kernel.prepare(problem.shape);
+      try {
+        const { y, nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+        const visits = problem.shape.trees * (problem.shape.depth + 1);
+        expect(Array.from(logits.subarray(visits, 2 * visits)).every(Number.isNaN)).toBe(true);
+        expectNanBehaviour(problem, y, nodes, (rows) =>
+          kernel.run(prepared, { x: rowsOf(problem.x, problem.shape.inputSize, rows), batch: rows.length, weights: problem.weights }),
+        );
+      } finally {
+        prepared.dispose();
+      }
+    });
+
+    describeShapeErrors((weights, shape) => kernel.run(kernel.prepare(shape), { x: new Float32Array(shape.inputSize), batch: 1, weights }));
+  });
+}
+
+export function describeBackwardConformance(kernel: ConditionalBackwardKernel): void {
+  describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
+    for (const [index, c] of TRAINING_CASES.entries()) {
+      it(`matches the float64 oracle and touches only visited neurons, ${caseName(c)}`, () => {
+        const problem = problemFor(c, 400 + index);
+        const { shape, weights, x, batch } = problem;
+        const forward = referenceConditional(shape, weights, x, batch);
+        const logits = Float32Array.from(forward.logits);
+        const dy = randomArray(500 + index, batch * shape.outputSize);
+        const prepared = kernel.prepare(shape);
+        try {
+          const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+          const grads = kernel.run(prepared, inputs);
+          const ref = referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, dy, batch, forward.nodes, logits);
+          expectClose(grads.dx, ref.dx, TOLERANCE, 'dx');
+          expectClose(grads.dWIn, ref.dWIn, TOLERANCE, 'dWIn');
+          expectClose(grads.dbIn, ref.dbIn, TOLERANCE, 'dbIn');
+          expectClose(grads.dWOut, ref.dWOut, TOLERANCE, 'dWOut');
+          const neurons = weights.bIn.values.length;
+          const visited = new Uint8Array(neurons);
+          for (const i of forward.nodes) visited[i] = 1;
+          const { inputSize: h, outputSize: o } = shape;
+          for (let i = 0; i < neurons; i++) {
+            if (visited[i]) continue;
+            if (grads.dbIn[i] !== 0) expect.fail(`dbIn[${i}] of an unvisited neuron is ${grads.dbIn[i]}`);
+            for (let j = 0; j < h; j++) if (grads.dWIn[i * h + j] !== 0) expect.fail(`dWIn[${i}, ${j}] of an unvisited neuron is ${grads.dWIn[i * h + j]}`);
+            for (let r = 0; r < o; r++) if (grads.dWOut[r * neurons + i] !== 0) expect.fail(`dWOut[${r}, ${i}] of an unvisited neuron is ${grads.dWOut[r * neurons + i]}`);
+          }
+          const again = kernel.run(prepared, inputs);
+          expectIdentical(again.dx, grads.dx, 'dx');
+          expectIdentical(again.dWIn, grads.dWIn, 'dWIn');
+          expectIdentical(again.dbIn, grads.dbIn, 'dbIn');
+          expectIdentical(again.dWOut, grads.dWOut, 'dWOut');
+        } finally {
+          prepared.dispose();
+        }
+      });
+    }
+
+    it('adds into given gradient buffers and reports the visited neurons', () => {
+      const problem = problemFor(TRAINING_CASES[2], 402);
+      const { shape, weights, x, batch } = problem;
+      const forward = referenceConditional(shape, weights, x, batch);
+      const logits = Float32Array.from(forward.logits);
+      const dy = randomArray(502, batch * shape.outputSize);
+      const prepared = kernel.prepare(shape);
+      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+      const fresh = kernel.run(prepared, inputs);
+      const into = { dWIn: randomArray(1, fresh.dWIn.length), dbIn: randomArray(2, fresh.dbIn.length), dWOut: randomArray(3, fresh.dWOut.length) };
+      const start = { dWIn: into.dWIn.slice(), dbIn: into.dbIn.slice(), dWOut: into.dWOut.slice() };
+      const summed = kernel.run(prepared, { ...inputs, accumulateInto: into });
+      prepared.dispose();
+      expect(summed.dWIn).toBe(into.dWIn);
+      for (const key of ['dWIn', 'dbIn', 'dWOut'] as const) {
+        expectClose(summed[key], start[key].map((v, i) => v + fresh[key][i]), 1e-6, key);
+      }
+      expect(Array.from(fresh.neurons)).toEqual([...new Set(forward.nodes)].sort((a, b) => a - b));
+      expect(() => kernel.run(kernel.prepare(shape), { ...inputs, accumulateInto: { ...into, dbIn: new Float32Array(3) } })).toThrow(ShapeError);
+    });
+
+    it('rejects visited nodes that are not paths, and wrong shapes', () => {
+      const problem = problemFor(TRAINING_CASES[1], 401);
+      const { shape, weights, x, batch } = problem;
+      const forward = referenceConditional(shape, weights, x, batch);
+      const logits = Float32Array.from(forward.logits);
+      const dy = new Float32Array(batch * shape.outputSize);
+      const prepared = kernel.prepare(shape);
+      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+      const nodes = forward.nodes.slice();
+      nodes[7] = 0;
+      expect(() => kernel.run(prepared, { ...inputs, nodes })).toThrow(InvalidPathError);
+      nodes[7] = -1;
+      expect(() => kernel.run(prepared, { ...inputs, nodes })).toThrow(InvalidPathError);
+      expect(() => kernel.run(prepared, { ...inputs, dy: dy.subarray(1) })).toThrow(ShapeError);
+      expect(() => kernel.run(prepared, { ...inputs, logits: logits.subarray(1) })).toThrow(ShapeError);
+      expect(() => kernel.run(prepared, { ...inputs, wOut: weights.wIn })).toThrow(/linear_out.weight/);
+      prepared.dispose();
+      expect(() => kernel.prepare({ ...shape, depth: -2 })).toThrow(TreeShapeError);
+    });
+  });
+}
+
+export function describeKernelConformance(kernel: Kernel): void {
+  switch (kernel.kernelName) {
+    case 'ConditionalMatmul':
+      return describeConditionalMatmulConformance(kernel);
+    case 'DenseMatmul':
+      return describeDenseMatmulConformance(kernel);
+    case 'ConditionalForwardTrain':
+      return describeForwardTrainConformance(kernel);
+    case 'ConditionalBackward':
+      return describeBackwardConformance(kernel);
+  }
+}

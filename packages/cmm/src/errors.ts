@@ -1,0 +1,13 @@
+import { UfbertError } from '@ufbert/tensor';
+
+/** A tree count or depth that cannot describe an FFF layer (non-integer, negative, too deep). */
+export class TreeShapeError extends UfbertError {}
+
+/** No kernel is registered under the requested name, backend and level. */
+export class KernelNotFoundError extends UfbertError {}
+
+/** A prepared object was handed to a kernel that did not prepare it, or used after dispose(). */
+export class PreparedKernelError extends UfbertError {}
+
+/** Visited-node indices that are not a root-to-leaf path of the layer's trees. */
+export class InvalidPathError extends UfbertError {}

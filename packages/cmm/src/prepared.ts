@@ -1,0 +1,44 @@
+import { PreparedKernelError } from './errors.js';
+import type { PreparedKernel } from './types.js';
+
+/** Base of every prepared object: remembers which kernel made it and whether it was disposed. */
+export abstract class PreparedBase<S> implements PreparedKernel<S> {
+  private disposed = false;
+
+  constructor(
+    readonly shape: S,
+    /** `${kernelName}/${backend}/${level}` of the kernel that prepared this. */
+    readonly owner: string,
+  ) {}
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.release();
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Frees backend resources; called once by dispose(). */
+  protected release(): void {}
+}
+
+export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string }): string {
+  return `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
+}
+
+/** Narrows `prepared` to the class a kernel prepares, or throws PreparedKernelError. */
+export function claimPrepared<P extends PreparedBase<unknown>>(
+  prepared: PreparedKernel<unknown>,
+  kind: abstract new (...args: never[]) => P,
+  owner: string,
+): P {
+  if (!(prepared instanceof kind) || prepared.owner !== owner) {
+    const from = prepared instanceof PreparedBase ? prepared.owner : 'an unknown source';
+    throw new PreparedKernelError(`${owner} cannot run weights prepared by ${from}; call its own prepare()`);
+  }
+  if (prepared.isDisposed) throw new PreparedKernelError(`${owner}: prepared weights were disposed`);
+  return prepared;
+}

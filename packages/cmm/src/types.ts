@@ -1,0 +1,166 @@
+/** A float32 tensor on the host: row-major values and the shape they have. */
+export interface TensorView {
+  readonly values: Float32Array;
+  readonly shape: readonly number[];
+}
+
+export type KernelBackend = 'ts' | 'wasm';
+/** Implementation levels as in the paper: 1 (dot + axpy per neuron), 2 (batched matrix-vector), 3 (matrix-matrix), and the fastest fused kernel a backend offers. */
+export type KernelLevel = 1 | 2 | 3 | 'fused';
+
+/** Geometry of an FFF layer: `trees` (k) trees of depth `depth` (d), inputs of width H, outputs of width O. */
+export interface ConditionalShape {
+  readonly trees: number;
+  readonly depth: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+}
+
+/** FFF parameters in the reference layout: linear_in.weight [N, H], linear_in.bias [N], linear_out.weight [O, N]. */
+export interface ConditionalWeights {
+  readonly wIn: TensorView;
+  readonly bIn: TensorView;
+  readonly wOut: TensorView;
+}
+
+/** Geometry of a dense feedforward layer: H inputs, M hidden neurons, O outputs. */
+export interface DenseShape {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+}
+
+/** Dense feedforward parameters: dense_in.weight [M, H], optional dense_in.bias [M], dense_out.weight [O, M]. */
+export interface DenseWeights {
+  readonly wIn: TensorView;
+  readonly bIn?: TensorView;
+  readonly wOut: TensorView;
+}
+
+/** What `prepare` returns: weights in the layout the kernel wants, owned until `dispose()`. */
+export interface PreparedKernel<S> {
+  readonly shape: S;
+  /** Releases what prepare allocated (WASM memory); the object cannot be run afterwards. */
+  dispose(): void;
+}
+
+export type PreparedConditional = PreparedKernel<ConditionalShape>;
+export type PreparedDense = PreparedKernel<DenseShape>;
+
+export interface ConditionalRunOptions {
+  /** Also return the global index (t*n + node) of the neuron visited at each level, [B, k, d+1]. */
+  readonly returnNodes?: boolean;
+}
+
+export interface ConditionalResult {
+  /** [B, O] */
+  readonly y: Float32Array;
+  /** [B, k, d+1], present when `returnNodes` was set. */
+  readonly nodes?: Int32Array;
+}
+
+export interface DenseResult {
+  /** [B, O] */
+  readonly y: Float32Array;
+}
+
+export interface ForwardTrainInputs {
+  /** [B, H] */
+  readonly x: Float32Array;
+  readonly batch: number;
+  readonly weights: ConditionalWeights;
+}
+
+export interface ForwardTrainResult {
+  /** [B, O] */
+  readonly y: Float32Array;
+  /** [B, k, d+1], global neuron indices */
+  readonly nodes: Int32Array;
+  /** [B, k, d+1], the pre-activation of each visited neuron */
+  readonly logits: Float32Array;
+}
+
+export interface BackwardInputs {
+  /** [B, O] */
+  readonly dy: Float32Array;
+  /** [B, H] */
+  readonly x: Float32Array;
+  readonly batch: number;
+  /** linear_in.weight [N, H] */
+  readonly wIn: TensorView;
+  /** linear_out.weight [O, N] */
+  readonly wOut: TensorView;
+  /** [B, k, d+1], from the forward pass */
+  readonly nodes: Int32Array;
+  /** [B, k, d+1], from the forward pass */
+  readonly logits: Float32Array;
+  /**
+   * Add the weight gradients into these arrays (and return them) instead of fresh
+   * zero-filled ones: accumulation across micro-batches, or buffers reused from step
+   * to step (zero the `neurons` of the result between steps). Saves allocating and
+   * zeroing N (H + O) floats per call.
+   */
+  readonly accumulateInto?: WeightGradients;
+}
+
+/** Gradients of linear_in.weight [N, H], linear_in.bias [N] and linear_out.weight [O, N]. */
+export interface WeightGradients {
+  readonly dWIn: Float32Array;
+  readonly dbIn: Float32Array;
+  readonly dWOut: Float32Array;
+}
+
+export interface BackwardResult {
+  /** [B, H] */
+  readonly dx: Float32Array;
+  /** [N, H], zero outside visited rows */
+  readonly dWIn: Float32Array;
+  /** [N] */
+  readonly dbIn: Float32Array;
+  /** [O, N], zero outside visited columns */
+  readonly dWOut: Float32Array;
+  /** The visited neurons, ascending: the only rows of dWIn, entries of dbIn and columns of dWOut this call touched. */
+  readonly neurons: Int32Array;
+}
+
+interface KernelIdentity<Name extends string> {
+  readonly kernelName: Name;
+  readonly backend: KernelBackend;
+  readonly level: KernelLevel;
+  /** Whether this kernel can run here (WebAssembly SIMD present, ...). */
+  isSupported(): boolean;
+}
+
+/** Conditional (FFF) inference: y = sum over trees and levels of GELU(x . wIn[node] + bIn[node]) * wOut[:, node]. */
+export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatmul'> {
+  prepare(weights: ConditionalWeights, shape: ConditionalShape): PreparedConditional;
+  run(prepared: PreparedConditional, x: Float32Array, batch: number, options?: ConditionalRunOptions): ConditionalResult;
+}
+
+/** Dense feedforward: y = GELU(x wIn^T + bIn) wOut^T. */
+export interface DenseMatmulKernel extends KernelIdentity<'DenseMatmul'> {
+  prepare(weights: DenseWeights, shape: DenseShape): PreparedDense;
+  run(prepared: PreparedDense, x: Float32Array, batch: number): DenseResult;
+}
+
+/** Training forward of an FFF layer on weights in the reference layout, which change every step. */
+export interface ConditionalForwardTrainKernel extends KernelIdentity<'ConditionalForwardTrain'> {
+  prepare(shape: ConditionalShape): PreparedConditional;
+  run(prepared: PreparedConditional, inputs: ForwardTrainInputs): ForwardTrainResult;
+}
+
+/** Gradients of an FFF layer, touching only the visited neurons. */
+export interface ConditionalBackwardKernel extends KernelIdentity<'ConditionalBackward'> {
+  prepare(shape: ConditionalShape): PreparedConditional;
+  run(prepared: PreparedConditional, inputs: BackwardInputs): BackwardResult;
+}
+
+export interface KernelsByName {
+  ConditionalMatmul: ConditionalMatmulKernel;
+  DenseMatmul: DenseMatmulKernel;
+  ConditionalForwardTrain: ConditionalForwardTrainKernel;
+  ConditionalBackward: ConditionalBackwardKernel;
+}
+
+export type KernelName = keyof KernelsByName;
+export type Kernel = KernelsByName[KernelName];

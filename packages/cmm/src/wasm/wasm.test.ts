@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWasmFused } from '../kernels/index.js';
+import { expectIdentical } from '../test-utils/compare.js';
+import { randomConditional, randomDense } from '../test-utils/data.js';
+import { wasmRuntime, wasmSimdSupported } from './runtime.js';
+
+describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
+  it('routes inference and training forward identically', () => {
+    const problem = randomConditional(21, { trees: 3, depth: 8, inputSize: 45, outputSize: 10, batch: 200 });
+    const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+    const inference = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
+    prepared.dispose();
+    const trainer = conditionalForwardTrainWasm.prepare(problem.shape);
+    const training = conditionalForwardTrainWasm.run(trainer, problem);
+    trainer.dispose();
+    expectIdentical(training.nodes, inference.nodes!, 'nodes');
+  });
+
+  it('gives the memory of disposed weights back', () => {
+    const rt = wasmRuntime();
+    const problem = randomConditional(22, { trees: 2, depth: 6, inputSize: 30, outputSize: 20, batch: 1 });
+    const dense = randomDense(23, { inputSize: 30, hiddenSize: 50, outputSize: 20, batch: 1, bias: true });
+    conditionalMatmulWasmFused.run(conditionalMatmulWasmFused.prepare(problem.weights, problem.shape), problem.x, 1).y;
+    const before = rt.allocatedBytes;
+    const a = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+    const b = denseMatmulWasmFused.prepare(dense.weights, dense.shape);
+    expect(rt.allocatedBytes).toBeGreaterThan(before);
+    a.dispose();
+    b.dispose();
+    b.dispose();
+    expect(rt.allocatedBytes).toBe(before);
+  });
+});

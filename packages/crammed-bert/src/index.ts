@@ -1,0 +1,16 @@
+export * from './errors.js';
+export * from './config.js';
+export { presetConfig, PRESET_NAMES } from './presets.js';
+export { parameterSpecs, initStd, isHeadParameter, WORD_EMBEDDING, DECODER_WEIGHT, type ParameterSpec, type ParameterKind } from './parameters.js';
+export { sinusoidalTable } from './positional.js';
+export { selfAttention, additivePaddingMask, type AttentionWeights } from './attention.js';
+export { feedforward, type FeedforwardWeights } from './feedforward.js';
+export { dense, type DenseWeight } from './dense.js';
+export { CrammedBertModel, type CreateModelOptions } from './model.js';
+export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadModelOptions } from './checkpoint.js';
+export { runModelParity, relativeError, PARITY_CASES, type ParityReport } from './parity.js';
+export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
+export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
+export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
+export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
+export { CrammedBertPipeline, type MaskPrediction, type LabelScore, type PipelineOptions, type LoadPipelineOptions, type Pooling } from './pipeline.js';

@@ -1,0 +1,61 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf, readSafetensors, toFloat32, UfbertError } from '@ufbert/tensor';
+import type { Tensor2D } from '@ufbert/tensor';
+import { loadModel } from './checkpoint.js';
+
+export type ParityReport = (caseName: string, tensorName: string, relErr: number) => void;
+
+/** The fixture folders, written by the reference PyTorch code (see shared/fixtures/README.md). */
+export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
+
+/** max |actual - expected| / max |expected| (the absolute error when the reference is all zeros). */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Infinity;
+  let diff = 0;
+  let ref = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    ref = Math.max(ref, Math.abs(expected[i]));
+  }
+  return ref === 0 ? diff : diff / ref;
+}
+
+/**
+ * For each `crammed-*` fixture folder under `dir`: loads the model from the folder, runs
+ * io.safetensors' inputs in eval mode on the active backend and reports the relative error
+ * of `hidden_states` and `logits` (MLM) or `logits` (classification).
+ */
+export async function runModelParity(dir: string, { report }: { report: ParityReport }): Promise<void> {
+  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
+  if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
+  for (const name of folders.sort()) {
+    const folder = join(dir, name);
+    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    const get = (key: string) => {
+      const t = io.get(key);
+      if (!t) throw new UfbertError(`${folder}/io.safetensors has no tensor '${key}'`);
+      return t;
+    };
+    const model = (await loadModel(folder)).eval();
+    const ids = get('input_ids');
+    const inputIds = tf.tensor2d(Int32Array.from(toFloat32(ids)), ids.shape as [number, number], 'int32');
+    const attentionMask = tf.tensor2d(Int32Array.from(toFloat32(get('attention_mask'))), ids.shape as [number, number], 'int32');
+    try {
+      if (model.isClassifier) {
+        const logits = model.classificationLogits(inputIds, attentionMask);
+        report(name, 'logits', relativeError(await logits.data(), toFloat32(get('logits'))));
+        logits.dispose();
+      } else {
+        const hidden = model.hiddenStates(inputIds, attentionMask);
+        report(name, 'hidden_states', relativeError(await hidden.data(), toFloat32(get('hidden_states'))));
+        const logits = tf.tidy(() => model.decode(tf.reshape(hidden, [-1, model.config.hidden_size]) as Tensor2D));
+        report(name, 'logits', relativeError(await logits.data(), toFloat32(get('logits'))));
+        tf.dispose([hidden, logits]);
+      }
+    } finally {
+      tf.dispose([inputIds, attentionMask]);
+      model.dispose();
+    }
+  }
+}

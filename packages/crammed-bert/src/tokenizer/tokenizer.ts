@@ -1,0 +1,153 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
+import { TokenizerError } from '../errors.js';
+import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
+import type { TokenizerJson } from './tokenizer-json.js';
+
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
+
+/** One text, or a pair of texts (sentence-pair tasks). */
+export type TextInput = string | readonly [string, string];
+
+export interface Encoding {
+  ids: number[];
+  tokens: string[];
+}
+
+export interface EncodeOptions {
+  /** Add the post-processor's special tokens ([CLS] ... [SEP]). Default true. */
+  addSpecialTokens?: boolean;
+}
+
+export interface BatchEncoding {
+  /** [B, S] token ids, padded with the pad token to the longest sequence. */
+  inputIds: number[][];
+  /** [B, S], 1 for a token, 0 for padding. */
+  attentionMask: number[][];
+  /** Unpadded length of each sequence. */
+  lengths: number[];
+}
+
+export interface EncodeBatchOptions extends EncodeOptions {
+  /** Longer sequences are cut to this many tokens, keeping a closing special token (such as [SEP]). */
+  maxLength?: number;
+}
+
+/**
+ * A Hugging Face tokenizer.json, run by @huggingface/tokenizers, with its special tokens
+ * (pad, unk, cls, sep, mask) found by role whatever they are called, and batch encoding
+ * with padding masks.
+ */
+export class TextTokenizer {
+  readonly json: TokenizerJson;
+  readonly specialTokens: SpecialTokens;
+  /** max id + 1 over the vocabulary and added tokens. */
+  readonly vocabSize: number;
+  private readonly tokenizer: HfTokenizer;
+  private readonly config: Record<string, unknown>;
+
+  private constructor(json: TokenizerJson, config: Record<string, unknown>) {
+    this.json = json;
+    this.config = config;
+    try {
+      this.tokenizer = new Tokenizer(json, config);
+    } catch (error) {
+      throw new TokenizerError(`@huggingface/tokenizers cannot load this tokenizer.json: ${(error as Error).message}`);
+    }
+    const vocab = this.tokenizer.get_vocab(true);
+    let maxId = -1;
+    for (const id of vocab.values()) maxId = Math.max(maxId, id);
+    this.vocabSize = maxId + 1;
+    this.specialTokens = findSpecialTokens(json, vocab, config);
+  }
+
+  /** From tokenizer.json contents and, optionally, tokenizer_config.json contents. */
+  static fromJSON(json: unknown, config: Record<string, unknown> = {}): TextTokenizer {
+    if (!json || typeof json !== 'object' || typeof (json as TokenizerJson).model !== 'object' || (json as TokenizerJson).model === null) {
+      throw new TokenizerError('a tokenizer.json must be an object with a "model" entry');
+    }
+    // The library requires every component key; a tokenizer.json may leave some out.
+    const given = json as Partial<TokenizerJson>;
+    const complete: TokenizerJson = {
+      ...(given as TokenizerJson),
+      added_tokens: given.added_tokens ?? [],
+      normalizer: given.normalizer ?? null,
+      pre_tokenizer: given.pre_tokenizer ?? null,
+      post_processor: given.post_processor ?? null,
+      decoder: given.decoder ?? null,
+    };
+    return new TextTokenizer(complete, config);
+  }
+
+  /** From a tokenizer.json path, or a folder holding tokenizer.json (and tokenizer_config.json, read when present). */
+  static async load(path: string): Promise<TextTokenizer> {
+    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
+    if (!existsSync(file)) throw new TokenizerError(`no tokenizer at ${file}`);
+    const configFile = join(dirname(file), TOKENIZER_CONFIG_FILE);
+    const config = existsSync(configFile) ? await readJson(configFile) : {};
+    return TextTokenizer.fromJSON(await readJson(file), config as Record<string, unknown>);
+  }
+
+  /** Writes tokenizer.json to `path` (a folder gets `path/tokenizer.json`). */
+  async save(path: string): Promise<string> {
+    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(this.json, null, 2)}\n`);
+    return file;
+  }
+
+  encode(input: TextInput, options: EncodeOptions = {}): Encoding {
+    const [text, pair] = typeof input === 'string' ? [input, null] : input;
+    const { ids, tokens } = this.tokenizer.encode(text, { text_pair: pair, add_special_tokens: options.addSpecialTokens ?? true });
+    return { ids, tokens };
+  }
+
+  /** Encodes and pads a batch; padding uses the pad token (id 0 when the tokenizer has none). */
+  encodeBatch(inputs: readonly TextInput[], options: EncodeBatchOptions = {}): BatchEncoding {
+    const { maxLength } = options;
+    if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) throw new TokenizerError(`maxLength must be a positive integer, got ${maxLength}`);
+    const specialIds = new Set(Object.values(this.specialTokens).map((t) => t.id));
+    const sequences = inputs.map((input) => {
+      const { ids } = this.encode(input, options);
+      if (maxLength === undefined || ids.length <= maxLength) return ids;
+      const last = ids[ids.length - 1];
+      return specialIds.has(last) && maxLength > 1 ? [...ids.slice(0, maxLength - 1), last] : ids.slice(0, maxLength);
+    });
+    const width = Math.max(0, ...sequences.map((s) => s.length));
+    const pad = this.specialTokens.pad?.id ?? 0;
+    return {
+      inputIds: sequences.map((s) => [...s, ...new Array<number>(width - s.length).fill(pad)]),
+      attentionMask: sequences.map((s) => [...new Array<number>(s.length).fill(1), ...new Array<number>(width - s.length).fill(0)]),
+      lengths: sequences.map((s) => s.length),
+    };
+  }
+
+  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
+    if (ids.length === 0) return '';
+    return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.tokenizer.id_to_token(id);
+  }
+
+  /** tokenizer_config.json's contents, as loaded ({} when there was none). */
+  get tokenizerConfig(): Readonly<Record<string, unknown>> {
+    return this.config;
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new TokenizerError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}

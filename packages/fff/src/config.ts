@@ -1,0 +1,51 @@
+import { UfbertError } from '@ufbert/tensor';
+
+/** Shape of an FFF layer, named as the reference's constructor arguments. */
+export interface FFFConfig {
+  /** H: width of the input. */
+  inputWidth: number;
+  /** O: width of the output (may differ from H). */
+  outputWidth: number;
+  /** d: each tree has 2^(d+1) - 1 nodes; a token visits d + 1 of them. */
+  depth: number;
+  /** k: number of trees run side by side and summed. */
+  parallelSize: number;
+}
+
+/** A config that is not a valid FFF. */
+export class FFFConfigError extends UfbertError {}
+
+export const MAX_DEPTH = 24;
+
+export function nodesPerTree(depth: number): number {
+  return 2 ** (depth + 1) - 1;
+}
+
+/** N = k (2^(d+1) - 1), the number of neurons of the layer. */
+export function neuronCount(config: Pick<FFFConfig, 'depth' | 'parallelSize'>): number {
+  return config.parallelSize * nodesPerTree(config.depth);
+}
+
+export function validateConfig(config: FFFConfig): FFFConfig {
+  const check = (name: keyof FFFConfig, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = config[name];
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new FFFConfigError(`FFF ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    }
+  };
+  check('inputWidth', 1);
+  check('outputWidth', 1);
+  check('depth', 0, MAX_DEPTH);
+  check('parallelSize', 1);
+  return config;
+}
+
+/** The reference's parameter shapes: linear_in.weight [N,H], linear_in.bias [N], linear_out.weight [O,N]. */
+export function parameterShapes(config: FFFConfig): Record<'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight', number[]> {
+  const n = neuronCount(config);
+  return {
+    'linear_in.weight': [n, config.inputWidth],
+    'linear_in.bias': [n],
+    'linear_out.weight': [config.outputWidth, n],
+  };
+}

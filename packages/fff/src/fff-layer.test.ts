@@ -1,0 +1,98 @@
+import { expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf, Rng, ShapeError } from '@ufbert/tensor';
+import { FFF } from './fff-layer.js';
+import { NodeUsage } from './usage-stats.js';
+import { describeEachBackend } from './test-utils/backends.js';
+
+describeEachBackend('FFF layer', () => {
+  it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
+    const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { seed: 1 });
+    const win = await layer.linearInWeight.data();
+    const wout = await layer.linearOutWeight.data();
+    expect(layer.linearInWeight.shape).toEqual([30, 64]);
+    expect(layer.linearOutWeight.shape).toEqual([32, 30]);
+    expect(Math.max(...Array.from(win, Math.abs))).toBeLessThanOrEqual(1 / 8);
+    expect(Math.max(...Array.from(win, Math.abs))).toBeGreaterThan(0.9 / 8);
+    expect(Math.max(...Array.from(wout, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8));
+    const normal = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { init: { kind: 'normal', std: 0.02 }, seed: 1 });
+    const nv = Array.from(await normal.linearInWeight.data());
+    const std = Math.sqrt(nv.reduce((a, v) => a + v * v, 0) / nv.length);
+    expect(Math.abs(std - 0.02)).toBeLessThan(0.002);
+    layer.dispose();
+    normal.dispose();
+  });
+
+  it('trains: the loss of a small regression falls, no tensor leaks per step, and apply() equals infer()', async () => {
+    const rng = new Rng(3);
+    const layer = new FFF({ inputWidth: 12, outputWidth: 3, depth: 3, parallelSize: 2 }, { seed: 4 });
+    const x = rng.normalTensor([256, 12]);
+    const target = tf.tidy(() => tf.tanh(tf.matMul(x, rng.normalTensor([12, 3]))));
+    const optimizer = tf.train.adam(0.01);
+    const loss = () => tf.losses.meanSquaredError(target, layer.apply(x)) as tf.Scalar;
+    const first = tf.tidy(() => loss().dataSync()[0]);
+    tf.dispose(optimizer.minimize(loss, true, layer.trainableVariables) ?? []);
+    const afterFirstStep = tf.memory().numTensors;
+    for (let i = 0; i < 150; i++) tf.dispose(optimizer.minimize(loss, true, layer.trainableVariables) ?? []);
+    expect(tf.memory().numTensors).toBe(afterFirstStep);
+    const last = tf.tidy(() => loss().dataSync()[0]);
+    expect(last).toBeLessThan(first * 0.5);
+    const a = layer.apply(x);
+    const b = layer.infer(x).y;
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([a, b, x, target]);
+    optimizer.dispose();
+    layer.dispose();
+  });
+
+  it('saves and loads by the reference names, and rejects misshaped files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fff-'));
+    const config = { inputWidth: 10, outputWidth: 6, depth: 2, parallelSize: 3 };
+    const a = new FFF(config, { seed: 1 });
+    await a.save(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
+    const b = new FFF(config, { seed: 2 });
+    await b.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
+    const x = tf.randomNormal([4, 10]);
+    expect(Array.from(await b.apply(x).data())).toEqual(Array.from(await a.apply(x).data()));
+    const wrong = new FFF({ ...config, depth: 3 }, { seed: 1 });
+    await expect(wrong.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(ShapeError);
+    await expect(wrong.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(
+      'expected encoder.layers.0.ffn.linear_in.weight of shape [45, 10], got [21, 10]',
+    );
+    tf.dispose(x);
+    [a, b, wrong].forEach((l) => l.dispose());
+  });
+
+  it('takes inputs of any rank [..., H]', async () => {
+    const layer = new FFF({ inputWidth: 8, outputWidth: 5, depth: 2, parallelSize: 1 }, { seed: 1 });
+    const x = tf.randomNormal([2, 3, 8]);
+    const y = layer.apply(x);
+    const z = layer.infer(x).y;
+    expect(y.shape).toEqual([2, 3, 5]);
+    expect(z.shape).toEqual([2, 3, 5]);
+    expect(() => layer.apply(tf.zeros([2, 7]))).toThrow('expected input of shape [..., 8], got [2, 7]');
+    tf.dispose([x, y, z]);
+    layer.dispose();
+  });
+
+  it('counts node usage over batches', async () => {
+    const layer = new FFF({ inputWidth: 6, outputWidth: 2, depth: 3, parallelSize: 2 }, { seed: 5 });
+    const usage = new NodeUsage(layer.config);
+    for (let i = 0; i < 3; i++) {
+      const x = tf.randomNormal([50, 6], 0, 1, 'float32', i);
+      const { y, nodes } = layer.infer(x, { returnNodes: true });
+      usage.record((await nodes!.data()) as Int32Array);
+      tf.dispose([x, y, nodes!]);
+    }
+    const report = usage.report();
+    expect(report.tokens).toBe(150);
+    expect(report.visits[0]).toBe(150);
+    expect(report.visits[15]).toBe(150);
+    expect(report.visits.reduce((a, v) => a + v, 0)).toBe(150 * 2 * 4);
+    expect(report.leafBalance.every((b) => b > 0 && b <= 1)).toBe(true);
+    layer.dispose();
+  });
+});

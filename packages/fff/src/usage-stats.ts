@@ -1,0 +1,96 @@
+import { UfbertError } from '@ufbert/tensor';
+import { nodesPerTree, type FFFConfig } from './config.js';
+
+export interface SubtreeLoad {
+  tree: number;
+  /** Heap index of the subtree's root within its tree. */
+  node: number;
+  level: number;
+  /** Share of the tree's tokens that entered this subtree. */
+  share: number;
+  /** What a balanced tree would send there: 2^-level. */
+  expectedShare: number;
+}
+
+export interface UsageReport {
+  tokens: number;
+  /** Visits per neuron, tree-major [k * n]. */
+  visits: Float64Array;
+  /** Leaves no token reached, as global neuron indices. */
+  deadLeaves: number[];
+  /** Share of the leaves that were never reached. */
+  deadLeafShare: number;
+  /** Subtrees that took more than `overloadFactor` times their balanced share, heaviest first. */
+  overloaded: SubtreeLoad[];
+  /** Entropy of the leaf distribution divided by its maximum, per tree (1 = perfectly balanced). */
+  leafBalance: number[];
+}
+
+/**
+ * Counts node visits over batches. Dead subtrees (never reached, so never trained) and
+ * overloaded ones (a tree that routes most tokens one way degenerates into a smaller
+ * tree) are what an FFF user watches for.
+ */
+export class NodeUsage {
+  readonly visits: Float64Array;
+  private tokens = 0;
+  private readonly n: number;
+
+  constructor(private readonly config: Pick<FFFConfig, 'depth' | 'parallelSize'>) {
+    this.n = nodesPerTree(config.depth);
+    this.visits = new Float64Array(this.n * config.parallelSize);
+  }
+
+  /** Adds the visited nodes [B, k, d+1] (global neuron indices) of one batch. */
+  record(nodes: Int32Array): void {
+    const perToken = this.config.parallelSize * (this.config.depth + 1);
+    if (nodes.length % perToken !== 0) {
+      throw new UfbertError(`expected visited nodes of shape [B, ${this.config.parallelSize}, ${this.config.depth + 1}], got ${nodes.length} values`);
+    }
+    for (let i = 0; i < nodes.length; i++) this.visits[nodes[i]]++;
+    this.tokens += nodes.length / perToken;
+  }
+
+  reset(): void {
+    this.visits.fill(0);
+    this.tokens = 0;
+  }
+
+  report(overloadFactor = 2): UsageReport {
+    const { depth, parallelSize } = this.config;
+    const n = this.n;
+    const firstLeaf = 2 ** depth - 1;
+    const deadLeaves: number[] = [];
+    const overloaded: SubtreeLoad[] = [];
+    const leafBalance: number[] = [];
+    for (let t = 0; t < parallelSize; t++) {
+      const base = t * n;
+      let entropy = 0;
+      for (let leaf = firstLeaf; leaf < n; leaf++) {
+        const v = this.visits[base + leaf];
+        if (v === 0) deadLeaves.push(base + leaf);
+        else if (this.tokens > 0) {
+          const p = v / this.tokens;
+          entropy -= p * Math.log2(p);
+        }
+      }
+      leafBalance.push(depth === 0 ? 1 : entropy / depth);
+      for (let node = 1; node < n; node++) {
+        const level = Math.floor(Math.log2(node + 1));
+        const share = this.tokens ? this.visits[base + node] / this.tokens : 0;
+        const expectedShare = 2 ** -level;
+        if (share > overloadFactor * expectedShare) overloaded.push({ tree: t, node, level, share, expectedShare });
+      }
+    }
+    overloaded.sort((a, b) => b.share / b.expectedShare - a.share / a.expectedShare);
+    const leaves = parallelSize * (n - firstLeaf);
+    return {
+      tokens: this.tokens,
+      visits: this.visits.slice(),
+      deadLeaves,
+      deadLeafShare: deadLeaves.length / leaves,
+      overloaded,
+      leafBalance,
+    };
+  }
+}

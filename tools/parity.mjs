@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// pnpm parity [dir] [--backend cpu|wasm|webgpu]
+// Runs every case found in a fixture directory written by the reference PyTorch code
+// (fff.safetensors + fff.json; crammed-* model folders) and prints, per tensor, the
+// max absolute error divided by max |reference|, PASS/FAIL at 1e-4. Exit 1 on any
+// FAIL or when the directory cannot be read.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TOLERANCE = 1e-4;
+
+function parseArgs(argv) {
+  const args = { dir: resolve(root, '../shared/fixtures/reference'), backend: 'cpu' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--backend') args.backend = argv[++i];
+    else if (a.startsWith('--backend=')) args.backend = a.slice('--backend='.length);
+    else if (a === '--') continue;
+    else if (a.startsWith('-')) throw new Error(`unknown flag ${a}; usage: pnpm parity [dir] [--backend cpu|wasm|webgpu]`);
+    else args.dir = resolve(process.cwd(), a);
+  }
+  return args;
+}
+
+async function load(pkg) {
+  const entry = join(root, 'packages', pkg, 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing; run pnpm build first`);
+  return import(pathToFileURL(entry).href);
+}
+
+async function main() {
+  const { dir, backend } = parseArgs(process.argv.slice(2));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    console.error(`parity: cannot read fixture directory ${dir}`);
+    return 1;
+  }
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch (err) {
+    console.error(`parity: cannot read fixture directory ${dir}: ${err.message}`);
+    return 1;
+  }
+  const tensor = await load('tensor');
+  await tensor.setBackend(backend);
+  console.log(`parity: ${dir} on ${tensor.describeBackend()}, tolerance ${TOLERANCE} of max |reference|`);
+
+  let failures = 0;
+  let checked = 0;
+  const report = (caseName, tensorName, relErr) => {
+    checked++;
+    const ok = Number.isFinite(relErr) && relErr <= TOLERANCE;
+    if (!ok) failures++;
+    console.log(`${ok ? 'PASS' : 'FAIL'} ${caseName} ${tensorName} ${relErr.toExponential(3)}`);
+  };
+
+  if (entries.includes('fff.json') && entries.includes('fff.safetensors')) {
+    const { runFFFParity } = await load('fff');
+    await runFFFParity(dir, { report });
+  }
+  const modelDirs = entries.filter((e) => e.startsWith('crammed-') && statSync(join(dir, e)).isDirectory());
+  if (modelDirs.length) {
+    const modelParity = join(root, 'tools', 'parity-model.mjs');
+    if (!existsSync(modelParity)) {
+      console.error(`parity: ${modelDirs.length} model folders found but tools/parity-model.mjs is missing`);
+      return 1;
+    }
+    const { runModelParity } = await import(pathToFileURL(modelParity).href);
+    await runModelParity(dir, { backend, report });
+  }
+  if (checked === 0) {
+    console.error(`parity: no cases found in ${dir} (expected fff.json + fff.safetensors or crammed-* folders)`);
+    return 1;
+  }
+  console.log(`parity: ${checked - failures}/${checked} tensors within ${TOLERANCE}`);
+  return failures ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`parity: ${err.stack ?? err}`);
+    process.exit(1);
+  },
+);
