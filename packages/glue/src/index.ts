@@ -42,3 +42,14 @@ export {
   type ModelScores,
   type ReportRow,
 } from './report.js';
+export { GLUE_SANE, TASK_OVERRIDES, recipeFor, cosineWithWarmup, type FineTuneRecipe } from './fine-tune-recipe.js';
+export {
+  fineTune,
+  fineTuneConfig,
+  predict,
+  evaluateModel,
+  baselineEvaluation,
+  type FineTuneOptions,
+  type FineTuneResult,
+  type FineTuneProgress,
+} from './fine-tune.js';

@@ -8,6 +8,7 @@ export type BackendChoice = BackendName | 'auto';
 export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
 
 let webgpuDescription: WebGpuAdapterDescription | undefined;
+let device: GPUDevice | undefined;
 const registered = new Set<BackendName>(['cpu']);
 const registering = new Map<BackendName, Promise<void>>();
 let lostReason: string | undefined;
@@ -23,7 +24,7 @@ async function registerWebGpu(): Promise<void> {
   const limits = adapter.limits;
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
-  const device = await adapter.requestDevice({
+  device = await adapter.requestDevice({
     requiredFeatures,
     requiredLimits: {
       maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
@@ -42,7 +43,8 @@ async function registerWebGpu(): Promise<void> {
   // The package registers its own factory on import when navigator.gpu exists; ours
   // replaces it so that tfjs runs on the adapter we found and describe.
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', () => new webgpu.WebGPUBackend(device, adapter.info as never), 3);
+  const created = device;
+  tf.registerBackend('webgpu', () => new webgpu.WebGPUBackend(created, adapter.info as never), 3);
 }
 
 async function ensureRegistered(name: BackendName): Promise<void> {
@@ -110,6 +112,16 @@ export function activeBackend(): BackendName {
 /** The adapter the webgpu backend runs on, once `setBackend('webgpu')` succeeded. */
 export function webgpuAdapter(): WebGpuAdapterDescription | undefined {
   return webgpuDescription;
+}
+
+/**
+ * The GPUDevice the webgpu backend runs on, created on first call without making webgpu
+ * the active backend. An adapter makes one device, so other WebGPU code (@ufbert/cmm's
+ * kernels) shares this one. Throws BackendUnavailableError when there is no adapter.
+ */
+export async function webgpuDevice(): Promise<GPUDevice> {
+  await ensureRegistered('webgpu');
+  return device!;
 }
 
 /** One line naming the active backend and, for webgpu, its adapter. */

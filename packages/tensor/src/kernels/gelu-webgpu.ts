@@ -4,9 +4,10 @@ import { GELU_EXACT, GELU_EXACT_GRAD } from '../kernel-names.js';
 /**
  * WGSL has no erf. Below |x| = 1 its Maclaurin series (14 terms reach f32 precision);
  * above, erfc from the Chebyshev fit of Numerical Recipes (fractional error < 1.2e-7,
- * and erfc(1) < 0.16, so the absolute error of erf stays below 2e-8).
+ * and erfc(1) < 0.16, so the absolute error of erf stays below 2e-8). Exported for
+ * other WebGPU kernels (@ufbert/cmm) as the source of `fn ufbertErf(x : f32) -> f32`.
  */
-const ERF_WGSL = /* wgsl */ `
+export const ERF_WGSL = /* wgsl */ `
 fn ufbertErf(x : f32) -> f32 {
   let a = abs(x);
   if (a < 1.0) {
