@@ -143,8 +143,10 @@ export function conditionalTokens(
         next = swap;
       }
     }
-    for (let s = 0; s < count; s++) {
-      const b = t0 + s;
+    // Walk tokens in leaf order (the order of the last tree): neighbours share their
+    // upper rows of wOut^T, and lower rows come in increasing address order.
+    for (let r = 0; r < count; r++) {
+      const b = t0 + load<i32>(at(order, r));
       const e0 = <usize>(b * visits) << 2;
       for (let q = 0; q < visits; q++) {
         const e = e0 + (<usize>q << 2);

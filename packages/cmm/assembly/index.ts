@@ -3,5 +3,4 @@
 export { conditionalTokens, conditionalScratchBytes } from './conditional';
 export { gemmPacked } from './dense';
 export { gatherDots, sumScaledRowsBatch, geluAll, backwardCoefficients, backwardGroups } from './training';
-export { dot, dotPair, dotShared2, dotShared4 } from './simd';
-export { gelu, geluDerivative } from './gelu';
+export { probe } from './simd';

@@ -199,3 +199,11 @@ export function sumScaledRows(coef: usize, rows: usize, count: i32, ov: i32, out
     v128.store(out + o, a);
   }
 }
+
+/** Throughput probe for the host's thread calibration: `reps` dots of x with 8 cached rows after it. */
+export function probe(x: usize, hv: i32, reps: i32): f32 {
+  const rowBytes = <usize>hv << 4;
+  let s: f32 = 0;
+  for (let i = 0; i < reps; i++) s += dot(x, x + <usize>(1 + (i & 7)) * rowBytes, hv);
+  return s;
+}

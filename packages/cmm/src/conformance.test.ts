@@ -9,7 +9,7 @@ for (const kernel of listKernels()) describeKernelConformance(kernel);
 describe('worker threads', () => {
   const before = threadSettings();
   beforeAll(() => {
-    configureThreads({ threads: 3, minConditionalBatch: 1, minDenseWork: 0 });
+    configureThreads({ threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false });
   });
   afterAll(() => {
     configureThreads(before);

@@ -1,6 +1,8 @@
 // The one conformance suite every kernel runs, whatever its backend and level:
 // describeKernelConformance(kernel) registers vitest cases comparing it with the
-// float64 oracle in test-utils/reference.ts.
+// float64 oracle in test-utils/reference.ts. Every run is awaited, so webgpu kernels,
+// whose run answers with a Promise, take the same cases; argument errors still throw
+// synchronously on every backend.
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@ufbert/tensor';
 import { InvalidPathError, PreparedKernelError, TreeShapeError } from './errors.js';
@@ -8,6 +10,7 @@ import { kernelLabel } from './prepared.js';
 import { expectClose, expectIdentical } from './test-utils/compare.js';
 import { randomArray, randomConditional, randomDense, type ConditionalCase, type ConditionalProblem, type DenseCase } from './test-utils/data.js';
 import { referenceBackward, referenceConditional, referenceDense } from './test-utils/reference.js';
+import { gatherColumns } from './path-groups.js';
 import { nodesPerTree } from './tree.js';
 import type {
   ConditionalBackwardKernel,
@@ -18,6 +21,13 @@ import type {
   DenseMatmulKernel,
   Kernel,
 } from './types.js';
+import type {
+  WebGpuConditionalBackwardKernel,
+  WebGpuConditionalForwardTrainKernel,
+  WebGpuConditionalMatmulKernel,
+  WebGpuDenseMatmulKernel,
+  WebGpuKernel,
+} from './webgpu/types.js';
 
 /** Relative tolerance against max |reference| for float32 kernels. */
 export const TOLERANCE = 1e-5;
@@ -110,13 +120,18 @@ function nanProblem(): ConditionalProblem {
   return p;
 }
 
-function expectNanBehaviour(problem: ConditionalProblem, y: Float32Array, nodes: Int32Array, clean: (rows: number[]) => { y: Float32Array; nodes: Int32Array }): void {
+async function expectNanBehaviour(
+  problem: ConditionalProblem,
+  y: Float32Array,
+  nodes: Int32Array,
+  clean: (rows: number[]) => Promise<{ y: Float32Array; nodes: Int32Array }> | { y: Float32Array; nodes: Int32Array },
+): Promise<void> {
   const { trees, depth, outputSize: o } = problem.shape;
   const visits = trees * (depth + 1);
   const expected = Array.from({ length: trees }, (_, t) => leftmostPath(t, depth)).flat();
   expect(Array.from(nodes.subarray(visits, 2 * visits))).toEqual(expected);
   expect(Array.from(y.subarray(o, 2 * o)).every(Number.isNaN)).toBe(true);
-  const others = clean([0, 2]);
+  const others = await clean([0, 2]);
   expect(Array.from(y.subarray(0, o))).toEqual(Array.from(others.y.subarray(0, o)));
   expect(Array.from(y.subarray(2 * o, 3 * o))).toEqual(Array.from(others.y.subarray(o, 2 * o)));
   expect(Array.from(nodes.subarray(0, visits))).toEqual(Array.from(others.nodes.subarray(0, visits)));
@@ -154,18 +169,18 @@ function describeShapeErrors(prepare: (weights: ConditionalWeights, shape: Condi
   });
 }
 
-export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKernel): void {
+export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKernel | WebGpuConditionalMatmulKernel): void {
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of CONDITIONAL_CASES.entries()) {
-      it(`matches the float64 oracle, ${caseName(c)}`, () => {
+      it(`matches the float64 oracle, ${caseName(c)}`, async () => {
         const problem = problemFor(c, 100 + index);
         const prepared = kernel.prepare(problem.weights, problem.shape);
         try {
-          const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+          const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
           expect(nodes).toBeInstanceOf(Int32Array);
           const ref = expectPathsMatch(nodes!, problem);
           expectClose(y, ref.y, TOLERANCE, 'y');
-          const plain = kernel.run(prepared, problem.x, problem.batch);
+          const plain = await kernel.run(prepared, problem.x, problem.batch);
           expect(plain.nodes).toBeUndefined();
           expectIdentical(plain.y, y, 'y without nodes');
         } finally {
@@ -174,15 +189,15 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
       });
     }
 
-    it('gives each token the same bits whatever batch it is in', () => {
+    it('gives each token the same bits whatever batch it is in', async () => {
       const problem = problemFor({ trees: 2, depth: 6, inputSize: 37, outputSize: 19, batch: 300 }, 3);
       const prepared = kernel.prepare(problem.weights, problem.shape);
       try {
-        const all = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        const all = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
         const { inputSize: h, outputSize: o, trees, depth } = problem.shape;
         const visits = trees * (depth + 1);
         for (const rows of [[0], [1, 2, 3], [299], Array.from({ length: 70 }, (_, i) => 100 + 2 * i)]) {
-          const part = kernel.run(prepared, rowsOf(problem.x, h, rows), rows.length, { returnNodes: true });
+          const part = await kernel.run(prepared, rowsOf(problem.x, h, rows), rows.length, { returnNodes: true });
           rows.forEach((r, i) => {
             expectIdentical(part.y.subarray(i * o, (i + 1) * o), all.y.subarray(r * o, (r + 1) * o), `y of token ${r}`);
             expectIdentical(part.nodes!.subarray(i * visits, (i + 1) * visits), all.nodes!.subarray(r * visits, (r + 1) * visits), `nodes of token ${r}`);
@@ -193,10 +208,10 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
       }
     });
 
-    it('sends a logit of exactly 0 left', () => {
+    it('sends a logit of exactly 0 left', async () => {
       const problem = zeroLogitProblem();
       const prepared = kernel.prepare(problem.weights, problem.shape);
-      const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
       prepared.dispose();
       const visits = 2 * 4;
       for (const token of [0, 1, 2, 3]) expect(Array.from(nodes!.subarray(token * visits, token * visits + 4))).toEqual(leftmostPath(0, 3));
@@ -205,13 +220,13 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
       expectClose(y, ref.y, TOLERANCE, 'y');
     });
 
-    it('sends NaN left and returns NaN for that token only', () => {
+    it('sends NaN left and returns NaN for that token only', async () => {
       const problem = nanProblem();
       const prepared = kernel.prepare(problem.weights, problem.shape);
       try {
-        const { y, nodes } = kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
-        expectNanBehaviour(problem, y, nodes!, (rows) => {
-          const r = kernel.run(prepared, rowsOf(problem.x, problem.shape.inputSize, rows), rows.length, { returnNodes: true });
+        const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        await expectNanBehaviour(problem, y, nodes!, async (rows) => {
+          const r = await kernel.run(prepared, rowsOf(problem.x, problem.shape.inputSize, rows), rows.length, { returnNodes: true });
           return { y: r.y, nodes: r.nodes! };
         });
       } finally {
@@ -219,10 +234,25 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
       }
     });
 
-    it('handles an empty batch', () => {
+    it('writes into a given output array', async () => {
+      const problem = problemFor(CONDITIONAL_CASES[3], 103);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      try {
+        const fresh = await kernel.run(prepared, problem.x, problem.batch);
+        const out = new Float32Array(fresh.y.length).fill(NaN);
+        const given = await kernel.run(prepared, problem.x, problem.batch, { out });
+        expect(given.y).toBe(out);
+        expectIdentical(out, fresh.y, 'y');
+        expect(() => kernel.run(prepared, problem.x, problem.batch, { out: out.subarray(1) })).toThrow(ShapeError);
+      } finally {
+        prepared.dispose();
+      }
+    });
+
+    it('handles an empty batch', async () => {
       const problem = problemFor(CONDITIONAL_CASES[2], 102);
       const prepared = kernel.prepare(problem.weights, problem.shape);
-      const { y, nodes } = kernel.run(prepared, new Float32Array(0), 0, { returnNodes: true });
+      const { y, nodes } = await kernel.run(prepared, new Float32Array(0), 0, { returnNodes: true });
       prepared.dispose();
       expect(y.length).toBe(0);
       expect(nodes!.length).toBe(0);
@@ -245,20 +275,30 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
   });
 }
 
-export function describeDenseMatmulConformance(kernel: DenseMatmulKernel): void {
+export function describeDenseMatmulConformance(kernel: DenseMatmulKernel | WebGpuDenseMatmulKernel): void {
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of DENSE_CASES.entries()) {
-      it(`matches the float64 oracle, H=${c.inputSize} M=${c.hiddenSize} O=${c.outputSize} B=${c.batch}${c.bias ? ' with bias' : ''}`, () => {
+      it(`matches the float64 oracle, H=${c.inputSize} M=${c.hiddenSize} O=${c.outputSize} B=${c.batch}${c.bias ? ' with bias' : ''}`, async () => {
         const problem = randomDense(200 + index, c);
         const prepared = kernel.prepare(problem.weights, problem.shape);
         try {
-          const { y } = kernel.run(prepared, problem.x, problem.batch);
+          const { y } = await kernel.run(prepared, problem.x, problem.batch);
           expectClose(y, referenceDense(problem.shape, problem.weights, problem.x, problem.batch), TOLERANCE, 'y');
         } finally {
           prepared.dispose();
         }
       });
     }
+
+    it('writes into a given output array', async () => {
+      const problem = randomDense(210, DENSE_CASES[3]);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      const fresh = await kernel.run(prepared, problem.x, problem.batch);
+      const out = new Float32Array(fresh.y.length).fill(NaN);
+      expect((await kernel.run(prepared, problem.x, problem.batch, { out })).y).toBe(out);
+      prepared.dispose();
+      expectIdentical(out, fresh.y, 'y');
+    });
 
     it('throws typed errors for wrong shapes', () => {
       const shape = { inputSize: 768, hiddenSize: 3072, outputSize: 768 };
@@ -274,19 +314,27 @@ export function describeDenseMatmulConformance(kernel: DenseMatmulKernel): void 
   });
 }
 
-export function describeForwardTrainConformance(kernel: ConditionalForwardTrainKernel): void {
+export function describeForwardTrainConformance(kernel: ConditionalForwardTrainKernel | WebGpuConditionalForwardTrainKernel): void {
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of TRAINING_CASES.entries()) {
-      it(`matches the float64 oracle, ${caseName(c)}`, () => {
+      it(`matches the float64 oracle, ${caseName(c)}`, async () => {
         const problem = problemFor(c, 300 + index);
         const prepared = kernel.prepare(problem.shape);
         try {
-          const { y, nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+          const { y, nodes, logits } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
           const ref = expectPathsMatch(nodes, problem);
           expectClose(y, ref.y, TOLERANCE, 'y');
           expectClose(logits, ref.logits, TOLERANCE, 'logits');
+          // CPU kernels hand the backward the columns they gathered; others may not
+          const { saved } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+          if (saved) {
+            const visited = Int32Array.from(new Set(nodes)).sort();
+            expectIdentical(saved.neurons, visited, 'saved.neurons');
+            const columns = gatherColumns(problem.weights.wOut.values, problem.shape.outputSize, problem.weights.bIn.values.length, visited);
+            expectIdentical(saved.wOutColumns, columns, 'saved.wOutColumns');
+          }
           // a second step on the same prepared state gives the same bits
-          const again = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+          const again = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
           expectIdentical(again.y, y, 'y');
           expectIdentical(again.logits, logits, 'logits');
         } finally {
@@ -295,10 +343,10 @@ export function describeForwardTrainConformance(kernel: ConditionalForwardTrainK
       });
     }
 
-    it('sends a logit of exactly 0 left', () => {
+    it('sends a logit of exactly 0 left', async () => {
       const problem = zeroLogitProblem();
       const prepared = kernel.prepare(problem.shape);
-      const { nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+      const { nodes, logits } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
       prepared.dispose();
       for (const token of [0, 1, 2, 3]) {
         expect(Array.from(nodes.subarray(token * 8, token * 8 + 4))).toEqual(leftmostPath(0, 3));
@@ -306,15 +354,15 @@ export function describeForwardTrainConformance(kernel: ConditionalForwardTrainK
       }
     });
 
-    it('sends NaN left and returns NaN for that token only', () => {
+    it('sends NaN left and returns NaN for that token only', async () => {
       const problem = nanProblem();
       const prepared = kernel.prepare(problem.shape);
       try {
-        const { y, nodes, logits } = kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
+        const { y, nodes, logits } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
         const visits = problem.shape.trees * (problem.shape.depth + 1);
         expect(Array.from(logits.subarray(visits, 2 * visits)).every(Number.isNaN)).toBe(true);
-        expectNanBehaviour(problem, y, nodes, (rows) =>
-          kernel.run(prepared, { x: rowsOf(problem.x, problem.shape.inputSize, rows), batch: rows.length, weights: problem.weights }),
+        await expectNanBehaviour(problem, y, nodes, async (rows) =>
+          await kernel.run(prepared, { x: rowsOf(problem.x, problem.shape.inputSize, rows), batch: rows.length, weights: problem.weights }),
         );
       } finally {
         prepared.dispose();
@@ -325,10 +373,10 @@ export function describeForwardTrainConformance(kernel: ConditionalForwardTrainK
   });
 }
 
-export function describeBackwardConformance(kernel: ConditionalBackwardKernel): void {
+export function describeBackwardConformance(kernel: ConditionalBackwardKernel | WebGpuConditionalBackwardKernel): void {
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of TRAINING_CASES.entries()) {
-      it(`matches the float64 oracle and touches only visited neurons, ${caseName(c)}`, () => {
+      it(`matches the float64 oracle and touches only visited neurons, ${caseName(c)}`, async () => {
         const problem = problemFor(c, 400 + index);
         const { shape, weights, x, batch } = problem;
         const forward = referenceConditional(shape, weights, x, batch);
@@ -337,7 +385,7 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel): 
         const prepared = kernel.prepare(shape);
         try {
           const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
-          const grads = kernel.run(prepared, inputs);
+          const grads = await kernel.run(prepared, inputs);
           const ref = referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, dy, batch, forward.nodes, logits);
           expectClose(grads.dx, ref.dx, TOLERANCE, 'dx');
           expectClose(grads.dWIn, ref.dWIn, TOLERANCE, 'dWIn');
@@ -353,7 +401,7 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel): 
             for (let j = 0; j < h; j++) if (grads.dWIn[i * h + j] !== 0) expect.fail(`dWIn[${i}, ${j}] of an unvisited neuron is ${grads.dWIn[i * h + j]}`);
             for (let r = 0; r < o; r++) if (grads.dWOut[r * neurons + i] !== 0) expect.fail(`dWOut[${r}, ${i}] of an unvisited neuron is ${grads.dWOut[r * neurons + i]}`);
           }
-          const again = kernel.run(prepared, inputs);
+          const again = await kernel.run(prepared, inputs);
           expectIdentical(again.dx, grads.dx, 'dx');
           expectIdentical(again.dWIn, grads.dWIn, 'dWIn');
           expectIdentical(again.dbIn, grads.dbIn, 'dbIn');
@@ -364,7 +412,7 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel): 
       });
     }
 
-    it('adds into given gradient buffers and reports the visited neurons', () => {
+    it('adds into given gradient buffers and reports the visited neurons', async () => {
       const problem = problemFor(TRAINING_CASES[2], 402);
       const { shape, weights, x, batch } = problem;
       const forward = referenceConditional(shape, weights, x, batch);
@@ -372,17 +420,36 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel): 
       const dy = randomArray(502, batch * shape.outputSize);
       const prepared = kernel.prepare(shape);
       const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
-      const fresh = kernel.run(prepared, inputs);
+      const fresh = await kernel.run(prepared, inputs);
       const into = { dWIn: randomArray(1, fresh.dWIn.length), dbIn: randomArray(2, fresh.dbIn.length), dWOut: randomArray(3, fresh.dWOut.length) };
       const start = { dWIn: into.dWIn.slice(), dbIn: into.dbIn.slice(), dWOut: into.dWOut.slice() };
-      const summed = kernel.run(prepared, { ...inputs, accumulateInto: into });
+      const summed = await kernel.run(prepared, { ...inputs, accumulateInto: into });
       prepared.dispose();
       expect(summed.dWIn).toBe(into.dWIn);
       for (const key of ['dWIn', 'dbIn', 'dWOut'] as const) {
         expectClose(summed[key], start[key].map((v, i) => v + fresh[key][i]), 1e-6, key);
       }
-      expect(Array.from(fresh.neurons)).toEqual([...new Set(forward.nodes)].sort((a, b) => a - b));
+      if (fresh.neurons) expect(Array.from(fresh.neurons)).toEqual([...new Set(forward.nodes)].sort((a, b) => a - b));
       expect(() => kernel.run(kernel.prepare(shape), { ...inputs, accumulateInto: { ...into, dbIn: new Float32Array(3) } })).toThrow(ShapeError);
+    });
+
+    it('reuses the columns a forward saved, and rejects columns of other paths', async () => {
+      const problem = problemFor(TRAINING_CASES[3], 403);
+      const { shape, weights, x, batch } = problem;
+      const forward = referenceConditional(shape, weights, x, batch);
+      const logits = Float32Array.from(forward.logits);
+      const dy = randomArray(503, batch * shape.outputSize);
+      const prepared = kernel.prepare(shape);
+      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+      const plain = await kernel.run(prepared, inputs);
+      const neurons = Int32Array.from(new Set(forward.nodes)).sort();
+      const saved = { neurons, wOutColumns: gatherColumns(weights.wOut.values, shape.outputSize, weights.bIn.values.length, neurons) };
+      const reused = await kernel.run(prepared, { ...inputs, saved });
+      for (const key of ['dx', 'dWIn', 'dbIn', 'dWOut'] as const) expectIdentical(reused[key], plain[key], key);
+      const other = { neurons: neurons.subarray(1), wOutColumns: saved.wOutColumns.subarray(shape.outputSize) };
+      expect(() => kernel.run(prepared, { ...inputs, saved: other })).toThrow(InvalidPathError);
+      expect(() => kernel.run(prepared, { ...inputs, saved: { neurons, wOutColumns: saved.wOutColumns.subarray(1) } })).toThrow(ShapeError);
+      prepared.dispose();
     });
 
     it('rejects visited nodes that are not paths, and wrong shapes', () => {
@@ -407,7 +474,7 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel): 
   });
 }
 
-export function describeKernelConformance(kernel: Kernel): void {
+export function describeKernelConformance(kernel: Kernel | WebGpuKernel): void {
   switch (kernel.kernelName) {
     case 'ConditionalMatmul':
       return describeConditionalMatmulConformance(kernel);

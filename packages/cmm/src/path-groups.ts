@@ -1,4 +1,6 @@
+import { ShapeError } from '@ufbert/tensor';
 import { InvalidPathError } from './errors.js';
+import type { ForwardTrainSaved } from './types.js';
 import { nodesPerTree } from './tree.js';
 
 /**
@@ -116,4 +118,18 @@ export function scatterColumns(
       else for (let r = r0; r < r1; r++) out[r * cols + c] = columns[src + r];
     }
   }
+}
+
+/**
+ * The visited columns of wOut [rows, cols] as rows of a [U, rows] matrix: `saved.wOutColumns`
+ * when it belongs to these paths (same visited neurons), else gathered from wOut.
+ */
+export function visitedColumns(saved: ForwardTrainSaved | undefined, wOut: Float32Array, rows: number, cols: number, unique: Int32Array): Float32Array {
+  if (!saved) return gatherColumns(wOut, rows, cols, unique);
+  const same = saved.neurons.length === unique.length && saved.neurons.every((v, i) => v === unique[i]);
+  if (!same) throw new InvalidPathError('saved comes from a forward that visited other neurons than these nodes');
+  if (saved.wOutColumns.length !== unique.length * rows) {
+    throw new ShapeError(`expected saved.wOutColumns of shape [${unique.length}, ${rows}], got ${saved.wOutColumns.length} values`);
+  }
+  return saved.wOutColumns;
 }

@@ -50,6 +50,13 @@ export type PreparedDense = PreparedKernel<DenseShape>;
 export interface ConditionalRunOptions {
   /** Also return the global index (t*n + node) of the neuron visited at each level, [B, k, d+1]. */
   readonly returnNodes?: boolean;
+  /** A [B, O] array to write y into (and return) instead of allocating one. */
+  readonly out?: Float32Array;
+}
+
+export interface DenseRunOptions {
+  /** A [B, O] array to write y into (and return) instead of allocating one. */
+  readonly out?: Float32Array;
 }
 
 export interface ConditionalResult {
@@ -78,6 +85,16 @@ export interface ForwardTrainResult {
   readonly nodes: Int32Array;
   /** [B, k, d+1], the pre-activation of each visited neuron */
   readonly logits: Float32Array;
+  /** What the backward of this step can reuse instead of gathering it again (set by the CPU kernels). */
+  readonly saved?: ForwardTrainSaved;
+}
+
+/** The visited columns of linear_out.weight, gathered by a training forward; valid while the weights are unchanged. */
+export interface ForwardTrainSaved {
+  /** The visited neurons, ascending; U of them. */
+  readonly neurons: Int32Array;
+  /** Row u is column neurons[u] of linear_out.weight: [U, O]. */
+  readonly wOutColumns: Float32Array;
 }
 
 export interface BackwardInputs {
@@ -101,6 +118,11 @@ export interface BackwardInputs {
    * zeroing N (H + O) floats per call.
    */
   readonly accumulateInto?: WeightGradients;
+  /**
+   * The `saved` of the forward that produced `nodes`, on the same weights: the backward
+   * then skips gathering wOut's visited columns (a pass over all of linear_out.weight).
+   */
+  readonly saved?: ForwardTrainSaved;
 }
 
 /** Gradients of linear_in.weight [N, H], linear_in.bias [N] and linear_out.weight [O, N]. */
@@ -119,8 +141,8 @@ export interface BackwardResult {
   readonly dbIn: Float32Array;
   /** [O, N], zero outside visited columns */
   readonly dWOut: Float32Array;
-  /** The visited neurons, ascending: the only rows of dWIn, entries of dbIn and columns of dWOut this call touched. */
-  readonly neurons: Int32Array;
+  /** The visited neurons, ascending: the only rows of dWIn, entries of dbIn and columns of dWOut this call touched (set by the CPU kernels). */
+  readonly neurons?: Int32Array;
 }
 
 interface KernelIdentity<Name extends string> {
@@ -131,7 +153,11 @@ interface KernelIdentity<Name extends string> {
   isSupported(): boolean;
 }
 
-/** Conditional (FFF) inference: y = sum over trees and levels of GELU(x . wIn[node] + bIn[node]) * wOut[:, node]. */
+/**
+ * Conditional (FFF) inference: y = sum over trees and levels of GELU(x . wIn[node] + bIn[node]) * wOut[:, node],
+ * going to child 2i + 2 when the logit is > 0, else to 2i + 1: a logit of exactly 0 goes left, and so
+ * does NaN (its token's output is then NaN).
+ */
 export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatmul'> {
   prepare(weights: ConditionalWeights, shape: ConditionalShape): PreparedConditional;
   run(prepared: PreparedConditional, x: Float32Array, batch: number, options?: ConditionalRunOptions): ConditionalResult;
@@ -140,7 +166,7 @@ export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatm
 /** Dense feedforward: y = GELU(x wIn^T + bIn) wOut^T. */
 export interface DenseMatmulKernel extends KernelIdentity<'DenseMatmul'> {
   prepare(weights: DenseWeights, shape: DenseShape): PreparedDense;
-  run(prepared: PreparedDense, x: Float32Array, batch: number): DenseResult;
+  run(prepared: PreparedDense, x: Float32Array, batch: number, options?: DenseRunOptions): DenseResult;
 }
 
 /** Training forward of an FFF layer on weights in the reference layout, which change every step. */

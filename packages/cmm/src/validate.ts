@@ -58,3 +58,11 @@ export function gradientBuffers(into: WeightGradients | undefined, neurons: numb
   checkTensor('accumulateInto.dWOut', { values: into.dWOut, shape: [o, neurons] }, [o, neurons]);
   return into;
 }
+
+/** `out` checked to hold [batch, width] values, zero-filled when `zero`; or a fresh zeroed array. */
+export function outputArray(out: Float32Array | undefined, batch: number, width: number, zero: boolean): Float32Array {
+  if (!out) return new Float32Array(batch * width);
+  checkBatch('out', out, batch, width);
+  if (zero) out.fill(0);
+  return out;
+}

@@ -7,6 +7,13 @@ import { FFF } from './fff-layer.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
+/** Reads and disposes a scalar; asynchronously, as tfjs's webgpu backend cannot read synchronously in Node. */
+async function scalar(t: tf.Tensor): Promise<number> {
+  const [value] = await t.data();
+  t.dispose();
+  return value;
+}
+
 describeEachBackend('FFF layer', () => {
   it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
     const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { seed: 1 });
@@ -32,16 +39,16 @@ describeEachBackend('FFF layer', () => {
     const target = tf.tidy(() => tf.tanh(tf.matMul(x, rng.normalTensor([12, 3]))));
     const optimizer = tf.train.adam(0.01);
     const loss = () => tf.losses.meanSquaredError(target, layer.apply(x)) as tf.Scalar;
-    const first = tf.tidy(() => loss().dataSync()[0]);
+    const first = await scalar(tf.tidy(loss));
     tf.dispose(optimizer.minimize(loss, true, layer.trainableVariables) ?? []);
     const afterFirstStep = tf.memory().numTensors;
     for (let i = 0; i < 150; i++) tf.dispose(optimizer.minimize(loss, true, layer.trainableVariables) ?? []);
     expect(tf.memory().numTensors).toBe(afterFirstStep);
-    const last = tf.tidy(() => loss().dataSync()[0]);
+    const last = await scalar(tf.tidy(loss));
     expect(last).toBeLessThan(first * 0.5);
     const a = layer.apply(x);
     const b = layer.infer(x).y;
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    const diff = await scalar(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b)))));
     expect(diff).toBeLessThan(1e-5);
     tf.dispose([a, b, x, target]);
     optimizer.dispose();

@@ -14,6 +14,7 @@ export interface CmmWasmExports {
   gatherDots(x: number, hv: number, rows: number, rowOf: number, bias: number, count: number, out: number): void;
   sumScaledRowsBatch(coef: number, rows: number, visits: number, count: number, ov: number, out: number): void;
   geluAll(logits: number, count: number, out: number): void;
+  probe(x: number, hv: number, reps: number): number;
   backwardCoefficients(dy: number, ov: number, columns: number, slotOf: number, logits: number, visits: number, count: number, g: number, act: number): void;
   backwardGroups(
     entries: number, start: number, units: number, visits: number, g: number, act: number, x: number, hv: number,

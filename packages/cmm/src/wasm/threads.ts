@@ -8,7 +8,7 @@ import { nodeWorkerThreads, wasmRuntime, type CmmWasmExports, type WasmRuntime }
 // before sleeping, because the next call usually comes right away.
 
 type ExportName = keyof CmmWasmExports;
-const FUNCTIONS: readonly ExportName[] = ['conditionalTokens', 'gemmPacked'];
+const FUNCTIONS: readonly ExportName[] = ['conditionalTokens', 'gemmPacked', 'probe'];
 
 // control block, Int32 slots per worker
 const SEQ = 0;
@@ -19,8 +19,11 @@ const FN = 4;
 const ARGC = 5;
 const ARGS = 6;
 const STRIDE = 32;
-/** Atomics.load polls before sleeping (~50 µs): back-to-back calls then skip the futex wake-up. */
-const SPIN = 20000;
+/**
+ * Atomics.load polls (a few µs) before sleeping in Atomics.wait. Kept short: where two
+ * threads share a core (SMT, busy hosts) a spinning thread slows the working one.
+ */
+const SPIN = 2000;
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -60,6 +63,11 @@ export interface ThreadSettings {
   minConditionalBatch: number;
   /** Smallest product batch * M * (H + O), the multiply-adds of a dense call, that a dense kernel splits across threads. */
   minDenseWork: number;
+  /**
+   * Measure, when the pool starts, whether threads add SIMD throughput here, and run
+   * single-threaded if they do not (two vCPUs on one physical core, a busy host).
+   */
+  calibrate: boolean;
 }
 
 function defaultThreads(): number {
@@ -69,12 +77,17 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(8, cpus));
 }
 
-const settings: ThreadSettings = { threads: defaultThreads(), minConditionalBatch: 32, minDenseWork: 1 << 20 };
+// A split costs a wake-up of tens of µs per call; below these sizes it is not worth it.
+const settings: ThreadSettings = { threads: defaultThreads(), minConditionalBatch: 256, minDenseWork: 1 << 22, calibrate: true };
 
 /** Changes how the WASM kernels use threads; takes effect on the next call. */
 export function configureThreads(change: Partial<ThreadSettings>): ThreadSettings {
-  for (const [key, value] of Object.entries(change) as Array<[keyof ThreadSettings, number]>) {
-    if (!Number.isInteger(value) || value < (key === 'threads' ? 1 : 0)) throw new UfbertError(`configureThreads: ${key} must be a non-negative integer (threads at least 1), got ${value}`);
+  for (const [key, value] of Object.entries(change) as Array<[keyof ThreadSettings, number | boolean]>) {
+    if (key === 'calibrate') {
+      if (typeof value !== 'boolean') throw new UfbertError(`configureThreads: calibrate must be a boolean, got ${value}`);
+    } else if (!Number.isInteger(value) || (value as number) < (key === 'threads' ? 1 : 0)) {
+      throw new UfbertError(`configureThreads: ${key} must be a non-negative integer (threads at least 1), got ${value}`);
+    }
   }
   Object.assign(settings, change);
   return threadSettings();
@@ -135,7 +148,7 @@ export class ThreadPool {
    * Runs `fn` with argsOf(thread) on threads 0 .. size-1 (0 is the caller; undefined
    * skips a thread) and returns when all are done. Arguments are int32 (addresses, sizes).
    */
-  run(fn: 'conditionalTokens' | 'gemmPacked', argsOf: (thread: number) => number[] | undefined): void {
+  run(fn: 'conditionalTokens' | 'gemmPacked' | 'probe', argsOf: (thread: number) => number[] | undefined): void {
     const id = FUNCTIONS.indexOf(fn);
     const seq = ++this.seq;
     const posted: number[] = [];
@@ -161,8 +174,41 @@ export class ThreadPool {
   }
 }
 
+/**
+ * Parallel speed-up of `threads` threads over one on a cached SIMD loop: the lowest of
+ * three back-to-back comparisons of ~1 ms each, so that a burst of other load does not
+ * make threads look useful. About 1 where threads share a core.
+ */
+export function measureThreadSpeedup(pool: ThreadPool, threads: number): number {
+  const rt = pool.runtime;
+  const hv = 192;
+  const at = rt.scratch('threads.probe', 9 * hv * 16 * threads);
+  rt.f32.fill(1, at >> 2, (at >> 2) + 9 * hv * 4 * threads);
+  const region = (i: number): number => at + i * 9 * hv * 16;
+  let reps = 256;
+  for (;;) {
+    const start = performance.now();
+    rt.exports.probe(region(0), hv, reps);
+    if (performance.now() - start > 1 || reps > 1 << 20) break;
+    reps *= 2;
+  }
+  let speedup = Infinity;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let start = performance.now();
+    rt.exports.probe(region(0), hv, reps);
+    const single = performance.now() - start;
+    start = performance.now();
+    pool.run('probe', (i) => (i < threads ? [region(i), hv, reps] : undefined));
+    const parallel = performance.now() - start;
+    speedup = Math.min(speedup, (threads * single) / parallel);
+  }
+  return speedup;
+}
+
 let pool: ThreadPool | undefined;
 let poolFailed = false;
+/** Threads found worth using by calibration (1: none), per requested thread count. */
+const calibrated = new Map<number, number>();
 
 /** The pool for the current settings, started or grown on first use; undefined where threads are unavailable or off. */
 export function threadPool(): ThreadPool | undefined {
@@ -173,7 +219,22 @@ export function threadPool(): ThreadPool | undefined {
     poolFailed = true;
     return undefined;
   }
+  if (settings.calibrate) {
+    let useful = calibrated.get(settings.threads);
+    if (useful === undefined) {
+      // worth it if each extra thread adds at least half a thread of throughput
+      const speedup = measureThreadSpeedup(pool, settings.threads);
+      useful = speedup >= 1 + 0.5 * (settings.threads - 1) ? settings.threads : 1;
+      calibrated.set(settings.threads, useful);
+    }
+    if (useful === 1) return undefined;
+  }
   return pool;
+}
+
+/** What calibration found per requested thread count: the threads used (1 when threads did not pay). */
+export function threadCalibration(): ReadonlyMap<number, number> {
+  return calibrated;
 }
 
 /** Splits [0, total) into `parts` contiguous ranges as equal as possible; range i is [start(i), start(i+1)). */

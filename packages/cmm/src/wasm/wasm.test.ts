@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWasmFused } from '../kernels/index.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../test-utils/data.js';
-import { wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { nodeWorkerThreads, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { configureThreads, measureThreadSpeedup, threadCalibration, threadPool, threadSettings } from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('routes inference and training forward identically', () => {
@@ -29,5 +30,23 @@ describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
     b.dispose();
     b.dispose();
     expect(rt.allocatedBytes).toBe(before);
+  });
+});
+
+describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibration', () => {
+  it('measures a speed-up and only keeps threads that pay', () => {
+    const before = threadSettings();
+    try {
+      configureThreads({ threads: 2, calibrate: false });
+      const pool = threadPool()!;
+      const speedup = measureThreadSpeedup(pool, 2);
+      expect(speedup).toBeGreaterThan(0.3);
+      expect(speedup).toBeLessThan(2.5);
+      configureThreads({ calibrate: true });
+      const used = threadPool() === undefined ? 1 : 2;
+      expect(threadCalibration().get(2)).toBe(used);
+    } finally {
+      configureThreads(before);
+    }
   });
 });

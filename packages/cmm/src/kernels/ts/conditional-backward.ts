@@ -1,5 +1,5 @@
 import { geluDerivativeFast, geluFast } from '../../gelu-table.js';
-import { assertPaths, gatherColumns, groupPaths, scatterColumns } from '../../path-groups.js';
+import { assertPaths, groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';
 import { checkBatch, checkConditionalShape, checkTensor, gradientBuffers } from '../../validate.js';
@@ -19,7 +19,7 @@ export const conditionalBackwardTs: ConditionalBackwardKernel = {
   ...identity,
   isSupported: () => true,
   prepare: (shape) => new TsTrainingPrepared(shape, label),
-  run(prepared, { dy, x, batch, wIn: wInView, wOut: wOutView, nodes, logits, accumulateInto }) {
+  run(prepared, { dy, x, batch, wIn: wInView, wOut: wOutView, nodes, logits, accumulateInto, saved }) {
     const p = claimPrepared(prepared, TsTrainingPrepared, label);
     const { trees, depth, inputSize: h, outputSize: o } = p.shape;
     const neurons = checkConditionalShape(p.shape);
@@ -36,7 +36,7 @@ export const conditionalBackwardTs: ConditionalBackwardKernel = {
     const accumulate = accumulateInto !== undefined;
     const wIn = wInView.values;
     const groups = groupPaths(nodes, neurons);
-    const columns = gatherColumns(wOutView.values, o, neurons, groups.unique);
+    const columns = visitedColumns(saved, wOutView.values, o, neurons, groups.unique);
 
     // g and GELU(z) per visit
     const count = batch * visits;

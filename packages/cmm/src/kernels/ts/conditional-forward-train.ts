@@ -55,6 +55,6 @@ export const conditionalForwardTrainTs: ConditionalForwardTrainKernel = {
       }
       sumScaledRows(coef, columns, rowOff, visits, y, b * o, o);
     }
-    return { y, nodes, logits };
+    return { y, nodes, logits, saved: { neurons: groups.unique, wOutColumns: columns } };
   },
 };

@@ -1,7 +1,7 @@
 import { geluFast } from '../../gelu-table.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalMatmulKernel } from '../../types.js';
-import { checkBatch } from '../../validate.js';
+import { checkBatch, outputArray } from '../../validate.js';
 import { dot4, sumScaledRows } from './blas.js';
 import { prepareTsConditional, TsConditionalPrepared } from './conditional-prepared.js';
 
@@ -25,7 +25,7 @@ export const conditionalMatmulTsFused: ConditionalMatmulKernel = {
     const n = p.nodesPerTree;
     const levels = depth + 1;
     const visits = trees * levels;
-    const y = new Float32Array(batch * o);
+    const y = outputArray(options.out, batch, o, false);
     const nodes = options.returnNodes ? new Int32Array(batch * visits) : undefined;
     const coef = new Float64Array(visits);
     const rowOff = new Int32Array(visits);

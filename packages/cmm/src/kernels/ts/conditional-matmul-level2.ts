@@ -1,7 +1,7 @@
 import { geluFast } from '../../gelu-table.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalMatmulKernel } from '../../types.js';
-import { checkBatch } from '../../validate.js';
+import { checkBatch, outputArray } from '../../validate.js';
 import { axpy, dot } from './blas.js';
 import { prepareTsConditional, TsConditionalPrepared } from './conditional-prepared.js';
 
@@ -29,7 +29,7 @@ export const conditionalMatmulTsLevel2: ConditionalMatmulKernel = {
     checkBatch('x', x, batch, h);
     const n = p.nodesPerTree;
     const levels = depth + 1;
-    const y = new Float32Array(batch * o);
+    const y = outputArray(options.out, batch, o, true);
     const nodes = options.returnNodes ? new Int32Array(batch * trees * levels) : undefined;
     const rows = new Int32Array(batch);
     const logits = new Float64Array(batch);

@@ -1,7 +1,7 @@
 import { geluFast } from '../../gelu-table.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { DenseMatmulKernel } from '../../types.js';
-import { checkBatch } from '../../validate.js';
+import { checkBatch, outputArray } from '../../validate.js';
 import { axpy, dot } from './blas.js';
 import { prepareTsDense, TsDensePrepared } from './dense-prepared.js';
 
@@ -13,11 +13,11 @@ export const denseMatmulTsLevel1: DenseMatmulKernel = {
   ...identity,
   isSupported: () => true,
   prepare: (weights, shape) => prepareTsDense(weights, shape, label, true),
-  run(prepared, x, batch) {
+  run(prepared, x, batch, options = {}) {
     const p = claimPrepared(prepared, TsDensePrepared, label);
     const { inputSize: h, hiddenSize: m, outputSize: o } = p.shape;
     checkBatch('x', x, batch, h);
-    const y = new Float32Array(batch * o);
+    const y = outputArray(options.out, batch, o, true);
     for (let b = 0; b < batch; b++) {
       for (let i = 0; i < m; i++) {
         const logit = Math.fround(dot(x, b * h, p.wIn, i * h, h) + p.bIn[i]);

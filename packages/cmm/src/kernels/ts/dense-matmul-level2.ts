@@ -1,7 +1,7 @@
 import { geluFast } from '../../gelu-table.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { DenseMatmulKernel } from '../../types.js';
-import { checkBatch } from '../../validate.js';
+import { checkBatch, outputArray } from '../../validate.js';
 import { dot4 } from './blas.js';
 import { prepareTsDense, TsDensePrepared } from './dense-prepared.js';
 
@@ -18,11 +18,11 @@ export const denseMatmulTsLevel2: DenseMatmulKernel = {
   ...identity,
   isSupported: () => true,
   prepare: (weights, shape) => prepareTsDense(weights, shape, label, false),
-  run(prepared, x, batch) {
+  run(prepared, x, batch, options = {}) {
     const p = claimPrepared(prepared, TsDensePrepared, label);
     const { inputSize: h, hiddenSize: m, outputSize: o } = p.shape;
     checkBatch('x', x, batch, h);
-    const y = new Float32Array(batch * o);
+    const y = outputArray(options.out, batch, o, false);
     const hidden = new Float32Array(m);
     const out = new Float32Array(o);
     for (let b = 0; b < batch; b++) {

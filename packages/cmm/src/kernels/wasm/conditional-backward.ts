@@ -1,4 +1,4 @@
-import { assertPaths, gatherColumns, groupPaths, scatterColumns } from '../../path-groups.js';
+import { assertPaths, groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';
 import { checkBatch, checkTensor, gradientBuffers } from '../../validate.js';
@@ -20,7 +20,7 @@ export const conditionalBackwardWasm: ConditionalBackwardKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
   prepare: (shape) => new WasmTrainingPrepared(shape, label),
-  run(prepared, { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto }) {
+  run(prepared, { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto, saved }) {
     const p = claimPrepared(prepared, WasmTrainingPrepared, label);
     const { trees, depth, inputSize: h, outputSize: o } = p.shape;
     const { runtime: rt, neurons, visits, hp, op } = p;
@@ -63,8 +63,7 @@ export const conditionalBackwardWasm: ConditionalBackwardKernel = {
     writeRows(view, at.x >> 2, x, batch, h, hp);
     writeRows(view, at.dy >> 2, dy, batch, o, op);
     writeRows(view, at.rows >> 2, wIn.values, units, h, hp, (u) => unique[u]);
-    for (let u = 0; u < units; u++) view.fill(0, (at.columns >> 2) + u * op + o, (at.columns >> 2) + (u + 1) * op);
-    gatherColumns(wOut.values, o, neurons, unique, view, op, at.columns >> 2);
+    writeRows(view, at.columns >> 2, visitedColumns(saved, wOut.values, o, neurons, unique), units, o, op);
     ints.set(slotOf, at.slotOf >> 2);
     view.set(logits, at.logits >> 2);
     ints.set(entries, at.entries >> 2);

@@ -30,7 +30,7 @@ export const conditionalForwardTrainWasm: ConditionalForwardTrainKernel = {
     const count = batch * visits;
     const nodes = new Int32Array(count);
     const logits = new Float32Array(count);
-    if (batch === 0) return { y: new Float32Array(0), nodes, logits };
+    if (batch === 0) return { y: new Float32Array(0), nodes, logits, saved: { neurons: new Int32Array(0), wOutColumns: new Float32Array(0) } };
     const wIn = weights.wIn.values;
     const bIn = weights.bIn.values;
 
@@ -85,12 +85,12 @@ export const conditionalForwardTrainWasm: ConditionalForwardTrainKernel = {
     const yAt = rt.scratch('forward.y', batch * op * 4);
     const view = rt.f32;
     const ints = rt.i32;
-    for (let u = 0; u < groups.unique.length; u++) view.fill(0, (columnsAt >> 2) + u * op + o, (columnsAt >> 2) + (u + 1) * op);
-    gatherColumns(weights.wOut.values, o, neurons, groups.unique, view, op, columnsAt >> 2);
+    const columns = gatherColumns(weights.wOut.values, o, neurons, groups.unique);
+    writeRows(view, columnsAt >> 2, columns, groups.unique.length, o, op);
     view.set(logits, logitsAt >> 2);
     rt.exports.geluAll(logitsAt, count, coefAt);
     for (let e = 0; e < count; e++) ints[(addrAt >> 2) + e] = columnsAt + groups.slotOf[e] * op * 4;
     rt.exports.sumScaledRowsBatch(coefAt, addrAt, visits, batch, op >> 2, yAt);
-    return { y: readRows(view, yAt >> 2, batch, o, op), nodes, logits };
+    return { y: readRows(view, yAt >> 2, batch, o, op), nodes, logits, saved: { neurons: groups.unique, wOutColumns: columns } };
   },
 };

@@ -1,7 +1,7 @@
 import { transpose } from '../../layout.js';
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
-import { checkBatch, checkConditionalWeights } from '../../validate.js';
+import { checkBatch, checkConditionalWeights, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
 import { currentThreadSettings, splitStart, threadPool } from '../../wasm/threads.js';
 import { padded, readRows, writeRows } from './copy.js';
@@ -29,7 +29,8 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> {
     this.hv = padded(shape.inputSize) / 4;
     this.ov = padded(shape.outputSize) / 4;
     this.visits = shape.trees * (shape.depth + 1);
-    this.scratchBytes = runtime.exports.conditionalScratchBytes(shape.trees, shape.depth);
+    // whole cache lines, so threads never write to the same line
+    this.scratchBytes = Math.ceil(runtime.exports.conditionalScratchBytes(shape.trees, shape.depth) / 64) * 64;
   }
 
   protected override release(): void {
@@ -68,8 +69,9 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     const p = claimPrepared(prepared, WasmConditionalPrepared, label);
     const { trees, depth, inputSize: h, outputSize: o } = p.shape;
     checkBatch('x', x, batch, h);
+    if (options.out) outputArray(options.out, batch, o, false);
     const { hv, ov, visits, scratchBytes } = p;
-    if (batch === 0) return { y: new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
+    if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
     const rt = p.runtime;
     const settings = currentThreadSettings();
     const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
@@ -90,7 +92,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     } else {
       rt.exports.conditionalTokens(p.wIn, p.bIn, p.wOutT, hv, ov, trees, depth, xAt, yAt, nodesAt, logitsAt, 0, batch, scratchAt);
     }
-    const y = readRows(view, yAt >> 2, batch, o, ov * 4);
+    const y = readRows(view, yAt >> 2, batch, o, ov * 4, options.out);
     const nodes = options.returnNodes ? new Int32Array(view.buffer, nodesAt, batch * visits).slice() : undefined;
     return { y, nodes };
   },

@@ -19,10 +19,14 @@ export function writeRows(view: Float32Array, at: number, src: Float32Array, row
   }
 }
 
-/** out[r * width + j] = view[at + r * stride + j]. */
-export function readRows(view: Float32Array, at: number, rows: number, width: number, stride: number): Float32Array {
-  if (stride === width) return view.slice(at, at + rows * width);
-  const out = new Float32Array(rows * width);
+/** out[r * width + j] = view[at + r * stride + j]; a new array unless `out` is given. */
+export function readRows(view: Float32Array, at: number, rows: number, width: number, stride: number, out?: Float32Array): Float32Array {
+  if (stride === width) {
+    if (!out) return view.slice(at, at + rows * width);
+    out.set(view.subarray(at, at + rows * width));
+    return out;
+  }
+  out ??= new Float32Array(rows * width);
   for (let r = 0; r < rows; r++) out.set(view.subarray(at + r * stride, at + r * stride + width), r * width);
   return out;
 }

@@ -1,6 +1,6 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { DenseMatmulKernel, DenseShape } from '../../types.js';
-import { checkBatch, checkDenseWeights } from '../../validate.js';
+import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
 import { currentThreadSettings, splitStart, threadPool } from '../../wasm/threads.js';
 import { readRows } from './copy.js';
@@ -78,11 +78,12 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
     }
     return new WasmDensePrepared({ ...shape }, rt, wIn, bIn, wOut);
   },
-  run(prepared, x, batch) {
+  run(prepared, x, batch, options = {}) {
     const p = claimPrepared(prepared, WasmDensePrepared, label);
     const { inputSize: h, hiddenSize: m, outputSize: o } = p.shape;
     checkBatch('x', x, batch, h);
-    if (batch === 0) return { y: new Float32Array(0) };
+    if (options.out) outputArray(options.out, batch, o, false);
+    if (batch === 0) return { y: options.out ?? new Float32Array(0) };
     const rt = p.runtime;
     const hiddenStride = p.hiddenPanels * PANEL;
     const outStride = p.outputPanels * PANEL;
@@ -106,6 +107,6 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
     };
     gemm(xAt, h, p.wIn, h, p.hiddenPanels, hiddenAt, hiddenStride, p.bIn, 1);
     gemm(hiddenAt, hiddenStride, p.wOut, m, p.outputPanels, yAt, outStride, 0, 0);
-    return { y: readRows(view, yAt >> 2, batch, o, outStride) };
+    return { y: readRows(view, yAt >> 2, batch, o, outStride, options.out) };
   },
 };

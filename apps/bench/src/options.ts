@@ -1,0 +1,121 @@
+import type { Mode, Suite } from './report/types.js';
+
+export const SUITES: readonly Suite[] = ['external', 'kernels', 'depth-sweep', 'training', 'model'];
+export type TfjsBackend = 'cpu' | 'wasm' | 'webgpu';
+
+export interface BenchOptions {
+  mode: Mode;
+  /** Folder the JSON, Markdown and SVG files go to. */
+  outDir: string;
+  suites: readonly Suite[];
+  /** H; O is the same (a BERT feedforward maps the hidden size back to itself). */
+  inputSize: number;
+  batches: readonly number[];
+  /** FF widths compared with FFF-1x11: 3072 (crammedBERT) and 4095 (the same neuron count). */
+  denseWidths: readonly number[];
+  /** [trees, depth] of the KxD sweep. */
+  sweep: ReadonlyArray<readonly [number, number]>;
+  sweepBatch: number;
+  /** Only the fused conditional kernels in the sweep (quick and smoke runs). */
+  sweepFusedOnly: boolean;
+  trainingBatch: number;
+  /** Target seconds per measurement. */
+  budgetS: number;
+  /** Target seconds per whole-model measurement. */
+  modelBudgetS: number;
+  /** Presets of @ufbert/crammed-bert: [UltraFastBERT, crammedBERT]. */
+  modelPresets: readonly [string, string];
+  modelTokens: number;
+  /** tfjs backends for the training and model rows. */
+  tfjsBackends: readonly TfjsBackend[];
+  onnxThreads: readonly number[];
+  /** Look for a WebGPU adapter for the header (and webgpu rows). */
+  probeWebGpu: boolean;
+  /** Run the webgpu kernels even when the only adapter emulates a GPU on the CPU (SwiftShader, llvmpipe). */
+  webgpuOnCpuAdapter: boolean;
+  /** A kernel whose next batch would take longer than this per call (predicted from its previous batch) skips it. */
+  maxCallS: number;
+  seed: number;
+  /** Progress lines go here; silent when undefined. */
+  log?: (line: string) => void;
+}
+
+const FULL_SWEEP: ReadonlyArray<readonly [number, number]> = [
+  [1, 11],
+  [2, 10],
+  [4, 9],
+  [8, 8],
+  [16, 7],
+  [32, 6],
+];
+
+const base = {
+  denseWidths: [3072, 4095],
+  sweep: FULL_SWEEP,
+  onnxThreads: [1, 2],
+  tfjsBackends: ['wasm'] as TfjsBackend[],
+  probeWebGpu: true,
+  webgpuOnCpuAdapter: false,
+  seed: 20231122,
+};
+
+/** The defaults of each mode; the CLI overrides single fields. */
+export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
+  switch (mode) {
+    case 'full':
+      return {
+        ...base,
+        mode,
+        outDir,
+        suites: SUITES,
+        inputSize: 768,
+        batches: [1, 16, 128, 1024],
+        sweepBatch: 128,
+        sweepFusedOnly: false,
+        trainingBatch: 128,
+        budgetS: 1,
+        maxCallS: 30,
+        modelBudgetS: 25,
+        modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
+        modelTokens: 128,
+      };
+    case 'quick':
+      return {
+        ...base,
+        mode,
+        outDir,
+        suites: SUITES,
+        inputSize: 768,
+        batches: [1, 16, 128],
+        denseWidths: [3072],
+        sweepBatch: 128,
+        sweepFusedOnly: true,
+        trainingBatch: 128,
+        budgetS: 0.4,
+        maxCallS: 10,
+        modelBudgetS: 4,
+        modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
+        modelTokens: 128,
+        onnxThreads: [1, 2],
+      };
+    case 'smoke':
+      // Real K, D and N, tiny H: every code path in a few seconds, timings meaningless.
+      return {
+        ...base,
+        mode,
+        outDir,
+        suites: SUITES,
+        inputSize: 16,
+        batches: [1, 4],
+        sweepBatch: 4,
+        sweepFusedOnly: true,
+        trainingBatch: 4,
+        budgetS: 0.001,
+        maxCallS: 5,
+        modelBudgetS: 0.001,
+        modelPresets: ['UltraFastBERT-tiny-1x11', 'crammedBERT-tiny'],
+        modelTokens: 8,
+        probeWebGpu: false,
+      };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The shape of one benchmark run as written to `results/<stamp>.json`.
+ * `results.schema.json` is the contract; these types mirror it field for field.
+ */
+
+export type Suite = 'kernels' | 'depth-sweep' | 'training' | 'model' | 'external';
+export type Mode = 'full' | 'quick' | 'smoke';
+/** 1, 2, 3 and 'fused' are the @ufbert/cmm implementation levels; the others name what ran instead of a cmm kernel. */
+export type RowLevel = 1 | 2 | 3 | 'fused' | 'tfjs-op' | 'model' | 'external';
+
+export interface Speedups {
+  /** dense FF-3072 at the matching level on the same backend, divided by this row (FFF rows). */
+  vs_ff_3072_same_level?: number;
+  /** dense FF-4095 (the same number of neurons as FFF-1x11) at the matching level on the same backend. */
+  vs_ff_4095_same_level?: number;
+  /** the fastest onnxruntime-node FF-3072 at this batch, divided by this row. */
+  vs_onnxruntime_ff_3072?: number;
+  /** the fastest onnxruntime-node FF-4095 at this batch, divided by this row. */
+  vs_onnxruntime_ff_4095?: number;
+  /** the dense masking oracle's training step on the same backend, divided by this row (training rows). */
+  vs_masked_oracle?: number;
+  /** crammedBERT-3072's whole-model time per token, divided by this row (model rows). */
+  vs_crammedbert_3072?: number;
+}
+
+export interface Row {
+  suite: Suite;
+  /** e.g. `fff-1x11`, `ff-3072`, `onnxruntime ff-3072`, `train fff-1x11 conditional`, `model ultrafastbert-1x11`. */
+  name: string;
+  /** `fff` for conditional rows (the masking oracle included), `ff` for dense ones. */
+  family: 'fff' | 'ff';
+  /** What ran: a cmm kernel label (`ConditionalMatmul/wasm/fused`), a tfjs recipe, or the onnxruntime graph. */
+  implementation: string;
+  /** `ts`, `wasm`, `webgpu` (cmm kernels), `tfjs-cpu`, `tfjs-wasm`, `tfjs-webgpu`, `onnxruntime-cpu`. */
+  backend: string;
+  level: RowLevel;
+  /** Tokens per call. */
+  batch: number;
+  input_size: number;
+  output_size: number;
+  /** Hidden neurons: M for FF, N = K (2^(D+1) - 1) for FFF. */
+  neurons: number;
+  trees?: number;
+  depth?: number;
+  /** Intra-op threads (onnxruntime rows). */
+  threads?: number;
+  median_us_per_token: number;
+  min_us_per_token: number;
+  max_us_per_token: number;
+  median_ms_per_call: number;
+  tokens_per_second: number;
+  samples: number;
+  calls_per_sample: number;
+  warmup_calls: number;
+  /** Share of the whole-model time spent in the feedforward blocks (model rows). */
+  ff_share?: number;
+  /** Time per token in all feedforward blocks together (model rows). */
+  ff_us_per_token?: number;
+  speedup?: Speedups;
+  /** Why this row differs from the plan (repetitions capped, a substituted level, ...). */
+  note?: string;
+}
+
+export interface Skip {
+  /** What did not run, e.g. `kernels on webgpu`. */
+  what: string;
+  reason: string;
+}
+
+export interface Check {
+  /** What was compared, e.g. `onnxruntime ff-3072 vs DenseMatmul/ts/3, B=16`. */
+  what: string;
+  /** null when the difference is not a number (an output held NaN). */
+  max_abs_diff: number | null;
+  tolerance: number;
+  ok: boolean;
+}
+
+export interface MachineInfo {
+  cpu_model: string;
+  cores: number;
+  available_parallelism: number;
+  total_memory_gib: number;
+  platform: string;
+  arch: string;
+  node_version: string;
+  /** The WebGPU adapter (`formatAdapter` of @ufbert/tensor) or `none`. */
+  webgpu_adapter: string;
+  /** Why there is no adapter, when there is none. */
+  webgpu_reason?: string;
+}
+
+export interface Settings {
+  input_size: number;
+  output_size: number;
+  batches: number[];
+  sweep_batch: number;
+  training_batch: number;
+  /** Target wall time of one measurement, seconds. */
+  budget_s: number;
+  model_tokens: number;
+  tfjs_backends: string[];
+  onnxruntime_threads: number[];
+  seed: number;
+}
+
+export interface BenchResult {
+  schema_version: 1;
+  created_at: string;
+  mode: Mode;
+  duration_s: number;
+  machine: MachineInfo;
+  software: Record<string, string>;
+  settings: Settings;
+  rows: Row[];
+  skipped: Skip[];
+  checks: Check[];
+}

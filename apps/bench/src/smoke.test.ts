@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modeDefaults } from './options.js';
+import type { BenchResult } from './report/types.js';
+import { loadSchema } from './report/write.js';
+import { runBench, type BenchRun } from './run.js';
+import { validate } from './schema/validate.js';
+
+/** One --smoke run (tiny H, a few calls per row) shared by the assertions below. */
+describe('a smoke run', () => {
+  let outDir: string;
+  let run: BenchRun;
+  let written: BenchResult;
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'ufbert-bench-'));
+    run = await runBench(modeDefaults('smoke', outDir));
+    written = JSON.parse(readFileSync(run.files.json, 'utf8')) as BenchResult;
+  }, 120_000);
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('writes a JSON file that conforms to results.schema.json', () => {
+    expect(run.failures).toEqual([]);
+    expect(run.files.json.startsWith(join(outDir, 'bench-smoke-'))).toBe(true);
+    expect(validate(loadSchema(), written)).toEqual([]);
+    expect(written).toEqual(JSON.parse(JSON.stringify(run.result)));
+  });
+
+  it('has the contract fields: FFF-1x11 rows, onnxruntime rows, per-token timings', () => {
+    const fff = written.rows.filter((r) => r.name.includes('fff') && r.name.includes('1x11'));
+    const ort = written.rows.filter((r) => r.name.includes('onnxruntime'));
+    expect(fff.length).toBeGreaterThan(0);
+    expect(ort.length).toBeGreaterThan(0);
+    for (const row of written.rows) {
+      expect(row.min_us_per_token).toBeLessThanOrEqual(row.median_us_per_token);
+      expect(row.median_us_per_token).toBeLessThanOrEqual(row.max_us_per_token);
+    }
+    expect(new Set(written.rows.map((r) => r.suite))).toEqual(new Set(['external', 'kernels', 'depth-sweep', 'training', 'model']));
+    expect(written.machine.webgpu_adapter).toBe('none');
+  });
+
+  it('compares every FFF kernel row with onnxruntime and with the dense kernels', () => {
+    const kernelFff = written.rows.filter((r) => r.suite === 'kernels' && r.family === 'fff');
+    for (const row of kernelFff) {
+      expect(row.speedup?.vs_onnxruntime_ff_3072).toBeGreaterThan(0);
+      if (row.backend === 'ts') expect(row.speedup?.vs_ff_3072_same_level).toBeGreaterThan(0);
+    }
+  });
+
+  it('checks that the kernels and onnxruntime agree on their outputs', () => {
+    expect(written.checks.length).toBeGreaterThan(0);
+    expect(written.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(written.checks.some((c) => c.what.startsWith('onnxruntime ff-3072'))).toBe(true);
+  });
+
+  it('writes the Markdown report and both SVG charts', () => {
+    const md = readFileSync(run.files.markdown, 'utf8');
+    expect(md).toContain('## FF against FFF-1x11 by implementation level');
+    expect(md).toMatch(/\| onnxruntime-node, 1 thread/);
+    expect(md).toContain('## KxD sweep');
+    expect(run.files.svgs).toHaveLength(2);
+    for (const file of run.files.svgs) {
+      const svg = readFileSync(file, 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+      expect(svg).toContain('<polyline');
+      expect(md).toContain(file.slice(outDir.length + 1));
+    }
+  });
+
+  it('is rejected by the schema once a contract field is broken', () => {
+    const broken = structuredClone(written) as unknown as { rows: Array<Record<string, unknown>> };
+    delete broken.rows[0].median_us_per_token;
+    broken.rows[1].level = 'turbo';
+    const paths = validate(loadSchema(), broken).map((e) => e.path);
+    expect(paths).toContain('/rows/0');
+    expect(paths).toContain('/rows/1/level');
+  });
+});
+
+describe('the per-call cap', () => {
+  it('skips the larger batches of a kernel whose next call would exceed it, saying why', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'ufbert-bench-cap-'));
+    try {
+      const options = { ...modeDefaults('smoke', outDir), suites: ['kernels'] as const, maxCallS: 1e-9 };
+      const { result } = await runBench(options);
+      const perKernel = new Map<string, number[]>();
+      for (const r of result.rows) {
+        const key = `${r.name} ${r.implementation}`;
+        perKernel.set(key, [...(perKernel.get(key) ?? []), r.batch]);
+      }
+      for (const batches of perKernel.values()) expect(batches).toEqual([1]);
+      const capped = result.skipped.filter((s) => s.what.endsWith('at B >= 4'));
+      expect(capped).toHaveLength(perKernel.size);
+      expect(capped[0].reason).toMatch(/one call would take about .* over the .* cap per call/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});

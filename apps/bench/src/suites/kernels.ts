@@ -1,0 +1,127 @@
+import type { ConditionalShape, DenseShape } from '@ufbert/cmm';
+import type { SuiteContext } from '../context.js';
+import { maxAbs, maxAbsDiff } from '../data.js';
+import { formatSeconds, measure } from '../measure.js';
+import type { Row } from '../report/types.js';
+import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
+import { benchKernels, kernelLabel } from './cmm-kernels.js';
+
+/** Tokens in the cross-kernel agreement check of each layer. */
+const CHECK_BATCH = 4;
+
+type Run = (x: Float32Array, batch: number) => { y: Float32Array } | Promise<{ y: Float32Array }>;
+
+/**
+ * Every ConditionalMatmul kernel on FFF-1x11 and every DenseMatmul kernel on each FF
+ * width, at every batch size. Weights are prepared once per kernel, outside the timing;
+ * each kernel's output is first compared with the first kernel of its group.
+ */
+export async function runKernels(ctx: SuiteContext): Promise<void> {
+  const { options, data } = ctx;
+  const h = options.inputSize;
+  ctx.log(`kernels: FFF-1x11 vs FF-${options.denseWidths.join('/FF-')}, H = O = ${h}, B in {${options.batches.join(', ')}}`);
+  const inputs = new Map(options.batches.map((b) => [b, data.inputs(b, h)]));
+  const checkX = data.inputs(CHECK_BATCH, h);
+  const layer = { input_size: h, output_size: h };
+
+  const conditionalShape: ConditionalShape = { trees: 1, depth: 11, inputSize: h, outputSize: h };
+  const conditionalWeights = data.conditional(conditionalShape);
+  const conditionalGroup = new Agreement(ctx, fffName(1, 11));
+  for (const kernel of benchKernels(ctx, 'ConditionalMatmul')) {
+    const prepared = kernel.prepare(conditionalWeights, conditionalShape);
+    try {
+      const identity = {
+        suite: 'kernels',
+        name: fffName(1, 11),
+        family: 'fff',
+        implementation: kernelLabel(kernel),
+        backend: kernel.backend,
+        level: kernel.level,
+        ...layer,
+        neurons: neuronsOf(1, 11),
+        trees: 1,
+        depth: 11,
+      } as const;
+      await measureBatches(ctx, inputs, checkX, conditionalGroup, identity, (x, batch) => kernel.run(prepared, x, batch));
+    } finally {
+      prepared.dispose();
+    }
+  }
+
+  const denseKernels = benchKernels(ctx, 'DenseMatmul');
+  for (const width of options.denseWidths) {
+    const shape: DenseShape = { inputSize: h, hiddenSize: width, outputSize: h };
+    const weights = data.dense(shape);
+    const group = new Agreement(ctx, `ff-${width}`);
+    for (const kernel of denseKernels) {
+      const prepared = kernel.prepare(weights, shape);
+      try {
+        const identity = {
+          suite: 'kernels',
+          name: `ff-${width}`,
+          family: 'ff',
+          implementation: kernelLabel(kernel),
+          backend: kernel.backend,
+          level: kernel.level,
+          ...layer,
+          neurons: width,
+        } as const;
+        await measureBatches(ctx, inputs, checkX, group, identity, (x, batch) => kernel.run(prepared, x, batch));
+      } finally {
+        prepared.dispose();
+      }
+    }
+  }
+}
+
+/** The first kernel of a layer is the reference the others' outputs are checked against. */
+class Agreement {
+  private reference: { label: string; y: Float32Array } | undefined;
+
+  constructor(
+    private readonly ctx: SuiteContext,
+    private readonly layer: string,
+  ) {}
+
+  compare(label: string, y: Float32Array): void {
+    if (!this.reference) {
+      this.reference = { label, y };
+      return;
+    }
+    const { reference } = this;
+    this.ctx.check(`${this.layer} ${label} vs ${reference.label}, B=${CHECK_BATCH}`, maxAbsDiff(y, reference.y), 1e-3 * Math.max(1, maxAbs(reference.y)));
+  }
+}
+
+async function measureBatches(
+  ctx: SuiteContext,
+  inputs: ReadonlyMap<number, Float32Array>,
+  checkX: Float32Array,
+  group: Agreement,
+  identity: Omit<RowIdentity, 'batch'>,
+  run: Run,
+): Promise<void> {
+  group.compare(identity.implementation, (await run(checkX, CHECK_BATCH)).y);
+  let previous: Row | undefined;
+  for (const [batch, x] of inputs) {
+    if (tooSlow(ctx, previous, batch, `${identity.name} ${identity.implementation}`)) break;
+    const m = await measure(() => run(x, batch), { budgetS: ctx.options.budgetS });
+    previous = makeRow({ ...identity, batch }, m);
+    ctx.addRow(previous);
+  }
+}
+
+/**
+ * Whether one call at `batch` would take longer than `maxCallS`, judged from the time per
+ * token at the previous batch; then this and the larger batches are a stated skip.
+ */
+function tooSlow(ctx: SuiteContext, previous: Row | undefined, batch: number, what: string): boolean {
+  if (!previous) return false;
+  const predictedS = (previous.median_us_per_token * batch) / 1e6;
+  if (predictedS <= ctx.options.maxCallS) return false;
+  ctx.skip(
+    `${what} at B >= ${batch}`,
+    `one call would take about ${formatSeconds(predictedS)} (${previous.median_us_per_token} µs/token at B=${previous.batch}), over the ${formatSeconds(ctx.options.maxCallS)} cap per call`,
+  );
+  return true;
+}

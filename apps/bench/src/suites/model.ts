@@ -1,0 +1,110 @@
+import { setBackend, tf } from '@ufbert/tensor';
+import type { SuiteContext } from '../context.js';
+import { performance } from 'node:perf_hooks';
+import { formatSeconds, measure } from '../measure.js';
+import { makeRow, round } from '../rows.js';
+
+type CrammedBert = typeof import('@ufbert/crammed-bert');
+
+export interface ProfiledKernel {
+  name: string;
+  inputShapes: number[][];
+  outputShapes: number[][];
+  kernelTimeMs: number;
+}
+
+/**
+ * Whether a kernel of the encoder belongs to a feedforward block: the FFF ops of
+ * @ufbert/fff (kernel names `UfbertFFF...`), or any kernel reading or writing a tensor
+ * whose last dimension is the feedforward's hidden width (the dense block's two
+ * products and its GELU; attention and embeddings have no tensor of that width).
+ */
+export function isFeedforwardKernel(kernel: Pick<ProfiledKernel, 'name' | 'inputShapes' | 'outputShapes'>, ffWidth: number): boolean {
+  if (kernel.name.startsWith('UfbertFFF')) return true;
+  return [...kernel.inputShapes, ...kernel.outputShapes].some((shape) => shape.length >= 2 && shape[shape.length - 1] === ffWidth);
+}
+
+/** Share of the profiled kernel time spent in feedforward kernels. */
+export function feedforwardShare(kernels: readonly ProfiledKernel[], ffWidth: number): number {
+  let total = 0;
+  let ff = 0;
+  for (const k of kernels) {
+    total += k.kernelTimeMs;
+    if (isFeedforwardKernel(k, ffWidth)) ff += k.kernelTimeMs;
+  }
+  return total > 0 ? ff / total : 0;
+}
+
+/**
+ * The whole encoder (embeddings, the pre-LN blocks, final norm; no MLM decoder) on one
+ * sequence, UltraFastBERT against crammedBERT, in eval mode, after one untimed pass. The
+ * feedforward share comes from one profiled forward pass (tf.profile's per-kernel times).
+ */
+export async function runModel(ctx: SuiteContext): Promise<void> {
+  const { options } = ctx;
+  let cb: CrammedBert;
+  try {
+    cb = await import('@ufbert/crammed-bert');
+  } catch (err) {
+    ctx.skip('whole-model rows', `@ufbert/crammed-bert could not be loaded (${(err as Error).message}); build it with 'pnpm --filter @ufbert/crammed-bert build'`);
+    return;
+  }
+  for (const backend of options.tfjsBackends) {
+    try {
+      await setBackend(backend);
+    } catch (err) {
+      ctx.skip(`model rows on tfjs-${backend}`, (err as Error).message);
+      continue;
+    }
+    for (const preset of options.modelPresets) {
+      const config = cb.presetConfig(preset);
+      const tokens = Math.min(options.modelTokens, config.embedding.max_seq_length);
+      const h = config.hidden_size;
+      const layers = config.num_transformer_layers;
+      const isFff = config.intermed_type === 'fff';
+      const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+      ctx.log(`model: ${preset} (${layers} layers, hidden ${h}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
+      const model = cb.CrammedBertModel.create(config, { seed: options.seed });
+      const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
+      try {
+        model.eval();
+        const forward = () => model.hiddenStates(ids);
+        // The first pass prepares weight layouts that later passes reuse (transposed dense
+        // weights, the conditional kernel's layout): preparation, not inference, so untimed
+        // even when the measurement is capped to a single call.
+        const firstStart = performance.now();
+        tf.dispose(forward());
+        ctx.log(`    first forward pass (prepares the weights): ${formatSeconds((performance.now() - firstStart) / 1000)}`);
+        const whole = await measure(() => tf.dispose(forward()), { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 5 });
+        const profile = await tf.profile(forward);
+        tf.dispose(profile.result);
+        const kernels = profile.kernels.map((k) => ({ ...k, kernelTimeMs: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0 }));
+        const share = feedforwardShare(kernels, neurons);
+        const row = makeRow(
+          {
+            suite: 'model',
+            name: `model ${preset.toLowerCase()}`,
+            family: isFff ? 'fff' : 'ff',
+            implementation: `CrammedBertModel.hiddenStates, ${layers} layers, hidden ${h}, 1x${tokens} tokens`,
+            backend: `tfjs-${backend}`,
+            level: 'model',
+            batch: tokens,
+            input_size: h,
+            output_size: h,
+            neurons,
+            ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+          },
+          whole,
+        );
+        row.ff_share = round(share);
+        row.ff_us_per_token = round(share * row.median_us_per_token);
+        ctx.addRow(row);
+        ctx.log(`    feedforward blocks: ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
+      } finally {
+        ids.dispose();
+        model.dispose();
+      }
+    }
+  }
+  await setBackend('cpu');
+}

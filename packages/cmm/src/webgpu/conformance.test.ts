@@ -1,0 +1,13 @@
+import { describe, it } from 'vitest';
+import { describeKernelConformance } from '../conformance.js';
+import { webgpuKernels } from './kernels/index.js';
+import { startWebGpuForTests } from './test-utils/gate.js';
+
+const gpu = await startWebGpuForTests('cmm conformance on webgpu');
+
+if (gpu.skipReason) {
+  describe.skip(`webgpu kernels (skipped: ${gpu.skipReason})`, () => {
+    it('needs a WebGPU adapter', () => {});
+  });
+}
+for (const kernel of webgpuKernels) describeKernelConformance(kernel);

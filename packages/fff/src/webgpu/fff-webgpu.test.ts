@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cachedPipelineCount } from '@ufbert/cmm/webgpu';
+import { Rng, setBackend, tf, describeBackend } from '@ufbert/tensor';
+import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
+import { fastFeedforward } from '../conditional-op.js';
+import { conditionalInference } from '../inference.js';
+import { neuronCount } from '../config.js';
+import { FFF_BACKWARD, FFF_FORWARD } from '../kernel-names.js';
+import { relativeError } from '../parity.js';
+import { webgpuSkipReason } from '../test-utils/backends.js';
+
+interface Case {
+  h: number;
+  o: number;
+  depth: number;
+  k: number;
+  batch: number;
+}
+
+const CASES: Case[] = [
+  { h: 16, o: 16, depth: 3, k: 1, batch: 32 },
+  { h: 13, o: 7, depth: 0, k: 2, batch: 5 },
+  { h: 33, o: 40, depth: 6, k: 4, batch: 65 },
+  { h: 24, o: 24, depth: 2, k: 16, batch: 1 },
+  { h: 5, o: 3, depth: 9, k: 2, batch: 300 },
+];
+
+interface Arrays {
+  x: Float32Array;
+  wIn: Float32Array;
+  bIn: Float32Array;
+  wOut: Float32Array;
+  up: Float32Array;
+}
+
+function arrays(c: Case, seed: number): Arrays {
+  const rng = new Rng(seed);
+  const n = neuronCount({ depth: c.depth, parallelSize: c.k });
+  const fill = (size: number, scale: number) => rng.fillUniform(new Float32Array(size), -scale, scale);
+  return { x: fill(c.batch * c.h, 1), wIn: fill(n * c.h, 0.5), bIn: fill(n, 0.2), wOut: fill(c.o * n, 0.5), up: fill(c.batch * c.o, 1) };
+}
+
+/** y, nodes, logits and the four gradients of sum(y * up), computed on the active backend. */
+async function forwardAndGradients(c: Case, a: Arrays): Promise<Array<Float32Array | Int32Array>> {
+  const n = a.bIn.length;
+  const x = tf.tensor2d(a.x, [c.batch, c.h]);
+  const wIn = tf.tensor2d(a.wIn, [n, c.h]);
+  const bIn = tf.tensor1d(a.bIn);
+  const wOut = tf.tensor2d(a.wOut, [c.o, n]);
+  const up = tf.tensor2d(a.up, [c.batch, c.o]);
+  const outputs = tf.tidy(() => {
+    const forward = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, { depth: c.depth, parallelSize: c.k } as never) as Tensor[];
+    const grads = tf.grads((xi: Tensor, wi: Tensor, bi: Tensor, wo: Tensor) =>
+      tf.sum(tf.mul(fastFeedforward(xi as Tensor2D, wi as Tensor2D, bi as Tensor1D, wo as Tensor2D, c.depth, c.k), up)),
+    )([x, wIn, bIn, wOut]);
+    return [...forward, ...grads];
+  });
+  const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array | Int32Array>));
+  tf.dispose([...outputs, x, wIn, bIn, wOut, up]);
+  return values;
+}
+
+const NAMES = ['y', 'nodes', 'logits', 'grad x', 'grad linear_in.weight', 'grad linear_in.bias', 'grad linear_out.weight'];
+const skipReason = webgpuSkipReason();
+
+describe.skipIf(skipReason !== undefined)(`FFF kernels on webgpu against the cpu backend${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    await setBackend('webgpu');
+    console.info(`FFF kernels: running on ${describeBackend()}`);
+  }, 60_000);
+
+  it.each(CASES)('forward, visited nodes and all gradients (%o)', async (c) => {
+    const a = arrays(c, c.h * 7 + c.depth);
+    await setBackend('cpu');
+    const expected = await forwardAndGradients(c, a);
+    await setBackend('webgpu');
+    const actual = await forwardAndGradients(c, a);
+    actual.forEach((values, i) => {
+      if (values instanceof Int32Array) expect(Array.from(values), NAMES[i]).toEqual(Array.from(expected[i]));
+      else expect(relativeError(values, expected[i]), NAMES[i]).toBeLessThan(1e-5);
+    });
+  });
+
+  it('infers the same y and nodes as the cpu backend, with and without nodes', async () => {
+    const c = { h: 20, o: 11, depth: 4, k: 3, batch: 17 };
+    const a = arrays(c, 5);
+    const n = a.bIn.length;
+    const infer = async (returnNodes: boolean) => {
+      const inputs = [tf.tensor2d(a.x, [c.batch, c.h]), tf.tensor2d(a.wIn, [n, c.h]), tf.tensor1d(a.bIn), tf.tensor2d(a.wOut, [c.o, n])] as const;
+      const { y, nodes } = conditionalInference(...inputs, c.depth, c.k, { returnNodes });
+      const result = { y: (await y.data()) as Float32Array, nodes: nodes ? ((await nodes.data()) as Int32Array) : undefined, dtype: nodes?.dtype };
+      tf.dispose([y, ...(nodes ? [nodes] : []), ...inputs]);
+      return result;
+    };
+    await setBackend('cpu');
+    const expected = await infer(true);
+    await setBackend('webgpu');
+    const withNodes = await infer(true);
+    const plain = await infer(false);
+    expect(relativeError(withNodes.y, expected.y)).toBeLessThan(1e-5);
+    expect(Array.from(withNodes.nodes!)).toEqual(Array.from(expected.nodes!));
+    expect(withNodes.dtype).toBe('int32');
+    expect(plain.nodes).toBeUndefined();
+    expect(Array.from(plain.y)).toEqual(Array.from(withNodes.y));
+  });
+
+  it('gives the same gradient bits on every run and reuses its pipelines', async () => {
+    await setBackend('webgpu');
+    const c = CASES[2];
+    const a = arrays(c, 11);
+    const first = await forwardAndGradients(c, a);
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const pipelines = cachedPipelineCount(device);
+    const second = await forwardAndGradients(c, a);
+    second.forEach((values, i) => expect(Array.from(values), NAMES[i]).toEqual(Array.from(first[i])));
+    expect(cachedPipelineCount(device)).toBe(pipelines);
+  });
+
+  it('handles an empty batch in the forward, the backward and inference', async () => {
+    // tf.sum of an empty tensor fails in tfjs's webgpu backend itself, so the kernels run directly.
+    await setBackend('webgpu');
+    const attrs = { depth: 2, parallelSize: 2 } as never;
+    const x = tf.zeros([0, 6]);
+    const wIn = tf.ones([14, 6]);
+    const bIn = tf.ones([14]);
+    const wOut = tf.ones([4, 14]);
+    const [y, nodes, logits] = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, attrs) as Tensor[];
+    expect([y.shape, nodes.shape, logits.shape]).toEqual([[0, 4], [0, 2, 3], [0, 2, 3]]);
+    const dy = tf.zeros([0, 4]);
+    const grads = tf.engine().runKernel(FFF_BACKWARD, { dy, x, wIn, wOut, nodes, logits }, attrs) as Tensor[];
+    expect(grads.map((g) => g.shape)).toEqual([[0, 6], [14, 6], [14], [4, 14]]);
+    const [, dWIn, dbIn, dWOut] = await Promise.all(grads.map((g) => g.data()));
+    expect([...dWIn, ...dbIn, ...dWOut].every((v) => v === 0)).toBe(true);
+    const inferred = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, 2, 2, { returnNodes: true });
+    expect([inferred.y.shape, inferred.nodes!.shape]).toEqual([[0, 4], [0, 2, 3]]);
+    tf.dispose([x, wIn, bIn, wOut, y, nodes, logits, dy, ...grads, inferred.y, inferred.nodes!]);
+  });
+});
