@@ -2,7 +2,6 @@ export * from './types.js';
 export * from './errors.js';
 export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
 export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel } from './registry.js';
-export { geluFast, geluDerivativeFast } from './gelu-table.js';
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, type ThreadSettings } from './wasm/threads.js';
 export { initWasm, wasmSimdSupported } from './wasm/runtime.js';

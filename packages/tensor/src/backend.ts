@@ -1,5 +1,6 @@
 import { tf } from './tf.js';
 import { BackendUnavailableError, UfbertError } from './errors.js';
+import { patchWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { acquireWebGpuAdapter, formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
@@ -16,6 +17,7 @@ let lostReason: string | undefined;
 async function registerWasm(): Promise<void> {
   // Importing registers the backend; in Node its loader reads the .wasm files next to its dist.
   await import('@tensorflow/tfjs-backend-wasm');
+  patchWasmBatchMatMul();
 }
 
 async function registerWebGpu(): Promise<void> {

@@ -72,8 +72,11 @@ function adoptOutputs(name: HostBackendName, backend: unknown, outputs: HostOutp
   return infos;
 }
 
-/** Registers `kernel` for the cpu and wasm backends. */
-export function registerHostKernel(kernel: HostKernel): void {
+/**
+ * Registers `kernel` for the cpu and wasm backends. A backend's own kernel of that name
+ * stays, unless `replace` is set (for tfjs kernels that are too slow to keep).
+ */
+export function registerHostKernel(kernel: HostKernel, options: { replace?: boolean } = {}): void {
   for (const backendName of HOST_BACKENDS) {
     const config: KernelConfig = {
       kernelName: kernel.kernelName,
@@ -86,6 +89,10 @@ export function registerHostKernel(kernel: HostKernel): void {
         return outputs.length === 1 ? outputs[0] : outputs;
       },
     };
-    if (!tf.getKernel(kernel.kernelName, backendName)) tf.registerKernel(config);
+    if (tf.getKernel(kernel.kernelName, backendName)) {
+      if (!options.replace) continue;
+      tf.unregisterKernel(kernel.kernelName, backendName);
+    }
+    tf.registerKernel(config);
   }
 }

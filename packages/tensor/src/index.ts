@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './backend.js';
 export { formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
 export * from './gelu-math.js';
+export { geluFast, geluDerivativeFast, ERF_TABLE, ERF_TABLE_ROWS, ERF_TABLE_STEP_INVERSE, ERF_TABLE_STRIDE } from './gelu-table.js';
 import './backend-gaps.js';
 export { geluExact } from './gelu.js';
 export { ERF_WGSL } from './kernels/gelu-webgpu.js';

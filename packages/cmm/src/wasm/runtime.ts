@@ -1,6 +1,6 @@
 import { BackendUnavailableError } from '@ufbert/tensor';
 import { CMM_WASM_BASE64, CMM_WASM_SHARED_BASE64 } from '../generated/cmm-wasm.js';
-import { ERF_TABLE } from '../gelu-table.js';
+import { ERF_TABLE } from '@ufbert/tensor';
 import { Allocator } from './allocator.js';
 
 /** The functions of assembly/index.ts; every pointer is a byte address in the runtime's memory. */

@@ -1,8 +1,7 @@
 import type { HostKernel } from '../host-kernel.js';
 
 /**
- * tfjs's wasm backend lacks UnsortedSegmentSum, which the gradient of gather (every
- * embedding lookup) needs; this host version fills the gap (cpu keeps its own).
+ * UnsortedSegmentSum in one pass over x, for the cpu and wasm backends (see backend-gaps.ts).
  * x [...segmentIds.shape, ...inner] -> [numSegments, ...inner]; ids outside [0, numSegments) are dropped, as in tfjs.
  */
 export const unsortedSegmentSumHost: HostKernel = {

@@ -1,4 +1,4 @@
-import { geluDerivativeFast, geluFast } from '../../gelu-table.js';
+import { geluDerivativeFast, geluFast } from '@ufbert/tensor';
 import { assertPaths, groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';

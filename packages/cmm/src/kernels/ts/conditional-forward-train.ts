@@ -1,4 +1,4 @@
-import { geluFast } from '../../gelu-table.js';
+import { geluFast } from '@ufbert/tensor';
 import { gatherColumns, groupPaths } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalForwardTrainKernel } from '../../types.js';

@@ -1,4 +1,4 @@
-import { geluFast } from '../../gelu-table.js';
+import { geluFast } from '@ufbert/tensor';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { DenseMatmulKernel } from '../../types.js';
 import { checkBatch, outputArray } from '../../validate.js';

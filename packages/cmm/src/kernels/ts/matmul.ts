@@ -1,4 +1,4 @@
-import { geluFast } from '../../gelu-table.js';
+import { geluFast } from '@ufbert/tensor';
 
 /**
  * c[i, j] = epilogue(a[i, :] . b[j, :]) for a [m, depth], b [n, depth], c [m, n]: a blocked

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gelu, geluDerivative } from '@ufbert/tensor';
+import { gelu, geluDerivative } from './gelu-math.js';
 import { geluDerivativeFast, geluFast } from './gelu-table.js';
 
 describe('table GELU', () => {

@@ -1,4 +1,4 @@
-import { erf } from '@ufbert/tensor';
+import { erf } from './gelu-math.js';
 
 // GELU in the hot loops: erf from a table of degree-6 Taylor expansions around
 // x0 = i/16, i = 0..96 (|x| < 6; beyond, erf = +/-1 to 2e-17). With |x - x0| <= 1/32

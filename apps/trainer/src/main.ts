@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { UfbertError } from '@ufbert/tensor';
+import { parseOptions, USAGE } from './options.js';
+import { runTrainer } from './run.js';
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  await runTrainer(options, (line) => process.stdout.write(`${line}\n`));
+  console.log(`done in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof UfbertError) {
+      console.error(`trainer: ${error.message}`);
+      process.exit(1);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { BACKENDS, UfbertError, type BackendChoice } from '@ufbert/tensor';
+import { EMBEDDED_TASKS, type EmbeddedTaskName } from '@ufbert/glue';
+
+export class UsageError extends UfbertError {}
+
+export interface TrainerOptions {
+  /** Text files to pretrain on; empty: the embedded default corpus. */
+  corpus: string[];
+  /** The FFF model; its FF twin has a dense block of the same width (2^(d+1)-1 neurons per tree times k). */
+  fffPreset: string;
+  ffPreset: string;
+  vocabSize: number;
+  /** Pretraining budget per model. */
+  budget: { minutes: number } | { steps: number };
+  backend: BackendChoice;
+  outDir: string;
+  tasks: EmbeddedTaskName[];
+  fineTuneEpochs: number;
+  fineTuneLearningRate: number;
+  seed: number;
+  quiet: boolean;
+}
+
+export const USAGE = `Usage: pnpm --filter trainer start -- [options]
+
+Pretrains a tiny UltraFastBERT and a crammedBERT with a dense feedforward of the same width
+for the same budget on real English text, fine-tunes both on real labelled tasks, and prints
+a comparison table.
+
+  --corpus FILE...        text files to pretrain on (default: the embedded corpus, State of
+                          the Union addresses, Moby Dick and the Brown corpus)
+  --fff-preset NAME       FFF model (default UltraFastBERT-tiny-1x7: 2 layers, hidden 64, 255 neurons)
+  --ff-preset NAME        FF model (default crammedBERT-tiny with intermed_size 255)
+  --vocab N               WordPiece vocabulary size (default 4096)
+  --minutes M             pretraining budget per model in minutes (default 3)
+  --steps N               pretraining budget per model in optimiser steps (instead of --minutes)
+  --backend B             cpu, wasm, webgpu or auto (default wasm)
+  --out DIR               output folder (default ./runs/default)
+  --tasks A,B             downstream tasks (default spam,sentiment)
+  --finetune-epochs N     fine-tuning epochs (default 3)
+  --finetune-lr X         fine-tuning peak learning rate (default 5e-4, see README)
+  --seed N                seed of data order, masks and init (default 0)
+  --quiet                 no progress bars
+  --help`;
+
+export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.filter((a) => a !== '--'),
+      allowPositionals: false,
+      options: {
+        corpus: { type: 'string', multiple: true },
+        'fff-preset': { type: 'string' },
+        'ff-preset': { type: 'string' },
+        vocab: { type: 'string' },
+        minutes: { type: 'string' },
+        steps: { type: 'string' },
+        backend: { type: 'string' },
+        out: { type: 'string' },
+        tasks: { type: 'string' },
+        'finetune-epochs': { type: 'string' },
+        'finetune-lr': { type: 'string' },
+        seed: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const problems: string[] = [];
+  const number = (name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${raw}'`);
+    return n;
+  };
+  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+  const vocabSize = number('vocab', v.vocab, 4096, (n) => positiveInt(n) && n >= 64, 'an integer >= 64');
+  if (v.minutes !== undefined && v.steps !== undefined) problems.push('give --minutes or --steps, not both');
+  const budget =
+    v.steps !== undefined
+      ? { steps: number('steps', v.steps, 0, positiveInt, 'a positive integer') }
+      : { minutes: number('minutes', v.minutes, 3, (n) => n > 0 && Number.isFinite(n), 'a positive number') };
+  const backend = (v.backend ?? 'wasm') as BackendChoice;
+  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${backend}'`);
+  const tasks = (v.tasks ?? 'spam,sentiment').split(',').filter(Boolean) as EmbeddedTaskName[];
+  for (const t of tasks) if (!(EMBEDDED_TASKS as Record<string, unknown>)[t]) problems.push(`--tasks: unknown task '${t}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
+  if (!tasks.length) problems.push('--tasks names no task');
+  const options: TrainerOptions = {
+    corpus: (v.corpus ?? []).map((f) => resolve(cwd, f)),
+    fffPreset: v['fff-preset'] ?? 'UltraFastBERT-tiny-1x7',
+    ffPreset: v['ff-preset'] ?? 'crammedBERT-tiny',
+    vocabSize,
+    budget,
+    backend,
+    outDir: resolve(cwd, v.out ?? 'runs/default'),
+    tasks,
+    fineTuneEpochs: number('finetune-epochs', v['finetune-epochs'], 3, positiveInt, 'a positive integer'),
+    fineTuneLearningRate: number('finetune-lr', v['finetune-lr'], 5e-4, (n) => n > 0 && Number.isFinite(n), 'a positive number'),
+    seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    quiet: !!v.quiet,
+  };
+  if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
+  return options;
+}

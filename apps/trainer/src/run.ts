@@ -1,0 +1,181 @@
+import { access, mkdir, readFile, rm, writeFile, constants } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
+import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
+import { CrammedBertMlm, mlmTokenizer, pretrain, readCorpus, type CorpusDocument, type TrainingConfigInput } from '@ufbert/training';
+import type { TrainerOptions } from './options.js';
+import { comparisonTable, type ModelSummary } from './report.js';
+
+export class PreflightError extends UfbertError {}
+
+type Print = (line: string) => void;
+
+/** Everything that can be wrong with the inputs, checked before any training starts. */
+async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertConfig; ff: CrammedBertConfig }> {
+  const problems: string[] = [];
+  for (const file of options.corpus) {
+    try {
+      await access(file, constants.R_OK);
+    } catch {
+      problems.push(`corpus file ${file} does not exist or is not readable`);
+    }
+  }
+  try {
+    await mkdir(options.outDir, { recursive: true });
+    const probe = join(options.outDir, `.write-test-${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    problems.push(`output folder ${options.outDir} is not writable: ${(error as Error).message}`);
+  }
+  const configs: Partial<Record<'fff' | 'ff', CrammedBertConfig>> = {};
+  for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
+    try {
+      configs[kind] = pretrainingConfig(preset, kind, options);
+    } catch (error) {
+      problems.push(`--${kind}-preset ${preset}: ${(error as Error).message}`);
+    }
+  }
+  if (configs.fff && configs.fff.intermed_type !== 'fff') problems.push(`--fff-preset ${options.fffPreset} has no FFF blocks (intermed_type ${configs.fff.intermed_type})`);
+  if (configs.ff && configs.ff.intermed_type !== 'ff') problems.push(`--ff-preset ${options.ffPreset} has no dense FF blocks (intermed_type ${configs.ff.intermed_type})`);
+  if (problems.length) throw new PreflightError(`cannot start:\n  - ${problems.join('\n  - ')}`);
+  return configs as { fff: CrammedBertConfig; ff: CrammedBertConfig };
+}
+
+/** Pretraining runs without dropout, as crammedBERT does; the FF twin's width matches the FFF's neuron count. */
+function pretrainingConfig(preset: string, kind: 'fff' | 'ff', options: TrainerOptions): CrammedBertConfig {
+  const base = presetConfig(preset, { embedding: { vocab_size: options.vocabSize, max_seq_length: 128 } });
+  const fffNeurons = (p: string) => {
+    const c = presetConfig(p);
+    return c.intermed_size * (2 ** (c.intermed_depth + 1) - 1);
+  };
+  const width = kind === 'ff' && preset === 'crammedBERT-tiny' ? { intermed_size: fffNeurons(options.fffPreset) } : {};
+  return {
+    ...base,
+    ...width,
+    hidden_dropout_prob: 0,
+    embedding: { ...base.embedding, dropout_prob: 0 },
+    attention: { ...base.attention, dropout_prob: 0 },
+  };
+}
+
+async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions, print: Print): Promise<TextTokenizer> {
+  const hash = createHash('sha256');
+  for (const d of documents) hash.update(d.text);
+  const key = `${hash.digest('hex').slice(0, 16)}-v${options.vocabSize}`;
+  const dir = join(options.outDir, 'tokenizer');
+  const keyFile = join(dir, 'corpus-key.txt');
+  if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')) === key) {
+    print(`tokenizer: cached in ${dir}`);
+    return TextTokenizer.load(dir);
+  }
+  const started = performance.now();
+  const tokenizer = trainWordPiece(
+    documents.map((d) => d.text),
+    { vocabSize: options.vocabSize },
+  );
+  await mkdir(dir, { recursive: true });
+  await tokenizer.save(dir);
+  await writeFile(keyFile, key);
+  print(`tokenizer: trained WordPiece (${tokenizer.vocabSize} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s, saved to ${dir}`);
+  return tokenizer;
+}
+
+function trainingConfig(options: TrainerOptions): TrainingConfigInput {
+  return {
+    budget: options.budget,
+    sequenceLength: 128,
+    microBatchSize: 32,
+    finalBatchSize: 128,
+    peakLearningRate: 2e-3,
+    checkpointEveryMinutes: 2,
+    validationFraction: 0.02,
+    seed: options.seed,
+  };
+}
+
+export interface TrainerResult {
+  summaries: ModelSummary[];
+  reportFile: string;
+}
+
+export async function runTrainer(options: TrainerOptions, print: Print): Promise<TrainerResult> {
+  const configs = await preflight(options);
+  await setBackend(options.backend);
+  print(`backend: ${describeBackend()}`);
+  const documents = await readCorpus(options.corpus.length ? { files: options.corpus } : { embedded: ['sotu', 'moby-dick', 'brown'] });
+  print(`corpus: ${documents.length} documents${options.corpus.length ? '' : ' (embedded: State of the Union addresses, Moby Dick, Brown corpus)'}`);
+  const tokenizer = await tokenizerFor(documents, options, print);
+  const vocab = tokenizer.vocabSize;
+
+  const summaries: ModelSummary[] = [];
+  for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
+    const config: CrammedBertConfig = { ...configs[kind], embedding: { ...configs[kind].embedding, vocab_size: vocab } };
+    const name = kind === 'fff' ? `${preset}` : `${preset}-FF${config.intermed_size}`;
+    const runDir = join(options.outDir, kind);
+    print(`\n== ${name}: pretraining (${'steps' in options.budget ? `${options.budget.steps} steps` : `${options.budget.minutes} min`}) ==`);
+    const model = CrammedBertModel.create(config, { seed: options.seed });
+    const result = await pretrain({
+      model: new CrammedBertMlm(model),
+      tokenizer: mlmTokenizer(tokenizer),
+      corpus: { documents },
+      outputDir: join(runDir, 'pretrain'),
+      config: trainingConfig(options),
+      overwrite: true,
+      quiet: options.quiet,
+      print,
+    });
+    const pretrainedDir = join(runDir, 'pretrained');
+    await saveModel(model, pretrainedDir);
+    await tokenizer.save(pretrainedDir);
+    model.dispose();
+    print(`pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`);
+
+    const tasks: ModelSummary['tasks'] = {};
+    for (const task of options.tasks) {
+      const { train, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
+      print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev`);
+      const tuned = await fineTune({
+        modelDir: pretrainedDir,
+        tokenizer,
+        task,
+        train,
+        eval: { dev },
+        recipe: { epochs: options.fineTuneEpochs, lr: options.fineTuneLearningRate, seed: options.seed },
+        onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${options.fineTuneEpochs}: ${formatMetrics(evaluation.metrics)}`),
+      });
+      tuned.model.dispose();
+      tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline };
+      print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)})`);
+    }
+    summaries.push({
+      name,
+      kind,
+      validationLoss: result.validationLoss,
+      unigramBaseline: result.baseline.crossEntropy,
+      steps: result.steps,
+      tokens: result.tokens,
+      pretrainDir: join(runDir, 'pretrain'),
+      pretrainedDir,
+      tasks,
+    });
+  }
+  const table = comparisonTable(summaries);
+  const reportFile = join(options.outDir, 'report.md');
+  await writeFile(reportFile, `${table}\n`);
+  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(summaries, null, 2)}\n`);
+  print(`\n${table}`);
+  print(`\nwritten: ${options.outDir}`);
+  for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${s.pretrainDir}; pretrained model in ${s.pretrainedDir}`);
+  print(`  report: ${reportFile} and report.json; tokenizer: ${join(options.outDir, 'tokenizer')}`);
+  return { summaries, reportFile };
+}
+
+function formatMetrics(metrics: Readonly<Record<string, number>>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`)
+    .join(', ');
+}

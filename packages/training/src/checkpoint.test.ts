@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AdamW } from './adamw.js';
+import {
+  CHECKPOINTS_DIR,
+  MANIFEST_FILE,
+  checkpointDirectory,
+  findLatestCheckpoint,
+  pruneCheckpoints,
+  readTrainerState,
+  writeCheckpoint,
+  type TrainerState,
+} from './checkpoint.js';
+import { resolveTrainingConfig } from './config.js';
+import { CheckpointError } from './errors.js';
+import { ToyMaskedLanguageModel } from './toy/toy-model.js';
+
+const config = resolveTrainingConfig({ budget: { steps: 10 } });
+const state = (step: number): TrainerState => ({
+  step,
+  elapsedMs: step * 1000,
+  tokens: step * 64,
+  data: { position: { epoch: 0, offset: step }, maskingRng: { s: [1, 2, 3, 4], spareNormal: null } },
+  dataFingerprint: 'abcd1234',
+});
+
+describe('checkpoints', () => {
+  const model = ToyMaskedLanguageModel.create({ vocabSize: 12, hiddenSize: 4 });
+  const optimizer = new AdamW(model.namedParameters());
+
+  it('write every file, the manifest last with the files and sizes, and are found newest first', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    await writeCheckpoint(out, { model, optimizer, state: state(5), config });
+    const written = await writeCheckpoint(out, { model, optimizer, state: state(10), config });
+    expect(written.dir).toBe(checkpointDirectory(out, 10));
+    expect(written.dir.endsWith(join(CHECKPOINTS_DIR, 'step-00000010'))).toBe(true);
+    expect(readdirSync(written.dir).sort()).toEqual(['checkpoint.json', 'model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
+    expect(written.manifest.files.map((f) => f.name)).toEqual(['model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
+    expect(written.manifest.modelConfig).toEqual({ vocabSize: 12, hiddenSize: 4, seed: 0 });
+    const latest = await findLatestCheckpoint(out);
+    expect(latest?.manifest.step).toBe(10);
+    expect(await readTrainerState(latest!)).toEqual(state(10));
+  });
+
+  it('skip a folder without its manifest (a write cut short) and prune it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    await writeCheckpoint(out, { model, optimizer, state: state(3), config });
+    await writeCheckpoint(out, { model, optimizer, state: state(6), config });
+    const torn = await writeCheckpoint(out, { model, optimizer, state: state(9), config });
+    rmSync(join(torn.dir, MANIFEST_FILE));
+    expect((await findLatestCheckpoint(out))?.manifest.step).toBe(6);
+    await pruneCheckpoints(out, 1);
+    expect(readdirSync(join(out, CHECKPOINTS_DIR))).toEqual(['step-00000006']);
+    expect(existsSync(torn.dir)).toBe(false);
+  });
+
+  it('refuse a checkpoint whose files do not match the manifest', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    const written = await writeCheckpoint(out, { model, optimizer, state: state(2), config });
+    writeFileSync(join(written.dir, 'optimizer.safetensors'), 'truncated');
+    await expect(findLatestCheckpoint(out)).rejects.toThrow(CheckpointError);
+    await expect(findLatestCheckpoint(out)).rejects.toThrow(/optimizer.safetensors: expected \d+ bytes as the manifest records, got 9/);
+    expect(await findLatestCheckpoint(mkdtempSync(join(tmpdir(), 'ufbert-ckpt-')))).toBeUndefined();
+  });
+});

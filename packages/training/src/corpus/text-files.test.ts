@@ -1,0 +1,56 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CorpusError } from '../errors.js';
+import { readCorpus, readEmbeddedCorpus } from './corpus.js';
+import { readTextFiles } from './text-files.js';
+
+describe('readTextFiles', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ufbert-corpus-'));
+  const good = join(dir, 'good.txt');
+  writeFileSync(good, '\uFEFFFirst paragraph.\r\n\r\nSecond paragraph.\r\n');
+
+  it('reads one document per file, normalising BOM and line endings', async () => {
+    expect(await readTextFiles([good])).toEqual([{ source: 'file', id: good, text: 'First paragraph.\n\nSecond paragraph.' }]);
+  });
+
+  it('names every missing, empty or non-file path in one CorpusError', async () => {
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    const folder = join(dir, 'folder');
+    mkdirSync(folder);
+    const missing = join(dir, 'missing.txt');
+    const error = await readTextFiles([good, missing, empty, folder]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorpusError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${missing}: no such file`);
+    expect(message).toContain(`${empty}: the file is empty`);
+    expect(message).toContain(`${folder}: expected a text file, got a folder`);
+    expect(message).not.toContain(`${good}:`);
+  });
+
+  it('refuses an empty file list and whitespace-only files', async () => {
+    await expect(readTextFiles([])).rejects.toThrow(CorpusError);
+    const blank = join(dir, 'blank.txt');
+    writeFileSync(blank, '  \n\n ');
+    await expect(readTextFiles([blank])).rejects.toThrow(/holds only whitespace/);
+  });
+});
+
+describe('readCorpus', () => {
+  it('reads embedded sources in order and refuses an empty corpus', async () => {
+    const documents = await readCorpus({ embedded: ['moby-dick', 'sotu'] });
+    expect(documents).toHaveLength(139 + 233);
+    expect(documents[0].source).toBe('moby-dick');
+    expect(documents.at(-1)!.source).toBe('sotu');
+    await expect(readCorpus({ embedded: [] })).rejects.toThrow(CorpusError);
+    await expect(readCorpus({ documents: [] })).rejects.toThrow(CorpusError);
+  });
+
+  it('reads the full default corpus', () => {
+    const documents = readEmbeddedCorpus();
+    expect(documents).toHaveLength(233 + 139 + 500);
+    expect(new Set(documents.map((d) => d.source))).toEqual(new Set(['sotu', 'moby-dick', 'brown']));
+  });
+});

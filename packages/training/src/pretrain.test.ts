@@ -1,0 +1,174 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setBackend } from '@ufbert/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINTS_DIR, checkpointDirectory } from './checkpoint.js';
+import type { TrainingConfigInput } from './config.js';
+import { CheckpointError, CorpusError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { CHART_FILE, LOG_FILE, pretrain, type PretrainOptions } from './pretrain.js';
+import { topicDocuments, topicTokenizer } from './test-utils/fixtures.js';
+import { ToyMaskedLanguageModel } from './toy/toy-model.js';
+import { readTrainingLog, type StepRecord } from './training-log.js';
+
+const tokenizer = topicTokenizer();
+const documents = topicDocuments(60);
+const CONFIG: TrainingConfigInput = {
+  budget: { steps: 60 },
+  sequenceLength: 32,
+  microBatchSize: 8,
+  finalBatchSize: 16,
+  peakLearningRate: 3e-2,
+  validationFraction: 0.1,
+  validateEverySteps: 20,
+  checkpointEverySteps: 25,
+  seed: 3,
+};
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'ufbert-pretrain-'));
+const toyModel = () => ToyMaskedLanguageModel.create({ vocabSize: tokenizer.vocabSize, hiddenSize: 32, seed: 1 });
+const options = (outputDir: string, overrides: Partial<PretrainOptions> = {}): PretrainOptions => ({
+  model: toyModel(),
+  tokenizer,
+  corpus: { documents },
+  outputDir,
+  config: CONFIG,
+  quiet: true,
+  ...overrides,
+});
+const stepLosses = (dir: string) => readTrainingLog(join(dir, LOG_FILE)).filter((r): r is StepRecord => r.kind === 'step');
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+describe('pretrain', () => {
+  let out: string;
+  let result: Awaited<ReturnType<typeof pretrain>>;
+  const messages: string[] = [];
+
+  beforeAll(async () => {
+    out = freshDir();
+    result = await pretrain(options(out, { quiet: false, print: (m) => messages.push(m) }));
+  });
+
+  it('logs every step with loss, learning rate, batch size, tokens and elapsed time', () => {
+    const log = readTrainingLog(join(out, LOG_FILE));
+    const steps = log.filter((r): r is StepRecord => r.kind === 'step');
+    expect(steps.map((r) => r.step)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(steps[0].learningRate).toBeCloseTo(0.25 * 3e-2, 12);
+    expect(steps[45].learningRate).toBeCloseTo(3e-2, 12);
+    expect(steps[0].batchSize).toBe(8);
+    expect(steps.at(-1)!.batchSize).toBe(16);
+    expect(steps.every((r, i) => i === 0 || (r.tokens > steps[i - 1].tokens && r.elapsed >= steps[i - 1].elapsed))).toBe(true);
+    expect(steps.every((r) => Number.isFinite(r.loss) && r.gradNorm > 0)).toBe(true);
+    expect(log.filter((r) => r.kind === 'validation').map((r) => r.step)).toEqual([20, 40, 60]);
+  });
+
+  it('learns: the loss falls below the unigram baseline', () => {
+    const steps = stepLosses(out);
+    const mean = (rs: StepRecord[]) => rs.reduce((s, r) => s + r.loss, 0) / rs.length;
+    expect(mean(steps.slice(-10))).toBeLessThan(mean(steps.slice(0, 10)) - 0.3);
+    expect(result.validationLoss).not.toBeNull();
+    expect(result.validationLoss!).toBeLessThan(result.baseline.crossEntropy - 0.2);
+    expect(messages.some((m) => m.startsWith(`unigram baseline: ${result.baseline.crossEntropy.toFixed(4)} nats`))).toBe(true);
+  });
+
+  it('checkpoints every N steps and at the end, keeping the newest, and draws the chart', () => {
+    expect(readdirSync(join(out, CHECKPOINTS_DIR))).toEqual(['step-00000060']);
+    expect(result.checkpoint.dir).toBe(checkpointDirectory(out, 60));
+    expect(result.steps).toBe(60);
+    const svg = readFileSync(join(out, CHART_FILE), 'utf8');
+    expect(svg).toContain('<polyline');
+    expect(svg).toContain('unigram baseline');
+  });
+
+  it('resumes from an earlier checkpoint with exactly the uninterrupted losses', async () => {
+    const dir = freshDir();
+    await pretrain(options(dir, { config: { ...CONFIG, keepCheckpoints: 3 } }));
+    const uninterrupted = stepLosses(dir);
+    // As if the run had been killed after step 25: later checkpoints gone, the log running ahead.
+    rmSync(checkpointDirectory(dir, 50), { recursive: true });
+    rmSync(checkpointDirectory(dir, 60), { recursive: true });
+    const resumed = await pretrain(options(dir, { config: undefined, resume: true }));
+    expect(resumed.steps).toBe(60);
+    expect(stepLosses(dir).map((r) => r.loss)).toEqual(uninterrupted.map((r) => r.loss));
+    expect(stepLosses(dir).map((r) => r.tokens)).toEqual(uninterrupted.map((r) => r.tokens));
+  });
+});
+
+describe('pretrain budgets and checkpoint timing', () => {
+  it('checkpoints on the clock as well as by steps', async () => {
+    const written: number[] = [];
+    await pretrain(options(freshDir(), { config: { ...CONFIG, budget: { steps: 4 }, checkpointEverySteps: null, checkpointEveryMinutes: 1e-9 }, onCheckpoint: (c) => written.push(c.manifest.step) }));
+    expect(written).toEqual([1, 2, 3, 4]);
+  });
+
+  it('trains for a wall-clock budget', async () => {
+    const dir = freshDir();
+    const result = await pretrain(options(dir, { config: { ...CONFIG, budget: { minutes: 0.5 / 60 }, checkpointEverySteps: null, validateEverySteps: null } }));
+    expect(result.steps).toBeGreaterThan(0);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(500);
+    expect(stepLosses(dir)).toHaveLength(result.steps);
+    expect(readdirSync(join(dir, CHECKPOINTS_DIR))).toEqual([`step-${String(result.steps).padStart(8, '0')}`]);
+  });
+});
+
+describe('pretrain checks its inputs before training', () => {
+  /** A model that fails the test if training ever reaches it. */
+  function untouchableModel() {
+    const model = toyModel();
+    let calls = 0;
+    const original = model.mlmLoss.bind(model);
+    model.mlmLoss = (batch, training) => {
+      calls++;
+      return original(batch, training);
+    };
+    return { model, calls: () => calls };
+  }
+
+  async function failure(overrides: Partial<PretrainOptions>, dir = freshDir()): Promise<{ error: unknown; trained: boolean; dir: string }> {
+    const { model, calls } = untouchableModel();
+    const error = await pretrain(options(dir, { model, ...overrides })).catch((e: unknown) => e);
+    return { error, trained: calls() > 0 || existsSync(join(dir, LOG_FILE)), dir };
+  }
+
+  it('a bad config', async () => {
+    const { error, trained } = await failure({ config: { ...CONFIG, finalBatchSize: 12, peakLearningRate: 0 } });
+    expect(error).toBeInstanceOf(TrainingConfigError);
+    expect((error as TrainingConfigError).problems).toEqual(['finalBatchSize 12 must be a multiple of microBatchSize 8', 'peakLearningRate must be a positive number, got 0']);
+    expect(trained).toBe(false);
+    expect((await failure({ config: undefined })).error).toBeInstanceOf(TrainingConfigError);
+  });
+
+  it('a missing corpus', async () => {
+    const missing = join(freshDir(), 'no-such-corpus.txt');
+    const { error, trained } = await failure({ corpus: { files: [missing] } });
+    expect(error).toBeInstanceOf(CorpusError);
+    expect((error as Error).message).toContain(`${missing}: no such file`);
+    expect(trained).toBe(false);
+  });
+
+  it('an unwritable output folder', async () => {
+    const file = join(freshDir(), 'a-file');
+    writeFileSync(file, '');
+    const { error, trained } = await failure({}, join(file, 'out'));
+    expect(error).toBeInstanceOf(OutputDirectoryError);
+    expect((error as Error).message).toMatch(/cannot write to the output folder .*a-file\/out/);
+    expect(trained).toBe(false);
+  });
+
+  it('a folder holding another run, a resume without a checkpoint or with another config, a broken tokenizer', async () => {
+    const used = freshDir();
+    await pretrain(options(used, { config: { ...CONFIG, budget: { steps: 2 } } }));
+    const again = await failure({}, used);
+    expect(again.error).toBeInstanceOf(OutputDirectoryError);
+    expect((again.error as Error).message).toMatch(/already holds checkpoints/);
+    expect((await failure({ resume: true })).error).toBeInstanceOf(CheckpointError);
+    const changed = await failure({ resume: true, config: { ...CONFIG, budget: { steps: 2 }, seed: 4 } }, used);
+    expect(changed.error).toBeInstanceOf(TrainingConfigError);
+    expect((changed.error as TrainingConfigError).problems).toEqual(['seed is 4, but the checkpoint was trained with 3']);
+    const broken = { ...tokenizer, encode: tokenizer.encode.bind(tokenizer), vocabSize: tokenizer.vocabSize, specialIds: { ...tokenizer.specialIds, mask: tokenizer.specialIds.pad } };
+    expect((await failure({ tokenizer: broken })).error).toBeInstanceOf(TrainingContractError);
+  });
+});

@@ -1,0 +1,291 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { tf, type Tensor } from '@ufbert/tensor';
+import { AdamW } from './adamw.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { BatchStream } from './batch-stream.js';
+import { renderTrainingChart } from './chart.js';
+import {
+  CHECKPOINTS_DIR,
+  OPTIMIZER_FILE,
+  findLatestCheckpoint,
+  hasCheckpoints,
+  pruneCheckpoints,
+  readTrainerState,
+  writeCheckpoint,
+  type Checkpoint,
+  type TrainerState,
+} from './checkpoint.js';
+import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from './config.js';
+import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
+import { CheckpointError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
+import { ensureWritableDirectory } from './output-directory.js';
+import { fingerprintSequences, packSequences, type PackedSequences } from './packing.js';
+import { progressDisplay } from './progress-bar.js';
+import { accumulationStepsAt, budgetProgress, learningRateAt } from './schedules.js';
+import { splitSequences } from './split.js';
+import { checkTokenizer, type MlmTokenizer } from './tokenizer.js';
+import { readTrainingLog, TrainingLog, type StepRecord } from './training-log.js';
+import { unigramBaseline, type UnigramBaseline } from './unigram-baseline.js';
+import { ValidationSet } from './validation-loss.js';
+
+export const LOG_FILE = 'train-log.jsonl';
+export const CHART_FILE = 'training-chart.svg';
+
+export interface PretrainOptions {
+  model: MaskedLanguageModel;
+  tokenizer: MlmTokenizer;
+  corpus: CorpusSpec;
+  /** Receives the JSONL log, the chart and `checkpoints/`. Created if missing. */
+  outputDir: string;
+  /** Required for a new run. On resume the checkpoint's config is used; one given here must equal it. */
+  config?: TrainingConfigInput;
+  /** Continue from the newest complete checkpoint in `outputDir`, exactly where it stopped. */
+  resume?: boolean;
+  /** Start a new run in a folder that holds checkpoints of an earlier run, deleting them. */
+  overwrite?: boolean;
+  /** No progress bar and no messages. */
+  quiet?: boolean;
+  /** Where messages go (the baseline, data summary, checkpoints); default stderr unless quiet. */
+  print?: (message: string) => void;
+  onStep?: (record: StepRecord) => void;
+  onCheckpoint?: (checkpoint: Checkpoint) => void;
+}
+
+export interface PretrainResult {
+  config: TrainingConfig;
+  /** Optimiser steps taken in total (across resumes). */
+  steps: number;
+  tokens: number;
+  elapsedMs: number;
+  /** Loss of the last step, or null when no step ran in this session. */
+  finalLoss: number | null;
+  /** Loss on the held-out sequences at the end, or null without a validation split. */
+  validationLoss: number | null;
+  baseline: UnigramBaseline;
+  checkpoint: Checkpoint;
+  logFile: string;
+  chartFile: string;
+}
+
+/** Everything checked and loaded before the first step, so that bad input fails before any training. */
+interface Prepared {
+  config: TrainingConfig;
+  train: PackedSequences;
+  validation: PackedSequences;
+  documents: number;
+  resumeFrom?: { checkpoint: Checkpoint; state: TrainerState };
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+async function prepare(options: PretrainOptions): Promise<Prepared> {
+  const { model, tokenizer, outputDir } = options;
+  if (!options.resume && options.config === undefined) throw new TrainingConfigError(['a config (at least the budget) is required to start a run']);
+  let config = options.config === undefined ? undefined : resolveTrainingConfig(options.config);
+  checkTokenizer(tokenizer);
+  if (model.namedParameters().size === 0) throw new TrainingContractError('the model has no parameters to train');
+  await ensureWritableDirectory(outputDir);
+
+  let checkpoint: Checkpoint | undefined;
+  if (options.resume) {
+    checkpoint = await findLatestCheckpoint(outputDir);
+    if (!checkpoint) throw new CheckpointError(`cannot resume: ${join(outputDir, CHECKPOINTS_DIR)} holds no complete checkpoint`);
+    const stored = checkpoint.manifest.config;
+    if (config && stableJson(config) !== stableJson(stored)) {
+      const differing = Object.keys({ ...stored, ...config }).filter((key) => stableJson(config![key as keyof TrainingConfig]) !== stableJson(stored[key as keyof TrainingConfig]));
+      throw new TrainingConfigError(differing.map((key) => `${key} is ${stableJson(config![key as keyof TrainingConfig])}, but the checkpoint was trained with ${stableJson(stored[key as keyof TrainingConfig])}`));
+    }
+    config = resolveTrainingConfig(stored);
+    if (stableJson(model.config ?? null) !== stableJson(checkpoint.manifest.modelConfig)) {
+      throw new CheckpointError(`${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`);
+    }
+  } else if (!options.overwrite && (await hasCheckpoints(outputDir))) {
+    throw new OutputDirectoryError(`${outputDir} already holds checkpoints of a run: resume it, pass overwrite to start over, or choose another folder`);
+  }
+  const resolved = config!;
+
+  const documents = await readCorpus(options.corpus);
+  const packed = packSequences(documents, tokenizer, { sequenceLength: resolved.sequenceLength });
+  const { train, validation } = splitSequences(packed, { validationFraction: resolved.validationFraction, seed: resolved.seed });
+  if (!checkpoint) return { config: resolved, train, validation, documents: documents.length };
+
+  const state = await readTrainerState(checkpoint);
+  const fingerprint = fingerprintSequences(train);
+  if (state.dataFingerprint !== fingerprint) {
+    throw new CheckpointError(`${checkpoint.dir}: the checkpoint was trained on other data (fingerprint ${state.dataFingerprint}, this corpus and tokenizer give ${fingerprint})`);
+  }
+  return { config: resolved, train, validation, documents: documents.length, resumeFrom: { checkpoint, state } };
+}
+
+/**
+ * Pretrains a masked language model: reads and packs the corpus, holds out a validation split,
+ * then runs AdamW with the budget-triangle2 schedule and the batch-size ramp until the budget
+ * is spent, logging every step to JSONL, checkpointing every N minutes (or steps) and at the
+ * end, and finally writing an SVG chart. Every input is checked before the first step.
+ *
+ * With `resume`, continues from the newest complete checkpoint exactly: on a step budget the
+ * resumed run's losses equal those of an uninterrupted run.
+ */
+export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
+  const prepared = await prepare(options);
+  const { model, tokenizer, outputDir } = options;
+  const { config, train, validation } = prepared;
+  const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
+
+  const baseline = unigramBaseline(train, tokenizer);
+  print(`data: ${prepared.documents} documents, ${train.count} training and ${validation.count} validation sequences of ${config.sequenceLength} tokens`);
+  print(`unigram baseline: ${baseline.crossEntropy.toFixed(4)} nats (masked tokens predicted from unigram frequencies alone)`);
+
+  const parameters = model.namedParameters();
+  const nameOfVariable = new Map([...parameters].map(([name, variable]) => [variable.name, name]));
+  const variables = [...parameters.values()];
+  const optimizer = new AdamW(parameters, { ...config.adamW, maxGradNorm: config.maxGradNorm });
+  const stream = new BatchStream(train, tokenizer, { microBatchSize: config.microBatchSize, seed: config.seed, masking: config.masking });
+  const validationSet = new ValidationSet(validation, tokenizer, { microBatchSize: config.microBatchSize, seed: config.seed, masking: config.masking });
+  const dataFingerprint = fingerprintSequences(train);
+  const logFile = join(outputDir, LOG_FILE);
+
+  let step = 0;
+  let tokens = 0;
+  let elapsedBefore = 0;
+  let log: TrainingLog;
+  let lastCheckpoint: Checkpoint | undefined;
+  let lastValidation: { step: number; loss: number | null } | undefined;
+  try {
+    if (prepared.resumeFrom) {
+      const { checkpoint, state } = prepared.resumeFrom;
+      await model.loadCheckpoint(checkpoint.dir);
+      await optimizer.load(join(checkpoint.dir, OPTIMIZER_FILE));
+      if (optimizer.step !== state.step) throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
+      stream.setState(state.data);
+      if (state.modelRandomState !== undefined) model.setRandomState?.(state.modelRandomState);
+      ({ step, tokens } = state);
+      elapsedBefore = state.elapsedMs;
+      lastCheckpoint = checkpoint;
+      await pruneCheckpoints(outputDir, config.keepCheckpoints);
+      log = await TrainingLog.continueFrom(logFile, step);
+      const validated = readTrainingLog(logFile).find((record) => record.kind === 'validation' && record.step === step);
+      if (validated) lastValidation = { step, loss: validated.loss };
+      print(`resumed from ${checkpoint.dir} at step ${step}`);
+    } else {
+      await rm(join(outputDir, CHECKPOINTS_DIR), { recursive: true, force: true });
+      log = await TrainingLog.create(logFile);
+    }
+  } catch (error) {
+    optimizer.dispose();
+    throw error;
+  }
+
+  const sessionStart = performance.now();
+  const elapsedMs = (): number => elapsedBefore + (performance.now() - sessionStart);
+  let lastCheckpointAt = elapsedBefore;
+  const sessionStartTokens = tokens;
+  let finalLoss: number | null = null;
+  const progressBar = progressDisplay(!options.quiet);
+
+  const checkpointNow = async (): Promise<void> => {
+    const state: TrainerState = { step, elapsedMs: elapsedMs(), tokens, data: stream.getState(), dataFingerprint };
+    const randomState = model.getRandomState?.();
+    if (randomState !== undefined) state.modelRandomState = randomState;
+    lastCheckpoint = await writeCheckpoint(outputDir, { model, optimizer, state, config });
+    await pruneCheckpoints(outputDir, config.keepCheckpoints);
+    lastCheckpointAt = elapsedMs();
+    options.onCheckpoint?.(lastCheckpoint);
+  };
+  const validateNow = async (): Promise<void> => {
+    const loss = await validationSet.loss(model);
+    lastValidation = { step, loss };
+    if (loss !== null) log.append({ kind: 'validation', step, loss, sequences: validationSet.sequences, elapsed: elapsedMs() / 1000 });
+  };
+
+  try {
+    for (;;) {
+      const progress = budgetProgress(config.budget, { step, elapsedMs: elapsedMs() });
+      if (progress >= 1) break;
+      const learningRate = learningRateAt(config.schedule, config.peakLearningRate, progress);
+      const accumulation = accumulationStepsAt(
+        { microBatchSize: config.microBatchSize, finalBatchSize: config.finalBatchSize, rampFraction: config.batchSizeRampFraction },
+        progress,
+      );
+      const gradients = new Map<string, Tensor>();
+      let lossSum: Tensor = tf.scalar(0);
+      for (let micro = 0; micro < accumulation; micro++) {
+        const batch = stream.next();
+        tokens += batch.tokenCount;
+        const tensors = batchTensors(batch);
+        try {
+          const { value, grads } = tf.variableGrads(() => tf.mul(model.mlmLoss(tensors, true), 1 / accumulation) as tf.Scalar, variables);
+          const summed = tf.add(lossSum, value);
+          tf.dispose([lossSum, value]);
+          lossSum = summed;
+          for (const [variableName, gradient] of Object.entries(grads)) {
+            const name = nameOfVariable.get(variableName)!;
+            const previous = gradients.get(name);
+            if (previous) {
+              gradients.set(name, tf.add(previous, gradient));
+              tf.dispose([previous, gradient]);
+            } else {
+              gradients.set(name, gradient);
+            }
+          }
+        } finally {
+          disposeBatchTensors(tensors);
+        }
+      }
+      const norm = optimizer.applyGradients(gradients, learningRate);
+      tf.dispose([...gradients.values()]);
+      const [lossData, normData] = await Promise.all([lossSum.data(), norm.data()]);
+      tf.dispose([lossSum, norm]);
+      step++;
+      finalLoss = lossData[0];
+      const record: StepRecord = {
+        kind: 'step',
+        step,
+        loss: lossData[0],
+        learningRate,
+        batchSize: accumulation * config.microBatchSize,
+        tokens,
+        gradNorm: normData[0],
+        elapsed: elapsedMs() / 1000,
+      };
+      log.append(record);
+      options.onStep?.(record);
+      const sessionSeconds = (performance.now() - sessionStart) / 1000;
+      progressBar.update({
+        progress: budgetProgress(config.budget, { step, elapsedMs: elapsedMs() }),
+        step,
+        loss: record.loss,
+        tokensPerSecond: sessionSeconds > 0 ? (tokens - sessionStartTokens) / sessionSeconds : 0,
+      });
+      if (config.validateEverySteps !== null && step % config.validateEverySteps === 0) await validateNow();
+      const stepsDue = config.checkpointEverySteps !== null && step % config.checkpointEverySteps === 0;
+      if (stepsDue || elapsedMs() - lastCheckpointAt >= config.checkpointEveryMinutes * 60_000) await checkpointNow();
+    }
+    progressBar.stop();
+    if (lastValidation?.step !== step && validation.count > 0) await validateNow();
+    if (lastCheckpoint?.manifest.step !== step) await checkpointNow();
+  } finally {
+    progressBar.stop();
+    log.close();
+    optimizer.dispose();
+  }
+
+  const chartFile = join(outputDir, CHART_FILE);
+  await writeFileAtomic(
+    chartFile,
+    renderTrainingChart(readTrainingLog(logFile), { baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
+  );
+  const validationLoss = lastValidation?.loss ?? null;
+  print(
+    `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
+      `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
+  );
+  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
+}
