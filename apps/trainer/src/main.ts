@@ -2,15 +2,22 @@
 import { UfbertError } from '@ufbert/tensor';
 import { parseOptions, USAGE } from './options.js';
 import { runTrainer } from './run.js';
+import { runGlueCommand } from './glue-command.js';
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (argv[0] === 'glue') {
+    await runGlueCommand(argv.slice(1), print);
+    return 0;
+  }
+  const options = parseOptions(argv);
   if (options === 'help') {
     console.log(USAGE);
     return 0;
   }
   const started = performance.now();
-  await runTrainer(options, (line) => process.stdout.write(`${line}\n`));
+  await runTrainer(options, print);
   console.log(`done in ${((performance.now() - started) / 60000).toFixed(1)} min`);
   return 0;
 }

@@ -21,6 +21,8 @@ export interface TrainerOptions {
   fineTuneLearningRate: number;
   seed: number;
   quiet: boolean;
+  /** Continue each model's pretraining from its newest checkpoint in the output folder. */
+  resume: boolean;
 }
 
 export const USAGE = `Usage: pnpm --filter trainer start -- [options]
@@ -42,14 +44,17 @@ a comparison table.
   --finetune-epochs N     fine-tuning epochs (default 3)
   --finetune-lr X         fine-tuning peak learning rate (default 5e-4, see README)
   --seed N                seed of data order, masks and init (default 0)
+  --resume                continue pretraining from the checkpoints in --out, exactly
   --quiet                 no progress bars
-  --help`;
+  --help
+
+  glue --model DIR --data DIR ...   fine-tune on GLUE in the official layout (glue --help)`;
 
 export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv.filter((a) => a !== '--'),
+      args: argv,
       allowPositionals: false,
       options: {
         corpus: { type: 'string', multiple: true },
@@ -65,6 +70,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         'finetune-lr': { type: 'string' },
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
+        resume: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -105,6 +111,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
     fineTuneLearningRate: number('finetune-lr', v['finetune-lr'], 5e-4, (n) => n > 0 && Number.isFinite(n), 'a positive number'),
     seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
     quiet: !!v.quiet,
+    resume: !!v.resume,
   };
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
   return options;

@@ -124,7 +124,8 @@ export async function runTrainer(options: TrainerOptions, print: Print): Promise
       corpus: { documents },
       outputDir: join(runDir, 'pretrain'),
       config: trainingConfig(options),
-      overwrite: true,
+      resume: options.resume,
+      overwrite: !options.resume,
       quiet: options.quiet,
       print,
     });

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKENDS, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
+import { TextTokenizer } from '@ufbert/crammed-bert';
+import { GLUE_TASKS, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type GlueExample, type GlueTaskName } from '@ufbert/glue';
+import { UsageError } from './options.js';
+
+export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
+
+Fine-tunes a pretrained checkpoint on GLUE tasks in the official layout (CoLA/train.tsv,
+MNLI/dev_matched.tsv, ...) with the GLUE_sane recipe and writes a report like the paper's.
+
+  --model DIR          pretrained folder: model.safetensors, model_config.json, tokenizer.json
+  --data DIR           GLUE root folder (packages/glue/scripts/fetch-glue.mjs downloads one)
+  --tasks A,B          tasks to run (default: every task whose folder exists under --data)
+  --name NAME          the model's row name in the report (default: the model folder's name)
+  --out DIR            where report.md and report.json go (default ./runs/glue)
+  --backend B          cpu, wasm, webgpu or auto (default wasm)
+  --epochs N --lr X --batch N --max-length N   recipe overrides`;
+
+export async function runGlueCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        data: { type: 'string' },
+        tasks: { type: 'string' },
+        name: { type: 'string' },
+        out: { type: 'string' },
+        backend: { type: 'string' },
+        epochs: { type: 'string' },
+        lr: { type: 'string' },
+        batch: { type: 'string' },
+        'max-length': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${GLUE_USAGE}`);
+  }
+  if (values.help) {
+    print(GLUE_USAGE);
+    return;
+  }
+  const problems: string[] = [];
+  if (!values.model) problems.push('--model is required');
+  else if (!existsSync(join(values.model, 'model.safetensors'))) problems.push(`--model ${values.model} holds no model.safetensors`);
+  if (!values.data) problems.push('--data is required');
+  else if (!existsSync(values.data)) problems.push(`--data ${values.data} does not exist`);
+  const backend = (values.backend ?? 'wasm') as BackendChoice;
+  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${backend}'`);
+  const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!(n > 0) || (integer && !Number.isInteger(n))) problems.push(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${raw}'`);
+    return n;
+  };
+  const recipe = {
+    ...(values.epochs !== undefined && { epochs: numeric('epochs', values.epochs, true) }),
+    ...(values.lr !== undefined && { lr: numeric('lr', values.lr, false) }),
+    ...(values.batch !== undefined && { batchSize: numeric('batch', values.batch, true) }),
+    ...(values['max-length'] !== undefined && { maxLength: numeric('max-length', values['max-length'], true) }),
+  };
+  const known = Object.keys(GLUE_TASKS) as GlueTaskName[];
+  const tasks = values.tasks
+    ? (values.tasks.split(',').filter(Boolean) as GlueTaskName[])
+    : values.data
+      ? known.filter((t) => existsSync(join(values.data!, GLUE_TASKS[t].directory)))
+      : [];
+  for (const t of tasks) if (!known.includes(t)) problems.push(`unknown GLUE task '${t}'; expected ${known.join(', ')}`);
+  if (values.data && existsSync(values.data) && !tasks.length) problems.push(`no GLUE task folder under ${values.data}`);
+  if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${GLUE_USAGE}`);
+
+  const modelDir = resolve(values.model!);
+  const outDir = resolve(values.out ?? 'runs/glue');
+  await mkdir(outDir, { recursive: true });
+  await setBackend(backend);
+  print(`backend: ${describeBackend()}`);
+  const tokenizer = await TextTokenizer.load(modelDir);
+  const scores: Record<string, number> = {};
+  for (const name of tasks) {
+    const task = getTask(name);
+    const train = (await readTaskSplit(values.data!, task, 'train')).examples;
+    const evalSplits: Record<string, GlueExample[]> = {};
+    for (const split of new Set(task.metrics.map((m) => m.split))) evalSplits[split] = (await readTaskSplit(values.data!, task, split)).examples;
+    print(`${task.name}: ${train.length} train, ${Object.entries(evalSplits).map(([s, e]) => `${e.length} ${s}`).join(', ')}`);
+    const result = await fineTune({
+      modelDir,
+      tokenizer,
+      task,
+      train,
+      eval: evalSplits,
+      recipe,
+      onEpoch: (epoch, evaluation) =>
+        print(`  epoch ${epoch + 1}: ${Object.entries(evaluation.metrics).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ')}`),
+    });
+    result.model.dispose();
+    scores[task.name] = result.evaluation.score;
+    print(`  ${task.name}: score ${(100 * result.evaluation.score).toFixed(1)} (majority baseline ${(100 * result.baseline.score).toFixed(1)})`);
+  }
+  const rows = [{ model: values.name ?? modelDir.split('/').pop()!, scores }];
+  const markdown = formatReportMarkdown(rows);
+  await writeFile(join(outDir, 'report.md'), `${markdown}\n`);
+  await writeFile(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
+  print(`\n${markdown}\n\nwritten: ${join(outDir, 'report.md')}, ${join(outDir, 'report.json')}`);
+}

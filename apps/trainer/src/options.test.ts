@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseOptions, UsageError } from './options.js';
+
+describe('trainer options', () => {
+  it('has the documented defaults', () => {
+    const o = parseOptions([], '/work');
+    expect(o).toMatchObject({ fffPreset: 'UltraFastBERT-tiny-1x7', ffPreset: 'crammedBERT-tiny', vocabSize: 4096, budget: { minutes: 3 }, backend: 'wasm', outDir: '/work/runs/default', tasks: ['spam', 'sentiment'], resume: false });
+  });
+  it('lists every bad flag at once, with the usage', () => {
+    expect(() => parseOptions(['--backend', 'tpu', '--steps', '0', '--tasks', 'spam,nope'], '/w')).toThrow(UsageError);
+    try {
+      parseOptions(['--backend', 'tpu', '--steps', '0', '--tasks', 'spam,nope'], '/w');
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("--backend must be one of cpu, wasm, webgpu, auto, got 'tpu'");
+      expect(message).toContain("--steps must be a positive integer, got '0'");
+      expect(message).toContain("--tasks: unknown task 'nope'");
+      expect(message).toContain('Usage:');
+    }
+    expect(() => parseOptions(['--minutes', '1', '--steps', '2'])).toThrow('give --minutes or --steps, not both');
+    expect(() => parseOptions(['--bogus'])).toThrow(UsageError);
+  });
+});
