@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
-import { fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
+import { GLUE_SANE, fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
 import { CrammedBertMlm, mlmTokenizer, pretrain, readCorpus, type CorpusDocument, type TrainingConfigInput } from '@ufbert/training';
 import type { TrainerOptions } from './options.js';
 import { comparisonTable, type ModelSummary } from './report.js';
@@ -84,13 +84,19 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
   return tokenizer;
 }
 
+/**
+ * The crammedBERT recipe scaled to a tiny model and a few minutes: batches of 16 growing
+ * to 32 and a higher peak rate. Measured on the embedded corpus for 2.5 min (wasm, 2 cores):
+ * peak 2e-3 with batches 32->128 ended 0.03 nats under the unigram baseline, 4e-3 with
+ * 16->32 0.31 under, 8e-3 with 16->32 0.42 under.
+ */
 function trainingConfig(options: TrainerOptions): TrainingConfigInput {
   return {
     budget: options.budget,
     sequenceLength: 128,
-    microBatchSize: 32,
-    finalBatchSize: 128,
-    peakLearningRate: 2e-3,
+    microBatchSize: 16,
+    finalBatchSize: 32,
+    peakLearningRate: 8e-3,
     checkpointEveryMinutes: 2,
     validationFraction: 0.02,
     seed: options.seed,
@@ -138,15 +144,16 @@ export async function runTrainer(options: TrainerOptions, print: Print): Promise
     const tasks: ModelSummary['tasks'] = {};
     for (const task of options.tasks) {
       const { train, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
-      print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev`);
+      const epochs = options.fineTuneEpochs[task] ?? GLUE_SANE.epochs;
+      print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev, ${epochs} epoch${epochs > 1 ? 's' : ''}`);
       const tuned = await fineTune({
         modelDir: pretrainedDir,
         tokenizer,
         task,
         train,
         eval: { dev },
-        recipe: { epochs: options.fineTuneEpochs, lr: options.fineTuneLearningRate, seed: options.seed },
-        onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${options.fineTuneEpochs}: ${formatMetrics(evaluation.metrics)}`),
+        recipe: { epochs, lr: options.fineTuneLearningRate, maxLength: options.fineTuneMaxLength, seed: options.seed },
+        onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${epochs}: ${formatMetrics(evaluation.metrics)}`),
       });
       tuned.model.dispose();
       tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline };
