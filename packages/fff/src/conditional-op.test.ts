@@ -35,10 +35,8 @@ const CASES: Case[] = [
   { h: 24, o: 24, depth: 2, k: 16, batch: 1 },
 ];
 
-// maskedFeedforward reads the logits synchronously, which tfjs's webgpu backend cannot do in
-// Node; src/webgpu/fff-webgpu.test.ts checks webgpu against the cpu backend instead.
 describeEachBackend('fastFeedforward', (backend) => {
-  it.skipIf(backend === 'webgpu').each(CASES)('forward and all gradients equal the dense masking oracle (%o)', async (c) => {
+  it.each(CASES)('forward and all gradients equal the dense masking oracle (%o)', async (c) => {
     const before = tf.memory().numTensors;
     const t = tensors(c, c.h * 31 + c.depth);
     const run = (f: typeof fastFeedforward) =>
@@ -58,7 +56,7 @@ describeEachBackend('fastFeedforward', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.skipIf(backend === 'webgpu')('conditionalInference gives the same y and the visited nodes', async () => {
+  it('conditionalInference gives the same y and the visited nodes', async () => {
     const c = { h: 20, o: 11, depth: 4, k: 3, batch: 17 };
     const t = tensors(c, 5);
     const { y, nodes } = conditionalInference(t.x, t.wIn, t.bIn, t.wOut, c.depth, c.k, { returnNodes: true });

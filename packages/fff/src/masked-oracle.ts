@@ -1,11 +1,12 @@
 import { tf, geluExact } from '@ufbert/tensor';
-import type { Tensor1D, Tensor2D } from '@ufbert/tensor';
+import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { nodesPerTree } from './config.js';
 
 /**
  * The reference's own algorithm (fff.py): all N logits, a 0/1 mask of the hard
  * root-to-leaf path built without gradient, GELU(logits) * mask, then linear_out.
  * O(N) per token; kept only as the oracle the conditional op is tested against.
+ * Everything stays on the backend (no synchronous read), so it runs on webgpu too.
  */
 export function maskedFeedforward(
   x: Tensor2D,
@@ -17,25 +18,30 @@ export function maskedFeedforward(
 ): Tensor2D {
   return tf.tidy(() => {
     const logits = tf.add(tf.matMul(x, wIn, false, true), bIn) as Tensor2D;
-    const mask = tf.tensor2d(pathMask(logits.dataSync() as Float32Array, x.shape[0], depth, parallelSize), logits.shape);
-    const activations = tf.mul(geluExact(logits), mask);
+    const activations = tf.mul(geluExact(logits), pathMask(logits, depth, parallelSize));
     return tf.matMul(activations, wOut, false, true) as Tensor2D;
   });
 }
 
-function pathMask(logits: Float32Array, batch: number, depth: number, parallelSize: number): Float32Array {
-  const n = nodesPerTree(depth);
-  const width = n * parallelSize;
-  const mask = new Float32Array(batch * width);
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < parallelSize; t++) {
-      const base = b * width + t * n;
-      let node = 0;
+/** The routing has no gradient, as in the reference (its decision map is built under no_grad). */
+const pathMask = (logits: Tensor2D, depth: number, parallelSize: number): Tensor =>
+  tf.customGrad((...args: unknown[]) => {
+    const input = args[0] as Tensor2D;
+    const n = nodesPerTree(depth);
+    const [batch] = input.shape;
+    const value = tf.tidy(() => {
+      // A tree of depth 0 is its root alone, which every token visits.
+      if (n === 1) return tf.ones([batch, parallelSize]);
+      const right = tf.cast(tf.greater(tf.reshape(input, [batch, parallelSize, n]), 0), 'int32');
+      let node = tf.zeros([batch, parallelSize], 'int32');
+      let mask = tf.zeros([batch, parallelSize, n]);
       for (let level = 0; level <= depth; level++) {
-        mask[base + node] = 1;
-        node = 2 * node + 1 + (logits[base + node] > 0 ? 1 : 0);
+        const here = tf.oneHot(node, n);
+        mask = tf.add(mask, tf.cast(here, 'float32'));
+        const move = tf.sum(tf.mul(right, here), -1);
+        node = tf.add(tf.add(tf.mul(node, tf.scalar(2, 'int32')), tf.scalar(1, 'int32')), move);
       }
-    }
-  }
-  return mask;
-}
+      return tf.reshape(mask, [batch, parallelSize * n]);
+    });
+    return { value, gradFunc: () => tf.zerosLike(input) };
+  })(logits);
