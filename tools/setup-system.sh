@@ -24,9 +24,9 @@ fi
 
 echo "setup-system: installing ${missing[*]} (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/ufbert-apt.log 2>&1; then
+if ! apt-get install -y "${missing[@]}" >/tmp/ufbert-apt.log 2>&1; then
   apt-get update >>/tmp/ufbert-apt.log 2>&1
-  apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/ufbert-apt.log 2>&1 || {
+  apt-get install -y "${missing[@]}" >>/tmp/ufbert-apt.log 2>&1 || {
     echo "setup-system: apt-get install ${missing[*]} failed; see /tmp/ufbert-apt.log" >&2
     exit 1
   }
