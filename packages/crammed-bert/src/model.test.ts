@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, setBackend } from '@ufbert/tensor';
 import type { Tensor, Tensor2D } from '@ufbert/tensor';
+import { preparedWeightCount } from '@ufbert/fff';
 import { CrammedBertModel } from './model.js';
 import { parameterSpecs } from './parameters.js';
 import { tinyBatch, tinyConfig } from './test-utils/tiny.js';
@@ -145,6 +146,16 @@ describe.each(['ff', 'fff'] as const)('CrammedBertModel (%s)', (kind) => {
     const extra = CrammedBertModel.create(tinyConfig(kind), { seed: 3 });
     extra.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('frees the prepared FFF inference weights of its layers on dispose', () => {
+    const model = CrammedBertModel.create(tinyConfig(kind), { seed: 3 });
+    const before = preparedWeightCount();
+    model.eval();
+    tf.dispose(model.hiddenStates(inputIds, attentionMask));
+    expect(preparedWeightCount() - before).toBe(kind === 'fff' ? model.config.num_transformer_layers : 0);
+    model.dispose();
+    expect(preparedWeightCount()).toBe(before);
   });
 
   it('rejects inputs of the wrong type or length', () => {

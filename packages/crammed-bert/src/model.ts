@@ -1,4 +1,5 @@
 import { tf, layerNorm, geluExact, Rng, ShapeError, formatShape } from '@ufbert/tensor';
+import { releasePreparedWeights } from '@ufbert/fff';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, RngState, SafeTensor } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ModelError } from './errors.js';
@@ -236,6 +237,7 @@ export class CrammedBertModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const [name, v] of this.variables) if (name.endsWith('ffn.linear_in.weight')) releasePreparedWeights(v);
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();
     this.positions.dispose();

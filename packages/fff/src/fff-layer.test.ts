@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
 import { FFF } from './fff-layer.js';
+import { preparedWeightCount } from './inference.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -83,6 +84,19 @@ describeEachBackend('FFF layer', () => {
     expect(() => layer.apply(tf.zeros([2, 7]))).toThrow('expected input of shape [..., 8], got [2, 7]');
     tf.dispose([x, y, z]);
     layer.dispose();
+  });
+
+  it('prepares inference weights once per weight set and frees them on dispose', async () => {
+    const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, parallelSize: 1 }, { seed: 1 });
+    const x = tf.randomNormal([5, 8]);
+    const before = preparedWeightCount();
+    tf.dispose([layer.infer(x).y, layer.infer(x).y]);
+    // Host backends prepare a kernel-side copy; webgpu reads the tensors in place.
+    const held = preparedWeightCount() - before;
+    expect(held).toBeLessThanOrEqual(1);
+    layer.dispose();
+    expect(preparedWeightCount()).toBe(before);
+    x.dispose();
   });
 
   it('counts node usage over batches', async () => {

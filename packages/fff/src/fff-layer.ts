@@ -3,7 +3,7 @@ import type { Tensor, Tensor1D, Tensor2D, SafeTensor } from '@ufbert/tensor';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
 import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
-import { conditionalInference, type InferenceResult } from './inference.js';
+import { conditionalInference, releasePreparedWeights, type InferenceResult } from './inference.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
 const NAMES: readonly FFFParameterName[] = ['linear_in.weight', 'linear_in.bias', 'linear_out.weight'];
@@ -99,6 +99,7 @@ export class FFF {
   }
 
   dispose(): void {
+    releasePreparedWeights(this.linearInWeight);
     for (const v of this.trainableVariables) v.dispose();
   }
 

@@ -61,6 +61,24 @@ function preparedFor(wIn: HostInput, bIn: HostInput, wOut: HostInput, depth: num
   return fresh;
 }
 
+/**
+ * Frees the kernel-side copies (WASM memory) prepared for the layer whose linear_in.weight
+ * is `wIn`, or for every layer. Layers and models call it when they are disposed; the
+ * cache would otherwise hold them until newer layers push them out.
+ */
+export function releasePreparedWeights(wIn?: Tensor): void {
+  for (const [key, entry] of prepared) {
+    if (wIn !== undefined && key !== wIn.dataId) continue;
+    entry.prepared.dispose();
+    prepared.delete(key);
+  }
+}
+
+/** How many layers' weights are prepared (held in kernel memory) right now. */
+export function preparedWeightCount(): number {
+  return prepared.size;
+}
+
 function view(input: HostInput) {
   return { values: input.values as Float32Array, shape: input.shape };
 }
