@@ -20,8 +20,8 @@ import {
   denseMatmulWebGpuLevel3,
   initWebGpu,
 } from '@ufbert/cmm/webgpu';
-import { Rng } from '@ufbert/tensor';
-import { relativeError, sameValues, withinTolerance, type CheckResult } from './report.js';
+import { Rng, relativeError } from '@ufbert/tensor';
+import { sameValues, withinTolerance, type CheckResult } from './report.js';
 
 /** Relative tolerance of the cmm conformance suite. */
 const TOLERANCE = 1e-5;

@@ -1,9 +1,9 @@
 // The reference FFF fixtures (written by the PyTorch reference), run through the
 // differentiable op on tfjs's webgpu backend, as `pnpm parity` does in Node.
 import { fastFeedforward } from '@ufbert/fff';
-import { readSafetensors, tf, toFloat32 } from '@ufbert/tensor';
+import { readSafetensors, relativeError, tf, toFloat32 } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
-import { relativeError, withinTolerance, type CheckResult } from './report.js';
+import { withinTolerance, type CheckResult } from './report.js';
 
 /** The tolerance of `pnpm parity`. */
 const TOLERANCE = 1e-4;

@@ -21,20 +21,6 @@ declare global {
   }
 }
 
-/** max |actual - expected| / max |expected|, NaN where either side has NaN where the other has not. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    if (Number.isNaN(actual[i]) !== Number.isNaN(expected[i])) return NaN;
-    if (Number.isNaN(expected[i])) continue;
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
 /** A check that passes when `error` is at most `tolerance`. */
 export function withinTolerance(name: string, error: number, tolerance: number): CheckResult {
   return { name, ok: error <= tolerance, detail: `relative error ${error.toExponential(2)} (tolerance ${tolerance})` };

@@ -1,25 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, readSafetensors, toFloat32, UfbertError } from '@ufbert/tensor';
-import type { Tensor2D } from '@ufbert/tensor';
+import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
+import type { ParityReport, Tensor2D } from '@ufbert/tensor';
 import { loadModel } from './checkpoint.js';
-
-export type ParityReport = (caseName: string, tensorName: string, relErr: number) => void;
 
 /** The fixture folders, written by the reference PyTorch code (see shared/fixtures/README.md). */
 export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
-
-/** max |actual - expected| / max |expected| (the absolute error when the reference is all zeros). */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let diff = 0;
-  let ref = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    ref = Math.max(ref, Math.abs(expected[i]));
-  }
-  return ref === 0 ? diff : diff / ref;
-}
 
 /**
  * For each `crammed-*` fixture folder under `dir`: loads the model from the folder, runs

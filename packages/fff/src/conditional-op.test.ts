@@ -1,11 +1,10 @@
 import { expect, it } from 'vitest';
-import { tf, Rng, ShapeError } from '@ufbert/tensor';
+import { tf, Rng, ShapeError, relativeError } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from './conditional-op.js';
 import { maskedFeedforward } from './masked-oracle.js';
 import { conditionalInference } from './inference.js';
 import { neuronCount, FFFConfigError } from './config.js';
-import { relativeError } from './parity.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
 interface Case {

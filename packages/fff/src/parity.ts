@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tf, readSafetensors, toFloat32, UfbertError } from '@ufbert/tensor';
+import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from './index.js';
 
@@ -11,20 +11,6 @@ interface FixtureCase {
   depth: number;
   parallel_size: number;
   batch: number;
-}
-
-export type ParityReport = (caseName: string, tensorName: string, relErr: number) => void;
-
-/** max |actual - expected| / max |expected|. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let diff = 0;
-  let ref = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    ref = Math.max(ref, Math.abs(expected[i]));
-  }
-  return ref === 0 ? diff : diff / ref;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from './tf.js';
 import { setBackend, activeBackend, describeBackend, webgpuAdapter } from './backend.js';
 import { UfbertError } from './errors.js';
-import { webgpuExpected } from './test-utils/backends.js';
+import { webgpuTestExpectation } from './webgpu-adapter.js';
 
 describe('setBackend', () => {
   it('switches between cpu and wasm and computes the same result', async () => {
@@ -23,7 +23,7 @@ describe('setBackend', () => {
     await expect(setBackend('tpu' as never)).rejects.toThrow(/expected one of cpu, wasm, webgpu, auto/);
   });
 
-  const gate = webgpuExpected();
+  const gate = webgpuTestExpectation();
   it.runIf(gate.expected)('auto picks webgpu where a WebGPU driver is installed, and names the adapter', async () => {
     expect(await setBackend('auto')).toBe('webgpu');
     const adapter = webgpuAdapter();

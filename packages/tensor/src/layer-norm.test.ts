@@ -4,7 +4,7 @@ import { layerNorm } from './layer-norm.js';
 import { ShapeError } from './errors.js';
 import { Rng } from './rng.js';
 import { describeEachBackend } from './test-utils/backends.js';
-import { relativeError } from './test-utils/compare.js';
+import { relativeError } from './compare.js';
 
 const ROWS = 24;
 const WIDTH = 37;

@@ -118,6 +118,18 @@ function installNavigatorGpu(gpu: GPU): void {
   }
 }
 
+/**
+ * Whether WebGPU suites must run here, for the test suites of every ufbert package: where
+ * tools/setup-system.sh installed the SwiftShader Vulkan driver, a missing adapter is a
+ * failure, not a skip. `UFBERT_SKIP_WEBGPU=1` skips them anywhere.
+ */
+export function webgpuTestExpectation(): { expected: boolean; reason: string } {
+  if (!isNode()) return { expected: true, reason: '' };
+  if (process.env.UFBERT_SKIP_WEBGPU === '1') return { expected: false, reason: 'UFBERT_SKIP_WEBGPU=1' };
+  if (process.getBuiltinModule('node:fs').existsSync(SWIFTSHADER_ICD)) return { expected: true, reason: '' };
+  return { expected: false, reason: `no WebGPU driver installed (${SWIFTSHADER_ICD} missing; run tools/setup-system.sh as root)` };
+}
+
 let pending: Promise<AcquiredAdapter> | undefined;
 
 /** Finds a WebGPU adapter once per process: navigator.gpu in browsers, Dawn in Node. */

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cachedPipelineCount } from '@ufbert/cmm/webgpu';
-import { Rng, setBackend, tf, describeBackend } from '@ufbert/tensor';
+import { Rng, setBackend, tf, describeBackend, relativeError, webgpuTestExpectation } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from '../conditional-op.js';
 import { conditionalInference } from '../inference.js';
 import { neuronCount } from '../config.js';
 import { FFF_BACKWARD, FFF_FORWARD } from '../kernel-names.js';
-import { relativeError } from '../parity.js';
-import { webgpuSkipReason } from '../test-utils/backends.js';
+// Registers the webgpu FFF kernels (this file imports single modules, not the package index).
+import './index.js';
 
 interface Case {
   h: number;
@@ -61,9 +61,9 @@ async function forwardAndGradients(c: Case, a: Arrays): Promise<Array<Float32Arr
 }
 
 const NAMES = ['y', 'nodes', 'logits', 'grad x', 'grad linear_in.weight', 'grad linear_in.bias', 'grad linear_out.weight'];
-const skipReason = webgpuSkipReason();
+const gate = webgpuTestExpectation();
 
-describe.skipIf(skipReason !== undefined)(`FFF kernels on webgpu against the cpu backend${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${gate.expected ? '' : ` (skipped: ${gate.reason})`}`, () => {
   beforeAll(async () => {
     await setBackend('webgpu');
     console.info(`FFF kernels: running on ${describeBackend()}`);
