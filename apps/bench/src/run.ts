@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
+import { startThreadPool, threadSettings } from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -38,9 +39,15 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   await setBackend('cpu');
   const webgpu: WebGpuProbe = options.probeWebGpu ? await probeWebGpu() : { reason: 'not probed (smoke run)' };
   const machine = machineInfo(webgpu);
+  if (options.mode !== 'smoke') {
+    // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
+    machine.wasm_threads = startThreadPool();
+    machine.wasm_threads_asked = threadSettings().threads;
+  }
   const software = softwareVersions();
   log(`ufbert bench (${options.mode}): ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node_version}`);
   log(`WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`);
+  if (machine.wasm_threads) log(`WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked} (calibrated)`);
 
   const gpuKernels = await webgpuKernelsFor(options, webgpu, log);
   if (gpuKernels.kernels.length) log(`WebGPU kernels: ${gpuKernels.kernels.map((k) => `${k.kernelName}/${k.level}`).join(', ')}`);

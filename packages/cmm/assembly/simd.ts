@@ -1,12 +1,19 @@
 // Vector helpers. A row of width H is stored as hv = ceil(H / 4) f32x4 vectors,
 // zero-padded, 16-byte aligned.
 //
-// Every dot product here sums in the same order, whatever kernel calls it: per block
-// of four vectors j..j+3, a0 += (p_j + p_j+2) and a1 += (p_j+1 + p_j+3) with
-// p = x * w lane-wise; the last hv % 4 vectors go to a0, a1, a0 in turn; the result
-// is the lanes of a0 + a1 summed as (0 + 1) + (2 + 3). A token's logit therefore has
-// the same bits whether its dot runs alone, shares a weight row with other tokens,
-// or runs on another thread: routing does not depend on the batch.
+// Every dot product here sums in the same order, whatever kernel calls it. With
+// p = x * w lane-wise: per block of eight vectors j..j+7,
+// a0 += ((p_j + p_j+2) + (p_j+4 + p_j+6)) and a1 += ((p_j+1 + p_j+3) + (p_j+5 + p_j+7));
+// then, if four or more vectors remain, a0 += (p_j + p_j+2) and a1 += (p_j+1 + p_j+3);
+// the last hv % 4 vectors go to a0, a1, a0 in turn; the result is the lanes of
+// a0 + a1 summed as (0 + 1) + (2 + 3). A token's logit therefore has the same bits
+// whether its dot runs alone, shares a weight row with other tokens, or runs on
+// another thread: routing does not depend on the batch.
+//
+// Eight vectors per loop-carried add: an f32x4 add has a latency of 3-4 cycles, and
+// with one add per accumulator per four vectors the loop partly waited on that chain
+// (measured ~5% slower at H = 768 with the row in L1; a dot here is then bound by
+// its two loads per f32x4 multiply-add).
 //
 // The loops are written so each loaded vector is used at once: V8 keeps all loads of
 // an iteration live otherwise, and more than ~14 live vectors spill to the stack.
@@ -31,6 +38,30 @@ function finish(a0: v128, a1: v128): f32 {
   return hsum(add(a0, a1));
 }
 
+/** p_0 + p_2 at x, w (vector offsets 0 and 2). */
+@inline
+function duo(x: usize, w: usize): v128 {
+  return add(mul(v128.load(x), v128.load(w)), mul(v128.load(x, 32), v128.load(w, 32)));
+}
+
+/** (p_0 + p_2) + (p_4 + p_6) at x, w. */
+@inline
+function quad(x: usize, w: usize): v128 {
+  return add(duo(x, w), add(mul(v128.load(x, 64), v128.load(w, 64)), mul(v128.load(x, 96), v128.load(w, 96))));
+}
+
+/** (p_0 + p_2) + (p_4 + p_6) at x against weight vectors already loaded. */
+@inline
+function quadShared(x: usize, u0: v128, u2: v128, u4: v128, u6: v128): v128 {
+  return add(add(mul(v128.load(x), u0), mul(v128.load(x, 32), u2)), add(mul(v128.load(x, 64), u4), mul(v128.load(x, 96), u6)));
+}
+
+/** p_0 + p_2 at x against weight vectors already loaded. */
+@inline
+function duoShared(x: usize, u0: v128, u2: v128): v128 {
+  return add(mul(v128.load(x), u0), mul(v128.load(x, 32), u2));
+}
+
 /** Adds the last hv % 4 products (vectors at byte offset o) in the canonical order. */
 @inline
 function tail(a: v128, x: usize, w: usize, o: usize, rest: i32, second: bool): v128 {
@@ -48,11 +79,16 @@ function tail(a: v128, x: usize, w: usize, o: usize, rest: i32, second: bool): v
 export function dot(x: usize, w: usize, hv: i32): f32 {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
-  const n = <usize>(hv & ~3) << 4;
+  const n8 = <usize>(hv & ~7) << 4;
   let o: usize = 0;
-  for (; o < n; o += 64) {
-    a0 = add(a0, add(mul(v128.load(x + o), v128.load(w + o)), mul(v128.load(x + o, 32), v128.load(w + o, 32))));
-    a1 = add(a1, add(mul(v128.load(x + o, 16), v128.load(w + o, 16)), mul(v128.load(x + o, 48), v128.load(w + o, 48))));
+  for (; o < n8; o += 128) {
+    a0 = add(a0, quad(x + o, w + o));
+    a1 = add(a1, quad(x + o + 16, w + o + 16));
+  }
+  if (hv & 4) {
+    a0 = add(a0, duo(x + o, w + o));
+    a1 = add(a1, duo(x + o + 16, w + o + 16));
+    o += 64;
   }
   const rest = hv & 3;
   if (rest) {
@@ -68,13 +104,20 @@ export function dotPair(x0: usize, w0: usize, x1: usize, w1: usize, hv: i32, out
   let a1 = f32x4.splat(0);
   let b0 = f32x4.splat(0);
   let b1 = f32x4.splat(0);
-  const n = <usize>(hv & ~3) << 4;
+  const n8 = <usize>(hv & ~7) << 4;
   let o: usize = 0;
-  for (; o < n; o += 64) {
-    a0 = add(a0, add(mul(v128.load(x0 + o), v128.load(w0 + o)), mul(v128.load(x0 + o, 32), v128.load(w0 + o, 32))));
-    b0 = add(b0, add(mul(v128.load(x1 + o), v128.load(w1 + o)), mul(v128.load(x1 + o, 32), v128.load(w1 + o, 32))));
-    a1 = add(a1, add(mul(v128.load(x0 + o, 16), v128.load(w0 + o, 16)), mul(v128.load(x0 + o, 48), v128.load(w0 + o, 48))));
-    b1 = add(b1, add(mul(v128.load(x1 + o, 16), v128.load(w1 + o, 16)), mul(v128.load(x1 + o, 48), v128.load(w1 + o, 48))));
+  for (; o < n8; o += 128) {
+    a0 = add(a0, quad(x0 + o, w0 + o));
+    b0 = add(b0, quad(x1 + o, w1 + o));
+    a1 = add(a1, quad(x0 + o + 16, w0 + o + 16));
+    b1 = add(b1, quad(x1 + o + 16, w1 + o + 16));
+  }
+  if (hv & 4) {
+    a0 = add(a0, duo(x0 + o, w0 + o));
+    b0 = add(b0, duo(x1 + o, w1 + o));
+    a1 = add(a1, duo(x0 + o + 16, w0 + o + 16));
+    b1 = add(b1, duo(x1 + o + 16, w1 + o + 16));
+    o += 64;
   }
   const rest = hv & 3;
   if (rest) {
@@ -93,17 +136,32 @@ export function dotShared2(x0: usize, x1: usize, w: usize, hv: i32, out: usize):
   let a1 = f32x4.splat(0);
   let b0 = f32x4.splat(0);
   let b1 = f32x4.splat(0);
-  const n = <usize>(hv & ~3) << 4;
+  const n8 = <usize>(hv & ~7) << 4;
   let o: usize = 0;
-  for (; o < n; o += 64) {
-    let u = v128.load(w + o);
-    let v = v128.load(w + o, 32);
-    a0 = add(a0, add(mul(v128.load(x0 + o), u), mul(v128.load(x0 + o, 32), v)));
-    b0 = add(b0, add(mul(v128.load(x1 + o), u), mul(v128.load(x1 + o, 32), v)));
-    u = v128.load(w + o, 16);
-    v = v128.load(w + o, 48);
-    a1 = add(a1, add(mul(v128.load(x0 + o, 16), u), mul(v128.load(x0 + o, 48), v)));
-    b1 = add(b1, add(mul(v128.load(x1 + o, 16), u), mul(v128.load(x1 + o, 48), v)));
+  for (; o < n8; o += 128) {
+    let u0 = v128.load(w + o);
+    let u2 = v128.load(w + o, 32);
+    let u4 = v128.load(w + o, 64);
+    let u6 = v128.load(w + o, 96);
+    a0 = add(a0, quadShared(x0 + o, u0, u2, u4, u6));
+    b0 = add(b0, quadShared(x1 + o, u0, u2, u4, u6));
+    u0 = v128.load(w + o, 16);
+    u2 = v128.load(w + o, 48);
+    u4 = v128.load(w + o, 80);
+    u6 = v128.load(w + o, 112);
+    a1 = add(a1, quadShared(x0 + o + 16, u0, u2, u4, u6));
+    b1 = add(b1, quadShared(x1 + o + 16, u0, u2, u4, u6));
+  }
+  if (hv & 4) {
+    let u0 = v128.load(w + o);
+    let u2 = v128.load(w + o, 32);
+    a0 = add(a0, duoShared(x0 + o, u0, u2));
+    b0 = add(b0, duoShared(x1 + o, u0, u2));
+    u0 = v128.load(w + o, 16);
+    u2 = v128.load(w + o, 48);
+    a1 = add(a1, duoShared(x0 + o + 16, u0, u2));
+    b1 = add(b1, duoShared(x1 + o + 16, u0, u2));
+    o += 64;
   }
   const rest = hv & 3;
   if (rest) {
@@ -126,21 +184,40 @@ export function dotShared4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize,
   let c1 = f32x4.splat(0);
   let d0 = f32x4.splat(0);
   let d1 = f32x4.splat(0);
-  const n = <usize>(hv & ~3) << 4;
+  const n8 = <usize>(hv & ~7) << 4;
   let o: usize = 0;
-  for (; o < n; o += 64) {
-    let u = v128.load(w + o);
-    let v = v128.load(w + o, 32);
-    a0 = add(a0, add(mul(v128.load(x0 + o), u), mul(v128.load(x0 + o, 32), v)));
-    b0 = add(b0, add(mul(v128.load(x1 + o), u), mul(v128.load(x1 + o, 32), v)));
-    c0 = add(c0, add(mul(v128.load(x2 + o), u), mul(v128.load(x2 + o, 32), v)));
-    d0 = add(d0, add(mul(v128.load(x3 + o), u), mul(v128.load(x3 + o, 32), v)));
-    u = v128.load(w + o, 16);
-    v = v128.load(w + o, 48);
-    a1 = add(a1, add(mul(v128.load(x0 + o, 16), u), mul(v128.load(x0 + o, 48), v)));
-    b1 = add(b1, add(mul(v128.load(x1 + o, 16), u), mul(v128.load(x1 + o, 48), v)));
-    c1 = add(c1, add(mul(v128.load(x2 + o, 16), u), mul(v128.load(x2 + o, 48), v)));
-    d1 = add(d1, add(mul(v128.load(x3 + o, 16), u), mul(v128.load(x3 + o, 48), v)));
+  for (; o < n8; o += 128) {
+    let u0 = v128.load(w + o);
+    let u2 = v128.load(w + o, 32);
+    let u4 = v128.load(w + o, 64);
+    let u6 = v128.load(w + o, 96);
+    a0 = add(a0, quadShared(x0 + o, u0, u2, u4, u6));
+    b0 = add(b0, quadShared(x1 + o, u0, u2, u4, u6));
+    c0 = add(c0, quadShared(x2 + o, u0, u2, u4, u6));
+    d0 = add(d0, quadShared(x3 + o, u0, u2, u4, u6));
+    u0 = v128.load(w + o, 16);
+    u2 = v128.load(w + o, 48);
+    u4 = v128.load(w + o, 80);
+    u6 = v128.load(w + o, 112);
+    a1 = add(a1, quadShared(x0 + o + 16, u0, u2, u4, u6));
+    b1 = add(b1, quadShared(x1 + o + 16, u0, u2, u4, u6));
+    c1 = add(c1, quadShared(x2 + o + 16, u0, u2, u4, u6));
+    d1 = add(d1, quadShared(x3 + o + 16, u0, u2, u4, u6));
+  }
+  if (hv & 4) {
+    let u0 = v128.load(w + o);
+    let u2 = v128.load(w + o, 32);
+    a0 = add(a0, duoShared(x0 + o, u0, u2));
+    b0 = add(b0, duoShared(x1 + o, u0, u2));
+    c0 = add(c0, duoShared(x2 + o, u0, u2));
+    d0 = add(d0, duoShared(x3 + o, u0, u2));
+    u0 = v128.load(w + o, 16);
+    u2 = v128.load(w + o, 48);
+    a1 = add(a1, duoShared(x0 + o + 16, u0, u2));
+    b1 = add(b1, duoShared(x1 + o + 16, u0, u2));
+    c1 = add(c1, duoShared(x2 + o + 16, u0, u2));
+    d1 = add(d1, duoShared(x3 + o + 16, u0, u2));
+    o += 64;
   }
   const rest = hv & 3;
   if (rest) {
@@ -166,13 +243,41 @@ function mac(acc: v128, a: v128, b: v128): v128 {
 
 /**
  * out[0 .. ov) = sum over q < count of coef[q] * row[q][0 .. ov), rows given as byte
- * addresses in rows[], 16 outputs at a time in registers, so out is written once.
+ * addresses in rows[], 24 outputs at a time in registers, so out is written once.
+ * Six accumulators: with four, each row partly waited on the latency of the previous
+ * row's adds (~5% slower at ov = 192); with eight, V8 loads all eight vectors first
+ * and spills an accumulator (~35% slower).
  */
 export function sumScaledRows(coef: usize, rows: usize, count: i32, ov: i32, out: usize): void {
   const rowsEnd = rows + (<usize>count << 2);
   let o: usize = 0;
-  const n4 = <usize>(ov & ~3) << 4;
-  for (; o < n4; o += 64) {
+  const n6 = <usize>(ov - ov % 6) << 4;
+  for (; o < n6; o += 96) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0);
+    let a5 = f32x4.splat(0);
+    let c = coef;
+    for (let r = rows; r < rowsEnd; r += 4, c += 4) {
+      const g = v128.load32_splat(c);
+      const p = <usize>load<u32>(r) + o;
+      a0 = mac(a0, g, v128.load(p));
+      a1 = mac(a1, g, v128.load(p, 16));
+      a2 = mac(a2, g, v128.load(p, 32));
+      a3 = mac(a3, g, v128.load(p, 48));
+      a4 = mac(a4, g, v128.load(p, 64));
+      a5 = mac(a5, g, v128.load(p, 80));
+    }
+    v128.store(out + o, a0);
+    v128.store(out + o, a1, 16);
+    v128.store(out + o, a2, 32);
+    v128.store(out + o, a3, 48);
+    v128.store(out + o, a4, 64);
+    v128.store(out + o, a5, 80);
+  }
+  if (ov % 6 >= 4) {
     let a0 = f32x4.splat(0);
     let a1 = f32x4.splat(0);
     let a2 = f32x4.splat(0);
@@ -190,6 +295,7 @@ export function sumScaledRows(coef: usize, rows: usize, count: i32, ov: i32, out
     v128.store(out + o, a1, 16);
     v128.store(out + o, a2, 32);
     v128.store(out + o, a3, 48);
+    o += 64;
   }
   const nv = <usize>ov << 4;
   for (; o < nv; o += 16) {

@@ -3,5 +3,5 @@ export * from './errors.js';
 export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
 export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel } from './registry.js';
 export * from './kernels/index.js';
-export { configureThreads, threadSettings, threadCalibration, type ThreadSettings } from './wasm/threads.js';
+export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
 export { initWasm, wasmSimdSupported } from './wasm/runtime.js';

@@ -88,6 +88,10 @@ export interface MachineInfo {
   webgpu_adapter: string;
   /** Why there is no adapter, when there is none. */
   webgpu_reason?: string;
+  /** Threads the WASM kernels use after calibration, the main thread included. */
+  wasm_threads?: number;
+  /** Threads configured for them. */
+  wasm_threads_asked?: number;
 }
 
 export interface Settings {

@@ -1,14 +1,19 @@
 import { UfbertError } from '@ufbert/tensor';
-import { nodeWorkerThreads, wasmRuntime, type CmmWasmExports, type WasmRuntime } from './runtime.js';
+import { nodeWorkerThreads, wasmRuntime, type WasmRuntime } from './runtime.js';
 
 // A pool of Node worker threads that instantiate the shared-memory module on the
 // same WebAssembly.Memory. Kernels stay synchronous: the main thread posts each
 // worker its share through a shared control block, does its own share, then waits
-// with Atomics.wait (allowed on Node's main thread). Workers spin briefly after a job
-// before sleeping, because the next call usually comes right away.
+// with Atomics.wait (allowed on Node's main thread).
+//
+// Waking a sleeping thread costs tens to hundreds of µs here (a futex wake, and in a
+// VM an idle vCPU to rouse), as much as a whole batch of 128 tokens takes. So a worker
+// spins for SPIN_MS after each job before it sleeps (kernels come back to back in a
+// forward pass), and a kernel calls wake() before copying its inputs, so that a
+// sleeping worker is up and spinning by the time its share is posted.
 
-type ExportName = keyof CmmWasmExports;
-const FUNCTIONS: readonly ExportName[] = ['conditionalTokens', 'gemmPacked', 'probe'];
+type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe';
+const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe'];
 
 // control block, Int32 slots per worker
 const SEQ = 0;
@@ -19,11 +24,10 @@ const FN = 4;
 const ARGC = 5;
 const ARGS = 6;
 const STRIDE = 32;
-/**
- * Atomics.load polls (a few µs) before sleeping in Atomics.wait. Kept short: where two
- * threads share a core (SMT, busy hosts) a spinning thread slows the working one.
- */
-const SPIN = 2000;
+/** How long an idle worker polls for the next job before it sleeps. */
+const SPIN_MS = 2;
+/** Atomics.load polls of the main thread for a worker's result before it sleeps; the shares are equal, so the wait is short. */
+const MAIN_SPIN = 20000;
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -41,8 +45,13 @@ try {
 Atomics.notify(c, base + ${READY});
 let seen = 0;
 for (;;) {
-  for (let i = 0; i < ${SPIN} && Atomics.load(c, base + ${SEQ}) === seen; i++);
-  Atomics.wait(c, base + ${SEQ}, seen);
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(c, base + ${SEQ}) === seen && performance.now() < until);
+  if (Atomics.load(c, base + ${SEQ}) === seen) {
+    // woken by a job or by wake(): either way, spin again before sleeping
+    Atomics.wait(c, base + ${SEQ}, seen);
+    continue;
+  }
   seen = Atomics.load(c, base + ${SEQ});
   const args = Array.from(c.subarray(base + ${ARGS}, base + ${ARGS} + c[base + ${ARGC}]));
   try {
@@ -78,7 +87,7 @@ function defaultThreads(): number {
 }
 
 // A split costs a wake-up of tens of µs per call; below these sizes it is not worth it.
-const settings: ThreadSettings = { threads: defaultThreads(), minConditionalBatch: 256, minDenseWork: 1 << 22, calibrate: true };
+const settings: ThreadSettings = { threads: defaultThreads(), minConditionalBatch: 16, minDenseWork: 1 << 22, calibrate: true };
 
 /** Changes how the WASM kernels use threads; takes effect on the next call. */
 export function configureThreads(change: Partial<ThreadSettings>): ThreadSettings {
@@ -108,6 +117,8 @@ const MAX_WORKERS = 63;
 export class ThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * STRIDE * 4));
   private seq = 0;
+  /** per worker, the sequence number of its job not yet joined */
+  private readonly pending: Array<number | undefined> = [];
   private started = 0;
 
   constructor(readonly runtime: WasmRuntime) {}
@@ -144,40 +155,61 @@ export class ThreadPool {
     return true;
   }
 
+  /** Rouses sleeping workers so they are polling when the next run() posts; costs the caller one notify per worker. */
+  wake(): void {
+    for (let w = 0; w < this.started; w++) Atomics.notify(this.control, w * STRIDE + SEQ);
+  }
+
   /**
-   * Runs `fn` with argsOf(thread) on threads 0 .. size-1 (0 is the caller; undefined
-   * skips a thread) and returns when all are done. Arguments are int32 (addresses, sizes).
+   * Starts `fn(...args)` on thread `thread` (1 .. size-1; 0 is the caller) and returns
+   * at once; join(thread) waits for it. Arguments are int32 (addresses, sizes).
    */
-  run(fn: 'conditionalTokens' | 'gemmPacked' | 'probe', argsOf: (thread: number) => number[] | undefined): void {
-    const id = FUNCTIONS.indexOf(fn);
+  post(thread: number, fn: PoolFunction, args: readonly number[]): void {
+    const w = thread - 1;
+    if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
     const seq = ++this.seq;
+    const base = w * STRIDE;
+    this.control[base + FN] = FUNCTIONS.indexOf(fn);
+    this.control[base + ARGC] = args.length;
+    this.control.set(args, base + ARGS);
+    this.pending[w] = seq;
+    Atomics.store(this.control, base + SEQ, seq);
+    Atomics.notify(this.control, base + SEQ);
+  }
+
+  /** Waits until the job last posted to `thread` is done; throws if it failed. No-op when none is pending. */
+  join(thread: number): void {
+    const w = thread - 1;
+    const seq = this.pending[w];
+    if (seq === undefined) return;
+    const at = w * STRIDE + DONE;
+    for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== seq; i++);
+    while (Atomics.load(this.control, at) !== seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+    this.pending[w] = undefined;
+    if (this.control[w * STRIDE + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${FUNCTIONS[this.control[w * STRIDE + FN]!]}`);
+  }
+
+  /** Runs `fn` with argsOf(thread) on threads 0 .. size-1 (undefined skips a thread) and returns when all are done. */
+  run(fn: PoolFunction, argsOf: (thread: number) => number[] | undefined): void {
     const posted: number[] = [];
-    for (let w = 0; w < this.started; w++) {
-      const args = argsOf(w + 1);
+    for (let t = 1; t <= this.started; t++) {
+      const args = argsOf(t);
       if (!args) continue;
-      const base = w * STRIDE;
-      this.control[base + FN] = id;
-      this.control[base + ARGC] = args.length;
-      this.control.set(args, base + ARGS);
-      Atomics.store(this.control, base + SEQ, seq);
-      Atomics.notify(this.control, base + SEQ);
-      posted.push(w);
+      this.post(t, fn, args);
+      posted.push(t);
     }
     const own = argsOf(0);
     if (own) (this.runtime.exports[fn] as (...a: number[]) => void)(...own);
-    for (const w of posted) {
-      const at = w * STRIDE + DONE;
-      for (let i = 0; i < SPIN && Atomics.load(this.control, at) !== seq; i++);
-      while (Atomics.load(this.control, at) !== seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
-      if (this.control[w * STRIDE + FAILED]) throw new UfbertError(`wasm worker ${w + 1} failed running ${fn}`);
-    }
+    for (const t of posted) this.join(t);
   }
 }
 
 /**
- * Parallel speed-up of `threads` threads over one on a cached SIMD loop: the lowest of
- * three back-to-back comparisons of ~1 ms each, so that a burst of other load does not
- * make threads look useful. About 1 where threads share a core.
+ * Parallel speed-up of `threads` threads over one on a cached SIMD loop of ~1 ms: the
+ * best single-thread time against the best parallel time over five rounds, after one
+ * parallel round that wakes the workers. Best-of on both sides, because a wake-up
+ * delay or a burst of other load only ever makes one round slower. About 1 where
+ * threads share a core.
  */
 export function measureThreadSpeedup(pool: ThreadPool, threads: number): number {
   const rt = pool.runtime;
@@ -192,17 +224,28 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
     if (performance.now() - start > 1 || reps > 1 << 20) break;
     reps *= 2;
   }
-  let speedup = Infinity;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const parallel = (): void => pool.run('probe', (i) => (i < threads ? [region(i), hv, reps] : undefined));
+  // a worker's first calls can be 10-30x slower (its code not yet optimised, its
+  // thread asleep): warm up until a parallel round takes less than twice a single one
+  for (let round = 0; round < 20; round++) {
     let start = performance.now();
     rt.exports.probe(region(0), hv, reps);
-    const single = performance.now() - start;
+    const one = performance.now() - start;
     start = performance.now();
-    pool.run('probe', (i) => (i < threads ? [region(i), hv, reps] : undefined));
-    const parallel = performance.now() - start;
-    speedup = Math.min(speedup, (threads * single) / parallel);
+    parallel();
+    if (performance.now() - start < 2 * one) break;
   }
-  return speedup;
+  let single = Infinity;
+  let both = Infinity;
+  for (let round = 0; round < 5; round++) {
+    let start = performance.now();
+    rt.exports.probe(region(0), hv, reps);
+    single = Math.min(single, performance.now() - start);
+    start = performance.now();
+    parallel();
+    both = Math.min(both, performance.now() - start);
+  }
+  return (threads * single) / both;
 }
 
 let pool: ThreadPool | undefined;
@@ -222,14 +265,28 @@ export function threadPool(): ThreadPool | undefined {
   if (settings.calibrate) {
     let useful = calibrated.get(settings.threads);
     if (useful === undefined) {
-      // worth it if each extra thread adds at least half a thread of throughput
-      const speedup = measureThreadSpeedup(pool, settings.threads);
+      // Worth it if each extra thread adds at least half a thread of throughput. Other
+      // load on a shared host only ever lowers a measurement, so the best of three
+      // (about 40 ms in all, once per process) says what the cores can do.
+      let speedup = 0;
+      for (let i = 0; i < 3 && speedup < 1 + 0.5 * (settings.threads - 1); i++) speedup = Math.max(speedup, measureThreadSpeedup(pool, settings.threads));
       useful = speedup >= 1 + 0.5 * (settings.threads - 1) ? settings.threads : 1;
       calibrated.set(settings.threads, useful);
     }
     if (useful === 1) return undefined;
   }
   return pool;
+}
+
+/**
+ * Starts (and calibrates) the pool for the current settings now rather than inside
+ * the first large kernel call, which would otherwise take tens of ms longer. Returns
+ * the threads the WASM kernels will use, 1 where threads are off, unavailable or did
+ * not pay. The WASM kernels call it from prepare().
+ */
+export function startThreadPool(): number {
+  if (settings.threads <= 1) return 1;
+  return threadPool() ? settings.threads : 1;
 }
 
 /** What calibration found per requested thread count: the threads used (1 when threads did not pay). */

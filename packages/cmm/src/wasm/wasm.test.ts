@@ -3,7 +3,7 @@ import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWas
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../test-utils/data.js';
 import { nodeWorkerThreads, wasmRuntime, wasmSimdSupported } from './runtime.js';
-import { configureThreads, measureThreadSpeedup, threadCalibration, threadPool, threadSettings } from './threads.js';
+import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('routes inference and training forward identically', () => {
@@ -45,6 +45,29 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
       configureThreads({ calibrate: true });
       const used = threadPool() === undefined ? 1 : 2;
       expect(threadCalibration().get(2)).toBe(used);
+      expect(startThreadPool()).toBe(used);
+      configureThreads({ threads: 1 });
+      expect(startThreadPool()).toBe(1);
+    } finally {
+      configureThreads(before);
+    }
+  });
+
+  it('splits a batch unevenly across threads, each share posted as soon as its rows are in, with the same bits as one thread', () => {
+    const before = threadSettings();
+    try {
+      const problem = randomConditional(24, { trees: 2, depth: 7, inputSize: 37, outputSize: 29, batch: 101 });
+      configureThreads({ threads: 1 });
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+      const single = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      configureThreads({ threads: 3, minConditionalBatch: 1, calibrate: false });
+      const out = new Float32Array(problem.batch * 29).fill(Number.NaN);
+      const split = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true, out });
+      prepared.dispose();
+      expect(threadPool()?.size).toBe(3);
+      expect(split.y).toBe(out);
+      expectIdentical(split.y, single.y, 'y');
+      expectIdentical(split.nodes!, single.nodes!, 'nodes');
     } finally {
       configureThreads(before);
     }

@@ -3,11 +3,13 @@ import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
 import { checkBatch, checkConditionalWeights, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, threadPool } from '../../wasm/threads.js';
+import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
 import { padded, readRows, writeRows } from './copy.js';
 
 const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused' } as const;
 const label = kernelLabel(identity);
+/** The caller's share of a split batch, relative to a worker's 1: it also copies the inputs and outputs. */
+const MAIN_SHARE = 0.8;
 
 /** FFF weights in WASM memory: wIn [N, H'] and wOut^T [N, O'] with rows padded to whole f32x4 vectors, bIn [N]. */
 class WasmConditionalPrepared extends PreparedBase<ConditionalShape> {
@@ -53,6 +55,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   prepare(weights, shape) {
     const neurons = checkConditionalWeights(weights, shape);
     const rt = wasmRuntime();
+    startThreadPool();
     const { inputSize: h, outputSize: o } = shape;
     const hp = padded(h);
     const op = padded(o);
@@ -67,33 +70,80 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   },
   run(prepared, x, batch, options = {}) {
     const p = claimPrepared(prepared, WasmConditionalPrepared, label);
-    const { trees, depth, inputSize: h, outputSize: o } = p.shape;
+    const { inputSize: h, outputSize: o } = p.shape;
     checkBatch('x', x, batch, h);
     if (options.out) outputArray(options.out, batch, o, false);
-    const { hv, ov, visits, scratchBytes } = p;
     if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
-    const rt = p.runtime;
     const settings = currentThreadSettings();
     const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
     const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
-    const xAt = rt.scratch('conditional.x', batch * hv * 16);
-    const yAt = rt.scratch('conditional.y', batch * ov * 16);
-    const nodesAt = rt.scratch('conditional.nodes', batch * visits * 4);
-    const logitsAt = rt.scratch('conditional.logits', batch * visits * 4);
-    const scratchAt = rt.scratch('conditional.threads', threads * scratchBytes);
-    const view = rt.f32;
-    writeRows(view, xAt >> 2, x, batch, h, hv * 4);
+    if (threads > 1) pool!.wake();
+    const at = callBuffers(p, batch, threads);
+    const y = options.out ?? new Float32Array(batch * o);
     if (threads > 1) {
-      pool!.run('conditionalTokens', (i) =>
-        i < threads
-          ? [p.wIn, p.bIn, p.wOutT, hv, ov, trees, depth, xAt, yAt, nodesAt, logitsAt, splitStart(batch, threads, i), splitStart(batch, threads, i + 1), scratchAt + i * scratchBytes]
-          : undefined,
-      );
+      // Each worker starts as soon as its rows are in; the caller copies the rest in
+      // and all outputs out, so its own share is the smaller one.
+      const parts = threads - 1 + MAIN_SHARE;
+      for (let i = 1; i < threads; i++) {
+        const b0 = splitStart(batch, parts, i - 1);
+        const b1 = splitStart(batch, parts, i);
+        copyIn(p, at, x, b0, b1);
+        pool!.post(i, 'conditionalTokens', [p.wIn, p.bIn, p.wOutT, p.hv, p.ov, p.shape.trees, p.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch + i * p.scratchBytes]);
+      }
+      const own = splitStart(batch, parts, threads - 1);
+      copyIn(p, at, x, own, batch);
+      runShare(p, at, own, batch);
+      copyOut(p, at, y, own, batch);
+      for (let i = 1; i < threads; i++) {
+        pool!.join(i);
+        copyOut(p, at, y, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
+      }
     } else {
-      rt.exports.conditionalTokens(p.wIn, p.bIn, p.wOutT, hv, ov, trees, depth, xAt, yAt, nodesAt, logitsAt, 0, batch, scratchAt);
+      copyIn(p, at, x, 0, batch);
+      runShare(p, at, 0, batch);
+      copyOut(p, at, y, 0, batch);
     }
-    const y = readRows(view, yAt >> 2, batch, o, ov * 4, options.out);
-    const nodes = options.returnNodes ? new Int32Array(view.buffer, nodesAt, batch * visits).slice() : undefined;
+    const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
     return { y, nodes };
   },
 };
+
+/** Byte addresses of one call's buffers in WASM memory. */
+interface CallBuffers {
+  x: number;
+  y: number;
+  nodes: number;
+  logits: number;
+  /** per-thread scratch, p.scratchBytes each */
+  scratch: number;
+}
+
+const roundUp64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** One scratch slot holds every buffer of a call: one lookup per call, which matters at B = 1. */
+function callBuffers(p: WasmConditionalPrepared, batch: number, threads: number): CallBuffers {
+  const xBytes = roundUp64(batch * p.hv * 16);
+  const yBytes = roundUp64(batch * p.ov * 16);
+  const visitBytes = roundUp64(batch * p.visits * 4);
+  const base = p.runtime.scratch('conditional', xBytes + yBytes + 2 * visitBytes + threads * p.scratchBytes);
+  const y = base + xBytes;
+  const nodes = y + yBytes;
+  const logits = nodes + visitBytes;
+  return { x: base, y, nodes, logits, scratch: logits + visitBytes };
+}
+
+function copyIn(p: WasmConditionalPrepared, at: CallBuffers, x: Float32Array, b0: number, b1: number): void {
+  const h = p.shape.inputSize;
+  writeRows(p.runtime.f32, (at.x >> 2) + b0 * p.hv * 4, b0 === 0 && b1 * h === x.length ? x : x.subarray(b0 * h, b1 * h), b1 - b0, h, p.hv * 4);
+}
+
+function copyOut(p: WasmConditionalPrepared, at: CallBuffers, y: Float32Array, b0: number, b1: number): void {
+  const o = p.shape.outputSize;
+  readRows(p.runtime.f32, (at.y >> 2) + b0 * p.ov * 4, b1 - b0, o, p.ov * 4, b0 === 0 && b1 * o === y.length ? y : y.subarray(b0 * o, b1 * o));
+}
+
+/** Tokens [b0, b1) on the calling thread, with thread 0's scratch. */
+function runShare(p: WasmConditionalPrepared, at: CallBuffers, b0: number, b1: number): void {
+  const { trees, depth } = p.shape;
+  p.runtime.exports.conditionalTokens(p.wIn, p.bIn, p.wOutT, p.hv, p.ov, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch);
+}

@@ -8,7 +8,7 @@ export const padded = (width: number): number => Math.ceil(width / 4) * 4;
 /** view[at + r * stride + j] = src[srcRow(r) * width + j], zero for width <= j < stride. */
 export function writeRows(view: Float32Array, at: number, src: Float32Array, rows: number, width: number, stride: number, srcRow?: (r: number) => number): void {
   if (stride === width && !srcRow) {
-    view.set(src.subarray(0, rows * width), at);
+    view.set(src.length === rows * width ? src : src.subarray(0, rows * width), at);
     return;
   }
   for (let r = 0; r < rows; r++) {

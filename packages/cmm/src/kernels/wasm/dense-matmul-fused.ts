@@ -2,7 +2,7 @@ import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { DenseMatmulKernel, DenseShape } from '../../types.js';
 import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, threadPool } from '../../wasm/threads.js';
+import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
 import { readRows } from './copy.js';
 
 const identity = { kernelName: 'DenseMatmul', backend: 'wasm', level: 'fused' } as const;
@@ -63,6 +63,7 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
   prepare(weights, shape) {
     checkDenseWeights(weights, shape);
     const rt = wasmRuntime();
+    startThreadPool();
     const { inputSize: h, hiddenSize: m, outputSize: o } = shape;
     const hiddenPanels = Math.ceil(m / PANEL);
     const outputPanels = Math.ceil(o / PANEL);
