@@ -54,12 +54,14 @@ export async function measure(call: Call, options: MeasureOptions): Promise<Meas
     return summarise(perCallS, 1, 0, `repetitions capped at ${perCallS.length}: one call takes ${formatSeconds(first)}, over the ${formatSeconds(budgetS)} budget; the first call is also a sample`);
   }
 
-  // Warm-up: at least one more call, up to a tenth of the budget, so the JIT has settled.
+  // Warm-up: at least one more call, for a tenth of the budget, so the JIT has settled.
+  // Time, not a count of calls: V8 moves WASM functions from Liftoff to TurboFan after a
+  // few ms of running them, and a call of a few µs needs thousands of calls to get there.
   let warmupCalls = 1;
   let estimate = first;
   const warmupDeadline = Math.max(budgetS * 0.1, first);
   let warmupSpent = first;
-  while (warmupCalls < 50 && warmupSpent < warmupDeadline) {
+  while (warmupCalls < 1_000_000 && warmupSpent < warmupDeadline) {
     const t = await timeCalls(call, 1);
     warmupSpent += t;
     warmupCalls++;

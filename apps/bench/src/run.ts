@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
-import { startThreadPool, threadSettings } from '@ufbert/cmm';
+import { startThreadPool, threadCalibration, threadSettings } from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -39,15 +39,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   await setBackend('cpu');
   const webgpu: WebGpuProbe = options.probeWebGpu ? await probeWebGpu() : { reason: 'not probed (smoke run)' };
   const machine = machineInfo(webgpu);
-  if (options.mode !== 'smoke') {
-    // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
-    machine.wasm_threads = startThreadPool();
-    machine.wasm_threads_asked = threadSettings().threads;
-  }
+  // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
+  const wasmThreadsAtStart = options.mode === 'smoke' ? undefined : startThreadPool();
   const software = softwareVersions();
   log(`ufbert bench (${options.mode}): ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node_version}`);
   log(`WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`);
-  if (machine.wasm_threads) log(`WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked} (calibrated)`);
+  if (wasmThreadsAtStart) log(`WASM kernel threads: ${wasmThreadsAtStart} of ${threadSettings().threads} (calibrated)`);
 
   const gpuKernels = await webgpuKernelsFor(options, webgpu, log);
   if (gpuKernels.kernels.length) log(`WebGPU kernels: ${gpuKernels.kernels.map((k) => `${k.kernelName}/${k.level}`).join(', ')}`);
@@ -68,6 +65,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     log(`  (${suite}: ${((performance.now() - suiteStart) / 1000).toFixed(1)} s)`);
   }
   addSpeedups(ctx.rows);
+  if (wasmThreadsAtStart) {
+    // as calibration stands at the end: one that found no gain is retried during the run
+    const asked = threadSettings().threads;
+    machine.wasm_threads = threadCalibration().get(asked) ?? wasmThreadsAtStart;
+    machine.wasm_threads_asked = asked;
+    if (machine.wasm_threads !== wasmThreadsAtStart) log(`WASM kernel threads: ${machine.wasm_threads} by the end of the run (recalibrated)`);
+  }
   // Known only once the wasm backend has been loaded by a suite.
   software['tfjs-backend-wasm simd'] = await wasmSimd();
 

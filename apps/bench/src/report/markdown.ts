@@ -69,7 +69,7 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
     `- CPU: ${machine.cpu_model}, ${machine.cores} cores (available parallelism ${machine.available_parallelism}), ${machine.total_memory_gib} GiB`,
     `- Node ${machine.node_version} on ${machine.platform} ${machine.arch}`,
     `- WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`,
-    ...(machine.wasm_threads ? [`- WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked ?? machine.wasm_threads} (what the thread pool's calibration kept)`] : []),
+    ...(machine.wasm_threads ? [`- WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked ?? machine.wasm_threads} (as the thread pool's calibration stood at the end of the run; conditional calls under 16 tokens run on one)`] : []),
     `- ${Object.entries(result.software)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

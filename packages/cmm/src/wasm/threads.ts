@@ -252,6 +252,17 @@ let pool: ThreadPool | undefined;
 let poolFailed = false;
 /** Threads found worth using by calibration (1: none), per requested thread count. */
 const calibrated = new Map<number, number>();
+/** Per requested thread count: calibrations done, and when the last one ended. */
+const attempts = new Map<number, { count: number; at: number }>();
+/**
+ * A calibration that found threads not worth it is tried again on a later call, at most
+ * this often and this many times: on a shared host a burst of other load can last
+ * longer than one calibration, and a single bad moment should not cost a whole process
+ * its threads. Where threads never pay (two vCPUs on one core) that is five ~40 ms
+ * measurements, then none.
+ */
+const RECALIBRATE_AFTER_MS = 1000;
+const MAX_CALIBRATIONS = 5;
 
 /** The pool for the current settings, started or grown on first use; undefined where threads are unavailable or off. */
 export function threadPool(): ThreadPool | undefined {
@@ -263,15 +274,19 @@ export function threadPool(): ThreadPool | undefined {
     return undefined;
   }
   if (settings.calibrate) {
-    let useful = calibrated.get(settings.threads);
-    if (useful === undefined) {
+    const threads = settings.threads;
+    let useful = calibrated.get(threads);
+    const tried = attempts.get(threads) ?? { count: 0, at: 0 };
+    if (useful === undefined || (useful === 1 && tried.count < MAX_CALIBRATIONS && performance.now() - tried.at > RECALIBRATE_AFTER_MS)) {
       // Worth it if each extra thread adds at least half a thread of throughput. Other
-      // load on a shared host only ever lowers a measurement, so the best of three
-      // (about 40 ms in all, once per process) says what the cores can do.
+      // load only ever lowers a measurement, so the best of up to three (~40 ms in all)
+      // says what the cores can do.
+      const wanted = 1 + 0.5 * (threads - 1);
       let speedup = 0;
-      for (let i = 0; i < 3 && speedup < 1 + 0.5 * (settings.threads - 1); i++) speedup = Math.max(speedup, measureThreadSpeedup(pool, settings.threads));
-      useful = speedup >= 1 + 0.5 * (settings.threads - 1) ? settings.threads : 1;
-      calibrated.set(settings.threads, useful);
+      for (let i = 0; i < 3 && speedup < wanted; i++) speedup = Math.max(speedup, measureThreadSpeedup(pool, threads));
+      useful = speedup >= wanted ? threads : 1;
+      calibrated.set(threads, useful);
+      attempts.set(threads, { count: tried.count + 1, at: performance.now() });
     }
     if (useful === 1) return undefined;
   }
@@ -289,7 +304,7 @@ export function startThreadPool(): number {
   return threadPool() ? settings.threads : 1;
 }
 
-/** What calibration found per requested thread count: the threads used (1 when threads did not pay). */
+/** What calibration last found per requested thread count: the threads used (1 when threads did not pay, so far). */
 export function threadCalibration(): ReadonlyMap<number, number> {
   return calibrated;
 }
