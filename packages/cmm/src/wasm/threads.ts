@@ -7,10 +7,13 @@ import { nodeWorkerThreads, wasmRuntime, type WasmRuntime } from './runtime.js';
 // with Atomics.wait (allowed on Node's main thread).
 //
 // Waking a sleeping thread costs tens to hundreds of µs here (a futex wake, and in a
-// VM an idle vCPU to rouse), as much as a whole batch of 128 tokens takes. So a worker
-// spins for SPIN_MS after each job before it sleeps (kernels come back to back in a
-// forward pass), and a kernel calls wake() before copying its inputs, so that a
-// sleeping worker is up and spinning by the time its share is posted.
+// VM an idle vCPU to rouse; on a busy host, milliseconds), as much as a whole batch of
+// 128 tokens takes. So a worker polls for SPIN_MS after each job before it sleeps
+// (kernels come back to back in a forward pass), a kernel calls wake() before copying
+// its inputs, and a share no worker has claimed by the time the main thread is done
+// with its own is taken back and run on the main thread: each job has a CLAIM slot
+// that the worker (1) or the main thread (2) sets from 0 with compareExchange, so a
+// late worker can cost no more than running single-threaded.
 
 type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe';
 const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe'];
@@ -22,11 +25,12 @@ const READY = 2;
 const FAILED = 3;
 const FN = 4;
 const ARGC = 5;
-const ARGS = 6;
+const CLAIM = 6;
+const ARGS = 7;
 const STRIDE = 32;
 /** How long an idle worker polls for the next job before it sleeps. */
 const SPIN_MS = 2;
-/** Atomics.load polls of the main thread for a worker's result before it sleeps; the shares are equal, so the wait is short. */
+/** Atomics.load polls of the main thread for a claimed share before it sleeps; the shares are about equal, so the wait is short. */
 const MAIN_SPIN = 20000;
 
 const workerSource = `
@@ -52,6 +56,12 @@ for (;;) {
     Atomics.wait(c, base + ${SEQ}, seen);
     continue;
   }
+  if (Atomics.compareExchange(c, base + ${CLAIM}, 0, 1) !== 0) {
+    // the main thread took this job back; it posts no other until it has run it
+    seen = Atomics.load(c, base + ${SEQ});
+    continue;
+  }
+  // claimed: the main thread now waits for DONE, so SEQ and the arguments stay put
   seen = Atomics.load(c, base + ${SEQ});
   const args = Array.from(c.subarray(base + ${ARGS}, base + ${ARGS} + c[base + ${ARGC}]));
   try {
@@ -117,8 +127,8 @@ const MAX_WORKERS = 63;
 export class ThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * STRIDE * 4));
   private seq = 0;
-  /** per worker, the sequence number of its job not yet joined */
-  private readonly pending: Array<number | undefined> = [];
+  /** per worker, its job not yet joined */
+  private readonly pending: Array<{ seq: number; fn: PoolFunction; args: readonly number[] } | undefined> = [];
   private started = 0;
 
   constructor(readonly runtime: WasmRuntime) {}
@@ -161,32 +171,44 @@ export class ThreadPool {
   }
 
   /**
-   * Starts `fn(...args)` on thread `thread` (1 .. size-1; 0 is the caller) and returns
-   * at once; join(thread) waits for it. Arguments are int32 (addresses, sizes).
+   * Offers `fn(...args)` to thread `thread` (1 .. size-1; 0 is the caller) and returns
+   * at once; join(thread) completes it. Arguments are int32 (addresses, sizes).
    */
   post(thread: number, fn: PoolFunction, args: readonly number[]): void {
     const w = thread - 1;
     if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
+    if (this.pending[w]) throw new UfbertError(`ThreadPool.post: thread ${thread} has a job not yet joined`);
     const seq = ++this.seq;
     const base = w * STRIDE;
     this.control[base + FN] = FUNCTIONS.indexOf(fn);
     this.control[base + ARGC] = args.length;
     this.control.set(args, base + ARGS);
-    this.pending[w] = seq;
+    Atomics.store(this.control, base + CLAIM, 0);
+    this.pending[w] = { seq, fn, args };
     Atomics.store(this.control, base + SEQ, seq);
     Atomics.notify(this.control, base + SEQ);
   }
 
-  /** Waits until the job last posted to `thread` is done; throws if it failed. No-op when none is pending. */
-  join(thread: number): void {
+  /**
+   * Completes the job last posted to `thread`: runs it here if the worker has not
+   * claimed it yet, else waits for the worker; throws if it failed. No-op when none is
+   * pending. Returns whether the worker ran it.
+   */
+  join(thread: number): boolean {
     const w = thread - 1;
-    const seq = this.pending[w];
-    if (seq === undefined) return;
-    const at = w * STRIDE + DONE;
-    for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== seq; i++);
-    while (Atomics.load(this.control, at) !== seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+    const job = this.pending[w];
+    if (!job) return false;
     this.pending[w] = undefined;
-    if (this.control[w * STRIDE + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${FUNCTIONS[this.control[w * STRIDE + FN]!]}`);
+    const base = w * STRIDE;
+    if (Atomics.compareExchange(this.control, base + CLAIM, 0, 2) === 0) {
+      (this.runtime.exports[job.fn] as (...a: readonly number[]) => void)(...job.args);
+      return false;
+    }
+    const at = base + DONE;
+    for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== job.seq; i++);
+    while (Atomics.load(this.control, at) !== job.seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+    if (this.control[base + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${job.fn}`);
+    return true;
   }
 
   /** Runs `fn` with argsOf(thread) on threads 0 .. size-1 (undefined skips a thread) and returns when all are done. */
