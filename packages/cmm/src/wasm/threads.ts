@@ -11,22 +11,24 @@ import { nodeWorkerThreads, wasmRuntime, type WasmRuntime } from './runtime.js';
 // 128 tokens takes. So a worker polls for SPIN_MS after each job before it sleeps
 // (kernels come back to back in a forward pass), a kernel calls wake() before copying
 // its inputs, and a share no worker has claimed by the time the main thread is done
-// with its own is taken back and run on the main thread: each job has a CLAIM slot
-// that the worker (1) or the main thread (2) sets from 0 with compareExchange, so a
-// late worker can cost no more than running single-threaded.
+// with its own is taken back and run on the main thread, so a late worker costs no
+// more than running single-threaded. The handshake is one slot per worker, CLAIM:
+// post() stores the job's sequence number s > 0 there; the worker claims it with
+// compareExchange(s -> -s), the main thread takes it back with compareExchange(s -> 0);
+// whoever wins runs it. The main thread writes a worker's arguments only while that
+// worker holds no job, so a claimed job's arguments stay put.
 
 type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe';
 const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe'];
 
 // control block, Int32 slots per worker
-const SEQ = 0;
+const CLAIM = 0;
 const DONE = 1;
 const READY = 2;
 const FAILED = 3;
 const FN = 4;
 const ARGC = 5;
-const CLAIM = 6;
-const ARGS = 7;
+const ARGS = 6;
 const STRIDE = 32;
 /** How long an idle worker polls for the next job before it sleeps. */
 const SPIN_MS = 2;
@@ -47,22 +49,19 @@ try {
   Atomics.store(c, base + ${READY}, -1);
 }
 Atomics.notify(c, base + ${READY});
-let seen = 0;
 for (;;) {
-  const until = performance.now() + ${SPIN_MS};
-  while (Atomics.load(c, base + ${SEQ}) === seen && performance.now() < until);
-  if (Atomics.load(c, base + ${SEQ}) === seen) {
-    // woken by a job or by wake(): either way, spin again before sleeping
-    Atomics.wait(c, base + ${SEQ}, seen);
-    continue;
+  let job = Atomics.load(c, base + ${CLAIM});
+  if (job <= 0) {
+    const until = performance.now() + ${SPIN_MS};
+    while ((job = Atomics.load(c, base + ${CLAIM})) <= 0 && performance.now() < until);
+    if (job <= 0) {
+      // woken by a job or by wake(): either way, poll again before sleeping
+      Atomics.wait(c, base + ${CLAIM}, job);
+      continue;
+    }
   }
-  if (Atomics.compareExchange(c, base + ${CLAIM}, 0, 1) !== 0) {
-    // the main thread took this job back; it posts no other until it has run it
-    seen = Atomics.load(c, base + ${SEQ});
-    continue;
-  }
-  // claimed: the main thread now waits for DONE, so SEQ and the arguments stay put
-  seen = Atomics.load(c, base + ${SEQ});
+  // lost to the main thread taking it back (or to a newer job): look again
+  if (Atomics.compareExchange(c, base + ${CLAIM}, job, -job) !== job) continue;
   const args = Array.from(c.subarray(base + ${ARGS}, base + ${ARGS} + c[base + ${ARGC}]));
   try {
     fns[c[base + ${FN}]](...args);
@@ -70,7 +69,7 @@ for (;;) {
   } catch (error) {
     c[base + ${FAILED}] = 1;
   }
-  Atomics.store(c, base + ${DONE}, seen);
+  Atomics.store(c, base + ${DONE}, job);
   Atomics.notify(c, base + ${DONE});
 }
 `;
@@ -167,7 +166,7 @@ export class ThreadPool {
 
   /** Rouses sleeping workers so they are polling when the next run() posts; costs the caller one notify per worker. */
   wake(): void {
-    for (let w = 0; w < this.started; w++) Atomics.notify(this.control, w * STRIDE + SEQ);
+    for (let w = 0; w < this.started; w++) Atomics.notify(this.control, w * STRIDE + CLAIM);
   }
 
   /**
@@ -178,15 +177,15 @@ export class ThreadPool {
     const w = thread - 1;
     if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
     if (this.pending[w]) throw new UfbertError(`ThreadPool.post: thread ${thread} has a job not yet joined`);
-    const seq = ++this.seq;
+    // positive int32, never 0
+    this.seq = (this.seq % 0x7fffffff) + 1;
     const base = w * STRIDE;
     this.control[base + FN] = FUNCTIONS.indexOf(fn);
     this.control[base + ARGC] = args.length;
     this.control.set(args, base + ARGS);
-    Atomics.store(this.control, base + CLAIM, 0);
-    this.pending[w] = { seq, fn, args };
-    Atomics.store(this.control, base + SEQ, seq);
-    Atomics.notify(this.control, base + SEQ);
+    this.pending[w] = { seq: this.seq, fn, args };
+    Atomics.store(this.control, base + CLAIM, this.seq);
+    Atomics.notify(this.control, base + CLAIM);
   }
 
   /**
@@ -200,7 +199,7 @@ export class ThreadPool {
     if (!job) return false;
     this.pending[w] = undefined;
     const base = w * STRIDE;
-    if (Atomics.compareExchange(this.control, base + CLAIM, 0, 2) === 0) {
+    if (Atomics.compareExchange(this.control, base + CLAIM, job.seq, 0) === job.seq) {
       (this.runtime.exports[job.fn] as (...a: readonly number[]) => void)(...job.args);
       return false;
     }
