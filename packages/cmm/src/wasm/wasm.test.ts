@@ -53,6 +53,26 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
+  it('hands thousands of back-to-back tiny shares to workers or back to the caller without losing one', () => {
+    const before = threadSettings();
+    try {
+      const problem = randomConditional(25, { trees: 1, depth: 3, inputSize: 8, outputSize: 5, batch: 6 });
+      // two inputs in turn: a share that ran for neither call would leave the other input's rows in y
+      const inputs = [problem.x, problem.x.map((v) => -2 * v)];
+      configureThreads({ threads: 1 });
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+      const expected = inputs.map((x) => conditionalMatmulWasmFused.run(prepared, x, problem.batch).y);
+      configureThreads({ threads: 3, minConditionalBatch: 1, calibrate: false });
+      for (let call = 0; call < 3000; call++) {
+        const split = conditionalMatmulWasmFused.run(prepared, inputs[call % 2]!, problem.batch);
+        expectIdentical(split.y, expected[call % 2]!, `y of call ${call}`);
+      }
+      prepared.dispose();
+    } finally {
+      configureThreads(before);
+    }
+  });
+
   it('splits a batch unevenly across threads, each share posted as soon as its rows are in, with the same bits as one thread', () => {
     const before = threadSettings();
     try {
