@@ -32,6 +32,8 @@ const ARGS = 6;
 const STRIDE = 32;
 /** How long an idle worker polls for the next job before it sleeps. */
 const SPIN_MS = 2;
+/** A wait on a worker this long means a lost job (a bug): throw rather than block the process forever. */
+const STUCK_MS = 60_000;
 /** Atomics.load polls of the main thread for a claimed share before it sleeps; the shares are about equal, so the wait is short. */
 const MAIN_SPIN = 20000;
 
@@ -207,7 +209,11 @@ export class ThreadPool {
     }
     const at = base + DONE;
     for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== job.seq; i++);
-    while (Atomics.load(this.control, at) !== job.seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+    const deadline = performance.now() + STUCK_MS;
+    while (Atomics.load(this.control, at) !== job.seq) {
+      if (performance.now() > deadline) throw new UfbertError(`wasm worker ${thread} has not finished ${job.fn} after ${STUCK_MS / 1000} s`);
+      Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+    }
     if (this.control[base + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${job.fn}`);
     return true;
   }

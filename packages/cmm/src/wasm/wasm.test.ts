@@ -73,6 +73,28 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
+  it('interleaves conditional and dense calls on the same workers', () => {
+    const before = threadSettings();
+    try {
+      const problem = randomConditional(26, { trees: 2, depth: 4, inputSize: 12, outputSize: 7, batch: 40 });
+      const dense = randomDense(27, { inputSize: 12, hiddenSize: 30, outputSize: 7, batch: 40, bias: true });
+      configureThreads({ threads: 1 });
+      const pc = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+      const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape);
+      const conditional = conditionalMatmulWasmFused.run(pc, problem.x, problem.batch).y;
+      const denseY = denseMatmulWasmFused.run(pd, dense.x, dense.batch).y;
+      configureThreads({ threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false });
+      for (let call = 0; call < 300; call++) {
+        expectIdentical(conditionalMatmulWasmFused.run(pc, problem.x, problem.batch).y, conditional, `conditional y of call ${call}`);
+        expectIdentical(denseMatmulWasmFused.run(pd, dense.x, dense.batch).y, denseY, `dense y of call ${call}`);
+      }
+      pc.dispose();
+      pd.dispose();
+    } finally {
+      configureThreads(before);
+    }
+  });
+
   it('splits a batch unevenly across threads, each share posted as soon as its rows are in, with the same bits as one thread', () => {
     const before = threadSettings();
     try {
