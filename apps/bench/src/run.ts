@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
-import { startThreadPool, threadCalibration, threadSettings } from '@ufbert/cmm';
+import { simdThroughput, startThreadPool, threadCalibration, threadSettings, wasmSimdSupported } from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -41,6 +41,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const machine = machineInfo(webgpu);
   // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
   const wasmThreadsAtStart = options.mode === 'smoke' ? undefined : startThreadPool();
+  // How fast one core is right now: on a shared host, other load can slow a whole run.
+  const hostSpeed = wasmSimdSupported() ? () => Math.round(simdThroughput() * 10) / 10 : () => undefined;
+  const simdAtStart = hostSpeed();
   const software = softwareVersions();
   log(`ufbert bench (${options.mode}): ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node_version}`);
   log(`WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`);
@@ -65,6 +68,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     log(`  (${suite}: ${((performance.now() - suiteStart) / 1000).toFixed(1)} s)`);
   }
   addSpeedups(ctx.rows);
+  const simdAtEnd = hostSpeed();
+  if (simdAtStart !== undefined && simdAtEnd !== undefined) {
+    machine.simd_gflops_start = simdAtStart;
+    machine.simd_gflops_end = simdAtEnd;
+    log(`host speed: ${simdAtStart} GFLOP/s of f32x4 multiply-add on one core at the start, ${simdAtEnd} at the end`);
+  }
   if (wasmThreadsAtStart) {
     // as calibration stands at the end: one that found no gain is retried during the run
     const asked = threadSettings().threads;

@@ -5,3 +5,4 @@ export { registerKernel, getKernel, listKernels, fastestKernel, fastestCondition
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
 export { initWasm, wasmSimdSupported } from './wasm/runtime.js';
+export { simdThroughput } from './wasm/simd-throughput.js';

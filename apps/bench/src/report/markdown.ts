@@ -69,6 +69,9 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
     `- CPU: ${machine.cpu_model}, ${machine.cores} cores (available parallelism ${machine.available_parallelism}), ${machine.total_memory_gib} GiB`,
     `- Node ${machine.node_version} on ${machine.platform} ${machine.arch}`,
     `- WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`,
+    ...(machine.simd_gflops_start !== undefined
+      ? [`- Host speed: ${machine.simd_gflops_start} GFLOP/s of f32x4 multiply-add on one core at the start of the run, ${machine.simd_gflops_end} at the end (a cached dot loop; a figure well under the machine's usual one means other load on the host slowed this run)`]
+      : []),
     ...(machine.wasm_threads ? [`- WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked ?? machine.wasm_threads} (as the thread pool's calibration stood at the end of the run; conditional calls under 16 tokens run on one)`] : []),
     `- ${Object.entries(result.software)
       .map(([k, v]) => `${k} ${v}`)

@@ -92,6 +92,9 @@ export interface MachineInfo {
   wasm_threads?: number;
   /** Threads configured for them. */
   wasm_threads_asked?: number;
+  /** One core's f32x4 multiply-add throughput (simdThroughput of @ufbert/cmm) at the start and end of the run, GFLOP/s. */
+  simd_gflops_start?: number;
+  simd_gflops_end?: number;
 }
 
 export interface Settings {

@@ -3,6 +3,7 @@ import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWas
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../test-utils/data.js';
 import { nodeWorkerThreads, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { simdThroughput } from './simd-throughput.js';
 import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
@@ -15,6 +16,13 @@ describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
     const training = conditionalForwardTrainWasm.run(trainer, problem);
     trainer.dispose();
     expectIdentical(training.nodes, inference.nodes!, 'nodes');
+  });
+
+  it('measures single-thread SIMD throughput in GFLOP/s', () => {
+    const gflops = simdThroughput(5);
+    // any machine that runs WASM SIMD does more than 0.1 and less than 1000 on one thread
+    expect(gflops).toBeGreaterThan(0.1);
+    expect(gflops).toBeLessThan(1000);
   });
 
   it('gives the memory of disposed weights back', () => {
