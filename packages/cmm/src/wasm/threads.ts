@@ -210,9 +210,11 @@ export class ThreadPool {
     const at = base + DONE;
     for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== job.seq; i++);
     const deadline = performance.now() + STUCK_MS;
-    while (Atomics.load(this.control, at) !== job.seq) {
+    for (let done; (done = Atomics.load(this.control, at)) !== job.seq; ) {
       if (performance.now() > deadline) throw new UfbertError(`wasm worker ${thread} has not finished ${job.fn} after ${STUCK_MS / 1000} s`);
-      Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
+      // Sleep only on the value just seen to be short of seq: loading it again here
+      // could read seq itself, after the worker's notify, and sleep out the timeout.
+      Atomics.wait(this.control, at, done, 1000);
     }
     if (this.control[base + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${job.fn}`);
     return true;
