@@ -45,9 +45,10 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> {
 /**
  * Fused WebAssembly SIMD kernel (assembly/conditional.ts): tiles of tokens walk the trees
  * level by level, tokens at the same node share each load of its weight row, dots
- * use four f32x4 accumulators, and each token's output is one register-blocked sum
- * of its k(d+1) rows of wOut^T. Batches of at least `minConditionalBatch` tokens are
- * split across the thread pool in Node (see configureThreads).
+ * add eight f32x4 products per loop-carried add, and each token's output is one
+ * register-blocked sum of its k(d+1) rows of wOut^T, in passes of 16 rows. Batches of
+ * at least `minConditionalBatch` tokens are split across the thread pool in Node (see
+ * configureThreads).
  */
 export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   ...identity,
