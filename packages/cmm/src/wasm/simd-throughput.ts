@@ -1,4 +1,25 @@
-import { wasmRuntime } from './runtime.js';
+import { wasmRuntime, type WasmRuntime } from './runtime.js';
+
+/** f32x4 vectors per row of the probe loop (H = 768). */
+export const PROBE_HV = 192;
+/** Bytes of one probe region: the probe dots a row with the eight rows after it, so nine rows stay in L1. */
+const PROBE_REGION_BYTES = 9 * PROBE_HV * 16;
+
+/** `count` probe regions of ones in scratch slot `slot`; returns region i's byte address. */
+export function probeRegions(rt: WasmRuntime, slot: string, count: number): (i: number) => number {
+  const at = rt.scratch(slot, PROBE_REGION_BYTES * count);
+  rt.f32.fill(1, at >> 2, (at + PROBE_REGION_BYTES * count) >> 2);
+  return (i) => at + i * PROBE_REGION_BYTES;
+}
+
+/** Repetitions of the probe at `at` that take longer than `ms` on this thread (doubling from 64). */
+export function probeReps(rt: WasmRuntime, at: number, ms: number): number {
+  for (let reps = 64; ; reps *= 2) {
+    const start = performance.now();
+    rt.exports.probe(at, PROBE_HV, reps);
+    if (performance.now() - start > ms || reps >= 1 << 22) return reps;
+  }
+}
 
 /**
  * Single-thread f32x4 multiply-add throughput of this machine right now, in GFLOP/s: a
@@ -8,22 +29,14 @@ import { wasmRuntime } from './runtime.js';
  */
 export function simdThroughput(ms = 20): number {
   const rt = wasmRuntime();
-  const hv = 192;
-  const at = rt.scratch('simd-throughput', 9 * hv * 16);
-  rt.f32.fill(1, at >> 2, (at >> 2) + 9 * hv * 4);
-  let reps = 64;
-  for (;;) {
-    const start = performance.now();
-    rt.exports.probe(at, hv, reps);
-    if (performance.now() - start > ms / 5 || reps > 1 << 22) break;
-    reps *= 2;
-  }
+  const at = probeRegions(rt, 'simd-throughput', 1)(0);
+  const reps = probeReps(rt, at, ms / 5);
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const start = performance.now();
-    rt.exports.probe(at, hv, reps);
+    rt.exports.probe(at, PROBE_HV, reps);
     best = Math.min(best, performance.now() - start);
   }
   // 8 flops (4 multiplies, 4 adds) per f32x4 vector of a dot
-  return (reps * hv * 8) / (best * 1e6);
+  return (reps * PROBE_HV * 8) / (best * 1e6);
 }

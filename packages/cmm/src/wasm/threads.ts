@@ -1,5 +1,6 @@
 import { UfbertError } from '@ufbert/tensor';
 import { nodeWorkerThreads, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
 
 // A pool of Node worker threads that instantiate the shared-memory module on the
 // same WebAssembly.Memory. Kernels stay synchronous: the main thread posts each
@@ -237,24 +238,16 @@ export class ThreadPool {
 
 /**
  * Parallel speed-up of `threads` threads over one on a cached SIMD loop of ~1 ms: the
- * best single-thread time against the best parallel time over five rounds, after one
- * parallel round that wakes the workers. Best-of on both sides, because a wake-up
- * delay or a burst of other load only ever makes one round slower. About 1 where
- * threads share a core.
+ * best single-thread time against the best parallel time over five rounds, after
+ * warm-up rounds that wake the workers. Best-of on both sides, because a wake-up delay
+ * or a burst of other load only ever makes one round slower. About 1 where threads
+ * share a core.
  */
 export function measureThreadSpeedup(pool: ThreadPool, threads: number): number {
   const rt = pool.runtime;
-  const hv = 192;
-  const at = rt.scratch('threads.probe', 9 * hv * 16 * threads);
-  rt.f32.fill(1, at >> 2, (at >> 2) + 9 * hv * 4 * threads);
-  const region = (i: number): number => at + i * 9 * hv * 16;
-  let reps = 256;
-  for (;;) {
-    const start = performance.now();
-    rt.exports.probe(region(0), hv, reps);
-    if (performance.now() - start > 1 || reps > 1 << 20) break;
-    reps *= 2;
-  }
+  const hv = PROBE_HV;
+  const region = probeRegions(rt, 'threads.probe', threads);
+  const reps = probeReps(rt, region(0), 1);
   const parallel = (): void => pool.run('probe', (i) => (i < threads ? [region(i), hv, reps] : undefined));
   // a worker's first calls can be 10-30x slower (its code not yet optimised, its
   // thread asleep): warm up until a parallel round takes less than twice a single one

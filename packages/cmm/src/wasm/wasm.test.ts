@@ -3,7 +3,7 @@ import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWas
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../test-utils/data.js';
 import { nodeWorkerThreads, wasmRuntime, wasmSimdSupported } from './runtime.js';
-import { simdThroughput } from './simd-throughput.js';
+import { PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
@@ -61,6 +61,23 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
+  it('runs a posted share on the worker when the caller leaves it time to claim it', () => {
+    const before = threadSettings();
+    try {
+      configureThreads({ threads: 2, calibrate: false });
+      const pool = threadPool()!;
+      const at = probeRegions(pool.runtime, 'test.probe', 1)(0);
+      for (let round = 0; round < 3; round++) {
+        pool.post(1, 'probe', [at, PROBE_HV, 100]);
+        // the caller does nothing for 200 ms, so only the worker can run the share
+        for (const until = performance.now() + 200; performance.now() < until; );
+        expect(pool.join(1)).toBe(true);
+      }
+    } finally {
+      configureThreads(before);
+    }
+  });
+
   it('hands thousands of back-to-back tiny shares to workers or back to the caller without losing one', () => {
     const before = threadSettings();
     try {
@@ -103,7 +120,7 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
-  it('splits a batch unevenly across threads, each share posted as soon as its rows are in, with the same bits as one thread', () => {
+  it('splits a batch unevenly across threads, with the same bits as one thread', () => {
     const before = threadSettings();
     try {
       const problem = randomConditional(24, { trees: 2, depth: 7, inputSize: 37, outputSize: 29, batch: 101 });
