@@ -26,6 +26,9 @@ export interface Measurement {
 
 export type Call = () => unknown;
 
+/** Warm-up calls whose median estimates one call's time. */
+const RECENT_CALLS = 63;
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
@@ -57,17 +60,20 @@ export async function measure(call: Call, options: MeasureOptions): Promise<Meas
   // Warm-up: at least one more call, for a tenth of the budget, so the JIT has settled.
   // Time, not a count of calls: V8 moves WASM functions from Liftoff to TurboFan after a
   // few ms of running them, and a call of a few µs needs thousands of calls to get there.
+  // The estimate is the median of the last warm-up calls, not the last one alone: one call
+  // caught by a GC pause or a preempted vCPU would otherwise set the sample length.
   let warmupCalls = 1;
-  let estimate = first;
+  const recent: number[] = [];
   const warmupDeadline = Math.max(budgetS * 0.1, first);
   let warmupSpent = first;
   while (warmupCalls < 1_000_000 && warmupSpent < warmupDeadline) {
     const t = await timeCalls(call, 1);
     warmupSpent += t;
+    recent.push(t);
+    if (recent.length > RECENT_CALLS) recent.shift();
     warmupCalls++;
-    estimate = t;
   }
-  estimate = Math.max(estimate, 1e-7);
+  const estimate = Math.max(recent.length > 0 ? median(recent) : first, 1e-7);
 
   const callsPerSample = Math.max(1, Math.ceil(minSampleS / estimate));
   const wanted = Math.round(budgetS / (callsPerSample * estimate));
