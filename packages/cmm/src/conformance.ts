@@ -466,7 +466,10 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
       nodes[7] = -1;
       expect(() => kernel.run(prepared, { ...inputs, nodes })).toThrow(InvalidPathError);
       expect(() => kernel.run(prepared, { ...inputs, dy: dy.subarray(1) })).toThrow(ShapeError);
+      expect(() => kernel.run(prepared, { ...inputs, x: x.subarray(1) })).toThrow(/expected x of shape/);
+      expect(() => kernel.run(prepared, { ...inputs, nodes: forward.nodes.subarray(1) })).toThrow(/expected nodes of shape/);
       expect(() => kernel.run(prepared, { ...inputs, logits: logits.subarray(1) })).toThrow(ShapeError);
+      expect(() => kernel.run(prepared, { ...inputs, wIn: weights.wOut })).toThrow(/linear_in.weight/);
       expect(() => kernel.run(prepared, { ...inputs, wOut: weights.wIn })).toThrow(/linear_out.weight/);
       prepared.dispose();
       expect(() => kernel.prepare({ ...shape, depth: -2 })).toThrow(TreeShapeError);

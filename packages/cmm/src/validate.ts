@@ -1,6 +1,7 @@
 import { assertShape, ShapeError, formatShape } from '@ufbert/tensor';
+import { assertPaths } from './path-groups.js';
 import { assertTreeShape, nodesPerTree } from './tree.js';
-import type { ConditionalShape, ConditionalWeights, DenseShape, DenseWeights, TensorView, WeightGradients } from './types.js';
+import type { BackwardInputs, ConditionalShape, ConditionalWeights, DenseShape, DenseWeights, TensorView, WeightGradients } from './types.js';
 
 function assertPositiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new ShapeError(`expected ${name} to be a positive integer, got ${value}`);
@@ -28,6 +29,21 @@ export function checkConditionalWeights(weights: ConditionalWeights, shape: Cond
   checkTensor('linear_in.weight', weights.wIn, [n, shape.inputSize]);
   checkTensor('linear_in.bias', weights.bIn, [n]);
   checkTensor('linear_out.weight', weights.wOut, [shape.outputSize, n]);
+  return n;
+}
+
+/** Checks a backward call's weights, batch arrays and paths against the layer; returns N. */
+export function checkBackwardInputs(inputs: BackwardInputs, shape: ConditionalShape): number {
+  const n = checkConditionalShape(shape);
+  const { trees, depth, inputSize: h, outputSize: o } = shape;
+  const { batch } = inputs;
+  checkTensor('linear_in.weight', inputs.wIn, [n, h]);
+  checkTensor('linear_out.weight', inputs.wOut, [o, n]);
+  checkBatch('x', inputs.x, batch, h);
+  checkBatch('dy', inputs.dy, batch, o);
+  checkBatch('nodes', inputs.nodes, batch, trees, depth + 1);
+  checkBatch('logits', inputs.logits, batch, trees, depth + 1);
+  assertPaths(inputs.nodes, batch, trees, depth);
   return n;
 }
 

@@ -1,8 +1,8 @@
 import { geluDerivativeFast, geluFast } from '@ufbert/tensor';
-import { assertPaths, groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
+import { groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';
-import { checkBatch, checkConditionalShape, checkTensor, gradientBuffers } from '../../validate.js';
+import { checkBackwardInputs, gradientBuffers } from '../../validate.js';
 import { dot4, sumScaledRows } from './blas.js';
 import { TsTrainingPrepared } from './training-prepared.js';
 
@@ -19,19 +19,12 @@ export const conditionalBackwardTs: ConditionalBackwardKernel = {
   ...identity,
   isSupported: () => true,
   prepare: (shape) => new TsTrainingPrepared(shape, label),
-  run(prepared, { dy, x, batch, wIn: wInView, wOut: wOutView, nodes, logits, accumulateInto, saved }) {
+  run(prepared, inputs) {
     const p = claimPrepared(prepared, TsTrainingPrepared, label);
     const { trees, depth, inputSize: h, outputSize: o } = p.shape;
-    const neurons = checkConditionalShape(p.shape);
-    checkTensor('linear_in.weight', wInView, [neurons, h]);
-    checkTensor('linear_out.weight', wOutView, [o, neurons]);
-    const levels = depth + 1;
-    const visits = trees * levels;
-    checkBatch('x', x, batch, h);
-    checkBatch('dy', dy, batch, o);
-    checkBatch('nodes', nodes, batch, trees, levels);
-    checkBatch('logits', logits, batch, trees, levels);
-    assertPaths(nodes, batch, trees, depth);
+    const neurons = checkBackwardInputs(inputs, p.shape);
+    const { dy, x, batch, wIn: wInView, wOut: wOutView, nodes, logits, accumulateInto, saved } = inputs;
+    const visits = trees * (depth + 1);
     const { dWIn, dbIn, dWOut } = gradientBuffers(accumulateInto, neurons, h, o);
     const accumulate = accumulateInto !== undefined;
     const wIn = wInView.values;

@@ -1,7 +1,7 @@
-import { assertPaths, groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
+import { groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';
-import { checkBatch, checkTensor, gradientBuffers } from '../../validate.js';
+import { checkBackwardInputs, gradientBuffers } from '../../validate.js';
 import { wasmSimdSupported } from '../../wasm/runtime.js';
 import { readRows, writeRows } from './copy.js';
 import { WasmTrainingPrepared } from './training-prepared.js';
@@ -20,18 +20,12 @@ export const conditionalBackwardWasm: ConditionalBackwardKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
   prepare: (shape) => new WasmTrainingPrepared(shape, label),
-  run(prepared, { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto, saved }) {
+  run(prepared, inputs) {
     const p = claimPrepared(prepared, WasmTrainingPrepared, label);
-    const { trees, depth, inputSize: h, outputSize: o } = p.shape;
-    const { runtime: rt, neurons, visits, hp, op } = p;
-    const levels = depth + 1;
-    checkTensor('linear_in.weight', wIn, [neurons, h]);
-    checkTensor('linear_out.weight', wOut, [o, neurons]);
-    checkBatch('x', x, batch, h);
-    checkBatch('dy', dy, batch, o);
-    checkBatch('nodes', nodes, batch, trees, levels);
-    checkBatch('logits', logits, batch, trees, levels);
-    assertPaths(nodes, batch, trees, depth);
+    const { inputSize: h, outputSize: o } = p.shape;
+    const { runtime: rt, visits, hp, op } = p;
+    const neurons = checkBackwardInputs(inputs, p.shape);
+    const { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto, saved } = inputs;
     const { dWIn, dbIn, dWOut } = gradientBuffers(accumulateInto, neurons, h, o);
     const accumulate = accumulateInto !== undefined;
     const { unique, slotOf, start, entries } = groupPaths(nodes, neurons);

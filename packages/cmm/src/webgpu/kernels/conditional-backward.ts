@@ -1,7 +1,7 @@
-import { assertPaths, groupPaths, visitedColumns } from '../../path-groups.js';
+import { groupPaths, visitedColumns } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalShape, WeightGradients } from '../../types.js';
-import { checkBatch, checkConditionalShape, checkTensor, gradientBuffers } from '../../validate.js';
+import { checkBackwardInputs, checkConditionalShape, gradientBuffers } from '../../validate.js';
 import { recordConditionalBackward } from '../conditional-backward-op.js';
 import { requireDevice, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
@@ -19,17 +19,11 @@ export const conditionalBackwardWebGpu: WebGpuConditionalBackwardKernel = {
     checkConditionalShape(shape);
     return new WebGpuPrepared<ConditionalShape>({ ...shape }, label, requireDevice(label), {});
   },
-  run(prepared, { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto, saved }) {
+  run(prepared, inputs) {
     const p = claimPrepared(prepared, WebGpuPrepared<ConditionalShape>, label);
-    const { trees, depth, inputSize: h, outputSize: o } = p.shape;
-    const neurons = checkConditionalShape(p.shape);
-    checkTensor('linear_in.weight', wIn, [neurons, h]);
-    checkTensor('linear_out.weight', wOut, [o, neurons]);
-    checkBatch('x', x, batch, h);
-    checkBatch('dy', dy, batch, o);
-    checkBatch('nodes', nodes, batch, trees, depth + 1);
-    checkBatch('logits', logits, batch, trees, depth + 1);
-    assertPaths(nodes, batch, trees, depth);
+    const { inputSize: h, outputSize: o } = p.shape;
+    const neurons = checkBackwardInputs(inputs, p.shape);
+    const { dy, x, batch, wIn, wOut, nodes, logits, accumulateInto, saved } = inputs;
     if (accumulateInto) gradientBuffers(accumulateInto, neurons, h, o);
     const visited = groupPaths(nodes, neurons).unique;
     // The GPU reads linear_out.weight in place; a forward's saved columns are only checked.
