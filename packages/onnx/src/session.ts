@@ -1,0 +1,130 @@
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { ATTENTION_MASK, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS } from './crammed-bert-graph.js';
+import { OnnxRuntimeError } from './errors.js';
+
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface OnnxSessionOptions {
+  /** Intra-op threads. Default: the machine's cores (`os.availableParallelism()`). */
+  threads?: number;
+  /** onnxruntime's graph optimisation level. Default `all`. */
+  graphOptimization?: GraphOptimization;
+}
+
+/** A batch of token ids and its padding mask, rows of equal length. */
+export interface EncodedBatch {
+  inputIds: readonly (readonly number[])[];
+  attentionMask: readonly (readonly number[])[];
+}
+
+export interface EncoderOutputs {
+  /** [batch, sequence, H], row-major. */
+  hiddenStates: Float32Array;
+  hiddenDims: number[];
+  /** What the graph's head computed (absent for a graph exported with `head: 'none'`). */
+  logits?: Float32Array;
+  logitsDims?: number[];
+}
+
+/**
+ * An exported crammedBERT / UltraFastBERT graph in an onnxruntime-node session. onnxruntime
+ * runs every node of a graph whatever outputs are fetched, so what is computed is chosen at
+ * export (`head`), not here.
+ */
+export class OnnxEncoderSession {
+  readonly threads: number;
+  readonly graphOptimization: GraphOptimization;
+  /** Whether the graph has a `logits` output. */
+  readonly hasLogits: boolean;
+  /** Whether the graph decodes only the positions it is given (exported with `head: 'selected'`). */
+  readonly selectsPositions: boolean;
+  private readonly session: ort.InferenceSession;
+
+  private constructor(session: ort.InferenceSession, threads: number, graphOptimization: GraphOptimization) {
+    this.session = session;
+    this.threads = threads;
+    this.graphOptimization = graphOptimization;
+    this.hasLogits = session.outputNames.includes(LOGITS);
+    this.selectsPositions = session.inputNames.includes(POSITIONS);
+  }
+
+  /** Opens an exported model from a file path or its bytes. */
+  static async create(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxEncoderSession> {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new OnnxRuntimeError(`threads must be a positive integer, got ${threads}`);
+    const graphOptimization = options.graphOptimization ?? 'all';
+    const sessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: graphOptimization, executionMode: 'sequential' };
+    let session: ort.InferenceSession;
+    try {
+      session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+    } catch (error) {
+      throw new OnnxRuntimeError(`onnxruntime cannot load ${typeof model === 'string' ? model : `a model of ${model.length} bytes`}: ${(error as Error).message}`);
+    }
+    const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !session.inputNames.includes(name));
+    if (missing.length || !session.outputNames.includes(HIDDEN_STATES)) {
+      await session.release();
+      throw new OnnxRuntimeError(
+        `expected an exported crammedBERT graph with inputs ${INPUT_IDS}, ${ATTENTION_MASK} and output ${HIDDEN_STATES}; got inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
+      );
+    }
+    return new OnnxEncoderSession(session, threads, graphOptimization);
+  }
+
+  /** Runs the graph on one batch; `positions` (flat b * sequence + s) for a graph that decodes selected positions. */
+  async run(batch: EncodedBatch, positions?: readonly number[]): Promise<EncoderOutputs> {
+    const rows = batch.inputIds.length;
+    const width = rows ? batch.inputIds[0].length : 0;
+    if (rows === 0 || width === 0) throw new OnnxRuntimeError('expected at least one sequence of at least one token');
+    if (batch.attentionMask.length !== rows) throw new OnnxRuntimeError(`expected ${rows} attention-mask rows, got ${batch.attentionMask.length}`);
+    const ids = new BigInt64Array(rows * width);
+    const mask = new BigInt64Array(rows * width);
+    for (let b = 0; b < rows; b++) {
+      const idRow = batch.inputIds[b];
+      const maskRow = batch.attentionMask[b];
+      if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
+      for (let s = 0; s < width; s++) {
+        ids[b * width + s] = BigInt(idRow[s]);
+        mask[b * width + s] = BigInt(maskRow[s]);
+      }
+    }
+    return this.runTensors(ids, mask, [rows, width], positions);
+  }
+
+  /** Runs the graph on int64 ids and mask of `dims` [batch, sequence]. */
+  async runTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: [number, number], positions?: readonly number[]): Promise<EncoderOutputs> {
+    if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
+      throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      [INPUT_IDS]: new ort.Tensor('int64', inputIds, dims),
+      [ATTENTION_MASK]: new ort.Tensor('int64', attentionMask, dims),
+    };
+    if (this.selectsPositions) {
+      if (!positions) throw new OnnxRuntimeError(`this graph decodes selected positions: expected the ${POSITIONS} to decode`);
+      const limit = dims[0] * dims[1];
+      const bad = positions.find((p) => !Number.isSafeInteger(p) || p < 0 || p >= limit);
+      if (bad !== undefined) throw new OnnxRuntimeError(`expected positions in [0, ${limit}), got ${bad}`);
+      feeds[POSITIONS] = new ort.Tensor('int64', BigInt64Array.from(positions, BigInt), [positions.length]);
+    } else if (positions) {
+      throw new OnnxRuntimeError(`this graph has no ${POSITIONS} input: export it with head 'selected' to decode chosen positions`);
+    }
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await this.session.run(feeds);
+    } catch (error) {
+      throw new OnnxRuntimeError(`onnxruntime failed on a batch of [${dims.join(', ')}]: ${(error as Error).message}`);
+    }
+    const hidden = out[HIDDEN_STATES];
+    const logits = out[LOGITS];
+    return {
+      hiddenStates: hidden.data as Float32Array,
+      hiddenDims: [...hidden.dims],
+      ...(logits ? { logits: logits.data as Float32Array, logitsDims: [...logits.dims] } : {}),
+    };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
