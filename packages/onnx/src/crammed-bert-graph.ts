@@ -166,8 +166,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
     g.output(g.op('Reshape', [logits, shape], {}, 'logits_3d'), LOGITS, FLOAT, [BATCH, SEQUENCE, vocab]);
   }
   return g.build(config.intermed_type === 'fff' ? 'ultrafastbert' : 'crammedbert', {
-    intermed_type: config.intermed_type,
-    fff_dense_levels: config.intermed_type === 'fff' ? String(fffLevels) : '',
+    metadata: { intermed_type: config.intermed_type, ...(config.intermed_type === 'fff' ? { fff_dense_levels: String(fffLevels) } : {}) },
   });
 }
 

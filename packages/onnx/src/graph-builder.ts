@@ -11,10 +11,14 @@ export const BOOL = 9;
 
 /**
  * opset 17 is the first with LayerNormalization and is read by every onnxruntime from
- * 1.14 on (onnxruntime-web included); IR version 8 is the one that opset belongs to.
+ * 1.14 on (onnxruntime-web included). A graph may ask for a later one (20 has Gelu).
  */
 export const OPSET = 17;
-const IR_VERSION = 8;
+
+/** The IR version each opset came with (onnx/onnx docs/Versioning.md): 17 -> 8, 19..21 -> 9. */
+function irVersionFor(opset: number): number {
+  return opset >= 19 ? 9 : 8;
+}
 
 /** An attribute value with its ONNX type spelled out (an integer-valued float must stay a float). */
 export type Attribute =
@@ -136,12 +140,14 @@ export class GraphBuilder {
   }
 
   /** The serialized ModelProto. */
-  build(graphName: string, metadata: Record<string, string> = {}): Uint8Array {
+  build(graphName: string, options: { metadata?: Record<string, string>; opset?: number } = {}): Uint8Array {
+    const metadata = options.metadata ?? {};
+    const opset = options.opset ?? OPSET;
     const model = onnx.ModelProto.create({
-      irVersion: IR_VERSION,
+      irVersion: irVersionFor(opset),
       producerName: 'ufbert',
       producerVersion: '1',
-      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: OPSET })],
+      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: opset })],
       metadataProps: Object.entries(metadata).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
       graph: onnx.GraphProto.create({
         name: graphName,
