@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // pnpm parity [dir] [--backend cpu|wasm|webgpu] [--runtime tfjs|onnxruntime]
 // Runs every case found in a fixture directory written by the reference PyTorch code
-// (fff.safetensors + fff.json; crammed-* model folders) and prints, per tensor, the
-// max absolute error divided by max |reference|, PASS/FAIL at 1e-4. With --runtime
-// onnxruntime the crammed-* models are exported to ONNX (conditional FFF) and run in
-// onnxruntime-node, at graph optimisation 'all' and 'disabled'. Exit 1 on any FAIL or
-// when the directory cannot be read; exit 2 on a usage error.
+// (fff.safetensors + fff.json; crammed-* model folders; fixtures/reference unless dir or
+// UFBERT_FIXTURES names another) and prints, per tensor, the max absolute error divided
+// by max |reference|, PASS/FAIL at 1e-4. With --runtime onnxruntime the crammed-* models
+// are exported to ONNX (conditional FFF) and run in onnxruntime-node, at graph
+// optimisation 'all' and 'disabled'. Exit 1 on any FAIL or when the directory cannot be
+// read; exit 2 on a usage error.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FIXTURES } from '../fixtures/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOLERANCE = 1e-4;
@@ -18,7 +20,7 @@ const USAGE = 'usage: pnpm parity [dir] [--backend cpu|wasm|webgpu] [--runtime t
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const args = { dir: resolve(root, '../shared/fixtures/reference'), backend: 'cpu', runtime: 'tfjs' };
+  const args = { dir: FIXTURES, backend: 'cpu', runtime: 'tfjs' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--backend') args.backend = argv[++i];

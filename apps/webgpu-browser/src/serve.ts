@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type InlineConfig, type Plugin } from 'vite';
+import { FIXTURES } from '../../../fixtures/index.js';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(appDir, '../..');
-/** The reference fixtures live next to the repository: ../shared/fixtures/reference from its root. */
-export const FIXTURES_DIR = resolve(repoRoot, '../shared/fixtures/reference');
 
 /** Serves the fixture files at /fixtures/<name>, nothing else from that folder. */
 function fixtures(dir: string): Plugin {
@@ -36,7 +34,7 @@ export async function servePage(): Promise<ServedPage> {
     root: join(appDir, 'page'),
     configFile: false,
     logLevel: 'warn',
-    plugins: [fixtures(FIXTURES_DIR)],
+    plugins: [fixtures(FIXTURES)],
     // Unminified, so that errors from the page keep their class names.
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, chunkSizeWarningLimit: 16384 },
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },

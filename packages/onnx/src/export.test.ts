@@ -8,7 +8,7 @@ import { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes } from './export.j
 import { OnnxEncoderSession } from './session.js';
 import { runOnnxModelParity } from './parity.js';
 import { OnnxExportError, OnnxRuntimeError } from './errors.js';
-import { FIXTURES } from './test-utils/fixtures.js';
+import { FIXTURES } from '../../../fixtures/index.js';
 
 describe('reference fixtures through onnxruntime', () => {
   for (const graphOptimization of ['all', 'disabled'] as const) {
