@@ -6,3 +6,4 @@ export { crammedBertGraph, checkExportable, transpose, INPUT_IDS, ATTENTION_MASK
 export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, type ExportOptions, type ExportResult } from './export.js';
 export { OnnxEncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs } from './session.js';
 export { runOnnxModelParity, type OnnxParityOptions } from './parity.js';
+export { OnnxInferenceRuntime, ONNX_CACHE_DIR, type OnnxRuntimeOptions } from './onnx-runtime.js';
