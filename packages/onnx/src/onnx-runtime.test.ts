@@ -110,7 +110,3 @@ describe('pipelines on onnxruntime', () => {
     await runtime.dispose();
   });
 });
-    expect(runtime.source).toBe('memory');
-    await runtime.dispose();
-  });
-});
