@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, setBackend } from '@ufbert/tensor';
 import type { Tensor2D } from '@ufbert/tensor';
@@ -141,28 +139,5 @@ describe('classify and embed', () => {
     await mlm.embedBatch(['a', 'b c d'], { pooling: 'mean' });
     await cls.embed('a', { pooling: 'first' });
     expect(tf.memory().numTensors).toBe(before);
-  });
-});
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
-
-describe('ufbert CLI (built dist/cli.js)', () => {
-  it('fills a mask from a model folder', () => {
-    const out = execFileSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, '--top-k', '2', 'the capital of france is [MASK].'], { encoding: 'utf8' });
-    const lines = out.trim().split('\n');
-    expect(lines[0]).toBe('the capital of france is [MASK].');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^ {2}\d\.\d{4} {2}paris +the capital of france is paris\.$/);
-    const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8' }));
-    expect(json[0]).toHaveLength(3);
-  });
-
-  it('exits 2 with usage on bad arguments and 1 with the typed error on bad input', () => {
-    const usage = spawnSync(process.execPath, [cli, 'fill-mask', 'text'], { encoding: 'utf8' });
-    expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/--model DIR is required/);
-    const failed = spawnSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, 'no mask'], { encoding: 'utf8' });
-    expect(failed.status).toBe(1);
-    expect(failed.stderr).toMatch(/ufbert: PipelineError: no \[MASK\]/);
   });
 });

@@ -7,3 +7,4 @@ export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, 
 export { OnnxEncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs } from './session.js';
 export { runOnnxModelParity, type OnnxParityOptions } from './parity.js';
 export { OnnxInferenceRuntime, ONNX_CACHE_DIR, type OnnxRuntimeOptions } from './onnx-runtime.js';
+export { exportTransformersJsFolder, huggingFaceConfig, type TransformersJsFolderOptions } from './transformers-js-folder.js';
