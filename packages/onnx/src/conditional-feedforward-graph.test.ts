@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { gelu as geluExact, relativeError } from '@ufbert/tensor';
 import onnxProto from 'onnx-proto';
-import { GraphBuilder, FLOAT } from './graph-builder.js';
+import { GraphBuilder, FLOAT, INT64 } from './graph-builder.js';
 import { conditionalFeedforward, defaultDenseLevels, type FFFGraphWeights } from './conditional-feedforward-graph.js';
 import { OnnxExportError } from './errors.js';
 
@@ -51,15 +51,17 @@ function weights(trees: number, depth: number, h: number, o: number, seed: numbe
 function graph(w: FFFGraphWeights, denseLevels: number): Uint8Array {
   const g = new GraphBuilder();
   const x = g.input('x', FLOAT, ['tokens', w.inputWidth]);
-  g.output(conditionalFeedforward(g, x, w, denseLevels, 'ffn'), 'y', FLOAT, ['tokens', w.outputWidth]);
+  const { y, routes } = conditionalFeedforward(g, x, w, denseLevels, 'ffn', { routes: true });
+  g.output(y, 'y', FLOAT, ['tokens', w.outputWidth]);
+  g.output(routes!, 'routes', INT64, ['tokens', w.trees, w.depth + 1]);
   return g.build('fff');
 }
 
-async function run(bytes: Uint8Array, x: Float32Array, batch: number, h: number, level: 'all' | 'disabled' = 'all'): Promise<Float32Array> {
+async function run(bytes: Uint8Array, x: Float32Array, batch: number, h: number, level: 'all' | 'disabled' = 'all'): Promise<{ y: Float32Array; routes: number[] }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: level });
   try {
     const out = await session.run({ x: new ort.Tensor('float32', x, [batch, h]) });
-    return out.y.data as Float32Array;
+    return { y: out.y.data as Float32Array, routes: Array.from(out.routes.data as BigInt64Array, Number) };
   } finally {
     await session.release();
   }
@@ -78,10 +80,11 @@ describe('conditionalFeedforward (ONNX)', () => {
     const x = values(batch * c.h, 5 + c.depth);
     const expected = referenceFFF(x, batch, w);
     const levels = Array.from({ length: Math.max(1, c.depth) }, (_, i) => i + 1);
-    it.each(levels)(`matches the reference walk for ${c.trees}x${c.depth} with %i dense levels`, async (denseLevels) => {
+    it.each(levels)(`matches the reference walk for ${c.trees}x${c.depth} with %i dense levels, routes included`, async (denseLevels) => {
       for (const optimization of ['all', 'disabled'] as const) {
-        const y = await run(graph(w, denseLevels), x, batch, c.h, optimization);
+        const { y, routes } = await run(graph(w, denseLevels), x, batch, c.h, optimization);
         expect(relativeError(y, expected.y)).toBeLessThan(1e-5);
+        expect(routes).toEqual(expected.paths.flat());
       }
     });
   }

@@ -42,7 +42,14 @@ export function denseLevelsRange(depth: number): [number, number] {
  * to the visited nodes. Every deeper level: Gather the visited node's row of linear_in and
  * of linear_out^T, so the work per token is O(trees * depth), never O(N).
  */
-export function conditionalFeedforward(g: GraphBuilder, x: string, w: FFFGraphWeights, denseLevels: number, prefix: string): string {
+export function conditionalFeedforward(
+  g: GraphBuilder,
+  x: string,
+  w: FFFGraphWeights,
+  denseLevels: number,
+  prefix: string,
+  options: { routes?: boolean } = {},
+): { y: string; routes?: string } {
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
   const n = 2 ** (d + 1) - 1;
   const total = k * n;
@@ -82,8 +89,13 @@ export function conditionalFeedforward(g: GraphBuilder, x: string, w: FFFGraphWe
   let visited = g.floats(`${prefix}.root_visited`, [m], rootOnly);
   let logit = g.op('Slice', [perTree, g.int64Vector([0]), g.int64Vector([1]), g.int64Vector([2])], {}, `${prefix}.level0_logit`);
   let node = '';
+  // With `routes`: the visited node of every level as [T, k, 1] global indices, concatenated at the end.
+  const routes: string[] = [];
+  const treeOffsets = options.routes ? g.int64s(`${prefix}.tree_offsets_column`, [k, 1], Array.from({ length: k }, (_, t) => t * n)) : '';
+  if (options.routes) routes.push(g.op('Expand', [treeOffsets, g.op('Shape', [logit], {}, `${prefix}.route_shape`)], {}, `${prefix}.route0`));
   for (let level = 0; level < denseLevels; level++) {
     if (level > 0) {
+      if (options.routes) routes.push(g.op('Add', [node, treeOffsets], {}, `${prefix}.route${level}`));
       logit = g.op('GatherElements', [perTree, node], { axis: int(2) }, `${prefix}.level${level}_logit`);
       const here = g.op('Cast', [g.op('Equal', [node, nodeIds], {}, `${prefix}.level${level}_is_node`)], { to: int(1) }, `${prefix}.level${level}_visited`);
       visited = g.op('Add', [visited, here], {}, `${prefix}.visited_to_level${level}`);
@@ -92,7 +104,8 @@ export function conditionalFeedforward(g: GraphBuilder, x: string, w: FFFGraphWe
   }
   const coefficients = g.op('Mul', [g.op('Reshape', [gelu(g, topLogits, `${prefix}.top_gelu`), g.int64Vector([0, k, m])]), visited], {}, `${prefix}.top_coefficients`);
   let y = g.op('MatMul', [g.op('Reshape', [coefficients, g.int64Vector([0, k * m])]), g.floats(`${prefix}.top_out`, [k * m, o], topOut)], {}, `${prefix}.top_y`);
-  if (denseLevels > d) return y;
+  const finish = () => (options.routes ? { y, routes: routes.length > 1 ? g.op('Concat', routes, { axis: int(2) }, `${prefix}.routes`) : routes[0] } : { y });
+  if (denseLevels > d) return finish();
 
   // Deeper levels, one gathered node per tree and token. Each level's dot needs the level
   // before it, but the output sum does not: the deep levels' output columns are gathered
@@ -113,6 +126,7 @@ export function conditionalFeedforward(g: GraphBuilder, x: string, w: FFFGraphWe
     const dot = g.op('ReduceSum', [g.op('Mul', [rows, xRows], {}, `${p}_products`), g.int64Vector([2])], { keepdims: int(0) }, `${p}_dot`);
     const levelLogit = g.op('Add', [dot, g.op('Gather', [bias, global], { axis: int(0) }, `${p}_bias`)], {}, `${p}_logit`);
     visitedNodes.push(global);
+    if (options.routes) routes.push(g.op('Unsqueeze', [global, g.int64Vector([2])], {}, `${p}_route`));
     activations.push(gelu(g, levelLogit, `${p}_gelu`));
     if (level < d) local = nextNode(g, local, levelLogit, `${prefix}.level${level + 1}_local`);
   }
@@ -123,7 +137,7 @@ export function conditionalFeedforward(g: GraphBuilder, x: string, w: FFFGraphWe
   const activationColumn = g.op('Unsqueeze', [allActivations, g.int64Vector([2])], {}, `${prefix}.deep_gelu_column`);
   const deepY = g.op('ReduceSum', [g.op('Mul', [columns, activationColumn], {}, `${prefix}.deep_scaled_out`), g.int64Vector([1])], { keepdims: int(0) }, `${prefix}.deep_y`);
   y = g.op('Add', [y, deepY], {}, `${prefix}.y`);
-  return y;
+  return finish();
 }
 
 /**

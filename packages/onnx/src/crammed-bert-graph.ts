@@ -11,6 +11,8 @@ export const HIDDEN_STATES = 'hidden_states';
 export const LOGITS = 'logits';
 /** The extra input of a graph exported with `head: 'selected'`: flat indices (b * sequence + s) of the positions to decode. */
 export const POSITIONS = 'positions';
+/** The extra output of a graph exported with `routes: true`. */
+export const ROUTES = 'routes';
 
 /**
  * What the graph computes after the encoder. `all`: the classification logits, or the MLM
@@ -26,6 +28,11 @@ export interface GraphOptions {
   fffDenseLevels?: number;
   /** Default `all`. */
   head?: GraphHead;
+  /**
+   * Also output `routes` [layers, batch * sequence, trees, depth + 1] int64 (FFF models): the
+   * global node visited at every level of every tree, per layer and token. Default false.
+   */
+  routes?: boolean;
 }
 
 /** A state dict as float32 arrays under the reference names (`decoder.weight` optional: it is tied). */
@@ -42,7 +49,7 @@ const SEQUENCE = 'sequence';
  */
 export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, options: GraphOptions = {}): Uint8Array {
   checkExportable(config);
-  const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS]);
+  const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS, ROUTES]);
   const h = config.hidden_size;
   const heads = config.attention.num_attention_heads;
   const headDim = h / heads;
@@ -78,6 +85,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   const mask = g.op('Unsqueeze', [additive, g.int64Vector([1, 2])], {}, 'additive_mask');
 
   const fffLevels = options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth);
+  const layerRoutes: string[] = [];
   for (let i = 0; i < config.num_transformer_layers; i++) {
     const p = `encoder.layers.${i}`;
     // Attention: the fused projection viewed per token as [heads, 3 * head_dim], split into q, k, v.
@@ -101,7 +109,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
       const d = config.intermed_depth;
       const total = k * (2 ** (d + 1) - 1);
       const flat = g.op('Reshape', [normed, g.int64Vector([-1, h])], {}, `${p}.ffn_tokens`);
-      const y = conditionalFeedforward(
+      const { y, routes } = conditionalFeedforward(
         g,
         flat,
         {
@@ -115,7 +123,9 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
         },
         fffLevels,
         `${p}.ffn`,
+        { routes: options.routes },
       );
+      if (routes) layerRoutes.push(g.op('Unsqueeze', [routes, g.int64Vector([0])], {}, `${p}.ffn.routes_row`));
       fed = g.op('Reshape', [y, g.op('Shape', [normed], {}, `${p}.ffn_shape`)], {}, `${p}.ffn_out`);
     } else {
       const width = config.intermed_size;
@@ -126,6 +136,10 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   }
   if (config.final_norm) x = norm('encoder.final_norm', x);
   g.output(x, HIDDEN_STATES, FLOAT, [BATCH, SEQUENCE, h]);
+  if (layerRoutes.length) {
+    const all = layerRoutes.length > 1 ? g.op('Concat', layerRoutes, { axis: int(0) }, 'all_routes') : layerRoutes[0];
+    g.output(all, ROUTES, INT64, [config.num_transformer_layers, 'tokens', config.intermed_size, config.intermed_depth + 1]);
+  }
 
   const head = options.head ?? 'all';
   if (head !== 'none' && isClassifier(config)) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport } from '@ufbert/tensor';
+import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport } from '@ufbert/tensor';
 import { loadModel } from '@ufbert/crammed-bert';
 import { onnxModelBytes, type ExportOptions } from './export.js';
 import { OnnxEncoderSession, type GraphOptimization } from './session.js';
@@ -28,24 +28,48 @@ export async function runOnnxModelParity(dir: string, options: OnnxParityOptions
       if (!t) throw new UfbertError(`${folder}/io.safetensors has no tensor '${key}'`);
       return t;
     };
+    const ids = get('input_ids');
+    const mask = get('attention_mask');
     const model = (await loadModel(folder)).eval();
+    const isFff = model.config.intermed_type === 'fff';
     let bytes: Uint8Array;
+    let tfjsRoutes: Int32Array[] = [];
     try {
-      bytes = await onnxModelBytes(model, options);
+      bytes = await onnxModelBytes(model, { ...options, routes: isFff });
+      // The tfjs path's routes (our CMM kernels) on the same input, to compare decision by decision.
+      if (isFff) {
+        const shape = ids.shape as [number, number];
+        const idTensor = tf.tensor2d(Int32Array.from(toFloat32(ids)), shape, 'int32');
+        const maskTensor = tf.tensor2d(Int32Array.from(toFloat32(mask)), shape, 'int32');
+        try {
+          tfjsRoutes = await model.fffRoutes(idTensor, maskTensor);
+        } finally {
+          tf.dispose([idTensor, maskTensor]);
+        }
+      }
     } finally {
       model.dispose();
     }
     const session = await OnnxEncoderSession.create(bytes, { threads: options.threads, graphOptimization: options.graphOptimization });
     try {
-      const ids = get('input_ids');
-      const mask = get('attention_mask');
       const out = await session.runTensors(ids.data as BigInt64Array, mask.data as BigInt64Array, ids.shape as [number, number]);
+      if (isFff) options.report(name, 'routes (share differing from tfjs)', routeMismatch(out.routes, tfjsRoutes));
       if (io.has('hidden_states')) report(options.report, name, 'hidden_states', out.hiddenStates, toFloat32(get('hidden_states')));
       report(options.report, name, 'logits', out.logits ?? new Float32Array(0), toFloat32(get('logits')));
     } finally {
       await session.release();
     }
   }
+}
+
+/** Share of route entries where onnxruntime and tfjs visited different nodes (1 when the shapes differ). */
+function routeMismatch(onnx: BigInt64Array | undefined, tfjs: readonly Int32Array[]): number {
+  const total = tfjs.reduce((n, r) => n + r.length, 0);
+  if (!onnx || onnx.length !== total || total === 0) return 1;
+  let differing = 0;
+  let at = 0;
+  for (const layer of tfjs) for (const node of layer) if (Number(onnx[at++]) !== node) differing++;
+  return differing / total;
 }
 
 function report(sink: ParityReport, name: string, tensor: string, actual: Float32Array, expected: Float32Array): void {

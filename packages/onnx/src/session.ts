@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { ATTENTION_MASK, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS } from './crammed-bert-graph.js';
+import { ATTENTION_MASK, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS, ROUTES } from './crammed-bert-graph.js';
 import { OnnxRuntimeError } from './errors.js';
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
@@ -25,6 +25,9 @@ export interface EncoderOutputs {
   /** What the graph's head computed (absent for a graph exported with `head: 'none'`). */
   logits?: Float32Array;
   logitsDims?: number[];
+  /** [layers, batch * sequence, trees, depth + 1] global node indices (a graph exported with `routes: true`). */
+  routes?: BigInt64Array;
+  routesDims?: number[];
 }
 
 /**
@@ -117,10 +120,12 @@ export class OnnxEncoderSession {
     }
     const hidden = out[HIDDEN_STATES];
     const logits = out[LOGITS];
+    const routes = out[ROUTES];
     return {
       hiddenStates: hidden.data as Float32Array,
       hiddenDims: [...hidden.dims],
       ...(logits ? { logits: logits.data as Float32Array, logitsDims: [...logits.dims] } : {}),
+      ...(routes ? { routes: routes.data as BigInt64Array, routesDims: [...routes.dims] } : {}),
     };
   }
 
