@@ -1,4 +1,3 @@
-import { endianness } from 'node:os';
 import onnxProto from 'onnx-proto';
 import { OnnxExportError } from './errors.js';
 
@@ -198,9 +197,11 @@ function attributeProto(name: string, a: Attribute) {
   }
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** raw_data is little-endian whatever the host. */
 function littleEndian(values: Float32Array): Uint8Array {
-  if (endianness() === 'LE') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (LITTLE_ENDIAN_HOST) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
   values.forEach((v, i) => view.setFloat32(i * 4, v, true));

@@ -6,7 +6,8 @@ import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig,
 import { onnxModelBytes, writeAtomically } from './export.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
 import type { GraphHead } from './crammed-bert-graph.js';
-import { OnnxEncoderSession, type OnnxSessionOptions } from './session.js';
+import { OnnxEncoderSession } from './session.js';
+import type { OnnxSessionOptions } from './encoder-session.js';
 import { OnnxRuntimeError } from './errors.js';
 
 /** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport } from '@ufbert/tensor';
 import { loadModel } from '@ufbert/crammed-bert';
 import { onnxModelBytes, type ExportOptions } from './export.js';
-import { OnnxEncoderSession, type GraphOptimization } from './session.js';
+import { OnnxEncoderSession } from './session.js';
+import type { GraphOptimization } from './encoder-session.js';
 
 export interface OnnxParityOptions extends ExportOptions {
   report: ParityReport;
