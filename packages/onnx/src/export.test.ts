@@ -129,6 +129,26 @@ describe('exportOnnx', () => {
     }
   });
 
+  it('writes a well-formed graph: every value defined once, before use, in topological order', async () => {
+    // No ONNX checker is published on npm; these are the structural rules of onnx.checker's graph check.
+    const { default: onnxProto } = await import('onnx-proto');
+    for (const head of ['all', 'selected', 'none'] as const) {
+      const proto = onnxProto.onnx.ModelProto.decode(await onnxModelBytes(model, { head, routes: true }));
+      const graph = proto.graph!;
+      const defined = new Set<string>([...graph.input!.map((i) => i.name!), ...graph.initializer!.map((i) => i.name!)]);
+      expect(defined.size).toBe(graph.input!.length + graph.initializer!.length);
+      for (const node of graph.node!) {
+        for (const input of node.input!) if (input !== '') expect(defined.has(input), `${node.opType} ${node.name} reads ${input} before it is defined`).toBe(true);
+        for (const output of node.output!) {
+          expect(defined.has(output), `${output} defined twice`).toBe(false);
+          defined.add(output);
+        }
+      }
+      for (const output of graph.output!) expect(defined.has(output.name!)).toBe(true);
+      expect(proto.opsetImport!.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
+    }
+  });
+
   it('refuses options the graph does not implement', async () => {
     const { crammedBertGraph } = await import('./crammed-bert-graph.js');
     expect(() => crammedBertGraph({ ...model.config, tie_weights: false }, new Map())).toThrow(/expected a supported option, got tie_weights false/);

@@ -8,4 +8,5 @@ export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type E
 export { OnnxEncoderSession } from './session.js';
 export { runOnnxModelParity, type OnnxParityOptions } from './parity.js';
 export { OnnxInferenceRuntime, ONNX_CACHE_DIR, type OnnxRuntimeOptions } from './onnx-runtime.js';
+export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 export { exportTransformersJsFolder, huggingFaceConfig, type TransformersJsFolderOptions } from './transformers-js-folder.js';

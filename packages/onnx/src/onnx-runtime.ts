@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig, type CrammedBertModel, type InferenceRuntime, type TokenBatch } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
 import { onnxModelBytes, writeAtomically } from './export.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
-import type { GraphHead } from './crammed-bert-graph.js';
+import { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 import { OnnxEncoderSession } from './session.js';
 import type { OnnxSessionOptions } from './encoder-session.js';
 import { OnnxRuntimeError } from './errors.js';
@@ -25,29 +25,21 @@ export interface OnnxRuntimeOptions extends OnnxSessionOptions {
 }
 
 /**
- * An `InferenceRuntime` on onnxruntime-node: the model exported with its conditional FFF.
- * An MLM model is exported with `head: 'selected'`, so fill-mask decodes only the masked
- * positions; a classifier with its whole head.
+ * The pipelines' runtime on onnxruntime-node: the model exported with its conditional FFF
+ * (an MLM model with `head: 'selected'`, so fill-mask decodes only the masked positions).
  */
-export class OnnxInferenceRuntime implements InferenceRuntime {
-  readonly config: CrammedBertConfig;
-  readonly session: OnnxEncoderSession;
+export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /** Where the export was read from: a cached file, or `memory`. */
   readonly source: string;
 
   private constructor(config: CrammedBertConfig, session: OnnxEncoderSession, source: string) {
-    this.config = config;
-    this.session = session;
+    super(config, session, 'onnxruntime-node');
     this.source = source;
-  }
-
-  get description(): string {
-    return `onnxruntime-node (${this.session.threads} thread${this.session.threads === 1 ? '' : 's'}, graph optimisation ${this.session.graphOptimization})`;
   }
 
   /** Exports `model` (in memory) and opens it. The model is not kept: dispose it when done. */
   static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
-    const bytes = await onnxModelBytes(model, { head: headFor(model.config), fffDenseLevels: options.fffDenseLevels });
+    const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels });
     return new OnnxInferenceRuntime(model.config, await OnnxEncoderSession.create(bytes, options), 'memory');
   }
 
@@ -59,7 +51,7 @@ export class OnnxInferenceRuntime implements InferenceRuntime {
    */
   static async fromCheckpoint(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     const config = await loadConfig(dir);
-    const head = headFor(config);
+    const head = runtimeHead(config);
     const levels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : 0;
     const key = await checkpointKey(dir, { graph: GRAPH_VERSION, head, levels });
     const cached = join(dir, ONNX_CACHE_DIR, `model-${key.slice(0, 20)}.onnx`);
@@ -85,31 +77,6 @@ export class OnnxInferenceRuntime implements InferenceRuntime {
     }
     return new OnnxInferenceRuntime(config, await OnnxEncoderSession.create(bytes, options), source);
   }
-
-  async hiddenStates(batch: TokenBatch): Promise<Float32Array> {
-    // A graph that decodes selected positions needs at least one; the first costs one row of the decoder.
-    return (await this.session.run(batch, this.session.selectsPositions ? [0] : undefined)).hiddenStates;
-  }
-
-  async maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array> {
-    if (!this.session.selectsPositions) throw new OnnxRuntimeError('this model has no MLM decoder (it was exported as a classifier)');
-    const out = await this.session.run(batch, positions);
-    return out.logits!;
-  }
-
-  async classificationLogits(batch: TokenBatch): Promise<Float32Array> {
-    if (this.config.num_labels === null) throw new OnnxRuntimeError('this model has no classification head');
-    const out = await this.session.run(batch);
-    return out.logits!;
-  }
-
-  async dispose(): Promise<void> {
-    await this.session.release();
-  }
-}
-
-function headFor(config: CrammedBertConfig): GraphHead {
-  return config.num_labels === null ? 'selected' : 'all';
 }
 
 /** SHA-256 over the checkpoint's bytes, its config's bytes and the export settings. */

@@ -1,11 +1,14 @@
 // @ufbert/onnx/web: the graph builder and the onnxruntime-web session, without Node built-ins.
 import * as ort from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-common';
+import type { CrammedBertConfig } from '@ufbert/crammed-bert';
 import { EncoderSession, type OnnxSessionOptions, type OrtApi } from './encoder-session.js';
+import { EncoderSessionRuntime } from './encoder-session-runtime.js';
 
 export { OnnxExportError, OnnxRuntimeError } from './errors.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
 export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs } from './encoder-session.js';
+export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 
 export interface WebSessionOptions extends OnnxSessionOptions {
   /**
@@ -39,4 +42,14 @@ export class OnnxWebEncoderSession extends EncoderSession {
     } as const;
     return new OnnxWebEncoderSession(await EncoderSession.openSession(ort as unknown as OrtApi, model, resolved), resolved);
   }
+}
+
+/**
+ * The pipelines' runtime in a browser: an export made with `head: runtimeHead(config)`
+ * (`ufbert export --format onnx --head selected` for an MLM model), fetched from a URL or
+ * given as bytes, on onnxruntime-web. Hand it to `new CrammedBertPipeline(runtime, tokenizer)`.
+ */
+export async function onnxWebRuntime(config: CrammedBertConfig, model: string | Uint8Array, options: WebSessionOptions = {}): Promise<EncoderSessionRuntime> {
+  const session = await OnnxWebEncoderSession.create(model, options);
+  return new EncoderSessionRuntime(config, session, `onnxruntime-web [${session.executionProviders.join(', ')}]`);
 }
