@@ -9,6 +9,7 @@ import { createConfig } from './config.js';
 import { PipelineError } from './errors.js';
 import { CrammedBertModel } from './model.js';
 import { CrammedBertPipeline } from './pipeline.js';
+import type { InferenceRuntime } from './inference-runtime.js';
 import { CORPUS } from './test-utils/corpus.js';
 import { trainWordPiece } from './tokenizer/wordpiece-trainer.js';
 
@@ -99,6 +100,19 @@ describe('fill-mask', () => {
       expect(single.map((m) => m.map((c) => c.id))).toEqual(batched[i].map((m) => m.map((c) => c.id)));
       single.flat().forEach((c, j) => expect(c.score).toBeCloseTo(batched[i].flat()[j].score, 5));
     }
+  });
+
+  it('refuses non-finite logits instead of ranking NaN scores', async () => {
+    const vocab = mlm.runtime.config.embedding.vocab_size;
+    const broken: InferenceRuntime = {
+      config: mlm.runtime.config,
+      description: 'a runtime whose weights hold NaN',
+      hiddenStates: async () => new Float32Array(0),
+      maskedLogits: async (_batch, positions) => new Float32Array(positions.length * vocab).fill(Number.NaN),
+      classificationLogits: async () => new Float32Array(0),
+      dispose: () => undefined,
+    };
+    await expect(new CrammedBertPipeline(broken, tokenizer).fillMask('a [MASK]')).rejects.toThrow(/non-finite logit \(NaN\)/);
   });
 
   it('says when there is nothing to fill or the model has no decoder', async () => {

@@ -194,7 +194,10 @@ export class CrammedBertPipeline {
 /** Softmax in float64, returned as float32 (exp of the shifted logits, so large logits do not overflow). */
 function softmax(logits: Float32Array): Float32Array {
   let max = -Infinity;
-  for (const v of logits) if (v > max) max = v;
+  for (const v of logits) {
+    if (!Number.isFinite(v)) throw new PipelineError(`the model produced a non-finite logit (${v}); its weights or inputs hold NaN or Inf`);
+    if (v > max) max = v;
+  }
   let sum = 0;
   const out = new Float64Array(logits.length);
   for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
@@ -203,6 +206,8 @@ function softmax(logits: Float32Array): Float32Array {
 
 /** Indices of the k largest values, largest first (ties: lower index first). */
 function topIndices(values: Float32Array, k: number): number[] {
+  // Insertion keeps the usual small k at O(V k); a large k sorts instead.
+  if (k > 64) return Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
   const best: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (best.length === k && values[i] <= values[best[k - 1]]) continue;

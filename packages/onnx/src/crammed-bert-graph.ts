@@ -49,6 +49,8 @@ const SEQUENCE = 'sequence';
  */
 export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, options: GraphOptions = {}): Uint8Array {
   checkExportable(config);
+  const head = options.head ?? 'all';
+  if (head === 'selected' && isClassifier(config)) throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
   const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS, ROUTES]);
   const h = config.hidden_size;
   const heads = config.attention.num_attention_heads;
@@ -141,7 +143,6 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
     g.output(all, ROUTES, INT64, [config.num_transformer_layers, 'tokens', config.intermed_size, config.intermed_depth + 1]);
   }
 
-  const head = options.head ?? 'all';
   if (head !== 'none' && isClassifier(config)) {
     const pooling = config.classification_head;
     const labels = config.num_labels as number;

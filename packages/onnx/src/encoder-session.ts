@@ -76,6 +76,8 @@ export class EncoderSession {
       interOpNumThreads: 1,
       graphOptimizationLevel: graphOptimization,
       executionMode: 'sequential',
+      // Errors reach the caller as OnnxRuntimeError; onnxruntime's own log would print each one again.
+      logSeverityLevel: 3,
       ...(options.executionProviders ? { executionProviders: [...options.executionProviders] } : {}),
     };
     let session: InferenceSession;
@@ -107,8 +109,12 @@ export class EncoderSession {
       const maskRow = batch.attentionMask[b];
       if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
       for (let s = 0; s < width; s++) {
-        ids[b * width + s] = BigInt(idRow[s]);
-        mask[b * width + s] = BigInt(maskRow[s]);
+        const id = idRow[s];
+        const keep = maskRow[s];
+        if (!Number.isSafeInteger(id) || id < 0) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
+        if (keep !== 0 && keep !== 1) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${String(keep).slice(0, 20)} at [${b}, ${s}]`);
+        ids[b * width + s] = BigInt(id);
+        mask[b * width + s] = BigInt(keep);
       }
     }
     return this.runTensors(ids, mask, [rows, width], positions);
@@ -116,6 +122,7 @@ export class EncoderSession {
 
   /** Runs the graph on int64 ids and mask of `dims` [batch, sequence]. */
   async runTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: [number, number], positions?: readonly number[]): Promise<EncoderOutputs> {
+    if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
     if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
       throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
     }

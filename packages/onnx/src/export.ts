@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile, stat } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadModel, type CrammedBertModel } from '@ufbert/crammed-bert';
 import { crammedBertGraph, type GraphOptions } from './crammed-bert-graph.js';
@@ -42,17 +43,42 @@ export async function exportOnnxFromCheckpoint(dir: string, path: string, option
   }
 }
 
+/**
+ * Writes `bytes` to `path` through a temporary file beside it, flushed to disk, then renamed
+ * over the target: readers see the old file or the new one, never half of one. The target
+ * must be a regular file or absent (a symlink is followed to one): a device, FIFO or folder
+ * is refused rather than replaced.
+ */
 export async function writeAtomically(path: string, bytes: Uint8Array): Promise<ExportResult> {
-  const dir = dirname(path);
+  let target = path;
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink()) target = await realpath(path).catch(() => path);
+  const resolved = target === path ? existing : await lstat(target).catch(() => undefined);
+  if (resolved && !resolved.isFile()) throw new OnnxExportError(`cannot write ${path}: expected a regular file or nothing there, found ${kindOf(resolved)}`);
+  const dir = dirname(target);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new OnnxExportError(`cannot write ${path}: expected an existing folder ${dir}`);
-  const temporary = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  const temporary = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
   try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    await rename(temporary, path);
+    const handle = await open(temporary, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     throw new OnnxExportError(`cannot write ${path}: ${(error as Error).message}`);
   }
   return { path, bytes: bytes.length };
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'a special file';
 }

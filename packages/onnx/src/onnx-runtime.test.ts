@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setBackend } from '@ufbert/tensor';
-import { CrammedBertModel, CrammedBertPipeline, TextTokenizer, createConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { setBackend, tf } from '@ufbert/tensor';
+import { CrammedBertModel, CrammedBertPipeline, TextTokenizer, createConfig, loadModel, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, ONNX_CACHE_DIR } from './onnx-runtime.js';
 
 const CORPUS = [
@@ -100,6 +101,43 @@ describe('pipelines on onnxruntime', () => {
       expect((await readdir(join(mlmDir, ONNX_CACHE_DIR))).filter((n) => n.endsWith('.onnx'))).toHaveLength(2);
     } finally {
       await Promise.all([first.dispose(), second.dispose(), other.dispose()]);
+    }
+  });
+
+  it('re-exports a cached file that no longer matches its digest, and keys the cache by the weights themselves', async () => {
+    const first = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 });
+    await first.dispose();
+    const bytes = await readFile(first.source);
+    bytes[bytes.length - 100] ^= 0xff; // a flipped weight byte: still a loadable model
+    await writeFile(first.source, bytes);
+    const again = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 });
+    await again.dispose();
+    expect(again.source).toBe(first.source);
+    const digest = (await readFile(`${first.source}.sha256`, 'utf8')).trim();
+    expect(createHash('sha256').update(await readFile(first.source)).digest('hex')).toBe(digest);
+
+    const copy = join(work, 'mlm-retrained');
+    await cp(mlmDir, copy, { recursive: true });
+    await rm(join(copy, ONNX_CACHE_DIR), { recursive: true });
+    const model = await loadModel(copy);
+    model.parameter('encoder.layers.0.ffn.linear_in.bias').assign(tf.onesLike(model.parameter('encoder.layers.0.ffn.linear_in.bias')));
+    await saveModel(model, copy);
+    model.dispose();
+    const [original, changed] = [await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 }), await OnnxInferenceRuntime.fromCheckpoint(copy, { threads: 1 })];
+    expect(changed.source.split('/').pop()).not.toBe(original.source.split('/').pop());
+    await Promise.all([original.dispose(), changed.dispose()]);
+  });
+
+  it('refuses ids outside the vocabulary or the window, and mask values other than 0 and 1', async () => {
+    const runtime = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 });
+    try {
+      await expect(runtime.hiddenStates({ inputIds: [[2, -1, 3]], attentionMask: [[1, 1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\), got -1/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, 3]], attentionMask: [[1, 2]] })).rejects.toThrow(/attention-mask values 0 or 1, got 2/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, 1.5]], attentionMask: [[1, 1]] })).rejects.toThrow(/non-negative integers, got 1.5/);
+      await expect(runtime.hiddenStates({ inputIds: [new Array(33).fill(2)], attentionMask: [new Array(33).fill(1)] })).rejects.toThrow(/exceeds the model's max_seq_length 32/);
+      await expect(runtime.session.runTensors(new BigInt64Array(0), new BigInt64Array(0), [0, 5])).rejects.toThrow(/positive integers, got \[0, 5\]/);
+    } finally {
+      await runtime.dispose();
     }
   });
 

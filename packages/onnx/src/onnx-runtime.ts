@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
 import { onnxModelBytes, writeAtomically } from './export.js';
@@ -46,30 +46,37 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /**
    * A checkpoint folder (model.safetensors + model_config.json), exported once and cached in
    * `<dir>/onnx-cache/` under the SHA-256 of the checkpoint, its config and the export
-   * options; a later load with the same files reuses the file. A folder that cannot be
-   * written is exported in memory instead.
+   * options, beside a digest of the export itself: a later load with the same files reuses
+   * the export after checking it against that digest, and exports again when it does not
+   * match or does not load. A folder that cannot be written is exported in memory instead.
    */
   static async fromCheckpoint(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     const config = await loadConfig(dir);
     const head = runtimeHead(config);
-    const levels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : 0;
-    const key = await checkpointKey(dir, { graph: GRAPH_VERSION, head, levels });
-    const cached = join(dir, ONNX_CACHE_DIR, `model-${key.slice(0, 20)}.onnx`);
-    if (options.cache !== false && (await stat(cached).catch(() => undefined))?.isFile()) {
-      return new OnnxInferenceRuntime(config, await OnnxEncoderSession.create(cached, options), cached);
+    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
+    const cache = options.cache !== false;
+    const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels })).slice(0, 20)}.onnx`) : '';
+    if (cache) {
+      const bytes = await readVerified(cached);
+      if (bytes) {
+        const session = await OnnxEncoderSession.create(bytes, options).catch(() => undefined);
+        if (session) return new OnnxInferenceRuntime(config, session, cached);
+      }
     }
     const model = await loadModel(dir);
     let bytes: Uint8Array;
     try {
-      bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels: options.fffDenseLevels });
+      bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels });
     } finally {
       model.dispose();
     }
     let source = 'memory';
-    if (options.cache !== false) {
+    if (cache) {
       try {
         await mkdir(join(dir, ONNX_CACHE_DIR), { recursive: true });
         await writeAtomically(cached, bytes);
+        // The digest goes last: a crash before it leaves an export that the next load redoes.
+        await writeAtomically(`${cached}${DIGEST_SUFFIX}`, new TextEncoder().encode(sha256(bytes)));
         source = cached;
       } catch {
         // A read-only model folder still runs; it is exported again on the next load.
@@ -77,6 +84,19 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
     }
     return new OnnxInferenceRuntime(config, await OnnxEncoderSession.create(bytes, options), source);
   }
+}
+
+const DIGEST_SUFFIX = '.sha256';
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A cached export whose bytes match the digest beside it; undefined when either is missing or they differ. */
+async function readVerified(file: string): Promise<Uint8Array | undefined> {
+  const [bytes, digest] = await Promise.all([readFile(file).catch(() => undefined), readFile(`${file}${DIGEST_SUFFIX}`, 'utf8').catch(() => undefined)]);
+  if (!bytes || !digest || sha256(bytes) !== digest.trim()) return undefined;
+  return bytes;
 }
 
 /** SHA-256 over the checkpoint's bytes, its config's bytes and the export settings. */

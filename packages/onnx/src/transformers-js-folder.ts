@@ -19,12 +19,14 @@ export interface TransformersJsFolderOptions {
 export async function exportTransformersJsFolder(checkpointDir: string, outDir: string, options: TransformersJsFolderOptions = {}): Promise<ExportResult> {
   const tokenizerFile = join(checkpointDir, TOKENIZER_FILE);
   if (!(await stat(tokenizerFile).catch(() => undefined))?.isFile()) throw new OnnxExportError(`expected ${tokenizerFile}: transformers.js needs the tokenizer beside the model`);
+  // The checkpoint first: a bad one leaves no half-made folder behind.
+  const model = await loadModel(checkpointDir);
   try {
     await mkdir(join(outDir, 'onnx'), { recursive: true });
   } catch (error) {
+    model.dispose();
     throw new OnnxExportError(`cannot create ${join(outDir, 'onnx')}: ${(error as Error).message}`);
   }
-  const model = await loadModel(checkpointDir);
   let result: ExportResult;
   let config: CrammedBertConfig;
   try {

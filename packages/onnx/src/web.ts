@@ -4,6 +4,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import type { CrammedBertConfig } from '@ufbert/crammed-bert';
 import { EncoderSession, type OnnxSessionOptions, type OrtApi } from './encoder-session.js';
 import { EncoderSessionRuntime } from './encoder-session-runtime.js';
+import { OnnxRuntimeError } from './errors.js';
 
 export { OnnxExportError, OnnxRuntimeError } from './errors.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
@@ -31,8 +32,10 @@ export class OnnxWebEncoderSession extends EncoderSession {
 
   /** Opens an exported model from a URL or its bytes; one thread unless the page is cross-origin isolated and asks for more. */
   static async create(model: string | Uint8Array, options: WebSessionOptions = {}): Promise<OnnxWebEncoderSession> {
-    if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
     const threads = options.threads ?? 1;
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new OnnxRuntimeError(`threads must be a positive integer, got ${threads}`);
+    // onnxruntime-web reads these once, when its wasm module first loads: later sessions share that setting.
+    if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
     ort.env.wasm.numThreads = threads;
     const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
     const resolved = {

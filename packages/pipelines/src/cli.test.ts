@@ -94,6 +94,10 @@ describe('ufbert CLI (built dist/cli.js)', () => {
       ['fill-mask', '--model', mlmDir, '--threads', '0', 'a [MASK]'],
       ['export', '--model', mlmDir, '--out', join(work, 'x.onnx')],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--head', 'some'],
+      ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--top-k', '3'],
+      ['fill-mask', '--model', mlmDir, '--head', 'selected', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--top-k', '0x2', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--fff-dense-levels', '2', 'a [MASK]'],
       ['nonsense'],
     ]) {
       const usage = run(...args);

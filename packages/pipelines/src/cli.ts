@@ -16,9 +16,9 @@ const USAGE = `usage:
 DIR holds model.safetensors, model_config.json and tokenizer.json. Write [MASK] where
 fill-mask should predict.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
-conditional, cached in DIR/onnx-cache/) [--threads N], or --runtime tfjs [--backend B]
+conditional, cached in DIR/onnx-cache/) [--threads N] [--fff-dense-levels N], or --runtime tfjs [--backend B]
 with B cpu, wasm, webgpu or auto. The runtime used is printed on stderr.
-export: --out FILE.onnx writes one ONNX file; --out DIR writes transformers.js's layout
+export: --out FILE.onnx (any case) writes one ONNX file; any other --out is a folder in transformers.js's layout
 (onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
 
 class UsageError extends Error {}
@@ -33,10 +33,14 @@ function version(): string {
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${value.slice(0, 40)}'`);
   return n;
 }
+
+/** Flags that belong to the inference commands, not to export (and the reverse). */
+const INFERENCE_FLAGS = ['runtime', 'threads', 'backend', 'top-k', 'pair', 'labels', 'pooling', 'json'] as const;
+const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -57,11 +61,11 @@ async function main(argv: string[]): Promise<number> {
       runtime: { type: 'string' },
       threads: { type: 'string' },
       backend: { type: 'string' },
-      'top-k': { type: 'string', default: '5' },
+      'top-k': { type: 'string' },
       pair: { type: 'string' },
       labels: { type: 'string' },
-      pooling: { type: 'string', default: 'mean' },
-      json: { type: 'boolean', default: false },
+      pooling: { type: 'string' },
+      json: { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
       head: { type: 'string' },
@@ -75,14 +79,16 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!values.model) throw new UsageError('--model DIR is required');
 
+  const given = (flags: readonly string[]) => flags.filter((flag) => values[flag as keyof typeof values] !== undefined).map((flag) => `--${flag}`);
   if (command === 'export') {
+    if (given(INFERENCE_FLAGS).length) throw new UsageError(`export does not take ${given(INFERENCE_FLAGS).join(', ')}`);
     if (values.format !== 'onnx') throw new UsageError(`--format onnx is required (the one export format), got '${values.format ?? ''}'`);
     if (!values.out) throw new UsageError('--out FILE.onnx or --out DIR is required');
     if (positionals.length) throw new UsageError(`export takes no TEXT, got '${positionals[0]}'`);
     const head = values.head as GraphHead | undefined;
     if (head !== undefined && !HEADS.includes(head)) throw new UsageError(`--head must be one of ${HEADS.join(', ')}, got '${head}'`);
     const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
-    if (values.out.endsWith('.onnx')) {
+    if (/\.onnx$/i.test(values.out)) {
       const result = await exportOnnxFromCheckpoint(values.model, values.out, { head, fffDenseLevels });
       console.log(`ufbert: wrote ${result.path} (${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     } else {
@@ -93,17 +99,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (given(EXPORT_FLAGS).length) throw new UsageError(`${command} does not take ${given(EXPORT_FLAGS).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('give at least one TEXT');
-  const topK = positiveInteger('--top-k', values['top-k'])!;
+  const topK = positiveInteger('--top-k', values['top-k'] ?? '5')!;
+  const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
+  values.pooling ??= 'mean';
   const threads = positiveInteger('--threads', values.threads);
   if (values.pooling !== 'mean' && values.pooling !== 'first') throw new UsageError(`--pooling must be mean or first, got '${values.pooling}'`);
   const runtime = (values.runtime ?? (values.backend ? 'tfjs' : 'onnxruntime')) as Runtime;
   if (!RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
   if (runtime === 'onnxruntime' && values.backend) throw new UsageError('--backend applies to --runtime tfjs');
   if (runtime === 'tfjs' && threads !== undefined) throw new UsageError('--threads applies to --runtime onnxruntime');
+  if (runtime === 'tfjs' && fffDenseLevels !== undefined) throw new UsageError('--fff-dense-levels applies to --runtime onnxruntime');
   if (values.backend && !['cpu', 'wasm', 'webgpu', 'auto'].includes(values.backend)) throw new UsageError(`--backend must be cpu, wasm, webgpu or auto, got '${values.backend}'`);
 
-  const pipeline = await loadPipeline(values.model, { runtime, threads, backend: values.backend as BackendChoice | undefined, labels: values.labels?.split(',') });
+  const pipeline = await loadPipeline(values.model, { runtime, threads, fffDenseLevels, backend: values.backend as BackendChoice | undefined, labels: values.labels?.split(',') });
   console.error(`ufbert: running on ${pipeline.runtime.description}`);
   try {
     if (command === 'fill-mask') {

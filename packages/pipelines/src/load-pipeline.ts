@@ -13,6 +13,8 @@ export interface LoadOptions extends PipelineOptions {
   threads?: number;
   /** tfjs: the backend (default: the current one). */
   backend?: BackendChoice;
+  /** onnxruntime: top FFF levels computed densely in the export (see @ufbert/onnx's `defaultDenseLevels`). */
+  fffDenseLevels?: number;
 }
 
 /**
@@ -23,10 +25,13 @@ export interface LoadOptions extends PipelineOptions {
 export async function loadPipeline(dir: string, options: LoadOptions = {}): Promise<CrammedBertPipeline> {
   const runtime = options.runtime ?? 'onnxruntime';
   if (!RUNTIMES.includes(runtime)) throw new PipelineError(`runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
-  if (runtime === 'tfjs') return CrammedBertPipeline.load(dir, options);
+  if (runtime === 'tfjs') {
+    if (options.fffDenseLevels !== undefined || options.threads !== undefined) throw new PipelineError('threads and fffDenseLevels apply to the onnxruntime runtime');
+    return CrammedBertPipeline.load(dir, options);
+  }
   if (options.backend) throw new PipelineError(`backend '${options.backend}' applies to the tfjs runtime; onnxruntime runs on the CPU here`);
   const tokenizer = await TextTokenizer.load(dir);
-  const onnx = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: options.threads });
+  const onnx = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: options.threads, fffDenseLevels: options.fffDenseLevels });
   try {
     return new CrammedBertPipeline(onnx, tokenizer, options);
   } catch (error) {

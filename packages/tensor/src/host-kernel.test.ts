@@ -27,6 +27,14 @@ registerHostKernel({
 });
 
 registerHostKernel({
+  kernelName: 'UfbertTestThrowsAfterAllocating',
+  compute({ x }, _attrs, outputs) {
+    outputs.allocate([{ shape: [1 << 20], dtype: 'float32' }]);
+    throw new Error(`refused ${x.shape}`);
+  },
+});
+
+registerHostKernel({
   kernelName: 'UfbertTestFreshOutput',
   compute({ x }) {
     return [{ values: Float32Array.from(x.values, (v) => v + 1), shape: x.shape }];
@@ -43,6 +51,14 @@ describe.each(HOST_BACKENDS)('host kernels [%s]', (backend) => {
     const tail = (await big.data()).subarray(-3);
     expect(Array.from(tail)).toEqual([7, 7, 7]);
     tf.dispose([x, y, big]);
+  });
+
+  it('free what they allocated when they throw', () => {
+    const x = tf.tensor1d([1]);
+    const before = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 3; i++) expect(() => tf.engine().runKernel('UfbertTestThrowsAfterAllocating', { x }, {})).toThrow(/refused/);
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    x.dispose();
   });
 
   it('copy in fresh outputs', async () => {

@@ -49,6 +49,7 @@ export interface HostKernel {
 
 interface HostBackend {
   readSync(dataId: object): unknown;
+  disposeData(dataId: object): boolean;
 }
 interface CpuBackend extends HostBackend {
   makeTensorInfo(shape: number[], dtype: string, values: Float32Array | Int32Array): TensorInfo;
@@ -109,7 +110,14 @@ class Outputs implements OutputAllocator {
     });
   }
 
+  /** Frees what `allocate` made and the kernel did not return (all of it when compute threw). */
+  release(returned: readonly HostOutput[] = []): void {
+    const kept = new Set(returned.map((o) => o.values));
+    for (const [values, info] of this.inPlace) if (!kept.has(values)) (this.backend as HostBackend).disposeData(info.dataId);
+  }
+
   adopt(outputs: HostOutput[]): TensorInfo[] {
+    this.release(outputs);
     const placed = outputs.map((o) => this.inPlace.get(o.values));
     if (this.name === 'cpu') {
       const cpu = this.backend as CpuBackend;
@@ -138,7 +146,14 @@ export function registerHostKernel(kernel: HostKernel, options: { replace?: bool
         const read: Record<string, HostInput> = {};
         for (const [key, info] of Object.entries(inputs)) read[key] = readInput(backendName, host, info as TensorInfo);
         const sink = new Outputs(backendName, backend);
-        const outputs = sink.adopt(kernel.compute(read, attrs ?? {}, sink));
+        let computed: HostOutput[];
+        try {
+          computed = kernel.compute(read, attrs ?? {}, sink);
+        } catch (error) {
+          sink.release();
+          throw error;
+        }
+        const outputs = sink.adopt(computed);
         return outputs.length === 1 ? outputs[0] : outputs;
       },
     };
