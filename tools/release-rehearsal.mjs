@@ -423,7 +423,9 @@ async function rehearse() {
         }
         const kib = duKiB(join(consumer, 'node_modules'));
         sizes.push({ client, install: install.label, packages: specs.join(' '), mib: kib / 1024 });
-        for (const name of install.packages) checkInstalledPackage(consumer, name, published, failures, where);
+        // Also the @ufbert packages npm hoisted there as dependencies (pnpm links only the direct ones).
+        const installed = readdirSync(join(consumer, 'node_modules', '@ufbert')).map((dir) => `@ufbert/${dir}`);
+        for (const name of new Set([...install.packages, ...installed])) checkInstalledPackage(consumer, name, published, failures, where);
         for (const name of install.examples) {
           const readmePath = join(consumer, 'node_modules', name, 'README.md');
           if (!existsSync(readmePath)) continue;
