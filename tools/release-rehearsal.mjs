@@ -26,7 +26,6 @@ const REQUIRED_FILES = ['package.json', 'README.md', 'LICENSE'];
 
 const MINUTE = 60_000;
 const TIMEOUTS = {
-  copy: 2 * MINUTE,
   registryStart: 30_000,
   install: 4 * MINUTE,
   build: 5 * MINUTE,
