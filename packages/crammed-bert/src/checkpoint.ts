@@ -53,24 +53,26 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
 }
 
 /**
- * Loads a safetensors state dict with the reference names into a model for `config`.
+ * Loads a safetensors state dict with the reference names into a model for `config`, from a
+ * file or from its bytes already in memory (a browser file picker, a download).
  * The whole file is checked before any tensor data is read: every unknown, missing or
  * misshaped entry is reported in one CheckpointError. `decoder.weight` (the tied word
  * embedding) may be present or absent. Tensors are read one at a time and handed to
- * tfjs, so a checkpoint is never held in memory twice.
+ * tfjs, so a checkpoint file is never held in memory twice.
  */
-export async function loadCheckpoint(file: string, config: CrammedBertConfig, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
+export async function loadCheckpoint(source: string | Uint8Array, config: CrammedBertConfig, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
   const freshHead = numLabels !== config.num_labels;
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;
   const specs = parameterSpecs(target);
-  const index = await readIndex(file);
+  const file = typeof source === 'string' ? source : 'safetensors bytes';
+  const index = await readIndex(source);
   const toLoad = checkIndex(file, index, specs, freshHead);
 
   const tensors = new Map<string, Tensor>();
   try {
     for (const spec of toLoad) {
-      const { tensors: read } = await readSafetensors(file, { names: (name) => name === spec.name });
+      const { tensors: read } = await readSafetensors(source, { names: (name) => name === spec.name });
       const stored = read.get(spec.name)!;
       read.clear();
       tensors.set(spec.name, tf.tensor(toFloat32(stored), spec.shape, 'float32'));
@@ -105,19 +107,28 @@ interface IndexEntry {
  * Name, dtype and shape of every tensor in the file. readSafetensors validates the header
  * (loading no data), so the JSON read afterwards is known to be well formed.
  */
-async function readIndex(file: string): Promise<Map<string, IndexEntry>> {
-  await readSafetensors(file, { names: () => false });
-  const handle = await open(file, 'r');
+async function readIndex(source: string | Uint8Array): Promise<Map<string, IndexEntry>> {
+  await readSafetensors(source, { names: () => false });
+  const json = JSON.parse(new TextDecoder().decode(await readHeader(source))) as Record<string, IndexEntry>;
+  const index = new Map<string, IndexEntry>();
+  for (const [name, entry] of Object.entries(json)) if (name !== '__metadata__') index.set(name, { dtype: entry.dtype, shape: entry.shape });
+  return index;
+}
+
+/** The JSON header's bytes: an 8-byte little-endian length, then the header. */
+async function readHeader(source: string | Uint8Array): Promise<Uint8Array> {
+  if (typeof source !== 'string') {
+    const length = Number(new DataView(source.buffer, source.byteOffset, 8).getBigUint64(0, true));
+    return source.subarray(8, 8 + length);
+  }
+  const handle = await open(source, 'r');
   try {
     const prefix = Buffer.alloc(8);
     await handle.read(prefix, 0, 8, 0);
     const length = Number(prefix.readBigUInt64LE(0));
     const header = Buffer.alloc(length);
     await handle.read(header, 0, length, 8);
-    const json = JSON.parse(header.toString('utf8')) as Record<string, IndexEntry>;
-    const index = new Map<string, IndexEntry>();
-    for (const [name, entry] of Object.entries(json)) if (name !== '__metadata__') index.set(name, { dtype: entry.dtype, shape: entry.shape });
-    return index;
+    return header;
   } finally {
     await handle.close();
   }

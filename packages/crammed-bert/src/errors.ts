@@ -20,8 +20,5 @@ export class CheckpointError extends ProblemListError {}
 /** A tokenizer cannot be loaded, trained or used as asked. */
 export class TokenizerError extends UfbertError {}
 
-/** A pipeline input cannot be run (no [MASK], too long, wrong head). */
-export class PipelineError extends UfbertError {}
-
 /** A model method was called on a model that cannot run it: disposed, or without the head it needs. */
 export class ModelError extends UfbertError {}

@@ -4,7 +4,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend, tf } from '@ufbert/tensor';
-import { CrammedBertModel, CrammedBertPipeline, TextTokenizer, createConfig, loadModel, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { CrammedBertModel, TextTokenizer, TfjsRuntime, createConfig, loadModel, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, ONNX_CACHE_DIR } from './onnx-runtime.js';
 
 const CORPUS = [
@@ -51,41 +51,45 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** tfjs and onnxruntime runtimes of one checkpoint folder, and its tokenizer. */
 async function both(dir: string) {
-  const tfjs = await CrammedBertPipeline.load(dir);
-  const onnx = new CrammedBertPipeline(await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 }), tfjs.tokenizer);
-  return { tfjs, onnx };
+  const tokenizer = await TextTokenizer.load(dir);
+  const tfjs = new TfjsRuntime(await loadModel(dir));
+  const onnx = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 });
+  return { tokenizer, tfjs, onnx };
 }
 
-describe('pipelines on onnxruntime', () => {
-  it('fill the same masks with the same candidates and scores as tfjs', async () => {
-    const { tfjs, onnx } = await both(mlmDir);
+function expectClose(actual: Float32Array, expected: Float32Array, digits: number): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], digits));
+}
+
+describe('the onnxruntime runtime', () => {
+  it('gives the masked logits and hidden states tfjs gives, padding included', async () => {
+    const { tokenizer, tfjs, onnx } = await both(mlmDir);
     try {
-      const texts = ['the capital of [MASK] is paris.', 'rome is a [MASK] city in [MASK].'];
-      const a = await tfjs.fillMaskBatch(texts, { topK: 5 });
-      const b = await onnx.fillMaskBatch(texts, { topK: 5 });
-      expect(b.map((masks) => masks.map((m) => m.map((c) => c.token)))).toEqual(a.map((masks) => masks.map((m) => m.map((c) => c.token))));
-      b.flat(2).forEach((c, i) => expect(c.score).toBeCloseTo(a.flat(2)[i].score, 5));
-      const [ea, eb] = [await tfjs.embed('many people live in cities'), await onnx.embed('many people live in cities')];
-      eb.forEach((v, i) => expect(v).toBeCloseTo(ea[i], 4));
-      expect(onnx.runtime.description).toMatch(/^onnxruntime-node \(1 thread/);
+      const batch = tokenizer.encodeBatch(['the capital of [MASK] is paris.', 'rome is a [MASK] city in [MASK].']);
+      const width = batch.inputIds[0].length;
+      const mask = tokenizer.specialTokens.mask!.id;
+      const positions = batch.inputIds.flatMap((ids, b) => ids.flatMap((id, s) => (id === mask ? [b * width + s] : [])));
+      expect(positions).toHaveLength(3);
+      expectClose(await onnx.maskedLogits(batch, positions), await tfjs.maskedLogits(batch, positions), 4);
+      expectClose(await onnx.hiddenStates(batch), await tfjs.hiddenStates(batch), 4);
+      expect(onnx.description).toMatch(/^onnxruntime-node \(1 thread/);
     } finally {
-      await tfjs.dispose();
+      tfjs.dispose();
       await onnx.dispose();
     }
   });
 
-  it('classify texts and pairs as tfjs does', async () => {
-    const { tfjs, onnx } = await both(clsDir);
+  it('classifies texts and pairs as tfjs does, and has no MLM decoder for a classifier', async () => {
+    const { tokenizer, tfjs, onnx } = await both(clsDir);
     try {
-      const inputs = ['paris is a city', ['rome is old', 'berlin is large'] as const];
-      const a = await tfjs.classifyBatch(inputs);
-      const b = await onnx.classifyBatch(inputs);
-      expect(b.map((r) => r.map((s) => s.label))).toEqual(a.map((r) => r.map((s) => s.label)));
-      b.flat().forEach((s, i) => expect(s.score).toBeCloseTo(a.flat()[i].score, 5));
-      await expect(onnx.fillMask('a [MASK]')).rejects.toThrow(/needs a masked-language model/);
+      const batch = tokenizer.encodeBatch(['paris is a city', ['rome is old', 'berlin is large']]);
+      expectClose(await onnx.classificationLogits(batch), await tfjs.classificationLogits(batch), 4);
+      await expect(onnx.maskedLogits(batch, [1])).rejects.toThrow(/this model is a classifier/);
     } finally {
-      await tfjs.dispose();
+      tfjs.dispose();
       await onnx.dispose();
     }
   });

@@ -50,7 +50,7 @@ export class OnnxWebEncoderSession extends EncoderSession {
 /**
  * The pipelines' runtime in a browser: an export made with `head: runtimeHead(config)`
  * (`ufbert export --format onnx --head selected` for an MLM model), fetched from a URL or
- * given as bytes, on onnxruntime-web. Hand it to `new CrammedBertPipeline(runtime, tokenizer)`.
+ * given as bytes, on onnxruntime-web: an `InferenceRuntime`, as the pipelines of @ufbert/pipelines run.
  */
 export async function onnxWebRuntime(config: CrammedBertConfig, model: string | Uint8Array, options: WebSessionOptions = {}): Promise<EncoderSessionRuntime> {
   const session = await OnnxWebEncoderSession.create(model, options);

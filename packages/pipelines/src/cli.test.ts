@@ -50,11 +50,13 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     const onnx = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '1', 'the capital of [MASK] is paris.');
     expect(onnx.status, onnx.stderr).toBe(0);
     expect(onnx.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread/);
-    const tfjs = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--backend', 'cpu', 'the capital of [MASK] is paris.');
+    const tfjs = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', 'the capital of [MASK] is paris.');
     expect(tfjs.status, tfjs.stderr).toBe(0);
     expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(/);
     const [a, b] = [JSON.parse(onnx.stdout), JSON.parse(tfjs.stdout)];
-    expect(a[0][0].map((c: { id: number }) => c.id)).toEqual(b[0][0].map((c: { id: number }) => c.id));
+    expect(a).toHaveLength(3);
+    expect(Object.keys(a[0]).sort()).toEqual(['score', 'sequence', 'token', 'token_str']);
+    expect(a.map((c: { token: number }) => c.token)).toEqual(b.map((c: { token: number }) => c.token));
     const text = run('fill-mask', '--model', mlmDir, '--top-k', '2', 'the capital of [MASK] is paris.');
     const lines = text.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
@@ -63,7 +65,10 @@ describe('ufbert CLI (built dist/cli.js)', () => {
 
   it('classifies a pair and embeds texts', () => {
     const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    expect(json[0]).toHaveLength(3);
+    expect(json).toHaveLength(1);
+    expect(json[0].label).toMatch(/^LABEL_[012]$/);
+    const all = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', '--top-k', 'all', '--labels', 'neg,mid,pos', 'a text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(all.map((s: { label: string }) => s.label).sort()).toEqual(['mid', 'neg', 'pos']);
     const vectors = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(vectors.map((v: number[]) => v.length)).toEqual([32, 32]);
   });
@@ -90,7 +95,8 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     for (const args of [
       ['fill-mask', 'text'],
       ['fill-mask', '--model', mlmDir, '--runtime', 'nonsense', 'a [MASK]'],
-      ['fill-mask', '--model', mlmDir, '--runtime', 'onnxruntime', '--backend', 'cpu', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--device', 'gpu', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--pooling', 'cls', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--threads', '0', 'a [MASK]'],
       ['export', '--model', mlmDir, '--out', join(work, 'x.onnx')],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--head', 'some'],
@@ -106,7 +112,7 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     }
     const failed = run('fill-mask', '--model', mlmDir, 'no mask');
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toMatch(/ufbert: PipelineError: no \[MASK\]/);
+    expect(failed.stderr).toMatch(/ufbert: PipelineError: expected \[MASK\] within/);
     const missing = run('export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'no-such-folder', 'x.onnx'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/OnnxExportError: cannot write .*expected an existing folder/);

@@ -1,23 +1,28 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UfbertError, type BackendChoice } from '@ufbert/tensor';
-import type { Pooling } from '@ufbert/crammed-bert';
+import { UfbertError } from '@ufbert/tensor';
 import { exportOnnxFromCheckpoint, exportTransformersJsFolder, type GraphHead } from '@ufbert/onnx';
-import { loadPipeline, RUNTIMES, type Runtime } from './load-pipeline.js';
+import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
+import { pipeline, type PipelineOptions } from './pipeline.js';
+import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
+import type { FillMaskCandidate, FillMaskResult } from './tasks/fill-mask.js';
+import type { LabelScore } from './tasks/text-classification.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model DIR [--top-k N] [--json] [RUNTIME] TEXT...
-  ufbert classify  --model DIR [--pair TEXT] [--labels A,B,...] [--json] [RUNTIME] TEXT
-  ufbert embed     --model DIR [--pooling mean|first] [RUNTIME] TEXT...
+  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [RUNTIME] TEXT...
+  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [RUNTIME] TEXT...
+  ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [RUNTIME] TEXT...
   ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--fff-dense-levels N] [--head all|selected|none]
   ufbert --version
 
-DIR holds model.safetensors, model_config.json and tokenizer.json. Write [MASK] where
-fill-mask should predict.
+DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.json; a URL
+serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write [MASK]
+where fill-mask should predict. classify names labels from the config's id2label; --labels
+overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
-conditional, cached in DIR/onnx-cache/) [--threads N] [--fff-dense-levels N], or --runtime tfjs [--backend B]
-with B cpu, wasm, webgpu or auto. The runtime used is printed on stderr.
+conditional, cached beside it in onnx-cache/) [--threads N] [--fff-dense-levels N], or
+--runtime tfjs [--device D] with D cpu, wasm, webgpu or auto. The runtime used is printed on stderr.
 export: --out FILE.onnx (any case) writes one ONNX file; any other --out is a folder in transformers.js's layout
 (onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
 
@@ -39,7 +44,7 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'backend', 'top-k', 'pair', 'labels', 'pooling', 'json'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'device', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -60,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       runtime: { type: 'string' },
       threads: { type: 'string' },
-      backend: { type: 'string' },
+      device: { type: 'string' },
+      normalize: { type: 'boolean' },
+      'cache-dir': { type: 'string' },
       'top-k': { type: 'string' },
       pair: { type: 'string' },
       labels: { type: 'string' },
@@ -101,50 +108,78 @@ async function main(argv: string[]): Promise<number> {
 
   if (given(EXPORT_FLAGS).length) throw new UsageError(`${command} does not take ${given(EXPORT_FLAGS).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('give at least one TEXT');
-  const topK = positiveInteger('--top-k', values['top-k'] ?? '5')!;
-  const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
-  values.pooling ??= 'mean';
+  const topK = values['top-k'] === 'all' && command === 'classify' ? null : positiveInteger('--top-k', values['top-k']);
   const threads = positiveInteger('--threads', values.threads);
-  if (values.pooling !== 'mean' && values.pooling !== 'first') throw new UsageError(`--pooling must be mean or first, got '${values.pooling}'`);
-  const runtime = (values.runtime ?? (values.backend ? 'tfjs' : 'onnxruntime')) as Runtime;
-  if (!RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
-  if (runtime === 'onnxruntime' && values.backend) throw new UsageError('--backend applies to --runtime tfjs');
-  if (runtime === 'tfjs' && threads !== undefined) throw new UsageError('--threads applies to --runtime onnxruntime');
-  if (runtime === 'tfjs' && fffDenseLevels !== undefined) throw new UsageError('--fff-dense-levels applies to --runtime onnxruntime');
-  if (values.backend && !['cpu', 'wasm', 'webgpu', 'auto'].includes(values.backend)) throw new UsageError(`--backend must be cpu, wasm, webgpu or auto, got '${values.backend}'`);
+  const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
+  const pooling = (values.pooling ?? 'mean') as Pooling;
+  if (!POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
+  const runtime = values.runtime as Runtime | undefined;
+  if (runtime !== undefined && !RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
+  const device = values.device as Device | undefined;
+  if (device !== undefined && !DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+  const onTfjs = runtime === 'tfjs' || device === 'wasm' || device === 'webgpu';
+  if (onTfjs && threads !== undefined) throw new UsageError('--threads applies to --runtime onnxruntime');
+  if (onTfjs && fffDenseLevels !== undefined) throw new UsageError('--fff-dense-levels applies to --runtime onnxruntime');
+  if (command !== 'classify' && (values.pair !== undefined || values.labels !== undefined)) throw new UsageError('--pair and --labels apply to classify');
+  if (command !== 'embed' && (values.pooling !== undefined || values.normalize)) throw new UsageError('--pooling and --normalize apply to embed');
+  if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
+  if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const pipeline = await loadPipeline(values.model, { runtime, threads, fffDenseLevels, backend: values.backend as BackendChoice | undefined, labels: values.labels?.split(',') });
-  console.error(`ufbert: running on ${pipeline.runtime.description}`);
-  try {
-    if (command === 'fill-mask') {
-      const results = await pipeline.fillMaskBatch(positionals, { topK });
+  const options: PipelineOptions = { runtime, device, threads, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'] };
+  // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
+  const texts = positionals.length === 1 ? positionals[0] : positionals;
+  if (command === 'fill-mask') {
+    const fill = await pipeline('fill-mask', values.model, options);
+    console.error(`ufbert: running on ${fill.model.description}`);
+    try {
+      const results = await fill(texts, { top_k: topK ?? undefined });
       if (values.json) console.log(JSON.stringify(results, null, 2));
-      else
-        results.forEach((masks, i) => {
-          console.log(positionals[i]);
-          masks.forEach((candidates, m) => {
-            if (masks.length > 1) console.log(`  mask ${m + 1}:`);
-            for (const c of candidates) console.log(`  ${c.score.toFixed(4)}  ${c.token.padEnd(16)} ${c.sequence}`);
-          });
-        });
-    } else if (command === 'classify') {
-      if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
-      const inputs = values.pair !== undefined ? [[positionals[0], values.pair] as const] : positionals;
-      const results = await pipeline.classifyBatch(inputs);
-      if (values.json) console.log(JSON.stringify(results, null, 2));
-      else
-        results.forEach((scores, i) => {
-          console.log(typeof inputs[i] === 'string' ? inputs[i] : (inputs[i] as readonly string[]).join(' || '));
-          for (const s of scores) console.log(`  ${s.score.toFixed(4)}  ${s.label}`);
-        });
-    } else {
-      const vectors = await pipeline.embedBatch(positionals, { pooling: values.pooling as Pooling });
-      console.log(JSON.stringify(vectors.map((v) => Array.from(v))));
+      else printFillMask(positionals, typeof texts === 'string' ? [results as FillMaskResult] : (results as FillMaskResult[]));
+    } finally {
+      await fill.dispose();
     }
-  } finally {
-    await pipeline.dispose();
+  } else if (command === 'classify') {
+    const classify = await pipeline('text-classification', values.model, options);
+    console.error(`ufbert: running on ${classify.model.description}`);
+    try {
+      const input = values.pair !== undefined ? { text: positionals[0], text_pair: values.pair } : texts;
+      const results = await classify(input, { top_k: topK === undefined ? 1 : topK });
+      if (values.json) console.log(JSON.stringify(results, null, 2));
+      else printClassification(values.pair !== undefined ? [`${positionals[0]} || ${values.pair}`] : positionals, results, topK === 1 || topK === undefined);
+    } finally {
+      await classify.dispose();
+    }
+  } else {
+    const embed = await pipeline('feature-extraction', values.model, options);
+    console.error(`ufbert: running on ${embed.model.description}`);
+    try {
+      const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
+      console.log(JSON.stringify(tensor.tolist()));
+    } finally {
+      await embed.dispose();
+    }
   }
   return 0;
+}
+
+function printFillMask(texts: readonly string[], results: readonly FillMaskResult[]): void {
+  results.forEach((result, i) => {
+    console.log(texts[i]);
+    const perMask = (Array.isArray(result[0]) ? result : [result]) as FillMaskCandidate[][];
+    perMask.forEach((candidates, m) => {
+      if (perMask.length > 1) console.log(`  mask ${m + 1}:`);
+      for (const c of candidates) console.log(`  ${c.score.toFixed(4)}  ${c.token_str.padEnd(16)} ${c.sequence}`);
+    });
+  });
+}
+
+/** With top_k 1 the library returns one best label per input; otherwise one list per input (a bare list for one input). */
+function printClassification(texts: readonly string[], results: LabelScore[] | LabelScore[][], bestOnly: boolean): void {
+  const perInput: LabelScore[][] = bestOnly ? (results as LabelScore[]).map((r) => [r]) : texts.length === 1 ? [results as LabelScore[]] : (results as LabelScore[][]);
+  perInput.forEach((scores, i) => {
+    console.log(texts[i]);
+    for (const s of scores) console.log(`  ${s.score.toFixed(4)}  ${s.label}`);
+  });
 }
 
 main(process.argv.slice(2)).then(

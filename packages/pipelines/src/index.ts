@@ -1,1 +1,14 @@
-export { loadPipeline, RUNTIMES, type Runtime, type LoadOptions } from './load-pipeline.js';
+export { pipeline, type PipelineOptions } from './pipeline.js';
+export { SUPPORTED_TASKS, TASK_ALIASES, type TaskName, type TaskAlias, type PipelineFor } from './tasks.js';
+export { FillMaskPipeline, type FillMaskCandidate, type FillMaskResult, type FillMaskOptions } from './tasks/fill-mask.js';
+export { TextClassificationPipeline, type LabelScore, type TextPair, type ClassificationInput, type TextClassificationOptions } from './tasks/text-classification.js';
+export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtractionOptions } from './tasks/feature-extraction.js';
+export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
+export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
+export { loadModelSource, type LoadModelOptions, type LoadedModel } from './load-model.js';
+export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';
+export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes, type ModelSource } from './model-files.js';
+export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './device.js';
+export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+export type { ProgressInfo, ProgressCallback } from './progress.js';
+export { PipelineError, ModelLoadError } from './errors.js';

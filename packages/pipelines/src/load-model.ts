@@ -1,0 +1,99 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { activeBackend, setBackend, type BackendName } from '@ufbert/tensor';
+import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime } from '@ufbert/crammed-bert';
+import { OnnxInferenceRuntime } from '@ufbert/onnx';
+import { chooseRuntime, type Device, type Runtime } from './device.js';
+import { downloadModel, type DownloadOptions } from './download-model.js';
+import { ModelLoadError } from './errors.js';
+import { labelsFromConfig } from './labels.js';
+import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
+import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+
+export interface LoadModelOptions extends DownloadOptions {
+  /** Default `onnxruntime`, or `tfjs` for device `wasm` / `webgpu`. */
+  runtime?: Runtime;
+  /** tfjs: the backend (default: the active one); onnxruntime: `cpu` or `auto`. */
+  device?: Device;
+  /** onnxruntime: intra-op threads (default: the machine's cores). */
+  threads?: number;
+  /** onnxruntime: top FFF levels computed densely in the export (see @ufbert/onnx's `defaultDenseLevels`). */
+  fffDenseLevels?: number;
+}
+
+/** A model ready to run: its runtime, its tokenizer and its label names (from the config, when it has them). */
+export interface LoadedModel {
+  runtime: InferenceRuntime;
+  tokenizer: TextTokenizer;
+  id2label: string[] | undefined;
+}
+
+/**
+ * Loads a model from a folder, an http(s) URL (downloaded into the cache folder first) or
+ * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
+ * checkpoint; from bytes it is made in memory on every load.
+ */
+export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const choice = chooseRuntime(options.runtime, options.device);
+  if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined)) {
+    throw new ModelLoadError('threads and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
+  }
+  const backend = choice.runtime !== 'tfjs' ? undefined : choice.backend ? await setBackend(choice.backend) : activeBackend();
+  const onnxOptions = { threads: options.threads, fffDenseLevels: options.fffDenseLevels };
+
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    const files = bytesMap(source);
+    const read = (file: string) => files.get(file);
+    const { tokenizer, configJson, id2label } = parseCommonFiles(read, 'the model bytes');
+    const safetensors = read(MODEL_FILE);
+    if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
+    const model = await loadCheckpoint(safetensors, parseConfig(configJson));
+    return { runtime: await runtimeOf(model, backend, onnxOptions), tokenizer, id2label };
+  }
+
+  const dir = await localFolder(source, options);
+  const contents = new Map<string, Uint8Array>();
+  for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
+  const { tokenizer, id2label } = parseCommonFiles((file) => contents.get(file), dir);
+  const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
+  return { runtime, tokenizer, id2label };
+}
+
+/** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */
+async function localFolder(source: string | URL, options: DownloadOptions): Promise<string> {
+  if (source instanceof URL || /^https?:\/\//i.test(source)) return downloadModel(new URL(source), options);
+  if (!existsSync(source) || !statSync(source).isDirectory()) throw new ModelLoadError(`expected a model folder or an http(s) URL, got '${source}' (no such folder)`);
+  return source;
+}
+
+/** The model exported for onnxruntime in memory (the tfjs model freed after), or kept for tfjs on its backend. */
+async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefined, onnxOptions: { threads?: number; fffDenseLevels?: number }): Promise<InferenceRuntime> {
+  if (backend) return new TfjsDeviceRuntime(model, backend);
+  try {
+    return await OnnxInferenceRuntime.fromModel(model.eval(), onnxOptions);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Tokenizer, config and label names from the files' contents, with the file that was wrong in any error. */
+function parseCommonFiles(read: (file: string) => Uint8Array | undefined, where: string): { tokenizer: TextTokenizer; configJson: Record<string, unknown>; id2label: string[] | undefined } {
+  const json = (file: string): Record<string, unknown> | undefined => {
+    const bytes = read(file);
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    } catch (error) {
+      throw new ModelLoadError(`expected ${file} in ${where} to be JSON: ${(error as Error).message}`);
+    }
+  };
+  const tokenizerJson = json(TOKENIZER_FILE);
+  if (!tokenizerJson) throw new ModelLoadError(`expected ${TOKENIZER_FILE} in ${where}`);
+  const ours = json(CONFIG_FILE);
+  const huggingFace = json(HF_CONFIG_FILE);
+  const configJson = ours ?? huggingFace;
+  if (!configJson) throw new ModelLoadError(`expected ${CONFIG_FILE} or ${HF_CONFIG_FILE} in ${where}`);
+  const id2label = (huggingFace && labelsFromConfig(huggingFace, `${where}/${HF_CONFIG_FILE}`)) ?? (ours && labelsFromConfig(ours, `${where}/${CONFIG_FILE}`));
+  return { tokenizer: TextTokenizer.fromJSON(tokenizerJson, json(TOKENIZER_CONFIG_FILE) ?? {}), configJson, id2label };
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setBackend } from '@ufbert/tensor';
+import { exportTransformersJsFolder } from '@ufbert/onnx';
+import * as ufbert from './index.js';
+import { tokenizer, writeTinyModels } from './test-utils/tiny-models.js';
+
+type PipelineFactory = (task: string, model: string, options?: Record<string, unknown>) => Promise<((...args: unknown[]) => Promise<unknown>) & { dispose(): Promise<void> }>;
+
+/** The shape of a result, values replaced by their type: what code written against either library can rely on. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (value && typeof value === 'object') {
+    const tensor = value as { dims?: number[]; type?: string; tolist?: () => unknown };
+    if (tensor.dims && typeof tensor.tolist === 'function') return { type: tensor.type, dims: tensor.dims.length, list: shape(tensor.tolist()) };
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shape(v)]));
+  }
+  return typeof value;
+}
+
+/** transformers.js's documented examples for the three tasks, run with either library's `pipeline`. */
+async function examples(pipeline: PipelineFactory, models: { mlm: string }) {
+  const unmasker = await pipeline('fill-mask', models.mlm, { dtype: 'fp32' });
+  const fillOne = await unmasker('The capital of France is [MASK].', { top_k: 12 });
+  const fillMany = await unmasker(['The capital of France is [MASK].', 'Berlin is a [MASK] city.']);
+  await unmasker.dispose();
+  const extractor = await pipeline('feature-extraction', models.mlm, { dtype: 'fp32' });
+  const tokens = await extractor('This is a simple test.');
+  const pooled = await extractor(['This is a simple test.', 'Paris'], { pooling: 'mean', normalize: true });
+  await extractor.dispose();
+  return { fillOne, fillMany, tokens, pooled };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'ufbert-compat-'));
+let mlmDir: string;
+let hfDir: string;
+
+beforeAll(async () => {
+  await setBackend('cpu');
+  ({ mlmDir } = await writeTinyModels(work));
+  hfDir = join(work, 'hf', 'tiny');
+  await exportTransformersJsFolder(mlmDir, hfDir);
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the same script against @huggingface/transformers and @ufbert/pipelines', () => {
+  it('gives identical output shapes, and the same fill-mask predictions less special tokens', async () => {
+    const hf = await import('@huggingface/transformers');
+    hf.env.allowRemoteModels = false;
+    hf.env.localModelPath = join(work, 'hf');
+    const theirs = await examples(hf.pipeline as unknown as PipelineFactory, { mlm: 'tiny' });
+    const ours = await examples(ufbert.pipeline as unknown as PipelineFactory, { mlm: mlmDir });
+
+    expect(shape(ours.fillOne)).toEqual(shape(theirs.fillOne));
+    expect(shape(ours.fillMany)).toEqual(shape(theirs.fillMany));
+    // transformers.js may propose special tokens; ufbert never does: the rest agrees, in order, with the same scores.
+    const special = new Set(Object.values(tokenizer.specialTokens).map((t) => t.id));
+    type Candidate = { score: number; token: number; token_str: string; sequence: string };
+    const kept = (theirs.fillOne as Candidate[]).filter((c) => !special.has(c.token));
+    expect(kept.length).toBeGreaterThan(6);
+    const mine = (ours.fillOne as Candidate[]).slice(0, kept.length);
+    expect(mine.map((c) => [c.token, c.token_str, c.sequence])).toEqual(kept.map((c) => [c.token, c.token_str, c.sequence]));
+    mine.forEach((c, i) => expect(c.score).toBeCloseTo(kept[i].score, 5));
+
+    // Feature extraction: the same tensor fields and rank, batch and token dims. (transformers.js reads
+    // the exported graph's first output it knows, the logits, so its last dim is the vocabulary, ours the hidden size.)
+    for (const key of ['tokens', 'pooled'] as const) {
+      const [a, b] = [ours[key] as ufbert.FeatureTensor, theirs[key] as unknown as { dims: number[]; type: string }];
+      expect(a.type).toBe(b.type);
+      expect(a.dims.slice(0, -1)).toEqual(b.dims.slice(0, -1));
+    }
+  });
+});
