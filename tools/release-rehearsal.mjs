@@ -425,6 +425,16 @@ async function rehearse() {
         // Also the @ufbert packages npm hoisted there as dependencies (pnpm links only the direct ones).
         const installed = readdirSync(join(consumer, 'node_modules', '@ufbert')).map((dir) => `@ufbert/${dir}`);
         for (const name of new Set([...install.packages, ...installed])) checkInstalledPackage(consumer, name, published, failures, where);
+        if (install.packages.includes('@ufbert/pipelines')) {
+          // The bin as a user reaches it: npx from the consumer folder, no download.
+          try {
+            const printed = (await run(`ufbert --version (${where})`, 'npx', ['--no-install', 'ufbert', '--version'], { cwd: consumer, env, timeoutMs: TIMEOUTS.example })).trim();
+            if (printed !== published.get('@ufbert/pipelines')) failures.push(`@ufbert/pipelines (${where}): npx ufbert --version printed '${printed}', expected ${published.get('@ufbert/pipelines')}`);
+            else step(`npx ufbert --version prints ${printed} (${where})`);
+          } catch (err) {
+            failures.push(err.message);
+          }
+        }
         for (const name of install.examples) {
           const readmePath = join(consumer, 'node_modules', name, 'README.md');
           if (!existsSync(readmePath)) continue;

@@ -11,6 +11,8 @@ export const HIDDEN_STATES = 'hidden_states';
 export const LOGITS = 'logits';
 /** The extra input of a graph exported with `head: 'selected'`: flat indices (b * sequence + s) of the positions to decode. */
 export const POSITIONS = 'positions';
+/** The extra output of a graph exported with `lastHiddenState: true`. */
+export const LAST_HIDDEN_STATE = 'last_hidden_state';
 /** The extra output of a graph exported with `routes: true`. */
 export const ROUTES = 'routes';
 
@@ -33,6 +35,8 @@ export interface GraphOptions {
    * global node visited at every level of every tree, per layer and token. Default false.
    */
   routes?: boolean;
+  /** Also output the hidden states as `last_hidden_state`, the name transformers.js's feature extraction reads. */
+  lastHiddenState?: boolean;
 }
 
 /** A state dict as float32 arrays under the reference names (`decoder.weight` optional: it is tied). */
@@ -51,7 +55,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   checkExportable(config);
   const head = options.head ?? 'all';
   if (head === 'selected' && isClassifier(config)) throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
-  const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS, ROUTES]);
+  const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS, ROUTES, LAST_HIDDEN_STATE]);
   const h = config.hidden_size;
   const heads = config.attention.num_attention_heads;
   const headDim = h / heads;
@@ -138,6 +142,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   }
   if (config.final_norm) x = norm('encoder.final_norm', x);
   g.output(x, HIDDEN_STATES, FLOAT, [BATCH, SEQUENCE, h]);
+  if (options.lastHiddenState) g.output(x, LAST_HIDDEN_STATE, FLOAT, [BATCH, SEQUENCE, h]);
   if (layerRoutes.length) {
     const all = layerRoutes.length > 1 ? g.op('Concat', layerRoutes, { axis: int(0) }, 'all_routes') : layerRoutes[0];
     g.output(all, ROUTES, INT64, [config.num_transformer_layers, 'tokens', config.intermed_size, config.intermed_depth + 1]);

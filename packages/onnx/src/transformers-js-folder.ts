@@ -1,4 +1,4 @@
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModel, TextTokenizer, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { onnxModelBytes, writeAtomically, type ExportResult } from './export.js';
@@ -31,7 +31,7 @@ export async function exportTransformersJsFolder(checkpointDir: string, outDir: 
   let config: CrammedBertConfig;
   try {
     config = model.config;
-    result = await writeAtomically(join(outDir, 'onnx', 'model.onnx'), await onnxModelBytes(model.eval(), { head: 'all', fffDenseLevels: options.fffDenseLevels }));
+    result = await writeAtomically(join(outDir, 'onnx', 'model.onnx'), await onnxModelBytes(model.eval(), { head: 'all', lastHiddenState: true, fffDenseLevels: options.fffDenseLevels }));
   } finally {
     model.dispose();
   }
@@ -41,14 +41,28 @@ export async function exportTransformersJsFolder(checkpointDir: string, outDir: 
   const special = Object.fromEntries(Object.entries(tokenizer.specialTokens).map(([kind, token]) => [`${kind}_token`, token.token]));
   const tokenizerConfig = { model_max_length: config.embedding.max_seq_length, ...special, ...tokenizer.tokenizerConfig };
   await writeFile(join(outDir, TOKENIZER_CONFIG_FILE), `${JSON.stringify(tokenizerConfig, null, 2)}\n`);
-  await writeFile(join(outDir, 'config.json'), `${JSON.stringify(huggingFaceConfig(config), null, 2)}\n`);
+  await writeFile(join(outDir, 'config.json'), `${JSON.stringify(huggingFaceConfig(config, await labelNames(checkpointDir)), null, 2)}\n`);
   return result;
 }
 
+/** The classifier's label names from the checkpoint's config.json or model_config.json `id2label`, when either names them all. */
+async function labelNames(dir: string): Promise<string[] | undefined> {
+  for (const file of ['config.json', 'model_config.json']) {
+    const json = await readFile(join(dir, file), 'utf8').then((text) => JSON.parse(text) as { id2label?: unknown }).catch(() => undefined);
+    const id2label = json?.id2label;
+    if (!id2label || typeof id2label !== 'object' || Array.isArray(id2label)) continue;
+    const entries = Object.entries(id2label as Record<string, unknown>);
+    const names = entries.map((_, i) => (id2label as Record<string, unknown>)[String(i)]);
+    if (names.every((name): name is string => typeof name === 'string')) return names;
+  }
+  return undefined;
+}
+
 /** A BERT-shaped config.json: what transformers.js reads to pick its model class, plus the reference config under `arch`. */
-export function huggingFaceConfig(config: CrammedBertConfig): Record<string, unknown> {
+export function huggingFaceConfig(config: CrammedBertConfig, labelsByIndex?: readonly string[]): Record<string, unknown> {
   const classifier = config.num_labels !== null;
   const labels = config.num_labels ?? 0;
+  const names = Array.from({ length: labels }, (_, i) => (labelsByIndex?.length === labels ? labelsByIndex[i] : `LABEL_${i}`));
   return {
     model_type: 'bert',
     architectures: [classifier ? 'BertForSequenceClassification' : 'BertForMaskedLM'],
@@ -58,7 +72,7 @@ export function huggingFaceConfig(config: CrammedBertConfig): Record<string, unk
     num_attention_heads: config.attention.num_attention_heads,
     max_position_embeddings: config.embedding.max_seq_length,
     pad_token_id: config.embedding.pad_token_id,
-    ...(classifier ? { id2label: Object.fromEntries(Array.from({ length: labels }, (_, i) => [String(i), `LABEL_${i}`])), label2id: Object.fromEntries(Array.from({ length: labels }, (_, i) => [`LABEL_${i}`, i])) } : {}),
+    ...(classifier ? { id2label: Object.fromEntries(names.map((name, i) => [String(i), name])), label2id: Object.fromEntries(names.map((name, i) => [name, i])) } : {}),
     arch: config,
   };
 }

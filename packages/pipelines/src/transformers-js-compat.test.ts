@@ -21,7 +21,7 @@ function shape(value: unknown): unknown {
 }
 
 /** transformers.js's documented examples for the three tasks, run with either library's `pipeline`. */
-async function examples(pipeline: PipelineFactory, models: { mlm: string }) {
+async function examples(pipeline: PipelineFactory, models: { mlm: string; cls: string }) {
   const unmasker = await pipeline('fill-mask', models.mlm, { dtype: 'fp32' });
   const fillOne = await unmasker('The capital of France is [MASK].', { top_k: 12 });
   const fillMany = await unmasker(['The capital of France is [MASK].', 'Berlin is a [MASK] city.']);
@@ -30,18 +30,22 @@ async function examples(pipeline: PipelineFactory, models: { mlm: string }) {
   const tokens = await extractor('This is a simple test.');
   const pooled = await extractor(['This is a simple test.', 'Paris'], { pooling: 'mean', normalize: true });
   await extractor.dispose();
-  return { fillOne, fillMany, tokens, pooled };
+  const classifier = await pipeline('sentiment-analysis', models.cls, { dtype: 'fp32' });
+  const best = await classifier('I love transformers!');
+  const everyLabel = await classifier(['I love transformers!', 'Paris is old.'], { top_k: null });
+  await classifier.dispose();
+  return { fillOne, fillMany, tokens, pooled, best, everyLabel };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ufbert-compat-'));
 let mlmDir: string;
-let hfDir: string;
+let clsDir: string;
 
 beforeAll(async () => {
   await setBackend('cpu');
-  ({ mlmDir } = await writeTinyModels(work));
-  hfDir = join(work, 'hf', 'tiny');
-  await exportTransformersJsFolder(mlmDir, hfDir);
+  ({ mlmDir, clsDir } = await writeTinyModels(work));
+  await exportTransformersJsFolder(mlmDir, join(work, 'hf', 'tiny'));
+  await exportTransformersJsFolder(clsDir, join(work, 'hf', 'tiny-cls'));
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -51,8 +55,8 @@ describe('the same script against @huggingface/transformers and @ufbert/pipeline
     const hf = await import('@huggingface/transformers');
     hf.env.allowRemoteModels = false;
     hf.env.localModelPath = join(work, 'hf');
-    const theirs = await examples(hf.pipeline as unknown as PipelineFactory, { mlm: 'tiny' });
-    const ours = await examples(ufbert.pipeline as unknown as PipelineFactory, { mlm: mlmDir });
+    const theirs = await examples(hf.pipeline as unknown as PipelineFactory, { mlm: 'tiny', cls: 'tiny-cls' });
+    const ours = await examples(ufbert.pipeline as unknown as PipelineFactory, { mlm: mlmDir, cls: clsDir });
 
     expect(shape(ours.fillOne)).toEqual(shape(theirs.fillOne));
     expect(shape(ours.fillMany)).toEqual(shape(theirs.fillMany));
@@ -65,12 +69,21 @@ describe('the same script against @huggingface/transformers and @ufbert/pipeline
     expect(mine.map((c) => [c.token, c.token_str, c.sequence])).toEqual(kept.map((c) => [c.token, c.token_str, c.sequence]));
     mine.forEach((c, i) => expect(c.score).toBeCloseTo(kept[i].score, 5));
 
-    // Feature extraction: the same tensor fields and rank, batch and token dims. (transformers.js reads
-    // the exported graph's first output it knows, the logits, so its last dim is the vocabulary, ours the hidden size.)
+    // Feature extraction: the same tensors (the export names the hidden states last_hidden_state too, as transformers.js reads them).
     for (const key of ['tokens', 'pooled'] as const) {
-      const [a, b] = [ours[key] as ufbert.FeatureTensor, theirs[key] as unknown as { dims: number[]; type: string }];
-      expect(a.type).toBe(b.type);
-      expect(a.dims.slice(0, -1)).toEqual(b.dims.slice(0, -1));
+      const [a, b] = [ours[key] as ufbert.FeatureTensor, theirs[key] as unknown as { dims: number[]; type: string; data: Float32Array }];
+      expect(shape(a)).toEqual(shape(b));
+      expect(a.dims).toEqual(b.dims);
+      a.data.forEach((v, i) => expect(v).toBeCloseTo(b.data[i], 4));
     }
+
+    // Classification: the same labels (from config.json's id2label), in the same order, with the same scores.
+    type Label = { label: string; score: number };
+    expect(shape(ours.best)).toEqual(shape(theirs.best));
+    expect(shape(ours.everyLabel)).toEqual(shape(theirs.everyLabel));
+    const flat = (r: unknown) => (r as Label[] | Label[][]).flat();
+    expect(flat(ours.everyLabel).map((l) => l.label)).toEqual(flat(theirs.everyLabel).map((l) => l.label));
+    expect(flat(ours.everyLabel).map((l) => l.label).sort()).toEqual(['negative', 'negative', 'neutral', 'neutral', 'positive', 'positive']);
+    flat(ours.everyLabel).forEach((l, i) => expect(l.score).toBeCloseTo(flat(theirs.everyLabel)[i].score, 5));
   });
 });
