@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CrammedBertModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { OutputLock, OutputLockedError } from '@ufbert/training';
 import { runGlueCommand } from './glue-command.js';
 
 const GLUE_TEST_DATA = fileURLToPath(new URL('../../../packages/glue/test-data/glue', import.meta.url));
@@ -31,5 +32,18 @@ describe('trainer glue', () => {
 
   it('says what is missing', async () => {
     await expect(runGlueCommand(['--data', '/nonexistent'], () => {})).rejects.toThrow(/--model is required[\s\S]*--data \/nonexistent does not exist/);
+  });
+
+  it('fails at once on an output folder another run holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-cmd-'));
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'model', 'model.safetensors'), '');
+    const lock = OutputLock.acquire(join(dir, 'out'));
+    try {
+      const run = runGlueCommand(['--model', join(dir, 'model'), '--data', GLUE_TEST_DATA, '--tasks', 'RTE', '--out', join(dir, 'out')], () => {});
+      await expect(run).rejects.toBeInstanceOf(OutputLockedError);
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
-import { GLUE_TASKS, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type GlueExample, type GlueTaskName } from '@ufbert/glue';
+import { GLUE_TASKS, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName } from '@ufbert/glue';
+import { OutputLock } from '@ufbert/training';
 import { UsageError } from './options.js';
 
 export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
@@ -78,15 +79,35 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   const modelDir = resolve(values.model!);
   const outDir = resolve(values.out ?? 'runs/glue');
   await mkdir(outDir, { recursive: true });
+  const lock = OutputLock.acquire(outDir, { print });
+  try {
+    await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);
+  } finally {
+    lock.release();
+  }
+}
+
+interface GlueRun {
+  data: string;
+  name?: string;
+  tasks: GlueTaskName[];
+  modelDir: string;
+  outDir: string;
+  backend: BackendChoice;
+  recipe: Partial<FineTuneRecipe>;
+}
+
+async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Promise<void> {
+  const { tasks, modelDir, outDir, backend, recipe } = values;
   await setBackend(backend);
   print(`backend: ${describeBackend()}`);
   const tokenizer = await TextTokenizer.load(modelDir);
   const scores: Record<string, number> = {};
   for (const name of tasks) {
     const task = getTask(name);
-    const train = (await readTaskSplit(values.data!, task, 'train')).examples;
+    const train = (await readTaskSplit(values.data, task, 'train')).examples;
     const evalSplits: Record<string, GlueExample[]> = {};
-    for (const split of new Set(task.metrics.map((m) => m.split))) evalSplits[split] = (await readTaskSplit(values.data!, task, split)).examples;
+    for (const split of new Set(task.metrics.map((m) => m.split))) evalSplits[split] = (await readTaskSplit(values.data, task, split)).examples;
     print(`${task.name}: ${train.length} train, ${Object.entries(evalSplits).map(([s, e]) => `${e.length} ${s}`).join(', ')}`);
     const result = await fineTune({
       modelDir,

@@ -25,6 +25,8 @@ export interface TrainerOptions {
   quiet: boolean;
   /** Continue each model's pretraining from its newest checkpoint in the output folder. */
   resume: boolean;
+  /** Start over in an output folder that holds an earlier run, moving that run aside. */
+  overwrite: boolean;
 }
 
 /**
@@ -54,6 +56,8 @@ a comparison table.
   --finetune-max-length N fine-tuning sequence length (default 64)
   --seed N                seed of data order, masks and init (default 0)
   --resume                continue pretraining from the checkpoints in --out, exactly
+  --overwrite             start over in an --out that holds an earlier run; the earlier run
+                          is moved to <out>.replaced-<time>, not deleted
   --quiet                 no progress bars
   --help
 
@@ -81,6 +85,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
         resume: { type: 'boolean' },
+        overwrite: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -126,7 +131,9 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
     seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
     quiet: !!v.quiet,
     resume: !!v.resume,
+    overwrite: !!v.overwrite,
   };
+  if (options.resume && options.overwrite) problems.push('give --resume or --overwrite, not both');
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
   return options;
 }

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { GLUE_SANE, fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
-import { CrammedBertMlm, mlmTokenizer, pretrain, readCorpus, type CorpusDocument, type TrainingConfigInput } from '@ufbert/training';
+import {
+  CrammedBertMlm,
+  LOCK_FILE,
+  OutputLock,
+  directoryEntries,
+  mlmTokenizer,
+  moveRunAside,
+  pretrain,
+  readCorpus,
+  type CorpusDocument,
+  type TrainingConfigInput,
+} from '@ufbert/training';
 import type { TrainerOptions } from './options.js';
 import { comparisonTable, type ModelSummary } from './report.js';
 
@@ -110,6 +121,30 @@ export interface TrainerResult {
 
 export async function runTrainer(options: TrainerOptions, print: Print): Promise<TrainerResult> {
   const configs = await preflight(options);
+  // One run per output folder: a second trainer on it fails here, before it touches anything.
+  const lock = OutputLock.acquire(options.outDir, { print });
+  try {
+    await claimOutputFolder(options, print);
+    return await runLocked(options, configs, print);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Refuses to start over an earlier run unless told to resume it or to move it aside. */
+async function claimOutputFolder(options: TrainerOptions, print: Print): Promise<void> {
+  const earlier = await directoryEntries(options.outDir, [LOCK_FILE]);
+  if (earlier.length === 0 || options.resume) return;
+  if (!options.overwrite) {
+    throw new PreflightError(
+      `cannot start: ${options.outDir} holds an earlier run (${earlier.join(', ')}); pass --resume to continue it, ` +
+        `--overwrite to start over (the earlier run is moved to ${options.outDir}.replaced-<time>), or choose another --out`,
+    );
+  }
+  print(`moved the earlier run to ${await moveRunAside(options.outDir, [LOCK_FILE])}`);
+}
+
+async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertConfig; ff: CrammedBertConfig }, print: Print): Promise<TrainerResult> {
   await setBackend(options.backend);
   print(`backend: ${describeBackend()}`);
   const documents = await readCorpus(options.corpus.length ? { files: options.corpus } : { embedded: ['sotu', 'moby-dick', 'brown'] });
@@ -131,7 +166,6 @@ export async function runTrainer(options: TrainerOptions, print: Print): Promise
       outputDir: join(runDir, 'pretrain'),
       config: trainingConfig(options),
       resume: options.resume,
-      overwrite: !options.resume,
       quiet: options.quiet,
       print,
     });

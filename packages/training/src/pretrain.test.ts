@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR, checkpointDirectory } from './checkpoint.js';
 import type { TrainingConfigInput } from './config.js';
 import { CheckpointError, CorpusError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { LOCK_FILE, OutputLockedError } from './output-lock.js';
 import { CHART_FILE, LOG_FILE, pretrain, type PretrainOptions } from './pretrain.js';
 import { topicDocuments, topicTokenizer } from './test-utils/fixtures.js';
 import { ToyMaskedLanguageModel } from './toy/toy-model.js';
@@ -163,12 +164,42 @@ describe('pretrain checks its inputs before training', () => {
     await pretrain(options(used, { config: { ...CONFIG, budget: { steps: 2 } } }));
     const again = await failure({}, used);
     expect(again.error).toBeInstanceOf(OutputDirectoryError);
-    expect((again.error as Error).message).toMatch(/already holds checkpoints/);
+    expect((again.error as Error).message).toMatch(/already holds a run .*resume it, pass overwrite/);
     expect((await failure({ resume: true })).error).toBeInstanceOf(CheckpointError);
     const changed = await failure({ resume: true, config: { ...CONFIG, budget: { steps: 2 }, seed: 4 } }, used);
     expect(changed.error).toBeInstanceOf(TrainingConfigError);
     expect((changed.error as TrainingConfigError).problems).toEqual(['seed is 4, but the checkpoint was trained with 3']);
     const broken = { ...tokenizer, encode: tokenizer.encode.bind(tokenizer), vocabSize: tokenizer.vocabSize, specialIds: { ...tokenizer.specialIds, mask: tokenizer.specialIds.pad } };
     expect((await failure({ tokenizer: broken })).error).toBeInstanceOf(TrainingContractError);
+  });
+});
+
+describe('pretrain owns its output folder', () => {
+  it('a second run on a folder in use fails at once, naming the holder, and the first is not disturbed', async () => {
+    const dir = freshDir();
+    let stepped!: () => void;
+    const firstStep = new Promise<void>((resolve) => (stepped = resolve));
+    const first = pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 30 } }, onStep: () => stepped() }));
+    await firstStep;
+    const second = await pretrain(options(dir)).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(OutputLockedError);
+    expect((second as Error).message).toContain(`in use by pid ${process.pid}`);
+    const result = await first;
+    expect(result.steps).toBe(30);
+    expect(stepLosses(dir).map((r) => r.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('overwrite moves the earlier run aside instead of deleting it', async () => {
+    const dir = freshDir();
+    await pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 3 } } }));
+    const oldLog = readFileSync(join(dir, LOG_FILE), 'utf8');
+    const messages: string[] = [];
+    await pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 2 } }, overwrite: true, quiet: false, print: (m) => messages.push(m) }));
+    const moved = messages.find((m) => m.startsWith('moved the earlier run'))!.split(' to ').at(-1)!;
+    expect(moved).toMatch(/\.replaced-/);
+    expect(readFileSync(join(moved, LOG_FILE), 'utf8')).toBe(oldLog);
+    expect(readdirSync(join(moved, CHECKPOINTS_DIR))).toEqual(['step-00000003']);
+    expect(stepLosses(dir)).toHaveLength(2);
   });
 });

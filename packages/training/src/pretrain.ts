@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { tf, type Tensor } from '@ufbert/tensor';
@@ -21,7 +21,8 @@ import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } 
 import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
 import { CheckpointError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
-import { ensureWritableDirectory } from './output-directory.js';
+import { ensureWritableDirectory, moveRunAside } from './output-directory.js';
+import { LOCK_FILE, OutputLock } from './output-lock.js';
 import { fingerprintSequences, packSequences, type PackedSequences } from './packing.js';
 import { progressDisplay } from './progress-bar.js';
 import { accumulationStepsAt, budgetProgress, learningRateAt } from './schedules.js';
@@ -44,7 +45,10 @@ export interface PretrainOptions {
   config?: TrainingConfigInput;
   /** Continue from the newest complete checkpoint in `outputDir`, exactly where it stopped. */
   resume?: boolean;
-  /** Start a new run in a folder that holds checkpoints of an earlier run, deleting them. */
+  /**
+   * Start a new run in a folder that holds checkpoints of an earlier run: its files are
+   * moved into a sibling folder `<outputDir>.replaced-<time>`, never deleted.
+   */
   overwrite?: boolean;
   /** No progress bar and no messages. */
   quiet?: boolean;
@@ -85,13 +89,12 @@ function stableJson(value: unknown): string {
   );
 }
 
-async function prepare(options: PretrainOptions): Promise<Prepared> {
+async function prepare(options: PretrainOptions, print: (message: string) => void): Promise<Prepared> {
   const { model, tokenizer, outputDir } = options;
   if (!options.resume && options.config === undefined) throw new TrainingConfigError(['a config (at least the budget) is required to start a run']);
   let config = options.config === undefined ? undefined : resolveTrainingConfig(options.config);
   checkTokenizer(tokenizer);
   if (model.namedParameters().size === 0) throw new TrainingContractError('the model has no parameters to train');
-  await ensureWritableDirectory(outputDir);
 
   let checkpoint: Checkpoint | undefined;
   if (options.resume) {
@@ -106,8 +109,9 @@ async function prepare(options: PretrainOptions): Promise<Prepared> {
     if (stableJson(model.config ?? null) !== stableJson(checkpoint.manifest.modelConfig)) {
       throw new CheckpointError(`${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`);
     }
-  } else if (!options.overwrite && (await hasCheckpoints(outputDir))) {
-    throw new OutputDirectoryError(`${outputDir} already holds checkpoints of a run: resume it, pass overwrite to start over, or choose another folder`);
+  } else if ((await hasCheckpoints(outputDir)) || existsSync(join(outputDir, LOG_FILE))) {
+    if (!options.overwrite) throw new OutputDirectoryError(`${outputDir} already holds a run (checkpoints or ${LOG_FILE}): resume it, pass overwrite to start over (the old run is moved aside), or choose another folder`);
+    print(`moved the earlier run in ${outputDir} to ${await moveRunAside(outputDir, [LOCK_FILE])}`);
   }
   const resolved = config!;
 
@@ -134,10 +138,22 @@ async function prepare(options: PretrainOptions): Promise<Prepared> {
  * resumed run's losses equal those of an uninterrupted run.
  */
 export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
-  const prepared = await prepare(options);
+  const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
+  await ensureWritableDirectory(options.outputDir);
+  // Held until the run ends, so a second run on the same folder fails at once instead
+  // of mixing its checkpoints and log lines with this one's.
+  const lock = OutputLock.acquire(options.outputDir, { print });
+  try {
+    return await pretrainLocked(options, print);
+  } finally {
+    lock.release();
+  }
+}
+
+async function pretrainLocked(options: PretrainOptions, print: (message: string) => void): Promise<PretrainResult> {
+  const prepared = await prepare(options, print);
   const { model, tokenizer, outputDir } = options;
   const { config, train, validation } = prepared;
-  const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
 
   const baseline = unigramBaseline(train, tokenizer);
   print(`data: ${prepared.documents} documents, ${train.count} training and ${validation.count} validation sequences of ${config.sequenceLength} tokens`);
@@ -175,7 +191,6 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       if (validated) lastValidation = { step, loss: validated.loss };
       print(`resumed from ${checkpoint.dir} at step ${step}`);
     } else {
-      await rm(join(outputDir, CHECKPOINTS_DIR), { recursive: true, force: true });
       log = await TrainingLog.create(logFile);
     }
   } catch (error) {
