@@ -28,6 +28,8 @@ export { resolveTrainingConfig, DEFAULT_TRAINING_CONFIG, type TrainingConfig, ty
 export {
   writeCheckpoint,
   findLatestCheckpoint,
+  setAsideCorruptCheckpoint,
+  sha256File,
   readTrainerState,
   pruneCheckpoints,
   checkpointDirectory,
@@ -37,6 +39,9 @@ export {
   TRAINER_STATE_FILE,
   type Checkpoint,
   type CheckpointManifest,
+  type CheckpointFile,
+  type CorruptCheckpoint,
+  type FindCheckpointOptions,
   type TrainerState,
 } from './checkpoint.js';
 export { readTrainingLog, TrainingLog, type StepRecord, type ValidationRecord, type TrainingLogRecord } from './training-log.js';

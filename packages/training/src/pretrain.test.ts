@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend } from '@ufbert/tensor';
@@ -201,5 +201,41 @@ describe('pretrain owns its output folder', () => {
     expect(readFileSync(join(moved, LOG_FILE), 'utf8')).toBe(oldLog);
     expect(readdirSync(join(moved, CHECKPOINTS_DIR))).toEqual(['step-00000003']);
     expect(stepLosses(dir)).toHaveLength(2);
+  });
+});
+
+describe('pretrain resumes only from what it verified', () => {
+  it('passes over a checkpoint corrupted at the same size, naming it, and resumes from the one before exactly', async () => {
+    const dir = freshDir();
+    await pretrain(options(dir, { config: { ...CONFIG, keepCheckpoints: 3 } }));
+    const uninterrupted = stepLosses(dir);
+    rmSync(checkpointDirectory(dir, 60), { recursive: true });
+    const bad = checkpointDirectory(dir, 50);
+    const fd = openSync(join(bad, 'model.safetensors'), 'r+');
+    const count = Math.min(4000, fstatSync(fd).size - 100);
+    writeSync(fd, Buffer.alloc(count, 0xff), 0, count, 100);
+    closeSync(fd);
+    const messages: string[] = [];
+    const resumed = await pretrain(options(dir, { config: undefined, resume: true, quiet: false, print: (m) => messages.push(m) }));
+    expect(messages.find((m) => m.startsWith('skipping a corrupt checkpoint'))).toMatch(/step-00000050\.corrupt.*model\.safetensors: contents changed/);
+    expect(messages.some((m) => m === `resumed from ${checkpointDirectory(dir, 25)} at step 25`)).toBe(true);
+    expect(resumed.steps).toBe(60);
+    expect(stepLosses(dir).map((r) => r.loss)).toEqual(uninterrupted.map((r) => r.loss));
+    expect(existsSync(`${bad}.corrupt`)).toBe(true);
+  });
+
+  it('recomputes the validation loss of the step it resumes at instead of reading it from the log', async () => {
+    const dir = freshDir();
+    const first = await pretrain(options(dir));
+    const log = join(dir, LOG_FILE);
+    // A number no run computed: the resumed run must not report it.
+    writeFileSync(log, readFileSync(log, 'utf8').replace(/("kind":"validation","step":60,"loss":)[^,]+/, '$1123'));
+    const resumed = await pretrain(options(dir, { config: undefined, resume: true }));
+    expect(resumed.validationLoss).toBe(first.validationLoss);
+    expect(readTrainingLog(log).filter((r) => r.kind === 'validation').map((r) => [r.step, r.loss])).toEqual([
+      [20, expect.any(Number)],
+      [40, expect.any(Number)],
+      [60, first.validationLoss],
+    ]);
   });
 });

@@ -13,8 +13,10 @@ import {
   hasCheckpoints,
   pruneCheckpoints,
   readTrainerState,
+  setAsideCorruptCheckpoint,
   writeCheckpoint,
   type Checkpoint,
+  type CorruptCheckpoint,
   type TrainerState,
 } from './checkpoint.js';
 import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from './config.js';
@@ -98,7 +100,11 @@ async function prepare(options: PretrainOptions, print: (message: string) => voi
 
   let checkpoint: Checkpoint | undefined;
   if (options.resume) {
-    checkpoint = await findLatestCheckpoint(outputDir);
+    const corrupt: CorruptCheckpoint[] = [];
+    checkpoint = await findLatestCheckpoint(outputDir, { onCorrupt: (c) => corrupt.push(c) });
+    for (const { dir, error } of corrupt) {
+      print(`skipping a corrupt checkpoint (moved to ${await setAsideCorruptCheckpoint(dir)}): ${error.message}`);
+    }
     if (!checkpoint) throw new CheckpointError(`cannot resume: ${join(outputDir, CHECKPOINTS_DIR)} holds no complete checkpoint`);
     const stored = checkpoint.manifest.config;
     if (config && stableJson(config) !== stableJson(stored)) {
@@ -174,6 +180,7 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   let log: TrainingLog;
   let lastCheckpoint: Checkpoint | undefined;
   let lastValidation: { step: number; loss: number | null } | undefined;
+  let revalidate = false;
   try {
     if (prepared.resumeFrom) {
       const { checkpoint, state } = prepared.resumeFrom;
@@ -186,9 +193,8 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
       elapsedBefore = state.elapsedMs;
       lastCheckpoint = checkpoint;
       await pruneCheckpoints(outputDir, config.keepCheckpoints);
+      revalidate = readTrainingLog(logFile).some((record) => record.kind === 'validation' && record.step === step);
       log = await TrainingLog.continueFrom(logFile, step);
-      const validated = readTrainingLog(logFile).find((record) => record.kind === 'validation' && record.step === step);
-      if (validated) lastValidation = { step, loss: validated.loss };
       print(`resumed from ${checkpoint.dir} at step ${step}`);
     } else {
       log = await TrainingLog.create(logFile);
@@ -221,6 +227,8 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   };
 
   try {
+    // The pass the killed run logged at this step is recomputed, on the model as loaded.
+    if (revalidate) await validateNow();
     for (;;) {
       const progress = budgetProgress(config.budget, { step, elapsedMs: elapsedMs() });
       if (progress >= 1) break;
