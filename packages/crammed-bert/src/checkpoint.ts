@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile, open } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, Rng, readSafetensors, writeSafetensors, toFloat32, formatShape } from '@ufbert/tensor';
+import { tf, Rng, openSafetensors, writeSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
 import type { Tensor } from '@ufbert/tensor';
 import { parseConfig, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ConfigError } from './errors.js';
@@ -57,24 +57,20 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  * The whole file is checked before any tensor data is read: every unknown, missing or
  * misshaped entry is reported in one CheckpointError. `decoder.weight` (the tied word
  * embedding) may be present or absent. Tensors are read one at a time and handed to
- * tfjs, so a checkpoint is never held in memory twice.
+ * tfjs, so a checkpoint is never held in memory twice, and all through one open file
+ * descriptor, so a checkpoint replaced while it loads gives the old model or the new,
+ * never a mix of both.
  */
 export async function loadCheckpoint(file: string, config: CrammedBertConfig, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
   const freshHead = numLabels !== config.num_labels;
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;
   const specs = parameterSpecs(target);
-  const index = await readIndex(file);
-  const toLoad = checkIndex(file, index, specs, freshHead);
-
+  const opened = await openSafetensors(file);
   const tensors = new Map<string, Tensor>();
   try {
-    for (const spec of toLoad) {
-      const { tensors: read } = await readSafetensors(file, { names: (name) => name === spec.name });
-      const stored = read.get(spec.name)!;
-      read.clear();
-      tensors.set(spec.name, tf.tensor(toFloat32(stored), spec.shape, 'float32'));
-    }
+    const toLoad = checkIndex(file, new Map(opened.entries.map((entry) => [entry.name, entry])), specs, freshHead);
+    for (const spec of toLoad) tensors.set(spec.name, tf.tensor(toFloat32(opened.read(spec.name)), spec.shape, 'float32'));
     if (freshHead) {
       const rng = new Rng(options.seed ?? 0);
       const std = initStd(target);
@@ -84,6 +80,8 @@ export async function loadCheckpoint(file: string, config: CrammedBertConfig, op
   } catch (error) {
     tf.dispose([...tensors.values()]);
     throw error;
+  } finally {
+    opened.close();
   }
 }
 
@@ -96,33 +94,6 @@ export async function saveModel(model: CrammedBertModel, dir: string): Promise<v
 
 // ---------------------------------------------------------------------------
 
-interface IndexEntry {
-  dtype: string;
-  shape: number[];
-}
-
-/**
- * Name, dtype and shape of every tensor in the file. readSafetensors validates the header
- * (loading no data), so the JSON read afterwards is known to be well formed.
- */
-async function readIndex(file: string): Promise<Map<string, IndexEntry>> {
-  await readSafetensors(file, { names: () => false });
-  const handle = await open(file, 'r');
-  try {
-    const prefix = Buffer.alloc(8);
-    await handle.read(prefix, 0, 8, 0);
-    const length = Number(prefix.readBigUInt64LE(0));
-    const header = Buffer.alloc(length);
-    await handle.read(header, 0, length, 8);
-    const json = JSON.parse(header.toString('utf8')) as Record<string, IndexEntry>;
-    const index = new Map<string, IndexEntry>();
-    for (const [name, entry] of Object.entries(json)) if (name !== '__metadata__') index.set(name, { dtype: entry.dtype, shape: entry.shape });
-    return index;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Scalars may be stored as [] or [1] (torch loads either into the other). */
 function shapeFits(actual: readonly number[], expected: readonly number[]): boolean {
   const scalar = (s: readonly number[]) => s.length === 0 || (s.length === 1 && s[0] === 1);
@@ -131,7 +102,7 @@ function shapeFits(actual: readonly number[], expected: readonly number[]): bool
 }
 
 /** The specs to read from the file, or one CheckpointError listing every problem. */
-function checkIndex(file: string, index: Map<string, IndexEntry>, specs: ParameterSpec[], freshHead: boolean): ParameterSpec[] {
+function checkIndex(file: string, index: ReadonlyMap<string, SafetensorsEntry>, specs: ParameterSpec[], freshHead: boolean): ParameterSpec[] {
   const expected = new Map(specs.map((spec) => [spec.name, spec]));
   const problems: string[] = [];
   const toLoad: ParameterSpec[] = [];

@@ -321,19 +321,50 @@ function loadTensor(entry: TensorEntry, source: ByteSource, dataStart: number): 
   return { dtype: entry.dtype, shape: entry.shape, data };
 }
 
-function readFromSource(source: ByteSource, options: ReadSafetensorsOptions | undefined): Safetensors {
+/** Name, dtype and shape of a tensor in a safetensors file, known from its header alone. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+}
+
+/**
+ * A safetensors file opened once: its validated header, and its tensors read on demand
+ * through the same open file descriptor. A file renamed over the path meanwhile (an atomic
+ * replace) does not change what this handle reads, so every tensor comes from one version.
+ */
+export interface SafetensorsFile {
+  readonly path: string;
+  /** In file order (by data offset). */
+  readonly entries: readonly SafetensorsEntry[];
+  readonly metadata: Record<string, string>;
+  /** Reads one tensor; throws SafetensorsError for a name the file does not hold. */
+  read(name: string): SafeTensor;
+  close(): void;
+}
+
+interface ParsedSource {
+  header: Header;
+  dataStart: number;
+}
+
+function parseSource(source: ByteSource): ParsedSource {
   assertLittleEndianHost();
   const headerBytes = readHeaderLength(source);
   const header = new Uint8Array(headerBytes);
   source.readInto(header, PREFIX_BYTES);
   const dataStart = PREFIX_BYTES + headerBytes;
-  const { entries, metadata } = parseHeader(header, source.size - dataStart, source.file);
+  return { header: parseHeader(header, source.size - dataStart, source.file), dataStart };
+}
+
+function readFromSource(source: ByteSource, options: ReadSafetensorsOptions | undefined): Safetensors {
+  const { header, dataStart } = parseSource(source);
   const tensors = new Map<string, SafeTensor>();
-  for (const entry of entries) {
+  for (const entry of header.entries) {
     if (options?.names && !options.names(entry.name)) continue;
     tensors.set(entry.name, loadTensor(entry, source, dataStart));
   }
-  return { tensors, metadata };
+  return { tensors, metadata: header.metadata };
 }
 
 function bytesSource(bytes: Uint8Array): ByteSource {
@@ -346,10 +377,40 @@ function bytesSource(bytes: Uint8Array): ByteSource {
 
 type Fs = typeof import('node:fs');
 
-function fileSource(fs: Fs, fd: number, file: string): ByteSource {
+const OPEN_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder, expected a file',
+  ELOOP: 'is a symbolic link loop',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a component of the path is not a folder',
+};
+
+/**
+ * Opens `file` for reading, as a regular file only. O_NONBLOCK keeps a FIFO from blocking
+ * the open itself (waiting for a writer that never comes); the type is checked on the open
+ * descriptor, so what is checked is what is read.
+ */
+function openRegularFile(fs: Fs, file: string): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new SafetensorsError(`${file}: cannot open: ${OPEN_ERRORS[code] ?? (error as Error).message}`);
+  }
+  const stats = fs.fstatSync(fd);
+  if (!stats.isFile()) {
+    fs.closeSync(fd);
+    const kind = stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : stats.isSocket() ? 'a socket' : stats.isDirectory() ? 'a folder' : 'not a regular file';
+    throw new SafetensorsError(`${file}: is ${kind}, expected a regular safetensors file`);
+  }
+  return { fd, size: stats.size };
+}
+
+function fileSource(fs: Fs, fd: number, size: number, file: string): ByteSource {
   return {
     file,
-    size: fs.fstatSync(fd).size,
+    size,
     readInto(dst, position) {
       let done = 0;
       while (done < dst.length) {
@@ -362,6 +423,41 @@ function fileSource(fs: Fs, fd: number, file: string): ByteSource {
 }
 
 /**
+ * Opens a safetensors file (Node) and validates its header without reading tensor data;
+ * see SafetensorsFile. Rejects anything but a regular file before reading from it.
+ */
+export async function openSafetensors(path: string): Promise<SafetensorsFile> {
+  const fs = await import('node:fs');
+  const { fd, size } = openRegularFile(fs, path);
+  let closed = false;
+  try {
+    const source = fileSource(fs, fd, size, path);
+    const { header, dataStart } = parseSource(source);
+    const byName = new Map(header.entries.map((entry) => [entry.name, entry]));
+    return {
+      path,
+      entries: header.entries.map(({ name, dtype, shape }) => ({ name, dtype, shape: [...shape] })),
+      metadata: header.metadata,
+      read(name) {
+        if (closed) throw new SafetensorsError(`${path}: read '${name}' after close()`);
+        const entry = byName.get(name);
+        if (!entry) throw new SafetensorsError(`${path}: holds no tensor '${name}'`);
+        return loadTensor(entry, source, dataStart);
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        fs.closeSync(fd);
+      },
+    };
+  } catch (error) {
+    closed = true;
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+/**
  * Reads a safetensors file from a path (Node) or from bytes. From a path, each tensor is read
  * straight into its own typed array, so a checkpoint is never held in memory twice.
  */
@@ -370,12 +466,13 @@ export async function readSafetensors(
   options?: ReadSafetensorsOptions,
 ): Promise<Safetensors> {
   if (typeof pathOrBytes !== 'string') return readFromSource(bytesSource(pathOrBytes), options);
-  const fs = await import('node:fs');
-  const fd = fs.openSync(pathOrBytes, 'r');
+  const file = await openSafetensors(pathOrBytes);
   try {
-    return readFromSource(fileSource(fs, fd, pathOrBytes), options);
+    const tensors = new Map<string, SafeTensor>();
+    for (const { name } of file.entries) if (!options?.names || options.names(name)) tensors.set(name, file.read(name));
+    return { tensors, metadata: file.metadata };
   } finally {
-    fs.closeSync(fd);
+    file.close();
   }
 }
 
