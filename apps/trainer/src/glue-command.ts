@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
 import { GLUE_TASKS, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName } from '@ufbert/glue';
-import { OutputLock } from '@ufbert/training';
+import { OutputLock, ensureWritableDirectory } from '@ufbert/training';
 import { UsageError } from './options.js';
 
 export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
@@ -78,7 +78,7 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
 
   const modelDir = resolve(values.model!);
   const outDir = resolve(values.out ?? 'runs/glue');
-  await mkdir(outDir, { recursive: true });
+  await ensureWritableDirectory(outDir);
   const lock = OutputLock.acquire(outDir, { print });
   try {
     await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);

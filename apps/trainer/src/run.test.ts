@@ -23,9 +23,15 @@ describe('trainer preflight', () => {
     const run = runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), (l) => lines.push(l));
     await expect(run).rejects.toBeInstanceOf(PreflightError);
     await expect(runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), () => {})).rejects.toThrow(
-      /missing\.txt does not exist[\s\S]*not writable[\s\S]*UltraFastBERT-banana/,
+      /missing\.txt does not exist[\s\S]*cannot write to the output folder[\s\S]*UltraFastBERT-banana/,
     );
     expect(lines).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses an output folder on procfs at once (recursive mkdir there never returns)', async () => {
+    const started = performance.now();
+    await expect(runTrainer(options(['--out', '/proc/self/out']), () => {})).rejects.toThrow(/the output folder \/proc\/self\/out is on procfs/);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 

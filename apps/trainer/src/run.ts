@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm, writeFile, constants } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile, constants } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   LOCK_FILE,
   OutputLock,
   directoryEntries,
+  ensureWritableDirectory,
   mlmTokenizer,
   moveRunAside,
   pretrain,
@@ -35,12 +36,10 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
     }
   }
   try {
-    await mkdir(options.outDir, { recursive: true });
-    const probe = join(options.outDir, `.write-test-${process.pid}`);
-    await writeFile(probe, '');
-    await rm(probe);
+    await ensureWritableDirectory(options.outDir);
   } catch (error) {
-    problems.push(`output folder ${options.outDir} is not writable: ${(error as Error).message}`);
+    if (!(error instanceof UfbertError)) throw error;
+    problems.push(error.message);
   }
   const configs: Partial<Record<'fff' | 'ff', CrammedBertConfig>> = {};
   for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {

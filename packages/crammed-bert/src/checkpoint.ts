@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, Rng, openSafetensors, writeSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
+import { tf, Rng, openSafetensors, readTextFile, writeSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
 import type { Tensor } from '@ufbert/tensor';
 import { parseConfig, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ConfigError } from './errors.js';
@@ -13,6 +13,9 @@ export const MODEL_FILE = 'model.safetensors';
 export const CONFIG_FILE = 'model_config.json';
 /** A Hugging Face export keeps the arch config under `arch` in config.json. */
 const HF_CONFIG_FILE = 'config.json';
+
+/** A model config is a few hundred bytes; this only stops a device or a huge file being read. */
+const MAX_CONFIG_BYTES = 1 << 20;
 
 /** Float dtypes a checkpoint may store parameters in; all are loaded as float32. */
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
@@ -33,9 +36,10 @@ export interface LoadModelOptions {
 export async function loadConfig(dir: string): Promise<CrammedBertConfig> {
   const file = [CONFIG_FILE, HF_CONFIG_FILE].map((name) => join(dir, name)).find((path) => existsSync(path));
   if (!file) throw new ConfigError(`model config in ${dir}`, [`neither ${CONFIG_FILE} nor ${HF_CONFIG_FILE} exists`]);
+  const text = await readTextFile(file, { what: 'model config file', maxBytes: MAX_CONFIG_BYTES, fail: (message) => new ConfigError('model config', [message]) });
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
   }

@@ -1,4 +1,5 @@
 import { UfbertError, formatShape } from './errors.js';
+import { openRegularFile } from './regular-file.js';
 
 /** A safetensors file (or buffer) is malformed, or a tensor cannot be stored as safetensors. */
 export class SafetensorsError extends UfbertError {}
@@ -377,36 +378,6 @@ function bytesSource(bytes: Uint8Array): ByteSource {
 
 type Fs = typeof import('node:fs');
 
-const OPEN_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'is a folder, expected a file',
-  ELOOP: 'is a symbolic link loop',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a component of the path is not a folder',
-};
-
-/**
- * Opens `file` for reading, as a regular file only. O_NONBLOCK keeps a FIFO from blocking
- * the open itself (waiting for a writer that never comes); the type is checked on the open
- * descriptor, so what is checked is what is read.
- */
-function openRegularFile(fs: Fs, file: string): { fd: number; size: number } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new SafetensorsError(`${file}: cannot open: ${OPEN_ERRORS[code] ?? (error as Error).message}`);
-  }
-  const stats = fs.fstatSync(fd);
-  if (!stats.isFile()) {
-    fs.closeSync(fd);
-    const kind = stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : stats.isSocket() ? 'a socket' : stats.isDirectory() ? 'a folder' : 'not a regular file';
-    throw new SafetensorsError(`${file}: is ${kind}, expected a regular safetensors file`);
-  }
-  return { fd, size: stats.size };
-}
-
 function fileSource(fs: Fs, fd: number, size: number, file: string): ByteSource {
   return {
     file,
@@ -428,7 +399,7 @@ function fileSource(fs: Fs, fd: number, size: number, file: string): ByteSource 
  */
 export async function openSafetensors(path: string): Promise<SafetensorsFile> {
   const fs = await import('node:fs');
-  const { fd, size } = openRegularFile(fs, path);
+  const { fd, size } = openRegularFile(fs, path, 'safetensors file', (message) => new SafetensorsError(message));
   let closed = false;
   try {
     const source = fileSource(fs, fd, size, path);

@@ -1,9 +1,48 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OutputDirectoryError } from './errors.js';
 
-/** Creates the folder if needed and proves it writable by writing and removing a probe file. */
+/**
+ * statfs magic numbers of Linux's virtual file systems, where a run's files do not belong
+ * and where Node's recursive mkdir can loop forever (`/proc/self/out`).
+ */
+const VIRTUAL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'procfs'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+]);
+
+/** Throws OutputDirectoryError when `dir`, or the nearest part of it that exists, lies on procfs, sysfs or a kin. */
+export async function assertOrdinaryFileSystem(dir: string): Promise<void> {
+  let existing = resolve(dir);
+  for (;;) {
+    let type: number | bigint;
+    try {
+      ({ type } = await statfs(existing));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(existing) !== existing) {
+        existing = dirname(existing);
+        continue;
+      }
+      // Anything else (EACCES, ...) is the write probe's to report.
+      return;
+    }
+    const name = VIRTUAL_FILE_SYSTEMS.get(Number(type));
+    if (name) throw new OutputDirectoryError(`the output folder ${dir} is on ${name} (at ${existing}), a virtual file system; choose a folder on a disk`);
+    return;
+  }
+}
+
+/**
+ * Creates the folder if needed and proves it writable by writing and removing a probe
+ * file; a folder on a virtual file system (procfs, sysfs) is refused before anything is
+ * created.
+ */
 export async function ensureWritableDirectory(dir: string): Promise<void> {
+  await assertOrdinaryFileSystem(dir);
   const probe = join(dir, `.write-probe-${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });

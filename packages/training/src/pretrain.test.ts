@@ -239,3 +239,13 @@ describe('pretrain resumes only from what it verified', () => {
     ]);
   });
 });
+
+describe('pretrain refuses output folders on virtual file systems', () => {
+  it.each(['/proc/self/out', '/sys/kernel/ufbert-out'])('%s, at once and without creating anything', async (outputDir) => {
+    const started = performance.now();
+    const error = await pretrain(options(outputDir)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputDirectoryError);
+    expect((error as Error).message).toMatch(new RegExp(`the output folder ${outputDir} is on (procfs|sysfs) .*a virtual file system`));
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

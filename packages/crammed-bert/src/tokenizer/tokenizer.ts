@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
 import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
 import type { TokenizerJson } from './tokenizer-json.js';
+import { readTextFile } from '@ufbert/tensor';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
@@ -144,9 +145,13 @@ export class TextTokenizer {
   }
 }
 
+/** Far beyond any real tokenizer.json (a 250k-token vocabulary takes ~20 MB). */
+const MAX_TOKENIZER_JSON_BYTES = 256 * 1024 * 1024;
+
 async function readJson(file: string): Promise<unknown> {
+  const text = await readTextFile(file, { what: 'tokenizer JSON file', maxBytes: MAX_TOKENIZER_JSON_BYTES, fail: (message) => new TokenizerError(message) });
   try {
-    return JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new TokenizerError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
