@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { BACKENDS, UfbertError, type BackendChoice } from '@ufbert/tensor';
+import { BACKENDS, UfbertError, excerpt, type BackendChoice } from '@ufbert/tensor';
 import { EMBEDDED_TASKS, type EmbeddedTaskName } from '@ufbert/glue';
 
 export class UsageError extends UfbertError {}
@@ -41,8 +41,9 @@ Pretrains a tiny UltraFastBERT and a crammedBERT with a dense feedforward of the
 for the same budget on real English text, fine-tunes both on real labelled tasks, and prints
 a comparison table.
 
-  --corpus FILE...        text files to pretrain on (default: the embedded corpus, State of
-                          the Union addresses, Moby Dick and the Brown corpus)
+  --corpus FILE           a text file to pretrain on; repeat for more files (default: the
+                          embedded corpus, State of the Union addresses, Moby Dick and the
+                          Brown corpus)
   --fff-preset NAME       FFF model (default UltraFastBERT-tiny-1x7: 2 layers, hidden 64, 255 neurons)
   --ff-preset NAME        FF model (default crammedBERT-tiny with intermed_size 255)
   --vocab N               WordPiece vocabulary size (default 4096)
@@ -59,7 +60,10 @@ a comparison table.
   --overwrite             start over in an --out that holds an earlier run; the earlier run
                           is moved to <out>.replaced-<time>, not deleted
   --quiet                 no progress bars
+  --debug                 print the stack of an error, not only its message
   --help
+
+Exit status: 0 done, 1 a run that could not start or failed, 2 usage.
 
   glue --model DIR --data DIR ...   fine-tune on GLUE in the official layout (glue --help)`;
 
@@ -98,7 +102,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
   const number = (name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${raw}'`);
+    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${excerpt(raw)}'`);
     return n;
   };
   const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
@@ -109,9 +113,10 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
       ? { steps: number('steps', v.steps, 0, positiveInt, 'a positive integer') }
       : { minutes: number('minutes', v.minutes, 3, (n) => n > 0 && Number.isFinite(n), 'a positive number') };
   const backend = (v.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${backend}'`);
+  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const tasks = (v.tasks ?? 'spam,sentiment').split(',').filter(Boolean) as EmbeddedTaskName[];
-  for (const t of tasks) if (!(EMBEDDED_TASKS as Record<string, unknown>)[t]) problems.push(`--tasks: unknown task '${t}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
+  // Own properties only: `toString` or `__proto__` are not tasks.
+  for (const t of tasks) if (!Object.hasOwn(EMBEDDED_TASKS, t)) problems.push(`--tasks: unknown task '${excerpt(t)}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
   if (!tasks.length) problems.push('--tasks names no task');
   const options: TrainerOptions = {
     corpus: (v.corpus ?? []).map((f) => resolve(cwd, f)),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { UfbertError, type BackendChoice } from '@ufbert/tensor';
+import { BACKENDS, UfbertError, excerpt, type BackendChoice } from '@ufbert/tensor';
 import { CrammedBertPipeline, type Pooling } from './pipeline.js';
 
 const USAGE = `usage:
@@ -9,9 +9,14 @@ const USAGE = `usage:
   ufbert embed     --model DIR [--pooling mean|first] [--backend B] TEXT...
 
 DIR holds model.safetensors, model_config.json and tokenizer.json.
-B is cpu (default), wasm, webgpu or auto. Write [MASK] where fill-mask should predict.`;
+B is cpu (default), wasm, webgpu or auto. Write [MASK] where fill-mask should predict.
+--help on any command prints this; --debug prints the stack of an error.
+Exit status: 0 done, 1 the input or files were wrong, 2 usage.`;
 
-class UsageError extends Error {}
+const COMMANDS = ['fill-mask', 'classify', 'embed'];
+const BACKEND_CHOICES: readonly string[] = [...BACKENDS, 'auto'];
+
+class UsageError extends UfbertError {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -19,11 +24,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (!['fill-mask', 'classify', 'embed'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${excerpt(command)}'`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       model: { type: 'string' },
       backend: { type: 'string', default: 'cpu' },
       'top-k': { type: 'string', default: '5' },
@@ -33,11 +39,16 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   if (!values.model) throw new UsageError('--model DIR is required');
+  if (!BACKEND_CHOICES.includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${excerpt(values.backend)}'`);
   if (positionals.length === 0) throw new UsageError('give at least one TEXT');
   const topK = Number(values['top-k']);
-  if (!Number.isSafeInteger(topK) || topK < 1) throw new UsageError(`--top-k must be a positive integer, got '${values['top-k']}'`);
-  if (values.pooling !== 'mean' && values.pooling !== 'first') throw new UsageError(`--pooling must be mean or first, got '${values.pooling}'`);
+  if (!Number.isSafeInteger(topK) || topK < 1) throw new UsageError(`--top-k must be a positive integer, got '${excerpt(values['top-k'])}'`);
+  if (values.pooling !== 'mean' && values.pooling !== 'first') throw new UsageError(`--pooling must be mean or first, got '${excerpt(values.pooling)}'`);
 
   const pipeline = await CrammedBertPipeline.load(values.model, {
     backend: values.backend as BackendChoice,
@@ -75,14 +86,18 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+// --debug may stand anywhere; it only changes how a failure is printed.
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2).filter((arg) => arg !== '--debug')).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`ufbert: ${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(error instanceof UfbertError ? `ufbert: ${error.name}: ${error.message}` : error);
+    // An expected failure is one line; anything else, or --debug, shows where it came from.
+    if (error instanceof UfbertError && !debug) console.error(`ufbert: ${error.name}: ${error.message}`);
+    else console.error(error);
     process.exit(1);
   },
 );

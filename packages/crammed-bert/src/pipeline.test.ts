@@ -164,5 +164,26 @@ describe.skipIf(!existsSync(cli))('ufbert CLI (built dist/cli.js)', () => {
     const failed = spawnSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, 'no mask'], { encoding: 'utf8' });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/ufbert: PipelineError: no \[MASK\]/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    const debug = spawnSync(process.execPath, [cli, 'fill-mask', '--debug', '--model', mlmDir, 'no mask'], { encoding: 'utf8' });
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/PipelineError: no \[MASK\][\s\S]*\n\s+at /);
+  });
+
+  it('exits 2 on an unknown backend and 0 with usage for --help on a command', () => {
+    const backend = spawnSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, '--backend', 'nonsense', 'a [MASK]'], { encoding: 'utf8' });
+    expect(backend.status).toBe(2);
+    expect(backend.stderr).toMatch(/--backend must be one of cpu, wasm, webgpu, auto, got 'nonsense'/);
+    const help = spawnSync(process.execPath, [cli, 'fill-mask', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage:/);
+  });
+
+  it('quotes at most a short excerpt of a long input in its error', () => {
+    const long = `${'word '.repeat(20_000)}`;
+    const failed = spawnSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, long], { encoding: 'utf8' });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr.length).toBeLessThan(400);
+    expect(failed.stderr).toMatch(/… \(100000 characters\)/);
   });
 });

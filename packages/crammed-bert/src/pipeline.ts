@@ -1,4 +1,4 @@
-import { tf, setBackend, type BackendChoice } from '@ufbert/tensor';
+import { tf, excerpt, setBackend, type BackendChoice } from '@ufbert/tensor';
 import type { Tensor2D, Tensor3D } from '@ufbert/tensor';
 import { loadModel, type LoadModelOptions } from './checkpoint.js';
 import { PipelineError } from './errors.js';
@@ -87,7 +87,7 @@ export class CrammedBertPipeline {
     return this.batched(prepared, async (batch, encoded) => {
       const positions = encoded.inputIds.map((ids, i) => {
         const found = ids.flatMap((id, s) => (id === mask.id && encoded.attentionMask[i][s] === 1 ? [s] : []));
-        if (found.length === 0) throw new PipelineError(`no ${mask.token} within the first ${encoded.inputIds[i].length} tokens of "${batch[i]}"`);
+        if (found.length === 0) throw new PipelineError(`no ${mask.token} within the first ${encoded.inputIds[i].length} tokens of "${excerpt(batch[i])}"`);
         return found;
       });
       const width = encoded.inputIds[0].length;
