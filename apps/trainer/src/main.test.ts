@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 });
 const STACK_LINE = /\n\s+at /;
 
 describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/main.js)', () => {
@@ -17,12 +17,12 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
       expect(result.stderr, args.join(' ')).not.toMatch(STACK_LINE);
     }
     expect(run('--tasks', 'toString').stderr).toMatch(/--tasks: unknown task 'toString'; expected spam, sentiment/);
-  });
+  }, 300_000);
 
   it('prints help and exits 0, for the trainer and for glue', () => {
     expect(run('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:/) });
     expect(run('glue', '--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:.* glue /) });
-  });
+  }, 120_000);
 
   it('prints an expected GLUE failure as one line without a stack, and the stack with --debug', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trainer-main-'));
@@ -39,5 +39,5 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
     const debug = run(...args, '--debug');
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(STACK_LINE);
-  });
+  }, 120_000);
 });

@@ -27,6 +27,8 @@ export interface TrainerOptions {
   resume: boolean;
   /** Start over in an output folder that holds an earlier run, moving that run aside. */
   overwrite: boolean;
+  /** A pretraining step with a NaN or infinite loss: stop the run (default) or skip the batch and count it. */
+  nonFiniteLoss: 'abort' | 'skip';
 }
 
 /**
@@ -59,6 +61,8 @@ a comparison table.
   --resume                continue pretraining from the checkpoints in --out, exactly
   --overwrite             start over in an --out that holds an earlier run; the earlier run
                           is moved to <out>.replaced-<time>, not deleted
+  --nonfinite-loss M      abort (default: stop, naming the step) or skip (skip and count the
+                          batch) when a pretraining loss is NaN or infinite
   --quiet                 no progress bars
   --debug                 print the stack of an error, not only its message
   --help
@@ -90,6 +94,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         quiet: { type: 'boolean' },
         resume: { type: 'boolean' },
         overwrite: { type: 'boolean' },
+        'nonfinite-loss': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -137,7 +142,9 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
     quiet: !!v.quiet,
     resume: !!v.resume,
     overwrite: !!v.overwrite,
+    nonFiniteLoss: v['nonfinite-loss'] === 'skip' ? 'skip' : 'abort',
   };
+  if (v['nonfinite-loss'] !== undefined && v['nonfinite-loss'] !== 'abort' && v['nonfinite-loss'] !== 'skip') problems.push(`--nonfinite-loss must be abort or skip, got '${excerpt(v['nonfinite-loss'])}'`);
   if (options.resume && options.overwrite) problems.push('give --resume or --overwrite, not both');
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
   return options;

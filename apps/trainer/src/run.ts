@@ -165,6 +165,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       outputDir: join(runDir, 'pretrain'),
       config: trainingConfig(options),
       resume: options.resume,
+      onNonFiniteLoss: options.nonFiniteLoss,
       quiet: options.quiet,
       print,
     });

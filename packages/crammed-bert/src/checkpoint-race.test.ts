@@ -65,5 +65,5 @@ describe('loading a checkpoint while it is replaced', () => {
     expect(counts.a).toBeGreaterThan(0);
     expect(counts.b).toBeGreaterThan(0);
     expect(counts.mixed).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

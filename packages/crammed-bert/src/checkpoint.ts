@@ -30,6 +30,11 @@ export interface LoadModelOptions {
   numLabels?: number | null;
   /** Seeds a fresh head and the dropout masks. Default 0. */
   seed?: number;
+  /**
+   * Receives a warning when the checkpoint holds NaN or infinite weights (which give NaN
+   * scores downstream), naming the tensors and counts. Default: console.warn.
+   */
+  warn?: (message: string) => void;
 }
 
 /** The config next to a checkpoint: model_config.json, or config.json with an `arch` entry. */
@@ -74,7 +79,14 @@ export async function loadCheckpoint(file: string, config: CrammedBertConfig, op
   const tensors = new Map<string, Tensor>();
   try {
     const toLoad = checkIndex(file, new Map(opened.entries.map((entry) => [entry.name, entry])), specs, freshHead);
-    for (const spec of toLoad) tensors.set(spec.name, tf.tensor(toFloat32(opened.read(spec.name)), spec.shape, 'float32'));
+    const nonFinite: string[] = [];
+    for (const spec of toLoad) {
+      const values = toFloat32(opened.read(spec.name));
+      const count = countNonFinite(values);
+      if (count > 0) nonFinite.push(`${spec.name} (${count} of ${values.length})`);
+      tensors.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
+    }
+    if (nonFinite.length) (options.warn ?? console.warn)(`${file}: non-finite weights (NaN or infinite), the model's outputs will be too: ${nonFinite.join(', ')}`);
     if (freshHead) {
       const rng = new Rng(options.seed ?? 0);
       const std = initStd(target);
@@ -97,6 +109,12 @@ export async function saveModel(model: CrammedBertModel, dir: string): Promise<v
 }
 
 // ---------------------------------------------------------------------------
+
+function countNonFinite(values: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) count++;
+  return count;
+}
 
 /** Scalars may be stored as [] or [1] (torch loads either into the other). */
 function shapeFits(actual: readonly number[], expected: readonly number[]): boolean {

@@ -168,7 +168,7 @@ describe.skipIf(!existsSync(cli))('ufbert CLI (built dist/cli.js)', () => {
     const debug = spawnSync(process.execPath, [cli, 'fill-mask', '--debug', '--model', mlmDir, 'no mask'], { encoding: 'utf8' });
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/PipelineError: no \[MASK\][\s\S]*\n\s+at /);
-  });
+  }, 180_000);
 
   it('exits 2 on an unknown backend and 0 with usage for --help on a command', () => {
     const backend = spawnSync(process.execPath, [cli, 'fill-mask', '--model', mlmDir, '--backend', 'nonsense', 'a [MASK]'], { encoding: 'utf8' });
@@ -177,7 +177,7 @@ describe.skipIf(!existsSync(cli))('ufbert CLI (built dist/cli.js)', () => {
     const help = spawnSync(process.execPath, [cli, 'fill-mask', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage:/);
-  });
+  }, 180_000);
 
   it('quotes at most a short excerpt of a long input in its error', () => {
     const long = `${'word '.repeat(20_000)}`;
@@ -185,5 +185,5 @@ describe.skipIf(!existsSync(cli))('ufbert CLI (built dist/cli.js)', () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr.length).toBeLessThan(400);
     expect(failed.stderr).toMatch(/… \(100000 characters\)/);
-  });
+  }, 180_000);
 });

@@ -34,6 +34,15 @@ export interface LoadPipelineOptions extends PipelineOptions, LoadModelOptions {
 
 export type Pooling = 'mean' | 'first';
 
+/** Throws a PipelineError when a model output holds NaN or infinity: corrupt weights, never a score. */
+function assertFinite(values: Float32Array, batch: readonly TextInput[]): void {
+  const at = values.findIndex((v) => !Number.isFinite(v));
+  if (at < 0) return;
+  const first = batch[0];
+  const text = typeof first === 'string' ? first : first.join(' || ');
+  throw new PipelineError(`the model gave ${values[at]} for a batch of ${batch.length} starting "${excerpt(text)}": its weights hold NaN or infinite values (loading warns which)`);
+}
+
 /** Spellings of the mask placeholder accepted in fill-mask inputs, whatever the tokenizer calls its mask token. */
 const MASK_SPELLINGS = ['[MASK]', '<mask>'];
 
@@ -104,6 +113,7 @@ export class CrammedBertPipeline {
       const scores = (await values.data()) as Float32Array;
       const ids = (await indices.data()) as Int32Array;
       tf.dispose([values, indices]);
+      assertFinite(scores, batch);
       const k = values.shape[1] as number;
       let row = 0;
       return positions.map((list, i) =>
@@ -140,6 +150,7 @@ export class CrammedBertPipeline {
       );
       const data = (await scores.data()) as Float32Array;
       scores.dispose();
+      assertFinite(data, _batch);
       return encoded.inputIds.map((_, i) => {
         const row = Array.from(data.subarray(i * numLabels, (i + 1) * numLabels), (score, j) => ({
           label: this.labels?.[j] ?? (numLabels === 1 ? 'score' : `LABEL_${j}`),
@@ -172,6 +183,7 @@ export class CrammedBertPipeline {
       );
       const data = (await pooled.data()) as Float32Array;
       pooled.dispose();
+      assertFinite(data, _batch);
       return encoded.inputIds.map((_, i) => data.slice(i * hiddenSize, (i + 1) * hiddenSize));
     });
   }

@@ -1,11 +1,11 @@
 import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setBackend } from '@ufbert/tensor';
+import { setBackend, tf } from '@ufbert/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR, checkpointDirectory } from './checkpoint.js';
 import type { TrainingConfigInput } from './config.js';
-import { CheckpointError, CorpusError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { CheckpointError, CorpusError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { LOCK_FILE, OutputLockedError } from './output-lock.js';
 import { CHART_FILE, LOG_FILE, pretrain, type PretrainOptions } from './pretrain.js';
 import { topicDocuments, topicTokenizer } from './test-utils/fixtures.js';
@@ -247,5 +247,45 @@ describe('pretrain refuses output folders on virtual file systems', () => {
     expect(error).toBeInstanceOf(OutputDirectoryError);
     expect((error as Error).message).toMatch(new RegExp(`the output folder ${outputDir} is on (procfs|sysfs) .*a virtual file system`));
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('pretrain on a non-finite loss', () => {
+  /** The toy model, with NaN as the loss of the microbatch calls listed (1-based). */
+  function nanModel(nanCalls: (call: number) => boolean) {
+    const model = toyModel();
+    const original = model.mlmLoss.bind(model);
+    let calls = 0;
+    model.mlmLoss = (batch, training) => {
+      const loss = original(batch, training);
+      // Still a function of the weights, as a real overflow would be.
+      return nanCalls(++calls) ? (tf.mul(loss, NaN) as typeof loss) : loss;
+    };
+    return model;
+  }
+
+  it('aborts by default with a typed error naming the step, before the update', async () => {
+    const dir = freshDir();
+    const model = nanModel((call) => call === 4);
+    const error = await pretrain(options(dir, { model, config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).step).toBe(4);
+    expect((error as Error).message).toMatch(/^step 4: the loss is NaN, not a finite number; stopped before applying it/);
+    expect(stepLosses(dir).map((r) => r.step)).toEqual([1, 2, 3]);
+  });
+
+  it('skips and counts such batches when told to, every logged loss finite', async () => {
+    const dir = freshDir();
+    const model = nanModel((call) => call === 4 || call === 7);
+    const result = await pretrain(options(dir, { model, onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } }));
+    expect(result.skippedSteps).toBe(2);
+    expect(result.steps).toBe(10);
+    expect(stepLosses(dir).every((r) => Number.isFinite(r.loss))).toBe(true);
+  });
+
+  it('gives up when every batch is non-finite, even when skipping', async () => {
+    const error = await pretrain(options(freshDir(), { model: nanModel(() => true), onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as Error).message).toMatch(/^step 1: .*20 batches in a row had a non-finite loss, giving up/);
   });
 });

@@ -21,7 +21,7 @@ import {
 } from './checkpoint.js';
 import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from './config.js';
 import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
-import { CheckpointError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { CheckpointError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
 import { ensureWritableDirectory, moveRunAside } from './output-directory.js';
 import { LOCK_FILE, OutputLock } from './output-lock.js';
@@ -35,6 +35,8 @@ import { unigramBaseline, type UnigramBaseline } from './unigram-baseline.js';
 import { ValidationSet } from './validation-loss.js';
 
 export const LOG_FILE = 'train-log.jsonl';
+/** Non-finite losses in a row after which even onNonFiniteLoss: 'skip' gives up: the model itself is broken. */
+export const MAX_CONSECUTIVE_SKIPS = 20;
 export const CHART_FILE = 'training-chart.svg';
 
 export interface PretrainOptions {
@@ -56,6 +58,13 @@ export interface PretrainOptions {
   quiet?: boolean;
   /** Where messages go (the baseline, data summary, checkpoints); default stderr unless quiet. */
   print?: (message: string) => void;
+  /**
+   * What a step whose loss is NaN or infinite does: `abort` (default) throws a
+   * NonFiniteLossError naming the step before the optimiser applies it; `skip` leaves the
+   * weights as they were, counts it (PretrainResult.skippedSteps) and goes on with the next
+   * batch, up to MAX_CONSECUTIVE_SKIPS in a row.
+   */
+  onNonFiniteLoss?: 'abort' | 'skip';
   onStep?: (record: StepRecord) => void;
   onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
@@ -70,6 +79,8 @@ export interface PretrainResult {
   finalLoss: number | null;
   /** Loss on the held-out sequences at the end, or null without a validation split. */
   validationLoss: number | null;
+  /** Batches whose loss was not finite and that were skipped (onNonFiniteLoss: 'skip') in this session. */
+  skippedSteps: number;
   baseline: UnigramBaseline;
   checkpoint: Checkpoint;
   logFile: string;
@@ -209,6 +220,9 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   let lastCheckpointAt = elapsedBefore;
   const sessionStartTokens = tokens;
   let finalLoss: number | null = null;
+  const onNonFiniteLoss = options.onNonFiniteLoss ?? 'abort';
+  let skippedSteps = 0;
+  let consecutiveSkips = 0;
   const progressBar = progressDisplay(!options.quiet);
 
   const checkpointNow = async (): Promise<void> => {
@@ -262,10 +276,23 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
           disposeBatchTensors(tensors);
         }
       }
+      // Read before the update, so a NaN never reaches the weights or the optimiser state.
+      const lossData = await lossSum.data();
+      lossSum.dispose();
+      if (!Number.isFinite(lossData[0])) {
+        tf.dispose([...gradients.values()]);
+        const where = lastCheckpoint ? `the last checkpoint is ${lastCheckpoint.dir}` : 'no checkpoint was written yet';
+        if (onNonFiniteLoss === 'abort') throw new NonFiniteLossError(step + 1, lossData[0], `stopped before applying it (${where}); onNonFiniteLoss: 'skip' skips such batches`);
+        skippedSteps++;
+        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) throw new NonFiniteLossError(step + 1, lossData[0], `${consecutiveSkips} batches in a row had a non-finite loss, giving up (${where})`);
+        print(`step ${step + 1}: loss ${lossData[0]}, batch skipped (${skippedSteps} so far)`);
+        continue;
+      }
+      consecutiveSkips = 0;
       const norm = optimizer.applyGradients(gradients, learningRate);
       tf.dispose([...gradients.values()]);
-      const [lossData, normData] = await Promise.all([lossSum.data(), norm.data()]);
-      tf.dispose([lossSum, norm]);
+      const normData = await norm.data();
+      norm.dispose();
       step++;
       finalLoss = lossData[0];
       const record: StepRecord = {
@@ -310,5 +337,5 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
     `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
-  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
+  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
 }

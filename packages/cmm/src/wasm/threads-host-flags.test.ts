@@ -23,7 +23,7 @@ console.log(JSON.stringify({ threads, sum: y.reduce((a, b) => a + b, 0) }));
 `;
 
 function runWith(flags: string[]): { status: number | null; stderr: string; result?: { threads: number; sum: number } } {
-  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', SCRIPT], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', SCRIPT], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 120_000 });
   const line = child.stdout.trim().split('\n').at(-1);
   return { status: child.status, stderr: child.stderr, result: line ? JSON.parse(line) : undefined };
 }
@@ -37,7 +37,7 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread pool under
     expect(run.status).toBe(0);
     expect(run.result?.threads).toBe(2);
     expect(Number.isFinite(run.result?.sum)).toBe(true);
-  });
+  }, 120_000);
 
   it('runs single-threaded, with the same result, where workers cannot start', () => {
     const threaded = runWith([]);
@@ -47,5 +47,5 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread pool under
     expect(denied.status).toBe(0);
     expect(denied.result?.threads).toBe(1);
     expect(denied.result?.sum).toBe(threaded.result?.sum);
-  });
+  }, 240_000);
 });
