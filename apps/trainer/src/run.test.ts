@@ -32,7 +32,7 @@ describe('trainer preflight', () => {
   it('refuses an output folder on procfs at once (recursive mkdir there never returns)', async () => {
     const started = performance.now();
     await expect(runTrainer(options(['--out', '/proc/self/out']), () => {})).rejects.toThrow(/the output folder \/proc\/self\/out is on procfs/);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it('rejects an FF preset in the FFF slot', async () => {

@@ -4,12 +4,13 @@ import { BACKENDS, UfbertError, excerpt, type BackendChoice } from '@ufbert/tens
 import { CrammedBertPipeline, type Pooling } from './pipeline.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model DIR [--top-k N] [--backend B] [--json] TEXT...
-  ufbert classify  --model DIR [--pair TEXT] [--labels A,B,...] [--backend B] [--json] TEXT
-  ufbert embed     --model DIR [--pooling mean|first] [--backend B] TEXT...
+  ufbert fill-mask --model DIR [--top-k N] [--backend B] [--truncate] [--json] TEXT...
+  ufbert classify  --model DIR [--pair TEXT] [--labels A,B,...] [--backend B] [--truncate] [--json] TEXT
+  ufbert embed     --model DIR [--pooling mean|first] [--backend B] [--truncate] TEXT...
 
 DIR holds model.safetensors, model_config.json and tokenizer.json.
 B is cpu (default), wasm, webgpu or auto. Write [MASK] where fill-mask should predict.
+A TEXT longer than the model's window is an error, unless --truncate cuts it to the window.
 --help on any command prints this; --debug prints the stack of an error.
 Exit status: 0 done, 1 the input or files were wrong, 2 usage.`;
 
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       labels: { type: 'string' },
       pooling: { type: 'string', default: 'mean' },
       json: { type: 'boolean', default: false },
+      truncate: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const pipeline = await CrammedBertPipeline.load(values.model, {
     backend: values.backend as BackendChoice,
     labels: values.labels?.split(','),
+    overflow: values.truncate ? 'truncate' : 'reject',
   });
   try {
     if (command === 'fill-mask') {

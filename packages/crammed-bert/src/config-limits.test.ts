@@ -23,7 +23,7 @@ describe('config limits', () => {
     expect(problemsOf(() => createConfig({ num_transformer_layers: 1e6 }))).toEqual(['num_transformer_layers must be an integer in [0, 256], got 1000000']);
     expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e7 } }))).toEqual(['embedding.max_seq_length must be an integer in [1, 8192], got 10000000']);
     expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e8 } }))).toEqual(['embedding.max_seq_length must be an integer in [1, 8192], got 100000000']);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('bound every size, each problem listed', () => {

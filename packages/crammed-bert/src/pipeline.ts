@@ -25,6 +25,12 @@ export interface PipelineOptions {
   labels?: readonly string[];
   /** Sequences per forward pass. Default 32. */
   batchSize?: number;
+  /**
+   * An input longer than the model's window (max_seq_length tokens): `reject` (default)
+   * throws a PipelineError naming it; `truncate` cuts it to the window. Either way a
+   * fill-mask whose masks fall beyond the window is an error, never a shorter answer.
+   */
+  overflow?: 'reject' | 'truncate';
 }
 
 export interface LoadPipelineOptions extends PipelineOptions, LoadModelOptions {
@@ -34,12 +40,15 @@ export interface LoadPipelineOptions extends PipelineOptions, LoadModelOptions {
 
 export type Pooling = 'mean' | 'first';
 
+function textOf(input: TextInput): string {
+  return typeof input === 'string' ? input : input.join(' || ');
+}
+
 /** Throws a PipelineError when a model output holds NaN or infinity: corrupt weights, never a score. */
 function assertFinite(values: Float32Array, batch: readonly TextInput[]): void {
   const at = values.findIndex((v) => !Number.isFinite(v));
   if (at < 0) return;
-  const first = batch[0];
-  const text = typeof first === 'string' ? first : first.join(' || ');
+  const text = textOf(batch[0]);
   throw new PipelineError(`the model gave ${values[at]} for a batch of ${batch.length} starting "${excerpt(text)}": its weights hold NaN or infinite values (loading warns which)`);
 }
 
@@ -55,6 +64,7 @@ export class CrammedBertPipeline {
   readonly tokenizer: TextTokenizer;
   private readonly labels: readonly string[] | undefined;
   private readonly batchSize: number;
+  private readonly overflow: 'reject' | 'truncate';
 
   constructor(model: CrammedBertModel, tokenizer: TextTokenizer, options: PipelineOptions = {}) {
     if (tokenizer.vocabSize > model.config.embedding.vocab_size) {
@@ -62,6 +72,9 @@ export class CrammedBertPipeline {
     }
     const batchSize = options.batchSize ?? 32;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new PipelineError(`batchSize must be a positive integer, got ${batchSize}`);
+    const overflow = options.overflow ?? 'reject';
+    if (overflow !== 'reject' && overflow !== 'truncate') throw new PipelineError(`overflow must be 'reject' or 'truncate', got ${excerpt(String(overflow))}`);
+    this.overflow = overflow;
     this.model = model;
     this.tokenizer = tokenizer;
     this.labels = options.labels;
@@ -97,6 +110,10 @@ export class CrammedBertPipeline {
       const positions = encoded.inputIds.map((ids, i) => {
         const found = ids.flatMap((id, s) => (id === mask.id && encoded.attentionMask[i][s] === 1 ? [s] : []));
         if (found.length === 0) throw new PipelineError(`no ${mask.token} within the first ${encoded.inputIds[i].length} tokens of "${excerpt(batch[i])}"`);
+        if (encoded.fullLengths[i] > encoded.lengths[i]) {
+          const asked = this.tokenizer.encode(batch[i]).ids.filter((id) => id === mask.id).length;
+          if (asked > found.length) throw new PipelineError(`${asked - found.length} of ${asked} ${mask.token} in "${excerpt(batch[i])}" lie beyond the model's window of ${this.model.config.embedding.max_seq_length} tokens`);
+        }
         return found;
       });
       const width = encoded.inputIds[0].length;
@@ -199,8 +216,15 @@ export class CrammedBertPipeline {
     const out: O[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const batch = inputs.slice(start, start + this.batchSize);
-      const encoded = this.tokenizer.encodeBatch(batch as readonly TextInput[], { maxLength: this.model.config.embedding.max_seq_length });
+      const window = this.model.config.embedding.max_seq_length;
+      const encoded = this.tokenizer.encodeBatch(batch as readonly TextInput[], { maxLength: window });
       if (encoded.lengths.some((n) => n === 0)) throw new PipelineError('an input encodes to no tokens');
+      const long = encoded.fullLengths.findIndex((n, i) => n > encoded.lengths[i]);
+      if (long >= 0 && this.overflow === 'reject') {
+        throw new PipelineError(
+          `input ${start + long + 1} ("${excerpt(textOf(batch[long] as TextInput))}") is ${encoded.fullLengths[long]} tokens, more than the model's window of ${window}; shorten it, or pass overflow: 'truncate' to cut it`,
+        );
+      }
       out.push(...(await run(batch, encoded)));
     }
     return out;

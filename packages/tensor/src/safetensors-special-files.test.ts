@@ -26,7 +26,7 @@ describe('safetensors from anything but a regular file', () => {
     const started = performance.now();
     expect((await rejection(fifo)).message).toBe(`${fifo}: is a FIFO, expected a regular safetensors file`);
     await expect(openSafetensors(fifo)).rejects.toThrow(SafetensorsError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it('rejects a character device without reading it', async () => {

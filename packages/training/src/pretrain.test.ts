@@ -246,7 +246,7 @@ describe('pretrain refuses output folders on virtual file systems', () => {
     const error = await pretrain(options(outputDir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputDirectoryError);
     expect((error as Error).message).toMatch(new RegExp(`the output folder ${outputDir} is on (procfs|sysfs) .*a virtual file system`));
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });
 

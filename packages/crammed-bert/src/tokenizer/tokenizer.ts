@@ -30,6 +30,8 @@ export interface BatchEncoding {
   attentionMask: number[][];
   /** Unpadded length of each sequence. */
   lengths: number[];
+  /** Length of each sequence before maxLength cut it: above `lengths[i]` where tokens were dropped. */
+  fullLengths: number[];
 }
 
 export interface EncodeBatchOptions extends EncodeOptions {
@@ -111,8 +113,10 @@ export class TextTokenizer {
     const { maxLength } = options;
     if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) throw new TokenizerError(`maxLength must be a positive integer, got ${maxLength}`);
     const specialIds = new Set(Object.values(this.specialTokens).map((t) => t.id));
+    const fullLengths: number[] = [];
     const sequences = inputs.map((input) => {
       const { ids } = this.encode(input, options);
+      fullLengths.push(ids.length);
       if (maxLength === undefined || ids.length <= maxLength) return ids;
       const last = ids[ids.length - 1];
       return specialIds.has(last) && maxLength > 1 ? [...ids.slice(0, maxLength - 1), last] : ids.slice(0, maxLength);
@@ -123,6 +127,7 @@ export class TextTokenizer {
       inputIds: sequences.map((s) => [...s, ...new Array<number>(width - s.length).fill(pad)]),
       attentionMask: sequences.map((s) => [...new Array<number>(s.length).fill(1), ...new Array<number>(width - s.length).fill(0)]),
       lengths: sequences.map((s) => s.length),
+      fullLengths,
     };
   }
 
