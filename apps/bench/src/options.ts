@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** Presets of @ufbert/crammed-bert: [UltraFastBERT, crammedBERT]. */
   modelPresets: readonly [string, string];
   modelTokens: number;
+  /** [sequences, tokens each] of the onnxruntime whole-model calls. */
+  onnxModelShapes: ReadonlyArray<readonly [number, number]>;
   /** tfjs backends for the training and model rows. */
   tfjsBackends: readonly TfjsBackend[];
   onnxThreads: readonly number[];
@@ -78,6 +80,7 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 25,
         modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
         modelTokens: 128,
+        onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
       };
     case 'quick':
       return {
@@ -96,6 +99,7 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 4,
         modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
         modelTokens: 128,
+        onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
         onnxThreads: [1, 2],
       };
     case 'smoke':
@@ -115,6 +119,7 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 0.001,
         modelPresets: ['UltraFastBERT-tiny-1x11', 'crammedBERT-tiny'],
         modelTokens: 8,
+        onnxModelShapes: [[1, 8], [2, 8]],
         probeWebGpu: false,
       };
   }

@@ -99,6 +99,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       training_batch: options.trainingBatch,
       budget_s: options.budgetS,
       model_tokens: options.modelTokens,
+      onnx_model_shapes: options.onnxModelShapes.map(([sequences, tokens]) => [sequences, tokens]),
       tfjs_backends: [...options.tfjsBackends],
       onnxruntime_threads: [...options.onnxThreads],
       seed: options.seed,

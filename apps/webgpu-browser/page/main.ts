@@ -2,12 +2,13 @@ import { describeBackend, setBackend } from '@ufbert/tensor';
 import '@ufbert/fff';
 import { runConformanceChecks } from './conformance.js';
 import { runFixtureChecks } from './fixtures.js';
+import { runOnnxRuntimeWebChecks } from './onnxruntime-web.js';
 import type { PageReport } from './report.js';
 
 async function run(): Promise<PageReport> {
   await setBackend('webgpu');
   const adapter = describeBackend();
-  const checks = [...(await runConformanceChecks()), ...(await runFixtureChecks('/fixtures/'))];
+  const checks = [...(await runConformanceChecks()), ...(await runFixtureChecks('/fixtures/')), ...(await runOnnxRuntimeWebChecks('/onnx/'))];
   return { adapter, checks };
 }
 

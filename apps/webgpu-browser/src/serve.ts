@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type InlineConfig, type Plugin } from 'vite';
+import { createRequire } from 'node:module';
+import { loadModel } from '@ufbert/crammed-bert';
+import { onnxModelBytes } from '@ufbert/onnx';
+import { FIXTURES } from '../../../fixtures/index.js';
+import { ONNX_FIXTURES } from '../page/onnxruntime-web.js';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(appDir, '../..');
-/** The reference fixtures live next to the repository: ../shared/fixtures/reference from its root. */
-export const FIXTURES_DIR = resolve(repoRoot, '../shared/fixtures/reference');
 
 /** Serves the fixture files at /fixtures/<name>, nothing else from that folder. */
 function fixtures(dir: string): Plugin {
@@ -24,6 +26,55 @@ function fixtures(dir: string): Plugin {
   };
 }
 
+const ortDist = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-web')), '.');
+
+/**
+ * Serves /onnx/<fixture>/model.onnx (the fixture model exported by @ufbert/onnx, made once
+ * here), /onnx/<fixture>/io.safetensors, and /onnx/ort/<file> (onnxruntime-web's .wasm
+ * and loader files).
+ */
+function onnxModels(dir: string, models: ReadonlyMap<string, Uint8Array>): Plugin {
+  return {
+    name: 'ufbert-onnx-models',
+    configurePreviewServer(server) {
+      server.middlewares.use('/onnx', (req, res, next) => {
+        const [folder, file] = decodeURIComponent((req.url ?? '').split('?')[0]).split('/').filter(Boolean);
+        if (folder === 'ort' && file && /^[\w.-]+\.m?(js|wasm)$/.test(file) && existsSync(join(ortDist, file))) {
+          res.setHeader('content-type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+          createReadStream(join(ortDist, file)).pipe(res);
+          return;
+        }
+        const model = models.get(folder);
+        if (model && file === 'model.onnx') {
+          res.setHeader('content-type', 'application/octet-stream');
+          res.end(Buffer.from(model));
+          return;
+        }
+        if (model && file === 'io.safetensors') {
+          res.setHeader('content-type', 'application/octet-stream');
+          createReadStream(join(dir, folder, file)).pipe(res);
+          return;
+        }
+        next();
+      });
+    },
+  };
+}
+
+/** The fixture models the page runs in onnxruntime-web, exported with their conditional FFF. */
+async function exportFixtureModels(dir: string): Promise<Map<string, Uint8Array>> {
+  const models = new Map<string, Uint8Array>();
+  for (const name of ONNX_FIXTURES) {
+    const model = (await loadModel(join(dir, name))).eval();
+    try {
+      models.set(name, await onnxModelBytes(model));
+    } finally {
+      model.dispose();
+    }
+  }
+  return models;
+}
+
 export interface ServedPage {
   readonly url: string;
   close(): Promise<void>;
@@ -36,7 +87,7 @@ export async function servePage(): Promise<ServedPage> {
     root: join(appDir, 'page'),
     configFile: false,
     logLevel: 'warn',
-    plugins: [fixtures(FIXTURES_DIR)],
+    plugins: [fixtures(FIXTURES), onnxModels(FIXTURES, await exportFixtureModels(FIXTURES))],
     // Unminified, so that errors from the page keep their class names.
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, chunkSizeWarningLimit: 16384 },
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },

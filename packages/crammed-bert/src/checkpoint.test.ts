@@ -8,7 +8,7 @@ import { loadConfig, loadModel, saveModel } from './checkpoint.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { CrammedBertModel } from './model.js';
 import { parameterSpecs } from './parameters.js';
-import { fixtureFolder, fixturesPresent } from './test-utils/fixtures.js';
+import { fixturePath } from '../../../fixtures/index.js';
 import { tinyBatch, tinyConfig } from './test-utils/tiny.js';
 
 const work = mkdtempSync(join(tmpdir(), 'crammed-bert-checkpoint-'));
@@ -78,9 +78,9 @@ describe.each([
   });
 });
 
-describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
+describe('reference checkpoints', () => {
   it('re-saves a fixture model to a file with the same tensors', async () => {
-    const source = fixtureFolder('crammed-fff-mlm');
+    const source = fixturePath('crammed-fff-mlm');
     const model = await loadModel(source);
     const dir = join(work, 'resaved');
     await saveModel(model, dir);
@@ -95,7 +95,7 @@ describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
   });
 
   it('loads the tied decoder whether or not decoder.weight is stored, and [] as well as [1] scalars', async () => {
-    const source = fixtureFolder('crammed-ff-mlm');
+    const source = fixturePath('crammed-ff-mlm');
     const dir = await variant(source, 'no-decoder', (tensors) => {
       tensors.delete('decoder.weight');
       const normFactor = tensors.get('encoder.layers.0.attn.self_attention.norm_factor')!;
@@ -109,7 +109,7 @@ describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
   });
 
   it('lists every unknown, missing, misshaped and non-float entry in one CheckpointError', async () => {
-    const dir = await variant(fixtureFolder('crammed-fff-cls'), 'broken', (tensors) => {
+    const dir = await variant(fixturePath('crammed-fff-cls'), 'broken', (tensors) => {
       tensors.delete('encoder.layers.1.ffn.linear_in.bias');
       tensors.delete('head.bias');
       tensors.set('encoder.layers.0.ffn.linear_out.weight', f32([32, 31]));
@@ -136,7 +136,7 @@ describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
 
   it('reports a config that does not fit the checkpoint as misshaped and missing parameters', async () => {
     const dir = join(work, 'wrong-config');
-    cpSync(fixtureFolder('crammed-fff-mlm'), dir, { recursive: true });
+    cpSync(fixturePath('crammed-fff-mlm'), dir, { recursive: true });
     const config = JSON.parse(readFileSync(join(dir, 'model_config.json'), 'utf8'));
     writeFileSync(join(dir, 'model_config.json'), JSON.stringify({ ...config, intermed_depth: 4, num_transformer_layers: 3 }));
     const problems = await problemsOf(loadModel(dir));
@@ -146,8 +146,8 @@ describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
   });
 
   it('starts a classifier from an MLM checkpoint with a fresh head', async () => {
-    const mlm = await loadModel(fixtureFolder('crammed-ff-mlm'));
-    const cls = await loadModel(fixtureFolder('crammed-ff-mlm'), { numLabels: 2, seed: 9 });
+    const mlm = await loadModel(fixturePath('crammed-ff-mlm'));
+    const cls = await loadModel(fixturePath('crammed-ff-mlm'), { numLabels: 2, seed: 9 });
     expect(cls.config.num_labels).toBe(2);
     expect(cls.parameter('head.weight').shape).toEqual([2, 64]);
     const ids = tf.tensor2d([[5, 6, 7]], undefined, 'int32');
@@ -161,7 +161,7 @@ describe.skipIf(!fixturesPresent)('reference checkpoints', () => {
 
   it('reads a Hugging Face config.json when model_config.json is absent, and says when neither exists', async () => {
     const dir = join(work, 'hf-layout');
-    cpSync(fixtureFolder('crammed-ff-cls'), dir, { recursive: true });
+    cpSync(fixturePath('crammed-ff-cls'), dir, { recursive: true });
     const arch = JSON.parse(readFileSync(join(dir, 'model_config.json'), 'utf8'));
     rmSync(join(dir, 'model_config.json'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ arch, model_type: 'crammedBERT', architectures: ['ScriptableLMForSequenceClassification'] }));

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createConfig, defaultConfig, fffNeurons, parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { presetConfig } from './presets.js';
 import { parameterSpecs } from './parameters.js';
-import { FIXTURES, fixturesPresent } from './test-utils/fixtures.js';
+import { fixturePath } from '../../../fixtures/index.js';
 
 function problemsOf(body: () => unknown): readonly string[] {
   try {
@@ -18,9 +17,9 @@ function problemsOf(body: () => unknown): readonly string[] {
 }
 
 describe('parseConfig', () => {
-  it.skipIf(!fixturesPresent)('reads every fixture model_config.json unchanged', () => {
+  it('reads every fixture model_config.json unchanged', () => {
     for (const name of ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls']) {
-      const json = JSON.parse(readFileSync(join(FIXTURES, name, 'model_config.json'), 'utf8'));
+      const json = JSON.parse(readFileSync(fixturePath(name, 'model_config.json'), 'utf8'));
       expect(parseConfig(json)).toEqual(json);
     }
   });

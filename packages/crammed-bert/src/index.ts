@@ -13,4 +13,5 @@ export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, t
 export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
+export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
 export { CrammedBertPipeline, type MaskPrediction, type LabelScore, type PipelineOptions, type LoadPipelineOptions, type Pooling } from './pipeline.js';

@@ -1,5 +1,5 @@
 import { tf, layerNorm, geluExact, Rng, ShapeError, formatShape } from '@ufbert/tensor';
-import { releasePreparedWeights } from '@ufbert/fff';
+import { conditionalInference, releasePreparedWeights } from '@ufbert/fff';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, RngState, SafeTensor } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ModelError } from './errors.js';
@@ -141,6 +141,30 @@ export class CrammedBertModel {
    * inputIds int32 [B, S] with S <= max_seq_length; attentionMask [B, S] of 1 (token) / 0 (padding).
    */
   hiddenStates(inputIds: Tensor2D, attentionMask?: Tensor2D): Tensor3D {
+    return this.encode(inputIds, attentionMask);
+  }
+
+  /**
+   * The path each token takes through every FFF layer, in eval mode: per layer, the global
+   * node index (t * n + heap index) visited at each level of each tree, [B * S, trees,
+   * depth + 1] row-major. What `hiddenStates` computes, with the routes kept.
+   */
+  async fffRoutes(inputIds: Tensor2D, attentionMask?: Tensor2D): Promise<Int32Array[]> {
+    if (this.config.intermed_type !== 'fff') throw new ModelError('fffRoutes: this model has dense feedforward blocks, not FFF');
+    const routes: Tensor[] = [];
+    const wasTraining = this.isTraining;
+    this.eval();
+    try {
+      tf.dispose(this.encode(inputIds, attentionMask, routes));
+      return await Promise.all(routes.map(async (r) => (await r.data()) as Int32Array));
+    } finally {
+      tf.dispose(routes);
+      if (wasTraining) this.train();
+    }
+  }
+
+  /** The encoder; with `routes`, FFF layers also push their visited nodes there (kept out of the tidy). */
+  private encode(inputIds: Tensor2D, attentionMask: Tensor2D | undefined, routes?: Tensor[]): Tensor3D {
     this.checkInputs(inputIds, attentionMask);
     const c = this.config;
     return tf.tidy(() => {
@@ -159,7 +183,16 @@ export class CrammedBertModel {
         );
         x = tf.add(x, this.dropout(attended, c.hidden_dropout_prob));
         const normed = tf.reshape(this.norm(`${p}.norm2`, x), [batch * seq, hidden]) as Tensor2D;
-        const fed = tf.reshape(feedforward(normed, this.feedforwardWeights(p)), [batch, seq, hidden]) as Tensor3D;
+        const weights = this.feedforwardWeights(p);
+        let out: Tensor2D;
+        if (routes && weights.kind === 'fff') {
+          const { y, nodes } = conditionalInference(normed, weights.linearIn, weights.linearInBias, weights.linearOut, weights.depth, weights.trees, { returnNodes: true });
+          routes.push(tf.keep(nodes!));
+          out = y as Tensor2D;
+        } else {
+          out = feedforward(normed, weights);
+        }
+        const fed = tf.reshape(out, [batch, seq, hidden]) as Tensor3D;
         x = tf.add(x, this.dropout(fed, c.hidden_dropout_prob));
       }
       return c.final_norm ? this.norm('encoder.final_norm', x) : x;

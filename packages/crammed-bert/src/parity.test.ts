@@ -1,12 +1,12 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { runModelParity, PARITY_CASES } from './parity.js';
-import { FIXTURES, fixturesPresent } from './test-utils/fixtures.js';
+import { FIXTURES } from '../../../fixtures/index.js';
 
 const TOLERANCE = 1e-4;
 
 for (const backend of ['cpu', 'wasm'] as const) {
-  describe.skipIf(!fixturesPresent)(`reference parity [${backend}]`, () => {
+  describe(`reference parity [${backend}]`, () => {
     beforeAll(async () => {
       await setBackend(backend);
     });

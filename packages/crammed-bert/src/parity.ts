@@ -4,7 +4,7 @@ import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufb
 import type { ParityReport, Tensor2D } from '@ufbert/tensor';
 import { loadModel } from './checkpoint.js';
 
-/** The fixture folders, written by the reference PyTorch code (see shared/fixtures/README.md). */
+/** The fixture folders, written by the reference PyTorch code (see fixtures/README.md). */
 export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
 
 /**

@@ -85,13 +85,21 @@ function view(input: HostInput) {
 
 registerHostKernel({
   kernelName: FFF_INFER,
-  compute({ x, wIn, bIn, wOut }, attrs) {
+  compute({ x, wIn, bIn, wOut }, attrs, outputs) {
     const { depth, parallelSize, returnNodes } = attrs as unknown as { depth: number; parallelSize: number; returnNodes: boolean };
     const batch = x.shape[0];
     const p = preparedFor(wIn, bIn, wOut, depth, parallelSize);
-    const result = inferenceKernel().run(p, x.values as Float32Array, batch, { returnNodes });
-    const outputs: HostOutput[] = [{ values: result.y, shape: [batch, wOut.shape[0]] }];
-    if (returnNodes) outputs.push({ values: result.nodes!, shape: [batch, parallelSize, depth + 1] });
-    return outputs;
+    // y goes straight into the backend's memory (on wasm, tfjs's heap): the kernel copies x in
+    // and y out, and nothing else is copied. Allocate before reading x: it may grow the heap.
+    const yShape = [batch, wOut.shape[0]];
+    const nodesShape = [batch, parallelSize, depth + 1];
+    const [y, nodes] = outputs.allocate([{ shape: yShape, dtype: 'float32' }, ...(returnNodes ? [{ shape: nodesShape, dtype: 'int32' as const }] : [])]);
+    const result = inferenceKernel().run(p, x.values as Float32Array, batch, { returnNodes, out: y as Float32Array });
+    if (!returnNodes) return [{ values: y, shape: yShape }];
+    nodes.set(result.nodes!);
+    return [
+      { values: y, shape: yShape },
+      { values: nodes, shape: nodesShape },
+    ];
   },
 });

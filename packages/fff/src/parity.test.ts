@@ -1,9 +1,7 @@
 import { expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { runFFFParity } from './parity.js';
 import { describeEachBackend } from './test-utils/backends.js';
-
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/reference', import.meta.url));
+import { FIXTURES } from '../../../fixtures/index.js';
 
 describeEachBackend('reference fixtures (fff.safetensors)', () => {
   it('y and every gradient of every case are within 1e-4 of the reference', async () => {

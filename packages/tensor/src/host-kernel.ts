@@ -6,7 +6,10 @@ export const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 export type HostBackendName = (typeof HOST_BACKENDS)[number];
 
 export interface HostInput {
-  /** Read on first access: on wasm a read copies out of the heap, so kernels that cache by `dataId` can skip it. */
+  /**
+   * Read on access, and never written. On wasm it is a view of tfjs's heap (no copy), valid
+   * until the heap grows: read it after `OutputAllocator.allocate`, not before.
+   */
   readonly values: Float32Array | Int32Array;
   readonly shape: number[];
   readonly dtype: 'float32' | 'int32';
@@ -19,17 +22,34 @@ export interface HostOutput {
   shape: number[];
 }
 
+export interface OutputSpec {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+}
+
+/**
+ * Outputs in the backend's own memory (on wasm, views of tfjs's heap), for a kernel that
+ * can write its results in place: returned as `HostOutput.values`, they are adopted without
+ * a copy. One call allocates every such output, since a later allocation may grow the heap
+ * and detach views handed out earlier.
+ */
+export interface OutputAllocator {
+  allocate(specs: readonly OutputSpec[]): Array<Float32Array | Int32Array>;
+}
+
 /**
  * A kernel written once in TypeScript for every host backend. `compute` gets read-only
- * views of its inputs and returns fresh outputs, which the host backend adopts.
+ * views of its inputs and returns its outputs: fresh arrays, which the backend copies in,
+ * or arrays from `outputs.allocate`, which it adopts as they are.
  */
 export interface HostKernel {
   kernelName: string;
-  compute(inputs: Record<string, HostInput>, attrs: NamedAttrMap): HostOutput[];
+  compute(inputs: Record<string, HostInput>, attrs: NamedAttrMap, outputs: OutputAllocator): HostOutput[];
 }
 
 interface HostBackend {
   readSync(dataId: object): unknown;
+  disposeData(dataId: object): boolean;
 }
 interface CpuBackend extends HostBackend {
   makeTensorInfo(shape: number[], dtype: string, values: Float32Array | Int32Array): TensorInfo;
@@ -39,14 +59,17 @@ interface WasmBackend extends HostBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array;
 }
 
-function readInput(backend: HostBackend, info: TensorInfo): HostInput {
+function readInput(name: HostBackendName, backend: HostBackend, info: TensorInfo): HostInput {
   if (info.dtype !== 'float32' && info.dtype !== 'int32') {
     throw new TypeError(`host kernels take float32 or int32 tensors, got ${info.dtype}`);
   }
   let values: Float32Array | Int32Array | undefined;
   return {
     get values() {
-      values ??= backend.readSync(info.dataId) as Float32Array | Int32Array;
+      // A heap view detaches (byteLength 0) when the heap grows; take a fresh one then.
+      if (values === undefined || (values.byteLength === 0 && info.shape.length > 0 && info.shape.every((d) => d > 0))) {
+        values = name === 'wasm' ? (backend as WasmBackend).typedArrayFromHeap(info) : (backend.readSync(info.dataId) as Float32Array | Int32Array);
+      }
       return values;
     },
     shape: info.shape,
@@ -59,17 +82,54 @@ function dtypeOf(values: Float32Array | Int32Array): 'float32' | 'int32' {
   return values instanceof Int32Array ? 'int32' : 'float32';
 }
 
-function adoptOutputs(name: HostBackendName, backend: unknown, outputs: HostOutput[]): TensorInfo[] {
-  if (name === 'cpu') {
-    const cpu = backend as CpuBackend;
-    return outputs.map((o) => cpu.makeTensorInfo(o.shape, dtypeOf(o.values), o.values));
+/** Allocates outputs in place and adopts what a kernel returns: in-place outputs as they are, fresh arrays by copy. */
+class Outputs implements OutputAllocator {
+  private readonly inPlace = new Map<Float32Array | Int32Array, TensorInfo>();
+
+  constructor(
+    private readonly name: HostBackendName,
+    private readonly backend: unknown,
+  ) {}
+
+  allocate(specs: readonly OutputSpec[]): Array<Float32Array | Int32Array> {
+    if (this.name === 'cpu') {
+      return specs.map((spec) => {
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        const values = spec.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+        this.inPlace.set(values, (this.backend as CpuBackend).makeTensorInfo(spec.shape, spec.dtype, values));
+        return values;
+      });
+    }
+    const wasm = this.backend as WasmBackend;
+    // Every output first, then the views: an allocation may grow the heap and detach earlier views.
+    const infos = specs.map((spec) => wasm.makeOutput(spec.shape, spec.dtype));
+    return infos.map((info) => {
+      const view = wasm.typedArrayFromHeap(info);
+      this.inPlace.set(view, info);
+      return view;
+    });
   }
-  const wasm = backend as WasmBackend;
-  // Allocate every output before taking heap views: an allocation may grow the
-  // WASM memory and detach views taken earlier.
-  const infos = outputs.map((o) => wasm.makeOutput(o.shape, dtypeOf(o.values)));
-  infos.forEach((info, i) => wasm.typedArrayFromHeap(info).set(outputs[i].values));
-  return infos;
+
+  /** Frees what `allocate` made and the kernel did not return (all of it when compute threw). */
+  release(returned: readonly HostOutput[] = []): void {
+    const kept = new Set(returned.map((o) => o.values));
+    for (const [values, info] of this.inPlace) if (!kept.has(values)) (this.backend as HostBackend).disposeData(info.dataId);
+  }
+
+  adopt(outputs: HostOutput[]): TensorInfo[] {
+    this.release(outputs);
+    const placed = outputs.map((o) => this.inPlace.get(o.values));
+    if (this.name === 'cpu') {
+      const cpu = this.backend as CpuBackend;
+      return outputs.map((o, i) => placed[i] ?? cpu.makeTensorInfo(o.shape, dtypeOf(o.values), o.values));
+    }
+    const wasm = this.backend as WasmBackend;
+    const infos = outputs.map((o, i) => placed[i] ?? wasm.makeOutput(o.shape, dtypeOf(o.values)));
+    infos.forEach((info, i) => {
+      if (!placed[i]) wasm.typedArrayFromHeap(info).set(outputs[i].values);
+    });
+    return infos;
+  }
 }
 
 /**
@@ -84,8 +144,16 @@ export function registerHostKernel(kernel: HostKernel, options: { replace?: bool
       kernelFunc: ({ inputs, backend, attrs }) => {
         const host = backend as unknown as HostBackend;
         const read: Record<string, HostInput> = {};
-        for (const [key, info] of Object.entries(inputs)) read[key] = readInput(host, info as TensorInfo);
-        const outputs = adoptOutputs(backendName, backend, kernel.compute(read, attrs ?? {}));
+        for (const [key, info] of Object.entries(inputs)) read[key] = readInput(backendName, host, info as TensorInfo);
+        const sink = new Outputs(backendName, backend);
+        let computed: HostOutput[];
+        try {
+          computed = kernel.compute(read, attrs ?? {}, sink);
+        } catch (error) {
+          sink.release();
+          throw error;
+        }
+        const outputs = sink.adopt(computed);
         return outputs.length === 1 ? outputs[0] : outputs;
       },
     };

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   SafetensorsError,
@@ -13,8 +12,8 @@ import {
   type Safetensors,
 } from './safetensors.js';
 import { UfbertError } from './errors.js';
+import { FIXTURES } from '../../../fixtures/index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/reference/', import.meta.url));
 const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.safetensors'))
   .sort();

@@ -2,25 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { gelu } from '@ufbert/tensor';
 import { BenchData, maxAbsDiff } from '../data.js';
-import { denseFeedforwardModel, INPUT_NAME, OUTPUT_NAME, transpose, type GeluForm } from './feedforward-model.js';
-import { ProtoWriter } from './protobuf.js';
-
-describe('ProtoWriter', () => {
-  it('writes varints, strings and nested messages in wire format', () => {
-    const bytes = new ProtoWriter()
-      .uint(1, 150)
-      .string(2, 'hi')
-      .message(3, (w) => w.uint(1, 1))
-      .finish();
-    // 150 = 0x96 0x01 (the protobuf documentation's example); tag(2, LEN) = 0x12; tag(3, LEN) = 0x1a.
-    expect([...bytes]).toEqual([0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69, 0x1a, 0x02, 0x08, 0x01]);
-  });
-
-  it('rejects negative and fractional varints', () => {
-    expect(() => new ProtoWriter().uint(1, -1)).toThrow(/non-negative/);
-    expect(() => new ProtoWriter().uint(1, 1.5)).toThrow(/non-negative/);
-  });
-});
+import { transpose } from '@ufbert/onnx';
+import { denseFeedforwardModel, INPUT_NAME, OUTPUT_NAME, type GeluForm } from './feedforward-model.js';
 
 function referenceFeedforward(x: Float32Array, batch: number, wIn: Float32Array, wOut: Float32Array, h: number, m: number, o: number): Float32Array {
   const y = new Float32Array(batch * o);

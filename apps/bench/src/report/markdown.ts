@@ -1,4 +1,4 @@
-import { fastest, levelRank, matchingDense } from './speedups.js';
+import { fastest, levelRank, matchingDense, ONNXRUNTIME_BACKEND } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 
 export interface ChartLinks {
@@ -191,24 +191,33 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
   if (model.length) {
     out.push('## Whole model', '');
     out.push(
-      'The encoder (no MLM decoder) on one sequence in eval mode. The feedforward share is the feedforward kernels\' part of the per-kernel time of one profiled forward pass (tf.profile); FF blocks µs/token is that share of the median.',
+      'The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share from one profiled forward pass (tf.profile). onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched. The FLOP ratio is crammedBERT\'s FLOPs per token over this model\'s (FFF: visited nodes only); the speedups are measured medians of the same run.',
       '',
     );
     out.push(
       table(
-        ['Model', 'Backend', 'tokens/s', 'µs/token', 'FF blocks µs/token', 'FF share', 'speedup vs crammedBERT'],
-        model.map((r) => [
-          r.name.replace('model ', ''),
-          r.backend,
-          r.tokens_per_second.toFixed(1),
-          formatUs(r.median_us_per_token),
-          r.ff_us_per_token === undefined ? '—' : formatUs(r.ff_us_per_token),
-          r.ff_share === undefined ? '—' : `${(r.ff_share * 100).toFixed(1)}%`,
-          formatSpeedup(r.speedup?.vs_crammedbert_3072),
-        ]),
+        ['Model', 'Backend', 'threads', 'call', 'µs/token', 'ms/call', 'FF blocks µs/token', 'FLOP ratio', 'vs crammedBERT, same backend', 'vs crammedBERT on onnxruntime'],
+        model.map((r) => {
+          const dense = model.find((d) => d.family === 'ff' && d.backend === r.backend && d.batch === r.batch && d.sequences === r.sequences && d.threads === r.threads);
+          const flopRatio = r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
+          return [
+            r.name.replace('model ', ''),
+            r.backend,
+            r.threads === undefined ? '—' : String(r.threads),
+            `${r.sequences ?? 1}x${r.batch / (r.sequences ?? 1)}`,
+            formatUs(r.median_us_per_token),
+            formatUs(r.median_ms_per_call),
+            r.ff_us_per_token === undefined ? '—' : formatUs(r.ff_us_per_token),
+            flopRatio,
+            formatSpeedup(r.speedup?.vs_crammedbert_3072),
+            formatSpeedup(r.speedup?.vs_onnxruntime_crammedbert_3072),
+          ];
+        }),
       ),
       '',
     );
+    const targets = modelTargets(model);
+    if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   }
 
   if (charts.batch || charts.depth) {
@@ -250,4 +259,26 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else map.set(k, [item]);
   }
   return map;
+}
+
+/**
+ * The whole-model targets, from this run's rows: UltraFastBERT on its fastest runtime at
+ * least 2x faster per token than crammedBERT on onnxruntime with the same threads (8x128),
+ * and at least 10x faster than UltraFastBERT on tfjs-wasm.
+ */
+export function modelTargets(model: readonly Row[]): string[] {
+  const out: string[] = [];
+  const fff = model.filter((r) => r.family === 'fff');
+  for (const row of fff.filter((r) => r.backend === ONNXRUNTIME_BACKEND && r.sequences === 8)) {
+    const speedup = row.speedup?.vs_onnxruntime_crammedbert_3072;
+    if (speedup === undefined) continue;
+    out.push(`${row.name.replace('model ', '')}, ${row.threads} thread${row.threads === 1 ? '' : 's'}, 8x${row.batch / 8}: ${speedup.toFixed(2)}x crammedBERT-3072 on onnxruntime (target >= 2x): ${speedup >= 2 ? 'met' : 'NOT met'}`);
+  }
+  const tfjs = fff.find((r) => r.backend === 'tfjs-wasm');
+  const best = [...fff].filter((r) => r.backend === ONNXRUNTIME_BACKEND).sort((a, b) => a.median_us_per_token - b.median_us_per_token)[0];
+  if (tfjs && best) {
+    const ratio = tfjs.median_us_per_token / best.median_us_per_token;
+    out.push(`fastest UltraFastBERT row (${formatUs(best.median_us_per_token)} µs/token, onnxruntime ${best.threads} threads, ${best.sequences}x${best.batch / (best.sequences ?? 1)}) vs tfjs-wasm (${formatUs(tfjs.median_us_per_token)}): ${ratio.toFixed(1)}x (target >= 10x): ${ratio >= 10 ? 'met' : 'NOT met'}`);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feedforwardShare, isFeedforwardKernel } from '../suites/model.js';
-import { renderMarkdown } from './markdown.js';
+import { encoderFlopsPerToken, feedforwardShare, isFeedforwardKernel } from '../suites/model.js';
+import { modelTargets, renderMarkdown } from './markdown.js';
 import { addSpeedups, matchingDense } from './speedups.js';
 import { escapeXml, renderLineChart } from './svg.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
@@ -58,7 +58,7 @@ describe('speedups', () => {
       duration_s: 1,
       machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none' },
       software: {},
-      settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
+      settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
       rows,
       skipped: [{ what: 'x', reason: 'y' }],
       checks: [],
@@ -69,6 +69,39 @@ describe('speedups', () => {
     expect(md).toContain('| ts fused | 300 (level 3) | 5.00 | 60× |');
     expect(md).toContain('| wasm fused | — | 2.00 | — |');
     expect(md).toContain('- x: y');
+  });
+});
+
+describe('whole-model rows', () => {
+  const model = (family: 'ff' | 'fff', backend: string, us: number, threads?: number, sequences = 8) =>
+    row({ suite: 'model', name: family === 'ff' ? 'model crammedbert-3072' : 'model ultrafastbert-1x11', family, backend, level: 'model', batch: sequences * 128, neurons: family === 'ff' ? 3072 : 4095, median_us_per_token: us, threads, sequences });
+
+  it('compares UltraFastBERT with crammedBERT at the same threads and call shape, on its own runtime and on onnxruntime', () => {
+    const rows = [
+      model('ff', 'onnxruntime-cpu', 1200, 2),
+      model('ff', 'onnxruntime-cpu', 2400, 1),
+      model('fff', 'onnxruntime-cpu', 600, 2),
+      model('fff', 'onnxruntime-cpu', 1000, 1),
+      model('ff', 'onnxruntime-cpu', 900, 2, 1),
+      model('fff', 'tfjs-wasm', 5000, undefined, 1),
+      model('ff', 'tfjs-wasm', 12000, undefined, 1),
+    ];
+    addSpeedups(rows);
+    expect(rows[2].speedup).toEqual({ vs_crammedbert_3072: 2, vs_onnxruntime_crammedbert_3072: 2 });
+    expect(rows[3].speedup).toEqual({ vs_crammedbert_3072: 2.4, vs_onnxruntime_crammedbert_3072: 2.4 });
+    expect(rows[5].speedup).toEqual({ vs_crammedbert_3072: 2.4 });
+    const targets = modelTargets(rows);
+    expect(targets[0]).toMatch(/2 threads, 8x128: 2.00x crammedBERT-3072 on onnxruntime \(target >= 2x\): met/);
+    expect(targets[1]).toMatch(/1 thread, 8x128: 2.40x .*met/);
+    expect(targets[2]).toMatch(/vs tfjs-wasm \(5000\): 8.3x \(target >= 10x\): NOT met/);
+  });
+
+  it('counts FLOPs per token of the visited nodes only', async () => {
+    const { presetConfig } = await import('@ufbert/crammed-bert');
+    const dense = encoderFlopsPerToken(presetConfig('crammedBERT-3072'), 128);
+    const fff = encoderFlopsPerToken(presetConfig('UltraFastBERT-1x11'), 128);
+    expect(dense).toBe(16 * (2 * 768 * 2304 + 2 * 768 * 768 + 4 * 128 * 768 + 4 * 768 * 3072));
+    expect(dense / fff).toBeCloseTo(2.8, 1);
   });
 });
 

@@ -1,5 +1,8 @@
 import type { Row, RowLevel, Speedups } from './types.js';
 
+/** The backend name of onnxruntime-node rows. */
+export const ONNXRUNTIME_BACKEND = 'onnxruntime-cpu';
+
 /** 1, 2, 3, fused in the order of the paper's table; other levels sort after. */
 export function levelRank(level: RowLevel): number {
   return level === 'fused' ? 4 : typeof level === 'number' ? level : 5;
@@ -44,10 +47,10 @@ export function addSpeedups(rows: Row[]): void {
       s.vs_masked_oracle = ratio(fastest(rows.filter((r) => r.suite === 'training' && r.name.endsWith('masked-oracle') && r.batch === row.batch)), row);
     }
     if (row.suite === 'model' && row.family === 'fff') {
-      s.vs_crammedbert_3072 = ratio(
-        rows.find((r) => r.suite === 'model' && r.family === 'ff' && r.backend === row.backend),
-        row,
-      );
+      const dense = (backend: string) =>
+        rows.find((r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads);
+      s.vs_crammedbert_3072 = ratio(dense(row.backend), row);
+      s.vs_onnxruntime_crammedbert_3072 = ratio(dense(ONNXRUNTIME_BACKEND), row);
     }
     const present = Object.entries(s).filter(([, v]) => v !== undefined);
     if (present.length) row.speedup = Object.fromEntries(present) as Speedups;

@@ -19,8 +19,10 @@ export interface Speedups {
   vs_onnxruntime_ff_4095?: number;
   /** the dense masking oracle's training step on the same backend, divided by this row (training rows). */
   vs_masked_oracle?: number;
-  /** crammedBERT-3072's whole-model time per token, divided by this row (model rows). */
+  /** crammedBERT-3072's whole-model time per token on the same backend, threads and call shape, divided by this row (model rows). */
   vs_crammedbert_3072?: number;
+  /** crammedBERT-3072 on onnxruntime-node with the same threads and call shape, divided by this row (model rows). */
+  vs_onnxruntime_crammedbert_3072?: number;
 }
 
 export interface Row {
@@ -44,6 +46,10 @@ export interface Row {
   depth?: number;
   /** Intra-op threads (onnxruntime rows). */
   threads?: number;
+  /** Model rows: sequences per call (batch / sequences tokens each). */
+  sequences?: number;
+  /** Model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
+  flops_per_token?: number;
   median_us_per_token: number;
   min_us_per_token: number;
   max_us_per_token: number;
@@ -106,6 +112,8 @@ export interface Settings {
   /** Target wall time of one measurement, seconds. */
   budget_s: number;
   model_tokens: number;
+  /** [sequences, tokens each] of the onnxruntime whole-model calls. */
+  onnx_model_shapes: number[][];
   tfjs_backends: string[];
   onnxruntime_threads: number[];
   seed: number;

@@ -3,8 +3,24 @@ import type { SuiteContext } from '../context.js';
 import { performance } from 'node:perf_hooks';
 import { formatSeconds, measure } from '../measure.js';
 import { makeRow, round } from '../rows.js';
+import { ONNXRUNTIME_BACKEND } from '../report/speedups.js';
 
 type CrammedBert = typeof import('@ufbert/crammed-bert');
+type CrammedBertConfig = import('@ufbert/crammed-bert').CrammedBertConfig;
+type Onnx = typeof import('@ufbert/onnx');
+
+/**
+ * FLOPs (2 per multiply-add) per token of the encoder on sequences of `seq` tokens: the QKV
+ * and output projections, attention's two products, and the feedforward as it runs (dense:
+ * all of its width; FFF: one node per level and tree, in and out). Norms, softmax and GELU
+ * are left out: they are O(H) per token.
+ */
+export function encoderFlopsPerToken(config: CrammedBertConfig, seq: number): number {
+  const h = config.hidden_size;
+  const attention = 2 * h * 3 * h + 2 * h * h + 2 * 2 * seq * h;
+  const width = config.intermed_type === 'fff' ? config.intermed_size * (config.intermed_depth + 1) : config.intermed_size;
+  return config.num_transformer_layers * (attention + 2 * 2 * h * width);
+}
 
 export interface ProfiledKernel {
   name: string;
@@ -89,6 +105,7 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
             backend: `tfjs-${backend}`,
             level: 'model',
             batch: tokens,
+            sequences: 1,
             input_size: h,
             output_size: h,
             neurons,
@@ -96,6 +113,7 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
           },
           whole,
         );
+        row.flops_per_token = encoderFlopsPerToken(config, tokens);
         row.ff_share = round(share);
         row.ff_us_per_token = round(share * row.median_us_per_token);
         ctx.addRow(row);
@@ -107,4 +125,70 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
     }
   }
   await setBackend('cpu');
+  await runOnnxModels(ctx, cb);
+}
+
+/**
+ * The same encoders exported by @ufbert/onnx (UltraFastBERT with its conditional FFF,
+ * crammedBERT dense; no decoder) in onnxruntime-node, at every thread count and call shape:
+ * the runtime a user would pick for inference, so the comparison a speed claim rests on.
+ */
+async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> {
+  const { options } = ctx;
+  let onnx: Onnx;
+  try {
+    onnx = await import('@ufbert/onnx');
+  } catch (err) {
+    ctx.skip('onnxruntime whole-model rows', `@ufbert/onnx could not be loaded (${(err as Error).message})`);
+    return;
+  }
+  for (const preset of options.modelPresets) {
+    const config = cb.presetConfig(preset);
+    const isFff = config.intermed_type === 'fff';
+    const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+    ctx.log(`model: ${preset} exported to ONNX (${isFff ? 'conditional FFF' : 'dense FF'}), onnxruntime-node; building...`);
+    const model = cb.CrammedBertModel.create(config, { seed: options.seed });
+    let bytes: Uint8Array;
+    try {
+      bytes = await onnx.onnxModelBytes(model.eval(), { head: 'none' });
+    } finally {
+      model.dispose();
+    }
+    for (const threads of options.onnxThreads) {
+      const session = await onnx.OnnxEncoderSession.create(bytes, { threads });
+      try {
+        for (const [sequences, perSequence] of options.onnxModelShapes) {
+          const tokens = Math.min(perSequence, config.embedding.max_seq_length);
+          const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
+          const mask = new BigInt64Array(sequences * tokens).fill(1n);
+          const call = () => session.runTensors(ids, mask, [sequences, tokens]);
+          await call();
+          const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
+          ctx.addRow({
+            ...makeRow(
+              {
+                suite: 'model',
+                name: `model ${preset.toLowerCase()}`,
+                family: isFff ? 'fff' : 'ff',
+                implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${threads} thread${threads > 1 ? 's' : ''}`,
+                backend: ONNXRUNTIME_BACKEND,
+                level: 'model',
+                batch: sequences * tokens,
+                sequences,
+                threads,
+                input_size: config.hidden_size,
+                output_size: config.hidden_size,
+                neurons,
+                ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+              },
+              m,
+            ),
+            flops_per_token: encoderFlopsPerToken(config, tokens),
+          });
+        }
+      } finally {
+        await session.release();
+      }
+    }
+  }
 }

@@ -1,0 +1,71 @@
+import type { CrammedBertConfig, InferenceRuntime, TokenBatch } from '@ufbert/crammed-bert';
+import type { GraphHead } from './crammed-bert-graph.js';
+import type { EncoderSession } from './encoder-session.js';
+import { OnnxRuntimeError } from './errors.js';
+
+/** The head a runtime exports: an MLM model decodes only the positions asked for; a classifier keeps its whole head. */
+export function runtimeHead(config: CrammedBertConfig): GraphHead {
+  return config.num_labels === null ? 'selected' : 'all';
+}
+
+/**
+ * An `InferenceRuntime` over an onnxruntime session (onnxruntime-node or onnxruntime-web)
+ * of a model exported with `runtimeHead(config)`: what the pipelines call.
+ */
+export class EncoderSessionRuntime implements InferenceRuntime {
+  readonly config: CrammedBertConfig;
+  readonly session: EncoderSession;
+  private readonly name: string;
+
+  constructor(config: CrammedBertConfig, session: EncoderSession, name: string) {
+    if (config.num_labels !== null && (!session.hasLogits || session.selectsPositions)) {
+      throw new OnnxRuntimeError(`expected a classifier's graph with its head (exported with head 'all'), got one ${session.hasLogits ? 'that decodes MLM positions' : 'without logits'}`);
+    }
+    this.config = config;
+    this.session = session;
+    this.name = name;
+  }
+
+  get description(): string {
+    return `${this.name} (${this.session.threads} thread${this.session.threads === 1 ? '' : 's'}, graph optimisation ${this.session.graphOptimization})`;
+  }
+
+  async hiddenStates(batch: TokenBatch): Promise<Float32Array> {
+    this.checkBatch(batch);
+    // A graph that decodes selected positions needs at least one; the first costs one row of the decoder.
+    return (await this.session.run(batch, this.session.selectsPositions ? [0] : undefined)).hiddenStates;
+  }
+
+  async maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array> {
+    this.checkBatch(batch);
+    if (this.config.num_labels !== null) throw new OnnxRuntimeError('this model is a classifier: it has no MLM decoder');
+    if (this.session.selectsPositions) return (await this.session.run(batch, positions)).logits!;
+    if (!this.session.hasLogits) throw new OnnxRuntimeError("this graph was exported without a head (head 'none'): export with head 'selected' (or 'all') to decode masks");
+    // A graph with every position's logits (transformers.js's layout): keep the rows asked for.
+    const logits = (await this.session.run(batch)).logits!;
+    const vocab = this.config.embedding.vocab_size;
+    const rows = new Float32Array(positions.length * vocab);
+    positions.forEach((p, i) => rows.set(logits.subarray(p * vocab, (p + 1) * vocab), i * vocab));
+    return rows;
+  }
+
+  async classificationLogits(batch: TokenBatch): Promise<Float32Array> {
+    this.checkBatch(batch);
+    if (this.config.num_labels === null) throw new OnnxRuntimeError('this model has no classification head');
+    return (await this.session.run(batch)).logits!;
+  }
+
+  /** What the graph cannot check itself: ids inside the vocabulary (a Gather wraps negative ones), the model's window. */
+  private checkBatch(batch: TokenBatch): void {
+    const vocab = this.config.embedding.vocab_size;
+    const window = this.config.embedding.max_seq_length;
+    for (const row of batch.inputIds) {
+      if (row.length > window) throw new OnnxRuntimeError(`a sequence of ${row.length} tokens exceeds the model's max_seq_length ${window}`);
+      for (const id of row) if (!(id >= 0 && id < vocab)) throw new OnnxRuntimeError(`expected token ids in [0, ${vocab}), got ${String(id).slice(0, 20)}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,12 @@
+export { OnnxExportError, OnnxRuntimeError } from './errors.js';
+export { GraphBuilder, FLOAT, INT64, BOOL, OPSET, int, float, ints, type Attribute, type Dim } from './graph-builder.js';
+export { gelu } from './gelu-graph.js';
+export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFGraphWeights } from './conditional-feedforward-graph.js';
+export { crammedBertGraph, checkExportable, transpose, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
+export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, type ExportOptions, type ExportResult } from './export.js';
+export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs, type OrtApi } from './encoder-session.js';
+export { OnnxEncoderSession } from './session.js';
+export { runOnnxModelParity, type OnnxParityOptions } from './parity.js';
+export { OnnxInferenceRuntime, ONNX_CACHE_DIR, type OnnxRuntimeOptions } from './onnx-runtime.js';
+export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
+export { exportTransformersJsFolder, huggingFaceConfig, type TransformersJsFolderOptions } from './transformers-js-folder.js';

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
+import { onnxModelBytes, writeAtomically } from './export.js';
+import { defaultDenseLevels } from './conditional-feedforward-graph.js';
+import { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
+import { OnnxEncoderSession } from './session.js';
+import type { OnnxSessionOptions } from './encoder-session.js';
+import { OnnxRuntimeError } from './errors.js';
+
+/** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */
+const GRAPH_VERSION = 1;
+/** Folder beside a checkpoint that holds its cached exports. */
+export const ONNX_CACHE_DIR = 'onnx-cache';
+/** The Hugging Face config a folder may hold instead of model_config.json (loadConfig reads either). */
+const HF_CONFIG_FILE = 'config.json';
+
+export interface OnnxRuntimeOptions extends OnnxSessionOptions {
+  /** Top FFF levels computed densely (see `defaultDenseLevels`). */
+  fffDenseLevels?: number;
+  /** Cache the export beside the checkpoint (default true); false exports in memory on every load. */
+  cache?: boolean;
+}
+
+/**
+ * The pipelines' runtime on onnxruntime-node: the model exported with its conditional FFF
+ * (an MLM model with `head: 'selected'`, so fill-mask decodes only the masked positions).
+ */
+export class OnnxInferenceRuntime extends EncoderSessionRuntime {
+  /** Where the export was read from: a cached file, or `memory`. */
+  readonly source: string;
+
+  private constructor(config: CrammedBertConfig, session: OnnxEncoderSession, source: string) {
+    super(config, session, 'onnxruntime-node');
+    this.source = source;
+  }
+
+  /** Exports `model` (in memory) and opens it. The model is not kept: dispose it when done. */
+  static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
+    const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels });
+    return new OnnxInferenceRuntime(model.config, await OnnxEncoderSession.create(bytes, options), 'memory');
+  }
+
+  /**
+   * A checkpoint folder (model.safetensors + model_config.json), exported once and cached in
+   * `<dir>/onnx-cache/` under the SHA-256 of the checkpoint, its config and the export
+   * options, beside a digest of the export itself: a later load with the same files reuses
+   * the export after checking it against that digest, and exports again when it does not
+   * match or does not load. A folder that cannot be written is exported in memory instead.
+   */
+  static async fromCheckpoint(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
+    const config = await loadConfig(dir);
+    const head = runtimeHead(config);
+    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
+    const cache = options.cache !== false;
+    const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels })).slice(0, 20)}.onnx`) : '';
+    if (cache) {
+      const bytes = await readVerified(cached);
+      if (bytes) {
+        const session = await OnnxEncoderSession.create(bytes, options).catch(() => undefined);
+        if (session) return new OnnxInferenceRuntime(config, session, cached);
+      }
+    }
+    const model = await loadModel(dir);
+    let bytes: Uint8Array;
+    try {
+      bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels });
+    } finally {
+      model.dispose();
+    }
+    let source = 'memory';
+    if (cache) {
+      try {
+        await mkdir(join(dir, ONNX_CACHE_DIR), { recursive: true });
+        await writeAtomically(cached, bytes);
+        // The digest goes last: a crash before it leaves an export that the next load redoes.
+        await writeAtomically(`${cached}${DIGEST_SUFFIX}`, new TextEncoder().encode(sha256(bytes)));
+        source = cached;
+      } catch {
+        // A read-only model folder still runs; it is exported again on the next load.
+      }
+    }
+    return new OnnxInferenceRuntime(config, await OnnxEncoderSession.create(bytes, options), source);
+  }
+}
+
+const DIGEST_SUFFIX = '.sha256';
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A cached export whose bytes match the digest beside it; undefined when either is missing or they differ. */
+async function readVerified(file: string): Promise<Uint8Array | undefined> {
+  const [bytes, digest] = await Promise.all([readFile(file).catch(() => undefined), readFile(`${file}${DIGEST_SUFFIX}`, 'utf8').catch(() => undefined)]);
+  if (!bytes || !digest || sha256(bytes) !== digest.trim()) return undefined;
+  return bytes;
+}
+
+/** SHA-256 over the checkpoint's bytes, its config's bytes and the export settings. */
+async function checkpointKey(dir: string, settings: object): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(settings));
+  for (const name of [CONFIG_FILE, HF_CONFIG_FILE]) hash.update(await readFile(join(dir, name)).catch(() => Buffer.alloc(0)));
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(join(dir, MODEL_FILE))
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', (error) => reject(new OnnxRuntimeError(`cannot read ${join(dir, MODEL_FILE)}: ${error.message}`)))
+      .on('end', () => resolve());
+  });
+  return hash.digest('hex');
+}

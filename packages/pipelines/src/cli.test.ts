@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setBackend } from '@ufbert/tensor';
+import { CrammedBertModel, createConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { OnnxEncoderSession } from '@ufbert/onnx';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const CORPUS = [
+  'the capital of france is paris.',
+  'rome is the capital of italy and a very old city.',
+  'berlin is a large city in germany with many parks.',
+  'a river runs through the city of paris and the city of rome.',
+];
+const work = mkdtempSync(join(tmpdir(), 'ufbert-cli-'));
+const mlmDir = join(work, 'mlm');
+const clsDir = join(work, 'cls');
+
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+beforeAll(async () => {
+  await setBackend('cpu');
+  const tokenizer = trainWordPiece(CORPUS, { vocabSize: 150, minFrequency: 1 });
+  for (const [dir, numLabels] of [[mlmDir, null], [clsDir, 3]] as const) {
+    const config = createConfig({
+      num_transformer_layers: 2,
+      hidden_size: 32,
+      intermed_type: 'fff',
+      intermed_size: 2,
+      intermed_depth: 3,
+      num_labels: numLabels,
+      embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 },
+      attention: { num_attention_heads: 4 },
+      classification_head: { head_dim: 16, pooler: 'zero_index' },
+    });
+    const model = CrammedBertModel.create(config, { seed: 7 });
+    await saveModel(model, dir);
+    await tokenizer.save(dir);
+    model.dispose();
+  }
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('ufbert CLI (built dist/cli.js)', () => {
+  it('fills a mask on onnxruntime by default, as tfjs does, and says which runtime ran', () => {
+    const onnx = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '1', 'the capital of [MASK] is paris.');
+    expect(onnx.status, onnx.stderr).toBe(0);
+    expect(onnx.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread/);
+    const tfjs = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--backend', 'cpu', 'the capital of [MASK] is paris.');
+    expect(tfjs.status, tfjs.stderr).toBe(0);
+    expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(/);
+    const [a, b] = [JSON.parse(onnx.stdout), JSON.parse(tfjs.stdout)];
+    expect(a[0][0].map((c: { id: number }) => c.id)).toEqual(b[0][0].map((c: { id: number }) => c.id));
+    const text = run('fill-mask', '--model', mlmDir, '--top-k', '2', 'the capital of [MASK] is paris.');
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^ {2}\d\.\d{4} {2}\S+ +the capital of.* is paris\.$/);
+  });
+
+  it('classifies a pair and embeds texts', () => {
+    const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(json[0]).toHaveLength(3);
+    const vectors = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(vectors.map((v: number[]) => v.length)).toEqual([32, 32]);
+  });
+
+  it('exports an ONNX file and a transformers.js folder', async () => {
+    const file = join(work, 'model.onnx');
+    const exported = run('export', '--format', 'onnx', '--model', mlmDir, '--out', file, '--head', 'selected');
+    expect(exported.status, exported.stderr).toBe(0);
+    const session = await OnnxEncoderSession.create(file, { threads: 1 });
+    expect(session.selectsPositions).toBe(true);
+    await session.release();
+    const folder = join(work, 'hf');
+    expect(run('export', '--format', 'onnx', '--model', mlmDir, '--out', folder).status).toBe(0);
+    expect(existsSync(join(folder, 'onnx', 'model.onnx'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).mask_token).toBe('[MASK]');
+  });
+
+  it('prints its version and help (exit 0), exits 2 on usage errors and 1 with the typed error on bad input', () => {
+    const manifest = JSON.parse(readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'));
+    expect(run('--version').stdout.trim()).toBe(manifest.version);
+    const help = run('fill-mask', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage:/);
+    for (const args of [
+      ['fill-mask', 'text'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'nonsense', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'onnxruntime', '--backend', 'cpu', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--threads', '0', 'a [MASK]'],
+      ['export', '--model', mlmDir, '--out', join(work, 'x.onnx')],
+      ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--head', 'some'],
+      ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--top-k', '3'],
+      ['fill-mask', '--model', mlmDir, '--head', 'selected', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--top-k', '0x2', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--fff-dense-levels', '2', 'a [MASK]'],
+      ['nonsense'],
+    ]) {
+      const usage = run(...args);
+      expect(usage.status, args.join(' ')).toBe(2);
+      expect(usage.stderr).toMatch(/usage:/);
+    }
+    const failed = run('fill-mask', '--model', mlmDir, 'no mask');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/ufbert: PipelineError: no \[MASK\]/);
+    const missing = run('export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'no-such-folder', 'x.onnx'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/OnnxExportError: cannot write .*expected an existing folder/);
+  });
+
+  it('prints an expected failure without a stack (--debug adds it), quoting a long input as a short excerpt', () => {
+    const failed = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', 'no mask');
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    const debug = run('fill-mask', '--debug', '--model', mlmDir, '--runtime', 'tfjs', 'no mask');
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/PipelineError: no \[MASK\][\s\S]*\n\s+at /);
+    const long = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', `${'paris '.repeat(20_000)}[MASK]`);
+    expect(long.status).toBe(1);
+    expect(long.stderr).toMatch(/is \d+ tokens, more than the model's window of 32/);
+    expect(long.stderr.length).toBeLessThan(1000);
+    const cut = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--truncate', `[MASK] ${'paris '.repeat(100)}`);
+    expect(cut.status, cut.stderr).toBe(0);
+  }, 180_000);
+});

@@ -1,0 +1,1 @@
+export { loadPipeline, RUNTIMES, type Runtime, type LoadOptions } from './load-pipeline.js';
