@@ -41,8 +41,10 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread pool under
 
   it('runs single-threaded, with the same result, where workers cannot start', () => {
     const threaded = runWith([]);
-    // The permission model without --allow-worker makes new Worker() throw.
-    const denied = runWith(['--experimental-permission', '--allow-fs-read=*', '--no-warnings']);
+    // The permission model without --allow-worker makes new Worker() throw (its flag lost
+    // the experimental prefix in Node 22.13).
+    const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+    const denied = runWith([permission, '--allow-fs-read=*', '--no-warnings']);
     expect(denied.stderr).toBe('');
     expect(denied.status).toBe(0);
     expect(denied.result?.threads).toBe(1);
