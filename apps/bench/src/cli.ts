@@ -17,6 +17,8 @@ export const USAGE = `Usage: node dist/main.js [options]
   --tfjs-backends a,b  tfjs backends for the training and model rows (cpu, wasm, webgpu; default wasm)
   --webgpu-on-cpu-adapter
                        run the webgpu kernels even on an emulated adapter (SwiftShader): minutes per dense call
+  --wasm-build B       the @ufbert/cmm WASM build: relaxed-simd, simd or auto (default: relaxed SIMD where
+                       the engine has it; \`pnpm start\` adds Node 20's flag for it)
   --help               this text`;
 
 export class UsageError extends Error {
@@ -47,6 +49,7 @@ export function parseCli(argv: readonly string[]): BenchOptions | undefined {
       budget: { type: 'string' },
       'tfjs-backends': { type: 'string' },
       'webgpu-on-cpu-adapter': { type: 'boolean' },
+      'wasm-build': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -62,5 +65,10 @@ export function parseCli(argv: readonly string[]): BenchOptions | undefined {
   }
   if (values['tfjs-backends'] !== undefined) options.tfjsBackends = list<TfjsBackend>(values['tfjs-backends'], ['cpu', 'wasm', 'webgpu'], 'tfjs-backend');
   if (values['webgpu-on-cpu-adapter']) options.webgpuOnCpuAdapter = true;
+  const build = values['wasm-build'];
+  if (build !== undefined) {
+    if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') throw new UsageError(`--wasm-build expects relaxed-simd, simd or auto, got '${build}'`);
+    options.wasmBuild = build;
+  }
   return options;
 }

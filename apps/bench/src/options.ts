@@ -38,6 +38,8 @@ export interface BenchOptions {
   /** A kernel whose next batch would take longer than this per call (predicted from its previous batch) skips it. */
   maxCallS: number;
   seed: number;
+  /** The @ufbert/cmm WASM build to run ('auto': relaxed SIMD where the engine has it). */
+  wasmBuild: 'auto' | 'simd' | 'relaxed-simd';
   /** Progress lines go here; silent when undefined. */
   log?: (line: string) => void;
 }
@@ -59,6 +61,7 @@ const base = {
   probeWebGpu: true,
   webgpuOnCpuAdapter: false,
   seed: 20231122,
+  wasmBuild: 'auto' as const,
 };
 
 /** The defaults of each mode; the CLI overrides single fields. */

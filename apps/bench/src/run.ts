@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
-import { simdThroughput, startThreadPool, threadCalibration, threadSettings, wasmSimdSupported } from '@ufbert/cmm';
+import { multiplyAddPeak, selectWasmBuild, simdThroughput, startThreadPool, threadCalibration, threadSettings, wasmBuild, wasmSimdSupported } from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -39,13 +39,20 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   await setBackend('cpu');
   const webgpu: WebGpuProbe = options.probeWebGpu ? await probeWebGpu() : { reason: 'not probed (smoke run)' };
   const machine = machineInfo(webgpu);
+  if (wasmSimdSupported()) selectWasmBuild(options.wasmBuild);
   // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
   const wasmThreadsAtStart = options.mode === 'smoke' ? undefined : startThreadPool();
   // How fast one core is right now: on a shared host, other load can slow a whole run.
   const hostSpeed = wasmSimdSupported() ? () => Math.round(simdThroughput() * 10) / 10 : () => undefined;
   const simdAtStart = hostSpeed();
+  const build = wasmBuild();
+  if (build) {
+    machine.wasm_build = build;
+    machine.multiply_add_peak_gflops = Math.round(multiplyAddPeak() * 10) / 10;
+  }
   const software = softwareVersions();
   log(`ufbert bench (${options.mode}): ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node_version}`);
+  if (build) log(`@ufbert/cmm WASM build: ${build}; multiply-add peak ${machine.multiply_add_peak_gflops} GFLOP/s per thread`);
   log(`WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`);
   if (wasmThreadsAtStart) log(`WASM kernel threads: ${wasmThreadsAtStart} of ${threadSettings().threads} (calibrated)`);
 
@@ -109,7 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     checks: ctx.checks,
   };
   const files = writeResult(result, options.outDir);
-  log(`wrote ${files.json}, ${files.markdown}${files.svgs.map((s) => `, ${s}`).join('')}`);
+  log(`wrote ${files.json}, ${files.summary}, ${files.markdown}${files.svgs.map((s) => `, ${s}`).join('')}`);
   return { result, files, failures };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modeDefaults } from './options.js';
 import type { BenchResult } from './report/types.js';
-import { loadSchema } from './report/write.js';
+import { loadSchema, loadSummarySchema } from './report/write.js';
 import { runBench, type BenchRun } from './run.js';
 import { validate } from './schema/validate.js';
 
@@ -56,17 +56,28 @@ describe('a smoke run', () => {
     expect(written.checks.some((c) => c.what.startsWith('onnxruntime ff-3072'))).toBe(true);
   });
 
-  it('writes the Markdown report and both SVG charts', () => {
+  it('writes a summary.json beside the results that conforms to summary.schema.json', () => {
+    expect(run.files.summary).toBe(run.files.json.replace(/\.json$/, '-summary.json'));
+    const summary = JSON.parse(readFileSync(run.files.summary, 'utf8')) as { results: string; headline: Array<{ threads: number; batch: number }> };
+    expect(validate(loadSummarySchema(), summary)).toEqual([]);
+    expect(summary.results).toBe(run.files.json.slice(outDir.length + 1));
+    expect(summary.headline.map((h) => `${h.threads}@${h.batch}`)).toEqual(expect.arrayContaining(['1@1', '2@1', '1@4', '2@4']));
+  });
+
+  it('writes the Markdown report and the SVG charts, none with more than six series', () => {
     const md = readFileSync(run.files.markdown, 'utf8');
-    expect(md).toContain('## FF against FFF-1x11 by implementation level');
-    expect(md).toMatch(/\| onnxruntime-node, 1 thread/);
+    expect(md).toContain('## Headline: fastest FFF-1x11 against onnxruntime dense FF, thread-matched');
+    expect(md).toContain("## The paper's level comparison");
     expect(md).toContain('## KxD sweep');
-    expect(run.files.svgs).toHaveLength(2);
+    const names = run.files.svgs.map((f) => f.slice(run.files.json.length - '.json'.length + 1));
+    expect(names).toEqual(expect.arrayContaining(['headline.svg', 'batch-fast.svg', 'batch-levels.svg', 'depth.svg']));
     for (const file of run.files.svgs) {
       const svg = readFileSync(file, 'utf8');
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
       expect(svg).toContain('<polyline');
+      // one legend entry per series: a short line beside the plot
+      expect((svg.match(/<line x1="594"/g) ?? []).length).toBeLessThanOrEqual(6);
       expect(md).toContain(file.slice(outDir.length + 1));
     }
   });

@@ -1,4 +1,5 @@
 import { gelu } from './gelu';
+import { muladd } from './muladd';
 
 // Dense matrix-matrix product C = A P for the feedforward: A [rows, K] row-major (the
 // tokens), P a weight matrix [K, cols] pre-packed once into panels of 8 columns, each
@@ -9,11 +10,6 @@ import { gelu } from './gelu';
 export const PANEL_WIDTH: i32 = 8;
 const KC: i32 = 256;
 const PANEL_BLOCK: i32 = 24;
-
-@inline
-function mac(acc: v128, a: v128, b: v128): v128 {
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
 
 @inline
 function loadOrZero(p: usize, first: bool): v128 {
@@ -40,17 +36,17 @@ function kernel4x8(a: usize, ldaBytes: usize, p: usize, kc: i32, c: usize, ldcBy
     const b0 = v128.load(p);
     const b1 = v128.load(p, 16);
     let s = v128.load32_splat(a + off);
-    r00 = mac(r00, s, b0);
-    r01 = mac(r01, s, b1);
+    r00 = muladd(s, b0, r00);
+    r01 = muladd(s, b1, r01);
     s = v128.load32_splat(a1 + off);
-    r10 = mac(r10, s, b0);
-    r11 = mac(r11, s, b1);
+    r10 = muladd(s, b0, r10);
+    r11 = muladd(s, b1, r11);
     s = v128.load32_splat(a2 + off);
-    r20 = mac(r20, s, b0);
-    r21 = mac(r21, s, b1);
+    r20 = muladd(s, b0, r20);
+    r21 = muladd(s, b1, r21);
     s = v128.load32_splat(a3 + off);
-    r30 = mac(r30, s, b0);
-    r31 = mac(r31, s, b1);
+    r30 = muladd(s, b0, r30);
+    r31 = muladd(s, b1, r31);
   }
   v128.store(c, r00);
   v128.store(c + 16, r01);
@@ -72,16 +68,16 @@ function kernel1x8(a: usize, p: usize, kc: i32, c: usize, first: bool): void {
   // two independent chains, joined at the end, so the adds do not wait on each other
   for (; a + off < end; off += 8, p += 64) {
     let s = v128.load32_splat(a + off);
-    r0 = mac(r0, s, v128.load(p));
-    r1 = mac(r1, s, v128.load(p, 16));
+    r0 = muladd(s, v128.load(p), r0);
+    r1 = muladd(s, v128.load(p, 16), r1);
     s = v128.load32_splat(a + off + 4);
-    q0 = mac(q0, s, v128.load(p, 32));
-    q1 = mac(q1, s, v128.load(p, 48));
+    q0 = muladd(s, v128.load(p, 32), q0);
+    q1 = muladd(s, v128.load(p, 48), q1);
   }
   if (kc & 1) {
     const s = v128.load32_splat(a + off);
-    r0 = mac(r0, s, v128.load(p));
-    r1 = mac(r1, s, v128.load(p, 16));
+    r0 = muladd(s, v128.load(p), r0);
+    r1 = muladd(s, v128.load(p, 16), r1);
   }
   v128.store(c, f32x4.add(r0, q0));
   v128.store(c + 16, f32x4.add(r1, q1));

@@ -4,3 +4,4 @@ export { conditionalTokens, conditionalScratchBytes } from './conditional';
 export { gemmPacked } from './dense';
 export { gatherDots, sumScaledRowsBatch, geluAll, backwardCoefficients, backwardGroups } from './training';
 export { probe } from './simd';
+export { multiplyAddPeak } from './peak';

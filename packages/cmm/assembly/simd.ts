@@ -1,3 +1,5 @@
+import { muladd } from './muladd';
+
 // Vector helpers. A row of width H is stored as hv = ceil(H / 4) f32x4 vectors,
 // zero-padded, 16-byte aligned.
 //
@@ -6,7 +8,9 @@
 // a0 += ((p_j + p_j+2) + (p_j+4 + p_j+6)) and a1 += ((p_j+1 + p_j+3) + (p_j+5 + p_j+7));
 // then, if four or more vectors remain, a0 += (p_j + p_j+2) and a1 += (p_j+1 + p_j+3);
 // the last hv % 4 vectors go to a0, a1, a0 in turn; the result is the lanes of
-// a0 + a1 summed as (0 + 1) + (2 + 3). A token's logit therefore has the same bits
+// a0 + a1 summed as (0 + 1) + (2 + 3). Each pair p_j + p_j+2 (and each tail product
+// added to an accumulator) is one muladd: in the relaxed-SIMD build x_j+2 * w_j+2 is
+// fused onto the rounded p_j. A token's logit therefore has the same bits
 // whether its dot runs alone, shares a weight row with other tokens, or runs on
 // another thread: routing does not depend on the batch.
 //
@@ -41,25 +45,25 @@ function finish(a0: v128, a1: v128): f32 {
 /** p_0 + p_2 at x, w (vector offsets 0 and 2). */
 @inline
 function duo(x: usize, w: usize): v128 {
-  return add(mul(v128.load(x), v128.load(w)), mul(v128.load(x, 32), v128.load(w, 32)));
+  return muladd(v128.load(x, 32), v128.load(w, 32), mul(v128.load(x), v128.load(w)));
 }
 
 /** (p_0 + p_2) + (p_4 + p_6) at x, w. */
 @inline
 function quad(x: usize, w: usize): v128 {
-  return add(duo(x, w), add(mul(v128.load(x, 64), v128.load(w, 64)), mul(v128.load(x, 96), v128.load(w, 96))));
+  return add(duo(x, w), muladd(v128.load(x, 96), v128.load(w, 96), mul(v128.load(x, 64), v128.load(w, 64))));
 }
 
 /** (p_0 + p_2) + (p_4 + p_6) at x against weight vectors already loaded. */
 @inline
 function quadShared(x: usize, u0: v128, u2: v128, u4: v128, u6: v128): v128 {
-  return add(add(mul(v128.load(x), u0), mul(v128.load(x, 32), u2)), add(mul(v128.load(x, 64), u4), mul(v128.load(x, 96), u6)));
+  return add(muladd(v128.load(x, 32), u2, mul(v128.load(x), u0)), muladd(v128.load(x, 96), u6, mul(v128.load(x, 64), u4)));
 }
 
 /** p_0 + p_2 at x against weight vectors already loaded. */
 @inline
 function duoShared(x: usize, u0: v128, u2: v128): v128 {
-  return add(mul(v128.load(x), u0), mul(v128.load(x, 32), u2));
+  return muladd(v128.load(x, 32), u2, mul(v128.load(x), u0));
 }
 
 /** Adds the last hv % 4 products (vectors at byte offset o) in the canonical order. */
@@ -67,10 +71,10 @@ function duoShared(x: usize, u0: v128, u2: v128): v128 {
 function tail(a: v128, x: usize, w: usize, o: usize, rest: i32, second: bool): v128 {
   // a0 takes vectors 0 and 2 of the partial block, a1 takes vector 1
   if (!second) {
-    if (rest > 0) a = add(a, mul(v128.load(x + o), v128.load(w + o)));
-    if (rest > 2) a = add(a, mul(v128.load(x + o, 32), v128.load(w + o, 32)));
+    if (rest > 0) a = muladd(v128.load(x + o), v128.load(w + o), a);
+    if (rest > 2) a = muladd(v128.load(x + o, 32), v128.load(w + o, 32), a);
   } else if (rest > 1) {
-    a = add(a, mul(v128.load(x + o, 16), v128.load(w + o, 16)));
+    a = muladd(v128.load(x + o, 16), v128.load(w + o, 16), a);
   }
   return a;
 }
@@ -236,11 +240,6 @@ export function dotShared4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize,
   store<f32>(out, finish(d0, d1), 12);
 }
 
-@inline
-function mac(acc: v128, a: v128, b: v128): v128 {
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
-
 /**
  * Rows per pass of sumScaledRows. Each pass reads its rows side by side, block by
  * block, and many more than 16 streams at once defeat the hardware prefetchers:
@@ -297,12 +296,12 @@ function sumScaledRowsPass(coef: usize, rows: usize, count: i32, ov: i32, out: u
     for (let r = rows; r < rowsEnd; r += 4, c += 4) {
       const g = v128.load32_splat(c);
       const p = <usize>load<u32>(r) + o;
-      a0 = mac(a0, g, v128.load(p));
-      a1 = mac(a1, g, v128.load(p, 16));
-      a2 = mac(a2, g, v128.load(p, 32));
-      a3 = mac(a3, g, v128.load(p, 48));
-      a4 = mac(a4, g, v128.load(p, 64));
-      a5 = mac(a5, g, v128.load(p, 80));
+      a0 = muladd(g, v128.load(p), a0);
+      a1 = muladd(g, v128.load(p, 16), a1);
+      a2 = muladd(g, v128.load(p, 32), a2);
+      a3 = muladd(g, v128.load(p, 48), a3);
+      a4 = muladd(g, v128.load(p, 64), a4);
+      a5 = muladd(g, v128.load(p, 80), a5);
     }
     v128.store(out + o, a0);
     v128.store(out + o, a1, 16);
@@ -326,10 +325,10 @@ function sumScaledRowsPass(coef: usize, rows: usize, count: i32, ov: i32, out: u
     for (let r = rows; r < rowsEnd; r += 4, c += 4) {
       const g = v128.load32_splat(c);
       const p = <usize>load<u32>(r) + o;
-      a0 = mac(a0, g, v128.load(p));
-      a1 = mac(a1, g, v128.load(p, 16));
-      a2 = mac(a2, g, v128.load(p, 32));
-      a3 = mac(a3, g, v128.load(p, 48));
+      a0 = muladd(g, v128.load(p), a0);
+      a1 = muladd(g, v128.load(p, 16), a1);
+      a2 = muladd(g, v128.load(p, 32), a2);
+      a3 = muladd(g, v128.load(p, 48), a3);
     }
     v128.store(out + o, a0);
     v128.store(out + o, a1, 16);
@@ -341,7 +340,7 @@ function sumScaledRowsPass(coef: usize, rows: usize, count: i32, ov: i32, out: u
   for (; o < nv; o += 16) {
     let a = accumulate ? v128.load(out + o) : f32x4.splat(0);
     let c = coef;
-    for (let r = rows; r < rowsEnd; r += 4, c += 4) a = mac(a, v128.load32_splat(c), v128.load(<usize>load<u32>(r) + o));
+    for (let r = rows; r < rowsEnd; r += 4, c += 4) a = muladd(v128.load32_splat(c), v128.load(<usize>load<u32>(r) + o), a);
     v128.store(out + o, a);
   }
 }

@@ -1,8 +1,9 @@
-// Compiles assembly/*.ts with AssemblyScript into two WebAssembly modules (one with
-// imported plain memory, one with imported shared memory for worker threads) and
-// embeds both, base64-encoded, in src/generated/cmm-wasm.ts, so the package loads
-// them without fs or fetch in Node and in browsers. Skips the compile when the
-// sources, compiler and flags have not changed since the last run.
+// Compiles assembly/*.ts with AssemblyScript into four WebAssembly modules: two builds
+// (128-bit SIMD, and relaxed SIMD, whose multiply-adds are f32x4.relaxed_madd), each
+// with imported plain memory and with imported shared memory for worker threads. It
+// embeds them, base64-encoded, in src/generated/cmm-wasm.ts, so the package loads them
+// without fs or fetch in Node and in browsers. Skips the compile when the sources,
+// compiler and flags have not changed since the last run.
 import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -14,10 +15,15 @@ const assemblyDir = join(root, 'assembly');
 const outFile = join(root, 'src', 'generated', 'cmm-wasm.ts');
 
 const common = ['assembly/index.ts', '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory'];
+const plain = ['--initialMemory', '1'];
+// 65536 pages = 4 GiB, the most a wasm32 memory can hold; a shared memory must declare its maximum.
+const shared = ['--enable', 'threads', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
+const relaxed = ['--enable', 'relaxed-simd'];
 const variants = {
-  CMM_WASM_BASE64: [...common, '--initialMemory', '1'],
-  // 65536 pages = 4 GiB, the most a wasm32 memory can hold; a shared memory must declare its maximum.
-  CMM_WASM_SHARED_BASE64: [...common, '--enable', 'threads', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
+  CMM_WASM_BASE64: [...common, ...plain],
+  CMM_WASM_SHARED_BASE64: [...common, ...shared],
+  CMM_WASM_RELAXED_BASE64: [...common, ...relaxed, ...plain],
+  CMM_WASM_RELAXED_SHARED_BASE64: [...common, ...relaxed, ...shared],
 };
 
 const sources = readdirSync(assemblyDir).filter((f) => f.endsWith('.ts')).sort();

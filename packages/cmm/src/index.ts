@@ -4,5 +4,5 @@ export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
 export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel } from './registry.js';
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
-export { initWasm, wasmSimdSupported } from './wasm/runtime.js';
-export { simdThroughput } from './wasm/simd-throughput.js';
+export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/runtime.js';
+export { multiplyAddPeak, simdThroughput } from './wasm/simd-throughput.js';

@@ -1,12 +1,11 @@
-import { fastest, levelRank, matchingDense, ONNXRUNTIME_BACKEND } from './speedups.js';
+import { headlineEntries, headlineTargets, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, type HeadlineEntry } from './headline.js';
+import { matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 
 export interface ChartLinks {
-  batch?: string;
-  depth?: string;
+  /** Chart file names with their alt text, in the order the report shows them. */
+  charts?: ReadonlyArray<{ file: string; alt: string }>;
 }
-
-const BACKEND_ORDER = ['ts', 'wasm', 'webgpu'];
 
 export function formatUs(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
@@ -17,7 +16,10 @@ export function formatSpeedup(x: number | undefined): string {
   return `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
 }
 
+const formatPercent = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
+
 const levelName = (level: RowLevel) => (typeof level === 'number' ? `level ${level}` : level);
+const threadsLabel = (threads: number) => `${threads} thread${threads > 1 ? 's' : ''}`;
 
 function cell(row: Row | undefined, wantedLevel?: RowLevel): string {
   if (!row) return '—';
@@ -25,49 +27,123 @@ function cell(row: Row | undefined, wantedLevel?: RowLevel): string {
   return `${formatUs(row.median_us_per_token)}${substituted}`;
 }
 
+const spread = (r: Row) => `${formatUs(r.median_us_per_token)} (${formatUs(r.min_us_per_token)}–${formatUs(r.max_us_per_token)})`;
+
 const ratio = (slow: Row | undefined, fast: Row | undefined) => (slow && fast ? slow.median_us_per_token / fast.median_us_per_token : undefined);
-
-interface LevelLine {
-  backend: string;
-  level: RowLevel;
-}
-
-/** The (backend, level) pairs of the kernel rows, in the paper's order: level 1, 2, 3, fused per backend. */
-function levelLines(rows: readonly Row[]): LevelLine[] {
-  const kernelRows = rows.filter((r) => r.suite === 'kernels');
-  const backends = [...new Set(kernelRows.map((r) => r.backend))].sort((a, b) => rankOf(a) - rankOf(b));
-  const lines: LevelLine[] = [];
-  for (const backend of backends) {
-    const levels = [...new Set(kernelRows.filter((r) => r.backend === backend).map((r) => r.level))].sort((a, b) => levelRank(a) - levelRank(b));
-    for (const level of levels) lines.push({ backend, level });
-  }
-  return lines;
-}
-
-function rankOf(backend: string): number {
-  const i = BACKEND_ORDER.indexOf(backend);
-  return i < 0 ? BACKEND_ORDER.length : i;
-}
-
-/** The conditional kernel row for a level line: that level, or the highest below it (there is no level-3 CMM). */
-function matchingConditional(rows: readonly Row[], backend: string, level: RowLevel, batch: number): Row | undefined {
-  return rows
-    .filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.backend === backend && r.batch === batch && levelRank(r.level) <= levelRank(level))
-    .sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
-}
 
 function table(header: string[], body: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
 }
 
-export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): string {
+/** `wasm fused, 2 threads`: a level line's name, threads only where the backend has several. */
+function lineName(backend: string, level: RowLevel, threads: number, multiThreaded: boolean): string {
+  return `${backend} ${levelName(level)}${multiThreaded ? `, ${threadsLabel(threads)}` : ''}`;
+}
+
+function headlineSection(result: BenchResult, entries: readonly HeadlineEntry[]): string[] {
+  const out: string[] = [];
+  const peak = result.machine.multiply_add_peak_gflops;
+  out.push('## Headline: fastest FFF-1x11 against onnxruntime dense FF, thread-matched', '');
+  out.push(
+    'µs per token, median (min–max). Each row gives both sides the same threads: onnxruntime-node with t intra-op threads against the fastest CPU kernel of @ufbert/cmm that uses at most t ' +
+      '(the WASM kernels split a conditional call across threads from 16 tokens up, so at B = 1 the FFF side runs on one thread either way). ' +
+      'The FLOP ratio is the dense layer\'s multiply-adds per token over FFF-1x11\'s (its 12 visited nodes): the speedup if both ran at the same FLOP rate. ' +
+      'The share is speedup / FLOP ratio, the part of the FLOP saving the measured times keep; the FFF kernel\'s GFLOP/s is set against the multiply-add peak of the threads its call ran on' +
+      (peak ? ` (${peak} GFLOP/s per thread, ${result.machine.wasm_build ?? 'simd'} build).` : '.'),
+    '',
+  );
+  for (const width of [...new Set(entries.map((e) => e.denseWidth))]) {
+    const body = entries
+      .filter((e) => e.denseWidth === width)
+      .map((e) => [
+        String(e.threads),
+        String(e.batch),
+        `${spread(e.fff)} [${e.fff.implementation}${e.fff.threads_used !== undefined && e.fff.threads_used !== e.fff.threads ? `, ran on ${e.fff.threads_used}` : ''}]`,
+        spread(e.onnxruntime),
+        `${formatSpeedup(e.speedup)}${e.speedup > e.flopRatio ? ' †' : ''}`,
+        `${e.flopRatio.toFixed(0)}×`,
+        formatPercent(e.shareOfFlopRatio),
+        e.fffGflops.toFixed(1),
+        formatPercent(e.fffPeakFraction),
+      ]);
+    out.push(
+      table(['threads', 'B', 'FFF-1x11 µs/token [kernel]', `onnxruntime FF-${width} µs/token`, 'speedup', 'FLOP ratio', 'share of FLOP ratio', 'FFF GFLOP/s', 'of peak'], body),
+      '',
+    );
+  }
+  if (entries.some((e) => e.speedup > e.flopRatio)) {
+    out.push(
+      '† Above the FLOP ratio: onnxruntime ran at a lower FLOP rate than the FFF kernel. At small B a dense layer is a matrix-vector product that reads all of its weights ' +
+        '(9.4 MB for FF-3072) from memory for a handful of tokens, bound by memory bandwidth, while the FFF kernel reads 12 rows of each matrix, mostly from cache. ' +
+        "A wide min–max range on the onnxruntime side means other load on the host: its threads wait for a busy core, and the FFF kernel, on one thread, is affected less.",
+      '',
+    );
+  }
+  out.push(`For reference, the paper's CPU figures: ${PAPER_CPU_FIGURES.map((f) => f.label.replace('paper, CPU: ', '')).join('; ')}.`, '');
+  const targets = headlineTargets(entries);
+  if (targets.length) {
+    out.push('Targets (issue 18, this machine, one run):', '');
+    for (const t of targets) out.push(`- ${t.what}: ${t.value.toFixed(1)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`);
+    out.push('');
+  }
+  return out;
+}
+
+function levelSection(rows: readonly Row[], batch: number): string[] {
+  const entries = levelEntries(rows, batch);
+  if (entries.length === 0) return [];
+  const widths = [...new Set(entries.map((e) => e.denseWidth))].sort((a, b) => a - b);
+  const multi = new Set(levelLines(rows).filter((l) => l.threads > 1).map((l) => l.backend));
+  const lines = levelLines(rows).filter((l) => entries.some((e) => e.backend === l.backend && e.level === l.level && e.threads === l.threads));
+  let above = false;
+  const body = lines.map(({ backend, level, threads }) => {
+    const mine = entries.filter((e) => e.backend === backend && e.level === level && e.threads === threads);
+    const fff = matchingConditional(rows, backend, level, batch, threads);
+    return [
+      lineName(backend, level, threads, multi.has(backend)),
+      ...widths.map((w) => cell(mine.find((e) => e.denseWidth === w)?.dense, level)),
+      cell(fff, level),
+      ...widths.map((w) => {
+        const e = mine.find((x) => x.denseWidth === w);
+        if (!e) return '—';
+        const mark = e.speedup > e.flopRatio ? ' †' : '';
+        if (mark) above = true;
+        return `${formatSpeedup(e.speedup)} (${formatPercent(e.shareOfFlopRatio)} of ${e.flopRatio.toFixed(0)}×)${mark}`;
+      }),
+    ];
+  });
+  const out = [`## The paper's level comparison: FF against FFF-1x11 by implementation level (B = ${batch})`, ''];
+  out.push(
+    'µs per token, median. As in the paper\'s table, FF at level L faces FFF at level L on the same backend and threads; where a backend has no kernel at a level, the highest level below it stands in, named in brackets ' +
+      '(FFF has no level 3: a conditional product is not a matrix-matrix product). These speedups are against our own dense kernels at the same level, many of them naive TypeScript: ' +
+      'they show what conditional execution saves at each level, not how FFF compares with the strongest dense implementation (the headline above). ' +
+      `Each speedup is also given as a share of the same FLOP ratio (${widths.map((w) => `FF-${w}: ${(w / 12).toFixed(0)}×`).join(', ')}).`,
+    '',
+  );
+  out.push(table(['Implementation', ...widths.map((w) => `FF-${w}`), 'FFF-1x11', ...widths.map((w) => `speedup vs FF-${w} (share of FLOP ratio)`)], body), '');
+  if (above) {
+    out.push(
+      '† Above the FLOP ratio: the dense kernel at that level ran at a lower FLOP rate than the FFF kernel. Levels 1 and 2 are matrix-vector products: per token they stream the whole ' +
+        'weight matrices (9.4 MB for FF-3072, 12.6 MB for FF-4095, past this CPU\'s L2) from L3 or memory, while FFF-1x11 reads 12 rows of each, and the upper tree levels, shared by most tokens of a batch, ' +
+        'stay in cache. The dense kernel is then bound by memory bandwidth and the FFF kernel is not, so the time ratio exceeds the FLOP ratio. It is a cache effect, not more work saved than the FLOPs allow.',
+      '',
+    );
+  }
+  return out;
+}
+
+export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): string {
   const { rows, machine, settings } = result;
   const out: string[] = [];
   out.push(`# ufbert benchmark: ${result.mode} run, ${result.created_at}`, '');
   out.push(
     `- CPU: ${machine.cpu_model}, ${machine.cores} cores (available parallelism ${machine.available_parallelism}), ${machine.total_memory_gib} GiB`,
     `- Node ${machine.node_version} on ${machine.platform} ${machine.arch}`,
+    ...(machine.wasm_build ? [`- @ufbert/cmm WASM build: ${machine.wasm_build}${machine.wasm_build === 'relaxed-simd' ? ' (f32x4.relaxed_madd)' : ' (multiply, then add)'}`] : []),
+    ...(machine.multiply_add_peak_gflops !== undefined
+      ? [`- Multiply-add peak: ${machine.multiply_add_peak_gflops} GFLOP/s per thread (f32x4 multiply-add chains in registers, no loads, in the ${machine.wasm_build} build)`]
+      : []),
     `- WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`,
     ...(machine.simd_gflops_start !== undefined
       ? [`- Host speed: ${machine.simd_gflops_start} GFLOP/s of f32x4 multiply-add on one core at the start of the run, ${machine.simd_gflops_end} at the end (a cached dot loop; a figure well under the machine's usual one means other load on the host slowed this run)`]
@@ -81,57 +157,26 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
   );
   if (result.mode === 'smoke') out.push('> Smoke run: tiny H, a handful of calls. The numbers only prove the pipeline works.', '');
 
+  const entries = headlineEntries(result);
+  if (entries.length) out.push(...headlineSection(result, entries));
+
   const kernelBatches = [...new Set(rows.filter((r) => r.suite === 'kernels').map((r) => r.batch))].sort((a, b) => a - b);
-  const widths = [...new Set(rows.filter((r) => (r.suite === 'kernels' || r.suite === 'external') && r.family === 'ff').map((r) => r.neurons))].sort((a, b) => a - b);
-  const lines = levelLines(rows);
-  const externalThreads = [...new Set(rows.filter((r) => r.suite === 'external').map((r) => r.threads ?? 1))].sort((a, b) => a - b);
+  const widths = [...new Set(rows.filter((r) => r.suite === 'kernels' && r.family === 'ff').map((r) => r.neurons))].sort((a, b) => a - b);
 
   if (kernelBatches.length) {
     const batch = kernelBatches.includes(128) ? 128 : kernelBatches[kernelBatches.length - 1];
-    out.push(`## FF against FFF-1x11 by implementation level (B = ${batch})`, '');
-    out.push(
-      'µs per token, median. Rows are implementation levels as in the paper: FF at level L against FFF at level L; ' +
-        'where a backend has no kernel at that level the highest level below it stands in, named in brackets ' +
-        '(FFF has no level 3: a conditional product is not a matrix-matrix product). ' +
-        'The onnxruntime rows set the strongest dense implementation a Node user can pick against the fastest FFF kernel.',
-      '',
-    );
-    const bestFff = fastest(rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.batch === batch));
-    const body = lines.map(({ backend, level }) => {
-      const fff = matchingConditional(rows, backend, level, batch);
-      const ffs = widths.map((w) => matchingDense(rows, backend, level, batch, w));
-      return [`${backend} ${levelName(level)}`, ...ffs.map((r) => cell(r, level)), cell(fff, level), ...ffs.map((r) => formatSpeedup(ratio(r, fff)))];
-    });
-    for (const threads of externalThreads) {
-      const ffs = widths.map((w) => rows.find((r) => r.suite === 'external' && r.neurons === w && r.batch === batch && (r.threads ?? 1) === threads));
-      body.push([
-        `onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''} (FFF: ${bestFff?.implementation ?? 'none'})`,
-        ...ffs.map((r) => cell(r)),
-        cell(bestFff),
-        ...ffs.map((r) => formatSpeedup(ratio(r, bestFff))),
-      ]);
-    }
-    out.push(table(['Implementation', ...widths.map((w) => `FF-${w}`), 'FFF-1x11', ...widths.map((w) => `speedup vs FF-${w}`)], body), '');
+    out.push(...levelSection(rows, batch));
 
-    out.push(`## Speedup of FFF-1x11 over FF-${widths[0]} by batch size`, '');
-    const speedBody = lines.map(({ backend, level }) => [
-      `${backend} ${levelName(level)}`,
-      ...kernelBatches.map((b) => formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0]), matchingConditional(rows, backend, level, b)))),
-    ]);
-    for (const threads of externalThreads) {
-      speedBody.push([
-        `onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''} vs fastest FFF`,
-        ...kernelBatches.map((b) =>
-          formatSpeedup(
-            ratio(
-              rows.find((r) => r.suite === 'external' && r.neurons === widths[0] && r.batch === b && (r.threads ?? 1) === threads),
-              fastest(rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.batch === b)),
-            ),
-          ),
-        ),
+    if (widths.length) {
+      const lines = levelLines(rows);
+      const multi = new Set(lines.filter((l) => l.threads > 1).map((l) => l.backend));
+      out.push(`## Speedup of FFF-1x11 over FF-${widths[0]} at the same level, by batch size`, '');
+      const speedBody = lines.map(({ backend, level, threads }) => [
+        lineName(backend, level, threads, multi.has(backend)),
+        ...kernelBatches.map((b) => formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0], threads), matchingConditional(rows, backend, level, b, threads)))),
       ]);
+      out.push(table(['Implementation', ...kernelBatches.map((b) => `B=${b}`)], speedBody), '');
     }
-    out.push(table(['Implementation', ...kernelBatches.map((b) => `B=${b}`)], speedBody), '');
 
     out.push('## µs per token by batch size', '');
     const perBatch = groupBy(
@@ -146,7 +191,7 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
           group[0].implementation,
           ...kernelBatches.map((b) => {
             const r = group.find((g) => g.batch === b);
-            return r ? `${formatUs(r.median_us_per_token)} (${formatUs(r.min_us_per_token)}–${formatUs(r.max_us_per_token)})` : '—';
+            return r ? spread(r) : '—';
           }),
         ]),
       ),
@@ -161,13 +206,13 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
     const batch = sweep[0].batch;
     const denseWidth = widths.includes(4095) ? 4095 : widths[0];
     out.push(`## KxD sweep (B = ${batch})`, '');
-    out.push(`µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend (every KxD here has 4064 to 4095 neurons).`, '');
+    out.push(`µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend and threads (every KxD here has 4064 to 4095 neurons).`, '');
     const body = configs.map((name) => {
       const group = sweep.filter((r) => r.name === name);
       const cells = impls.map((impl) => {
         const r = group.find((g) => g.implementation === impl);
         if (!r) return '—';
-        const dense = matchingDense(rows, r.backend, r.level, r.batch, denseWidth);
+        const dense = matchingDense(rows, r.backend, r.level, r.batch, denseWidth, threadsOf(r));
         return `${formatUs(r.median_us_per_token)} (${formatSpeedup(ratio(dense, r))})`;
       });
       return [name.replace('fff-', ''), String(group[0].neurons), ...cells];
@@ -187,43 +232,74 @@ export function renderMarkdown(result: BenchResult, charts: ChartLinks = {}): st
     );
   }
 
-  const model = rows.filter((r) => r.suite === 'model');
+  const model = modelEntries(rows);
   if (model.length) {
     out.push('## Whole model', '');
     out.push(
-      'The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share from one profiled forward pass (tf.profile). onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched. The FLOP ratio is crammedBERT\'s FLOPs per token over this model\'s (FFF: visited nodes only); the speedups are measured medians of the same run.',
+      "The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share (the median of three profiled forward passes, tf.profile), the time outside the feedforward blocks (non-FF), " +
+        "and Amdahl's bound 1 / (1 - s) from crammedBERT's measured feedforward share s: the speedup a feedforward of zero cost would give. " +
+        'The FF-predicted speedup is crammedBERT\'s time over its non-FF time plus UltraFastBERT\'s FF time: what the feedforward times alone explain. ' +
+        'A measured speedup above the bound means the two runs spent different times outside the feedforward blocks (the same attention code): run-to-run spread, shown by the two non-FF columns. ' +
+        'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched. ' +
+        "The FLOP ratio is crammedBERT's FLOPs per token over this model's (FFF: visited nodes only); the speedups are measured medians of the same run.",
       '',
     );
     out.push(
       table(
-        ['Model', 'Backend', 'threads', 'call', 'µs/token', 'ms/call', 'FF blocks µs/token', 'FLOP ratio', 'vs crammedBERT, same backend', 'vs crammedBERT on onnxruntime'],
-        model.map((r) => {
-          const dense = model.find((d) => d.family === 'ff' && d.backend === r.backend && d.batch === r.batch && d.sequences === r.sequences && d.threads === r.threads);
+        [
+          'Model',
+          'Backend',
+          'threads',
+          'call',
+          'µs/token (min–max)',
+          'ms/call',
+          'FF blocks µs/token',
+          'non-FF µs/token',
+          'FLOP ratio',
+          'vs crammedBERT, same backend',
+          'Amdahl bound',
+          'FF-predicted',
+          'vs crammedBERT on onnxruntime',
+        ],
+        model.map(({ row: r, dense, speedup, nonFfUsPerToken, amdahlBound, feedforwardPredicted }) => {
           const flopRatio = r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
+          const overBound = speedup !== undefined && amdahlBound !== undefined && speedup > amdahlBound ? ' (above the bound)' : '';
           return [
             r.name.replace('model ', ''),
             r.backend,
             r.threads === undefined ? '—' : String(r.threads),
             `${r.sequences ?? 1}x${r.batch / (r.sequences ?? 1)}`,
-            formatUs(r.median_us_per_token),
+            spread(r),
             formatUs(r.median_ms_per_call),
             r.ff_us_per_token === undefined ? '—' : formatUs(r.ff_us_per_token),
+            nonFfUsPerToken === undefined ? '—' : formatUs(nonFfUsPerToken),
             flopRatio,
-            formatSpeedup(r.speedup?.vs_crammedbert_3072),
+            `${formatSpeedup(speedup ?? r.speedup?.vs_crammedbert_3072)}${overBound}`,
+            amdahlBound === undefined ? '—' : `${amdahlBound.toFixed(2)}×`,
+            feedforwardPredicted === undefined ? '—' : `${feedforwardPredicted.toFixed(2)}×`,
             formatSpeedup(r.speedup?.vs_onnxruntime_crammedbert_3072),
           ];
         }),
       ),
       '',
     );
-    const targets = modelTargets(model);
+    for (const { row, dense, nonFfUsPerToken } of model) {
+      const denseNonFf = dense?.ff_us_per_token !== undefined ? dense.median_us_per_token - dense.ff_us_per_token : undefined;
+      if (nonFfUsPerToken === undefined || denseNonFf === undefined) continue;
+      const apart = Math.abs(nonFfUsPerToken - denseNonFf) / Math.min(nonFfUsPerToken, denseNonFf);
+      out.push(
+        `- Non-FF time on ${row.backend}: ${row.name.replace('model ', '')} ${formatUs(nonFfUsPerToken)} µs/token, ${dense!.name.replace('model ', '')} ${formatUs(denseNonFf)}: ` +
+          `${(apart * 100).toFixed(1)}% apart (the same attention stack; ${apart <= 0.05 ? 'within' : 'NOT within'} 5%).`,
+      );
+    }
+    out.push('');
+    const targets = modelTargets(model.map((m) => m.row));
     if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   }
 
-  if (charts.batch || charts.depth) {
+  if (links.charts?.length) {
     out.push('## Charts', '');
-    if (charts.batch) out.push(`![µs per token against batch size](${charts.batch})`, '');
-    if (charts.depth) out.push(`![speedup against depth](${charts.depth})`, '');
+    for (const { file, alt } of links.charts) out.push(`![${alt}](${file})`, '');
   }
 
   const notes = rows.filter((r) => r.note);

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { encoderFlopsPerToken, feedforwardShare, isFeedforwardKernel } from '../suites/model.js';
+import { headlineEntries, headlineTargets, modelEntries } from './headline.js';
 import { modelTargets, renderMarkdown } from './markdown.js';
 import { addSpeedups, matchingDense } from './speedups.js';
-import { escapeXml, renderLineChart } from './svg.js';
+import { buildSummary } from './summary.js';
+import { ChartError, escapeXml, headlineChart, renderLineChart } from './svg.js';
+import { validate } from '../schema/validate.js';
+import { loadSummarySchema } from './write.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 
 function row(over: Partial<Row> & Pick<Row, 'suite' | 'name' | 'family' | 'backend' | 'level' | 'batch' | 'neurons' | 'median_us_per_token'>): Row {
@@ -44,32 +48,113 @@ describe('speedups', () => {
     ];
     addSpeedups(withOrt);
     const byImpl = (impl: string) => withOrt.find((r) => r.family === 'fff' && r.implementation === impl)!;
-    expect(byImpl('ts/1').speedup).toEqual({ vs_ff_3072_same_level: 100, vs_onnxruntime_ff_3072: 6 });
+    expect(byImpl('ts/1').speedup).toEqual({ vs_ff_3072_same_level: 100, vs_onnxruntime_ff_3072: 6, vs_onnxruntime_ff_3072_same_threads: 10 });
     expect(byImpl('ts/fused').speedup?.vs_ff_3072_same_level).toBe(60);
-    expect(byImpl('wasm/fused').speedup).toEqual({ vs_onnxruntime_ff_3072: 30 });
+    expect(byImpl('wasm/fused').speedup).toEqual({ vs_onnxruntime_ff_3072: 30, vs_onnxruntime_ff_3072_same_threads: 50 });
     expect(withOrt.find((r) => r.family === 'ff')?.speedup).toBeUndefined();
   });
 
-  it('renders the paper-shaped table with substituted levels named', () => {
-    const result: BenchResult = {
-      schema_version: 1,
-      created_at: '2025-01-01T00:00:00.000Z',
-      mode: 'quick',
-      duration_s: 1,
-      machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none' },
-      software: {},
-      settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
-      rows,
-      skipped: [{ what: 'x', reason: 'y' }],
-      checks: [],
-    };
-    const md = renderMarkdown(result);
-    expect(md).toContain('| ts level 1 | 1000 | 10.0 | 100× |');
-    expect(md).toContain('| ts level 3 | 300 | 8.00 (level 2) | 38× |');
-    expect(md).toContain('| ts fused | 300 (level 3) | 5.00 | 60× |');
-    expect(md).toContain('| wasm fused | — | 2.00 | — |');
+  const result = (rows: Row[], machine: Partial<BenchResult['machine']> = {}): BenchResult => ({
+    schema_version: 1,
+    created_at: '2025-01-01T00:00:00.000Z',
+    mode: 'quick',
+    duration_s: 1,
+    machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none', ...machine },
+    software: {},
+    settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
+    rows,
+    skipped: [{ what: 'x', reason: 'y' }],
+    checks: [],
+  });
+
+  it("renders the paper's level table with substituted levels named and each speedup against the FLOP ratio", () => {
+    const md = renderMarkdown(result([...rows, dense('ts', 1, 10, 3072, 1), fff('ts', 1, 0.01, 1)]));
+    expect(md).toContain("## The paper's level comparison");
+    expect(md).toContain('| ts level 1 | 1000 | 10.0 | 100× (39% of 256×) |');
+    expect(md).toContain('| ts level 3 | 300 | 8.00 (level 2) | 38× (15% of 256×) |');
+    expect(md).toContain('| ts fused | 300 (level 3) | 5.00 | 60× (23% of 256×) |');
+    expect(md).not.toContain('| wasm fused | — | 2.00');
+    expect(md).not.toContain('†');
     expect(md).toContain('- x: y');
   });
+
+  it('marks a speedup above the FLOP ratio and explains it', () => {
+    const md = renderMarkdown(result([dense('ts', 1, 5000), fff('ts', 1, 10)]));
+    expect(md).toContain('| ts level 1 | 5000 | 10.0 | 500× (195% of 256×) † |');
+    expect(md).toContain('† Above the FLOP ratio');
+  });
+
+  const ort = (threads: number, us: number, batch: number, spreadUs = 0) =>
+    row({ suite: 'external', name: 'onnxruntime ff-3072', family: 'ff', backend: 'onnxruntime-cpu', level: 'external', batch, neurons: 3072, threads, median_us_per_token: us, min_us_per_token: us - spreadUs, max_us_per_token: us + spreadUs });
+  const wasmFff = (threads: number, us: number, batch: number, used = threads) => ({ ...fff('wasm', 'fused', us, batch), threads, threads_used: used, implementation: `ConditionalMatmul/wasm/fused, ${threads} threads` });
+  const matched = [
+    ort(1, 300, 1),
+    ort(2, 200, 1),
+    ort(1, 100, 128, 10),
+    ort(2, 60, 128),
+    wasmFff(1, 2, 1),
+    wasmFff(2, 2.5, 1, 1),
+    wasmFff(1, 4, 128),
+    wasmFff(2, 2, 128),
+    fff('ts', 'fused', 50, 128),
+    fff('ts', 'fused', 50, 1),
+  ];
+
+  it('sets the fastest FFF using at most t threads against onnxruntime with t threads, with FLOP ratio, share and peak fraction', () => {
+    const entries = headlineEntries(result(matched, { multiply_add_peak_gflops: 50 }));
+    const at = (threads: number, batch: number) => entries.find((e) => e.threads === threads && e.batch === batch)!;
+    expect(at(1, 128).fff.threads).toBe(1);
+    expect(at(1, 128).speedup).toBe(25);
+    expect(at(2, 128).speedup).toBe(30);
+    // at B = 1 the one-thread row is faster, and may stand in for two threads
+    expect(at(2, 1).fff.threads).toBe(1);
+    expect(at(2, 1).speedup).toBe(100);
+    expect(at(2, 128).flopRatio).toBe(256);
+    expect(at(2, 128).shareOfFlopRatio).toBeCloseTo(30 / 256, 10);
+    // 12 nodes x 1536 multiply-adds x 2 flops in 2 µs = 18.4 GFLOP/s, on 2 threads of 50
+    expect(at(2, 128).fffGflops).toBeCloseTo(18.432, 6);
+    expect(at(2, 128).fffPeakFraction).toBeCloseTo(18.432 / 100, 6);
+    expect(headlineTargets(entries)).toEqual([
+      { what: 'FFF-1x11 vs onnxruntime FF-3072, B=128, 2 threads each', value: 30, target: 25, met: true },
+      { what: 'FFF-1x11 vs onnxruntime FF-3072, B=1, 2 threads each', value: 100, target: 100, met: true },
+    ]);
+    const md = renderMarkdown(result(matched, { multiply_add_peak_gflops: 50 }));
+    expect(md).toContain('## Headline: fastest FFF-1x11 against onnxruntime dense FF, thread-matched');
+    expect(md).toContain('| 2 | 128 | 2.00 (2.00–2.00) [ConditionalMatmul/wasm/fused, 2 threads] | 60.0 (60.0–60.0) | 30× | 256× | 12% | 18.4 | 18% |');
+    expect(md).toContain('B=1, 2 threads each: 100.0x (target >= 100x): met');
+  });
+
+  it('writes a summary that matches summary.schema.json', () => {
+    const summary = buildSummary(result(matched, { multiply_add_peak_gflops: 50, wasm_build: 'relaxed-simd' }), 'bench.json');
+    expect(validate(loadSummarySchema(), summary)).toEqual([]);
+    expect(summary.headline).toHaveLength(4);
+    expect(summary.machine.wasm_build).toBe('relaxed-simd');
+    expect(summary.paper_cpu_reference.map((p) => p.speedup)).toEqual([78, 40]);
+    const broken = { ...summary, headline: [{ ...summary.headline[0], speedup: -1 }] };
+    expect(validate(loadSummarySchema(), broken).map((e) => e.path)).toContain('/headline/0/speedup');
+  });
+
+  it('charts the thread-matched speedup with min-max bars, the FLOP ratio and the paper figures as reference marks', () => {
+    const [chart] = headlineChart(result(matched));
+    expect(chart.name).toBe('headline');
+    expect(chart.svg.match(/<polyline/g)).toHaveLength(2);
+    expect(chart.svg).toContain('FLOP ratio, FF-3072 / FFF-1x11: 256x');
+    expect(chart.svg).toContain('paper, CPU: 78x');
+    expect(chart.svg).toContain('paper, CPU: 40x');
+  });
+});
+
+const resultOf = (rows: Row[]): BenchResult => ({
+  schema_version: 1,
+  created_at: '2025-01-01T00:00:00.000Z',
+  mode: 'quick',
+  duration_s: 1,
+  machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none' },
+  software: {},
+  settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
+  rows,
+  skipped: [],
+  checks: [],
 });
 
 describe('whole-model rows', () => {
@@ -94,6 +179,21 @@ describe('whole-model rows', () => {
     expect(targets[0]).toMatch(/2 threads, 8x128: 2.00x crammedBERT-3072 on onnxruntime \(target >= 2x\): met/);
     expect(targets[1]).toMatch(/1 thread, 8x128: 2.40x .*met/);
     expect(targets[2]).toMatch(/vs tfjs-wasm \(5000\): 8.3x \(target >= 10x\): NOT met/);
+  });
+
+  it("gives each tfjs row its non-FF time and Amdahl's bound from crammedBERT's feedforward share", () => {
+    const ff = { ...model('ff', 'tfjs-wasm', 1000, undefined, 1), ff_share: 0.5, ff_us_per_token: 500 };
+    const fffRow = { ...model('fff', 'tfjs-wasm', 400, undefined, 1), ff_share: 0.1, ff_us_per_token: 40 };
+    const [denseEntry, fffEntry] = modelEntries([ff, fffRow]);
+    expect(denseEntry.nonFfUsPerToken).toBe(500);
+    expect(denseEntry.amdahlBound).toBeUndefined();
+    expect(fffEntry.nonFfUsPerToken).toBe(360);
+    expect(fffEntry.speedup).toBe(2.5);
+    expect(fffEntry.amdahlBound).toBe(2);
+    expect(fffEntry.feedforwardPredicted).toBeCloseTo(1000 / 540, 10);
+    const md = renderMarkdown({ ...resultOf([ff, fffRow]) });
+    expect(md).toContain('2.5× (above the bound) | 2.00× | 1.85× |');
+    expect(md).toContain('ultrafastbert-1x11 360 µs/token, crammedbert-3072 500: 38.9% apart (the same attention stack; NOT within 5%)');
   });
 
   it('counts FLOPs per token of the visited nodes only', async () => {
@@ -137,5 +237,20 @@ describe('renderLineChart', () => {
     expect(svg.match(/<circle/g)).toHaveLength(4);
     expect(svg).toContain('a &lt; b &amp; c');
     expect(escapeXml('"x"')).toBe('&quot;x&quot;');
+  });
+
+  it('draws min-max bars and labelled reference lines, and refuses more than six series', () => {
+    const svg = renderLineChart({
+      title: 't',
+      x: { label: 'x', log: true },
+      y: { label: 'y', log: true },
+      series: [{ label: 'one', points: [[1, 2], [10, 3]], ranges: [[1, 1.5, 2.5], [10, 2, 4]] }],
+      references: [{ y: 78, label: 'paper 78x' }],
+    });
+    // two bars of three lines each, the reference line, the legend line
+    expect(svg.match(/<line x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="#000000" stroke-width="1"\/>/g)).toHaveLength(6);
+    expect(svg).toContain('paper 78x');
+    const seven = Array.from({ length: 7 }, (_, i) => ({ label: String(i), points: [[1, 1]] as Array<[number, number]> }));
+    expect(() => renderLineChart({ title: 'crowded', x: { label: 'x', log: false }, y: { label: 'y', log: false }, series: seven })).toThrow(ChartError);
   });
 });

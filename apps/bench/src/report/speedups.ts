@@ -10,16 +10,27 @@ export function levelRank(level: RowLevel): number {
 
 const isKernelLevel = (level: RowLevel): boolean => levelRank(level) <= 4;
 
+/** Threads a row's call could use; rows without the field (TypeScript kernels, webgpu) count as one. */
+export const threadsOf = (row: Row): number => row.threads ?? 1;
+
 /**
  * The dense kernel row a conditional kernel at `level` is compared with: the same
- * backend and batch, the highest dense level not above it (FFF level 1 against FF
- * level 1, level 2 against 2, fused against the fused dense kernel or else level 3).
+ * backend, threads and batch, the highest dense level not above it (FFF level 1 against
+ * FF level 1, level 2 against 2, fused against the fused dense kernel or else level 3).
  */
-export function matchingDense(rows: readonly Row[], backend: string, level: RowLevel, batch: number, neurons: number): Row | undefined {
+export function matchingDense(rows: readonly Row[], backend: string, level: RowLevel, batch: number, neurons: number, threads = 1): Row | undefined {
   const rank = levelRank(level);
   return rows
-    .filter((r) => r.suite === 'kernels' && r.family === 'ff' && r.backend === backend && r.batch === batch && r.neurons === neurons && levelRank(r.level) <= rank)
+    .filter(
+      (r) =>
+        r.suite === 'kernels' && r.family === 'ff' && r.backend === backend && r.batch === batch && r.neurons === neurons && threadsOf(r) === threads && levelRank(r.level) <= rank,
+    )
     .sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
+}
+
+/** The onnxruntime row of this width and batch at this intra-op thread count. */
+export function externalWithThreads(rows: readonly Row[], neurons: number, batch: number, threads: number): Row | undefined {
+  return rows.find((r) => r.suite === 'external' && r.neurons === neurons && r.batch === batch && threadsOf(r) === threads);
 }
 
 /** The fastest onnxruntime row of this width and batch, over thread counts. */
@@ -38,10 +49,14 @@ export function addSpeedups(rows: Row[]): void {
   for (const row of rows) {
     const s: Speedups = {};
     if (row.family === 'fff' && (row.suite === 'kernels' || row.suite === 'depth-sweep') && isKernelLevel(row.level)) {
-      s.vs_ff_3072_same_level = ratio(matchingDense(rows, row.backend, row.level, row.batch, 3072), row);
-      s.vs_ff_4095_same_level = ratio(matchingDense(rows, row.backend, row.level, row.batch, 4095), row);
+      s.vs_ff_3072_same_level = ratio(matchingDense(rows, row.backend, row.level, row.batch, 3072, threadsOf(row)), row);
+      s.vs_ff_4095_same_level = ratio(matchingDense(rows, row.backend, row.level, row.batch, 4095, threadsOf(row)), row);
       s.vs_onnxruntime_ff_3072 = ratio(fastestExternal(rows, 3072, row.batch), row);
       s.vs_onnxruntime_ff_4095 = ratio(fastestExternal(rows, 4095, row.batch), row);
+      if (row.backend !== 'webgpu') {
+        s.vs_onnxruntime_ff_3072_same_threads = ratio(externalWithThreads(rows, 3072, row.batch, threadsOf(row)), row);
+        s.vs_onnxruntime_ff_4095_same_threads = ratio(externalWithThreads(rows, 4095, row.batch, threadsOf(row)), row);
+      }
     }
     if (row.suite === 'training' && row.family === 'fff' && !row.name.endsWith('masked-oracle')) {
       s.vs_masked_oracle = ratio(fastest(rows.filter((r) => r.suite === 'training' && r.name.endsWith('masked-oracle') && r.batch === row.batch)), row);

@@ -17,6 +17,10 @@ export interface Speedups {
   vs_onnxruntime_ff_3072?: number;
   /** the fastest onnxruntime-node FF-4095 at this batch, divided by this row. */
   vs_onnxruntime_ff_4095?: number;
+  /** onnxruntime-node FF-3072 at this batch with the same threads as this row, divided by this row (thread-matched). */
+  vs_onnxruntime_ff_3072_same_threads?: number;
+  /** onnxruntime-node FF-4095 at this batch with the same threads as this row. */
+  vs_onnxruntime_ff_4095_same_threads?: number;
   /** the dense masking oracle's training step on the same backend, divided by this row (training rows). */
   vs_masked_oracle?: number;
   /** crammedBERT-3072's whole-model time per token on the same backend, threads and call shape, divided by this row (model rows). */
@@ -44,8 +48,13 @@ export interface Row {
   neurons: number;
   trees?: number;
   depth?: number;
-  /** Intra-op threads (onnxruntime rows). */
+  /**
+   * Threads the call could use: onnxruntime's intra-op threads; for WASM kernel rows the
+   * threads configured for @ufbert/cmm (a call under its split threshold runs on one).
+   */
   threads?: number;
+  /** WASM kernel rows: threads a call of this batch actually ran on (1 below the split threshold, or where calibration found threads do not pay). */
+  threads_used?: number;
   /** Model rows: sequences per call (batch / sequences tokens each). */
   sequences?: number;
   /** Model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
@@ -101,6 +110,10 @@ export interface MachineInfo {
   /** One core's f32x4 multiply-add throughput (simdThroughput of @ufbert/cmm) at the start and end of the run, GFLOP/s. */
   simd_gflops_start?: number;
   simd_gflops_end?: number;
+  /** The @ufbert/cmm WASM build the kernels ran: relaxed-simd (fused multiply-add) or simd. */
+  wasm_build?: 'relaxed-simd' | 'simd';
+  /** One core's f32x4 multiply-add peak in that build, GFLOP/s (multiplyAddPeak of @ufbert/cmm: chains in registers, no loads). */
+  multiply_add_peak_gflops?: number;
 }
 
 export interface Settings {

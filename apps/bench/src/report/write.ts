@@ -2,18 +2,27 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate, type JsonSchema } from '../schema/validate.js';
 import { renderMarkdown } from './markdown.js';
-import { batchChart, depthChart } from './svg.js';
+import { buildSummary } from './summary.js';
+import { batchCharts, depthCharts, headlineChart } from './svg.js';
 import type { BenchResult } from './types.js';
 
 /** results.schema.json at the app's root (this file runs from src/report or dist/report). */
 export const SCHEMA_URL = new URL('../../results.schema.json', import.meta.url);
+/** summary.schema.json, beside it. */
+export const SUMMARY_SCHEMA_URL = new URL('../../summary.schema.json', import.meta.url);
 
 export function loadSchema(): JsonSchema {
   return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
 }
 
+export function loadSummarySchema(): JsonSchema {
+  return JSON.parse(readFileSync(SUMMARY_SCHEMA_URL, 'utf8')) as JsonSchema;
+}
+
 export interface WrittenFiles {
   json: string;
+  /** `<stem>-summary.json`: the headline figures (summary.schema.json). */
+  summary: string;
   markdown: string;
   svgs: string[];
 }
@@ -28,33 +37,29 @@ export function runStem(result: BenchResult): string {
 }
 
 /**
- * Checks the result against results.schema.json, then writes `<stem>.json`, `<stem>.md`
- * and the charts `<stem>-batch.svg` and `<stem>-depth.svg` (when the run has their data).
+ * Checks the result against results.schema.json and its summary against
+ * summary.schema.json, then writes `<stem>.json`, `<stem>-summary.json`, `<stem>.md` and
+ * the charts `<stem>-<chart>.svg` (those the run has data for).
  */
 export function writeResult(result: BenchResult, outDir: string): WrittenFiles {
   const errors = validate(loadSchema(), result);
   if (errors.length) {
     throw new InvalidResultError(`the run does not match results.schema.json: ${errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
   }
-  mkdirSync(outDir, { recursive: true });
   const stem = runStem(result);
-  const svgs: string[] = [];
-  const charts: { batch?: string; depth?: string } = {};
-  const batch = batchChart(result.rows);
-  if (batch) {
-    charts.batch = `${stem}-batch.svg`;
-    svgs.push(join(outDir, charts.batch));
-    writeFileSync(join(outDir, charts.batch), batch);
+  const summary = buildSummary(result, `${stem}.json`);
+  const summaryErrors = validate(loadSummarySchema(), summary);
+  if (summaryErrors.length) {
+    throw new InvalidResultError(`the summary does not match summary.schema.json: ${summaryErrors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
   }
-  const depth = depthChart(result.rows);
-  if (depth) {
-    charts.depth = `${stem}-depth.svg`;
-    svgs.push(join(outDir, charts.depth));
-    writeFileSync(join(outDir, charts.depth), depth);
-  }
+  mkdirSync(outDir, { recursive: true });
+  const charts = [...headlineChart(result), ...batchCharts(result.rows), ...depthCharts(result.rows)].map((c) => ({ ...c, file: `${stem}-${c.name}.svg` }));
+  for (const chart of charts) writeFileSync(join(outDir, chart.file), chart.svg);
   const json = join(outDir, `${stem}.json`);
   writeFileSync(json, JSON.stringify(result, null, 2) + '\n');
+  const summaryFile = join(outDir, `${stem}-summary.json`);
+  writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
   const markdown = join(outDir, `${stem}.md`);
-  writeFileSync(markdown, renderMarkdown(result, charts));
-  return { json, markdown, svgs };
+  writeFileSync(markdown, renderMarkdown(result, { charts: charts.map(({ file, alt }) => ({ file, alt })) }));
+  return { json, summary: summaryFile, markdown, svgs: charts.map((c) => join(outDir, c.file)) };
 }

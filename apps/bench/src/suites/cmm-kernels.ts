@@ -2,9 +2,10 @@ import { listKernels, type KernelLevel } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import type { BenchBackward, BenchConditionalMatmul, BenchDenseMatmul, BenchForwardTrain, BenchKernel } from '../webgpu-kernels.js';
 
-/** `ConditionalMatmul/wasm/fused`, as @ufbert/cmm labels kernels. */
-export function kernelLabel(kernel: { kernelName: string; backend: string; level: KernelLevel }): string {
-  return `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
+/** `ConditionalMatmul/wasm/fused`, as @ufbert/cmm labels kernels; `..., 2 threads` when run at a set thread count. */
+export function kernelLabel(kernel: { kernelName: string; backend: string; level: KernelLevel }, threads?: number): string {
+  const label = `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
+  return threads === undefined ? label : `${label}, ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 type Name = BenchKernel['kernelName'];

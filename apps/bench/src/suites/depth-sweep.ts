@@ -1,3 +1,4 @@
+import { startThreadPool, threadSettings } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
 import { fffName, makeRow, neuronsOf } from '../rows.js';
@@ -20,6 +21,9 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
     for (const kernel of kernels) {
       const prepared = kernel.prepare(weights, shape);
       try {
+        // the WASM kernels run at the threads configured for the process; the row says how many
+        const { threads, minConditionalBatch } = threadSettings();
+        const threadFields = kernel.backend === 'wasm' ? { threads, threads_used: batch >= minConditionalBatch ? startThreadPool() : 1 } : {};
         const m = await measure(() => kernel.run(prepared, x, batch), { budgetS: options.budgetS });
         ctx.addRow(
           makeRow(
@@ -27,7 +31,7 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
               suite: 'depth-sweep',
               name: fffName(trees, depth),
               family: 'fff',
-              implementation: kernelLabel(kernel),
+              implementation: kernelLabel(kernel, threadFields.threads),
               backend: kernel.backend,
               level: kernel.level,
               batch,
@@ -36,6 +40,7 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
               neurons: neuronsOf(trees, depth),
               trees,
               depth,
+              ...threadFields,
             },
             m,
           ),

@@ -1,10 +1,44 @@
-import type { ConditionalShape, DenseShape } from '@ufbert/cmm';
+import { configureThreads, startThreadPool, threadSettings, type ConditionalShape, type DenseShape } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { maxAbs, maxAbsDiff } from '../data.js';
 import { formatSeconds, measure } from '../measure.js';
 import type { Row } from '../report/types.js';
 import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
 import { benchKernels, kernelLabel } from './cmm-kernels.js';
+
+/**
+ * The thread counts a kernel runs at: the WASM kernels at each of onnxruntime's thread
+ * counts, so every FFF and dense row has an onnxruntime row with the same threads; the
+ * others (TypeScript: one thread; webgpu) once, as configured.
+ */
+function threadCounts(ctx: SuiteContext, backend: string): Array<number | undefined> {
+  return backend === 'wasm' ? [...ctx.options.onnxThreads] : [undefined];
+}
+
+/**
+ * Runs `body` with the WASM kernels configured for `threads` (unchanged when undefined)
+ * and gives it the row fields that say so: threads asked, threads a call of `batch`
+ * tokens used (one below the split threshold `minBatch` or when calibration found that
+ * threads do not pay here), and a note when they differ.
+ */
+async function withThreads(threads: number | undefined, body: (fields: (batch: number, splits: (batch: number) => boolean) => Partial<Row>) => Promise<void>): Promise<void> {
+  if (threads === undefined) {
+    await body(() => ({}));
+    return;
+  }
+  const before = threadSettings();
+  configureThreads({ threads });
+  try {
+    const pool = startThreadPool();
+    await body((batch, splits) => {
+      const used = splits(batch) ? pool : 1;
+      const why = pool < threads ? 'calibration found that threads do not pay on this host' : 'below the batch size a call is split at';
+      return { threads, threads_used: used, ...(used < threads ? { note: `ran on ${used} of ${threads} threads: ${why}` } : {}) };
+    });
+  } finally {
+    configureThreads({ threads: before.threads });
+  }
+}
 
 /** Tokens in the cross-kernel agreement check of each layer. */
 const CHECK_BATCH = 4;
@@ -31,23 +65,30 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
   const conditionalWeights = data.conditional(conditionalShape);
   const conditionalGroup = new Agreement(ctx, fffName(1, 11));
   for (const kernel of benchKernels(ctx, 'ConditionalMatmul')) {
-    const prepared = kernel.prepare(conditionalWeights, conditionalShape);
-    try {
-      const identity = {
-        suite: 'kernels',
-        name: fffName(1, 11),
-        family: 'fff',
-        implementation: kernelLabel(kernel),
-        backend: kernel.backend,
-        level: kernel.level,
-        ...layer,
-        neurons: neuronsOf(1, 11),
-        trees: 1,
-        depth: 11,
-      } as const;
-      await measureBatches(ctx, inputs, checkX, conditionalGroup, identity, (x, batch, out) => kernel.run(prepared, x, batch, { out }));
-    } finally {
-      prepared.dispose();
+    for (const threads of threadCounts(ctx, kernel.backend)) {
+      await withThreads(threads, async (threadFields) => {
+        const prepared = kernel.prepare(conditionalWeights, conditionalShape);
+        try {
+          const identity = {
+            suite: 'kernels',
+            name: fffName(1, 11),
+            family: 'fff',
+            implementation: kernelLabel(kernel, threads),
+            backend: kernel.backend,
+            level: kernel.level,
+            ...layer,
+            neurons: neuronsOf(1, 11),
+            trees: 1,
+            depth: 11,
+          } as const;
+          const splits = (batch: number) => batch >= threadSettings().minConditionalBatch;
+          await measureBatches(ctx, inputs, checkX, conditionalGroup, identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
+            kernel.run(prepared, x, batch, { out }),
+          );
+        } finally {
+          prepared.dispose();
+        }
+      });
     }
   }
 
@@ -57,21 +98,28 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
     const weights = data.dense(shape);
     const group = new Agreement(ctx, `ff-${width}`);
     for (const kernel of denseKernels) {
-      const prepared = kernel.prepare(weights, shape);
-      try {
-        const identity = {
-          suite: 'kernels',
-          name: `ff-${width}`,
-          family: 'ff',
-          implementation: kernelLabel(kernel),
-          backend: kernel.backend,
-          level: kernel.level,
-          ...layer,
-          neurons: width,
-        } as const;
-        await measureBatches(ctx, inputs, checkX, group, identity, (x, batch, out) => kernel.run(prepared, x, batch, { out }));
-      } finally {
-        prepared.dispose();
+      for (const threads of threadCounts(ctx, kernel.backend)) {
+        await withThreads(threads, async (threadFields) => {
+          const prepared = kernel.prepare(weights, shape);
+          try {
+            const identity = {
+              suite: 'kernels',
+              name: `ff-${width}`,
+              family: 'ff',
+              implementation: kernelLabel(kernel, threads),
+              backend: kernel.backend,
+              level: kernel.level,
+              ...layer,
+              neurons: width,
+            } as const;
+            const splits = (batch: number) => batch * width * 2 * h >= threadSettings().minDenseWork;
+            await measureBatches(ctx, inputs, checkX, group, identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
+              kernel.run(prepared, x, batch, { out }),
+            );
+          } finally {
+            prepared.dispose();
+          }
+        });
       }
     }
   }
@@ -102,6 +150,7 @@ async function measureBatches(
   checkX: Float32Array,
   group: Agreement,
   identity: Omit<RowIdentity, 'batch'>,
+  extra: (batch: number) => Partial<Row>,
   run: Run,
 ): Promise<void> {
   group.compare(identity.implementation, (await run(checkX, CHECK_BATCH)).y);
@@ -111,7 +160,7 @@ async function measureBatches(
     // H = O in this suite, so an output has the size of its input
     const out = new Float32Array(x.length);
     const m = await measure(() => run(x, batch, out), { budgetS: ctx.options.budgetS });
-    previous = makeRow({ ...identity, batch }, m);
+    previous = makeRow({ ...identity, batch, ...extra(batch) }, m);
     ctx.addRow(previous);
   }
 }

@@ -1,7 +1,15 @@
-import { BackendUnavailableError } from '@ufbert/tensor';
-import { CMM_WASM_BASE64, CMM_WASM_SHARED_BASE64 } from '../generated/cmm-wasm.js';
+import { BackendUnavailableError, UfbertError } from '@ufbert/tensor';
+import { CMM_WASM_BASE64, CMM_WASM_RELAXED_BASE64, CMM_WASM_RELAXED_SHARED_BASE64, CMM_WASM_SHARED_BASE64 } from '../generated/cmm-wasm.js';
 import { ERF_TABLE } from '@ufbert/tensor';
 import { Allocator } from './allocator.js';
+import { RELAXED_SIMD_PROBE } from './relaxed-simd-probe.js';
+
+/**
+ * The two builds of the module: `simd` (128-bit SIMD, multiply then add) and
+ * `relaxed-simd` (the same kernels with f32x4.relaxed_madd, one fused multiply-add
+ * where the CPU has FMA). Their results may differ in the last bits.
+ */
+export type WasmBuild = 'simd' | 'relaxed-simd';
 
 /** The functions of assembly/index.ts; every pointer is a byte address in the runtime's memory. */
 export interface CmmWasmExports {
@@ -15,6 +23,7 @@ export interface CmmWasmExports {
   sumScaledRowsBatch(coef: number, rows: number, visits: number, count: number, ov: number, out: number): void;
   geluAll(logits: number, count: number, out: number): void;
   probe(x: number, hv: number, reps: number): number;
+  multiplyAddPeak(reps: number, m: number, c: number): number;
   backwardCoefficients(dy: number, ov: number, columns: number, slotOf: number, logits: number, visits: number, count: number, g: number, act: number): void;
   backwardGroups(
     entries: number, start: number, units: number, visits: number, g: number, act: number, x: number, hv: number,
@@ -36,8 +45,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+const BUILDS: Record<WasmBuild, { plain: string; shared: string }> = {
+  simd: { plain: CMM_WASM_BASE64, shared: CMM_WASM_SHARED_BASE64 },
+  'relaxed-simd': { plain: CMM_WASM_RELAXED_BASE64, shared: CMM_WASM_RELAXED_SHARED_BASE64 },
+};
+
 let plainBytes: Uint8Array<ArrayBuffer> | undefined;
 let simd: boolean | undefined;
+let relaxedSimd: boolean | undefined;
 
 /** Whether this engine can compile the module: WebAssembly with SIMD (v128). */
 export function wasmSimdSupported(): boolean {
@@ -46,6 +61,53 @@ export function wasmSimdSupported(): boolean {
     simd = typeof WebAssembly === 'object' && WebAssembly.validate(plainBytes);
   }
   return simd;
+}
+
+/** Whether this engine has relaxed SIMD (Node 22+, Chromium 114+; Node 20 with --experimental-wasm-relaxed-simd). */
+export function wasmRelaxedSimdSupported(): boolean {
+  relaxedSimd ??= wasmSimdSupported() && WebAssembly.validate(RELAXED_SIMD_PROBE);
+  return relaxedSimd;
+}
+
+let selected: WasmBuild | undefined;
+
+/**
+ * The build the WASM kernels of this process run: the one selectWasmBuild chose, else
+ * relaxed SIMD where the engine has it, else SIMD; undefined without WebAssembly SIMD.
+ */
+export function wasmBuild(): WasmBuild | undefined {
+  if (compiled) return compiled.build;
+  if (runtime) return runtime.build;
+  if (selected) return selected;
+  if (!wasmSimdSupported()) return undefined;
+  return wasmRelaxedSimdSupported() ? 'relaxed-simd' : 'simd';
+}
+
+/**
+ * Chooses the build before the first WASM kernel call ('auto': the default choice of
+ * wasmBuild). Throws if the engine cannot run that build, or if the runtime already
+ * runs another build (its prepared weights live in that build's memory).
+ */
+export function selectWasmBuild(build: WasmBuild | 'auto'): WasmBuild {
+  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') {
+    throw new UfbertError(`selectWasmBuild: expected 'simd', 'relaxed-simd' or 'auto', got '${String(build)}'`);
+  }
+  const running = compiled?.build ?? runtime?.build;
+  const wanted = build === 'auto' ? (running ?? (wasmRelaxedSimdSupported() ? 'relaxed-simd' : 'simd')) : build;
+  if (running && running !== wanted) {
+    throw new UfbertError(`selectWasmBuild: the WASM runtime already runs the ${running} build; select '${wanted}' before the first WASM kernel call`);
+  }
+  if (!wasmSimdSupported()) throw new BackendUnavailableError('WebAssembly SIMD is not available in this engine');
+  if (wanted === 'relaxed-simd' && !wasmRelaxedSimdSupported()) {
+    throw new BackendUnavailableError('WebAssembly relaxed SIMD is not available in this engine (Node 20: run with --experimental-wasm-relaxed-simd)');
+  }
+  selected = build === 'auto' ? undefined : wanted;
+  return wanted;
+}
+
+function moduleBytes(build: WasmBuild, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (build === 'simd' && !shared) return (plainBytes ??= decodeBase64(CMM_WASM_BASE64));
+  return decodeBase64(shared ? BUILDS[build].shared : BUILDS[build].plain);
 }
 
 /** One instance of the module, its memory, and a heap over that memory. */
@@ -62,6 +124,7 @@ export class WasmRuntime {
     readonly module: WebAssembly.Module,
     readonly memory: WebAssembly.Memory,
     readonly shared: boolean,
+    readonly build: WasmBuild,
   ) {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as CmmWasmExports;
@@ -131,7 +194,7 @@ export function nodeWorkerThreads(): typeof import('node:worker_threads') | unde
 }
 
 let runtime: WasmRuntime | undefined;
-let compiled: { module: WebAssembly.Module; shared: boolean } | undefined;
+let compiled: { module: WebAssembly.Module; shared: boolean; build: WasmBuild } | undefined;
 
 function wantShared(): boolean {
   return nodeWorkerThreads() !== undefined;
@@ -143,25 +206,28 @@ function wantShared(): boolean {
  * modules synchronously on the main thread.
  */
 export async function initWasm(): Promise<void> {
-  if (runtime || compiled || !wasmSimdSupported()) return;
+  const build = wasmBuild();
+  if (runtime || compiled || !build) return;
   const shared = wantShared();
-  const module = await WebAssembly.compile(shared ? decodeBase64(CMM_WASM_SHARED_BASE64) : plainBytes!);
-  compiled ??= { module, shared };
+  const module = await WebAssembly.compile(moduleBytes(build, shared));
+  compiled ??= { module, shared, build };
 }
 
 /**
- * The process-wide runtime, created on first use. Where Node's worker threads exist it
- * uses the shared-memory build, so a thread pool can run on the same memory.
+ * The process-wide runtime, created on first use, of the build wasmBuild() names. Where
+ * Node's worker threads exist it uses the shared-memory module, so a thread pool can
+ * run on the same memory.
  */
 export function wasmRuntime(): WasmRuntime {
   if (runtime) return runtime;
-  if (!wasmSimdSupported()) throw new BackendUnavailableError('WebAssembly SIMD is not available in this engine');
+  const build = wasmBuild();
+  if (!build) throw new BackendUnavailableError('WebAssembly SIMD is not available in this engine');
   const shared = compiled?.shared ?? wantShared();
-  const module = compiled?.module ?? new WebAssembly.Module(shared ? decodeBase64(CMM_WASM_SHARED_BASE64) : plainBytes!);
+  const module = compiled?.module ?? new WebAssembly.Module(moduleBytes(build, shared));
   const initial = 64;
   const memory = shared
     ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial });
-  runtime = new WasmRuntime(module, memory, shared);
+  runtime = new WasmRuntime(module, memory, shared, build);
   return runtime;
 }

@@ -40,3 +40,28 @@ export function simdThroughput(ms = 20): number {
   // 8 flops (4 multiplies, 4 adds) per f32x4 vector of a dot
   return (reps * PROBE_HV * 8) / (best * 1e6);
 }
+
+/**
+ * This core's f32x4 multiply-add peak in GFLOP/s (a multiply-add is 2 flops per lane):
+ * independent chains of multiply-adds in registers, with no loads, run for about `ms`
+ * ms, best of five rounds. The ceiling the kernels' GFLOP/s can be set against; the
+ * relaxed-SIMD build measures fused multiply-adds, the SIMD build a multiply and an add.
+ */
+export function multiplyAddPeak(ms = 20): number {
+  const rt = wasmRuntime();
+  let reps = 1024;
+  for (;;) {
+    const start = performance.now();
+    rt.exports.multiplyAddPeak(reps, 0.999, 0.001);
+    if (performance.now() - start > ms / 5 || reps >= 1 << 26) break;
+    reps *= 2;
+  }
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    rt.exports.multiplyAddPeak(reps, 0.999, 0.001);
+    best = Math.min(best, performance.now() - start);
+  }
+  // 12 chains of one f32x4 multiply-add (8 flops) per repetition
+  return (reps * 12 * 8) / (best * 1e6);
+}

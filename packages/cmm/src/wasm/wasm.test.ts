@@ -1,12 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWasmFused } from '../kernels/index.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../test-utils/data.js';
-import { nodeWorkerThreads, wasmRuntime, wasmSimdSupported } from './runtime.js';
-import { PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
+import { nodeWorkerThreads, selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
+  it('runs the build its test project selected, and refuses another once running', () => {
+    const build = inject('wasmBuild');
+    expect(wasmRuntime().build).toBe(build);
+    expect(wasmBuild()).toBe(build);
+    expect(selectWasmBuild(build)).toBe(build);
+    expect(selectWasmBuild('auto')).toBe(build);
+    const other = build === 'simd' ? 'relaxed-simd' : 'simd';
+    expect(() => selectWasmBuild(other)).toThrow(`the WASM runtime already runs the ${build} build`);
+  });
+
+  it('measures the multiply-add peak of one thread, above what a dot from L1 reaches', () => {
+    const peak = multiplyAddPeak(5);
+    expect(peak).toBeGreaterThan(0.1);
+    expect(peak).toBeLessThan(1000);
+    // a dot also loads two vectors per multiply-add; allow for a host slowed between the two probes
+    expect(peak).toBeGreaterThan(0.5 * simdThroughput(5));
+  });
+
   it('routes inference and training forward identically', () => {
     const problem = randomConditional(21, { trees: 3, depth: 8, inputSize: 45, outputSize: 10, batch: 200 });
     const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
