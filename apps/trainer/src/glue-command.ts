@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
+import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
-import { GLUE_TASKS, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type GlueExample, type GlueTaskName } from '@ufbert/glue';
+import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
+import { OutputLock, ensureWritableDirectory } from '@ufbert/training';
 import { UsageError } from './options.js';
 
 export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
@@ -52,7 +53,7 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   if (!values.data) problems.push('--data is required');
   else if (!existsSync(values.data)) problems.push(`--data ${values.data} does not exist`);
   const backend = (values.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${backend}'`);
+  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
@@ -71,40 +72,96 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
     : values.data
       ? known.filter((t) => existsSync(join(values.data!, GLUE_TASKS[t].directory)))
       : [];
-  for (const t of tasks) if (!known.includes(t)) problems.push(`unknown GLUE task '${t}'; expected ${known.join(', ')}`);
+  for (const t of tasks) if (!known.includes(t)) problems.push(`unknown GLUE task '${excerpt(t)}'; expected ${known.join(', ')}`);
   if (values.data && existsSync(values.data) && !tasks.length) problems.push(`no GLUE task folder under ${values.data}`);
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${GLUE_USAGE}`);
 
   const modelDir = resolve(values.model!);
   const outDir = resolve(values.out ?? 'runs/glue');
-  await mkdir(outDir, { recursive: true });
+  await ensureWritableDirectory(outDir);
+  const lock = OutputLock.acquire(outDir, { print });
+  try {
+    await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);
+  } finally {
+    lock.release();
+  }
+}
+
+interface GlueRun {
+  data: string;
+  name?: string;
+  tasks: GlueTaskName[];
+  modelDir: string;
+  outDir: string;
+  backend: BackendChoice;
+  recipe: Partial<FineTuneRecipe>;
+}
+
+interface TaskData {
+  task: TaskDefinition;
+  train: GlueExample[];
+  eval: Record<string, GlueExample[]>;
+}
+
+/**
+ * Every split of every task, read and checked before any training, so a malformed file in
+ * the last task fails the run before the first task's minutes are spent; every task's
+ * problem is listed at once.
+ */
+async function readTasks(dataDir: string, tasks: readonly GlueTaskName[]): Promise<TaskData[]> {
+  const read: TaskData[] = [];
+  const problems: string[] = [];
+  for (const name of tasks) {
+    const task = getTask(name);
+    try {
+      const train = (await readTaskSplit(dataDir, task, 'train')).examples;
+      const evalSplits: Record<string, GlueExample[]> = {};
+      for (const split of new Set(task.metrics.map((m) => m.split))) evalSplits[split] = (await readTaskSplit(dataDir, task, split)).examples;
+      read.push({ task, train, eval: evalSplits });
+    } catch (error) {
+      if (!(error instanceof UfbertError)) throw error;
+      problems.push(`${task.name}: ${error.message}`);
+    }
+  }
+  if (problems.length) throw new GlueError(`cannot start, the task files hold ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  - ${problems.join('\n  - ')}`);
+  return read;
+}
+
+async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Promise<void> {
+  const { modelDir, outDir, backend, recipe } = values;
+  const tasks = await readTasks(values.data, values.tasks);
   await setBackend(backend);
   print(`backend: ${describeBackend()}`);
   const tokenizer = await TextTokenizer.load(modelDir);
   const scores: Record<string, number> = {};
-  for (const name of tasks) {
-    const task = getTask(name);
-    const train = (await readTaskSplit(values.data!, task, 'train')).examples;
-    const evalSplits: Record<string, GlueExample[]> = {};
-    for (const split of new Set(task.metrics.map((m) => m.split))) evalSplits[split] = (await readTaskSplit(values.data!, task, split)).examples;
+  const failed: string[] = [];
+  for (const { task, train, eval: evalSplits } of tasks) {
     print(`${task.name}: ${train.length} train, ${Object.entries(evalSplits).map(([s, e]) => `${e.length} ${s}`).join(', ')}`);
-    const result = await fineTune({
-      modelDir,
-      tokenizer,
-      task,
-      train,
-      eval: evalSplits,
-      recipe,
-      onEpoch: (epoch, evaluation) =>
-        print(`  epoch ${epoch + 1}: ${Object.entries(evaluation.metrics).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ')}`),
-    });
-    result.model.dispose();
-    scores[task.name] = result.evaluation.score;
-    print(`  ${task.name}: score ${(100 * result.evaluation.score).toFixed(1)} (majority baseline ${(100 * result.baseline.score).toFixed(1)})`);
+    try {
+      const result = await fineTune({
+        modelDir,
+        tokenizer,
+        task,
+        train,
+        eval: evalSplits,
+        recipe,
+        onEpoch: (epoch, evaluation) =>
+          print(`  epoch ${epoch + 1}: ${Object.entries(evaluation.metrics).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ')}`),
+      });
+      result.model.dispose();
+      scores[task.name] = result.evaluation.score;
+      print(`  ${task.name}: score ${(100 * result.evaluation.score).toFixed(1)} (majority baseline ${(100 * result.baseline.score).toFixed(1)})`);
+    } catch (error) {
+      // One task's failure costs that task only: the others' results still reach the report.
+      if (!(error instanceof UfbertError)) throw error;
+      failed.push(`${task.name}: ${error.message}`);
+      print(`  ${task.name}: failed: ${error.message}`);
+    }
   }
   const rows = [{ model: values.name ?? modelDir.split('/').pop()!, scores }];
   const markdown = formatReportMarkdown(rows);
   await writeFile(join(outDir, 'report.md'), `${markdown}\n`);
   await writeFile(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
   print(`\n${markdown}\n\nwritten: ${join(outDir, 'report.md')}, ${join(outDir, 'report.json')}`);
+  if (failed.length) throw new GlueError(`${failed.length} of ${tasks.length} tasks failed (the report holds the others):\n  - ${failed.join('\n  - ')}`);
 }

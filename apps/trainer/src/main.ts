@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { UfbertError } from '@ufbert/tensor';
-import { parseOptions, USAGE } from './options.js';
+import { parseOptions, USAGE, UsageError } from './options.js';
 import { runTrainer } from './run.js';
 import { runGlueCommand } from './glue-command.js';
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2).filter((a) => a !== '--');
+async function main(argv: string[]): Promise<number> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
   if (argv[0] === 'glue') {
     await runGlueCommand(argv.slice(1), print);
@@ -22,14 +21,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
+// --debug may stand anywhere; it only changes how a failure is printed.
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const debug = args.includes('--debug');
+main(args.filter((a) => a !== '--debug')).then(
   (code) => process.exit(code),
-  (error) => {
-    if (error instanceof UfbertError) {
-      console.error(`trainer: ${error.message}`);
-      process.exit(1);
-    }
-    console.error(error);
-    process.exit(1);
+  (error: unknown) => {
+    // Usage errors exit 2, every other expected failure 1, each as one line; an
+    // unexpected error, or any with --debug, shows its stack.
+    if (error instanceof UfbertError && !debug) console.error(`trainer: ${error.message}`);
+    else console.error(error);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

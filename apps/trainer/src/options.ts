@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { BACKENDS, UfbertError, type BackendChoice } from '@ufbert/tensor';
+import { BACKENDS, UfbertError, excerpt, type BackendChoice } from '@ufbert/tensor';
 import { EMBEDDED_TASKS, type EmbeddedTaskName } from '@ufbert/glue';
 
 export class UsageError extends UfbertError {}
@@ -25,6 +25,10 @@ export interface TrainerOptions {
   quiet: boolean;
   /** Continue each model's pretraining from its newest checkpoint in the output folder. */
   resume: boolean;
+  /** Start over in an output folder that holds an earlier run, moving that run aside. */
+  overwrite: boolean;
+  /** A pretraining step with a NaN or infinite loss: stop the run (default) or skip the batch and count it. */
+  nonFiniteLoss: 'abort' | 'skip';
 }
 
 /**
@@ -39,8 +43,9 @@ Pretrains a tiny UltraFastBERT and a crammedBERT with a dense feedforward of the
 for the same budget on real English text, fine-tunes both on real labelled tasks, and prints
 a comparison table.
 
-  --corpus FILE...        text files to pretrain on (default: the embedded corpus, State of
-                          the Union addresses, Moby Dick and the Brown corpus)
+  --corpus FILE           a text file to pretrain on; repeat for more files (default: the
+                          embedded corpus, State of the Union addresses, Moby Dick and the
+                          Brown corpus)
   --fff-preset NAME       FFF model (default UltraFastBERT-tiny-1x7: 2 layers, hidden 64, 255 neurons)
   --ff-preset NAME        FF model (default crammedBERT-tiny with intermed_size 255)
   --vocab N               WordPiece vocabulary size (default 4096)
@@ -54,8 +59,15 @@ a comparison table.
   --finetune-max-length N fine-tuning sequence length (default 64)
   --seed N                seed of data order, masks and init (default 0)
   --resume                continue pretraining from the checkpoints in --out, exactly
+  --overwrite             start over in an --out that holds an earlier run; the earlier run
+                          is moved to <out>.replaced-<time>, not deleted
+  --nonfinite-loss M      abort (default: stop, naming the step) or skip (skip and count the
+                          batch) when a pretraining loss is NaN or infinite
   --quiet                 no progress bars
+  --debug                 print the stack of an error, not only its message
   --help
+
+Exit status: 0 done, 1 a run that could not start or failed, 2 usage.
 
   glue --model DIR --data DIR ...   fine-tune on GLUE in the official layout (glue --help)`;
 
@@ -81,6 +93,8 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
         resume: { type: 'boolean' },
+        overwrite: { type: 'boolean' },
+        'nonfinite-loss': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -93,7 +107,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
   const number = (name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${raw}'`);
+    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${excerpt(raw)}'`);
     return n;
   };
   const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
@@ -104,9 +118,10 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
       ? { steps: number('steps', v.steps, 0, positiveInt, 'a positive integer') }
       : { minutes: number('minutes', v.minutes, 3, (n) => n > 0 && Number.isFinite(n), 'a positive number') };
   const backend = (v.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${backend}'`);
+  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const tasks = (v.tasks ?? 'spam,sentiment').split(',').filter(Boolean) as EmbeddedTaskName[];
-  for (const t of tasks) if (!(EMBEDDED_TASKS as Record<string, unknown>)[t]) problems.push(`--tasks: unknown task '${t}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
+  // Own properties only: `toString` or `__proto__` are not tasks.
+  for (const t of tasks) if (!Object.hasOwn(EMBEDDED_TASKS, t)) problems.push(`--tasks: unknown task '${excerpt(t)}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
   if (!tasks.length) problems.push('--tasks names no task');
   const options: TrainerOptions = {
     corpus: (v.corpus ?? []).map((f) => resolve(cwd, f)),
@@ -126,7 +141,11 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
     seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
     quiet: !!v.quiet,
     resume: !!v.resume,
+    overwrite: !!v.overwrite,
+    nonFiniteLoss: v['nonfinite-loss'] === 'skip' ? 'skip' : 'abort',
   };
+  if (v['nonfinite-loss'] !== undefined && v['nonfinite-loss'] !== 'abort' && v['nonfinite-loss'] !== 'skip') problems.push(`--nonfinite-loss must be abort or skip, got '${excerpt(v['nonfinite-loss'])}'`);
+  if (options.resume && options.overwrite) problems.push('give --resume or --overwrite, not both');
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
   return options;
 }

@@ -1,11 +1,23 @@
-import { access, mkdir, readFile, rm, writeFile, constants } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile, constants } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { GLUE_SANE, fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
-import { CrammedBertMlm, mlmTokenizer, pretrain, readCorpus, type CorpusDocument, type TrainingConfigInput } from '@ufbert/training';
+import {
+  CrammedBertMlm,
+  LOCK_FILE,
+  OutputLock,
+  directoryEntries,
+  ensureWritableDirectory,
+  mlmTokenizer,
+  moveRunAside,
+  pretrain,
+  readCorpus,
+  type CorpusDocument,
+  type TrainingConfigInput,
+} from '@ufbert/training';
 import type { TrainerOptions } from './options.js';
 import { comparisonTable, type ModelSummary } from './report.js';
 
@@ -24,12 +36,10 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
     }
   }
   try {
-    await mkdir(options.outDir, { recursive: true });
-    const probe = join(options.outDir, `.write-test-${process.pid}`);
-    await writeFile(probe, '');
-    await rm(probe);
+    await ensureWritableDirectory(options.outDir);
   } catch (error) {
-    problems.push(`output folder ${options.outDir} is not writable: ${(error as Error).message}`);
+    if (!(error instanceof UfbertError)) throw error;
+    problems.push(error.message);
   }
   const configs: Partial<Record<'fff' | 'ff', CrammedBertConfig>> = {};
   for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
@@ -110,6 +120,30 @@ export interface TrainerResult {
 
 export async function runTrainer(options: TrainerOptions, print: Print): Promise<TrainerResult> {
   const configs = await preflight(options);
+  // One run per output folder: a second trainer on it fails here, before it touches anything.
+  const lock = OutputLock.acquire(options.outDir, { print });
+  try {
+    await claimOutputFolder(options, print);
+    return await runLocked(options, configs, print);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Refuses to start over an earlier run unless told to resume it or to move it aside. */
+async function claimOutputFolder(options: TrainerOptions, print: Print): Promise<void> {
+  const earlier = await directoryEntries(options.outDir, [LOCK_FILE]);
+  if (earlier.length === 0 || options.resume) return;
+  if (!options.overwrite) {
+    throw new PreflightError(
+      `cannot start: ${options.outDir} holds an earlier run (${earlier.join(', ')}); pass --resume to continue it, ` +
+        `--overwrite to start over (the earlier run is moved to ${options.outDir}.replaced-<time>), or choose another --out`,
+    );
+  }
+  print(`moved the earlier run to ${await moveRunAside(options.outDir, [LOCK_FILE])}`);
+}
+
+async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertConfig; ff: CrammedBertConfig }, print: Print): Promise<TrainerResult> {
   await setBackend(options.backend);
   print(`backend: ${describeBackend()}`);
   const documents = await readCorpus(options.corpus.length ? { files: options.corpus } : { embedded: ['sotu', 'moby-dick', 'brown'] });
@@ -131,7 +165,7 @@ export async function runTrainer(options: TrainerOptions, print: Print): Promise
       outputDir: join(runDir, 'pretrain'),
       config: trainingConfig(options),
       resume: options.resume,
-      overwrite: !options.resume,
+      onNonFiniteLoss: options.nonFiniteLoss,
       quiet: options.quiet,
       print,
     });

@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile, open } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, Rng, readSafetensors, writeSafetensors, toFloat32, formatShape } from '@ufbert/tensor';
+import { tf, Rng, openSafetensors, readTextFile, writeSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
 import type { Tensor } from '@ufbert/tensor';
 import { parseConfig, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ConfigError } from './errors.js';
@@ -13,6 +13,9 @@ export const MODEL_FILE = 'model.safetensors';
 export const CONFIG_FILE = 'model_config.json';
 /** A Hugging Face export keeps the arch config under `arch` in config.json. */
 const HF_CONFIG_FILE = 'config.json';
+
+/** A model config is a few hundred bytes; this only stops a device or a huge file being read. */
+const MAX_CONFIG_BYTES = 1 << 20;
 
 /** Float dtypes a checkpoint may store parameters in; all are loaded as float32. */
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
@@ -27,15 +30,21 @@ export interface LoadModelOptions {
   numLabels?: number | null;
   /** Seeds a fresh head and the dropout masks. Default 0. */
   seed?: number;
+  /**
+   * Receives a warning when the checkpoint holds NaN or infinite weights (which give NaN
+   * scores downstream), naming the tensors and counts. Default: console.warn.
+   */
+  warn?: (message: string) => void;
 }
 
 /** The config next to a checkpoint: model_config.json, or config.json with an `arch` entry. */
 export async function loadConfig(dir: string): Promise<CrammedBertConfig> {
   const file = [CONFIG_FILE, HF_CONFIG_FILE].map((name) => join(dir, name)).find((path) => existsSync(path));
   if (!file) throw new ConfigError(`model config in ${dir}`, [`neither ${CONFIG_FILE} nor ${HF_CONFIG_FILE} exists`]);
+  const text = await readTextFile(file, { what: 'model config file', maxBytes: MAX_CONFIG_BYTES, fail: (message) => new ConfigError('model config', [message]) });
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
@@ -58,7 +67,9 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  * The whole file is checked before any tensor data is read: every unknown, missing or
  * misshaped entry is reported in one CheckpointError. `decoder.weight` (the tied word
  * embedding) may be present or absent. Tensors are read one at a time and handed to
- * tfjs, so a checkpoint file is never held in memory twice.
+ * tfjs, so a checkpoint is never held in memory twice, and all through one open file
+ * descriptor, so a checkpoint replaced while it loads gives the old model or the new,
+ * never a mix of both.
  */
 export async function loadCheckpoint(source: string | Uint8Array, config: CrammedBertConfig, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
@@ -66,17 +77,18 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;
   const specs = parameterSpecs(target);
   const file = typeof source === 'string' ? source : 'safetensors bytes';
-  const index = await readIndex(source);
-  const toLoad = checkIndex(file, index, specs, freshHead);
-
+  const opened = await openSafetensors(source);
   const tensors = new Map<string, Tensor>();
   try {
+    const toLoad = checkIndex(file, new Map(opened.entries.map((entry) => [entry.name, entry])), specs, freshHead);
+    const nonFinite: string[] = [];
     for (const spec of toLoad) {
-      const { tensors: read } = await readSafetensors(source, { names: (name) => name === spec.name });
-      const stored = read.get(spec.name)!;
-      read.clear();
-      tensors.set(spec.name, tf.tensor(toFloat32(stored), spec.shape, 'float32'));
+      const values = toFloat32(opened.read(spec.name));
+      const count = countNonFinite(values);
+      if (count > 0) nonFinite.push(`${spec.name} (${count} of ${values.length})`);
+      tensors.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
     }
+    if (nonFinite.length) (options.warn ?? console.warn)(`${file}: non-finite weights (NaN or infinite), the model's outputs will be too: ${nonFinite.join(', ')}`);
     if (freshHead) {
       const rng = new Rng(options.seed ?? 0);
       const std = initStd(target);
@@ -86,6 +98,8 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
   } catch (error) {
     tf.dispose([...tensors.values()]);
     throw error;
+  } finally {
+    opened.close();
   }
 }
 
@@ -98,40 +112,10 @@ export async function saveModel(model: CrammedBertModel, dir: string): Promise<v
 
 // ---------------------------------------------------------------------------
 
-interface IndexEntry {
-  dtype: string;
-  shape: number[];
-}
-
-/**
- * Name, dtype and shape of every tensor in the file. readSafetensors validates the header
- * (loading no data), so the JSON read afterwards is known to be well formed.
- */
-async function readIndex(source: string | Uint8Array): Promise<Map<string, IndexEntry>> {
-  await readSafetensors(source, { names: () => false });
-  const json = JSON.parse(new TextDecoder().decode(await readHeader(source))) as Record<string, IndexEntry>;
-  const index = new Map<string, IndexEntry>();
-  for (const [name, entry] of Object.entries(json)) if (name !== '__metadata__') index.set(name, { dtype: entry.dtype, shape: entry.shape });
-  return index;
-}
-
-/** The JSON header's bytes: an 8-byte little-endian length, then the header. */
-async function readHeader(source: string | Uint8Array): Promise<Uint8Array> {
-  if (typeof source !== 'string') {
-    const length = Number(new DataView(source.buffer, source.byteOffset, 8).getBigUint64(0, true));
-    return source.subarray(8, 8 + length);
-  }
-  const handle = await open(source, 'r');
-  try {
-    const prefix = Buffer.alloc(8);
-    await handle.read(prefix, 0, 8, 0);
-    const length = Number(prefix.readBigUInt64LE(0));
-    const header = Buffer.alloc(length);
-    await handle.read(header, 0, length, 8);
-    return header;
-  } finally {
-    await handle.close();
-  }
+function countNonFinite(values: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) count++;
+  return count;
 }
 
 /** Scalars may be stored as [] or [1] (torch loads either into the other). */
@@ -142,7 +126,7 @@ function shapeFits(actual: readonly number[], expected: readonly number[]): bool
 }
 
 /** The specs to read from the file, or one CheckpointError listing every problem. */
-function checkIndex(file: string, index: Map<string, IndexEntry>, specs: ParameterSpec[], freshHead: boolean): ParameterSpec[] {
+function checkIndex(file: string, index: ReadonlyMap<string, SafetensorsEntry>, specs: ParameterSpec[], freshHead: boolean): ParameterSpec[] {
   const expected = new Map(specs.map((spec) => [spec.name, spec]));
   const problems: string[] = [];
   const toLoad: ParameterSpec[] = [];

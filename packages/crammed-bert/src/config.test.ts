@@ -56,9 +56,9 @@ describe('parseConfig', () => {
       }),
     );
     expect(problems).toHaveLength(8);
-    expect(problems.join('\n')).toMatch(/hidden_size must be an integer >= 1, got "wide"/);
+    expect(problems.join('\n')).toMatch(/hidden_size must be an integer in \[1, 16384\], got "wide"/);
     expect(problems.join('\n')).toMatch(/norm must be "LayerNorm" \(the only supported value\), got "RMSNorm"/);
-    expect(problems.join('\n')).toMatch(/num_labels must be null \(masked LM\) or an integer >= 1, got 0/);
+    expect(problems.join('\n')).toMatch(/num_labels must be null \(masked LM\) or an integer in \[1, 65536\], got 0/);
     expect(problems.join('\n')).toMatch(/use_bias must be false/);
     expect(problems.join('\n')).toMatch(/embedding\.vocab_size is missing/);
     expect(problems.join('\n')).toMatch(/attention\.dropout_prob must be a probability in \[0, 1\), got 1\.5/);

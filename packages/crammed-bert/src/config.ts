@@ -156,9 +156,30 @@ const oneOf =
   (v) =>
     values.includes(v) ? undefined : values.length === 1 ? `${JSON.stringify(values[0])} (the only supported value)` : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
 const stringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'an array of strings');
-const numLabels: Check = (v) => (v === null || (isInteger(v) && v >= 1) ? undefined : 'null (masked LM) or an integer >= 1');
+const numLabels: Check = (v) => (v === null || (isInteger(v) && v >= 1 && v <= CONFIG_LIMITS.num_labels) ? undefined : `null (masked LM) or an integer in [1, ${CONFIG_LIMITS.num_labels}]`);
 const sparsePrediction: Check = (v) =>
   v === false || (typeof v === 'number' && v > 0 && v <= 1) ? undefined : 'false or a fraction in (0, 1]';
+
+/**
+ * Upper bounds of every size in a config, checked before anything is allocated: far above
+ * any crammedBERT or UltraFastBERT (16 layers, hidden 768, 32768 tokens, 128 positions,
+ * 4095 FFF neurons), low enough that a typo (`1e6` layers) fails at once with a message
+ * instead of minutes later in a raw RangeError. `modelValues` bounds the float32 values of
+ * all weights plus the positional table together (2^30: 4 GiB).
+ */
+export const CONFIG_LIMITS = {
+  num_transformer_layers: 256,
+  hidden_size: 16384,
+  /** The dense width (ff) or the number of trees (fff). */
+  intermed_size: 1 << 20,
+  intermed_depth: 24,
+  num_attention_heads: 1024,
+  vocab_size: 1 << 21,
+  max_seq_length: 8192,
+  head_dim: 1 << 16,
+  num_labels: 1 << 16,
+  modelValues: 2 ** 30,
+} as const;
 
 /** Fields without a default must be given. */
 interface Field {
@@ -169,11 +190,11 @@ type Schema = { [key: string]: Field | Schema };
 
 const SCHEMA: Schema = {
   architectures: { check: stringArray },
-  num_transformer_layers: { check: integer(0), required: true },
+  num_transformer_layers: { check: integer(0, CONFIG_LIMITS.num_transformer_layers), required: true },
   intermed_type: { check: oneOf('ff', 'fff') },
-  hidden_size: { check: integer(1), required: true },
-  intermed_size: { check: integer(1), required: true },
-  intermed_depth: { check: integer(0, 24) },
+  hidden_size: { check: integer(1, CONFIG_LIMITS.hidden_size), required: true },
+  intermed_size: { check: integer(1, CONFIG_LIMITS.intermed_size), required: true },
+  intermed_depth: { check: integer(0, CONFIG_LIMITS.intermed_depth) },
   hidden_dropout_prob: { check: probability },
   norm: { check: oneOf('LayerNorm') },
   norm_eps: { check: positiveNumber },
@@ -185,19 +206,19 @@ const SCHEMA: Schema = {
   loss: { check: string },
   objective_layout: { check: oneOf('MLM') },
   embedding: {
-    vocab_size: { check: integer(1), required: true },
+    vocab_size: { check: integer(1, CONFIG_LIMITS.vocab_size), required: true },
     pos_embedding: { check: oneOf('scaled-sinusoidal') },
     dropout_prob: { check: probability },
     pad_token_id: { check: integer(0) },
-    max_seq_length: { check: integer(1), required: true },
-    embedding_dim: { check: integer(1) },
+    max_seq_length: { check: integer(1, CONFIG_LIMITS.max_seq_length), required: true },
+    embedding_dim: { check: integer(1, CONFIG_LIMITS.hidden_size) },
     normalization: { check: boolean },
     stable_low_precision: { check: boolean },
   },
   attention: {
     type: { check: oneOf('self-attention') },
     causal_attention: { check: oneOf(false) },
-    num_attention_heads: { check: integer(1), required: true },
+    num_attention_heads: { check: integer(1, CONFIG_LIMITS.num_attention_heads), required: true },
     dropout_prob: { check: probability },
     skip_output_projection: { check: oneOf(false) },
     qkv_bias: { check: oneOf(false) },
@@ -209,7 +230,8 @@ const SCHEMA: Schema = {
     type: { check: oneOf('normal', 'small', 'megatron', 'wang', 'deepnorm') },
     std: { check: positiveNumber },
   },
-  ffn_layer_frequency: { check: integer(1) },
+  // Every layer has a feedforward block here; the reference's other values are not built.
+  ffn_layer_frequency: { check: oneOf(1) },
   skip_head_transform: { check: oneOf(true) },
   use_bias: { check: oneOf(false) },
   final_norm: { check: boolean },
@@ -217,7 +239,7 @@ const SCHEMA: Schema = {
   classification_head: {
     pooler: { check: oneOf('zero_index', 'avg', 'max', 'lse') },
     include_ff_layer: { check: boolean },
-    head_dim: { check: integer(1) },
+    head_dim: { check: integer(1, CONFIG_LIMITS.head_dim) },
     nonlin: { check: oneOf('Tanh', 'GELU', 'ReLU') },
     classifier_dropout: { check: probability },
   },
@@ -279,6 +301,19 @@ function crossChecks(c: CrammedBertConfig, problems: string[]): void {
   if (head.include_ff_layer === false && head.head_dim !== c.hidden_size) {
     problems.push(`classification_head.head_dim ${head.head_dim} must equal hidden_size ${c.hidden_size} when include_ff_layer is false`);
   }
+  const values = modelValues(c);
+  if (values > CONFIG_LIMITS.modelValues) {
+    problems.push(`the model would hold ${values.toExponential(2)} float32 values (weights and positional table), more than the limit of ${CONFIG_LIMITS.modelValues} (4 GiB)`);
+  }
+}
+
+/** Float32 values of every weight and of the positional table, counted without allocating any. */
+function modelValues(c: CrammedBertConfig): number {
+  const h = c.hidden_size;
+  const ffn = c.intermed_type === 'fff' ? fffNeurons(c) * (2 * h + 1) : 2 * c.intermed_size * h;
+  const layer = 4 * h + 1 + 4 * h * h + ffn;
+  const head = c.num_labels === null ? 0 : (c.classification_head.include_ff_layer ? (h + 1) * c.classification_head.head_dim : 0) + (c.classification_head.head_dim + 1) * c.num_labels;
+  return (c.embedding.vocab_size + c.embedding.max_seq_length + 4) * h + c.num_transformer_layers * layer + head;
 }
 
 /**
@@ -293,7 +328,7 @@ export function parseConfig(json: unknown): CrammedBertConfig {
   const base = defaultConfig() as unknown as Record<string, unknown>;
   // embedding_dim defaults to hidden_size, as the yaml's ${arch.hidden_size} interpolation does.
   if (isInteger(arch.hidden_size)) (base.embedding as Record<string, unknown>).embedding_dim = arch.hidden_size;
-  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) problems.push('intermed_depth is missing (expected an integer in [0, 24] for intermed_type fff)');
+  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) problems.push(`intermed_depth is missing (expected an integer in [0, ${CONFIG_LIMITS.intermed_depth}] for intermed_type fff)`);
   const config = resolve(SCHEMA, arch, base, '', problems) as unknown as CrammedBertConfig;
   if (problems.length === 0) crossChecks(config, problems);
   if (problems.length) throw new ConfigError('model config', problems);

@@ -1,10 +1,7 @@
-/** Base class of every error @ufbert/glue throws on purpose. */
-export class GlueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { UfbertError } from '@ufbert/tensor';
+
+/** Base class of every error @ufbert/glue throws on purpose; a UfbertError like every package's. */
+export class GlueError extends UfbertError {}
 
 /** A line of a task file is not in the layout its task expects. */
 export class GlueFormatError extends GlueError {

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tf, setBackend } from '@ufbert/tensor';
+import { tf, readSafetensors, setBackend, writeSafetensors } from '@ufbert/tensor';
 import { CrammedBertModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
 import { fineTune, fineTuneConfig } from './fine-tune.js';
 import { GLUE_SANE, cosineWithWarmup, recipeFor } from './fine-tune-recipe.js';
 import { loadEmbeddedTask } from './embedded-data.js';
 import { seededShuffle } from './seeded-split.js';
+import { GlueError } from './errors.js';
 
 describe('fine-tuning recipe', () => {
   it('is GLUE_sane', () => {
@@ -59,4 +60,27 @@ describe('fineTune on the embedded spam task', () => {
     result.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
+});
+
+describe('fineTune on a model with NaN weights', () => {
+  it('stops at the first non-finite loss with a typed error naming the step, freeing the model', async () => {
+    await setBackend('cpu');
+    const { train, dev } = loadEmbeddedTask('spam', { seed: 1, maxChars: 200 });
+    const tokenizer = trainWordPiece(train.slice(0, 50).map((e) => e.textA), { vocabSize: 300 });
+    const dir = mkdtempSync(join(tmpdir(), 'glue-ft-nan-'));
+    const model = CrammedBertModel.create(presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 } }), { seed: 1 });
+    await saveModel(model, dir);
+    model.dispose();
+    const file = join(dir, 'model.safetensors');
+    const { tensors, metadata } = await readSafetensors(file);
+    (tensors.get('encoder.layers.0.attn.dense.weight')!.data as Float32Array).fill(NaN);
+    await writeSafetensors(file, tensors, metadata);
+    const before = tf.memory().numTensors;
+    const run = fineTune({ modelDir: dir, tokenizer, task: 'spam', train: train.slice(0, 32), eval: { dev: dev.slice(0, 16) }, recipe: { epochs: 1, maxLength: 32, batchSize: 16 }, warn: () => undefined });
+    await expect(run).rejects.toThrow(GlueError);
+    await expect(fineTune({ modelDir: dir, tokenizer, task: 'spam', train: train.slice(0, 32), eval: { dev: dev.slice(0, 16) }, recipe: { epochs: 1, maxLength: 32, batchSize: 16 }, warn: () => undefined })).rejects.toThrow(
+      /^spam: fine-tuning step 1 of 2 \(epoch 1\) gave a loss of NaN/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -32,6 +32,8 @@ export interface FineTuneOptions {
   onProgress?: (p: FineTuneProgress) => void;
   /** Called after each epoch with the evaluation so far. */
   onEpoch?: (epoch: number, evaluation: TaskEvaluation) => void;
+  /** Receives loading's warning about non-finite weights; default console.warn. */
+  warn?: (message: string) => void;
 }
 
 export interface FineTuneResult {
@@ -146,7 +148,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   // The checkpoint's own num_labels stays, so loading sees the task's head as new (fresh
   // init) unless the checkpoint already is a classifier of this task's size.
   const config = { ...fineTuneConfig(pretrained, recipe, task.numLabels), num_labels: pretrained.num_labels };
-  const model = await loadCheckpoint(join(options.modelDir, MODEL_FILE), config, { numLabels: task.numLabels, seed: recipe.seed });
+  const model = await loadCheckpoint(join(options.modelDir, MODEL_FILE), config, { numLabels: task.numLabels, seed: recipe.seed, warn: options.warn });
   model.train();
 
   const variables = model.trainableVariables();
@@ -184,6 +186,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       }
       const value = (await loss!.data())[0];
       tf.dispose([loss!, ids, mask]);
+      if (!Number.isFinite(value)) {
+        optimizer.dispose();
+        model.dispose();
+        throw new GlueError(`${task.name}: fine-tuning step ${step + 1} of ${totalSteps} (epoch ${epoch + 1}) gave a loss of ${value}; the checkpoint's weights or the learning rate ${lr} make the model non-finite, so no score would mean anything`);
+      }
       losses.push(value);
       options.onProgress?.({ task: task.name, epoch, epochs: recipe.epochs, step, totalSteps, loss: value, lr });
       step++;

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -183,5 +186,14 @@ describe('parseTaskSplit on text', () => {
     expect(() => parseTaskSplit('MNLI', 'dev', '')).toThrow(
       'MNLI has no split "dev": expected one of train, dev_matched, dev_mismatched, test_matched, test_mismatched',
     );
+  });
+});
+
+describe('readTaskSplit on special files', () => {
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)('rejects a FIFO at once instead of waiting on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-fifo-'));
+    mkdirSync(join(dir, 'RTE'));
+    expect(spawnSync('mkfifo', [join(dir, 'RTE', 'train.tsv')]).status).toBe(0);
+    await expect(readTaskSplit(dir, 'RTE', 'train')).rejects.toThrow(new GlueError(`${join(dir, 'RTE', 'train.tsv')}: is a FIFO, expected a regular RTE train TSV file`));
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { UfbertError } from '@ufbert/tensor';
 import { GlueError } from './errors.js';
 import {
   evaluateTask,
+  getSplit,
   getTask,
   GLUE_TASKS,
   glueAverage,
@@ -99,5 +101,16 @@ describe('scores', () => {
     const { RTE: _, ...withoutRte } = scores;
     expect(() => glueAverage(withoutRte)).toThrow(GlueError);
     expect(() => glueAverage(withoutRte)).toThrow('GLUE average: expected scores for CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, missing RTE');
+  });
+});
+
+describe('task lookups by name', () => {
+  it('only find own tasks: inherited names are unknown tasks, a typed GlueError (a UfbertError)', () => {
+    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
+      expect(() => getTask(name as GlueTaskName)).toThrow(GlueError);
+      expect(() => getTask(name as GlueTaskName)).toThrow(new RegExp(`^unknown task "${name}": expected one of`));
+    }
+    expect(new GlueError('x')).toBeInstanceOf(UfbertError);
+    expect(() => getSplit(getTask('RTE'), 'toString')).toThrow(/^RTE has no split "toString"/);
   });
 });

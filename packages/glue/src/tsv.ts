@@ -21,24 +21,28 @@ export function* tsvLines(text: string): Generator<string> {
   }
 }
 
-/** Same as `tsvLines`, for text that arrives in chunks (a file stream); chunks may end mid-line. */
+/**
+ * Same as `tsvLines`, for text that arrives in chunks (a file stream); chunks may end mid-line.
+ * Linear in the text whatever the line lengths: each chunk is searched once, and the pieces
+ * of a line spread over many chunks are joined once, when its end arrives.
+ */
 export async function* tsvLinesFromChunks(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let pending = '';
+  let pieces: string[] = [];
   let atStart = true;
-  for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    pending += atStart && chunk.startsWith(BYTE_ORDER_MARK) ? chunk.slice(1) : chunk;
+  for await (const text of chunks) {
+    if (text.length === 0) continue;
+    const chunk = atStart && text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
     atStart = false;
     let start = 0;
-    let end = pending.indexOf('\n', start);
-    while (end !== -1) {
-      yield stripCarriageReturn(pending.slice(start, end));
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      pieces.push(chunk.slice(start, end));
+      yield stripCarriageReturn(pieces.join(''));
+      pieces = [];
       start = end + 1;
-      end = pending.indexOf('\n', start);
     }
-    pending = pending.slice(start);
+    if (start < chunk.length) pieces.push(chunk.slice(start));
   }
-  if (pending.length > 0) yield stripCarriageReturn(pending);
+  if (pieces.length > 0) yield stripCarriageReturn(pieces.join(''));
 }
 
 /** One TSV row: fields joined by tabs. A field holding a tab or line break cannot be written. */

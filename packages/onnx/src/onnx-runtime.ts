@@ -22,6 +22,8 @@ export interface OnnxRuntimeOptions extends OnnxSessionOptions {
   fffDenseLevels?: number;
   /** Cache the export beside the checkpoint (default true); false exports in memory on every load. */
   cache?: boolean;
+  /** Where loading the checkpoint reports non-finite weights (default console.warn). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -63,7 +65,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
         if (session) return new OnnxInferenceRuntime(config, session, cached);
       }
     }
-    const model = await loadModel(dir);
+    const model = await loadModel(dir, { warn: options.warn });
     let bytes: Uint8Array;
     try {
       bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels });

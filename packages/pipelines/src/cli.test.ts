@@ -117,4 +117,18 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/OnnxExportError: cannot write .*expected an existing folder/);
   });
+
+  it('prints an expected failure without a stack (--debug adds it), quoting a long input as a short excerpt', () => {
+    const failed = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', 'no mask');
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    const debug = run('fill-mask', '--debug', '--model', mlmDir, '--runtime', 'tfjs', 'no mask');
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/PipelineError: expected \[MASK\] within[\s\S]*\n\s+at /);
+    const long = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', `${'paris '.repeat(20_000)}[MASK]`);
+    expect(long.status).toBe(1);
+    expect(long.stderr).toMatch(/is \d+ tokens, more than the model's window of 32/);
+    expect(long.stderr.length).toBeLessThan(1000);
+    const cut = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--truncate', `[MASK] ${'paris '.repeat(100)}`);
+    expect(cut.status, cut.stderr).toBe(0);
+  }, 180_000);
 });

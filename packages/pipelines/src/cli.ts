@@ -10,9 +10,9 @@ import type { FillMaskCandidate, FillMaskResult } from './tasks/fill-mask.js';
 import type { LabelScore } from './tasks/text-classification.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [RUNTIME] TEXT...
-  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [RUNTIME] TEXT...
-  ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [RUNTIME] TEXT...
+  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
+  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
+  ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
   ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--fff-dense-levels N] [--head all|selected|none]
   ufbert --version
 
@@ -20,6 +20,8 @@ DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.js
 serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write [MASK]
 where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
+A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
+--debug prints the stack of an error.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
 conditional, cached beside it in onnx-cache/) [--threads N] [--fff-dense-levels N], or
 --runtime tfjs [--device D] with D cpu, wasm, webgpu or auto. The runtime used is printed on stderr.
@@ -44,7 +46,7 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'device', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'device', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -78,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       head: { type: 'string' },
       'fff-dense-levels': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      truncate: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -125,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, threads, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'] };
+  const options: PipelineOptions = { runtime, device, threads, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
@@ -182,14 +185,18 @@ function printClassification(texts: readonly string[], results: LabelScore[] | L
   });
 }
 
-main(process.argv.slice(2)).then(
+// --debug may stand anywhere; it only changes how a failure is printed.
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2).filter((arg) => arg !== '--debug')).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`ufbert: ${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(error instanceof UfbertError ? `ufbert: ${error.name}: ${error.message}` : error);
+    // An expected failure is one line; anything else, or --debug, shows where it came from.
+    if (error instanceof UfbertError && !debug) console.error(`ufbert: ${error.name}: ${error.message}`);
+    else console.error(error);
     process.exit(1);
   },
 );

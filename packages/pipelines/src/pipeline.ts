@@ -11,6 +11,11 @@ export interface PipelineOptions extends LoadModelOptions {
   labels?: readonly string[];
   /** Sequences per forward pass. Default 32. */
   batch_size?: number;
+  /**
+   * An input longer than the model's window (max_seq_length tokens): cut to the window when
+   * true, a PipelineError naming it when false (the default): never a silently shorter input.
+   */
+  truncation?: boolean;
   progress_callback?: ProgressCallback;
 }
 
@@ -26,7 +31,7 @@ export async function pipeline<T extends TaskName | TaskAlias>(task: T, model: M
   if (options.dtype !== undefined && options.dtype !== 'fp32' && options.dtype !== 'auto') throw new PipelineError(`dtype must be 'fp32' (or 'auto'), got '${String(options.dtype)}': ufbert runs float32 weights`);
   const loaded = await loadModelSource(model, options);
   try {
-    const built = new entry.pipeline({ task: name, runtime: loaded.runtime, tokenizer: loaded.tokenizer, id2label: options.labels ?? loaded.id2label, batchSize: options.batch_size ?? 32 });
+    const built = new entry.pipeline({ task: name, runtime: loaded.runtime, tokenizer: loaded.tokenizer, id2label: options.labels ?? loaded.id2label, batchSize: options.batch_size ?? 32, truncation: options.truncation ?? false });
     options.progress_callback?.({ status: 'ready', task: name, model: typeof model === 'string' || model instanceof URL ? String(model) : 'bytes' });
     return built as PipelineFor<T>;
   } catch (error) {

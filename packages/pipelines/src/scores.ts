@@ -1,5 +1,11 @@
 import { PipelineError } from './errors.js';
 
+/** Returns `values` unchanged, or throws when the model produced NaN or infinity (corrupt weights, never a score). */
+export function assertFinite(values: Float32Array): Float32Array {
+  for (const v of values) if (!Number.isFinite(v)) throw new PipelineError(`the model produced a non-finite output (${v}); its weights or inputs hold NaN or Inf`);
+  return values;
+}
+
 /** Softmax in float64, returned as float32 (exp of the shifted logits, so large logits do not overflow). */
 export function softmax(logits: Float32Array): Float32Array {
   let max = -Infinity;

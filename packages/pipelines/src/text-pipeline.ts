@@ -1,6 +1,7 @@
 import type { BatchEncoding, InferenceRuntime, TextInput, TextTokenizer } from '@ufbert/crammed-bert';
 import { Callable } from './callable.js';
 import { PipelineError } from './errors.js';
+import { excerpt } from '@ufbert/tensor';
 
 /** What every task's pipeline is built from. */
 export interface TextPipelineParts {
@@ -11,13 +12,15 @@ export interface TextPipelineParts {
   id2label: readonly string[] | undefined;
   /** Sequences per forward pass. */
   batchSize: number;
+  /** Cut inputs longer than the window to it (true) or refuse them (false). */
+  truncation: boolean;
 }
 
 /**
  * A pipeline over a text model: a function (`await pipe(texts, options)`) holding the model,
  * its tokenizer and the batching every task shares. Inputs longer than the model's window
- * are truncated to it, keeping the closing special token, as transformers.js's
- * `truncation: true` does.
+ * are refused, or with `truncation: true` cut to it, keeping the closing special token, as
+ * transformers.js's `truncation: true` does.
  */
 export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, Promise<R>> {
   readonly task: string;
@@ -26,6 +29,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
   readonly tokenizer: TextTokenizer;
   protected readonly id2label: readonly string[] | undefined;
   private readonly batchSize: number;
+  private readonly truncation: boolean;
 
   constructor(parts: TextPipelineParts) {
     super();
@@ -38,6 +42,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     this.tokenizer = parts.tokenizer;
     this.id2label = parts.id2label;
     this.batchSize = parts.batchSize;
+    this.truncation = parts.truncation;
   }
 
   /** Frees the runtime (and the model it runs). */
@@ -51,8 +56,16 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     const out: O[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const batch = inputs.slice(start, start + this.batchSize);
-      const encoded = this.tokenizer.encodeBatch(batch, { maxLength: this.model.config.embedding.max_seq_length });
+      const window = this.model.config.embedding.max_seq_length;
+      const encoded = this.tokenizer.encodeBatch(batch, { maxLength: window });
       if (encoded.lengths.some((n) => n === 0)) throw new PipelineError('an input encodes to no tokens');
+      const long = encoded.fullLengths.findIndex((n, i) => n > encoded.lengths[i]);
+      if (long >= 0 && !this.truncation) {
+        const input = batch[long] as TextInput;
+        throw new PipelineError(
+          `input ${start + long + 1} ("${excerpt(typeof input === 'string' ? input : input.join(' || '))}") is ${encoded.fullLengths[long]} tokens, more than the model's window of ${window}; shorten it, or pass truncation: true to cut it`,
+        );
+      }
       out.push(...(await run(batch, encoded)));
     }
     return out;

@@ -1,4 +1,5 @@
 import { UfbertError, formatShape } from './errors.js';
+import { openRegularFile } from './regular-file.js';
 
 /** A safetensors file (or buffer) is malformed, or a tensor cannot be stored as safetensors. */
 export class SafetensorsError extends UfbertError {}
@@ -321,19 +322,50 @@ function loadTensor(entry: TensorEntry, source: ByteSource, dataStart: number): 
   return { dtype: entry.dtype, shape: entry.shape, data };
 }
 
-function readFromSource(source: ByteSource, options: ReadSafetensorsOptions | undefined): Safetensors {
+/** Name, dtype and shape of a tensor in a safetensors file, known from its header alone. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+}
+
+/**
+ * A safetensors file opened once: its validated header, and its tensors read on demand
+ * through the same open file descriptor. A file renamed over the path meanwhile (an atomic
+ * replace) does not change what this handle reads, so every tensor comes from one version.
+ */
+export interface SafetensorsFile {
+  readonly path: string;
+  /** In file order (by data offset). */
+  readonly entries: readonly SafetensorsEntry[];
+  readonly metadata: Record<string, string>;
+  /** Reads one tensor; throws SafetensorsError for a name the file does not hold. */
+  read(name: string): SafeTensor;
+  close(): void;
+}
+
+interface ParsedSource {
+  header: Header;
+  dataStart: number;
+}
+
+function parseSource(source: ByteSource): ParsedSource {
   assertLittleEndianHost();
   const headerBytes = readHeaderLength(source);
   const header = new Uint8Array(headerBytes);
   source.readInto(header, PREFIX_BYTES);
   const dataStart = PREFIX_BYTES + headerBytes;
-  const { entries, metadata } = parseHeader(header, source.size - dataStart, source.file);
+  return { header: parseHeader(header, source.size - dataStart, source.file), dataStart };
+}
+
+function readFromSource(source: ByteSource, options: ReadSafetensorsOptions | undefined): Safetensors {
+  const { header, dataStart } = parseSource(source);
   const tensors = new Map<string, SafeTensor>();
-  for (const entry of entries) {
+  for (const entry of header.entries) {
     if (options?.names && !options.names(entry.name)) continue;
     tensors.set(entry.name, loadTensor(entry, source, dataStart));
   }
-  return { tensors, metadata };
+  return { tensors, metadata: header.metadata };
 }
 
 function bytesSource(bytes: Uint8Array): ByteSource {
@@ -346,10 +378,10 @@ function bytesSource(bytes: Uint8Array): ByteSource {
 
 type Fs = typeof import('node:fs');
 
-function fileSource(fs: Fs, fd: number, file: string): ByteSource {
+function fileSource(fs: Fs, fd: number, size: number, file: string): ByteSource {
   return {
     file,
-    size: fs.fstatSync(fd).size,
+    size,
     readInto(dst, position) {
       let done = 0;
       while (done < dst.length) {
@@ -362,6 +394,61 @@ function fileSource(fs: Fs, fd: number, file: string): ByteSource {
 }
 
 /**
+ * Opens a safetensors file (Node) or bytes already in memory and validates the header without
+ * reading tensor data; see SafetensorsFile. Rejects anything but a regular file before reading from it.
+ */
+export async function openSafetensors(pathOrBytes: string | Uint8Array): Promise<SafetensorsFile> {
+  if (typeof pathOrBytes !== 'string') return openBytes(pathOrBytes);
+  const path = pathOrBytes;
+  const fs = await import('node:fs');
+  const { fd, size } = openRegularFile(fs, path, 'safetensors file', (message) => new SafetensorsError(message));
+  let closed = false;
+  try {
+    const source = fileSource(fs, fd, size, path);
+    const { header, dataStart } = parseSource(source);
+    const byName = new Map(header.entries.map((entry) => [entry.name, entry]));
+    return {
+      path,
+      entries: header.entries.map(({ name, dtype, shape }) => ({ name, dtype, shape: [...shape] })),
+      metadata: header.metadata,
+      read(name) {
+        if (closed) throw new SafetensorsError(`${path}: read '${name}' after close()`);
+        const entry = byName.get(name);
+        if (!entry) throw new SafetensorsError(`${path}: holds no tensor '${name}'`);
+        return loadTensor(entry, source, dataStart);
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        fs.closeSync(fd);
+      },
+    };
+  } catch (error) {
+    closed = true;
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+function openBytes(bytes: Uint8Array): SafetensorsFile {
+  const label = 'safetensors bytes';
+  const source = bytesSource(bytes);
+  const { header, dataStart } = parseSource(source);
+  const byName = new Map(header.entries.map((entry) => [entry.name, entry]));
+  return {
+    path: label,
+    entries: header.entries.map(({ name, dtype, shape }) => ({ name, dtype, shape: [...shape] })),
+    metadata: header.metadata,
+    read(name) {
+      const entry = byName.get(name);
+      if (!entry) throw new SafetensorsError(`${label}: holds no tensor '${name}'`);
+      return loadTensor(entry, source, dataStart);
+    },
+    close() {},
+  };
+}
+
+/**
  * Reads a safetensors file from a path (Node) or from bytes. From a path, each tensor is read
  * straight into its own typed array, so a checkpoint is never held in memory twice.
  */
@@ -370,12 +457,13 @@ export async function readSafetensors(
   options?: ReadSafetensorsOptions,
 ): Promise<Safetensors> {
   if (typeof pathOrBytes !== 'string') return readFromSource(bytesSource(pathOrBytes), options);
-  const fs = await import('node:fs');
-  const fd = fs.openSync(pathOrBytes, 'r');
+  const file = await openSafetensors(pathOrBytes);
   try {
-    return readFromSource(fileSource(fs, fd, pathOrBytes), options);
+    const tensors = new Map<string, SafeTensor>();
+    for (const { name } of file.entries) if (!options?.names || options.names(name)) tensors.set(name, file.read(name));
+    return { tensors, metadata: file.metadata };
   } finally {
-    fs.closeSync(fd);
+    file.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ describe('checkpoints', () => {
     expect(written.dir.endsWith(join(CHECKPOINTS_DIR, 'step-00000010'))).toBe(true);
     expect(readdirSync(written.dir).sort()).toEqual(['checkpoint.json', 'model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
     expect(written.manifest.files.map((f) => f.name)).toEqual(['model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
+    expect(written.manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     expect(written.manifest.modelConfig).toEqual({ vocabSize: 12, hiddenSize: 4, seed: 0 });
     const latest = await findLatestCheckpoint(out);
     expect(latest?.manifest.step).toBe(10);
@@ -64,4 +65,33 @@ describe('checkpoints', () => {
     await expect(findLatestCheckpoint(out)).rejects.toThrow(/optimizer.safetensors: expected \d+ bytes as the manifest records, got 9/);
     expect(await findLatestCheckpoint(mkdtempSync(join(tmpdir(), 'ufbert-ckpt-')))).toBeUndefined();
   });
+
+  it('refuse a file corrupted in place at the same size, and fall back to the newest intact one', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    await writeCheckpoint(out, { model, optimizer, state: state(4), config });
+    const newest = await writeCheckpoint(out, { model, optimizer, state: state(8), config });
+    corruptInPlace(join(newest.dir, 'model.safetensors'));
+    const corrupt: string[] = [];
+    const found = await findLatestCheckpoint(out, { onCorrupt: ({ dir, error }) => corrupt.push(`${dir}: ${error.message}`) });
+    expect(found?.manifest.step).toBe(4);
+    expect(corrupt).toEqual([expect.stringMatching(/step-00000008: .*model\.safetensors: contents changed since the checkpoint was written \(SHA-256 [0-9a-f]{64}, the manifest records [0-9a-f]{64}\)/)]);
+    rmSync(checkpointDirectory(out, 4), { recursive: true });
+    await expect(findLatestCheckpoint(out)).rejects.toThrow(/model\.safetensors: contents changed/);
+  });
+
+  it('refuse a manifest without checksums (version 1)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    const written = await writeCheckpoint(out, { model, optimizer, state: state(1), config });
+    writeFileSync(join(written.dir, MANIFEST_FILE), JSON.stringify({ ...written.manifest, version: 1, files: written.manifest.files.map(({ name, bytes }) => ({ name, bytes })) }));
+    await expect(findLatestCheckpoint(out)).rejects.toThrow(/expected a ufbert-training-checkpoint manifest, version 2, listing each file's name, bytes and sha256/);
+  });
 });
+
+/** Overwrites up to 4,000 bytes past the file's first 100 with 0xFF, keeping its size. */
+function corruptInPlace(path: string): void {
+  const fd = openSync(path, 'r+');
+  const size = fstatSync(fd).size;
+  const count = Math.min(4000, size - 100);
+  writeSync(fd, Buffer.alloc(count, 0xff), 0, count, 100);
+  closeSync(fd);
+}

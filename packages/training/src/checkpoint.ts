@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdamW } from './adamw.js';
 import { writeJsonAtomic } from './atomic-file.js';
@@ -31,15 +32,24 @@ export interface TrainerState {
   dataFingerprint: string;
 }
 
+/** One file of a checkpoint as the manifest records it. */
+export interface CheckpointFile {
+  name: string;
+  bytes: number;
+  /** Hex SHA-256 of the contents: a same-size corruption changes it. */
+  sha256: string;
+}
+
 export interface CheckpointManifest {
   format: typeof FORMAT;
-  version: 1;
+  /** 2 adds the SHA-256 of each file; version 1 manifests (sizes only) are no longer trusted. */
+  version: 2;
   step: number;
   createdAt: string;
   config: TrainingConfig;
   modelConfig: unknown;
-  /** Every other file of the checkpoint with its size, checked before resuming. */
-  files: { name: string; bytes: number }[];
+  /** Every other file of the checkpoint with its size and SHA-256, checked before resuming. */
+  files: CheckpointFile[];
 }
 
 export interface Checkpoint {
@@ -72,16 +82,31 @@ export async function writeCheckpoint(outputDir: string, contents: CheckpointCon
   await model.saveCheckpoint(dir);
   await optimizer.save(join(dir, OPTIMIZER_FILE));
   await writeJsonAtomic(join(dir, TRAINER_STATE_FILE), state);
-  const files: CheckpointManifest['files'] = [];
+  const files: CheckpointFile[] = [];
   for (const name of (await readdir(dir)).sort()) {
     if (name === MANIFEST_FILE) continue;
-    files.push({ name, bytes: (await stat(join(dir, name))).size });
+    const path = join(dir, name);
+    files.push({ name, bytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
-  const manifest: CheckpointManifest = { format: FORMAT, version: 1, step: state.step, createdAt: new Date().toISOString(), config, modelConfig: model.config ?? null, files };
+  const manifest: CheckpointManifest = { format: FORMAT, version: 2, step: state.step, createdAt: new Date().toISOString(), config, modelConfig: model.config ?? null, files };
   await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
   return { dir, manifest };
 }
 
+/** Hex SHA-256 of a file, streamed so a large checkpoint is never held in memory for it. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const isHex64 = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+/**
+ * The manifest of a step folder, or undefined when it has none (a write cut short).
+ * Throws CheckpointError when the manifest is malformed or any file it lists is missing,
+ * of another size or of other contents.
+ */
 async function readManifest(dir: string): Promise<CheckpointManifest | undefined> {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
@@ -91,13 +116,22 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
   } catch (error) {
     throw new CheckpointError(`${path}: not valid JSON: ${(error as Error).message}`);
   }
-  if (manifest?.format !== FORMAT || manifest.version !== 1 || !Number.isInteger(manifest.step) || !Array.isArray(manifest.files)) {
-    throw new CheckpointError(`${path}: expected a ${FORMAT} manifest, version 1`);
+  const files: unknown = manifest?.files;
+  if (
+    manifest?.format !== FORMAT ||
+    manifest.version !== 2 ||
+    !Number.isInteger(manifest.step) ||
+    !Array.isArray(files) ||
+    !files.every((f: Partial<CheckpointFile>) => typeof f?.name === 'string' && Number.isSafeInteger(f.bytes) && isHex64(f.sha256))
+  ) {
+    throw new CheckpointError(`${path}: expected a ${FORMAT} manifest, version 2, listing each file's name, bytes and sha256`);
   }
-  for (const { name, bytes } of manifest.files) {
+  for (const { name, bytes, sha256 } of manifest.files) {
     const file = join(dir, name);
     const size = existsSync(file) ? (await stat(file)).size : -1;
     if (size !== bytes) throw new CheckpointError(`${file}: expected ${bytes} bytes as the manifest records, ${size < 0 ? 'the file is missing' : `got ${size}`}`);
+    const actual = await sha256File(file);
+    if (actual !== sha256) throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
   }
   return manifest;
 }
@@ -114,13 +148,52 @@ async function stepDirectories(outputDir: string): Promise<{ dir: string; step: 
     .sort((a, b) => b.step - a.step);
 }
 
-/** The newest complete checkpoint of a run, or undefined when there is none. */
-export async function findLatestCheckpoint(outputDir: string): Promise<Checkpoint | undefined> {
+/** A checkpoint folder that failed verification, and why. */
+export interface CorruptCheckpoint {
+  dir: string;
+  error: CheckpointError;
+}
+
+export interface FindCheckpointOptions {
+  /** Called for each newer checkpoint that failed verification and was passed over. */
+  onCorrupt?: (corrupt: CorruptCheckpoint) => void;
+}
+
+/**
+ * The newest complete checkpoint of a run whose files all match their manifest, or
+ * undefined when there is no complete checkpoint. Newer ones that fail verification are
+ * passed over (and reported to onCorrupt); when every complete checkpoint fails, throws a
+ * CheckpointError naming each.
+ */
+export async function findLatestCheckpoint(outputDir: string, options: FindCheckpointOptions = {}): Promise<Checkpoint | undefined> {
+  const corrupt: CorruptCheckpoint[] = [];
   for (const { dir } of await stepDirectories(outputDir)) {
-    const manifest = await readManifest(dir);
+    let manifest: CheckpointManifest | undefined;
+    try {
+      manifest = await readManifest(dir);
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      corrupt.push({ dir, error });
+      options.onCorrupt?.({ dir, error });
+      continue;
+    }
     if (manifest) return { dir, manifest };
   }
+  if (corrupt.length === 1) throw corrupt[0].error;
+  if (corrupt.length) throw new CheckpointError(`no intact checkpoint in ${join(outputDir, CHECKPOINTS_DIR)}:\n${corrupt.map((c) => `  - ${c.error.message}`).join('\n')}`);
   return undefined;
+}
+
+/**
+ * Renames a checkpoint that failed verification to `<dir>.corrupt`, out of the way of
+ * resuming and pruning (which would otherwise count it as the newest complete one) but kept
+ * for inspection. Returns the new name.
+ */
+export async function setAsideCorruptCheckpoint(dir: string): Promise<string> {
+  const aside = `${dir}.corrupt`;
+  await rm(aside, { recursive: true, force: true });
+  await rename(dir, aside);
+  return aside;
 }
 
 export async function readTrainerState(checkpoint: Checkpoint): Promise<TrainerState> {

@@ -25,3 +25,14 @@ export class CheckpointError extends TrainingError {}
 
 /** A tokenizer or model handed to the trainer does not keep the contract the trainer relies on. */
 export class TrainingContractError extends TrainingError {}
+
+/** A training step's loss came out NaN or infinite; names the step so the run can be inspected or resumed. */
+export class NonFiniteLossError extends TrainingError {
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    detail: string,
+  ) {
+    super(`step ${step}: the loss is ${loss}, not a finite number; ${detail}`);
+  }
+}

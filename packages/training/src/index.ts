@@ -28,6 +28,8 @@ export { resolveTrainingConfig, DEFAULT_TRAINING_CONFIG, type TrainingConfig, ty
 export {
   writeCheckpoint,
   findLatestCheckpoint,
+  setAsideCorruptCheckpoint,
+  sha256File,
   readTrainerState,
   pruneCheckpoints,
   checkpointDirectory,
@@ -37,12 +39,17 @@ export {
   TRAINER_STATE_FILE,
   type Checkpoint,
   type CheckpointManifest,
+  type CheckpointFile,
+  type CorruptCheckpoint,
+  type FindCheckpointOptions,
   type TrainerState,
 } from './checkpoint.js';
 export { readTrainingLog, TrainingLog, type StepRecord, type ValidationRecord, type TrainingLogRecord } from './training-log.js';
 export { renderTrainingChart, niceTicks, type ChartOptions } from './chart.js';
 export { ValidationSet, type ValidationSetOptions } from './validation-loss.js';
-export { pretrain, LOG_FILE, CHART_FILE, type PretrainOptions, type PretrainResult } from './pretrain.js';
+export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from './output-lock.js';
+export { ensureWritableDirectory, assertOrdinaryFileSystem, directoryEntries, moveRunAside } from './output-directory.js';
+export { pretrain, LOG_FILE, CHART_FILE, MAX_CONSECUTIVE_SKIPS, type PretrainOptions, type PretrainResult } from './pretrain.js';
 export { ToyMaskedLanguageModel, type ToyMlmConfig } from './toy/toy-model.js';
 export { WordTokenizer } from './toy/word-tokenizer.js';
 export { CrammedBertMlm } from './crammed-bert-mlm.js';

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setBackend } from '@ufbert/tensor';
+import { setBackend, tf } from '@ufbert/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR, checkpointDirectory } from './checkpoint.js';
 import type { TrainingConfigInput } from './config.js';
-import { CheckpointError, CorpusError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { CheckpointError, CorpusError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { LOCK_FILE, OutputLockedError } from './output-lock.js';
 import { CHART_FILE, LOG_FILE, pretrain, type PretrainOptions } from './pretrain.js';
 import { topicDocuments, topicTokenizer } from './test-utils/fixtures.js';
 import { ToyMaskedLanguageModel } from './toy/toy-model.js';
@@ -163,12 +164,128 @@ describe('pretrain checks its inputs before training', () => {
     await pretrain(options(used, { config: { ...CONFIG, budget: { steps: 2 } } }));
     const again = await failure({}, used);
     expect(again.error).toBeInstanceOf(OutputDirectoryError);
-    expect((again.error as Error).message).toMatch(/already holds checkpoints/);
+    expect((again.error as Error).message).toMatch(/already holds a run .*resume it, pass overwrite/);
     expect((await failure({ resume: true })).error).toBeInstanceOf(CheckpointError);
     const changed = await failure({ resume: true, config: { ...CONFIG, budget: { steps: 2 }, seed: 4 } }, used);
     expect(changed.error).toBeInstanceOf(TrainingConfigError);
     expect((changed.error as TrainingConfigError).problems).toEqual(['seed is 4, but the checkpoint was trained with 3']);
     const broken = { ...tokenizer, encode: tokenizer.encode.bind(tokenizer), vocabSize: tokenizer.vocabSize, specialIds: { ...tokenizer.specialIds, mask: tokenizer.specialIds.pad } };
     expect((await failure({ tokenizer: broken })).error).toBeInstanceOf(TrainingContractError);
+  });
+});
+
+describe('pretrain owns its output folder', () => {
+  it('a second run on a folder in use fails at once, naming the holder, and the first is not disturbed', async () => {
+    const dir = freshDir();
+    let stepped!: () => void;
+    const firstStep = new Promise<void>((resolve) => (stepped = resolve));
+    const first = pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 30 } }, onStep: () => stepped() }));
+    await firstStep;
+    const second = await pretrain(options(dir)).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(OutputLockedError);
+    expect((second as Error).message).toContain(`in use by pid ${process.pid}`);
+    const result = await first;
+    expect(result.steps).toBe(30);
+    expect(stepLosses(dir).map((r) => r.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('overwrite moves the earlier run aside instead of deleting it', async () => {
+    const dir = freshDir();
+    await pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 3 } } }));
+    const oldLog = readFileSync(join(dir, LOG_FILE), 'utf8');
+    const messages: string[] = [];
+    await pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 2 } }, overwrite: true, quiet: false, print: (m) => messages.push(m) }));
+    const moved = messages.find((m) => m.startsWith('moved the earlier run'))!.split(' to ').at(-1)!;
+    expect(moved).toMatch(/\.replaced-/);
+    expect(readFileSync(join(moved, LOG_FILE), 'utf8')).toBe(oldLog);
+    expect(readdirSync(join(moved, CHECKPOINTS_DIR))).toEqual(['step-00000003']);
+    expect(stepLosses(dir)).toHaveLength(2);
+  });
+});
+
+describe('pretrain resumes only from what it verified', () => {
+  it('passes over a checkpoint corrupted at the same size, naming it, and resumes from the one before exactly', async () => {
+    const dir = freshDir();
+    await pretrain(options(dir, { config: { ...CONFIG, keepCheckpoints: 3 } }));
+    const uninterrupted = stepLosses(dir);
+    rmSync(checkpointDirectory(dir, 60), { recursive: true });
+    const bad = checkpointDirectory(dir, 50);
+    const fd = openSync(join(bad, 'model.safetensors'), 'r+');
+    const count = Math.min(4000, fstatSync(fd).size - 100);
+    writeSync(fd, Buffer.alloc(count, 0xff), 0, count, 100);
+    closeSync(fd);
+    const messages: string[] = [];
+    const resumed = await pretrain(options(dir, { config: undefined, resume: true, quiet: false, print: (m) => messages.push(m) }));
+    expect(messages.find((m) => m.startsWith('skipping a corrupt checkpoint'))).toMatch(/step-00000050\.corrupt.*model\.safetensors: contents changed/);
+    expect(messages.some((m) => m === `resumed from ${checkpointDirectory(dir, 25)} at step 25`)).toBe(true);
+    expect(resumed.steps).toBe(60);
+    expect(stepLosses(dir).map((r) => r.loss)).toEqual(uninterrupted.map((r) => r.loss));
+    expect(existsSync(`${bad}.corrupt`)).toBe(true);
+  });
+
+  it('recomputes the validation loss of the step it resumes at instead of reading it from the log', async () => {
+    const dir = freshDir();
+    const first = await pretrain(options(dir));
+    const log = join(dir, LOG_FILE);
+    // A number no run computed: the resumed run must not report it.
+    writeFileSync(log, readFileSync(log, 'utf8').replace(/("kind":"validation","step":60,"loss":)[^,]+/, '$1123'));
+    const resumed = await pretrain(options(dir, { config: undefined, resume: true }));
+    expect(resumed.validationLoss).toBe(first.validationLoss);
+    expect(readTrainingLog(log).filter((r) => r.kind === 'validation').map((r) => [r.step, r.loss])).toEqual([
+      [20, expect.any(Number)],
+      [40, expect.any(Number)],
+      [60, first.validationLoss],
+    ]);
+  });
+});
+
+describe('pretrain refuses output folders on virtual file systems', () => {
+  it.each(['/proc/self/out', '/sys/kernel/ufbert-out'])('%s, at once and without creating anything', async (outputDir) => {
+    const started = performance.now();
+    const error = await pretrain(options(outputDir)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputDirectoryError);
+    expect((error as Error).message).toMatch(new RegExp(`the output folder ${outputDir} is on (procfs|sysfs) .*a virtual file system`));
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe('pretrain on a non-finite loss', () => {
+  /** The toy model, with NaN as the loss of the microbatch calls listed (1-based). */
+  function nanModel(nanCalls: (call: number) => boolean) {
+    const model = toyModel();
+    const original = model.mlmLoss.bind(model);
+    let calls = 0;
+    model.mlmLoss = (batch, training) => {
+      const loss = original(batch, training);
+      // Still a function of the weights, as a real overflow would be.
+      return nanCalls(++calls) ? (tf.mul(loss, NaN) as typeof loss) : loss;
+    };
+    return model;
+  }
+
+  it('aborts by default with a typed error naming the step, before the update', async () => {
+    const dir = freshDir();
+    const model = nanModel((call) => call === 4);
+    const error = await pretrain(options(dir, { model, config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).step).toBe(4);
+    expect((error as Error).message).toMatch(/^step 4: the loss is NaN, not a finite number; stopped before applying it/);
+    expect(stepLosses(dir).map((r) => r.step)).toEqual([1, 2, 3]);
+  });
+
+  it('skips and counts such batches when told to, every logged loss finite', async () => {
+    const dir = freshDir();
+    const model = nanModel((call) => call === 4 || call === 7);
+    const result = await pretrain(options(dir, { model, onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } }));
+    expect(result.skippedSteps).toBe(2);
+    expect(result.steps).toBe(10);
+    expect(stepLosses(dir).every((r) => Number.isFinite(r.loss))).toBe(true);
+  });
+
+  it('gives up when every batch is non-finite, even when skipping', async () => {
+    const error = await pretrain(options(freshDir(), { model: nanModel(() => true), onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as Error).message).toMatch(/^step 1: .*20 batches in a row had a non-finite loss, giving up/);
   });
 });

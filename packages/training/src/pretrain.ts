@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { tf, type Tensor } from '@ufbert/tensor';
@@ -13,15 +13,18 @@ import {
   hasCheckpoints,
   pruneCheckpoints,
   readTrainerState,
+  setAsideCorruptCheckpoint,
   writeCheckpoint,
   type Checkpoint,
+  type CorruptCheckpoint,
   type TrainerState,
 } from './checkpoint.js';
 import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } from './config.js';
 import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
-import { CheckpointError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
+import { CheckpointError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
-import { ensureWritableDirectory } from './output-directory.js';
+import { ensureWritableDirectory, moveRunAside } from './output-directory.js';
+import { LOCK_FILE, OutputLock } from './output-lock.js';
 import { fingerprintSequences, packSequences, type PackedSequences } from './packing.js';
 import { progressDisplay } from './progress-bar.js';
 import { accumulationStepsAt, budgetProgress, learningRateAt } from './schedules.js';
@@ -32,6 +35,8 @@ import { unigramBaseline, type UnigramBaseline } from './unigram-baseline.js';
 import { ValidationSet } from './validation-loss.js';
 
 export const LOG_FILE = 'train-log.jsonl';
+/** Non-finite losses in a row after which even onNonFiniteLoss: 'skip' gives up: the model itself is broken. */
+export const MAX_CONSECUTIVE_SKIPS = 20;
 export const CHART_FILE = 'training-chart.svg';
 
 export interface PretrainOptions {
@@ -44,12 +49,22 @@ export interface PretrainOptions {
   config?: TrainingConfigInput;
   /** Continue from the newest complete checkpoint in `outputDir`, exactly where it stopped. */
   resume?: boolean;
-  /** Start a new run in a folder that holds checkpoints of an earlier run, deleting them. */
+  /**
+   * Start a new run in a folder that holds checkpoints of an earlier run: its files are
+   * moved into a sibling folder `<outputDir>.replaced-<time>`, never deleted.
+   */
   overwrite?: boolean;
   /** No progress bar and no messages. */
   quiet?: boolean;
   /** Where messages go (the baseline, data summary, checkpoints); default stderr unless quiet. */
   print?: (message: string) => void;
+  /**
+   * What a step whose loss is NaN or infinite does: `abort` (default) throws a
+   * NonFiniteLossError naming the step before the optimiser applies it; `skip` leaves the
+   * weights as they were, counts it (PretrainResult.skippedSteps) and goes on with the next
+   * batch, up to MAX_CONSECUTIVE_SKIPS in a row.
+   */
+  onNonFiniteLoss?: 'abort' | 'skip';
   onStep?: (record: StepRecord) => void;
   onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
@@ -64,6 +79,8 @@ export interface PretrainResult {
   finalLoss: number | null;
   /** Loss on the held-out sequences at the end, or null without a validation split. */
   validationLoss: number | null;
+  /** Batches whose loss was not finite and that were skipped (onNonFiniteLoss: 'skip') in this session. */
+  skippedSteps: number;
   baseline: UnigramBaseline;
   checkpoint: Checkpoint;
   logFile: string;
@@ -85,17 +102,20 @@ function stableJson(value: unknown): string {
   );
 }
 
-async function prepare(options: PretrainOptions): Promise<Prepared> {
+async function prepare(options: PretrainOptions, print: (message: string) => void): Promise<Prepared> {
   const { model, tokenizer, outputDir } = options;
   if (!options.resume && options.config === undefined) throw new TrainingConfigError(['a config (at least the budget) is required to start a run']);
   let config = options.config === undefined ? undefined : resolveTrainingConfig(options.config);
   checkTokenizer(tokenizer);
   if (model.namedParameters().size === 0) throw new TrainingContractError('the model has no parameters to train');
-  await ensureWritableDirectory(outputDir);
 
   let checkpoint: Checkpoint | undefined;
   if (options.resume) {
-    checkpoint = await findLatestCheckpoint(outputDir);
+    const corrupt: CorruptCheckpoint[] = [];
+    checkpoint = await findLatestCheckpoint(outputDir, { onCorrupt: (c) => corrupt.push(c) });
+    for (const { dir, error } of corrupt) {
+      print(`skipping a corrupt checkpoint (moved to ${await setAsideCorruptCheckpoint(dir)}): ${error.message}`);
+    }
     if (!checkpoint) throw new CheckpointError(`cannot resume: ${join(outputDir, CHECKPOINTS_DIR)} holds no complete checkpoint`);
     const stored = checkpoint.manifest.config;
     if (config && stableJson(config) !== stableJson(stored)) {
@@ -106,8 +126,9 @@ async function prepare(options: PretrainOptions): Promise<Prepared> {
     if (stableJson(model.config ?? null) !== stableJson(checkpoint.manifest.modelConfig)) {
       throw new CheckpointError(`${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`);
     }
-  } else if (!options.overwrite && (await hasCheckpoints(outputDir))) {
-    throw new OutputDirectoryError(`${outputDir} already holds checkpoints of a run: resume it, pass overwrite to start over, or choose another folder`);
+  } else if ((await hasCheckpoints(outputDir)) || existsSync(join(outputDir, LOG_FILE))) {
+    if (!options.overwrite) throw new OutputDirectoryError(`${outputDir} already holds a run (checkpoints or ${LOG_FILE}): resume it, pass overwrite to start over (the old run is moved aside), or choose another folder`);
+    print(`moved the earlier run in ${outputDir} to ${await moveRunAside(outputDir, [LOCK_FILE])}`);
   }
   const resolved = config!;
 
@@ -134,10 +155,22 @@ async function prepare(options: PretrainOptions): Promise<Prepared> {
  * resumed run's losses equal those of an uninterrupted run.
  */
 export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
-  const prepared = await prepare(options);
+  const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
+  await ensureWritableDirectory(options.outputDir);
+  // Held until the run ends, so a second run on the same folder fails at once instead
+  // of mixing its checkpoints and log lines with this one's.
+  const lock = OutputLock.acquire(options.outputDir, { print });
+  try {
+    return await pretrainLocked(options, print);
+  } finally {
+    lock.release();
+  }
+}
+
+async function pretrainLocked(options: PretrainOptions, print: (message: string) => void): Promise<PretrainResult> {
+  const prepared = await prepare(options, print);
   const { model, tokenizer, outputDir } = options;
   const { config, train, validation } = prepared;
-  const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
 
   const baseline = unigramBaseline(train, tokenizer);
   print(`data: ${prepared.documents} documents, ${train.count} training and ${validation.count} validation sequences of ${config.sequenceLength} tokens`);
@@ -158,6 +191,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   let log: TrainingLog;
   let lastCheckpoint: Checkpoint | undefined;
   let lastValidation: { step: number; loss: number | null } | undefined;
+  let revalidate = false;
   try {
     if (prepared.resumeFrom) {
       const { checkpoint, state } = prepared.resumeFrom;
@@ -170,12 +204,10 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       elapsedBefore = state.elapsedMs;
       lastCheckpoint = checkpoint;
       await pruneCheckpoints(outputDir, config.keepCheckpoints);
+      revalidate = readTrainingLog(logFile).some((record) => record.kind === 'validation' && record.step === step);
       log = await TrainingLog.continueFrom(logFile, step);
-      const validated = readTrainingLog(logFile).find((record) => record.kind === 'validation' && record.step === step);
-      if (validated) lastValidation = { step, loss: validated.loss };
       print(`resumed from ${checkpoint.dir} at step ${step}`);
     } else {
-      await rm(join(outputDir, CHECKPOINTS_DIR), { recursive: true, force: true });
       log = await TrainingLog.create(logFile);
     }
   } catch (error) {
@@ -188,6 +220,9 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   let lastCheckpointAt = elapsedBefore;
   const sessionStartTokens = tokens;
   let finalLoss: number | null = null;
+  const onNonFiniteLoss = options.onNonFiniteLoss ?? 'abort';
+  let skippedSteps = 0;
+  let consecutiveSkips = 0;
   const progressBar = progressDisplay(!options.quiet);
 
   const checkpointNow = async (): Promise<void> => {
@@ -206,6 +241,8 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   };
 
   try {
+    // The pass the killed run logged at this step is recomputed, on the model as loaded.
+    if (revalidate) await validateNow();
     for (;;) {
       const progress = budgetProgress(config.budget, { step, elapsedMs: elapsedMs() });
       if (progress >= 1) break;
@@ -239,10 +276,23 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
           disposeBatchTensors(tensors);
         }
       }
+      // Read before the update, so a NaN never reaches the weights or the optimiser state.
+      const lossData = await lossSum.data();
+      lossSum.dispose();
+      if (!Number.isFinite(lossData[0])) {
+        tf.dispose([...gradients.values()]);
+        const where = lastCheckpoint ? `the last checkpoint is ${lastCheckpoint.dir}` : 'no checkpoint was written yet';
+        if (onNonFiniteLoss === 'abort') throw new NonFiniteLossError(step + 1, lossData[0], `stopped before applying it (${where}); onNonFiniteLoss: 'skip' skips such batches`);
+        skippedSteps++;
+        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) throw new NonFiniteLossError(step + 1, lossData[0], `${consecutiveSkips} batches in a row had a non-finite loss, giving up (${where})`);
+        print(`step ${step + 1}: loss ${lossData[0]}, batch skipped (${skippedSteps} so far)`);
+        continue;
+      }
+      consecutiveSkips = 0;
       const norm = optimizer.applyGradients(gradients, learningRate);
       tf.dispose([...gradients.values()]);
-      const [lossData, normData] = await Promise.all([lossSum.data(), norm.data()]);
-      tf.dispose([lossSum, norm]);
+      const normData = await norm.data();
+      norm.dispose();
       step++;
       finalLoss = lossData[0];
       const record: StepRecord = {
@@ -287,5 +337,5 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
-  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
+  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
 }

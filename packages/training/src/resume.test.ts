@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR } from './checkpoint.js';
+import { LOCK_FILE } from './output-lock.js';
 import { LOG_FILE } from './pretrain.js';
 import { ensureBuilt, PACKAGE_ROOT } from './test-utils/built-package.js';
 import { readTrainingLog, type StepRecord } from './training-log.js';
@@ -17,13 +18,17 @@ interface ChildRun {
   stderr: string;
 }
 
-/** Runs the training child; `killAfter` SIGKILLs it as soon as it reports that checkpoint. */
-function runChild(outputDir: string, mode: 'start' | 'resume', killAfter?: number): Promise<ChildRun> {
+/**
+ * Runs the training child; `killAfter` SIGKILLs it as soon as it reports that checkpoint,
+ * `onLine` sees each line it prints.
+ */
+function runChild(outputDir: string, mode: 'start' | 'resume', killAfter?: number, onLine?: (line: string) => void): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, outputDir, mode], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     createInterface({ input: child.stdout }).on('line', (line) => {
+      onLine?.(line);
       if (killAfter !== undefined && line === `checkpoint ${killAfter}`) child.kill('SIGKILL');
     });
     child.on('error', reject);
@@ -45,6 +50,8 @@ describe('resume after SIGKILL', () => {
     expect(uninterrupted, uninterrupted.stderr).toMatchObject({ code: 0 });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
 
+    // The killed run could not release its lock; the resume takes over the stale one.
+    expect(existsSync(join(killedDir, LOCK_FILE))).toBe(true);
     const before = steps(killedDir);
     expect(before.at(-1)!.step).toBeGreaterThanOrEqual(80);
     expect(before.at(-1)!.step).toBeLessThan(200);
@@ -65,5 +72,21 @@ describe('resume after SIGKILL', () => {
     const validation = (dir: string) => readTrainingLog(join(dir, LOG_FILE)).filter((r) => r.kind === 'validation');
     expect(validation(killedDir).map((r) => [r.step, r.loss])).toEqual(validation(uninterruptedDir).map((r) => [r.step, r.loss]));
     expect(readdirSync(join(killedDir, CHECKPOINTS_DIR))).toEqual(['step-00000200']);
+    expect(existsSync(join(killedDir, LOCK_FILE))).toBe(false);
+  }, 120_000);
+
+  it('lets only one of two processes train into the same folder, and the other fails at once naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ufbert-two-runs-'));
+    let second: Promise<ChildRun> | undefined;
+    const first = runChild(dir, 'start', undefined, (line) => {
+      if (line === 'step 1') second ??= runChild(dir, 'start');
+    });
+    const firstRun = await first;
+    const secondRun = await second!;
+    expect(firstRun, firstRun.stderr).toMatchObject({ code: 0 });
+    expect(secondRun.code).not.toBe(0);
+    expect(secondRun.stderr).toMatch(/OutputLockedError: .*\.ufbert-lock: the output folder is in use by pid \d+/);
+    const log = steps(dir);
+    expect(log.map((r) => r.step)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   }, 120_000);
 });

@@ -64,9 +64,13 @@ export class TrainingLog {
     return new TrainingLog(path);
   }
 
-  /** Continues a log after a resume from `step`: records past that step (from the killed run) are dropped first. */
+  /**
+   * Continues a log after a resume from `step`: records past that step (from the killed run)
+   * are dropped first, and so is a validation pass at `step` itself, which the resumed run
+   * computes again rather than reporting a number from another process.
+   */
   static async continueFrom(path: string, step: number): Promise<TrainingLog> {
-    const kept = readTrainingLog(path).filter((record) => record.step <= step);
+    const kept = readTrainingLog(path).filter((record) => record.step < step || (record.step === step && record.kind === 'step'));
     await writeFileAtomic(path, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
     return new TrainingLog(path);
   }

@@ -35,11 +35,17 @@ const STRIDE = 32;
 const SPIN_MS = 2;
 /** A wait on a worker this long means a lost job (a bug): throw rather than block the process forever. */
 const STUCK_MS = 60_000;
+/** How long a starting worker may take to instantiate the module before the pool gives up on threads. */
+const START_MS = 10_000;
 /** Atomics.load polls of the main thread for a claimed share before it sleeps; the shares are about equal, so the wait is short. */
 const MAIN_SPIN = 20000;
 
+// Evaluated as CommonJS or as an ES module alike: a dynamic import() is valid in both,
+// where require() exists only in CommonJS and a static import only in modules. Node
+// decides which from flags such as --input-type=module or --experimental-default-type,
+// which a worker would otherwise inherit from the parent's command line or NODE_OPTIONS.
 const workerSource = `
-const { workerData } = require('node:worker_threads');
+import('node:worker_threads').then(({ workerData }) => {
 const { module, memory, control, slot, names } = workerData;
 const c = new Int32Array(control);
 const base = slot * ${STRIDE};
@@ -75,6 +81,7 @@ for (;;) {
   Atomics.store(c, base + ${DONE}, job);
   Atomics.notify(c, base + ${DONE});
 }
+});
 `;
 
 export interface ThreadSettings {
@@ -134,6 +141,7 @@ export class ThreadPool {
   /** per worker, its job not yet joined */
   private readonly pending: Array<{ seq: number; fn: PoolFunction; args: readonly number[] } | undefined> = [];
   private started = 0;
+  private readonly workers: Array<import('node:worker_threads').Worker> = [];
 
   constructor(readonly runtime: WasmRuntime) {}
 
@@ -144,7 +152,8 @@ export class ThreadPool {
 
   /**
    * Starts workers until there are `workers` of them (at most MAX_WORKERS), waiting
-   * until each has instantiated the module. Returns false if one fails to start.
+   * until each has instantiated the module. Returns false if one fails to start, having
+   * stopped them all: the caller then runs single-threaded rather than half-threaded.
    */
   grow(workers: number): boolean {
     const threads = nodeWorkerThreads();
@@ -152,21 +161,45 @@ export class ThreadPool {
     const target = Math.min(workers, MAX_WORKERS);
     const first = this.started;
     for (let slot = first; slot < target; slot++) {
-      const worker = new threads.Worker(workerSource, {
-        eval: true,
-        workerData: { module: this.runtime.module, memory: this.runtime.memory, control: this.control.buffer, slot, names: FUNCTIONS },
-      });
+      let worker: import('node:worker_threads').Worker;
+      try {
+        worker = new threads.Worker(workerSource, {
+          eval: true,
+          // The parent's flags are its own business (--input-type=module, --eval, --inspect ...).
+          execArgv: [],
+          workerData: { module: this.runtime.module, memory: this.runtime.memory, control: this.control.buffer, slot, names: FUNCTIONS },
+        });
+      } catch {
+        this.close();
+        return false;
+      }
+      // Without a listener, a worker's uncaught error is rethrown in the parent and ends
+      // the process, possibly long after the kernels finished on the main thread.
+      worker.on('error', () => undefined);
       // Idle workers sleep in Atomics.wait; unref lets the process exit around them.
       worker.unref();
+      this.workers.push(worker);
     }
     for (let slot = first; slot < target; slot++) {
       const at = slot * STRIDE + READY;
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + START_MS;
       while (Atomics.load(this.control, at) === 0 && Date.now() < deadline) Atomics.wait(this.control, at, 0, 100);
-      if (Atomics.load(this.control, at) !== 1) return false;
+      if (Atomics.load(this.control, at) !== 1) {
+        this.close();
+        return false;
+      }
       this.started = slot + 1;
     }
     return true;
+  }
+
+  /** Stops every worker; the pool is single-threaded (size 1) afterwards. */
+  close(): void {
+    for (const worker of this.workers) void worker.terminate();
+    this.workers.length = 0;
+    this.pending.length = 0;
+    this.started = 0;
+    this.control.fill(0);
   }
 
   /** Rouses sleeping workers so they are polling when the next run() posts; costs the caller one notify per worker. */

@@ -142,6 +142,8 @@ describe('loading any tokenizer.json', () => {
     const tokenizer = trainWordPiece(CORPUS, { vocabSize: 300, minFrequency: 1 });
     const batch = tokenizer.encodeBatch(['paris', 'the capital of germany is berlin'], { maxLength: 5 });
     expect(batch.lengths).toEqual([3, 5]);
+    expect(batch.fullLengths[0]).toBe(3);
+    expect(batch.fullLengths[1]).toBeGreaterThan(5);
     expect(batch.attentionMask).toEqual([
       [1, 1, 1, 0, 0],
       [1, 1, 1, 1, 1],

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
 import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
 import type { TokenizerJson } from './tokenizer-json.js';
+import { readTextFile } from '@ufbert/tensor';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
@@ -29,6 +30,8 @@ export interface BatchEncoding {
   attentionMask: number[][];
   /** Unpadded length of each sequence. */
   lengths: number[];
+  /** Length of each sequence before maxLength cut it: above `lengths[i]` where tokens were dropped. */
+  fullLengths: number[];
 }
 
 export interface EncodeBatchOptions extends EncodeOptions {
@@ -110,8 +113,10 @@ export class TextTokenizer {
     const { maxLength } = options;
     if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) throw new TokenizerError(`maxLength must be a positive integer, got ${maxLength}`);
     const specialIds = new Set(Object.values(this.specialTokens).map((t) => t.id));
+    const fullLengths: number[] = [];
     const sequences = inputs.map((input) => {
       const { ids } = this.encode(input, options);
+      fullLengths.push(ids.length);
       if (maxLength === undefined || ids.length <= maxLength) return ids;
       const last = ids[ids.length - 1];
       return specialIds.has(last) && maxLength > 1 ? [...ids.slice(0, maxLength - 1), last] : ids.slice(0, maxLength);
@@ -122,6 +127,7 @@ export class TextTokenizer {
       inputIds: sequences.map((s) => [...s, ...new Array<number>(width - s.length).fill(pad)]),
       attentionMask: sequences.map((s) => [...new Array<number>(s.length).fill(1), ...new Array<number>(width - s.length).fill(0)]),
       lengths: sequences.map((s) => s.length),
+      fullLengths,
     };
   }
 
@@ -144,9 +150,13 @@ export class TextTokenizer {
   }
 }
 
+/** Far beyond any real tokenizer.json (a 250k-token vocabulary takes ~20 MB). */
+const MAX_TOKENIZER_JSON_BYTES = 256 * 1024 * 1024;
+
 async function readJson(file: string): Promise<unknown> {
+  const text = await readTextFile(file, { what: 'tokenizer JSON file', maxBytes: MAX_TOKENIZER_JSON_BYTES, fail: (message) => new TokenizerError(message) });
   try {
-    return JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new TokenizerError(`${file} is not valid JSON: ${(error as Error).message}`);
   }

@@ -1,3 +1,4 @@
+import { assertFinite } from '../scores.js';
 import { PipelineError } from '../errors.js';
 import { FeatureTensor } from '../feature-tensor.js';
 import { TextPipeline } from '../text-pipeline.js';
@@ -23,7 +24,7 @@ export class FeatureExtractionPipeline extends TextPipeline<[texts: string | rea
     if (!POOLINGS.includes(pooling)) throw new PipelineError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(pooling)}'`);
     const h = this.model.config.hidden_size;
     const rows = await this.batched(typeof texts === 'string' ? [texts] : texts, async (_batch, encoded) => {
-      const hidden = await this.model.hiddenStates(encoded);
+      const hidden = assertFinite(await this.model.hiddenStates(encoded));
       const width = encoded.inputIds[0].length;
       return encoded.inputIds.map((_, i) => {
         const tokens = Array.from({ length: encoded.lengths[i] }, (_, s) => hidden.subarray((i * width + s) * h, (i * width + s + 1) * h));

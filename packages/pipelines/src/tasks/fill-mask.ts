@@ -1,4 +1,5 @@
 import { PipelineError } from '../errors.js';
+import { excerpt } from '@ufbert/tensor';
 import { checkTopK, softmax, topIndices } from '../scores.js';
 import { TextPipeline, type TextPipelineParts } from '../text-pipeline.js';
 
@@ -52,7 +53,12 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
     const results = await this.batched(inputs, async (batch, encoded) => {
       const positions = encoded.inputIds.map((ids, i) => {
         const found = ids.flatMap((id, s) => (id === mask.id && encoded.attentionMask[i][s] === 1 ? [s] : []));
-        if (found.length === 0) throw new PipelineError(`expected ${mask.token} within the first ${ids.length} tokens of "${batch[i]}", found none`);
+        if (found.length === 0) throw new PipelineError(`expected ${mask.token} within the first ${ids.length} tokens of "${excerpt(batch[i])}", found none`);
+        if (encoded.fullLengths[i] > encoded.lengths[i]) {
+          // Truncated: a mask cut off would silently get no answer.
+          const asked = this.tokenizer.encode(batch[i]).ids.filter((id) => id === mask.id).length;
+          if (asked > found.length) throw new PipelineError(`${asked - found.length} of ${asked} ${mask.token} in "${excerpt(batch[i])}" lie beyond the model's window of ${encoded.lengths[i]} tokens`);
+        }
         return found;
       });
       const width = encoded.inputIds[0].length;

@@ -1,6 +1,6 @@
 import type { TextInput } from '@ufbert/crammed-bert';
 import { PipelineError } from '../errors.js';
-import { checkTopK, softmax, topIndices } from '../scores.js';
+import { assertFinite, checkTopK, softmax, topIndices } from '../scores.js';
 import { TextPipeline, type TextPipelineParts } from '../text-pipeline.js';
 
 export interface LabelScore {
@@ -48,7 +48,7 @@ export class TextClassificationPipeline extends TextPipeline<[texts: Classificat
       const logits = await this.model.classificationLogits(encoded);
       return encoded.inputIds.map((_, i) => {
         const raw = logits.subarray(i * numLabels, (i + 1) * numLabels);
-        const scores = numLabels === 1 ? raw : softmax(raw);
+        const scores = numLabels === 1 ? assertFinite(raw) : softmax(raw);
         return topIndices(scores, k).map((j) => ({ label: this.labels[j], score: scores[j] }));
       });
     });

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 });
+const STACK_LINE = /\n\s+at /;
+
+describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/main.js)', () => {
+  it('exits 2 on usage errors, an unknown backend and inherited names as tasks included', () => {
+    for (const args of [['--backend', 'nonsense'], ['--tasks', 'toString'], ['--tasks', '__proto__'], ['--bogus'], ['glue', '--data', '/nonexistent']]) {
+      const result = run(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).not.toMatch(STACK_LINE);
+    }
+    expect(run('--tasks', 'toString').stderr).toMatch(/--tasks: unknown task 'toString'; expected spam, sentiment/);
+  }, 300_000);
+
+  it('prints help and exits 0, for the trainer and for glue', () => {
+    expect(run('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:/) });
+    expect(run('glue', '--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:.* glue /) });
+  }, 120_000);
+
+  it('prints an expected GLUE failure as one line without a stack, and the stack with --debug', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainer-main-'));
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'model', 'model.safetensors'), '');
+    mkdirSync(join(dir, 'data', 'RTE'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'RTE', 'train.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\tonly two\tcolumns\n');
+    writeFileSync(join(dir, 'data', 'RTE', 'dev.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n');
+    const args = ['glue', '--model', join(dir, 'model'), '--data', join(dir, 'data'), '--tasks', 'RTE', '--out', join(dir, 'out'), '--backend', 'cpu'];
+    const plain = run(...args);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/^trainer: cannot start, the task files hold 1 problem:\n {2}- RTE: .*train\.tsv:2: /);
+    expect(plain.stderr).not.toMatch(STACK_LINE);
+    const debug = run(...args, '--debug');
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(STACK_LINE);
+  }, 120_000);
+});
