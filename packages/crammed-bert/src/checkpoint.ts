@@ -103,10 +103,11 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
   }
 }
 
-/** Writes `model.safetensors` (reference names, buffers and `decoder.weight` included) and `model_config.json`. */
-export async function saveModel(model: CrammedBertModel, dir: string): Promise<void> {
+/** Writes `model.safetensors` (reference names, buffers and `decoder.weight` included; `metadata` joins its header) and `model_config.json`. */
+export async function saveModel(model: CrammedBertModel, dir: string, options: { metadata?: Record<string, string> } = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeSafetensors(join(dir, MODEL_FILE), await model.stateDict(), { format: 'pt' });
+  // format 'pt' last: the reference loader reads it, so no caller's key may replace it.
+  await writeSafetensors(join(dir, MODEL_FILE), await model.stateDict(), { ...options.metadata, format: 'pt' });
   await writeFile(join(dir, CONFIG_FILE), `${JSON.stringify(model.config, null, 1)}\n`);
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   findLatestCheckpoint,
   pruneCheckpoints,
   readTrainerState,
+  sha256File,
   writeCheckpoint,
   type TrainerState,
 } from './checkpoint.js';
@@ -77,6 +78,20 @@ describe('checkpoints', () => {
     expect(corrupt).toEqual([expect.stringMatching(/step-00000008: .*model\.safetensors: contents changed since the checkpoint was written \(SHA-256 [0-9a-f]{64}, the manifest records [0-9a-f]{64}\)/)]);
     rmSync(checkpointDirectory(out, 4), { recursive: true });
     await expect(findLatestCheckpoint(out)).rejects.toThrow(/model\.safetensors: contents changed/);
+  });
+
+  it("refuse weights whose own header names another step, even in a manifest rewritten around them", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
+    const older = await writeCheckpoint(out, { model, optimizer, state: state(3), config });
+    const newer = await writeCheckpoint(out, { model, optimizer, state: state(6), config });
+    const weights = newer.manifest.files.find((f) => f.name.endsWith('.safetensors') && f.name !== 'optimizer.safetensors')!.name;
+    copyFileSync(join(older.dir, weights), join(newer.dir, weights));
+    const files = await Promise.all(newer.manifest.files.map(async (f) => (f.name === weights ? { ...f, bytes: statSync(join(newer.dir, weights)).size, sha256: await sha256File(join(newer.dir, weights)) } : f)));
+    writeFileSync(join(newer.dir, MANIFEST_FILE), JSON.stringify({ ...newer.manifest, files }));
+    const corrupt: string[] = [];
+    const found = await findLatestCheckpoint(out, { onCorrupt: ({ error }) => corrupt.push(error.message) });
+    expect(found?.manifest.step).toBe(3);
+    expect(corrupt).toEqual([expect.stringMatching(new RegExp(`${weights}: its header says step 3, the manifest step 6`))]);
   });
 
   it('refuse a manifest without checksums (version 1)', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AdamW } from './adamw.js';
 import { writeJsonAtomic } from './atomic-file.js';
 import type { BatchStreamState } from './batch-stream.js';
+import { openSafetensors } from '@ufbert/tensor';
 import type { TrainingConfig } from './config.js';
 import { CheckpointError } from './errors.js';
 import type { MaskedLanguageModel } from './model.js';
@@ -79,7 +80,7 @@ export async function writeCheckpoint(outputDir: string, contents: CheckpointCon
   const dir = checkpointDirectory(outputDir, state.step);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  await model.saveCheckpoint(dir);
+  await model.saveCheckpoint(dir, { [STEP_METADATA]: String(state.step), [CONFIG_METADATA]: configHash(config, model.config ?? null) });
   await optimizer.save(join(dir, OPTIMIZER_FILE));
   await writeJsonAtomic(join(dir, TRAINER_STATE_FILE), state);
   const files: CheckpointFile[] = [];
@@ -98,6 +99,15 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** Keys of the weights file's own header that tie it to its checkpoint, checked against the manifest on resume. */
+const STEP_METADATA = 'ufbert.step';
+const CONFIG_METADATA = 'ufbert.config_sha256';
+
+/** SHA-256 of the training and model configs as the manifest records them. */
+function configHash(config: TrainingConfig, modelConfig: unknown): string {
+  return createHash('sha256').update(JSON.stringify({ config, modelConfig })).digest('hex');
 }
 
 const isHex64 = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
@@ -132,6 +142,19 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
     if (size !== bytes) throw new CheckpointError(`${file}: expected ${bytes} bytes as the manifest records, ${size < 0 ? 'the file is missing' : `got ${size}`}`);
     const actual = await sha256File(file);
     if (actual !== sha256) throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
+    if (name.endsWith('.safetensors')) {
+      // The weights carry their step and config hash in their own header: a file from another step or run is refused even where a manifest was rewritten around it.
+      const opened = await openSafetensors(file);
+      const { metadata } = opened;
+      opened.close();
+      const expectedHash = configHash(manifest.config, manifest.modelConfig);
+      if (STEP_METADATA in metadata && metadata[STEP_METADATA] !== String(manifest.step)) {
+        throw new CheckpointError(`${file}: its header says step ${metadata[STEP_METADATA]}, the manifest step ${manifest.step}`);
+      }
+      if (CONFIG_METADATA in metadata && metadata[CONFIG_METADATA] !== expectedHash) {
+        throw new CheckpointError(`${file}: written for another config (header ${metadata[CONFIG_METADATA].slice(0, 12)}..., manifest ${expectedHash.slice(0, 12)}...)`);
+      }
+    }
   }
   return manifest;
 }

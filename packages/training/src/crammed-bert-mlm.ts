@@ -33,8 +33,8 @@ export class CrammedBertMlm implements MaskedLanguageModel {
     });
   }
 
-  async saveCheckpoint(dir: string): Promise<void> {
-    await saveModel(this.model, dir);
+  async saveCheckpoint(dir: string, metadata?: Record<string, string>): Promise<void> {
+    await saveModel(this.model, dir, { metadata });
   }
 
   async loadCheckpoint(dir: string): Promise<void> {

@@ -32,8 +32,8 @@ export interface MaskedLanguageModel {
    * turns dropout on. Called inside a gradient tape, so it must be built from tf ops.
    */
   mlmLoss(batch: MlmBatchTensors, training: boolean): tf.Scalar;
-  /** Writes the weights (`model.safetensors`) and `model_config.json` into an existing folder. */
-  saveCheckpoint(dir: string): Promise<void>;
+  /** Writes the weights (`model.safetensors`, `metadata` in its header) and `model_config.json` into an existing folder. */
+  saveCheckpoint(dir: string, metadata?: Record<string, string>): Promise<void>;
   /** Restores, in place, the weights that `saveCheckpoint` wrote into `dir`. */
   loadCheckpoint(dir: string): Promise<void>;
   /** State of the model's own randomness (dropout), JSON-serialisable; needed for an exact resume when dropout is on. */

@@ -71,12 +71,12 @@ export class ToyMaskedLanguageModel implements MaskedLanguageModel {
     });
   }
 
-  async saveCheckpoint(dir: string): Promise<void> {
+  async saveCheckpoint(dir: string, metadata?: Record<string, string>): Promise<void> {
     const tensors = new Map<string, SafeTensor>();
     for (const [name, variable] of this.parameters) {
       tensors.set(name, { dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
     }
-    await writeSafetensors(join(dir, TOY_MODEL_FILE), tensors, { format: 'pt' });
+    await writeSafetensors(join(dir, TOY_MODEL_FILE), tensors, { ...metadata, format: 'pt' });
     await writeJsonAtomic(join(dir, TOY_CONFIG_FILE), this.config);
   }
 
