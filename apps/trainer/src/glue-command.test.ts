@@ -34,7 +34,16 @@ describe('trainer glue', () => {
     const json = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
     expect(JSON.stringify(json)).toContain('RTE');
     expect(lines.some((l) => l.startsWith('  epoch 1'))).toBe(true);
-  }, 120_000);
+
+    // A second run on the same --out refuses, and --overwrite moves the first run's reports aside.
+    const again = ['--model', modelDir, '--data', GLUE_TEST_DATA, '--tasks', 'RTE', '--epochs', '1', '--max-length', '64', '--out', join(dir, 'out')];
+    await expect(runGlueCommand(again, () => {})).rejects.toThrow(/cannot start: .*out holds an earlier run \(report\.json, report\.md\); pass --overwrite/);
+    const moved: string[] = [];
+    await runGlueCommand([...again, '--overwrite'], (l) => moved.push(l));
+    const aside = moved.find((l) => l.startsWith('moved the earlier run to '))!.slice('moved the earlier run to '.length);
+    expect(readFileSync(join(aside, 'report.md'), 'utf8')).toBe(report);
+    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).not.toMatch(/STS-B/);
+  }, 180_000);
 
   it('says what is missing', async () => {
     await expect(runGlueCommand(['--data', '/nonexistent'], () => {})).rejects.toThrow(/--model is required[\s\S]*--data \/nonexistent does not exist/);

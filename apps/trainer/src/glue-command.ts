@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
 import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
-import { OutputLock, ensureWritableDirectory } from '@ufbert/training';
+import { LOCK_FILE, OutputLock, directoryEntries, ensureWritableDirectory, moveRunAside } from '@ufbert/training';
+import { PreflightError } from './run.js';
 import { UsageError } from './options.js';
 
 export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
@@ -18,6 +19,7 @@ MNLI/dev_matched.tsv, ...) with the GLUE_sane recipe and writes a report like th
   --tasks A,B          tasks to run (default: every task whose folder exists under --data)
   --name NAME          the model's row name in the report (default: the model folder's name)
   --out DIR            where report.md and report.json go (default ./runs/glue)
+  --overwrite          replace the reports of an earlier run in --out (moved to DIR.replaced-<time>)
   --backend B          cpu, wasm, webgpu or auto (default wasm)
   --epochs N --lr X --batch N --max-length N   recipe overrides`;
 
@@ -37,6 +39,7 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
         lr: { type: 'string' },
         batch: { type: 'string' },
         'max-length': { type: 'string' },
+        overwrite: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -81,6 +84,12 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   await ensureWritableDirectory(outDir);
   const lock = OutputLock.acquire(outDir, { print });
   try {
+    // An earlier run's reports are never silently replaced: refuse, or with --overwrite move them aside.
+    const earlier = await directoryEntries(outDir, [LOCK_FILE]);
+    if (earlier.length && !values.overwrite) {
+      throw new PreflightError(`cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`);
+    }
+    if (earlier.length) print(`moved the earlier run to ${await moveRunAside(outDir, [LOCK_FILE])}`);
     await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);
   } finally {
     lock.release();
