@@ -6,7 +6,7 @@ export { sinusoidalTable } from './positional.js';
 export { selfAttention, additivePaddingMask, type AttentionWeights } from './attention.js';
 export { feedforward, type FeedforwardWeights } from './feedforward.js';
 export { dense, type DenseWeight } from './dense.js';
-export { CrammedBertModel, type CreateModelOptions } from './model.js';
+export { CrammedBertModel, type CreateModelOptions, type FFFRoute } from './model.js';
 export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadModelOptions } from './checkpoint.js';
 export { runModelParity, PARITY_CASES } from './parity.js';
 export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';

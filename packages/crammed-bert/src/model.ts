@@ -10,6 +10,12 @@ import { additivePaddingMask, selfAttention, type AttentionWeights } from './att
 import { feedforward, type FeedforwardWeights } from './feedforward.js';
 import { TransposedWeights, dense, recordingGradients, type DenseWeight } from './dense.js';
 
+/** One FFF layer's routes: global node ids (int32) and their logits, both [tokens, trees, depth + 1]. */
+export interface FFFRoute {
+  nodes: Int32Array;
+  logits: Float32Array;
+}
+
 export interface CreateModelOptions {
   /** Seeds the initial weights and, after that, the dropout masks. Default 0. */
   seed?: number;
@@ -146,25 +152,26 @@ export class CrammedBertModel {
 
   /**
    * The path each token takes through every FFF layer, in eval mode: per layer, the global
-   * node index (t * n + heap index) visited at each level of each tree, [B * S, trees,
-   * depth + 1] row-major. What `hiddenStates` computes, with the routes kept.
+   * node index (t * n + heap index) visited at each level of each tree and that node's
+   * logit (x . w + b, whose sign chose the next level), both [B * S, trees, depth + 1]
+   * row-major. What `hiddenStates` computes, with the routes kept.
    */
-  async fffRoutes(inputIds: Tensor2D, attentionMask?: Tensor2D): Promise<Int32Array[]> {
+  async fffRoutes(inputIds: Tensor2D, attentionMask?: Tensor2D): Promise<FFFRoute[]> {
     if (this.config.intermed_type !== 'fff') throw new ModelError('fffRoutes: this model has dense feedforward blocks, not FFF');
-    const routes: Tensor[] = [];
+    const routes: Array<{ nodes: Tensor; logits: Tensor }> = [];
     const wasTraining = this.isTraining;
     this.eval();
     try {
       tf.dispose(this.encode(inputIds, attentionMask, routes));
-      return await Promise.all(routes.map(async (r) => (await r.data()) as Int32Array));
+      return await Promise.all(routes.map(async (r) => ({ nodes: (await r.nodes.data()) as Int32Array, logits: (await r.logits.data()) as Float32Array })));
     } finally {
-      tf.dispose(routes);
+      tf.dispose(routes.flatMap((r) => [r.nodes, r.logits]));
       if (wasTraining) this.train();
     }
   }
 
-  /** The encoder; with `routes`, FFF layers also push their visited nodes there (kept out of the tidy). */
-  private encode(inputIds: Tensor2D, attentionMask: Tensor2D | undefined, routes?: Tensor[]): Tensor3D {
+  /** The encoder; with `routes`, FFF layers also push their visited nodes and logits there (kept out of the tidy). */
+  private encode(inputIds: Tensor2D, attentionMask: Tensor2D | undefined, routes?: Array<{ nodes: Tensor; logits: Tensor }>): Tensor3D {
     this.checkInputs(inputIds, attentionMask);
     const c = this.config;
     return tf.tidy(() => {
@@ -187,7 +194,10 @@ export class CrammedBertModel {
         let out: Tensor2D;
         if (routes && weights.kind === 'fff') {
           const { y, nodes } = conditionalInference(normed, weights.linearIn, weights.linearInBias, weights.linearOut, weights.depth, weights.trees, { returnNodes: true });
-          routes.push(tf.keep(nodes!));
+          // The visited nodes' logits, recomputed from their rows: [T, k, d+1] dots of H.
+          const rows = tf.gather(weights.linearIn, nodes!) as Tensor;
+          const logits = tf.add(tf.sum(tf.mul(rows, tf.reshape(normed, [batch * seq, 1, 1, hidden])), -1), tf.gather(weights.linearInBias, nodes!));
+          routes.push({ nodes: tf.keep(nodes!), logits: tf.keep(logits) });
           out = y as Tensor2D;
         } else {
           out = feedforward(normed, weights);

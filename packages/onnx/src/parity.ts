@@ -43,7 +43,7 @@ export async function runOnnxModelParity(dir: string, options: OnnxParityOptions
         const idTensor = tf.tensor2d(Int32Array.from(toFloat32(ids)), shape, 'int32');
         const maskTensor = tf.tensor2d(Int32Array.from(toFloat32(mask)), shape, 'int32');
         try {
-          tfjsRoutes = await model.fffRoutes(idTensor, maskTensor);
+          tfjsRoutes = (await model.fffRoutes(idTensor, maskTensor)).map((route) => route.nodes);
         } finally {
           tf.dispose([idTensor, maskTensor]);
         }

@@ -86,6 +86,30 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).mask_token).toBe('[MASK]');
   });
 
+  it('prints each token\'s path through every FFF tree, whose turns follow the signs of the visited nodes\' logits', () => {
+    const out = run('routes', '--model', mlmDir, '--json', 'the capital of france');
+    expect(out.status, out.stderr).toBe(0);
+    const tokens = JSON.parse(out.stdout) as Array<{ token: string; layers: Array<Array<{ nodes: number[]; path: string; logits: number[] }>> }>;
+    expect(tokens.map((t) => t.token)).toEqual(['[CLS]', 'the', 'capital', 'of', 'france', '[SEP]']);
+    for (const { layers } of tokens) {
+      expect(layers).toHaveLength(2);
+      for (const trees of layers) {
+        expect(trees).toHaveLength(2);
+        for (const { nodes, path, logits } of trees) {
+          expect(nodes).toHaveLength(4);
+          expect(nodes[0]).toBe(0);
+          for (let level = 0; level < 3; level++) {
+            expect(path[level]).toBe(logits[level] > 0 ? 'R' : 'L');
+            expect(nodes[level + 1]).toBe(2 * nodes[level] + (path[level] === 'R' ? 2 : 1));
+          }
+        }
+      }
+    }
+    const text = run('routes', '--model', mlmDir, 'paris');
+    expect(text.stdout).toMatch(/^\[CLS\]\n {2}layer 0 tree 0 {2}[LR]{3} {2}nodes 0 \d+ \d+ \d+ {2}logits /);
+    expect(run('routes', '--model', mlmDir, '--top-k', '2', 'paris').status).toBe(2);
+  });
+
   it('prints its version and help (exit 0), exits 2 on usage errors and 1 with the typed error on bad input', () => {
     const manifest = JSON.parse(readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'));
     expect(run('--version').stdout.trim()).toBe(manifest.version);

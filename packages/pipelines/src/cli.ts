@@ -5,6 +5,7 @@ import { UfbertError } from '@ufbert/tensor';
 import { exportOnnxFromCheckpoint, exportTransformersJsFolder, type GraphHead } from '@ufbert/onnx';
 import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
 import { pipeline, type PipelineOptions } from './pipeline.js';
+import { fffRoutes } from './routes.js';
 import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
 import type { FillMaskCandidate, FillMaskResult } from './tasks/fill-mask.js';
 import type { LabelScore } from './tasks/text-classification.js';
@@ -14,6 +15,7 @@ const USAGE = `usage:
   ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
   ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
   ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--fff-dense-levels N] [--head all|selected|none]
+  ufbert routes    --model DIR [--json] [--device D] TEXT
   ufbert --version
 
 DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.json; a URL
@@ -30,7 +32,7 @@ export: --out FILE.onnx (any case) writes one ONNX file; any other --out is a fo
 
 class UsageError extends Error {}
 
-const COMMANDS = ['fill-mask', 'classify', 'embed', 'export'];
+const COMMANDS = ['fill-mask', 'classify', 'embed', 'export', 'routes'];
 const HEADS: readonly GraphHead[] = ['all', 'selected', 'none'];
 
 function version(): string {
@@ -90,6 +92,26 @@ async function main(argv: string[]): Promise<number> {
   if (!values.model) throw new UsageError('--model DIR is required');
 
   const given = (flags: readonly string[]) => flags.filter((flag) => values[flag as keyof typeof values] !== undefined).map((flag) => `--${flag}`);
+  if (command === 'routes') {
+    const extra = given([...INFERENCE_FLAGS, ...EXPORT_FLAGS].filter((flag) => flag !== 'json' && flag !== 'device'));
+    if (extra.length) throw new UsageError(`routes does not take ${extra.join(', ')}`);
+    if (positionals.length !== 1) throw new UsageError(`routes takes exactly one TEXT, got ${positionals.length}`);
+    const device = values.device as Device | undefined;
+    if (device !== undefined && !DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+    const tokens = await fffRoutes(values.model, positionals[0], { device });
+    if (values.json) console.log(JSON.stringify(tokens, null, 2));
+    else
+      for (const { token, layers } of tokens) {
+        console.log(token);
+        layers.forEach((trees, layer) =>
+          trees.forEach((route, tree) =>
+            console.log(`  layer ${layer} tree ${tree}  ${route.path || '-'}  nodes ${route.nodes.join(' ')}  logits ${route.logits.map((l) => l.toFixed(3)).join(' ')}`),
+          ),
+        );
+      }
+    return 0;
+  }
+
   if (command === 'export') {
     if (given(INFERENCE_FLAGS).length) throw new UsageError(`export does not take ${given(INFERENCE_FLAGS).join(', ')}`);
     if (values.format !== 'onnx') throw new UsageError(`--format onnx is required (the one export format), got '${values.format ?? ''}'`);

@@ -12,3 +12,4 @@ export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './d
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { PipelineError, ModelLoadError } from './errors.js';
+export { fffRoutes, type TreeRoute, type TokenRoutes } from './routes.js';
