@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
-import { GLUE_SANE, fineTune, loadEmbeddedTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
+import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
 import {
   CrammedBertMlm,
   LOCK_FILE,
@@ -189,9 +189,14 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
         recipe: { epochs, lr: options.fineTuneLearningRate, maxLength: options.fineTuneMaxLength, seed: options.seed },
         onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${epochs}: ${formatMetrics(evaluation.metrics)}`),
       });
-      tuned.model.dispose();
+      const classifierDir = join(runDir, 'classifiers', task);
+      try {
+        await saveClassifier(tuned.model, tokenizer, getTask(task), classifierDir);
+      } finally {
+        tuned.model.dispose();
+      }
       tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline };
-      print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)})`);
+      print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
     }
     summaries.push({
       name,

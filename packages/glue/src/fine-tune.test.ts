@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, readSafetensors, setBackend, writeSafetensors } from '@ufbert/tensor';
-import { CrammedBertModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { CrammedBertModel, loadModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { LABELS_FILE, saveClassifier } from './save-classifier.js';
+import { getTask } from './task-registry.js';
 import { fineTune, fineTuneConfig } from './fine-tune.js';
 import { GLUE_SANE, cosineWithWarmup, recipeFor } from './fine-tune-recipe.js';
 import { loadEmbeddedTask } from './embedded-data.js';
@@ -57,7 +59,14 @@ describe('fineTune on the embedded spam task', () => {
     const baseline = result.baseline.metrics.accuracy;
     console.info(`spam dev accuracy ${accuracy.toFixed(3)} vs majority baseline ${baseline.toFixed(3)}`);
     expect(accuracy).toBeGreaterThan(baseline + 0.15);
+    // Saved as a folder the pipelines load as it is, naming the task's classes.
+    const saved = join(dir, 'classifier');
+    await saveClassifier(result.model, tokenizer, getTask('spam'), saved);
     result.model.dispose();
+    expect(JSON.parse(readFileSync(join(saved, LABELS_FILE), 'utf8')).id2label).toEqual({ 0: 'ham', 1: 'spam' });
+    const back = await loadModel(saved);
+    expect(back.config.num_labels).toBe(2);
+    back.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 });

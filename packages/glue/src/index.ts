@@ -53,3 +53,4 @@ export {
   type FineTuneResult,
   type FineTuneProgress,
 } from './fine-tune.js';
+export { saveClassifier, LABELS_FILE } from './save-classifier.js';
