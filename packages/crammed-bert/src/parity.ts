@@ -1,11 +1,42 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
-import type { ParityReport, Tensor2D } from '@ufbert/tensor';
+import type { ParityReport, SafeTensor, Tensor2D } from '@ufbert/tensor';
 import { loadModel } from './checkpoint.js';
 
 /** The fixture folders, written by the reference PyTorch code (see fixtures/README.md). */
 export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
+
+/** One `crammed-*` fixture folder: its name, path, and the tensors of its io.safetensors. */
+export interface ModelFixtureCase {
+  name: string;
+  folder: string;
+  has(key: string): boolean;
+  /** A tensor of io.safetensors; a UfbertError naming the file when it is missing. */
+  tensor(key: string): SafeTensor;
+}
+
+/** Every `crammed-*` folder under `dir` that holds io.safetensors, in name order, with that file read. */
+export async function readModelFixtureCases(dir: string): Promise<ModelFixtureCase[]> {
+  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
+  if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
+  const cases: ModelFixtureCase[] = [];
+  for (const name of folders.sort()) {
+    const folder = join(dir, name);
+    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    cases.push({
+      name,
+      folder,
+      has: (key) => io.has(key),
+      tensor: (key) => {
+        const t = io.get(key);
+        if (!t) throw new UfbertError(`${folder}/io.safetensors has no tensor '${key}'`);
+        return t;
+      },
+    });
+  }
+  return cases;
+}
 
 /**
  * For each `crammed-*` fixture folder under `dir`: loads the model from the folder, runs
@@ -13,16 +44,7 @@ export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-m
  * of `hidden_states` and `logits` (MLM) or `logits` (classification).
  */
 export async function runModelParity(dir: string, { report }: { report: ParityReport }): Promise<void> {
-  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
-  if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
-  for (const name of folders.sort()) {
-    const folder = join(dir, name);
-    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
-    const get = (key: string) => {
-      const t = io.get(key);
-      if (!t) throw new UfbertError(`${folder}/io.safetensors has no tensor '${key}'`);
-      return t;
-    };
+  for (const { name, folder, tensor: get } of await readModelFixtureCases(dir)) {
     const model = (await loadModel(folder)).eval();
     const ids = get('input_ids');
     const inputIds = tf.tensor2d(Int32Array.from(toFloat32(ids)), ids.shape as [number, number], 'int32');

@@ -4,47 +4,19 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend, tf } from '@ufbert/tensor';
-import { CrammedBertModel, TextTokenizer, TfjsRuntime, createConfig, loadModel, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { TextTokenizer, TfjsRuntime, loadModel, saveModel } from '@ufbert/crammed-bert';
+import { tinyModelFolder } from './test-utils/tiny-model.js';
 import { OnnxInferenceRuntime, ONNX_CACHE_DIR } from './onnx-runtime.js';
-
-const CORPUS = [
-  'the capital of france is paris.',
-  'rome is the capital of italy and a very old city.',
-  'berlin is a large city in germany with many parks.',
-  'a river runs through the city of paris and the city of rome.',
-  'many people live in large cities and small towns.',
-];
 
 let work: string;
 let mlmDir: string;
 let clsDir: string;
 
-async function modelFolder(name: string, numLabels: number | null, tokenizer: TextTokenizer): Promise<string> {
-  const config = createConfig({
-    num_transformer_layers: 2,
-    hidden_size: 32,
-    intermed_type: 'fff',
-    intermed_size: 2,
-    intermed_depth: 4,
-    num_labels: numLabels,
-    embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 },
-    attention: { num_attention_heads: 4 },
-    classification_head: { head_dim: 16, pooler: 'zero_index' },
-  });
-  const model = CrammedBertModel.create(config, { seed: 3 });
-  const dir = join(work, name);
-  await saveModel(model, dir);
-  await tokenizer.save(dir);
-  model.dispose();
-  return dir;
-}
-
 beforeAll(async () => {
   await setBackend('cpu');
   work = await mkdtemp(join(tmpdir(), 'ufbert-onnx-runtime-'));
-  const tokenizer = trainWordPiece(CORPUS, { vocabSize: 200, minFrequency: 1 });
-  mlmDir = await modelFolder('mlm', null, tokenizer);
-  clsDir = await modelFolder('cls', 3, tokenizer);
+  mlmDir = await tinyModelFolder(join(work, 'mlm'), null);
+  clsDir = await tinyModelFolder(join(work, 'cls'), 3);
 });
 
 afterAll(async () => {

@@ -1,7 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport } from '@ufbert/tensor';
-import { loadModel } from '@ufbert/crammed-bert';
+import { tf, relativeError, toFloat32, type ParityReport } from '@ufbert/tensor';
+import { loadModel, readModelFixtureCases } from '@ufbert/crammed-bert';
 import { onnxModelBytes, type ExportOptions } from './export.js';
 import { OnnxEncoderSession } from './session.js';
 import type { GraphOptimization } from './encoder-session.js';
@@ -19,16 +17,7 @@ export interface OnnxParityOptions extends ExportOptions {
  * reference's [B * S, vocab]; classifier: logits only, as the fixture holds).
  */
 export async function runOnnxModelParity(dir: string, options: OnnxParityOptions): Promise<void> {
-  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
-  if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
-  for (const name of folders.sort()) {
-    const folder = join(dir, name);
-    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
-    const get = (key: string) => {
-      const t = io.get(key);
-      if (!t) throw new UfbertError(`${folder}/io.safetensors has no tensor '${key}'`);
-      return t;
-    };
+  for (const { name, folder, has, tensor: get } of await readModelFixtureCases(dir)) {
     const ids = get('input_ids');
     const mask = get('attention_mask');
     const model = (await loadModel(folder)).eval();
@@ -55,7 +44,7 @@ export async function runOnnxModelParity(dir: string, options: OnnxParityOptions
     try {
       const out = await session.runTensors(ids.data as BigInt64Array, mask.data as BigInt64Array, ids.shape as [number, number]);
       if (isFff) options.report(name, 'routes (share differing from tfjs)', routeMismatch(out.routes, tfjsRoutes));
-      if (io.has('hidden_states')) report(options.report, name, 'hidden_states', out.hiddenStates, toFloat32(get('hidden_states')));
+      if (has('hidden_states')) report(options.report, name, 'hidden_states', out.hiddenStates, toFloat32(get('hidden_states')));
       report(options.report, name, 'logits', out.logits ?? new Float32Array(0), toFloat32(get('logits')));
     } finally {
       await session.release();

@@ -3,39 +3,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend } from '@ufbert/tensor';
-import { CrammedBertModel, createConfig, loadConfig, saveModel, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
+import { loadConfig } from '@ufbert/crammed-bert';
+import { tinyModelFolder, tokenizer } from './test-utils/tiny-model.js';
 import { exportTransformersJsFolder } from './transformers-js-folder.js';
 import { OnnxInferenceRuntime } from './onnx-runtime.js';
 
-const CORPUS = [
-  'the capital of france is paris.',
-  'rome is the capital of italy and a very old city.',
-  'berlin is a large city in germany with many parks.',
-  'a river runs through the city of paris and the city of rome.',
-];
-
 let work: string;
 let checkpoint: string;
-let tokenizer: TextTokenizer;
 
 beforeAll(async () => {
   await setBackend('cpu');
   work = await mkdtemp(join(tmpdir(), 'ufbert-transformers-js-'));
-  tokenizer = trainWordPiece(CORPUS, { vocabSize: 150, minFrequency: 1 });
-  const config = createConfig({
-    num_transformer_layers: 2,
-    hidden_size: 32,
-    intermed_type: 'fff',
-    intermed_size: 2,
-    intermed_depth: 4,
-    embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 },
-    attention: { num_attention_heads: 4 },
-  });
-  const model = CrammedBertModel.create(config, { seed: 5 });
-  checkpoint = join(work, 'checkpoint');
-  await saveModel(model, checkpoint);
-  await tokenizer.save(checkpoint);
-  model.dispose();
+  checkpoint = await tinyModelFolder(join(work, 'checkpoint'), null, 5);
 });
 
 afterAll(async () => {
