@@ -43,16 +43,9 @@ export const GLUE_SANE: Readonly<FineTuneRecipe> = Object.freeze({
   seed: 0,
 });
 
-/**
- * Per-task overrides, as the reference's task configs set them: the small tasks (RTE, MRPC,
- * STS-B, CoLA, WNLI) train longer at a smaller batch in several published recipes; GLUE_sane
- * itself keeps one setting, so the table is empty and exists for users' overrides.
- */
-export const TASK_OVERRIDES: Readonly<Record<string, Partial<FineTuneRecipe>>> = Object.freeze({});
-
-/** The recipe for a task: GLUE_sane, the task's overrides, then the caller's. */
+/** The recipe for a task: GLUE_sane (one setting for every task, as the reference's GLUE_sane), then the caller's overrides. */
 export function recipeFor(task: string, overrides: Partial<FineTuneRecipe> = {}): FineTuneRecipe {
-  const recipe: FineTuneRecipe = { ...GLUE_SANE, betas: [...GLUE_SANE.betas], ...TASK_OVERRIDES[task], ...overrides };
+  const recipe: FineTuneRecipe = { ...GLUE_SANE, betas: [...GLUE_SANE.betas], ...overrides };
   const problems: string[] = [];
   const positive = (name: keyof FineTuneRecipe) => {
     const v = recipe[name] as number;

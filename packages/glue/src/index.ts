@@ -42,7 +42,7 @@ export {
   type ModelScores,
   type ReportRow,
 } from './report.js';
-export { GLUE_SANE, TASK_OVERRIDES, recipeFor, cosineWithWarmup, type FineTuneRecipe } from './fine-tune-recipe.js';
+export { GLUE_SANE, recipeFor, cosineWithWarmup, type FineTuneRecipe } from './fine-tune-recipe.js';
 export {
   fineTune,
   fineTuneConfig,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from './tf.js';
 import { setBackend, activeBackend, describeBackend, webgpuAdapter } from './backend.js';
 import { UfbertError } from './errors.js';
-import { webgpuTestExpectation } from './webgpu-adapter.js';
+import { formatAdapter, webgpuTestExpectation } from './webgpu-adapter.js';
 
 describe('setBackend', () => {
   it('switches between cpu and wasm and computes the same result', async () => {
@@ -24,11 +24,25 @@ describe('setBackend', () => {
   });
 
   const gate = webgpuTestExpectation();
-  it.runIf(gate.expected)('auto picks webgpu where a WebGPU driver is installed, and names the adapter', async () => {
-    expect(await setBackend('auto')).toBe('webgpu');
+  it.runIf(gate.expected)('auto takes webgpu on a GPU adapter, and wasm over one that emulates a GPU on the CPU, saying why', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    let picked: string;
+    try {
+      picked = await setBackend('auto');
+    } finally {
+      console.warn = warn;
+    }
     const adapter = webgpuAdapter();
     expect(adapter).toBeDefined();
-    console.info(`backend auto: ${describeBackend()}`);
-    expect(describeBackend()).toMatch(/^webgpu on /);
+    console.info(`backend auto: ${describeBackend()} (webgpu adapter: ${formatAdapter(adapter!)})`);
+    if (adapter!.isCpuAdapter) {
+      expect(picked).toBe('wasm');
+      expect(warnings.join('\n')).toMatch(/backend auto chose wasm \(webgpu passed over: .* emulates a GPU on the CPU\)/);
+    } else {
+      expect(picked).toBe('webgpu');
+      expect(describeBackend()).toMatch(/^webgpu on /);
+    }
   });
 });

@@ -63,8 +63,9 @@ async function ensureRegistered(name: BackendName): Promise<void> {
 }
 
 /**
- * Selects the tfjs backend. `auto` takes webgpu when an adapter exists, else wasm,
- * else cpu, and says once on stderr why it fell back.
+ * Selects the tfjs backend. `auto` takes webgpu when a GPU adapter exists, else wasm, else
+ * cpu, and says once on stderr why it fell back. An adapter that emulates a GPU on the CPU
+ * (SwiftShader, llvmpipe) is passed over: wasm is tens of times faster there.
  */
 export async function setBackend(choice: BackendChoice): Promise<BackendName> {
   if (choice === 'auto') {
@@ -72,6 +73,10 @@ export async function setBackend(choice: BackendChoice): Promise<BackendName> {
     for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
       try {
         await setBackend(name);
+        if (name === 'webgpu' && webgpuDescription?.isCpuAdapter) {
+          reasons.push(`webgpu passed over: ${formatAdapter(webgpuDescription)} emulates a GPU on the CPU`);
+          continue;
+        }
         if (reasons.length) warnOnce(`ufbert: backend auto chose ${name} (${reasons.join('; ')})`);
         return name;
       } catch (err) {
