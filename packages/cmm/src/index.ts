@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './errors.js';
 export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
 export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel } from './registry.js';
+export { kernelLabel } from './prepared.js';
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
 export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/runtime.js';

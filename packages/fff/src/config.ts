@@ -1,4 +1,6 @@
 import { UfbertError } from '@ufbert/tensor';
+// The kernels' own tree size and depth limit: a layer must never accept a depth they refuse.
+import { MAX_DEPTH, nodesPerTree } from '@ufbert/cmm';
 
 /** Shape of an FFF layer, named as the reference's constructor arguments. */
 export interface FFFConfig {
@@ -15,11 +17,6 @@ export interface FFFConfig {
 /** A config that is not a valid FFF. */
 export class FFFConfigError extends UfbertError {}
 
-export const MAX_DEPTH = 24;
-
-export function nodesPerTree(depth: number): number {
-  return 2 ** (depth + 1) - 1;
-}
 
 /** N = k (2^(d+1) - 1), the number of neurons of the layer. */
 export function neuronCount(config: Pick<FFFConfig, 'depth' | 'parallelSize'>): number {

@@ -1,6 +1,6 @@
 import { tf, geluExact } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
-import { nodesPerTree } from './config.js';
+import { nodesPerTree } from '@ufbert/cmm';
 
 /**
  * The reference's own algorithm (fff.py): all N logits, a 0/1 mask of the hard

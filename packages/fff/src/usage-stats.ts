@@ -1,5 +1,6 @@
 import { UfbertError } from '@ufbert/tensor';
-import { nodesPerTree, type FFFConfig } from './config.js';
+import { nodesPerTree } from '@ufbert/cmm';
+import type { FFFConfig } from './config.js';
 
 export interface SubtreeLoad {
   tree: number;
