@@ -22,30 +22,17 @@ export interface WebGpuKernels {
   reason?: string;
 }
 
-/** The webgpu kernels live in their own entry point, which needs a device before they run. */
-const WEBGPU_ENTRY = '@ufbert/cmm/webgpu';
-
 /**
- * Loads `@ufbert/cmm/webgpu` and starts its device on the adapter the probe found. The
- * entry point is imported by name at run time, so the benchmark builds and runs (with a
- * stated skip) while @ufbert/cmm has no webgpu kernels.
+ * Loads `@ufbert/cmm/webgpu` (its own entry point: only a run with an adapter pays for it)
+ * and starts its device on the adapter the probe found.
  */
 export async function loadWebGpuKernels(probe: WebGpuProbe, timeoutMs = 60_000): Promise<WebGpuKernels> {
   if (!probe.description) return { kernels: [], reason: `no WebGPU adapter (${probe.reason ?? 'not probed'})` };
-  let entry: { initWebGpu?: unknown; webgpuKernels?: unknown };
-  try {
-    entry = (await import(/* @vite-ignore */ WEBGPU_ENTRY)) as typeof entry;
-  } catch (err) {
-    return { kernels: [], reason: `@ufbert/cmm has no webgpu kernels here (${WEBGPU_ENTRY}: ${(err as Error).message.split('\n')[0]})` };
-  }
-  const { initWebGpu, webgpuKernels } = entry;
-  if (typeof initWebGpu !== 'function' || !Array.isArray(webgpuKernels)) {
-    return { kernels: [], reason: `${WEBGPU_ENTRY} exports no initWebGpu() and webgpuKernels` };
-  }
+  const { initWebGpu, webgpuKernels } = await import('@ufbert/cmm/webgpu');
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      (initWebGpu as () => Promise<unknown>)(),
+      initWebGpu(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no device after ${timeoutMs / 1000} s`)), timeoutMs);
         timer.unref();
@@ -56,5 +43,5 @@ export async function loadWebGpuKernels(probe: WebGpuProbe, timeoutMs = 60_000):
   } finally {
     clearTimeout(timer);
   }
-  return { kernels: webgpuKernels as BenchKernel[] };
+  return { kernels: webgpuKernels as readonly BenchKernel[] };
 }
