@@ -35,8 +35,8 @@ function parseArgs(argv) {
   return args;
 }
 
-async function load(pkg) {
-  const entry = join(root, 'packages', pkg, 'dist', 'index.js');
+async function load(pkg, file = 'index.js') {
+  const entry = join(root, 'packages', pkg, 'dist', file);
   if (!existsSync(entry)) throw new Error(`${entry} is missing; run pnpm build first`);
   return import(pathToFileURL(entry).href);
 }
@@ -69,7 +69,7 @@ async function main() {
   };
 
   if (entries.includes('fff.json') && entries.includes('fff.safetensors')) {
-    const { runFFFParity } = await load('fff');
+    const { runFFFParity } = await load('fff', 'parity.js');
     await runFFFParity(dir, { report });
   }
   const modelDirs = entries.filter((e) => e.startsWith('crammed-') && statSync(join(dir, e)).isDirectory());

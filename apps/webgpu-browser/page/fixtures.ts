@@ -1,6 +1,6 @@
 // The reference FFF fixtures (written by the PyTorch reference), run through the
 // differentiable op on tfjs's webgpu backend, as `pnpm parity` does in Node.
-import { checkFFFFixtures, type FFFFixtureSpec } from '@ufbert/fff';
+import { checkFFFFixtures, type FFFFixtureSpec } from '@ufbert/fff/parity';
 import { readSafetensors } from '@ufbert/tensor';
 import { withinTolerance, type CheckResult } from './report.js';
 

@@ -5,6 +5,5 @@ export { maskedFeedforward } from './masked-oracle.js';
 export { FFF, type FFFOptions, type FFFParameterName } from './fff-layer.js';
 export { NodeUsage, type UsageReport, type SubtreeLoad } from './usage-stats.js';
 export { initialValues, type FFFInit, type FFFInitialValues } from './initializers.js';
-export { checkFFFFixtures, runFFFParity, type FFFFixtureCase, type FFFFixtureSpec } from './parity.js';
 export { FFF_FORWARD, FFF_BACKWARD, FFF_INFER } from './kernel-names.js';
 export { fffWebGpuKernels } from './webgpu/index.js';

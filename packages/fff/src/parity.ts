@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport, type Safetensors } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
+// The whole main entry, for the kernels it registers on every backend; it does not import this file.
 import { fastFeedforward } from './index.js';
 
 /** One case of fff.json, as the reference writes it. */
