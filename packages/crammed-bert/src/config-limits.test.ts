@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './checkpoint.js';
 import { CONFIG_LIMITS, createConfig, defaultConfig, parseConfig } from './config.js';
-import { ConfigError } from './errors.js';
 import { presetConfig } from './presets.js';
-
-function problemsOf(body: () => unknown): readonly string[] {
-  try {
-    body();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { problemsOf } from './test-utils/config-problems.js';
 
 describe('config limits', () => {
   it('reject the sizes that used to run out of memory, at once and before any allocation', () => {

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createConfig, defaultConfig, fffNeurons, parseConfig } from './config.js';
-import { ConfigError } from './errors.js';
 import { presetConfig } from './presets.js';
+import { problemsOf } from './test-utils/config-problems.js';
 import { parameterSpecs } from './parameters.js';
 import { fixturePath } from '../../../fixtures/index.js';
-
-function problemsOf(body: () => unknown): readonly string[] {
-  try {
-    body();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig', () => {
   it('reads every fixture model_config.json unchanged', () => {

@@ -1,14 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR } from './checkpoint.js';
 import { LOCK_FILE } from './output-lock.js';
 import { LOG_FILE } from './pretrain.js';
-import { ensureBuilt, PACKAGE_ROOT } from './test-utils/built-package.js';
+import { ensureBuilt } from '../../../tools/built-package.js';
 import { readTrainingLog, type StepRecord } from './training-log.js';
+
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const CHILD = join(PACKAGE_ROOT, 'src', 'test-utils', 'train-child.mjs');
 
@@ -40,7 +43,7 @@ const steps = (dir: string) => readTrainingLog(join(dir, LOG_FILE)).filter((r): 
 
 describe('resume after SIGKILL', () => {
   beforeAll(() => {
-    ensureBuilt();
+    ensureBuilt(PACKAGE_ROOT);
   }, 120_000);
 
   it('reproduces the uninterrupted run from the last checkpoint on', async () => {

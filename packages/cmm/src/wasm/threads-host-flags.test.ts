@@ -1,7 +1,11 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, PACKAGE_ROOT } from '../test-utils/built-package.js';
+import { ensureBuilt } from '../../../../tools/built-package.js';
 import { nodeWorkerThreads, wasmSimdSupported } from './runtime.js';
+
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // A threaded conditional kernel call in a fresh Node process started with `flags`,
 // importing the built package as a user would. Prints the threads used and a checksum.
@@ -29,7 +33,7 @@ function runWith(flags: string[]): { status: number | null; stderr: string; resu
 }
 
 describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread pool under the host process flags', () => {
-  beforeAll(() => ensureBuilt(), 120_000);
+  beforeAll(() => ensureBuilt(PACKAGE_ROOT), 120_000);
 
   it('starts its workers under node --input-type=module -e (they do not inherit the eval mode)', () => {
     const run = runWith([]);
