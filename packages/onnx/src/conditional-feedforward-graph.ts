@@ -1,6 +1,7 @@
 import { OnnxExportError } from './errors.js';
 import { int, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
+import { transpose } from './transpose.js';
 
 /** One FFF layer's weights in the reference layout. */
 export interface FFFGraphWeights {
@@ -62,8 +63,7 @@ export function conditionalFeedforward(
   }
 
   // linear_out^T [N, O]: a node's output column becomes a contiguous row to gather.
-  const outRows = new Float32Array(total * o);
-  for (let r = 0; r < o; r++) for (let c = 0; c < total; c++) outRows[c * o + r] = w.linearOut[r * total + c];
+  const outRows = transpose(w.linearOut, o, total);
 
   // Top levels: the first m nodes (heap order) of every tree as one [H, k*m] product.
   const m = 2 ** denseLevels - 1;

@@ -2,6 +2,7 @@ import { isClassifier, sinusoidalTable, WORD_EMBEDDING, type CrammedBertConfig }
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, FLOAT, INT64, float, int, ints } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
+import { transpose } from './transpose.js';
 import { conditionalFeedforward, defaultDenseLevels } from './conditional-feedforward-graph.js';
 
 /** Names of the graph's inputs and outputs: the ones transformers.js's BERT models use. */
@@ -197,11 +198,4 @@ export function checkExportable(config: CrammedBertConfig): void {
   if (!config.tie_weights && !isClassifier(config)) problems.push('tie_weights false (the exporter writes the tied decoder only)');
   if (config.hidden_size % config.attention.num_attention_heads !== 0) problems.push(`hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.attention.num_attention_heads}`);
   if (problems.length) throw new OnnxExportError(`cannot export this config: expected a supported option, got ${problems.join('; ')}`);
-}
-
-/** [rows, cols] -> [cols, rows]. */
-export function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
-  return out;
 }
