@@ -40,6 +40,17 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(lines[1]).toMatch(/^ {2}\d\.\d{4} {2}\S+ +the capital of.* is paris\.$/);
   });
 
+  it('runs a batch sequence-parallel (a worker per thread) with the results of one session', () => {
+    const texts = ['the capital of [MASK] is paris.', 'rome is the [MASK] of italy.', 'a river runs through [MASK].'];
+    const intra = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '2', ...texts);
+    const parallel = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '2', '--parallelism', 'sequences', ...texts);
+    expect(parallel.status, parallel.stderr).toBe(0);
+    expect(parallel.stderr).toMatch(/ufbert: running on onnxruntime-node \(2 workers x 1 thread, sequence-parallel/);
+    const [a, b] = [JSON.parse(intra.stdout), JSON.parse(parallel.stdout)];
+    expect(b.map((r: Array<{ token: number }>) => r.map((c) => c.token))).toEqual(a.map((r: Array<{ token: number }>) => r.map((c) => c.token)));
+    b.flat().forEach((c: { score: number }, i: number) => expect(c.score).toBeCloseTo(a.flat()[i].score, 5));
+  });
+
   it('classifies a pair and embeds texts', () => {
     const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(json).toHaveLength(1);
@@ -99,6 +110,8 @@ describe('ufbert CLI (built dist/cli.js)', () => {
       ['fill-mask', '--model', mlmDir, '--device', 'gpu', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--pooling', 'cls', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--threads', '0', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--parallelism', 'batches', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--parallelism', 'sequences', 'a [MASK]'],
       ['export', '--model', mlmDir, '--out', join(work, 'x.onnx')],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--head', 'some'],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--top-k', '3'],

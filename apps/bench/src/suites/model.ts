@@ -171,39 +171,44 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
       model.dispose();
     }
     for (const threads of options.onnxThreads) {
-      const session = await onnx.OnnxEncoderSession.create(bytes, { threads });
-      try {
-        for (const [sequences, perSequence] of options.onnxModelShapes) {
-          const tokens = Math.min(perSequence, config.embedding.max_seq_length);
-          const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
-          const mask = new BigInt64Array(sequences * tokens).fill(1n);
-          const call = () => session.runTensors(ids, mask, [sequences, tokens]);
-          await call();
-          const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
-          ctx.addRow({
-            ...makeRow(
-              {
-                suite: 'model',
-                name: `model ${preset.toLowerCase()}`,
-                family: isFff ? 'fff' : 'ff',
-                implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${threads} thread${threads > 1 ? 's' : ''}`,
-                backend: ONNXRUNTIME_BACKEND,
-                level: 'model',
-                batch: sequences * tokens,
-                sequences,
-                threads,
-                input_size: config.hidden_size,
-                output_size: config.hidden_size,
-                neurons,
-                ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
-              },
-              m,
-            ),
-            flops_per_token: encoderFlopsPerToken(config, tokens),
-          });
+      for (const parallelism of threads > 1 ? (['intra-op', 'sequences'] as const) : (['intra-op'] as const)) {
+        const session = parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads });
+        try {
+          for (const [sequences, perSequence] of options.onnxModelShapes) {
+            // Sequence-parallel needs a sequence per worker; with fewer it is intra-op's one thread.
+            if (parallelism === 'sequences' && sequences < threads) continue;
+            const tokens = Math.min(perSequence, config.embedding.max_seq_length);
+            const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
+            const mask = new BigInt64Array(sequences * tokens).fill(1n);
+            const call = () => session.runTensors(ids, mask, [sequences, tokens]);
+            await call();
+            const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
+            ctx.addRow({
+              ...makeRow(
+                {
+                  suite: 'model',
+                  name: `model ${preset.toLowerCase()}`,
+                  family: isFff ? 'fff' : 'ff',
+                  implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`}`,
+                  backend: ONNXRUNTIME_BACKEND,
+                  level: 'model',
+                  batch: sequences * tokens,
+                  sequences,
+                  threads,
+                  parallelism,
+                  input_size: config.hidden_size,
+                  output_size: config.hidden_size,
+                  neurons,
+                  ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+                },
+                m,
+              ),
+              flops_per_token: encoderFlopsPerToken(config, tokens),
+            });
+          }
+        } finally {
+          await session.release();
         }
-      } finally {
-        await session.release();
       }
     }
   }
