@@ -11,6 +11,9 @@ export interface SequenceParallelOptions {
   graphOptimization?: GraphOptimization;
 }
 
+/** How long a worker gets to release its session and exit before it is terminated. */
+const RELEASE_TIMEOUT_MS = 10_000;
+
 interface Pending {
   resolve(out: EncoderOutputs): void;
   reject(error: Error): void;
@@ -60,7 +63,7 @@ export class SequenceParallelSession implements EncoderRunner {
     const handles = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.handle] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
-      await Promise.all(handles.map((h) => h.worker.terminate()));
+      await Promise.all(handles.map(closeWorker));
       throw failure.reason;
     }
     const info = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startWorker>>>).value.info;
@@ -153,13 +156,24 @@ export class SequenceParallelSession implements EncoderRunner {
     if (this.released) return;
     this.released = true;
     await Promise.all(
-      this.workers.map(async ({ worker, pending }) => {
-        for (const p of pending.values()) p.reject(new OnnxRuntimeError('the session was released during a run'));
-        worker.postMessage('close');
-        await worker.terminate();
+      this.workers.map(async (handle) => {
+        for (const p of handle.pending.values()) p.reject(new OnnxRuntimeError('the session was released during a run'));
+        await closeWorker(handle);
       }),
     );
   }
+}
+
+/**
+ * Asks a worker to release its session and waits for it to exit by itself: terminating it
+ * while onnxruntime tears the session down aborts the whole process.
+ */
+async function closeWorker({ worker }: WorkerHandle): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage('close');
+  const timer = setTimeout(() => void worker.terminate(), RELEASE_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
 }
 
 function concat(parts: Float32Array[]): Float32Array {

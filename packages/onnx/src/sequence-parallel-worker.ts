@@ -29,6 +29,7 @@ try {
   port.on('message', async (job: WorkerJob | 'close') => {
     if (job === 'close') {
       await session.release();
+      // Nothing left on the event loop: the thread ends.
       port.close();
       return;
     }
