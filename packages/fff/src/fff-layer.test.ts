@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
+import { PreparedKernelError } from '@ufbert/cmm';
 import { FFF } from './fff-layer.js';
-import { preparedWeightCount } from './inference.js';
+import { inferenceKernel } from './host-kernels.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -86,17 +87,49 @@ describeEachBackend('FFF layer', () => {
     layer.dispose();
   });
 
-  it('prepares inference weights once per weight set and frees them on dispose', async () => {
+  it('prepares inference weights once per weight version, owns them and frees them on dispose', async () => {
     const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, parallelSize: 1 }, { seed: 1 });
     const x = tf.randomNormal([5, 8]);
-    const before = preparedWeightCount();
-    tf.dispose([layer.infer(x).y, layer.infer(x).y]);
-    // Host backends prepare a kernel-side copy; webgpu reads the tensors in place.
-    const held = preparedWeightCount() - before;
-    expect(held).toBeLessThanOrEqual(1);
+    const first = layer.infer(x).y;
+    const prepared = layer.preparedWeights;
+    tf.dispose(layer.infer(x).y);
+    // webgpu reads the weight tensors in place: nothing to prepare there.
+    if (tf.getBackend() === 'webgpu') {
+      expect(prepared).toBeUndefined();
+      tf.dispose([first, x]);
+      layer.dispose();
+      return;
+    }
+    expect(prepared).toBeDefined();
+    expect(layer.preparedWeights).toBe(prepared);
+    // A new weight version (what an optimiser step does) prepares anew and frees the old layout.
+    tf.tidy(() => layer.linearOutWeight.assign(tf.mul(layer.linearOutWeight, 2)));
+    const doubled = layer.infer(x).y;
+    expect(layer.preparedWeights).not.toBe(prepared);
+    expect(() => inferenceKernel().run(prepared!, new Float32Array(8), 1)).toThrow(PreparedKernelError);
+    const expected = tf.mul(first, 2);
+    expect(Array.from(await doubled.data())).toEqual(Array.from(await expected.data()));
+    const latest = layer.preparedWeights!;
     layer.dispose();
-    expect(preparedWeightCount()).toBe(before);
-    x.dispose();
+    expect(() => inferenceKernel().run(latest, new Float32Array(8), 1)).toThrow('prepared weights were disposed');
+    tf.dispose([first, doubled, expected, x]);
+  });
+
+  it('adopts variables of the right shapes and names the expected shape otherwise', () => {
+    const config = { inputWidth: 6, outputWidth: 3, depth: 1, parallelSize: 2 };
+    const make = (n: number) =>
+      tf.tidy(() => ({
+        'linear_in.weight': tf.variable(tf.zeros([n, 6])),
+        'linear_in.bias': tf.variable(tf.zeros([n])),
+        'linear_out.weight': tf.variable(tf.zeros([3, n])),
+      }));
+    const variables = make(6);
+    const layer = new FFF(config, { variables });
+    expect(layer.linearInWeight).toBe(variables['linear_in.weight']);
+    const wrong = make(7);
+    expect(() => new FFF(config, { variables: wrong })).toThrow('expected linear_in.weight of shape [6, 6], got [7, 6]');
+    layer.dispose();
+    Object.values(wrong).forEach((v) => v.dispose());
   });
 
   it('counts node usage over batches', async () => {

@@ -1,9 +1,12 @@
-import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape } from '@ufbert/tensor';
-import type { Tensor, Tensor1D, Tensor2D, SafeTensor } from '@ufbert/tensor';
+import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend, HOST_BACKENDS } from '@ufbert/tensor';
+import type { Tensor, Tensor2D, SafeTensor, HostBackendName } from '@ufbert/tensor';
+import type { PreparedConditional } from '@ufbert/cmm';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
 import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
-import { conditionalInference, releasePreparedWeights, type InferenceResult } from './inference.js';
+import { conditionalInference, type InferenceResult } from './inference.js';
+import { inferenceKernel } from './host-kernels.js';
+import { PreparedWeights } from './prepared-weights.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
 const NAMES: readonly FFFParameterName[] = ['linear_in.weight', 'linear_in.bias', 'linear_out.weight'];
@@ -14,6 +17,12 @@ export interface FFFOptions {
   /** Variable names get this prefix, e.g. `encoder.layers.3.ffn.`. */
   name?: string;
   trainable?: boolean;
+  /**
+   * Variables to adopt instead of making new ones (a model that loaded a checkpoint):
+   * checked against the config's shapes, then owned by the layer, which disposes them.
+   * `init`, `seed`, `name` and `trainable` do not apply to them.
+   */
+  variables?: Readonly<Record<FFFParameterName, tf.Variable>>;
 }
 
 /**
@@ -25,10 +34,22 @@ export class FFF {
   readonly linearInWeight: tf.Variable<tf.Rank.R2>;
   readonly linearInBias: tf.Variable<tf.Rank.R1>;
   readonly linearOutWeight: tf.Variable<tf.Rank.R2>;
+  /** The inference kernel's layout of this layer's weights, made once per weight version. */
+  private readonly prepared = new PreparedWeights();
 
   constructor(config: FFFConfig, options: FFFOptions = {}) {
     this.config = validateConfig({ ...config });
     const shapes = parameterShapes(this.config);
+    if (options.variables) {
+      const problems = NAMES.filter((name) => !sameShape(options.variables![name].shape, shapes[name])).map(
+        (name) => `expected ${name} of shape ${formatShape(shapes[name])}, got ${formatShape(options.variables![name].shape)}`,
+      );
+      if (problems.length) throw new ShapeError(`cannot adopt FFF variables: ${problems.join('; ')}`);
+      this.linearInWeight = options.variables['linear_in.weight'] as tf.Variable<tf.Rank.R2>;
+      this.linearInBias = options.variables['linear_in.bias'] as tf.Variable<tf.Rank.R1>;
+      this.linearOutWeight = options.variables['linear_out.weight'] as tf.Variable<tf.Rank.R2>;
+      return;
+    }
     const values = initialValues(this.config, options.init ?? { kind: 'reference' }, options.seed ?? 0);
     const prefix = options.name ?? `fff_${nextId++}.`;
     const trainable = options.trainable ?? true;
@@ -42,11 +63,17 @@ export class FFF {
     return this.flatten(x, (x2) => fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize));
   }
 
-  /** Inference through the fastest CMM kernel of the active backend; no gradient. */
+  /**
+   * Inference through the fastest CMM kernel of the active backend; no gradient. On the
+   * host backends the kernel's weight layout is prepared on the first call after the
+   * weights changed, and kept by the layer until they change again or it is disposed.
+   */
   infer(x: Tensor, options: { returnNodes?: boolean } = {}): InferenceResult {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
-    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize, options);
+    const { depth, parallelSize } = this.config;
+    const host = HOST_BACKENDS.includes(activeBackend() as HostBackendName) ? this.hostInference() : undefined;
+    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, parallelSize, { ...options, host });
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
     const y = tf.reshape(result.y, [...lead, this.config.outputWidth]);
@@ -98,9 +125,21 @@ export class FFF {
     await writeSafetensors(path, await this.toSafeTensors(prefix), { format: 'pt' });
   }
 
+  /** The inference weights prepared for the current weights, if `infer` made them on a host backend. */
+  get preparedWeights(): PreparedConditional | undefined {
+    return this.prepared.current;
+  }
+
+  /** Frees the variables and the prepared inference weights. */
   dispose(): void {
-    releasePreparedWeights(this.linearInWeight);
+    this.prepared.dispose();
     for (const v of this.trainableVariables) v.dispose();
+  }
+
+  private hostInference() {
+    const kernel = inferenceKernel();
+    const { inputWidth: inputSize, outputWidth: outputSize, depth, parallelSize: trees } = this.config;
+    return { kernel, prepared: this.prepared.get(kernel, this, { trees, depth, inputSize, outputSize }) };
   }
 
   private as2d(x: Tensor): Tensor2D {
@@ -123,3 +162,5 @@ export class FFF {
 }
 
 let nextId = 0;
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

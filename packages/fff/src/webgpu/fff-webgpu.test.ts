@@ -5,6 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from '../conditional-op.js';
 import { conditionalInference } from '../inference.js';
 import { neuronCount } from '../config.js';
+import { FFF } from '../fff-layer.js';
 import { FFF_BACKWARD, FFF_FORWARD } from '../kernel-names.js';
 // Registers the webgpu FFF kernels (this file imports single modules, not the package index).
 import './index.js';
@@ -86,10 +87,22 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const a = arrays(c, 5);
     const n = a.bIn.length;
     const infer = async (returnNodes: boolean) => {
-      const inputs = [tf.tensor2d(a.x, [c.batch, c.h]), tf.tensor2d(a.wIn, [n, c.h]), tf.tensor1d(a.bIn), tf.tensor2d(a.wOut, [c.o, n])] as const;
-      const { y, nodes } = conditionalInference(...inputs, c.depth, c.k, { returnNodes });
+      const x = tf.tensor2d(a.x, [c.batch, c.h]);
+      const layer = new FFF(
+        { inputWidth: c.h, outputWidth: c.o, depth: c.depth, parallelSize: c.k },
+        {
+          // tidy frees the temporary tensors; variables outlive it.
+          variables: tf.tidy(() => ({
+            'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
+            'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
+            'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
+          })),
+        },
+      );
+      const { y, nodes } = layer.infer(x, { returnNodes });
       const result = { y: (await y.data()) as Float32Array, nodes: nodes ? ((await nodes.data()) as Int32Array) : undefined, dtype: nodes?.dtype };
-      tf.dispose([y, ...(nodes ? [nodes] : []), ...inputs]);
+      tf.dispose([y, ...(nodes ? [nodes] : []), x]);
+      layer.dispose();
       return result;
     };
     await setBackend('cpu');
