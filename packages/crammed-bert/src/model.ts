@@ -1,5 +1,5 @@
 import { tf, layerNorm, geluExact, Rng, ShapeError, formatShape } from '@ufbert/tensor';
-import { FFF } from '@ufbert/fff';
+import { FFF, type KernelChoice } from '@ufbert/fff';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, RngState, SafeTensor } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ModelError } from './errors.js';
@@ -19,6 +19,11 @@ export interface FFFRoute {
 export interface CreateModelOptions {
   /** Seeds the initial weights and, after that, the dropout masks. Default 0. */
   seed?: number;
+  /**
+   * The CMM kernel of the FFF blocks: backend (`ts`, `wasm`, `webgpu`) and level. Default:
+   * the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu: `webgpu`), fastest level.
+   */
+  kernel?: KernelChoice;
 }
 
 /**
@@ -43,7 +48,7 @@ export class CrammedBertModel {
   private isTraining = false;
   private disposed = false;
 
-  private constructor(config: CrammedBertConfig, variables: Map<string, tf.Variable>, seed: number) {
+  private constructor(config: CrammedBertConfig, variables: Map<string, tf.Variable>, seed: number, kernel: KernelChoice = {}) {
     this.config = config;
     this.variables = variables;
     this.specs = parameterSpecs(config);
@@ -53,7 +58,7 @@ export class CrammedBertModel {
       for (let i = 0; i < config.num_transformer_layers; i++) {
         const get = (name: string) => variables.get(`encoder.layers.${i}.ffn.${name}`)!;
         const adopted = { 'linear_in.weight': get('linear_in.weight'), 'linear_in.bias': get('linear_in.bias'), 'linear_out.weight': get('linear_out.weight') };
-        this.fffBlocks.push(new FFF(fffConfig, { variables: adopted }));
+        this.fffBlocks.push(new FFF(fffConfig, { variables: adopted, kernel }));
       }
     }
     const { max_seq_length: maxLength } = config.embedding;
@@ -73,7 +78,7 @@ export class CrammedBertModel {
       variables.set(spec.name, makeVariable(initialValue(spec, config, std, rng), spec));
     }
     // The dropout stream is decorrelated from the init stream so re-seeding one does not replay the other.
-    return new CrammedBertModel(config, variables, seed ^ 0x5bd1e995);
+    return new CrammedBertModel(config, variables, seed ^ 0x5bd1e995, options.kernel);
   }
 
   /**
@@ -96,12 +101,17 @@ export class CrammedBertModel {
       variables.set(spec.name, makeVariable(tensors.get(spec.name)!, spec));
       tensors.delete(spec.name);
     }
-    return new CrammedBertModel(config, variables, options.seed ?? 0);
+    return new CrammedBertModel(config, variables, options.seed ?? 0, options.kernel);
   }
 
   /** The feedforward blocks' FFF layers, one per transformer layer (none for dense blocks); the model owns them. */
   get fffLayers(): readonly FFF[] {
     return this.fffBlocks;
+  }
+
+  /** What runs the feedforward blocks on the active tfjs backend: `FFF kernel ConditionalMatmul/ts/fused`, or `dense feedforward`. */
+  describeKernel(): string {
+    return this.fffBlocks.length ? `FFF kernel ${this.fffBlocks[0].describeKernel()}` : 'dense feedforward';
   }
 
   get isClassifier(): boolean {

@@ -1,4 +1,5 @@
-import { tf, registerHostKernel, ShapeError, formatShape } from '@ufbert/tensor';
+import { tf, registerHostKernel, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
+import { chooseKernel, type HostKernelBackend, type KernelChoice } from '@ufbert/cmm';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { neuronCount, validateConfig } from './config.js';
@@ -12,10 +13,36 @@ import { trainingKernels } from './host-kernels.js';
  *
  * x [T, H], linear_in.weight [N, H], linear_in.bias [N], linear_out.weight [O, N] -> [T, O].
  */
-export function fastFeedforward(x: Tensor2D, wIn: Tensor2D, bIn: Tensor1D, wOut: Tensor2D, depth: number, parallelSize: number): Tensor2D {
+export function fastFeedforward(
+  x: Tensor2D,
+  wIn: Tensor2D,
+  bIn: Tensor1D,
+  wOut: Tensor2D,
+  depth: number,
+  parallelSize: number,
+  options: { kernel?: KernelChoice } = {},
+): Tensor2D {
   checkShapes(x, wIn, bIn, wOut, depth, parallelSize);
-  const [y] = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, { depth, parallelSize } as unknown as NamedAttrMap) as Tensor[];
+  const attrs: TrainAttrs = { depth, parallelSize, kernelBackend: trainingBackend(options.kernel) };
+  const [y] = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, attrs as unknown as NamedAttrMap) as Tensor[];
   return y as Tensor2D;
+}
+
+/**
+ * The backend of the training kernels for a kernel choice on the active backend's tensors
+ * (chosen before any work, so that a bad choice fails first); the training kernels have one
+ * level. Undefined on webgpu, whose tfjs kernels record cmm's programs on tfjs's encoder.
+ */
+function trainingBackend(choice: KernelChoice = {}): HostKernelBackend | undefined {
+  const backend = chooseKernel('ConditionalForwardTrain', { backend: choice.backend }, activeBackend()).backend;
+  return backend === 'webgpu' ? undefined : backend;
+}
+
+interface TrainAttrs {
+  depth: number;
+  parallelSize: number;
+  /** The host training kernels' backend (cpu and wasm tensors); the backward gets the same attributes. */
+  kernelBackend?: HostKernelBackend;
 }
 
 export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, depth: number, parallelSize: number): void {
@@ -43,10 +70,10 @@ export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, d
 registerHostKernel({
   kernelName: FFF_FORWARD,
   compute({ x, wIn, bIn, wOut }, attrs) {
-    const { depth, parallelSize } = attrs as unknown as { depth: number; parallelSize: number };
+    const { depth, parallelSize, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
-    const result = trainingKernels().forward(
+    const result = trainingKernels(kernelBackend ?? trainingBackend()!).forward(
       { trees: parallelSize, depth, inputSize, outputSize },
       x.values as Float32Array,
       batch,
@@ -64,10 +91,10 @@ registerHostKernel({
 registerHostKernel({
   kernelName: FFF_BACKWARD,
   compute({ dy, x, wIn, wOut, nodes, logits }, attrs) {
-    const { depth, parallelSize } = attrs as unknown as { depth: number; parallelSize: number };
+    const { depth, parallelSize, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
-    const g = trainingKernels().backward({ trees: parallelSize, depth, inputSize, outputSize }, {
+    const g = trainingKernels(kernelBackend ?? trainingBackend()!).backward({ trees: parallelSize, depth, inputSize, outputSize }, {
       dy: dy.values as Float32Array,
       x: x.values as Float32Array,
       batch,

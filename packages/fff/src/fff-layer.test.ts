@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
-import { PreparedKernelError } from '@ufbert/cmm';
+import { PreparedKernelError, KernelChoiceError, type ConditionalMatmulKernel } from '@ufbert/cmm';
 import { FFF } from './fff-layer.js';
-import { inferenceKernel } from './host-kernels.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -16,7 +15,31 @@ async function scalar(t: tf.Tensor): Promise<number> {
   return value;
 }
 
-describeEachBackend('FFF layer', () => {
+describeEachBackend('FFF layer', (backend) => {
+  it('runs the kernel chosen for it, by default its tfjs backend\'s own (cpu: TypeScript, not WASM)', async () => {
+    const config = { inputWidth: 10, outputWidth: 6, depth: 3, parallelSize: 2 };
+    const fused = new FFF(config, { seed: 1 });
+    expect(fused.describeKernel()).toBe({ cpu: 'ConditionalMatmul/ts/fused', wasm: 'ConditionalMatmul/wasm/fused', webgpu: 'ConditionalMatmul/webgpu/fused' }[backend]);
+    const levelOne = new FFF(config, { seed: 1, kernel: { backend: 'ts', level: 1 } });
+    const x = tf.randomNormal([7, 10]);
+    if (backend === 'webgpu') {
+      expect(() => levelOne.infer(x)).toThrow(KernelChoiceError);
+      expect(() => levelOne.apply(x)).toThrow('cannot run on tfjs-webgpu tensors');
+    } else {
+      expect(levelOne.describeKernel()).toBe('ConditionalMatmul/ts/1');
+      const [a, b] = [fused.infer(x).y, levelOne.infer(x).y];
+      const diff = await scalar(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b)))));
+      expect(diff).toBeLessThan(1e-5);
+      const [ta, tb] = [fused.apply(x), levelOne.apply(x)];
+      expect(await scalar(tf.tidy(() => tf.max(tf.abs(tf.sub(ta, tb)))))).toBeLessThan(1e-5);
+      tf.dispose([a, b, ta, tb]);
+    }
+    tf.dispose(x);
+    fused.dispose();
+    levelOne.dispose();
+  });
+
+
   it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
     const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { seed: 1 });
     const win = await layer.linearInWeight.data();
@@ -102,16 +125,17 @@ describeEachBackend('FFF layer', () => {
     }
     expect(prepared).toBeDefined();
     expect(layer.preparedWeights).toBe(prepared);
+    const kernel = layer.inferenceKernel() as ConditionalMatmulKernel;
     // A new weight version (what an optimiser step does) prepares anew and frees the old layout.
     tf.tidy(() => layer.linearOutWeight.assign(tf.mul(layer.linearOutWeight, 2)));
     const doubled = layer.infer(x).y;
     expect(layer.preparedWeights).not.toBe(prepared);
-    expect(() => inferenceKernel().run(prepared!, new Float32Array(8), 1)).toThrow(PreparedKernelError);
+    expect(() => kernel.run(prepared!, new Float32Array(8), 1)).toThrow(PreparedKernelError);
     const expected = tf.mul(first, 2);
     expect(Array.from(await doubled.data())).toEqual(Array.from(await expected.data()));
     const latest = layer.preparedWeights!;
     layer.dispose();
-    expect(() => inferenceKernel().run(latest, new Float32Array(8), 1)).toThrow('prepared weights were disposed');
+    expect(() => kernel.run(latest, new Float32Array(8), 1)).toThrow('prepared weights were disposed');
     tf.dispose([first, doubled, expected, x]);
   });
 

@@ -1,11 +1,10 @@
-import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend, HOST_BACKENDS } from '@ufbert/tensor';
-import type { Tensor, Tensor2D, SafeTensor, HostBackendName } from '@ufbert/tensor';
-import type { PreparedConditional } from '@ufbert/cmm';
+import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
+import type { Tensor, Tensor2D, SafeTensor } from '@ufbert/tensor';
+import { chooseKernel, kernelLabel, type KernelChoice, type KernelOf, type PreparedConditional } from '@ufbert/cmm';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
 import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
 import { conditionalInference, type InferenceResult } from './inference.js';
-import { inferenceKernel } from './host-kernels.js';
 import { PreparedWeights } from './prepared-weights.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
@@ -23,6 +22,13 @@ export interface FFFOptions {
    * `init`, `seed`, `name` and `trainable` do not apply to them.
    */
   variables?: Readonly<Record<FFFParameterName, tf.Variable>>;
+  /**
+   * The CMM kernel: a backend (`ts`, `wasm`, `webgpu`) and a level (1, 2, `fused`). Left
+   * out, the backend is the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu:
+   * `webgpu`) and the level the fastest it has. Training uses the chosen backend's
+   * training kernels (they have one level).
+   */
+  kernel?: KernelChoice;
 }
 
 /**
@@ -36,9 +42,12 @@ export class FFF {
   readonly linearOutWeight: tf.Variable<tf.Rank.R2>;
   /** The inference kernel's layout of this layer's weights, made once per weight version. */
   private readonly prepared = new PreparedWeights();
+  /** The kernel choice this layer was given (`{}`: the defaults). */
+  readonly kernelChoice: KernelChoice;
 
   constructor(config: FFFConfig, options: FFFOptions = {}) {
     this.config = validateConfig({ ...config });
+    this.kernelChoice = { ...options.kernel };
     const shapes = parameterShapes(this.config);
     if (options.variables) {
       const problems = NAMES.filter((name) => !sameShape(options.variables![name].shape, shapes[name])).map(
@@ -60,11 +69,13 @@ export class FFF {
 
   /** Differentiable conditional forward of x [..., H] -> [..., O]; use inside tf.grad / optimizer.minimize. */
   apply(x: Tensor): Tensor {
-    return this.flatten(x, (x2) => fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize));
+    return this.flatten(x, (x2) =>
+      fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize, { kernel: this.kernelChoice }),
+    );
   }
 
   /**
-   * Inference through the fastest CMM kernel of the active backend; no gradient. On the
+   * Inference through the layer's CMM kernel (`inferenceKernel()`); no gradient. On the
    * host backends the kernel's weight layout is prepared on the first call after the
    * weights changed, and kept by the layer until they change again or it is disposed.
    */
@@ -72,7 +83,8 @@ export class FFF {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
     const { depth, parallelSize } = this.config;
-    const host = HOST_BACKENDS.includes(activeBackend() as HostBackendName) ? this.hostInference() : undefined;
+    const kernel = this.inferenceKernel();
+    const host = kernel.backend === 'webgpu' ? undefined : { kernel, prepared: this.prepared.get(kernel, this, this.kernelShape()) };
     const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, parallelSize, { ...options, host });
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
@@ -136,10 +148,23 @@ export class FFF {
     for (const v of this.trainableVariables) v.dispose();
   }
 
-  private hostInference() {
-    const kernel = inferenceKernel();
+  /**
+   * The ConditionalMatmul kernel `infer` runs on the active tfjs backend's tensors, from the
+   * layer's kernel choice (KernelChoiceError when that backend cannot read them). On
+   * webgpu, tfjs's webgpu kernels record that kernel's program on tfjs's own device.
+   */
+  inferenceKernel(): KernelOf<'ConditionalMatmul'> {
+    return chooseKernel('ConditionalMatmul', this.kernelChoice, activeBackend());
+  }
+
+  /** `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs. */
+  describeKernel(): string {
+    return kernelLabel(this.inferenceKernel());
+  }
+
+  private kernelShape() {
     const { inputWidth: inputSize, outputWidth: outputSize, depth, parallelSize: trees } = this.config;
-    return { kernel, prepared: this.prepared.get(kernel, this, { trees, depth, inputSize, outputSize }) };
+    return { trees, depth, inputSize, outputSize };
   }
 
   private as2d(x: Tensor): Tensor2D {

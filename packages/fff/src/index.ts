@@ -7,3 +7,4 @@ export { NodeUsage, type UsageReport, type SubtreeLoad } from './usage-stats.js'
 export { initialValues, type FFFInit, type FFFInitialValues } from './initializers.js';
 export { FFF_FORWARD, FFF_BACKWARD, FFF_INFER } from './kernel-names.js';
 export { fffWebGpuKernels } from './webgpu/index.js';
+export type { KernelChoice, KernelBackend, KernelLevel } from '@ufbert/cmm';
