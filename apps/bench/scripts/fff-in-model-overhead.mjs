@@ -21,7 +21,7 @@ const tokens = Number(flag('tokens', 128));
 const runs = Number(flag('runs', 7));
 
 await setBackend(backend);
-const layer = new FFF({ inputWidth: 768, outputWidth: 768, depth: 11, parallelSize: 1 }, { seed: 1 });
+const layer = new FFF({ inputWidth: 768, outputWidth: 768, depth: 11, trees: 1 }, { seed: 1 });
 const rng = new Rng(2);
 const xValues = rng.fillNormal(new Float32Array(tokens * 768), 0, 1);
 const x = tf.tensor2d(xValues, [tokens, 768]);

@@ -54,7 +54,7 @@ export class CrammedBertModel {
     this.specs = parameterSpecs(config);
     this.rng = new Rng(seed);
     if (config.intermed_type === 'fff') {
-      const fffConfig = { inputWidth: config.hidden_size, outputWidth: config.hidden_size, depth: config.intermed_depth, parallelSize: config.intermed_size };
+      const fffConfig = { inputWidth: config.hidden_size, outputWidth: config.hidden_size, depth: config.intermed_depth, trees: config.intermed_size };
       for (let i = 0; i < config.num_transformer_layers; i++) {
         const get = (name: string) => variables.get(`encoder.layers.${i}.ffn.${name}`)!;
         const adopted = { 'linear_in.weight': get('linear_in.weight'), 'linear_in.bias': get('linear_in.bias'), 'linear_out.weight': get('linear_out.weight') };

@@ -17,7 +17,7 @@ interface Case {
 
 function tensors(c: Case, seed: number) {
   const rng = new Rng(seed);
-  const n = neuronCount({ depth: c.depth, parallelSize: c.k });
+  const n = neuronCount({ depth: c.depth, trees: c.k });
   return {
     x: rng.normalTensor([c.batch, c.h]) as Tensor2D,
     wIn: rng.uniformTensor([n, c.h], -0.5, 0.5) as Tensor2D,
@@ -29,7 +29,7 @@ function tensors(c: Case, seed: number) {
 
 /** An FFF layer on copies of the given weights (variables share the tensors' data; the tensors stay the caller's). */
 function layerOf(wIn: Tensor2D, bIn: Tensor1D, wOut: Tensor2D, depth: number, k: number): FFF {
-  const config = { inputWidth: wIn.shape[1], outputWidth: wOut.shape[0], depth, parallelSize: k };
+  const config = { inputWidth: wIn.shape[1], outputWidth: wOut.shape[0], depth, trees: k };
   return new FFF(config, { variables: { 'linear_in.weight': tf.variable(wIn), 'linear_in.bias': tf.variable(bIn), 'linear_out.weight': tf.variable(wOut) } });
 }
 

@@ -19,11 +19,11 @@ export function fastFeedforward(
   bIn: Tensor1D,
   wOut: Tensor2D,
   depth: number,
-  parallelSize: number,
+  trees: number,
   options: { kernel?: KernelChoice } = {},
 ): Tensor2D {
-  checkShapes(x, wIn, bIn, wOut, depth, parallelSize);
-  const attrs: TrainAttrs = { depth, parallelSize, kernelBackend: trainingBackend(options.kernel) };
+  checkShapes(x, wIn, bIn, wOut, depth, trees);
+  const attrs: TrainAttrs = { depth, trees, kernelBackend: trainingBackend(options.kernel) };
   const [y] = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, attrs as unknown as NamedAttrMap) as Tensor[];
   return y as Tensor2D;
 }
@@ -40,27 +40,27 @@ function trainingBackend(choice: KernelChoice = {}): HostKernelBackend | undefin
 
 interface TrainAttrs {
   depth: number;
-  parallelSize: number;
+  trees: number;
   /** The host training kernels' backend (cpu and wasm tensors); the backward gets the same attributes. */
   kernelBackend?: HostKernelBackend;
 }
 
-export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, depth: number, parallelSize: number): void {
-  validateConfig({ inputWidth: 1, outputWidth: 1, depth, parallelSize });
-  const n = neuronCount({ depth, parallelSize });
+export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, depth: number, trees: number): void {
+  validateConfig({ inputWidth: 1, outputWidth: 1, depth, trees });
+  const n = neuronCount({ depth, trees });
   if (x.rank !== 2) throw new ShapeError(`expected x of shape [T, H], got ${formatShape(x.shape)}`);
   const h = x.shape[1] as number;
   const check = (name: string, t: Tensor, expected: number[]) => {
     if (t.rank !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
       throw new ShapeError(
-        `expected ${name} of shape ${formatShape(expected)} (k=${parallelSize} trees of depth ${depth}: N=${n}; H=${h}), got ${formatShape(t.shape)}`,
+        `expected ${name} of shape ${formatShape(expected)} (k=${trees} trees of depth ${depth}: N=${n}; H=${h}), got ${formatShape(t.shape)}`,
       );
     }
   };
   check('linear_in.weight', wIn, [n, h]);
   check('linear_in.bias', bIn, [n]);
   if (wOut.rank !== 2 || wOut.shape[1] !== n) {
-    throw new ShapeError(`expected linear_out.weight of shape [O, ${n}] (k=${parallelSize} trees of depth ${depth}), got ${formatShape(wOut.shape)}`);
+    throw new ShapeError(`expected linear_out.weight of shape [O, ${n}] (k=${trees} trees of depth ${depth}), got ${formatShape(wOut.shape)}`);
   }
   for (const [name, t] of [['x', x], ['linear_in.weight', wIn], ['linear_in.bias', bIn], ['linear_out.weight', wOut]] as const) {
     if (t.dtype !== 'float32') throw new ShapeError(`expected ${name} to be float32, got ${t.dtype}`);
@@ -70,16 +70,16 @@ export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, d
 registerHostKernel({
   kernelName: FFF_FORWARD,
   compute({ x, wIn, bIn, wOut }, attrs) {
-    const { depth, parallelSize, kernelBackend } = attrs as unknown as TrainAttrs;
+    const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
     const result = trainingKernels(kernelBackend ?? trainingBackend()!).forward(
-      { trees: parallelSize, depth, inputSize, outputSize },
+      { trees, depth, inputSize, outputSize },
       x.values as Float32Array,
       batch,
       { wIn: view(wIn), bIn: view(bIn), wOut: view(wOut) },
     );
-    const path = [batch, parallelSize, depth + 1];
+    const path = [batch, trees, depth + 1];
     return [
       { values: result.y, shape: [batch, outputSize] },
       { values: result.nodes, shape: path },
@@ -91,10 +91,10 @@ registerHostKernel({
 registerHostKernel({
   kernelName: FFF_BACKWARD,
   compute({ dy, x, wIn, wOut, nodes, logits }, attrs) {
-    const { depth, parallelSize, kernelBackend } = attrs as unknown as TrainAttrs;
+    const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
-    const g = trainingKernels(kernelBackend ?? trainingBackend()!).backward({ trees: parallelSize, depth, inputSize, outputSize }, {
+    const g = trainingKernels(kernelBackend ?? trainingBackend()!).backward({ trees, depth, inputSize, outputSize }, {
       dy: dy.values as Float32Array,
       x: x.values as Float32Array,
       batch,

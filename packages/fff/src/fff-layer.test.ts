@@ -17,7 +17,7 @@ async function scalar(t: tf.Tensor): Promise<number> {
 
 describeEachBackend('FFF layer', (backend) => {
   it('runs the kernel chosen for it, by default its tfjs backend\'s own (cpu: TypeScript, not WASM)', async () => {
-    const config = { inputWidth: 10, outputWidth: 6, depth: 3, parallelSize: 2 };
+    const config = { inputWidth: 10, outputWidth: 6, depth: 3, trees: 2 };
     const fused = new FFF(config, { seed: 1 });
     expect(fused.describeKernel()).toBe({ cpu: 'ConditionalMatmul/ts/fused', wasm: 'ConditionalMatmul/wasm/fused', webgpu: 'ConditionalMatmul/webgpu/fused' }[backend]);
     const levelOne = new FFF(config, { seed: 1, kernel: { backend: 'ts', level: 1 } });
@@ -41,7 +41,7 @@ describeEachBackend('FFF layer', (backend) => {
 
 
   it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
-    const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { seed: 1 });
+    const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, trees: 2 }, { seed: 1 });
     const win = await layer.linearInWeight.data();
     const wout = await layer.linearOutWeight.data();
     expect(layer.linearInWeight.shape).toEqual([30, 64]);
@@ -49,7 +49,7 @@ describeEachBackend('FFF layer', (backend) => {
     expect(Math.max(...Array.from(win, Math.abs))).toBeLessThanOrEqual(1 / 8);
     expect(Math.max(...Array.from(win, Math.abs))).toBeGreaterThan(0.9 / 8);
     expect(Math.max(...Array.from(wout, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8));
-    const normal = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { init: { kind: 'normal', std: 0.02 }, seed: 1 });
+    const normal = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, trees: 2 }, { init: { kind: 'normal', std: 0.02 }, seed: 1 });
     const nv = Array.from(await normal.linearInWeight.data());
     const std = Math.sqrt(nv.reduce((a, v) => a + v * v, 0) / nv.length);
     expect(Math.abs(std - 0.02)).toBeLessThan(0.002);
@@ -59,7 +59,7 @@ describeEachBackend('FFF layer', (backend) => {
 
   it('trains: the loss of a small regression falls, no tensor leaks per step, and apply() equals infer()', async () => {
     const rng = new Rng(3);
-    const layer = new FFF({ inputWidth: 12, outputWidth: 3, depth: 3, parallelSize: 2 }, { seed: 4 });
+    const layer = new FFF({ inputWidth: 12, outputWidth: 3, depth: 3, trees: 2 }, { seed: 4 });
     const x = rng.normalTensor([256, 12]);
     const target = tf.tidy(() => tf.tanh(tf.matMul(x, rng.normalTensor([12, 3]))));
     const optimizer = tf.train.adam(0.01);
@@ -82,7 +82,7 @@ describeEachBackend('FFF layer', (backend) => {
 
   it('saves and loads by the reference names, and rejects misshaped files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fff-'));
-    const config = { inputWidth: 10, outputWidth: 6, depth: 2, parallelSize: 3 };
+    const config = { inputWidth: 10, outputWidth: 6, depth: 2, trees: 3 };
     const a = new FFF(config, { seed: 1 });
     await a.save(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
     const b = new FFF(config, { seed: 2 });
@@ -99,7 +99,7 @@ describeEachBackend('FFF layer', (backend) => {
   });
 
   it('takes inputs of any rank [..., H]', async () => {
-    const layer = new FFF({ inputWidth: 8, outputWidth: 5, depth: 2, parallelSize: 1 }, { seed: 1 });
+    const layer = new FFF({ inputWidth: 8, outputWidth: 5, depth: 2, trees: 1 }, { seed: 1 });
     const x = tf.randomNormal([2, 3, 8]);
     const y = layer.apply(x);
     const z = layer.infer(x).y;
@@ -111,7 +111,7 @@ describeEachBackend('FFF layer', (backend) => {
   });
 
   it('prepares inference weights once per weight version, owns them and frees them on dispose', async () => {
-    const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, parallelSize: 1 }, { seed: 1 });
+    const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, trees: 1 }, { seed: 1 });
     const x = tf.randomNormal([5, 8]);
     const first = layer.infer(x).y;
     const prepared = layer.preparedWeights;
@@ -140,7 +140,7 @@ describeEachBackend('FFF layer', (backend) => {
   });
 
   it('adopts variables of the right shapes and names the expected shape otherwise', () => {
-    const config = { inputWidth: 6, outputWidth: 3, depth: 1, parallelSize: 2 };
+    const config = { inputWidth: 6, outputWidth: 3, depth: 1, trees: 2 };
     const make = (n: number) =>
       tf.tidy(() => ({
         'linear_in.weight': tf.variable(tf.zeros([n, 6])),
@@ -157,7 +157,7 @@ describeEachBackend('FFF layer', (backend) => {
   });
 
   it('counts node usage over batches', async () => {
-    const layer = new FFF({ inputWidth: 6, outputWidth: 2, depth: 3, parallelSize: 2 }, { seed: 5 });
+    const layer = new FFF({ inputWidth: 6, outputWidth: 2, depth: 3, trees: 2 }, { seed: 5 });
     const usage = new NodeUsage(layer.config);
     for (let i = 0; i < 3; i++) {
       const x = tf.randomNormal([50, 6], 0, 1, 'float32', i);

@@ -70,7 +70,7 @@ export class FFF {
   /** Differentiable conditional forward of x [..., H] -> [..., O]; use inside tf.grad / optimizer.minimize. */
   apply(x: Tensor): Tensor {
     return this.flatten(x, (x2) =>
-      fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize, { kernel: this.kernelChoice }),
+      fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.trees, { kernel: this.kernelChoice }),
     );
   }
 
@@ -82,10 +82,10 @@ export class FFF {
   infer(x: Tensor, options: { returnNodes?: boolean } = {}): InferenceResult {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
-    const { depth, parallelSize } = this.config;
+    const { depth, trees } = this.config;
     const kernel = this.inferenceKernel();
     const host = kernel.backend === 'webgpu' ? undefined : { kernel, prepared: this.prepared.get(kernel, this, this.kernelShape()) };
-    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, parallelSize, { ...options, host });
+    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, trees, { ...options, host });
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
     const y = tf.reshape(result.y, [...lead, this.config.outputWidth]);
@@ -163,7 +163,7 @@ export class FFF {
   }
 
   private kernelShape() {
-    const { inputWidth: inputSize, outputWidth: outputSize, depth, parallelSize: trees } = this.config;
+    const { inputWidth: inputSize, outputWidth: outputSize, depth, trees } = this.config;
     return { trees, depth, inputSize, outputSize };
   }
 

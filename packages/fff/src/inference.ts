@@ -20,7 +20,7 @@ export interface HostInference {
 
 interface InferAttrs {
   depth: number;
-  parallelSize: number;
+  trees: number;
   returnNodes: boolean;
   /** Set on the host backends (cpu, wasm); webgpu reads the weight tensors in place. */
   host?: HostInference;
@@ -38,11 +38,11 @@ export function conditionalInference(
   bIn: Tensor1D,
   wOut: Tensor2D,
   depth: number,
-  parallelSize: number,
+  trees: number,
   options: { returnNodes?: boolean; host?: HostInference } = {},
 ): InferenceResult {
-  checkShapes(x, wIn, bIn, wOut, depth, parallelSize);
-  const attrs: InferAttrs = { depth, parallelSize, returnNodes: !!options.returnNodes, host: options.host };
+  checkShapes(x, wIn, bIn, wOut, depth, trees);
+  const attrs: InferAttrs = { depth, trees, returnNodes: !!options.returnNodes, host: options.host };
   const out = tf.engine().runKernel(FFF_INFER, { x, wIn, bIn, wOut }, attrs as unknown as NamedAttrMap) as Tensor | Tensor[];
   const [y, nodes] = Array.isArray(out) ? out : [out];
   return nodes ? { y, nodes: nodes as Tensor3D } : { y };
@@ -51,7 +51,7 @@ export function conditionalInference(
 registerHostKernel({
   kernelName: FFF_INFER,
   compute({ x, wOut }, attrs, outputs) {
-    const { depth, parallelSize, returnNodes, host } = attrs as unknown as InferAttrs;
+    const { depth, trees, returnNodes, host } = attrs as unknown as InferAttrs;
     if (!host) {
       throw new UfbertError(`${FFF_INFER} on tfjs-${activeBackend()}: expected the inference kernel and its prepared weights (an FFF layer passes them), got none`);
     }
@@ -59,7 +59,7 @@ registerHostKernel({
     // y goes straight into the backend's memory (on wasm, tfjs's heap): the kernel copies x in
     // and y out, and nothing else is copied. Allocate before reading x: it may grow the heap.
     const yShape = [batch, wOut.shape[0]];
-    const nodesShape = [batch, parallelSize, depth + 1];
+    const nodesShape = [batch, trees, depth + 1];
     const [y, nodes] = outputs.allocate([{ shape: yShape, dtype: 'float32' }, ...(returnNodes ? [{ shape: nodesShape, dtype: 'int32' as const }] : [])]);
     const result = host.kernel.run(host.prepared, x.values as Float32Array, batch, { returnNodes, out: y as Float32Array });
     if (!returnNodes) return [{ values: y, shape: yShape }];
