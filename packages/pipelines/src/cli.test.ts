@@ -29,7 +29,11 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(onnx.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread/);
     const tfjs = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', 'the capital of [MASK] is paris.');
     expect(tfjs.status, tfjs.stderr).toBe(0);
-    expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(/);
+    // --device cpu means what it says: the FFF blocks run the TypeScript kernel, not WASM.
+    expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(cpu; FFF kernel ConditionalMatmul\/ts\/fused\)/);
+    const levelTwo = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', '--kernel', 'ts/2', 'the capital of [MASK] is paris.');
+    expect(levelTwo.stderr).toMatch(/FFF kernel ConditionalMatmul\/ts\/2\)/);
+    expect(JSON.parse(levelTwo.stdout).map((c: { token: number }) => c.token)).toEqual(JSON.parse(tfjs.stdout).map((c: { token: number }) => c.token));
     const [a, b] = [JSON.parse(onnx.stdout), JSON.parse(tfjs.stdout)];
     expect(a).toHaveLength(3);
     expect(Object.keys(a[0]).sort()).toEqual(['score', 'sequence', 'token', 'token_str']);
@@ -118,6 +122,8 @@ describe('ufbert CLI (built dist/cli.js)', () => {
       ['fill-mask', '--model', mlmDir, '--head', 'selected', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--top-k', '0x2', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--fff-dense-levels', '2', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--kernel', 'ts', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--kernel', 'ts/1/2', 'a [MASK]'],
       ['nonsense'],
     ]) {
       const usage = run(...args);
