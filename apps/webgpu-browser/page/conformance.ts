@@ -1,140 +1,168 @@
-// Conformance cases of @ufbert/cmm, in the page: every webgpu kernel against its
-// TypeScript counterpart on the same inputs (the CPU kernels are checked against the
-// float64 oracle by the package's own suite, in Node).
+// @ufbert/cmm's conformance cases in the page: every webgpu kernel of cmm's registry, on
+// navigator.gpu, against the float64 oracle, with the cases, seeds and tolerance that
+// cmm's own suite uses in Node (@ufbert/cmm/conformance).
+import { kernelLabel, listKernels, type KernelOf } from '@ufbert/cmm';
 import {
-  conditionalBackwardTs,
-  conditionalForwardTrainTs,
-  conditionalMatmulTsFused,
-  denseMatmulTsLevel3,
-  nodesPerTree,
-  type ConditionalShape,
-  type ConditionalWeights,
-  type DenseShape,
-  type DenseWeights,
-} from '@ufbert/cmm';
-import {
-  conditionalBackwardWebGpu,
-  conditionalForwardTrainWebGpu,
-  conditionalMatmulWebGpu,
-  denseMatmulWebGpuFused,
-  denseMatmulWebGpuLevel3,
-  initWebGpu,
-} from '@ufbert/cmm/webgpu';
-import { Rng, relativeError } from '@ufbert/tensor';
+  CASE_SEEDS,
+  CONDITIONAL_CASES,
+  DENSE_CASES,
+  TOLERANCE,
+  TRAINING_CASES,
+  conditionalCaseName,
+  denseCaseName,
+  randomArray,
+  randomConditional,
+  randomDense,
+  referenceBackward,
+  referenceConditional,
+  referenceDense,
+  type ConditionalProblem,
+} from '@ufbert/cmm/conformance';
+import { initWebGpu } from '@ufbert/cmm/webgpu';
+import { relativeError } from '@ufbert/tensor';
 import { sameValues, withinTolerance, type CheckResult } from './report.js';
 
-/** Relative tolerance of the cmm conformance suite. */
-const TOLERANCE = 1e-5;
-
-interface ConditionalCase extends ConditionalShape {
-  readonly batch: number;
+/**
+ * Whether a kernel's visited nodes are the oracle's: a float32 kernel may route a logit
+ * within its rounding error of 0 either way (the oracle follows it there), but few visits
+ * may be such near-ties, or the case would prove nothing.
+ */
+function pathCheck(name: string, nodes: Int32Array, problem: ConditionalProblem): { check: CheckResult; y: Float64Array; logits: Float64Array } {
+  const ref = referenceConditional(problem.shape, problem.weights, problem.x, problem.batch, nodes);
+  const limit = Math.max(2, nodes.length / 100);
+  const same = sameValues(name, nodes, ref.nodes);
+  const problems = [
+    ...ref.mismatches.slice(0, 3).map((m) => `took the other branch at ${m}`),
+    ...(same.ok ? [] : [same.detail]),
+    ...(ref.ambiguous < limit ? [] : [`${ref.ambiguous} of ${nodes.length} visits are near-ties (expected fewer than ${limit})`]),
+  ];
+  const check = { name, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : `${nodes.length} visits as the oracle's` };
+  return { check, y: ref.y, logits: ref.logits };
 }
 
-const CONDITIONAL_CASES: readonly ConditionalCase[] = [
-  { trees: 1, depth: 0, inputSize: 1, outputSize: 1, batch: 1 },
-  { trees: 2, depth: 3, inputSize: 17, outputSize: 9, batch: 33 },
-  { trees: 3, depth: 5, inputSize: 33, outputSize: 40, batch: 64 },
-  { trees: 1, depth: 11, inputSize: 64, outputSize: 48, batch: 20 },
-];
-
-const TRAINING_CASES: readonly ConditionalCase[] = [
-  { trees: 3, depth: 4, inputSize: 17, outputSize: 9, batch: 20 },
-  { trees: 16, depth: 2, inputSize: 33, outputSize: 40, batch: 64 },
-];
-
-const DENSE_CASES: ReadonlyArray<DenseShape & { batch: number; bias: boolean }> = [
-  { inputSize: 3, hiddenSize: 7, outputSize: 5, batch: 9, bias: true },
-  { inputSize: 33, hiddenSize: 100, outputSize: 40, batch: 13, bias: false },
-];
-
-const label = (c: ConditionalCase) => `k=${c.trees} d=${c.depth} H=${c.inputSize} O=${c.outputSize} B=${c.batch}`;
-
-function uniform(rng: Rng, size: number, scale: number): Float32Array {
-  return rng.fillUniform(new Float32Array(size), -scale, scale);
-}
-
-function conditionalProblem(seed: number, c: ConditionalCase): { weights: ConditionalWeights; x: Float32Array } {
-  const rng = new Rng(seed);
-  const n = c.trees * nodesPerTree(c.depth);
-  return {
-    weights: {
-      wIn: { values: uniform(rng, n * c.inputSize, 3 / Math.sqrt(c.inputSize)), shape: [n, c.inputSize] },
-      bIn: { values: uniform(rng, n, 0.3), shape: [n] },
-      wOut: { values: uniform(rng, c.outputSize * n, 1), shape: [c.outputSize, n] },
-    },
-    x: uniform(rng, c.batch * c.inputSize, 1),
-  };
-}
-
-async function conditionalMatmulChecks(): Promise<CheckResult[]> {
+async function conditionalMatmulChecks(kernel: KernelOf<'ConditionalMatmul', 'webgpu'>): Promise<CheckResult[]> {
+  const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
   for (const [i, c] of CONDITIONAL_CASES.entries()) {
-    const { weights, x } = conditionalProblem(100 + i, c);
-    const gpu = conditionalMatmulWebGpu.prepare(weights, c);
-    const cpu = conditionalMatmulTsFused.prepare(weights, c);
-    const actual = await conditionalMatmulWebGpu.run(gpu, x, c.batch, { returnNodes: true });
-    const expected = conditionalMatmulTsFused.run(cpu, x, c.batch, { returnNodes: true });
-    gpu.dispose();
-    cpu.dispose();
-    checks.push(sameValues(`ConditionalMatmul ${label(c)} nodes`, actual.nodes!, expected.nodes!));
-    checks.push(withinTolerance(`ConditionalMatmul ${label(c)} y`, relativeError(actual.y, expected.y), TOLERANCE));
+    const problem = randomConditional(CASE_SEEDS.conditionalMatmul + i, c);
+    const prepared = kernel.prepare(problem.weights, problem.shape);
+    try {
+      const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      const name = `${label} ${conditionalCaseName(c)}`;
+      const paths = pathCheck(`${name} nodes`, nodes!, problem);
+      checks.push(paths.check, withinTolerance(`${name} y`, relativeError(y, paths.y), TOLERANCE));
+    } finally {
+      prepared.dispose();
+    }
   }
   return checks;
 }
 
-async function denseChecks(): Promise<CheckResult[]> {
+async function denseMatmulChecks(kernel: KernelOf<'DenseMatmul', 'webgpu'>): Promise<CheckResult[]> {
+  const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
   for (const [i, c] of DENSE_CASES.entries()) {
-    const rng = new Rng(200 + i);
-    const weights: DenseWeights = {
-      wIn: { values: uniform(rng, c.hiddenSize * c.inputSize, 3 / Math.sqrt(c.inputSize)), shape: [c.hiddenSize, c.inputSize] },
-      bIn: c.bias ? { values: uniform(rng, c.hiddenSize, 0.3), shape: [c.hiddenSize] } : undefined,
-      wOut: { values: uniform(rng, c.outputSize * c.hiddenSize, 1 / Math.sqrt(c.hiddenSize)), shape: [c.outputSize, c.hiddenSize] },
-    };
-    const x = uniform(rng, c.batch * c.inputSize, 1);
-    const cpu = denseMatmulTsLevel3.prepare(weights, c);
-    const expected = denseMatmulTsLevel3.run(cpu, x, c.batch).y;
-    cpu.dispose();
-    for (const kernel of [denseMatmulWebGpuLevel3, denseMatmulWebGpuFused]) {
-      const gpu = kernel.prepare(weights, c);
-      const { y } = await kernel.run(gpu, x, c.batch);
-      gpu.dispose();
-      const name = `DenseMatmul/${kernel.level} H=${c.inputSize} M=${c.hiddenSize} O=${c.outputSize} B=${c.batch}`;
-      checks.push(withinTolerance(name, relativeError(y, expected), TOLERANCE));
+    const problem = randomDense(CASE_SEEDS.denseMatmul + i, c);
+    const prepared = kernel.prepare(problem.weights, problem.shape);
+    try {
+      const { y } = await kernel.run(prepared, problem.x, problem.batch);
+      const expected = referenceDense(problem.shape, problem.weights, problem.x, problem.batch);
+      checks.push(withinTolerance(`${label} ${denseCaseName(c)} y`, relativeError(y, expected), TOLERANCE));
+    } finally {
+      prepared.dispose();
     }
   }
   return checks;
 }
 
-async function trainingChecks(): Promise<CheckResult[]> {
+async function forwardTrainChecks(kernel: KernelOf<'ConditionalForwardTrain', 'webgpu'>): Promise<CheckResult[]> {
+  const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
   for (const [i, c] of TRAINING_CASES.entries()) {
-    const { weights, x } = conditionalProblem(300 + i, c);
-    const forwardGpu = conditionalForwardTrainWebGpu.prepare(c);
-    const forwardCpu = conditionalForwardTrainTs.prepare(c);
-    const actual = await conditionalForwardTrainWebGpu.run(forwardGpu, { x, batch: c.batch, weights });
-    const expected = conditionalForwardTrainTs.run(forwardCpu, { x, batch: c.batch, weights });
-    checks.push(sameValues(`ConditionalForwardTrain ${label(c)} nodes`, actual.nodes, expected.nodes));
-    checks.push(withinTolerance(`ConditionalForwardTrain ${label(c)} y`, relativeError(actual.y, expected.y), TOLERANCE));
-    checks.push(withinTolerance(`ConditionalForwardTrain ${label(c)} logits`, relativeError(actual.logits, expected.logits), TOLERANCE));
-
-    const dy = uniform(new Rng(500 + i), c.batch * c.outputSize, 1);
-    const inputs = { dy, x, batch: c.batch, wIn: weights.wIn, wOut: weights.wOut, nodes: expected.nodes, logits: expected.logits };
-    const backwardGpu = conditionalBackwardWebGpu.prepare(c);
-    const backwardCpu = conditionalBackwardTs.prepare(c);
-    const grads = await conditionalBackwardWebGpu.run(backwardGpu, inputs);
-    const again = await conditionalBackwardWebGpu.run(backwardGpu, inputs);
-    const reference = conditionalBackwardTs.run(backwardCpu, inputs);
-    for (const key of ['dx', 'dWIn', 'dbIn', 'dWOut'] as const) {
-      checks.push(withinTolerance(`ConditionalBackward ${label(c)} ${key}`, relativeError(grads[key], reference[key]), TOLERANCE));
-      checks.push(sameValues(`ConditionalBackward ${label(c)} ${key} is deterministic`, again[key], grads[key]));
+    const problem = randomConditional(CASE_SEEDS.forwardTrain + i, c);
+    const prepared = kernel.prepare(problem.shape);
+    try {
+      const inputs = { x: problem.x, batch: problem.batch, weights: problem.weights };
+      const { y, nodes, logits } = await kernel.run(prepared, inputs);
+      const again = await kernel.run(prepared, inputs);
+      const name = `${label} ${conditionalCaseName(c)}`;
+      const paths = pathCheck(`${name} nodes`, nodes, problem);
+      checks.push(
+        paths.check,
+        withinTolerance(`${name} y`, relativeError(y, paths.y), TOLERANCE),
+        withinTolerance(`${name} logits`, relativeError(logits, paths.logits), TOLERANCE),
+        sameValues(`${name} y and logits of a second step`, [...again.y, ...again.logits], [...y, ...logits]),
+      );
+    } finally {
+      prepared.dispose();
     }
-    for (const p of [forwardGpu, forwardCpu, backwardGpu, backwardCpu]) p.dispose();
   }
   return checks;
 }
 
+const nonZero = (v: number): boolean => v !== 0;
+
+/** Whether every gradient entry of a neuron no token visited is exactly 0. */
+function onlyVisited(name: string, problem: ConditionalProblem, nodes: Int32Array, grads: { dWIn: Float32Array; dbIn: Float32Array; dWOut: Float32Array }): CheckResult {
+  const { inputSize: h, outputSize: o } = problem.shape;
+  const neurons = problem.weights.bIn.values.length;
+  const visited = new Uint8Array(neurons);
+  for (const i of nodes) visited[i] = 1;
+  const column = (i: number) => Array.from({ length: o }, (_, r) => grads.dWOut[r * neurons + i]);
+  let touched = 0;
+  for (let i = 0; i < neurons; i++) {
+    if (!visited[i] && (grads.dbIn[i] !== 0 || grads.dWIn.subarray(i * h, (i + 1) * h).some(nonZero) || column(i).some(nonZero))) touched++;
+  }
+  return { name, ok: touched === 0, detail: touched === 0 ? 'no gradient on unvisited neurons' : `${touched} unvisited neurons have a gradient (expected none)` };
+}
+
+async function backwardChecks(kernel: KernelOf<'ConditionalBackward', 'webgpu'>): Promise<CheckResult[]> {
+  const label = kernelLabel(kernel);
+  const checks: CheckResult[] = [];
+  for (const [i, c] of TRAINING_CASES.entries()) {
+    const problem = randomConditional(CASE_SEEDS.backward + i, c);
+    const { shape, weights, x, batch } = problem;
+    const forward = referenceConditional(shape, weights, x, batch);
+    const logits = Float32Array.from(forward.logits);
+    const dy = randomArray(CASE_SEEDS.backwardUpstream + i, batch * shape.outputSize);
+    const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+    const prepared = kernel.prepare(shape);
+    try {
+      const grads = await kernel.run(prepared, inputs);
+      const again = await kernel.run(prepared, inputs);
+      const ref = referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, dy, batch, forward.nodes, logits);
+      const name = `${label} ${conditionalCaseName(c)}`;
+      for (const key of ['dx', 'dWIn', 'dbIn', 'dWOut'] as const) {
+        checks.push(withinTolerance(`${name} ${key}`, relativeError(grads[key], ref[key]), TOLERANCE));
+        checks.push(sameValues(`${name} ${key} of a second run`, again[key], grads[key]));
+      }
+      checks.push(onlyVisited(`${name} unvisited neurons`, problem, forward.nodes, grads));
+    } finally {
+      prepared.dispose();
+    }
+  }
+  return checks;
+}
+
+/** Every webgpu kernel in cmm's registry, each on the cases of its kind. */
 export async function runConformanceChecks(): Promise<CheckResult[]> {
   await initWebGpu();
-  return [...(await conditionalMatmulChecks()), ...(await denseChecks()), ...(await trainingChecks())];
+  const checks: CheckResult[] = [];
+  for (const kernel of listKernels(undefined, ['webgpu'])) {
+    switch (kernel.kernelName) {
+      case 'ConditionalMatmul':
+        checks.push(...(await conditionalMatmulChecks(kernel)));
+        break;
+      case 'DenseMatmul':
+        checks.push(...(await denseMatmulChecks(kernel)));
+        break;
+      case 'ConditionalForwardTrain':
+        checks.push(...(await forwardTrainChecks(kernel)));
+        break;
+      case 'ConditionalBackward':
+        checks.push(...(await backwardChecks(kernel)));
+        break;
+    }
+  }
+  return checks;
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelLabel, listKernels } from '@ufbert/cmm';
+import { CONDITIONAL_CASES, DENSE_CASES, TRAINING_CASES, conditionalCaseName, denseCaseName } from '@ufbert/cmm/conformance';
 import type { PageReport } from '../page/report.js';
 import { CHROMIUM, launchChromium, type Chromium } from './chromium.js';
 import { servePage, type ServedPage } from './serve.js';
@@ -32,8 +34,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`WebGPU kernels in headless Chromium${exi
     expect(report.adapter).toMatch(/^webgpu on /);
     const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
     expect(failed).toEqual([]);
-    // 8 ConditionalMatmul, 4 DenseMatmul, 22 training checks, 15 fixture tensors, 3 model tensors per onnxruntime-web provider list (wasm; webgpu then wasm)
-    expect(report.checks.length).toBe(55);
+    // every webgpu kernel of cmm's registry on every case of cmm's tables for its kind
+    const labels = listKernels(undefined, ['webgpu']).map(kernelLabel);
+    const ran = (label: string, caseName: string) => report.checks.some((c) => c.name.startsWith(`${label} ${caseName} `));
+    for (const kernel of listKernels(undefined, ['webgpu'])) {
+      const names = kernel.kernelName === 'DenseMatmul' ? DENSE_CASES.map(denseCaseName) : (kernel.kernelName === 'ConditionalMatmul' ? CONDITIONAL_CASES : TRAINING_CASES).map(conditionalCaseName);
+      expect(names.filter((name) => !ran(kernelLabel(kernel), name)), kernelLabel(kernel)).toEqual([]);
+    }
+    // 15 fixture tensors, 3 model tensors per onnxruntime-web provider list (wasm; webgpu then wasm)
+    expect(report.checks.filter((c) => !labels.some((label) => c.name.startsWith(`${label} `))).length).toBe(21);
     console.info(report.checks.filter((c) => c.name.startsWith('onnxruntime-web')).map((c) => `webgpu-browser: ${c.name}: ${c.detail}`).join('\n'));
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { configureThreads, HOST_KERNEL_BACKENDS, listKernels, threadSettings } from './index.js';
-import { describeKernelConformance } from './conformance.js';
+import { describeKernelConformance } from './test-utils/conformance-suite.js';
 
 // The host kernels here; webgpu/conformance.test.ts runs the same suite on the registry's webgpu kernels.
 // The relaxed-SIMD project (vitest.config.ts) runs only what its build changes: the WASM kernels.

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWasmFused } from '../kernels/index.js';
 import { expectIdentical } from '../test-utils/compare.js';
-import { randomConditional, randomDense } from '../test-utils/data.js';
+import { randomConditional, randomDense } from '../conformance/problems.js';
 import { nodeWorkerThreads, selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';

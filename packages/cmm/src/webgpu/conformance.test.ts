@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { describeKernelConformance } from '../conformance.js';
+import { describeKernelConformance } from '../test-utils/conformance-suite.js';
 import { listKernels } from '../index.js';
 import { startWebGpuForTests } from './test-utils/gate.js';
 

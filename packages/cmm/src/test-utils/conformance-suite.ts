@@ -1,17 +1,32 @@
 // The one conformance suite every kernel runs, whatever its backend and level:
 // describeKernelConformance(kernel) registers vitest cases comparing it with the
-// float64 oracle in test-utils/reference.ts. Every run is awaited, so webgpu kernels,
+// float64 oracle of ../conformance (whose cases a browser page runs too). Every run is awaited, so webgpu kernels,
 // whose run answers with a Promise, take the same cases; argument errors still throw
 // synchronously on every backend.
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@ufbert/tensor';
-import { InvalidPathError, PreparedKernelError, TreeShapeError } from './errors.js';
-import { kernelLabel } from './prepared.js';
-import { expectClose, expectIdentical } from './test-utils/compare.js';
-import { randomArray, randomConditional, randomDense, type ConditionalCase, type ConditionalProblem, type DenseCase } from './test-utils/data.js';
-import { referenceBackward, referenceConditional, referenceDense } from './test-utils/reference.js';
-import { gatherColumns } from './path-groups.js';
-import { nodesPerTree } from './tree.js';
+import { InvalidPathError, PreparedKernelError, TreeShapeError } from '../errors.js';
+import { kernelLabel } from '../prepared.js';
+import { expectClose, expectIdentical } from './compare.js';
+import {
+  CASE_SEEDS,
+  CONDITIONAL_CASES,
+  DENSE_CASES,
+  TOLERANCE,
+  TRAINING_CASES,
+  conditionalCaseName,
+  denseCaseName,
+  randomArray,
+  randomConditional,
+  randomDense,
+  referenceBackward,
+  referenceConditional,
+  referenceDense,
+  type ConditionalCase,
+  type ConditionalProblem,
+} from '../conformance/index.js';
+import { gatherColumns } from '../path-groups.js';
+import { nodesPerTree } from '../tree.js';
 import type {
   ConditionalBackwardKernel,
   ConditionalForwardTrainKernel,
@@ -20,49 +35,16 @@ import type {
   ConditionalWeights,
   DenseMatmulKernel,
   Kernel,
-} from './types.js';
+} from '../types.js';
 import type {
   WebGpuConditionalBackwardKernel,
   WebGpuConditionalForwardTrainKernel,
   WebGpuConditionalMatmulKernel,
   WebGpuDenseMatmulKernel,
   WebGpuKernel,
-} from './webgpu/types.js';
+} from '../webgpu/types.js';
 
-/** Relative tolerance against max |reference| for float32 kernels. */
-export const TOLERANCE = 1e-5;
-
-/** Shapes for the conditional kernels: H and O not multiples of 4 or 16, O != H, k in 1..16, d in 0..12, B in 1..4096. */
-export const CONDITIONAL_CASES: readonly ConditionalCase[] = [
-  { trees: 1, depth: 0, inputSize: 1, outputSize: 1, batch: 1 },
-  { trees: 1, depth: 1, inputSize: 3, outputSize: 2, batch: 5 },
-  { trees: 2, depth: 3, inputSize: 17, outputSize: 9, batch: 33 },
-  { trees: 3, depth: 5, inputSize: 33, outputSize: 40, batch: 64, logitScale: 30 },
-  { trees: 16, depth: 2, inputSize: 20, outputSize: 7, batch: 100 },
-  { trees: 5, depth: 7, inputSize: 16, outputSize: 33, batch: 257 },
-  { trees: 2, depth: 9, inputSize: 96, outputSize: 64, batch: 1024 },
-  { trees: 4, depth: 12, inputSize: 12, outputSize: 5, batch: 4096 },
-  { trees: 1, depth: 11, inputSize: 768, outputSize: 768, batch: 128 },
-];
-
-export const DENSE_CASES: readonly DenseCase[] = [
-  { inputSize: 1, hiddenSize: 1, outputSize: 1, batch: 1, bias: false },
-  { inputSize: 3, hiddenSize: 7, outputSize: 5, batch: 9, bias: true },
-  { inputSize: 17, hiddenSize: 33, outputSize: 9, batch: 64, bias: false },
-  { inputSize: 33, hiddenSize: 100, outputSize: 40, batch: 130, bias: true },
-  { inputSize: 768, hiddenSize: 255, outputSize: 768, batch: 37, bias: true },
-  { inputSize: 64, hiddenSize: 4095, outputSize: 31, batch: 16, bias: false },
-];
-
-export const TRAINING_CASES: readonly ConditionalCase[] = [
-  { trees: 1, depth: 0, inputSize: 3, outputSize: 2, batch: 1 },
-  { trees: 3, depth: 4, inputSize: 17, outputSize: 9, batch: 20 },
-  { trees: 16, depth: 2, inputSize: 33, outputSize: 40, batch: 64, logitScale: 30 },
-  { trees: 2, depth: 12, inputSize: 5, outputSize: 3, batch: 300 },
-  { trees: 1, depth: 11, inputSize: 768, outputSize: 768, batch: 64 },
-];
-
-const caseName = (c: ConditionalCase): string => `k=${c.trees} d=${c.depth} H=${c.inputSize} O=${c.outputSize} B=${c.batch}`;
+const caseName = conditionalCaseName;
 
 // Problems are shared by every kernel of a run: generating the big ones costs more than running them.
 const problems = new Map<string, ConditionalProblem>();
@@ -173,7 +155,7 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of CONDITIONAL_CASES.entries()) {
       it(`matches the float64 oracle, ${caseName(c)}`, async () => {
-        const problem = problemFor(c, 100 + index);
+        const problem = problemFor(c, CASE_SEEDS.conditionalMatmul + index);
         const prepared = kernel.prepare(problem.weights, problem.shape);
         try {
           const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
@@ -278,8 +260,8 @@ export function describeConditionalMatmulConformance(kernel: ConditionalMatmulKe
 export function describeDenseMatmulConformance(kernel: DenseMatmulKernel | WebGpuDenseMatmulKernel): void {
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of DENSE_CASES.entries()) {
-      it(`matches the float64 oracle, H=${c.inputSize} M=${c.hiddenSize} O=${c.outputSize} B=${c.batch}${c.bias ? ' with bias' : ''}`, async () => {
-        const problem = randomDense(200 + index, c);
+      it(`matches the float64 oracle, ${denseCaseName(c)}`, async () => {
+        const problem = randomDense(CASE_SEEDS.denseMatmul + index, c);
         const prepared = kernel.prepare(problem.weights, problem.shape);
         try {
           const { y } = await kernel.run(prepared, problem.x, problem.batch);
@@ -318,7 +300,7 @@ export function describeForwardTrainConformance(kernel: ConditionalForwardTrainK
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of TRAINING_CASES.entries()) {
       it(`matches the float64 oracle, ${caseName(c)}`, async () => {
-        const problem = problemFor(c, 300 + index);
+        const problem = problemFor(c, CASE_SEEDS.forwardTrain + index);
         const prepared = kernel.prepare(problem.shape);
         try {
           const { y, nodes, logits } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
@@ -377,11 +359,11 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
   describe.skipIf(!kernel.isSupported())(kernelLabel(kernel), () => {
     for (const [index, c] of TRAINING_CASES.entries()) {
       it(`matches the float64 oracle and touches only visited neurons, ${caseName(c)}`, async () => {
-        const problem = problemFor(c, 400 + index);
+        const problem = problemFor(c, CASE_SEEDS.backward + index);
         const { shape, weights, x, batch } = problem;
         const forward = referenceConditional(shape, weights, x, batch);
         const logits = Float32Array.from(forward.logits);
-        const dy = randomArray(500 + index, batch * shape.outputSize);
+        const dy = randomArray(CASE_SEEDS.backwardUpstream + index, batch * shape.outputSize);
         const prepared = kernel.prepare(shape);
         try {
           const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };

@@ -1,3 +1,4 @@
+// Seeded weights and inputs for a conformance case: every runner of the suite draws the same ones.
 import { Rng } from '@ufbert/tensor';
 import { nodesPerTree } from '../tree.js';
 import type { ConditionalShape, ConditionalWeights, DenseShape, DenseWeights } from '../types.js';
@@ -42,7 +43,14 @@ export interface DenseCase extends DenseShape {
   bias: boolean;
 }
 
-export function randomDense(seed: number, c: DenseCase): { shape: DenseShape; weights: DenseWeights; x: Float32Array; batch: number } {
+export interface DenseProblem {
+  shape: DenseShape;
+  weights: DenseWeights;
+  x: Float32Array;
+  batch: number;
+}
+
+export function randomDense(seed: number, c: DenseCase): DenseProblem {
   const rng = new Rng(seed);
   const { inputSize: h, hiddenSize: m, outputSize: o, batch } = c;
   const scale = 3 / Math.sqrt(h);
