@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
-import { PreparedKernelError, KernelChoiceError, type ConditionalMatmulKernel } from '@ufbert/cmm';
+import { PreparedKernelError, KernelChoiceError } from '@ufbert/cmm';
 import { FFF } from './fff-layer.js';
+import type { InferenceLayout } from './inference.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -13,6 +14,12 @@ async function scalar(t: tf.Tensor): Promise<number> {
   const [value] = await t.data();
   t.dispose();
   return value;
+}
+
+/** A layout the layer let go of is freed: the host kernel refuses its copy, webgpu's tensor is disposed. */
+function expectFreed(layout: InferenceLayout): void {
+  if (layout.kind === 'webgpu') expect(layout.outputRows.isDisposed).toBe(true);
+  else expect(() => layout.kernel.run(layout.prepared, new Float32Array(layout.prepared.shape.inputSize), 1)).toThrow(PreparedKernelError);
 }
 
 describeEachBackend('FFF layer', (backend) => {
@@ -114,29 +121,34 @@ describeEachBackend('FFF layer', (backend) => {
     const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, trees: 1 }, { seed: 1 });
     const x = tf.randomNormal([5, 8]);
     const first = layer.infer(x).y;
-    const prepared = layer.preparedWeights;
+    const prepared = layer.preparedWeights!;
     tf.dispose(layer.infer(x).y);
-    // webgpu reads the weight tensors in place: nothing to prepare there.
-    if (tf.getBackend() === 'webgpu') {
-      expect(prepared).toBeUndefined();
-      tf.dispose([first, x]);
-      layer.dispose();
-      return;
-    }
-    expect(prepared).toBeDefined();
+    expect(prepared.kind).toBe(backend === 'webgpu' ? 'webgpu' : 'host');
     expect(layer.preparedWeights).toBe(prepared);
-    const kernel = layer.inferenceKernel() as ConditionalMatmulKernel;
     // A new weight version (what an optimiser step does) prepares anew and frees the old layout.
     tf.tidy(() => layer.linearOutWeight.assign(tf.mul(layer.linearOutWeight, 2)));
     const doubled = layer.infer(x).y;
     expect(layer.preparedWeights).not.toBe(prepared);
-    expect(() => kernel.run(prepared!, new Float32Array(8), 1)).toThrow(PreparedKernelError);
+    expectFreed(prepared);
     const expected = tf.mul(first, 2);
     expect(Array.from(await doubled.data())).toEqual(Array.from(await expected.data()));
     const latest = layer.preparedWeights!;
     layer.dispose();
-    expect(() => kernel.run(latest, new Float32Array(8), 1)).toThrow('prepared weights were disposed');
+    expectFreed(latest);
     tf.dispose([first, doubled, expected, x]);
+  });
+
+  it('keeps its inference layout through a tf.tidy around infer', async () => {
+    const layer = new FFF({ inputWidth: 6, outputWidth: 3, depth: 2, trees: 2 }, { seed: 4 });
+    const x = tf.randomNormal([4, 6]);
+    const before = tf.memory().numTensors;
+    const y = tf.tidy(() => layer.infer(x).y);
+    const again = tf.tidy(() => layer.infer(x).y);
+    // y and again, plus the layer's own layout on webgpu (linear_out.weight as [N, O])
+    expect(tf.memory().numTensors).toBe(before + 2 + (backend === 'webgpu' ? 1 : 0));
+    expect(Array.from(await again.data())).toEqual(Array.from(await y.data()));
+    layer.dispose();
+    tf.dispose([x, y, again]);
   });
 
   it('adopts variables of the right shapes and names the expected shape otherwise', () => {

@@ -1,10 +1,10 @@
 import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
 import type { Tensor, Tensor2D, SafeTensor } from '@ufbert/tensor';
-import { chooseKernel, kernelLabel, type KernelChoice, type KernelOf, type PreparedConditional } from '@ufbert/cmm';
+import { chooseKernel, kernelLabel, type KernelChoice, type KernelOf } from '@ufbert/cmm';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
 import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
-import { conditionalInference, type InferenceResult } from './inference.js';
+import { conditionalInference, type InferenceLayout, type InferenceResult } from './inference.js';
 import { PreparedWeights } from './prepared-weights.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
@@ -75,17 +75,17 @@ export class FFF {
   }
 
   /**
-   * Inference through the layer's CMM kernel (`inferenceKernel()`); no gradient. On the
-   * host backends the kernel's weight layout is prepared on the first call after the
-   * weights changed, and kept by the layer until they change again or it is disposed.
+   * Inference through the layer's CMM kernel (`inferenceKernel()`); no gradient. The
+   * kernel's weight layout (on webgpu, linear_out.weight as [N, O]) is prepared on the
+   * first call after the weights changed, and kept by the layer until they change again or
+   * it is disposed.
    */
   infer(x: Tensor, options: { returnNodes?: boolean } = {}): InferenceResult {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
     const { depth, trees } = this.config;
-    const kernel = this.inferenceKernel();
-    const host = kernel.backend === 'webgpu' ? undefined : { kernel, prepared: this.prepared.get(kernel, this, this.kernelShape()) };
-    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, trees, { ...options, host });
+    const layout = this.prepared.get(this.inferenceKernel(), this, this.kernelShape());
+    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, trees, layout, options);
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
     const y = tf.reshape(result.y, [...lead, this.config.outputWidth]);
@@ -137,8 +137,8 @@ export class FFF {
     await writeSafetensors(path, await this.toSafeTensors(prefix), { format: 'pt' });
   }
 
-  /** The inference weights prepared for the current weights, if `infer` made them on a host backend. */
-  get preparedWeights(): PreparedConditional | undefined {
+  /** The inference layout of the current weights, if `infer` made it (a host kernel's prepared copy, or webgpu's neuron-major linear_out). */
+  get preparedWeights(): InferenceLayout | undefined {
     return this.prepared.current;
   }
 

@@ -12,25 +12,29 @@ export interface InferenceResult {
   nodes?: Tensor3D;
 }
 
-/** A host kernel and the weights it prepared; the FFF layer that made them owns them. */
-export interface HostInference {
-  readonly kernel: ConditionalMatmulKernel;
-  readonly prepared: PreparedConditional;
-}
+/**
+ * One FFF layer's weights in the layout its inference kernel reads; the layer that made
+ * them owns them (prepared-weights.ts).
+ */
+export type InferenceLayout =
+  /** cpu, wasm: a cmm host kernel and the weights it prepared. */
+  | { readonly kind: 'host'; readonly kernel: ConditionalMatmulKernel; readonly prepared: PreparedConditional }
+  /** webgpu: linear_out.weight transposed to [N, O] (neuron-major), a tensor on tfjs's device. */
+  | { readonly kind: 'webgpu'; readonly outputRows: Tensor2D };
 
 interface InferAttrs {
   depth: number;
   trees: number;
   returnNodes: boolean;
-  /** Set on the host backends (cpu, wasm); webgpu reads the weight tensors in place. */
-  host?: HostInference;
+  /** Set on the host backends (cpu, wasm). */
+  host?: Extract<InferenceLayout, { kind: 'host' }>;
 }
 
 /**
- * The tfjs op behind `FFF.infer`: one kernel call on the active backend. On the host
- * backends it runs `host.kernel` on `host.prepared`, which the caller keeps from call to
- * call; the weight tensors are inputs all the same, so that webgpu, which needs no
- * prepared layout, runs on them where they are.
+ * The tfjs op behind `FFF.infer`: one kernel call on the active backend, on the weights in
+ * `layout`, which the caller keeps from call to call. On the host backends the kernel runs
+ * on its prepared copy; on webgpu the inputs are linear_in as it is and `wOutRows`, the
+ * neuron-major linear_out, where they are on the device.
  */
 export function conditionalInference(
   x: Tensor2D,
@@ -39,11 +43,13 @@ export function conditionalInference(
   wOut: Tensor2D,
   depth: number,
   trees: number,
-  options: { returnNodes?: boolean; host?: HostInference } = {},
+  layout: InferenceLayout,
+  options: { returnNodes?: boolean } = {},
 ): InferenceResult {
   checkShapes(x, wIn, bIn, wOut, depth, trees);
-  const attrs: InferAttrs = { depth, trees, returnNodes: !!options.returnNodes, host: options.host };
-  const out = tf.engine().runKernel(FFF_INFER, { x, wIn, bIn, wOut }, attrs as unknown as NamedAttrMap) as Tensor | Tensor[];
+  const attrs: InferAttrs = { depth, trees, returnNodes: !!options.returnNodes, host: layout.kind === 'host' ? layout : undefined };
+  const inputs: Record<string, Tensor> = layout.kind === 'webgpu' ? { x, wIn, bIn, wOutRows: layout.outputRows } : { x, wIn, bIn, wOut };
+  const out = tf.engine().runKernel(FFF_INFER, inputs, attrs as unknown as NamedAttrMap) as Tensor | Tensor[];
   const [y, nodes] = Array.isArray(out) ? out : [out];
   return nodes ? { y, nodes: nodes as Tensor3D } : { y };
 }

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cachedPipelineCount } from '@ufbert/cmm/webgpu';
+import { cachedPipelineCount, conditionalMatmulWebGpu, initWebGpu } from '@ufbert/cmm/webgpu';
 import { Rng, setBackend, tf, describeBackend, relativeError, webgpuTestExpectation } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from '../conditional-op.js';
 import { conditionalInference } from '../inference.js';
 import { neuronCount } from '../config.js';
 import { FFF } from '../fff-layer.js';
-import { FFF_BACKWARD, FFF_FORWARD } from '../kernel-names.js';
+import { FFF_BACKWARD, FFF_FORWARD, FFF_INFER } from '../kernel-names.js';
 // Registers the webgpu FFF kernels (this file imports single modules, not the package index).
 import './index.js';
 
@@ -117,6 +117,56 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     expect(Array.from(plain.y)).toEqual(Array.from(withNodes.y));
   });
 
+  it("infers the bits of cmm's webgpu ConditionalMatmul kernel", async () => {
+    await setBackend('webgpu');
+    await initWebGpu();
+    const c = { h: 37, o: 19, depth: 6, k: 3, batch: 41 };
+    const a = arrays(c, 17);
+    const n = a.bIn.length;
+    const shape = { trees: c.k, depth: c.depth, inputSize: c.h, outputSize: c.o };
+    const prepared = conditionalMatmulWebGpu.prepare({ wIn: { values: a.wIn, shape: [n, c.h] }, bIn: { values: a.bIn, shape: [n] }, wOut: { values: a.wOut, shape: [c.o, n] } }, shape);
+    const expected = await conditionalMatmulWebGpu.run(prepared, a.x, c.batch, { returnNodes: true });
+    prepared.dispose();
+    const layer = new FFF(
+      { inputWidth: c.h, outputWidth: c.o, depth: c.depth, trees: c.k },
+      {
+        variables: tf.tidy(() => ({
+          'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
+          'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
+          'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
+        })),
+      },
+    );
+    const x = tf.tensor2d(a.x, [c.batch, c.h]);
+    const { y, nodes } = layer.infer(x, { returnNodes: true });
+    expect(layer.describeKernel()).toBe('ConditionalMatmul/webgpu/fused');
+    expect(Array.from((await y.data()) as Float32Array)).toEqual(Array.from(expected.y));
+    expect(Array.from((await nodes!.data()) as Int32Array)).toEqual(Array.from(expected.nodes!));
+    tf.dispose([x, y, nodes!]);
+    layer.dispose();
+  });
+
+  it('reads linear_out from the neuron-major rows [N, O] it is given, as cmm prepares it', async () => {
+    await setBackend('webgpu');
+    const c = { h: 9, o: 6, depth: 3, k: 2, batch: 7 };
+    const a = arrays(c, 23);
+    const n = a.bIn.length;
+    const [x, wIn, bIn, wOut] = [tf.tensor2d(a.x, [c.batch, c.h]), tf.tensor2d(a.wIn, [n, c.h]), tf.tensor1d(a.bIn), tf.tensor2d(a.wOut, [c.o, n])];
+    const rows = tf.transpose(wOut) as Tensor2D;
+    const scaled = tf.mul(rows, 2) as Tensor2D;
+    const plain = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, c.depth, c.k, { kind: 'webgpu', outputRows: rows }).y;
+    const doubled = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, c.depth, c.k, { kind: 'webgpu', outputRows: scaled }).y;
+    const expected = (await plain.data()) as Float32Array;
+    expect(Array.from((await doubled.data()) as Float32Array)).toEqual(Array.from(expected, (v) => 2 * v));
+    tf.dispose([x, wIn, bIn, wOut, rows, scaled, plain, doubled]);
+  });
+
+  it('refuses inference without the neuron-major linear_out, naming what it expected', () => {
+    const inputs = { x: tf.zeros([2, 6]), wIn: tf.ones([7, 6]), bIn: tf.ones([7]), wOut: tf.ones([4, 7]) };
+    expect(() => tf.engine().runKernel(FFF_INFER, inputs, { depth: 2, trees: 1 } as never)).toThrow(/expected inputs x, wIn, bIn and wOutRows \(linear_out.weight as \[N, O\]/);
+    tf.dispose(Object.values(inputs));
+  });
+
   it('gives the same gradient bits on every run and reuses its pipelines', async () => {
     await setBackend('webgpu');
     const c = CASES[2];
@@ -144,8 +194,9 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     expect(grads.map((g) => g.shape)).toEqual([[0, 6], [14, 6], [14], [4, 14]]);
     const [, dWIn, dbIn, dWOut] = await Promise.all(grads.map((g) => g.data()));
     expect([...dWIn, ...dbIn, ...dWOut].every((v) => v === 0)).toBe(true);
-    const inferred = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, 2, 2, { returnNodes: true });
+    const outputRows = tf.ones([14, 4]) as Tensor2D;
+    const inferred = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, 2, 2, { kind: 'webgpu', outputRows }, { returnNodes: true });
     expect([inferred.y.shape, inferred.nodes!.shape]).toEqual([[0, 4], [0, 2, 3]]);
-    tf.dispose([x, wIn, bIn, wOut, y, nodes, logits, dy, ...grads, inferred.y, inferred.nodes!]);
+    tf.dispose([x, wIn, bIn, wOut, outputRows, y, nodes, logits, dy, ...grads, inferred.y, inferred.nodes!]);
   });
 });
