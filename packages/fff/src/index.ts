@@ -1,7 +1,6 @@
 export * from './config.js';
 export { fastFeedforward } from './conditional-op.js';
 export type { InferenceResult, InferenceLayout } from './inference.js';
-export { maskedFeedforward } from './masked-oracle.js';
 export { FFF, type FFFOptions, type FFFParameterName } from './fff-layer.js';
 export { NodeUsage, type UsageReport, type SubtreeLoad } from './usage-stats.js';
 export { initialValues, type FFFInit, type FFFInitialValues } from './initializers.js';

@@ -50,7 +50,5 @@ export { ValidationSet, type ValidationSetOptions } from './validation-loss.js';
 export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from './output-lock.js';
 export { ensureWritableDirectory, assertOrdinaryFileSystem, directoryEntries, moveRunAside } from './output-directory.js';
 export { pretrain, LOG_FILE, CHART_FILE, MAX_CONSECUTIVE_SKIPS, type PretrainOptions, type PretrainResult } from './pretrain.js';
-export { ToyMaskedLanguageModel, type ToyMlmConfig } from './toy/toy-model.js';
-export { WordTokenizer } from './toy/word-tokenizer.js';
 export { CrammedBertMlm } from './crammed-bert-mlm.js';
 export { mlmTokenizer } from './text-tokenizer-adapter.js';

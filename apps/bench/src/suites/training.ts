@@ -1,5 +1,6 @@
 import type { ConditionalShape } from '@ufbert/cmm';
-import { fastFeedforward, FFF_FORWARD, maskedFeedforward } from '@ufbert/fff';
+import { fastFeedforward, FFF_FORWARD } from '@ufbert/fff';
+import { maskedFeedforward } from '@ufbert/fff/testing';
 import { geluExact, HOST_BACKENDS, setBackend, tf } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
