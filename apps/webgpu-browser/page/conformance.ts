@@ -2,22 +2,8 @@
 // navigator.gpu, against the float64 oracle, with the cases, seeds and tolerance that
 // cmm's own suite uses in Node (@ufbert/cmm/conformance).
 import { kernelLabel, listKernels, type KernelOf } from '@ufbert/cmm';
-import {
-  CASE_SEEDS,
-  CONDITIONAL_CASES,
-  DENSE_CASES,
-  TOLERANCE,
-  TRAINING_CASES,
-  conditionalCaseName,
-  denseCaseName,
-  randomArray,
-  randomConditional,
-  randomDense,
-  referenceBackward,
-  referenceConditional,
-  referenceDense,
-  type ConditionalProblem,
-} from '@ufbert/cmm/conformance';
+import * as conformance from '@ufbert/cmm/conformance';
+import type { ConditionalProblem } from '@ufbert/cmm/conformance';
 import { initWebGpu } from '@ufbert/cmm/webgpu';
 import { relativeError } from '@ufbert/tensor';
 import { sameValues, withinTolerance, type CheckResult } from './report.js';
@@ -28,7 +14,7 @@ import { sameValues, withinTolerance, type CheckResult } from './report.js';
  * may be such near-ties, or the case would prove nothing.
  */
 function pathCheck(name: string, nodes: Int32Array, problem: ConditionalProblem): { check: CheckResult; y: Float64Array; logits: Float64Array } {
-  const ref = referenceConditional(problem.shape, problem.weights, problem.x, problem.batch, nodes);
+  const ref = conformance.referenceConditional(problem.shape, problem.weights, problem.x, problem.batch, nodes);
   const limit = Math.max(2, nodes.length / 100);
   const same = sameValues(name, nodes, ref.nodes);
   const problems = [
@@ -43,14 +29,14 @@ function pathCheck(name: string, nodes: Int32Array, problem: ConditionalProblem)
 async function conditionalMatmulChecks(kernel: KernelOf<'ConditionalMatmul', 'webgpu'>): Promise<CheckResult[]> {
   const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
-  for (const [i, c] of CONDITIONAL_CASES.entries()) {
-    const problem = randomConditional(CASE_SEEDS.conditionalMatmul + i, c);
+  for (const [i, c] of conformance.CONDITIONAL_CASES.entries()) {
+    const problem = conformance.randomConditional(conformance.CASE_SEEDS.conditionalMatmul + i, c);
     const prepared = kernel.prepare(problem.weights, problem.shape);
     try {
       const { y, nodes } = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
-      const name = `${label} ${conditionalCaseName(c)}`;
+      const name = `${label} ${conformance.conditionalCaseName(c)}`;
       const paths = pathCheck(`${name} nodes`, nodes!, problem);
-      checks.push(paths.check, withinTolerance(`${name} y`, relativeError(y, paths.y), TOLERANCE));
+      checks.push(paths.check, withinTolerance(`${name} y`, relativeError(y, paths.y), conformance.TOLERANCE));
     } finally {
       prepared.dispose();
     }
@@ -61,13 +47,13 @@ async function conditionalMatmulChecks(kernel: KernelOf<'ConditionalMatmul', 'we
 async function denseMatmulChecks(kernel: KernelOf<'DenseMatmul', 'webgpu'>): Promise<CheckResult[]> {
   const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
-  for (const [i, c] of DENSE_CASES.entries()) {
-    const problem = randomDense(CASE_SEEDS.denseMatmul + i, c);
+  for (const [i, c] of conformance.DENSE_CASES.entries()) {
+    const problem = conformance.randomDense(conformance.CASE_SEEDS.denseMatmul + i, c);
     const prepared = kernel.prepare(problem.weights, problem.shape);
     try {
       const { y } = await kernel.run(prepared, problem.x, problem.batch);
-      const expected = referenceDense(problem.shape, problem.weights, problem.x, problem.batch);
-      checks.push(withinTolerance(`${label} ${denseCaseName(c)} y`, relativeError(y, expected), TOLERANCE));
+      const expected = conformance.referenceDense(problem.shape, problem.weights, problem.x, problem.batch);
+      checks.push(withinTolerance(`${label} ${conformance.denseCaseName(c)} y`, relativeError(y, expected), conformance.TOLERANCE));
     } finally {
       prepared.dispose();
     }
@@ -78,19 +64,19 @@ async function denseMatmulChecks(kernel: KernelOf<'DenseMatmul', 'webgpu'>): Pro
 async function forwardTrainChecks(kernel: KernelOf<'ConditionalForwardTrain', 'webgpu'>): Promise<CheckResult[]> {
   const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
-  for (const [i, c] of TRAINING_CASES.entries()) {
-    const problem = randomConditional(CASE_SEEDS.forwardTrain + i, c);
+  for (const [i, c] of conformance.TRAINING_CASES.entries()) {
+    const problem = conformance.randomConditional(conformance.CASE_SEEDS.forwardTrain + i, c);
     const prepared = kernel.prepare(problem.shape);
     try {
       const inputs = { x: problem.x, batch: problem.batch, weights: problem.weights };
       const { y, nodes, logits } = await kernel.run(prepared, inputs);
       const again = await kernel.run(prepared, inputs);
-      const name = `${label} ${conditionalCaseName(c)}`;
+      const name = `${label} ${conformance.conditionalCaseName(c)}`;
       const paths = pathCheck(`${name} nodes`, nodes, problem);
       checks.push(
         paths.check,
-        withinTolerance(`${name} y`, relativeError(y, paths.y), TOLERANCE),
-        withinTolerance(`${name} logits`, relativeError(logits, paths.logits), TOLERANCE),
+        withinTolerance(`${name} y`, relativeError(y, paths.y), conformance.TOLERANCE),
+        withinTolerance(`${name} logits`, relativeError(logits, paths.logits), conformance.TOLERANCE),
         sameValues(`${name} y and logits of a second step`, [...again.y, ...again.logits], [...y, ...logits]),
       );
     } finally {
@@ -119,21 +105,18 @@ function onlyVisited(name: string, problem: ConditionalProblem, nodes: Int32Arra
 async function backwardChecks(kernel: KernelOf<'ConditionalBackward', 'webgpu'>): Promise<CheckResult[]> {
   const label = kernelLabel(kernel);
   const checks: CheckResult[] = [];
-  for (const [i, c] of TRAINING_CASES.entries()) {
-    const problem = randomConditional(CASE_SEEDS.backward + i, c);
+  for (const [i, c] of conformance.TRAINING_CASES.entries()) {
+    const problem = conformance.randomConditional(conformance.CASE_SEEDS.backward + i, c);
     const { shape, weights, x, batch } = problem;
-    const forward = referenceConditional(shape, weights, x, batch);
-    const logits = Float32Array.from(forward.logits);
-    const dy = randomArray(CASE_SEEDS.backwardUpstream + i, batch * shape.outputSize);
-    const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
+    const { forward, inputs } = conformance.backwardInputs(problem, conformance.CASE_SEEDS.backwardUpstream + i);
     const prepared = kernel.prepare(shape);
     try {
       const grads = await kernel.run(prepared, inputs);
       const again = await kernel.run(prepared, inputs);
-      const ref = referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, dy, batch, forward.nodes, logits);
-      const name = `${label} ${conditionalCaseName(c)}`;
+      const ref = conformance.referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, inputs.dy, batch, forward.nodes, inputs.logits);
+      const name = `${label} ${conformance.conditionalCaseName(c)}`;
       for (const key of ['dx', 'dWIn', 'dbIn', 'dWOut'] as const) {
-        checks.push(withinTolerance(`${name} ${key}`, relativeError(grads[key], ref[key]), TOLERANCE));
+        checks.push(withinTolerance(`${name} ${key}`, relativeError(grads[key], ref[key]), conformance.TOLERANCE));
         checks.push(sameValues(`${name} ${key} of a second run`, again[key], grads[key]));
       }
       checks.push(onlyVisited(`${name} unvisited neurons`, problem, forward.nodes, grads));

@@ -4,3 +4,4 @@
 export { TOLERANCE, CONDITIONAL_CASES, DENSE_CASES, TRAINING_CASES, CASE_SEEDS, conditionalCaseName, denseCaseName } from './cases.js';
 export { randomConditional, randomDense, randomArray, type ConditionalCase, type ConditionalProblem, type DenseCase, type DenseProblem } from './problems.js';
 export { referenceConditional, referenceBackward, referenceDense, type ReferenceForward, type ReferenceGradients } from './reference.js';
+export { backwardInputs } from './backward-inputs.js';

@@ -14,6 +14,7 @@ import {
   DENSE_CASES,
   TOLERANCE,
   TRAINING_CASES,
+  backwardInputs,
   conditionalCaseName,
   denseCaseName,
   randomArray,
@@ -361,12 +362,10 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
       it(`matches the float64 oracle and touches only visited neurons, ${caseName(c)}`, async () => {
         const problem = problemFor(c, CASE_SEEDS.backward + index);
         const { shape, weights, x, batch } = problem;
-        const forward = referenceConditional(shape, weights, x, batch);
-        const logits = Float32Array.from(forward.logits);
-        const dy = randomArray(CASE_SEEDS.backwardUpstream + index, batch * shape.outputSize);
+        const { forward, inputs } = backwardInputs(problem, CASE_SEEDS.backwardUpstream + index);
+        const { dy, logits } = inputs;
         const prepared = kernel.prepare(shape);
         try {
-          const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
           const grads = await kernel.run(prepared, inputs);
           const ref = referenceBackward(shape, weights.wIn.values, weights.wOut.values, x, dy, batch, forward.nodes, logits);
           expectClose(grads.dx, ref.dx, TOLERANCE, 'dx');
@@ -396,12 +395,9 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
 
     it('adds into given gradient buffers and reports the visited neurons', async () => {
       const problem = problemFor(TRAINING_CASES[2], 402);
-      const { shape, weights, x, batch } = problem;
-      const forward = referenceConditional(shape, weights, x, batch);
-      const logits = Float32Array.from(forward.logits);
-      const dy = randomArray(502, batch * shape.outputSize);
+      const { shape } = problem;
+      const { forward, inputs } = backwardInputs(problem, 502);
       const prepared = kernel.prepare(shape);
-      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
       const fresh = await kernel.run(prepared, inputs);
       const into = { dWIn: randomArray(1, fresh.dWIn.length), dbIn: randomArray(2, fresh.dbIn.length), dWOut: randomArray(3, fresh.dWOut.length) };
       const start = { dWIn: into.dWIn.slice(), dbIn: into.dbIn.slice(), dWOut: into.dWOut.slice() };
@@ -417,12 +413,9 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
 
     it('reuses the columns a forward saved, and rejects columns of other paths', async () => {
       const problem = problemFor(TRAINING_CASES[3], 403);
-      const { shape, weights, x, batch } = problem;
-      const forward = referenceConditional(shape, weights, x, batch);
-      const logits = Float32Array.from(forward.logits);
-      const dy = randomArray(503, batch * shape.outputSize);
+      const { shape, weights } = problem;
+      const { forward, inputs } = backwardInputs(problem, 503);
       const prepared = kernel.prepare(shape);
-      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
       const plain = await kernel.run(prepared, inputs);
       const neurons = Int32Array.from(new Set(forward.nodes)).sort();
       const saved = { neurons, wOutColumns: gatherColumns(weights.wOut.values, shape.outputSize, weights.bIn.values.length, neurons) };
@@ -436,12 +429,10 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
 
     it('rejects visited nodes that are not paths, and wrong shapes', () => {
       const problem = problemFor(TRAINING_CASES[1], 401);
-      const { shape, weights, x, batch } = problem;
-      const forward = referenceConditional(shape, weights, x, batch);
-      const logits = Float32Array.from(forward.logits);
-      const dy = new Float32Array(batch * shape.outputSize);
+      const { shape, weights } = problem;
+      const { forward, inputs } = backwardInputs(problem, 501);
+      const { dy, x, logits } = inputs;
       const prepared = kernel.prepare(shape);
-      const inputs = { dy, x, batch, wIn: weights.wIn, wOut: weights.wOut, nodes: forward.nodes, logits };
       const nodes = forward.nodes.slice();
       nodes[7] = 0;
       expect(() => kernel.run(prepared, { ...inputs, nodes })).toThrow(InvalidPathError);

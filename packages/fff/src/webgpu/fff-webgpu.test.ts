@@ -61,6 +61,22 @@ async function forwardAndGradients(c: Case, a: Arrays): Promise<Array<Float32Arr
   return values;
 }
 
+/** An FFF layer that adopts variables holding `a`'s weights, on the active backend. */
+function layerOf(c: Case, a: Arrays): FFF {
+  const n = a.bIn.length;
+  return new FFF(
+    { inputWidth: c.h, outputWidth: c.o, depth: c.depth, trees: c.k },
+    {
+      // tidy frees the temporary tensors; variables outlive it.
+      variables: tf.tidy(() => ({
+        'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
+        'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
+        'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
+      })),
+    },
+  );
+}
+
 const NAMES = ['y', 'nodes', 'logits', 'grad x', 'grad linear_in.weight', 'grad linear_in.bias', 'grad linear_out.weight'];
 const gate = webgpuTestExpectation();
 
@@ -85,20 +101,9 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
   it('infers the same y and nodes as the cpu backend, with and without nodes', async () => {
     const c = { h: 20, o: 11, depth: 4, k: 3, batch: 17 };
     const a = arrays(c, 5);
-    const n = a.bIn.length;
     const infer = async (returnNodes: boolean) => {
       const x = tf.tensor2d(a.x, [c.batch, c.h]);
-      const layer = new FFF(
-        { inputWidth: c.h, outputWidth: c.o, depth: c.depth, trees: c.k },
-        {
-          // tidy frees the temporary tensors; variables outlive it.
-          variables: tf.tidy(() => ({
-            'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
-            'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
-            'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
-          })),
-        },
-      );
+      const layer = layerOf(c, a);
       const { y, nodes } = layer.infer(x, { returnNodes });
       const result = { y: (await y.data()) as Float32Array, nodes: nodes ? ((await nodes.data()) as Int32Array) : undefined, dtype: nodes?.dtype };
       tf.dispose([y, ...(nodes ? [nodes] : []), x]);
@@ -127,16 +132,7 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const prepared = conditionalMatmulWebGpu.prepare({ wIn: { values: a.wIn, shape: [n, c.h] }, bIn: { values: a.bIn, shape: [n] }, wOut: { values: a.wOut, shape: [c.o, n] } }, shape);
     const expected = await conditionalMatmulWebGpu.run(prepared, a.x, c.batch, { returnNodes: true });
     prepared.dispose();
-    const layer = new FFF(
-      { inputWidth: c.h, outputWidth: c.o, depth: c.depth, trees: c.k },
-      {
-        variables: tf.tidy(() => ({
-          'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
-          'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
-          'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
-        })),
-      },
-    );
+    const layer = layerOf(c, a);
     const x = tf.tensor2d(a.x, [c.batch, c.h]);
     const { y, nodes } = layer.infer(x, { returnNodes: true });
     expect(layer.describeKernel()).toBe('ConditionalMatmul/webgpu/fused');
