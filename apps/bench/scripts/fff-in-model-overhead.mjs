@@ -9,7 +9,6 @@
 import { performance } from 'node:perf_hooks';
 import { setBackend, tf, Rng } from '@ufbert/tensor';
 import { FFF } from '@ufbert/fff';
-import { fastestKernel } from '@ufbert/cmm';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -26,8 +25,12 @@ const rng = new Rng(2);
 const xValues = rng.fillNormal(new Float32Array(tokens * 768), 0, 1);
 const x = tf.tensor2d(xValues, [tokens, 768]);
 tf.dispose(layer.infer(x).y); // prepares the weights
-const prepared = layer.preparedWeights;
-const kernel = fastestKernel('ConditionalMatmul');
+const layout = layer.preparedWeights;
+if (layout?.kind !== 'host') {
+  throw new Error(`--backend ${backend}: expected a host backend (cpu or wasm), whose FFF kernel runs on host arrays; got the ${layout?.kind ?? 'no'} layout`);
+}
+// the kernel the layer chose (cpu: ts, wasm: wasm) and the weights it prepared, timed alone
+const { kernel, prepared } = layout;
 const out = new Float32Array(tokens * 768);
 
 function timeOne(f) {
