@@ -201,7 +201,10 @@ try {
     if (checkTypes(singleDir, 'fff alone', single, manifests)) console.log(`PASS tsc --strict (no skipLibCheck) on ${single.filter((n) => manifests.has(n)).join(', ')}`);
   }
 
-  const everything = [...manifests.keys(), TFJS_CORE];
+  // Every package, and every peer any of them names, optional ones included (onnxruntime-web
+  // for @ufbert/onnx/web, Dawn for WebGPU in Node): a user of all of it.
+  const peers = [...manifests.values()].flatMap((m) => Object.keys(m.peerDependencies ?? {}));
+  const everything = [...new Set([...manifests.keys(), ...peers])];
   const allDir = join(work, 'consumer-all');
   if (installConsumer(allDir, 'every package', everything, tarballs, manifests)) {
     checkImports(allDir, 'every package', everything, manifests);
