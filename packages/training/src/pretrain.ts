@@ -82,6 +82,8 @@ export interface PretrainResult {
   /** Batches whose loss was not finite and that were skipped (onNonFiniteLoss: 'skip') in this session. */
   skippedSteps: number;
   baseline: UnigramBaseline;
+  /** The held-out sequences the validation loss is computed on, for further evaluation of the trained model. */
+  validation: PackedSequences;
   checkpoint: Checkpoint;
   logFile: string;
   chartFile: string;
@@ -337,5 +339,5 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
     `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
-  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
+  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, validation, checkpoint: lastCheckpoint!, logFile, chartFile };
 }
