@@ -19,8 +19,8 @@ export interface SeriesSource {
 export interface ChartSeries {
   name: RichText;
   color: string;
-  /** `line` joins the points; `dots` marks each one (validation passes). */
-  style: 'line' | 'dots';
+  /** `line` and `dashed` join the points (dashed stays visible where it runs over a line); `dots` marks each one (validation passes). */
+  style: 'line' | 'dashed' | 'dots';
   points: ChartPoint[];
   source: SeriesSource;
 }
@@ -42,6 +42,9 @@ const LEGEND_ROW = 18;
 /** Width of a legend entry per character of its name: generous, so entries never overlap. */
 const LEGEND_CHAR_WIDTH = 7.2;
 const LEGEND_SWATCH = 26;
+
+const REFERENCE_COLOR = '#777777';
+const DASHES: Record<string, string> = { dashed: '7 4', reference: '2 3' };
 
 /** Numbers on the axes: round tick values, short. */
 function formatTick(value: number): string {
@@ -90,8 +93,8 @@ function layoutLegend(entries: RichText[]): Array<{ x: number; row: number }> {
  * attributes, so a test can recompute every point from the log.
  */
 export function renderLineChart(spec: LineChartSpec): string {
-  const legendEntries: Array<{ name: RichText; color: string; style: 'line' | 'dots' | 'dashed' }> = spec.series.map((s) => ({ name: s.name, color: s.color, style: s.style }));
-  if (spec.reference) legendEntries.push({ name: spec.reference.label, color: '#777777', style: 'dashed' });
+  const legendEntries: Array<{ name: RichText; color: string; style: ChartSeries['style'] | 'reference' }> = spec.series.map((s) => ({ name: s.name, color: s.color, style: s.style }));
+  if (spec.reference) legendEntries.push({ name: spec.reference.label, color: REFERENCE_COLOR, style: 'reference' });
   const legend = layoutLegend(legendEntries.map((e) => e.name));
   const legendRows = legend.length ? legend[legend.length - 1].row + 1 : 0;
   const top = TITLE_HEIGHT + legendRows * LEGEND_ROW + 12;
@@ -110,14 +113,14 @@ export function renderLineChart(spec: LineChartSpec): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text class="chart-title" x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${renderRich(spec.title, 'tspan')}</text>`,
+    `<text class="chart-title" x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${renderRich(spec.title, 'tspan')}</text>`,
   ];
   parts.push('<g class="legend">');
   legendEntries.forEach((entry, i) => {
     const { x, row } = legend[i];
     const y = TITLE_HEIGHT + row * LEGEND_ROW + 8;
     if (entry.style === 'dots') parts.push(`<circle cx="${x + 10}" cy="${y - 4}" r="4" fill="${entry.color}"/>`);
-    else parts.push(`<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${entry.color}" stroke-width="2.5"${entry.style === 'dashed' ? ' stroke-dasharray="5 3"' : ''}/>`);
+    else parts.push(`<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${entry.color}" stroke-width="2"${DASHES[entry.style] ? ` stroke-dasharray="${DASHES[entry.style]}"` : ''}/>`);
     parts.push(`<text class="legend-entry" x="${x + LEGEND_SWATCH}" y="${y}">${renderRich(entry.name, 'tspan')}</text>`);
   });
   parts.push('</g>');
@@ -135,12 +138,13 @@ export function renderLineChart(spec: LineChartSpec): string {
   }
   if (spec.reference) {
     const at = f(py(spec.reference.value));
-    parts.push(`<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${at}" y2="${at}" stroke="#777777" stroke-dasharray="5 3"/>`);
+    parts.push(`<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${at}" y2="${at}" stroke="${REFERENCE_COLOR}" stroke-dasharray="${DASHES.reference}"/>`);
   }
   for (const s of spec.series) {
     const source = `data-src="${escapeXml(s.source.file)}" data-kind="${s.source.kind}" data-x="${s.source.x}" data-y="${s.source.y}"`;
-    if (s.style === 'line') {
-      parts.push(`<polyline class="series" ${source} fill="none" stroke="${s.color}" stroke-width="1.6" points="${s.points.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`);
+    if (s.style !== 'dots') {
+      const dashes = DASHES[s.style] ? ` stroke-dasharray="${DASHES[s.style]}"` : '';
+      parts.push(`<polyline class="series" ${source} fill="none" stroke="${s.color}" stroke-width="2"${dashes} points="${s.points.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`);
     } else {
       parts.push(`<g class="series" ${source} fill="${s.color}">${s.points.map((p) => `<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="4"/>`).join('')}</g>`);
     }

@@ -43,7 +43,7 @@ function pretrainingCharts(report: RunReport, logs: RunLogs): string {
       const steps = logs[i].filter((r) => r.kind === 'step');
       const what = y === 'loss' ? 'training loss' : y === 'learningRate' ? 'learning rate' : 'grad-norm';
       const out: ChartSeries[] = [
-        { name: [modelName(report, i), ` ${what}`], color: COLORS[m.kind].train, style: 'line', points: steps.map((r) => ({ x: r[x], y: r[y] })), source: { file: m.logFile, kind: 'step', x, y } },
+        { name: [modelName(report, i), ` ${what}`], color: COLORS[m.kind].train, style: m.kind === 'ff' ? 'dashed' : 'line', points: steps.map((r) => ({ x: r[x], y: r[y] })), source: { file: m.logFile, kind: 'step', x, y } },
       ];
       if (withValidation) {
         // Validation records carry the step and wall time, not the tokens: the step's record gives those.
@@ -191,38 +191,51 @@ function classifySection(report: RunReport): string {
   return `<section id="classify"><h2>Use the fine-tuned classifiers</h2><p>Each classifier is saved with its label names; run from the run folder (the <code>ufbert</code> command of <code>@ufbert/pipelines</code>):</p>${commands.join('\n')}</section>`;
 }
 
+/** Every leaf of a JSON value by its path of keys; a list of plain values is one leaf. */
+function leaves(value: unknown, path: string[] = []): Array<{ path: string[]; value: unknown }> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => leaves(inner, [...path, key]));
+  }
+  return [{ path, value }];
+}
+
 /**
- * A `setting | value` table of every leaf of a JSON value, a list of plain values as one
- * leaf. The setting cell (class `key`) is the value's path, which its `data-src` repeats.
+ * A `setting | value...` table of every leaf of one or more JSON values (side by side, a
+ * row per path any of them has). The setting cell (class `key`) is the path, which each
+ * value's `data-src` repeats.
  */
-function settingsTable(header: string, value: unknown, path: Array<string | number>): string {
-  const rows: string[] = [];
-  const visit = (v: unknown, at: Array<string | number>, label: string[]) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [key, inner] of Object.entries(v as Record<string, unknown>)) visit(inner, [...at, key], [...label, key]);
-      return;
-    }
-    const shown = Array.isArray(v) ? v.join(', ') : String(v);
-    rows.push(`<tr><td class="key">${escapeXml(label.join('.'))}</td><td>${renderRich(sourced(shown, src(...at)))}</td></tr>`);
-  };
-  visit(value, path, []);
-  return `<table class="settings"><thead><tr><th>${escapeXml(header)}</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+function settingsTable(header: string, columns: ReadonlyArray<{ label: RichText; value: unknown; at: Array<string | number> }>): string {
+  const paths = new Map<string, string[]>();
+  for (const column of columns) for (const leaf of leaves(column.value)) paths.set(leaf.path.join('.'), leaf.path);
+  const rows = [...paths].map(([label, path]) => {
+    const cells = columns.map((column) => {
+      const leaf = leaves(column.value).find((l) => l.path.join('.') === label);
+      if (!leaf) return '<td></td>';
+      const shown = Array.isArray(leaf.value) ? leaf.value.join(', ') : String(leaf.value);
+      return `<td>${renderRich(sourced(shown, src(...column.at, ...path)))}</td>`;
+    });
+    return `<tr><td class="key">${escapeXml(label)}</td>${cells.join('')}</tr>`;
+  });
+  const head = [escapeXml(header), ...columns.map((c) => renderRich(c.label))].map((h) => `<th>${h}</th>`).join('');
+  return `<table class="settings"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function configSection(report: RunReport): string {
-  const models = report.models.map((m, i) => `<h3>${renderRich(modelName(report, i))}</h3>${settingsTable('model config', m.modelConfig, ['models', i, 'modelConfig'])}`).join('\n');
+  const one = (title: string, header: string, value: unknown, at: string) => `<div><h3>${title}</h3>${settingsTable(header, [{ label: 'value', value, at: [at] }])}</div>`;
+  const models = settingsTable(
+    'model config',
+    report.models.map((m, i) => ({ label: modelName(report, i), value: m.modelConfig, at: ['models', i, 'modelConfig'] })),
+  );
   return [
     '<section id="config"><h2>Config, seed, machine, versions</h2>',
     `<p>Seed ${renderRich(sourced(String(report.seed), src('seed')))}; report written ${renderRich(sourced(report.createdAt, src('createdAt')))}.</p>`,
-    '<h3>Trainer options</h3>',
-    settingsTable('option', report.options, ['options']),
-    '<h3>Pretraining config (both models)</h3>',
-    settingsTable('setting', report.training, ['training']),
+    '<div class="side-by-side">',
+    one('Trainer options', 'option', report.options, 'options'),
+    one('Pretraining config (both models)', 'setting', report.training, 'training'),
+    `<div>${one('Machine', 'machine', report.machine, 'machine')}${one('Versions', 'package', report.versions, 'versions')}</div>`,
+    '</div>',
+    '<h3>Models</h3>',
     models,
-    '<h3>Machine</h3>',
-    settingsTable('machine', report.machine, ['machine']),
-    '<h3>Versions</h3>',
-    settingsTable('package', report.versions, ['versions']),
     '</section>',
   ].join('\n');
 }
@@ -238,6 +251,7 @@ figure { margin: 1rem 0; }
 svg.chart { max-width: 100%; height: auto; border: 1px solid #e0e0e0; }
 dl.definitions dt { font-weight: bold; margin-top: 0.5rem; }
 dl.definitions dd { margin-left: 1.5rem; }
+div.side-by-side { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
 pre.command { background: #f5f5f5; padding: 0.6rem; overflow-x: auto; }
 `;
 

@@ -186,6 +186,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       resume: options.resume,
       onNonFiniteLoss: options.nonFiniteLoss,
       quiet: options.quiet,
+      chartTitle: `${name}: pretraining`,
       print,
     });
     training = result.config;

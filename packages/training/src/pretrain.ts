@@ -65,6 +65,8 @@ export interface PretrainOptions {
    * batch, up to MAX_CONSECUTIVE_SKIPS in a row.
    */
   onNonFiniteLoss?: 'abort' | 'skip';
+  /** Title of the SVG chart written at the end, e.g. the model's name (default `pretraining`). */
+  chartTitle?: string;
   onStep?: (record: StepRecord) => void;
   onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
@@ -332,7 +334,7 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   const chartFile = join(outputDir, CHART_FILE);
   await writeFileAtomic(
     chartFile,
-    renderTrainingChart(readTrainingLog(logFile), { baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
+    renderTrainingChart(readTrainingLog(logFile), { title: options.chartTitle, baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
   );
   const validationLoss = lastValidation?.loss ?? null;
   print(
