@@ -125,7 +125,10 @@ describe('report.html of a tiny run', () => {
       expect(m.validationLoss).toBe(validation.at(-1)!.loss);
       expect(m.trainingSeconds).toBeGreaterThanOrEqual(steps.at(-1)!.elapsed);
       expect(m.tokensPerSecond).toBeCloseTo(m.tokens / m.trainingSeconds, 6);
+      expect(m.averageScore).toBe(m.tasks.sentiment.evaluation.score);
     }
+    const [fff, ff] = report.models;
+    expect(report.retention).toEqual({ tasks: { sentiment: fff.tasks.sentiment.evaluation.score / ff.tasks.sentiment.evaluation.score }, average: fff.averageScore! / ff.averageScore! });
   });
 
   it('has the four charts, titled with both models, with complete legends and every point inside its axes', () => {
