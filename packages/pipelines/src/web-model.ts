@@ -1,4 +1,4 @@
-import { setBackend, type BackendChoice } from '@ufbert/tensor';
+import { setBackend, tf, type BackendChoice } from '@ufbert/tensor';
 import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
 import { ModelLoadError } from './errors.js';
@@ -53,6 +53,9 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
     const backend = await setBackend(options.device ?? 'auto');
     return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn }), backend), tokenizer, id2label };
   }
+  // The weights pass through tfjs on their way into the graph: on whatever backend is active, or
+  // the one tfjs starts by default (initialised asynchronously, as wasm's must be).
+  await tf.ready();
   const model = await loadCheckpoint(weights, config, { warn: options.warn });
   let graph: Uint8Array;
   try {

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { siteAssets } from './tools/site-assets.js';
+
+const appDir = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: join(appDir, 'page'),
+  // Relative URLs everywhere, so the built site works from any folder of any static host.
+  base: './',
+  plugins: [siteAssets({ modelsDir: join(appDir, '.models'), trainerRunDir: join(appDir, '../trainer/runs/default') })],
+  build: { outDir: join(appDir, 'dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 16384 },
+  server: { host: 'localhost' },
+  // Pre-bundled, onnxruntime-web would look for its .wasm beside the bundle in .vite/deps.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+});
