@@ -7,10 +7,10 @@ import { setBackend, tf, type Tensor2D } from '@ufbert/tensor';
 import { CrammedBertModel, MODEL_FILE, createConfig, loadCheckpoint, saveModel, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
 
 /** Bumped whenever what is written changes, so an older folder is rewritten rather than reused. */
-const GENERATION = 'demo-models-2';
+const GENERATION = 'demo-models-3';
 
 /** Adam steps per model: a few seconds; the test needs none, the screenshot needs sensible words. */
-const FIT_STEPS = 120;
+const FIT_STEPS = 200;
 
 const SENTENCES = [
   'the capital of france is paris.',
@@ -62,7 +62,7 @@ function fitMaskedWords(model: CrammedBertModel, tokenizer: TextTokenizer, steps
   const encoded = tokenizer.encodeBatch(SENTENCES);
   const width = encoded.inputIds[0].length;
   const hidden = model.config.hidden_size;
-  const optimizer = tf.train.adam(0.02);
+  const optimizer = tf.train.adam(0.003);
   model.train();
   for (let step = 0; step < steps; step++) {
     // The word masked in each sentence: the positions 1 .. length-2 in turn (not [CLS] or [SEP]).
