@@ -12,8 +12,8 @@ import { serveStaticSite, type StaticSite } from './static-site.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(appDir, 'dist');
-/** The demo models the build wrote; the Node pipeline reads the same files the page fetched. */
-const fffDir = join(appDir, '.models', 'tiny-fff');
+/** The Node pipeline reads the very files the page fetched. */
+const fffDir = join(dist, 'models', 'tiny-fff');
 const TEXT = 'the capital of france is [MASK].';
 const TOP_K = 5;
 /** The test's artifact; docs/screenshot.png is a committed copy (UFBERT_UPDATE_SCREENSHOT=1 refreshes it). */
