@@ -46,7 +46,7 @@ export function routeTree(token: TokenRoutes, usage: readonly TreeUsage[], token
       }
       route.nodes.forEach((node, level) => {
         const { x, y } = position(node, width);
-        g.append(svg('text', { x, y: y + 22, class: 'logit' }, route.logits[level].toFixed(2)));
+        g.append(svg('text', { x: x + 12, y: y - 8, class: 'logit' }, route.logits[level].toFixed(2)));
       });
       g.append(svg('text', { x: width / 2, y: levels * LEVEL_HEIGHT - 4, class: 'tree-title' }, `tree ${tree}: ${route.path} → leaf ${route.nodes[levels - 1]}`));
       group.append(g);

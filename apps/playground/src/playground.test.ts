@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { setBackend } from '@ufbert/tensor';
-import { fffRoutes, pipeline, type FillMaskCandidate, type TokenRoutes } from '@ufbert/pipelines';
+import { fffRoutes, pipeline, type FillMaskCandidate, type LabelScore, type TokenRoutes } from '@ufbert/pipelines';
 import type { PageState } from '../page/page-state.js';
 import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from './headless-chromium.js';
 import { serveStaticSite, type StaticSite } from './static-site.js';
@@ -43,6 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
   let site: StaticSite | undefined;
   let browser: HeadlessChromium | undefined;
   let expected: { candidates: FillMaskCandidate[]; routes: TokenRoutes[] };
+  let expectedLabels: LabelScore[];
 
   beforeAll(async () => {
     // turbo builds the site before its test; a test run on its own builds it here.
@@ -54,6 +55,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     } finally {
       await fill.dispose();
     }
+    const classify = await pipeline('text-classification', join(dist, 'models', 'tiny-fff-classifier'), { runtime: 'tfjs', device: 'cpu' });
+    try {
+      expectedLabels = (await classify(TEXT, { top_k: null })) as LabelScore[];
+    } finally {
+      await classify.dispose();
+    }
     // Under a sub-folder, as a static host serves a site that is not at its root.
     site = await serveStaticSite(dist, '/some/folder/');
     browser = await launchHeadlessChromium();
@@ -64,7 +71,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     await site?.close();
   });
 
-  it('fills the mask and traces the routes as the Node pipeline does, on onnxruntime-web and on tfjs WebGPU, and draws them', async () => {
+  it('fills the mask and traces the routes as the Node pipeline does, on onnxruntime-web and on tfjs WebGPU, draws them, and classifies with a head', async () => {
     const page = await browser!.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
@@ -100,6 +107,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     if (process.env.UFBERT_UPDATE_SCREENSHOT === '1') copyFileSync(SCREENSHOT, join(appDir, 'docs', 'screenshot.png'));
     console.info(`playground: screenshot saved to ${SCREENSHOT}`);
+
+    // A model with a classification head gets the classification view, with the labels of its config.json.
+    await page.selectOption('#model', 'models/tiny-fff-classifier/');
+    const classified = await settled(page);
+    expect(classified.models[0].task).toBe('text-classification');
+    const labels = classified.models[0].answer!.labels!;
+    expect(labels.map((l) => l.label)).toEqual(expectedLabels.map((l) => l.label));
+    labels.forEach((l, i) => expect(Math.abs(l.score - expectedLabels[i].score)).toBeLessThan(1e-4));
     expect(errors).toEqual([]);
   });
 });
