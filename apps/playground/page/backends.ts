@@ -1,5 +1,5 @@
 import type { BackendName } from '@ufbert/tensor';
-import type { WebModelOptions } from '@ufbert/pipelines/web';
+import { PipelineError, type WebModelOptions } from '@ufbert/pipelines/web';
 
 /** One choice of the backend switch: what runs the pipelines, and the tfjs backend the routes are traced on. */
 export interface BackendChoice {
@@ -19,6 +19,6 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = [
 
 export function backendChoice(id: string): BackendChoice {
   const choice = BACKEND_CHOICES.find((c) => c.id === id);
-  if (!choice) throw new Error(`unknown backend '${id}': expected one of ${BACKEND_CHOICES.map((c) => c.id).join(', ')}`);
+  if (!choice) throw new PipelineError(`unknown backend '${id}': expected one of ${BACKEND_CHOICES.map((c) => c.id).join(', ')}`);
   return choice;
 }

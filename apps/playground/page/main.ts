@@ -1,6 +1,6 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@ufbert/fff';
-import type { ModelBytes, TokenRoutes } from '@ufbert/pipelines/web';
+import { ModelLoadError, type ModelBytes, type TokenRoutes } from '@ufbert/pipelines/web';
 import { BACKEND_CHOICES, backendChoice } from './backends.js';
 import { fetchModelFiles, pickedModelFiles } from './model-source.js';
 import type { PageState } from './page-state.js';
@@ -145,7 +145,7 @@ async function start(): Promise<void> {
   backendSelect.value = backendChoice(params.get('backend') ?? 'ort-wasm').id;
   option(compareSelect, '', '(none)');
   const response = await fetch(siteUrl('models/index.json'));
-  if (!response.ok) throw new Error(`GET models/index.json: expected the model catalogue, got ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new ModelLoadError(`GET models/index.json: expected the model catalogue, got ${response.status} ${response.statusText}`);
   for (const entry of (await response.json()) as CatalogueEntry[]) addSource(entry.path, entry.name, () => fetchModelFiles(siteUrl(entry.path)));
   modelSelect.value = params.get('model') ?? 'models/tiny-fff/';
   compareSelect.value = params.get('compare') ?? 'models/tiny-ff/';
