@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, measure, median } from './measure.js';
+import { formatSeconds, measure, measureInterleaved, median } from './measure.js';
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
@@ -42,5 +42,28 @@ describe('measure', () => {
   it('formats seconds for notes', () => {
     expect(formatSeconds(14.2)).toBe('14.20 s');
     expect(formatSeconds(0.0123)).toBe('12.3 ms');
+  });
+});
+
+describe('measureInterleaved', () => {
+  it('times every call once per round, in alternating order, until each has spent the budget', async () => {
+    const order: string[] = [];
+    const [a, b] = await measureInterleaved([() => (order.push('a'), busyWait(2)), () => (order.push('b'), busyWait(4))], { budgetS: 0.012, minSamples: 2, maxSamples: 10 });
+    expect(order.slice(0, 6)).toEqual(['a', 'b', 'b', 'a', 'a', 'b']);
+    // b reaches 12 ms in about 3 rounds, a in about 6: the rounds go on until both have.
+    const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    expect(a.samples).toBe(b.samples);
+    expect(sum(a.perCallS)).toBeGreaterThanOrEqual(0.012);
+    expect(sum(a.perCallS) - a.perCallS[a.samples - 1]).toBeLessThan(0.012);
+    expect(a.medianS).toBeGreaterThanOrEqual(0.002);
+    expect(b.medianS).toBeGreaterThan(a.medianS);
+    expect(a.callsPerSample).toBe(1);
+  });
+
+  it('stops at maxSamples and times at least minSamples rounds', async () => {
+    const [slow] = await measureInterleaved([() => busyWait(3)], { budgetS: 1, minSamples: 1, maxSamples: 2 });
+    expect(slow.samples).toBe(2);
+    const [fast] = await measureInterleaved([() => undefined], { budgetS: 0, minSamples: 4, maxSamples: 9 });
+    expect(fast.samples).toBe(4);
   });
 });

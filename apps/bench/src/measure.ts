@@ -83,6 +83,30 @@ export async function measure(call: Call, options: MeasureOptions): Promise<Meas
   return summarise(perCallS, callsPerSample, warmupCalls);
 }
 
+/**
+ * Times several calls of about the same length side by side: each round times every call
+ * once, in the opposite order to the round before, until `budgetS` per call is spent
+ * (within [minSamples, maxSamples] rounds). A drift of the host's speed during the run
+ * then lands on every call alike, so their medians can be compared: what two models with
+ * the same attention code need for their non-feedforward times to agree. Every call is
+ * assumed warmed up already; one call per sample.
+ */
+export async function measureInterleaved(calls: readonly Call[], options: MeasureOptions): Promise<Measurement[]> {
+  const { budgetS, minSamples = 3, maxSamples = 30 } = options;
+  const perCallS = calls.map(() => [] as number[]);
+  const spent = calls.map(() => 0);
+  for (let round = 0; round < maxSamples; round++) {
+    if (round >= minSamples && spent.every((s) => s >= budgetS)) break;
+    const order = calls.map((_, i) => (round % 2 === 0 ? i : calls.length - 1 - i));
+    for (const i of order) {
+      const t = await timeCalls(calls[i], 1);
+      perCallS[i].push(t);
+      spent[i] += t;
+    }
+  }
+  return perCallS.map((samples) => summarise(samples, 1, 0));
+}
+
 export function formatSeconds(s: number): string {
   return s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1e3).toPrecision(3)} ms`;
 }

@@ -1,3 +1,4 @@
+import { listKernels } from '@ufbert/cmm';
 import type { ConditionalBackwardKernel, ConditionalForwardTrainKernel, ConditionalMatmulKernel, DenseMatmulKernel } from '@ufbert/cmm';
 import type { WebGpuProbe } from './environment.js';
 
@@ -23,12 +24,12 @@ export interface WebGpuKernels {
 }
 
 /**
- * Loads `@ufbert/cmm/webgpu` (its own entry point: only a run with an adapter pays for it)
- * and starts its device on the adapter the probe found.
+ * Starts the device of the registry's webgpu kernels (`initWebGpu` of `@ufbert/cmm/webgpu`)
+ * on the adapter the probe found.
  */
 export async function loadWebGpuKernels(probe: WebGpuProbe, timeoutMs = 60_000): Promise<WebGpuKernels> {
   if (!probe.description) return { kernels: [], reason: `no WebGPU adapter (${probe.reason ?? 'not probed'})` };
-  const { initWebGpu, webgpuKernels } = await import('@ufbert/cmm/webgpu');
+  const { initWebGpu } = await import('@ufbert/cmm/webgpu');
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -43,5 +44,5 @@ export async function loadWebGpuKernels(probe: WebGpuProbe, timeoutMs = 60_000):
   } finally {
     clearTimeout(timer);
   }
-  return { kernels: webgpuKernels as readonly BenchKernel[] };
+  return { kernels: listKernels(undefined, ['webgpu']) as readonly BenchKernel[] };
 }

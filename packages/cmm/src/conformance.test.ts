@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, inject } from 'vitest';
-import { configureThreads, listKernels, threadSettings } from './index.js';
+import { configureThreads, HOST_KERNEL_BACKENDS, listKernels, threadSettings } from './index.js';
 import { describeKernelConformance } from './conformance.js';
 
+// The host kernels here; webgpu/conformance.test.ts runs the same suite on the registry's webgpu kernels.
 // The relaxed-SIMD project (vitest.config.ts) runs only what its build changes: the WASM kernels.
-const kernels = inject('wasmBuild') === 'relaxed-simd' ? listKernels().filter((kernel) => kernel.backend === 'wasm') : listKernels();
+const kernels = listKernels(undefined, inject('wasmBuild') === 'relaxed-simd' ? ['wasm'] : HOST_KERNEL_BACKENDS);
 
 for (const kernel of kernels) describeKernelConformance(kernel);
 

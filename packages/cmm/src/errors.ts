@@ -11,3 +11,6 @@ export class PreparedKernelError extends UfbertError {}
 
 /** Visited-node indices that are not a root-to-leaf path of the layer's trees. */
 export class InvalidPathError extends UfbertError {}
+
+/** A kernel choice that cannot run on the tensors at hand (a host kernel on GPU tensors, an unknown backend). */
+export class KernelChoiceError extends UfbertError {}

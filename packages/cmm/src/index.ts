@@ -1,7 +1,7 @@
 export * from './types.js';
 export * from './errors.js';
 export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
-export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel } from './registry.js';
+export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel, chooseKernel, defaultKernelBackend, KERNEL_BACKENDS, HOST_KERNEL_BACKENDS } from './registry.js';
 export { kernelLabel } from './prepared.js';
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';

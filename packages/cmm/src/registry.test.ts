@@ -7,8 +7,12 @@ import {
   listKernels,
   registerKernel,
   conditionalMatmulTsFused,
+  conditionalMatmulWasmFused,
+  chooseKernel,
+  KernelChoiceError,
   wasmSimdSupported,
 } from './index.js';
+import { conditionalMatmulWebGpu } from './webgpu/index.js';
 
 describe('kernel registry', () => {
   it('lists every kernel once per name, backend and level', () => {
@@ -28,9 +32,15 @@ describe('kernel registry', () => {
         'ConditionalForwardTrain/wasm/fused',
         'ConditionalBackward/ts/fused',
         'ConditionalBackward/wasm/fused',
+        'ConditionalMatmul/webgpu/fused',
+        'DenseMatmul/webgpu/3',
+        'DenseMatmul/webgpu/fused',
+        'ConditionalForwardTrain/webgpu/fused',
+        'ConditionalBackward/webgpu/fused',
       ]),
     );
     expect(listKernels('DenseMatmul').every((k) => k.kernelName === 'DenseMatmul')).toBe(true);
+    expect(listKernels('ConditionalMatmul', ['webgpu'])).toEqual([conditionalMatmulWebGpu]);
   });
 
   it('finds kernels and says what exists when one is missing', () => {
@@ -41,6 +51,22 @@ describe('kernel registry', () => {
 
   it('refuses a second kernel under the same key', () => {
     expect(() => registerKernel(conditionalMatmulTsFused)).toThrow(/already registered/);
+  });
+
+  it('chooses by backend and level, defaulting to the tfjs backend\'s own kernels (cpu: TypeScript)', () => {
+    expect(chooseKernel('ConditionalMatmul', {}, 'cpu')).toBe(conditionalMatmulTsFused);
+    expect(chooseKernel('ConditionalMatmul', { level: 2 }, 'cpu').level).toBe(2);
+    expect(() => chooseKernel('ConditionalMatmul', { level: 2 }, 'wasm')).toThrow('no kernel registered as ConditionalMatmul/wasm/2');
+    expect(chooseKernel('ConditionalMatmul', { backend: 'ts', level: 1 }, 'wasm').level).toBe(1);
+    if (wasmSimdSupported()) {
+      expect(chooseKernel('ConditionalMatmul', {}, 'wasm')).toBe(conditionalMatmulWasmFused);
+      expect(chooseKernel('ConditionalMatmul', { backend: 'wasm' }, 'cpu')).toBe(conditionalMatmulWasmFused);
+    }
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts' }, 'webgpu')).toThrow(KernelChoiceError);
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts' }, 'webgpu')).toThrow('ConditionalMatmul/ts cannot run on tfjs-webgpu tensors; expected a kernel backend of webgpu');
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'webgpu' }, 'cpu')).toThrow('expected a kernel backend of ts or wasm');
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'gpu' as never }, 'cpu')).toThrow("unknown kernel backend 'gpu'; expected one of ts, wasm, webgpu");
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'wasm', level: 1 }, 'cpu')).toThrow(KernelNotFoundError);
   });
 
   it('picks WASM fused where WebAssembly SIMD runs, TypeScript fused otherwise', () => {

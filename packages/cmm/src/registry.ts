@@ -1,7 +1,20 @@
-import { UfbertError } from '@ufbert/tensor';
-import { KernelNotFoundError } from './errors.js';
+import { UfbertError, type BackendName } from '@ufbert/tensor';
+import { KernelChoiceError, KernelNotFoundError } from './errors.js';
 import { kernelLabel } from './prepared.js';
-import type { ConditionalMatmulKernel, Kernel, KernelBackend, KernelLevel, KernelName, KernelsByName } from './types.js';
+import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend, KernelChoice, KernelLevel, KernelName, KernelOf } from './types.js';
+
+// The one place that knows the backends. Adding one: a folder of kernels that registers
+// them (as kernels/ts, kernels/wasm and webgpu/kernels do) and a line in each table here.
+
+/** Preference when nothing is asked for: a higher rank runs faster where it is supported. */
+const BACKEND_RANK: Record<KernelBackend, number> = { webgpu: 2, wasm: 1, ts: 0 };
+/** The tfjs backends whose tensors a kernel backend reads without a transfer. */
+const READS_TENSORS_OF: Record<KernelBackend, readonly BackendName[]> = { ts: ['cpu', 'wasm'], wasm: ['cpu', 'wasm'], webgpu: ['webgpu'] };
+/** The kernel backend a model on a tfjs backend runs when none is asked for: `cpu` means TypeScript, not WASM. */
+const DEFAULT_FOR_TENSORS: Record<BackendName, KernelBackend> = { cpu: 'ts', wasm: 'wasm', webgpu: 'webgpu' };
+
+export const KERNEL_BACKENDS: readonly KernelBackend[] = ['ts', 'wasm', 'webgpu'];
+export const HOST_KERNEL_BACKENDS: readonly HostKernelBackend[] = ['ts', 'wasm'];
 
 const registry = new Map<string, Kernel>();
 
@@ -16,32 +29,68 @@ export function registerKernel(kernel: Kernel): void {
   registry.set(k, kernel);
 }
 
-export function getKernel<K extends KernelName>(name: K, backend: KernelBackend, level: KernelLevel): KernelsByName[K] {
+export function getKernel<K extends KernelName, B extends KernelBackend>(name: K, backend: B, level: KernelLevel): KernelOf<K, B> {
   const kernel = registry.get(key(name, backend, level));
   if (!kernel) {
     const known = listKernels(name).map((k) => kernelLabel(k));
     throw new KernelNotFoundError(`no kernel registered as ${key(name, backend, level)}; registered: ${known.join(', ') || 'none'}`);
   }
-  return kernel as KernelsByName[K];
+  return kernel as KernelOf<K, B>;
 }
 
-/** Every registered kernel, or those of one name, in registration order. */
-export function listKernels<K extends KernelName>(name?: K): Array<KernelsByName[K]> {
-  return [...registry.values()].filter((k) => name === undefined || k.kernelName === name) as Array<KernelsByName[K]>;
+/** Every registered kernel, or those of one name (and backends), in registration order. */
+export function listKernels<K extends KernelName, B extends KernelBackend = KernelBackend>(name?: K, backends?: readonly B[]): Array<KernelOf<K, B>> {
+  return [...registry.values()].filter(
+    (k) => (name === undefined || k.kernelName === name) && (backends === undefined || (backends as readonly KernelBackend[]).includes(k.backend)),
+  ) as Array<KernelOf<K, B>>;
 }
 
-const backendRank: Record<KernelBackend, number> = { wasm: 1, ts: 0 };
 const levelRank = (level: KernelLevel): number => (level === 'fused' ? 4 : level);
+const byPreference = (a: Kernel, b: Kernel): number => BACKEND_RANK[b.backend] - BACKEND_RANK[a.backend] || levelRank(b.level) - levelRank(a.level);
 
-/** The supported kernel of this name that should run fastest here: WASM before TypeScript, fused before level 3, 2, 1. */
-export function fastestKernel<K extends KernelName>(name: K): KernelsByName[K] {
-  const candidates = listKernels(name).filter((k) => k.isSupported());
-  if (candidates.length === 0) throw new KernelNotFoundError(`no supported ${name} kernel is registered`);
-  candidates.sort((a, b) => backendRank[b.backend] - backendRank[a.backend] || levelRank(b.level) - levelRank(a.level));
-  return candidates[0];
+/**
+ * The supported kernel of this name that should run fastest here, among `backends` (by
+ * default the host ones, whose `run` is synchronous): a faster backend first, then fused
+ * before level 3, 2, 1. A kernel on an emulated device is never picked.
+ */
+export function fastestKernel<K extends KernelName, B extends KernelBackend = HostKernelBackend>(
+  name: K,
+  backends: readonly B[] = HOST_KERNEL_BACKENDS as readonly B[],
+): KernelOf<K, B> {
+  const candidates = listKernels(name, backends).filter((k) => k.isSupported() && !k.isEmulated?.());
+  if (candidates.length === 0) throw new KernelNotFoundError(`no supported ${name} kernel is registered for ${backends.join(', ')}`);
+  return (candidates as Kernel[]).sort(byPreference)[0] as KernelOf<K, B>;
 }
 
 /** WASM SIMD fused where WebAssembly SIMD is available, else TypeScript fused. */
 export function fastestConditionalKernel(): ConditionalMatmulKernel {
   return fastestKernel('ConditionalMatmul');
+}
+
+/** The kernel backend that runs on a tfjs backend's tensors when none is asked for. */
+export function defaultKernelBackend(tensorsOn: BackendName): KernelBackend {
+  return DEFAULT_FOR_TENSORS[tensorsOn];
+}
+
+/**
+ * The kernel to run for `choice` on tensors of the tfjs backend `tensorsOn`: the backend
+ * asked for, or that tfjs backend's own (`defaultKernelBackend`); the level asked for, or
+ * the fastest that backend has. Throws KernelChoiceError when the backend cannot read
+ * those tensors, KernelNotFoundError when no such kernel is registered or it cannot run here.
+ */
+export function chooseKernel<K extends KernelName, B extends KernelBackend = KernelBackend>(name: K, choice: KernelChoice & { readonly backend?: B }, tensorsOn: BackendName): KernelOf<K, B> {
+  const backend = choice.backend ?? defaultKernelBackend(tensorsOn);
+  if (!KERNEL_BACKENDS.includes(backend)) throw new KernelChoiceError(`unknown kernel backend '${String(backend)}'; expected one of ${KERNEL_BACKENDS.join(', ')}`);
+  if (!READS_TENSORS_OF[backend].includes(tensorsOn)) {
+    throw new KernelChoiceError(`${name}/${backend} cannot run on tfjs-${tensorsOn} tensors; expected a kernel backend of ${KERNEL_BACKENDS.filter((b) => READS_TENSORS_OF[b].includes(tensorsOn)).join(' or ')}`);
+  }
+  if (choice.level !== undefined) {
+    const kernel = getKernel(name, backend, choice.level);
+    if (!kernel.isSupported()) throw new KernelNotFoundError(`${kernelLabel(kernel)} cannot run here (isSupported() is false)`);
+    return kernel as KernelOf<K, B>;
+  }
+  // Emulated or not, the backend was asked for (or its tfjs backend was): only the level is chosen here.
+  const candidates = listKernels(name, [backend]).filter((k) => k.isSupported()) as Kernel[];
+  if (candidates.length === 0) throw new KernelNotFoundError(`no ${name} kernel of backend ${backend} can run here`);
+  return candidates.sort(byPreference)[0] as KernelOf<K, B>;
 }

@@ -4,7 +4,10 @@ export interface TensorView {
   readonly shape: readonly number[];
 }
 
-export type KernelBackend = 'ts' | 'wasm';
+/** Backends whose kernels run synchronously on host arrays. */
+export type HostKernelBackend = 'ts' | 'wasm';
+/** Every backend of the registry: `ts` and `wasm` on host arrays, `webgpu` on the GPU (its `run` answers with a Promise). */
+export type KernelBackend = HostKernelBackend | 'webgpu';
 /** Implementation levels as in the paper: 1 (dot + axpy per neuron), 2 (batched matrix-vector), 3 (matrix-matrix), and the fastest fused kernel a backend offers. */
 export type KernelLevel = 1 | 2 | 3 | 'fused';
 
@@ -147,10 +150,12 @@ export interface BackwardResult {
 
 interface KernelIdentity<Name extends string> {
   readonly kernelName: Name;
-  readonly backend: KernelBackend;
+  readonly backend: HostKernelBackend;
   readonly level: KernelLevel;
   /** Whether this kernel can run here (WebAssembly SIMD present, ...). */
   isSupported(): boolean;
+  /** Whether it runs on a device emulated on the CPU (a software GPU adapter): never a default choice then. */
+  isEmulated?(): boolean;
 }
 
 /**
@@ -189,4 +194,32 @@ export interface KernelsByName {
 }
 
 export type KernelName = keyof KernelsByName;
-export type Kernel = KernelsByName[KernelName];
+/** A host (ts, wasm) kernel of any name. */
+export type HostKernel = KernelsByName[KernelName];
+
+/**
+ * A kernel on the GPU: the contract of its host counterpart, except that `run` answers
+ * with a Promise, since results are read back from the device. Arguments are still
+ * checked before it returns: wrong shapes, foreign or disposed prepared weights and
+ * invalid paths throw synchronously, as on the host.
+ */
+export type WebGpuKernelOf<K extends HostKernel> = Omit<K, 'backend' | 'run'> & {
+  readonly backend: 'webgpu';
+  run(...args: Parameters<K['run']>): Promise<ReturnType<K['run']>>;
+};
+
+/** The kernel named `K` on backend `B`: one contract, synchronous on the host, awaited on the GPU. */
+export type KernelOf<K extends KernelName, B extends KernelBackend = KernelBackend> = K extends KernelName
+  ? B extends 'webgpu'
+    ? WebGpuKernelOf<KernelsByName[K]>
+    : KernelsByName[K]
+  : never;
+
+/** Every kernel of every backend. */
+export type Kernel = KernelOf<KernelName>;
+
+/** Which kernel to run: a backend and an implementation level; what is left out is chosen (see `chooseKernel`). */
+export interface KernelChoice {
+  readonly backend?: KernelBackend;
+  readonly level?: KernelLevel;
+}

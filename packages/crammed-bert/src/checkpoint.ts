@@ -8,6 +8,7 @@ import { CheckpointError, ConfigError } from './errors.js';
 import { DECODER_WEIGHT, initStd, isHeadParameter, parameterSpecs, type ParameterSpec } from './parameters.js';
 import { initialValue } from './init.js';
 import { CrammedBertModel } from './model.js';
+import type { KernelChoice } from '@ufbert/fff';
 
 export const MODEL_FILE = 'model.safetensors';
 export const CONFIG_FILE = 'model_config.json';
@@ -30,6 +31,8 @@ export interface LoadModelOptions {
   numLabels?: number | null;
   /** Seeds a fresh head and the dropout masks. Default 0. */
   seed?: number;
+  /** The FFF blocks' CMM kernel (backend and level); see `CreateModelOptions.kernel`. */
+  kernel?: KernelChoice;
   /**
    * Receives a warning when the checkpoint holds NaN or infinite weights (which give NaN
    * scores downstream), naming the tensors and counts. Default: console.warn.
@@ -94,7 +97,7 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
       const std = initStd(target);
       for (const spec of specs) if (isHeadParameter(spec.name)) tensors.set(spec.name, initialValue(spec, target, std, rng));
     }
-    return CrammedBertModel.fromTensors(target, tensors, { seed: options.seed });
+    return CrammedBertModel.fromTensors(target, tensors, { seed: options.seed, kernel: options.kernel });
   } catch (error) {
     tf.dispose([...tensors.values()]);
     throw error;

@@ -40,7 +40,7 @@ export class TfjsRuntime implements InferenceRuntime {
   }
 
   get description(): string {
-    return `tfjs (${describeBackend()})`;
+    return `tfjs (${describeBackend()}; ${this.model.describeKernel()})`;
   }
 
   hiddenStates(batch: TokenBatch): Promise<Float32Array> {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, setBackend } from '@ufbert/tensor';
 import type { Tensor, Tensor2D } from '@ufbert/tensor';
-import { preparedWeightCount } from '@ufbert/fff';
 import { CrammedBertModel } from './model.js';
 import { parameterSpecs } from './parameters.js';
 import { tinyBatch, tinyConfig } from './test-utils/tiny.js';
@@ -148,14 +147,20 @@ describe.each(['ff', 'fff'] as const)('CrammedBertModel (%s)', (kind) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('frees the prepared FFF inference weights of its layers on dispose', () => {
+  it('builds its FFF blocks from @ufbert/fff layers, which prepare their weights once and free them on dispose', () => {
     const model = CrammedBertModel.create(tinyConfig(kind), { seed: 3 });
-    const before = preparedWeightCount();
+    expect(model.fffLayers.length).toBe(kind === 'fff' ? model.config.num_transformer_layers : 0);
     model.eval();
     tf.dispose(model.hiddenStates(inputIds, attentionMask));
-    expect(preparedWeightCount() - before).toBe(kind === 'fff' ? model.config.num_transformer_layers : 0);
+    const prepared = model.fffLayers.map((layer) => layer.preparedWeights!);
+    expect(prepared.every((p) => p !== undefined)).toBe(true);
+    tf.dispose(model.hiddenStates(inputIds, attentionMask));
+    expect(model.fffLayers.map((layer) => layer.preparedWeights)).toEqual(prepared);
+    expect(model.fffLayers.map((layer) => layer.linearInWeight)).toEqual(model.fffLayers.map((_, i) => model.parameter(`encoder.layers.${i}.ffn.linear_in.weight`)));
+    const layers = model.fffLayers;
     model.dispose();
-    expect(preparedWeightCount()).toBe(before);
+    // Each layer's dispose frees its prepared weights (fff's layer tests show they cannot run afterwards).
+    expect(layers.map((layer) => layer.preparedWeights)).toEqual(layers.map(() => undefined));
   });
 
   it('rejects inputs of the wrong type or length', () => {

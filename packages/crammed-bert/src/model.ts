@@ -1,5 +1,5 @@
 import { tf, layerNorm, geluExact, Rng, ShapeError, formatShape } from '@ufbert/tensor';
-import { conditionalInference, releasePreparedWeights } from '@ufbert/fff';
+import { FFF, type KernelChoice } from '@ufbert/fff';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, RngState, SafeTensor } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ModelError } from './errors.js';
@@ -19,6 +19,11 @@ export interface FFFRoute {
 export interface CreateModelOptions {
   /** Seeds the initial weights and, after that, the dropout masks. Default 0. */
   seed?: number;
+  /**
+   * The CMM kernel of the FFF blocks: backend (`ts`, `wasm`, `webgpu`) and level. Default:
+   * the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu: `webgpu`), fastest level.
+   */
+  kernel?: KernelChoice;
 }
 
 /**
@@ -37,15 +42,25 @@ export class CrammedBertModel {
   private readonly specs: ParameterSpec[];
   /** Inference layouts of the dense weights, prepared on first use. */
   private readonly transposed = new TransposedWeights();
+  /** The FFF blocks by layer (intermed_type fff): each owns its three `ffn.` variables and its prepared weights. */
+  private readonly fffBlocks: FFF[] = [];
   private readonly rng: Rng;
   private isTraining = false;
   private disposed = false;
 
-  private constructor(config: CrammedBertConfig, variables: Map<string, tf.Variable>, seed: number) {
+  private constructor(config: CrammedBertConfig, variables: Map<string, tf.Variable>, seed: number, kernel: KernelChoice = {}) {
     this.config = config;
     this.variables = variables;
     this.specs = parameterSpecs(config);
     this.rng = new Rng(seed);
+    if (config.intermed_type === 'fff') {
+      const fffConfig = { inputWidth: config.hidden_size, outputWidth: config.hidden_size, depth: config.intermed_depth, trees: config.intermed_size };
+      for (let i = 0; i < config.num_transformer_layers; i++) {
+        const get = (name: string) => variables.get(`encoder.layers.${i}.ffn.${name}`)!;
+        const adopted = { 'linear_in.weight': get('linear_in.weight'), 'linear_in.bias': get('linear_in.bias'), 'linear_out.weight': get('linear_out.weight') };
+        this.fffBlocks.push(new FFF(fffConfig, { variables: adopted, kernel }));
+      }
+    }
     const { max_seq_length: maxLength } = config.embedding;
     const table = tf.tensor2d(sinusoidalTable(maxLength, config.hidden_size), [maxLength, config.hidden_size]);
     this.positions = tf.variable(table, false);
@@ -63,7 +78,7 @@ export class CrammedBertModel {
       variables.set(spec.name, makeVariable(initialValue(spec, config, std, rng), spec));
     }
     // The dropout stream is decorrelated from the init stream so re-seeding one does not replay the other.
-    return new CrammedBertModel(config, variables, seed ^ 0x5bd1e995);
+    return new CrammedBertModel(config, variables, seed ^ 0x5bd1e995, options.kernel);
   }
 
   /**
@@ -86,7 +101,17 @@ export class CrammedBertModel {
       variables.set(spec.name, makeVariable(tensors.get(spec.name)!, spec));
       tensors.delete(spec.name);
     }
-    return new CrammedBertModel(config, variables, options.seed ?? 0);
+    return new CrammedBertModel(config, variables, options.seed ?? 0, options.kernel);
+  }
+
+  /** The feedforward blocks' FFF layers, one per transformer layer (none for dense blocks); the model owns them. */
+  get fffLayers(): readonly FFF[] {
+    return this.fffBlocks;
+  }
+
+  /** What runs the feedforward blocks on the active tfjs backend: `FFF kernel ConditionalMatmul/ts/fused`, or `dense feedforward`. */
+  describeKernel(): string {
+    return this.fffBlocks.length ? `FFF kernel ${this.fffBlocks[0].describeKernel()}` : 'dense feedforward';
   }
 
   get isClassifier(): boolean {
@@ -190,13 +215,14 @@ export class CrammedBertModel {
         );
         x = tf.add(x, this.dropout(attended, c.hidden_dropout_prob));
         const normed = tf.reshape(this.norm(`${p}.norm2`, x), [batch * seq, hidden]) as Tensor2D;
-        const weights = this.feedforwardWeights(p);
+        const weights = this.feedforwardWeights(i);
         let out: Tensor2D;
         if (routes && weights.kind === 'fff') {
-          const { y, nodes } = conditionalInference(normed, weights.linearIn, weights.linearInBias, weights.linearOut, weights.depth, weights.trees, { returnNodes: true });
+          const { layer } = weights;
+          const { y, nodes } = layer.infer(normed, { returnNodes: true });
           // The visited nodes' logits, recomputed from their rows: [T, k, d+1] dots of H.
-          const rows = tf.gather(weights.linearIn, nodes!) as Tensor;
-          const logits = tf.add(tf.sum(tf.mul(rows, tf.reshape(normed, [batch * seq, 1, 1, hidden])), -1), tf.gather(weights.linearInBias, nodes!));
+          const rows = tf.gather(layer.linearInWeight, nodes!) as Tensor;
+          const logits = tf.add(tf.sum(tf.mul(rows, tf.reshape(normed, [batch * seq, 1, 1, hidden])), -1), tf.gather(layer.linearInBias, nodes!));
           routes.push({ nodes: tf.keep(nodes!), logits: tf.keep(logits) });
           out = y as Tensor2D;
         } else {
@@ -280,8 +306,9 @@ export class CrammedBertModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const [name, v] of this.variables) if (name.endsWith('ffn.linear_in.weight')) releasePreparedWeights(v);
-    for (const v of this.variables.values()) v.dispose();
+    const owned = new Set<tf.Variable>(this.fffBlocks.flatMap((layer) => layer.trainableVariables));
+    for (const layer of this.fffBlocks) layer.dispose();
+    for (const v of this.variables.values()) if (!owned.has(v)) v.dispose();
     this.variables.clear();
     this.positions.dispose();
     this.transposed.dispose();
@@ -328,19 +355,10 @@ export class CrammedBertModel {
     };
   }
 
-  private feedforwardWeights(prefix: string): FeedforwardWeights {
-    const get = (name: string) => this.variables.get(`${prefix}.ffn.${name}`) as Tensor;
-    if (this.config.intermed_type === 'fff') {
-      return {
-        kind: 'fff',
-        linearIn: get('linear_in.weight') as Tensor2D,
-        linearInBias: get('linear_in.bias') as Tensor1D,
-        linearOut: get('linear_out.weight') as Tensor2D,
-        depth: this.config.intermed_depth,
-        trees: this.config.intermed_size,
-      };
-    }
-    return { kind: 'ff', denseIn: this.denseWeight(`${prefix}.ffn.dense_in.weight`), denseOut: this.denseWeight(`${prefix}.ffn.dense_out.weight`) };
+  private feedforwardWeights(layer: number): FeedforwardWeights {
+    if (this.config.intermed_type === 'fff') return { kind: 'fff', layer: this.fffBlocks[layer] };
+    const p = `encoder.layers.${layer}.ffn`;
+    return { kind: 'ff', denseIn: this.denseWeight(`${p}.dense_in.weight`), denseOut: this.denseWeight(`${p}.dense_out.weight`) };
   }
 
   /** The variable itself while gradients are recorded (so they reach it), else its prepared [in, out] copy. */

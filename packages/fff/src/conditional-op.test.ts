@@ -3,7 +3,7 @@ import { tf, Rng, ShapeError, relativeError } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from './conditional-op.js';
 import { maskedFeedforward } from './masked-oracle.js';
-import { conditionalInference } from './inference.js';
+import { FFF } from './fff-layer.js';
 import { neuronCount, FFFConfigError } from './config.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -17,7 +17,7 @@ interface Case {
 
 function tensors(c: Case, seed: number) {
   const rng = new Rng(seed);
-  const n = neuronCount({ depth: c.depth, parallelSize: c.k });
+  const n = neuronCount({ depth: c.depth, trees: c.k });
   return {
     x: rng.normalTensor([c.batch, c.h]) as Tensor2D,
     wIn: rng.uniformTensor([n, c.h], -0.5, 0.5) as Tensor2D,
@@ -25,6 +25,12 @@ function tensors(c: Case, seed: number) {
     wOut: rng.uniformTensor([c.o, n], -0.5, 0.5) as Tensor2D,
     up: rng.normalTensor([c.batch, c.o]),
   };
+}
+
+/** An FFF layer on copies of the given weights (variables share the tensors' data; the tensors stay the caller's). */
+function layerOf(wIn: Tensor2D, bIn: Tensor1D, wOut: Tensor2D, depth: number, k: number): FFF {
+  const config = { inputWidth: wIn.shape[1], outputWidth: wOut.shape[0], depth, trees: k };
+  return new FFF(config, { variables: { 'linear_in.weight': tf.variable(wIn), 'linear_in.bias': tf.variable(bIn), 'linear_out.weight': tf.variable(wOut) } });
 }
 
 const CASES: Case[] = [
@@ -55,10 +61,11 @@ describeEachBackend('fastFeedforward', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('conditionalInference gives the same y and the visited nodes', async () => {
+  it('FFF.infer gives the same y and the visited nodes', async () => {
     const c = { h: 20, o: 11, depth: 4, k: 3, batch: 17 };
     const t = tensors(c, 5);
-    const { y, nodes } = conditionalInference(t.x, t.wIn, t.bIn, t.wOut, c.depth, c.k, { returnNodes: true });
+    const layer = layerOf(t.wIn, t.bIn, t.wOut, c.depth, c.k);
+    const { y, nodes } = layer.infer(t.x, { returnNodes: true });
     const reference = maskedFeedforward(t.x, t.wIn, t.bIn, t.wOut, c.depth, c.k);
     expect(relativeError(await y.data(), await reference.data())).toBeLessThan(1e-5);
     expect(nodes!.shape).toEqual([17, 3, 5]);
@@ -73,6 +80,7 @@ describeEachBackend('fastFeedforward', (backend) => {
       }
     }
     tf.dispose([y, nodes!, reference, ...Object.values(t)]);
+    layer.dispose();
   });
 
   it('sends a logit of exactly 0 left', async () => {
@@ -81,17 +89,20 @@ describeEachBackend('fastFeedforward', (backend) => {
     const wIn = tf.zeros([7, 4]) as Tensor2D;
     const bIn = tf.zeros([7]) as Tensor1D;
     const wOut = tf.ones([2, 7]) as Tensor2D;
-    const { y, nodes } = conditionalInference(x, wIn, bIn, wOut, 2, 1, { returnNodes: true });
+    const layer = layerOf(wIn, bIn, wOut, 2, 1);
+    const { y, nodes } = layer.infer(x, { returnNodes: true });
     expect(Array.from(await nodes!.data())).toEqual([0, 1, 3, 0, 1, 3, 0, 1, 3]);
     expect(Array.from(await y.data())).toEqual([0, 0, 0, 0, 0, 0]);
     tf.dispose([x, wIn, bIn, wOut, y, nodes!]);
+    layer.dispose();
   });
 
   it('propagates NaN inputs to NaN outputs without throwing (NaN logits go left)', async () => {
     const c = { h: 8, o: 4, depth: 2, k: 1, batch: 2 };
     const t = tensors(c, 9);
     const x = tf.tensor2d([NaN, 0, 0, 0, 0, 0, 0, 0, ...(await t.x.data()).slice(8)], [2, 8]);
-    const { y, nodes } = conditionalInference(x, t.wIn, t.bIn, t.wOut, c.depth, c.k, { returnNodes: true });
+    const layer = layerOf(t.wIn, t.bIn, t.wOut, c.depth, c.k);
+    const { y, nodes } = layer.infer(x, { returnNodes: true });
     const values = await y.data();
     expect(Array.from(values.slice(0, 4)).every(Number.isNaN)).toBe(true);
     expect(Array.from(values.slice(4)).some(Number.isNaN)).toBe(false);
@@ -99,6 +110,7 @@ describeEachBackend('fastFeedforward', (backend) => {
     const yTrain = fastFeedforward(x, t.wIn, t.bIn, t.wOut, c.depth, c.k);
     expect(Array.from((await yTrain.data()).slice(0, 4)).every(Number.isNaN)).toBe(true);
     tf.dispose([x, y, nodes!, yTrain, ...Object.values(t)]);
+    layer.dispose();
   });
 
   it('names the expected shape when parameters do not fit depth and trees', () => {

@@ -11,7 +11,7 @@ export interface FFFConfig {
   /** d: each tree has 2^(d+1) - 1 nodes; a token visits d + 1 of them. */
   depth: number;
   /** k: number of trees run side by side and summed. */
-  parallelSize: number;
+  trees: number;
 }
 
 /** A config that is not a valid FFF. */
@@ -19,8 +19,8 @@ export class FFFConfigError extends UfbertError {}
 
 
 /** N = k (2^(d+1) - 1), the number of neurons of the layer. */
-export function neuronCount(config: Pick<FFFConfig, 'depth' | 'parallelSize'>): number {
-  return config.parallelSize * nodesPerTree(config.depth);
+export function neuronCount(config: Pick<FFFConfig, 'depth' | 'trees'>): number {
+  return config.trees * nodesPerTree(config.depth);
 }
 
 export function validateConfig(config: FFFConfig): FFFConfig {
@@ -33,7 +33,7 @@ export function validateConfig(config: FFFConfig): FFFConfig {
   check('inputWidth', 1);
   check('outputWidth', 1);
   check('depth', 0, MAX_DEPTH);
-  check('parallelSize', 1);
+  check('trees', 1);
   return config;
 }
 

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
+import { PreparedKernelError, KernelChoiceError, type ConditionalMatmulKernel } from '@ufbert/cmm';
 import { FFF } from './fff-layer.js';
-import { preparedWeightCount } from './inference.js';
 import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
@@ -15,9 +15,33 @@ async function scalar(t: tf.Tensor): Promise<number> {
   return value;
 }
 
-describeEachBackend('FFF layer', () => {
+describeEachBackend('FFF layer', (backend) => {
+  it('runs the kernel chosen for it, by default its tfjs backend\'s own (cpu: TypeScript, not WASM)', async () => {
+    const config = { inputWidth: 10, outputWidth: 6, depth: 3, trees: 2 };
+    const fused = new FFF(config, { seed: 1 });
+    expect(fused.describeKernel()).toBe({ cpu: 'ConditionalMatmul/ts/fused', wasm: 'ConditionalMatmul/wasm/fused', webgpu: 'ConditionalMatmul/webgpu/fused' }[backend]);
+    const levelOne = new FFF(config, { seed: 1, kernel: { backend: 'ts', level: 1 } });
+    const x = tf.randomNormal([7, 10]);
+    if (backend === 'webgpu') {
+      expect(() => levelOne.infer(x)).toThrow(KernelChoiceError);
+      expect(() => levelOne.apply(x)).toThrow('cannot run on tfjs-webgpu tensors');
+    } else {
+      expect(levelOne.describeKernel()).toBe('ConditionalMatmul/ts/1');
+      const [a, b] = [fused.infer(x).y, levelOne.infer(x).y];
+      const diff = await scalar(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b)))));
+      expect(diff).toBeLessThan(1e-5);
+      const [ta, tb] = [fused.apply(x), levelOne.apply(x)];
+      expect(await scalar(tf.tidy(() => tf.max(tf.abs(tf.sub(ta, tb)))))).toBeLessThan(1e-5);
+      tf.dispose([a, b, ta, tb]);
+    }
+    tf.dispose(x);
+    fused.dispose();
+    levelOne.dispose();
+  });
+
+
   it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
-    const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { seed: 1 });
+    const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, trees: 2 }, { seed: 1 });
     const win = await layer.linearInWeight.data();
     const wout = await layer.linearOutWeight.data();
     expect(layer.linearInWeight.shape).toEqual([30, 64]);
@@ -25,7 +49,7 @@ describeEachBackend('FFF layer', () => {
     expect(Math.max(...Array.from(win, Math.abs))).toBeLessThanOrEqual(1 / 8);
     expect(Math.max(...Array.from(win, Math.abs))).toBeGreaterThan(0.9 / 8);
     expect(Math.max(...Array.from(wout, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8));
-    const normal = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, parallelSize: 2 }, { init: { kind: 'normal', std: 0.02 }, seed: 1 });
+    const normal = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, trees: 2 }, { init: { kind: 'normal', std: 0.02 }, seed: 1 });
     const nv = Array.from(await normal.linearInWeight.data());
     const std = Math.sqrt(nv.reduce((a, v) => a + v * v, 0) / nv.length);
     expect(Math.abs(std - 0.02)).toBeLessThan(0.002);
@@ -35,7 +59,7 @@ describeEachBackend('FFF layer', () => {
 
   it('trains: the loss of a small regression falls, no tensor leaks per step, and apply() equals infer()', async () => {
     const rng = new Rng(3);
-    const layer = new FFF({ inputWidth: 12, outputWidth: 3, depth: 3, parallelSize: 2 }, { seed: 4 });
+    const layer = new FFF({ inputWidth: 12, outputWidth: 3, depth: 3, trees: 2 }, { seed: 4 });
     const x = rng.normalTensor([256, 12]);
     const target = tf.tidy(() => tf.tanh(tf.matMul(x, rng.normalTensor([12, 3]))));
     const optimizer = tf.train.adam(0.01);
@@ -58,7 +82,7 @@ describeEachBackend('FFF layer', () => {
 
   it('saves and loads by the reference names, and rejects misshaped files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fff-'));
-    const config = { inputWidth: 10, outputWidth: 6, depth: 2, parallelSize: 3 };
+    const config = { inputWidth: 10, outputWidth: 6, depth: 2, trees: 3 };
     const a = new FFF(config, { seed: 1 });
     await a.save(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
     const b = new FFF(config, { seed: 2 });
@@ -75,7 +99,7 @@ describeEachBackend('FFF layer', () => {
   });
 
   it('takes inputs of any rank [..., H]', async () => {
-    const layer = new FFF({ inputWidth: 8, outputWidth: 5, depth: 2, parallelSize: 1 }, { seed: 1 });
+    const layer = new FFF({ inputWidth: 8, outputWidth: 5, depth: 2, trees: 1 }, { seed: 1 });
     const x = tf.randomNormal([2, 3, 8]);
     const y = layer.apply(x);
     const z = layer.infer(x).y;
@@ -86,21 +110,54 @@ describeEachBackend('FFF layer', () => {
     layer.dispose();
   });
 
-  it('prepares inference weights once per weight set and frees them on dispose', async () => {
-    const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, parallelSize: 1 }, { seed: 1 });
+  it('prepares inference weights once per weight version, owns them and frees them on dispose', async () => {
+    const layer = new FFF({ inputWidth: 8, outputWidth: 4, depth: 3, trees: 1 }, { seed: 1 });
     const x = tf.randomNormal([5, 8]);
-    const before = preparedWeightCount();
-    tf.dispose([layer.infer(x).y, layer.infer(x).y]);
-    // Host backends prepare a kernel-side copy; webgpu reads the tensors in place.
-    const held = preparedWeightCount() - before;
-    expect(held).toBeLessThanOrEqual(1);
+    const first = layer.infer(x).y;
+    const prepared = layer.preparedWeights;
+    tf.dispose(layer.infer(x).y);
+    // webgpu reads the weight tensors in place: nothing to prepare there.
+    if (tf.getBackend() === 'webgpu') {
+      expect(prepared).toBeUndefined();
+      tf.dispose([first, x]);
+      layer.dispose();
+      return;
+    }
+    expect(prepared).toBeDefined();
+    expect(layer.preparedWeights).toBe(prepared);
+    const kernel = layer.inferenceKernel() as ConditionalMatmulKernel;
+    // A new weight version (what an optimiser step does) prepares anew and frees the old layout.
+    tf.tidy(() => layer.linearOutWeight.assign(tf.mul(layer.linearOutWeight, 2)));
+    const doubled = layer.infer(x).y;
+    expect(layer.preparedWeights).not.toBe(prepared);
+    expect(() => kernel.run(prepared!, new Float32Array(8), 1)).toThrow(PreparedKernelError);
+    const expected = tf.mul(first, 2);
+    expect(Array.from(await doubled.data())).toEqual(Array.from(await expected.data()));
+    const latest = layer.preparedWeights!;
     layer.dispose();
-    expect(preparedWeightCount()).toBe(before);
-    x.dispose();
+    expect(() => kernel.run(latest, new Float32Array(8), 1)).toThrow('prepared weights were disposed');
+    tf.dispose([first, doubled, expected, x]);
+  });
+
+  it('adopts variables of the right shapes and names the expected shape otherwise', () => {
+    const config = { inputWidth: 6, outputWidth: 3, depth: 1, trees: 2 };
+    const make = (n: number) =>
+      tf.tidy(() => ({
+        'linear_in.weight': tf.variable(tf.zeros([n, 6])),
+        'linear_in.bias': tf.variable(tf.zeros([n])),
+        'linear_out.weight': tf.variable(tf.zeros([3, n])),
+      }));
+    const variables = make(6);
+    const layer = new FFF(config, { variables });
+    expect(layer.linearInWeight).toBe(variables['linear_in.weight']);
+    const wrong = make(7);
+    expect(() => new FFF(config, { variables: wrong })).toThrow('expected linear_in.weight of shape [6, 6], got [7, 6]');
+    layer.dispose();
+    Object.values(wrong).forEach((v) => v.dispose());
   });
 
   it('counts node usage over batches', async () => {
-    const layer = new FFF({ inputWidth: 6, outputWidth: 2, depth: 3, parallelSize: 2 }, { seed: 5 });
+    const layer = new FFF({ inputWidth: 6, outputWidth: 2, depth: 3, trees: 2 }, { seed: 5 });
     const usage = new NodeUsage(layer.config);
     for (let i = 0; i < 3; i++) {
       const x = tf.randomNormal([50, 6], 0, 1, 'float32', i);

@@ -1,9 +1,11 @@
-import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape } from '@ufbert/tensor';
-import type { Tensor, Tensor1D, Tensor2D, SafeTensor } from '@ufbert/tensor';
+import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
+import type { Tensor, Tensor2D, SafeTensor } from '@ufbert/tensor';
+import { chooseKernel, kernelLabel, type KernelChoice, type KernelOf, type PreparedConditional } from '@ufbert/cmm';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
 import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
-import { conditionalInference, releasePreparedWeights, type InferenceResult } from './inference.js';
+import { conditionalInference, type InferenceResult } from './inference.js';
+import { PreparedWeights } from './prepared-weights.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
 const NAMES: readonly FFFParameterName[] = ['linear_in.weight', 'linear_in.bias', 'linear_out.weight'];
@@ -14,6 +16,19 @@ export interface FFFOptions {
   /** Variable names get this prefix, e.g. `encoder.layers.3.ffn.`. */
   name?: string;
   trainable?: boolean;
+  /**
+   * Variables to adopt instead of making new ones (a model that loaded a checkpoint):
+   * checked against the config's shapes, then owned by the layer, which disposes them.
+   * `init`, `seed`, `name` and `trainable` do not apply to them.
+   */
+  variables?: Readonly<Record<FFFParameterName, tf.Variable>>;
+  /**
+   * The CMM kernel: a backend (`ts`, `wasm`, `webgpu`) and a level (1, 2, `fused`). Left
+   * out, the backend is the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu:
+   * `webgpu`) and the level the fastest it has. Training uses the chosen backend's
+   * training kernels (they have one level).
+   */
+  kernel?: KernelChoice;
 }
 
 /**
@@ -25,10 +40,25 @@ export class FFF {
   readonly linearInWeight: tf.Variable<tf.Rank.R2>;
   readonly linearInBias: tf.Variable<tf.Rank.R1>;
   readonly linearOutWeight: tf.Variable<tf.Rank.R2>;
+  /** The inference kernel's layout of this layer's weights, made once per weight version. */
+  private readonly prepared = new PreparedWeights();
+  /** The kernel choice this layer was given (`{}`: the defaults). */
+  readonly kernelChoice: KernelChoice;
 
   constructor(config: FFFConfig, options: FFFOptions = {}) {
     this.config = validateConfig({ ...config });
+    this.kernelChoice = { ...options.kernel };
     const shapes = parameterShapes(this.config);
+    if (options.variables) {
+      const problems = NAMES.filter((name) => !sameShape(options.variables![name].shape, shapes[name])).map(
+        (name) => `expected ${name} of shape ${formatShape(shapes[name])}, got ${formatShape(options.variables![name].shape)}`,
+      );
+      if (problems.length) throw new ShapeError(`cannot adopt FFF variables: ${problems.join('; ')}`);
+      this.linearInWeight = options.variables['linear_in.weight'] as tf.Variable<tf.Rank.R2>;
+      this.linearInBias = options.variables['linear_in.bias'] as tf.Variable<tf.Rank.R1>;
+      this.linearOutWeight = options.variables['linear_out.weight'] as tf.Variable<tf.Rank.R2>;
+      return;
+    }
     const values = initialValues(this.config, options.init ?? { kind: 'reference' }, options.seed ?? 0);
     const prefix = options.name ?? `fff_${nextId++}.`;
     const trainable = options.trainable ?? true;
@@ -39,14 +69,23 @@ export class FFF {
 
   /** Differentiable conditional forward of x [..., H] -> [..., O]; use inside tf.grad / optimizer.minimize. */
   apply(x: Tensor): Tensor {
-    return this.flatten(x, (x2) => fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize));
+    return this.flatten(x, (x2) =>
+      fastFeedforward(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.trees, { kernel: this.kernelChoice }),
+    );
   }
 
-  /** Inference through the fastest CMM kernel of the active backend; no gradient. */
+  /**
+   * Inference through the layer's CMM kernel (`inferenceKernel()`); no gradient. On the
+   * host backends the kernel's weight layout is prepared on the first call after the
+   * weights changed, and kept by the layer until they change again or it is disposed.
+   */
   infer(x: Tensor, options: { returnNodes?: boolean } = {}): InferenceResult {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
-    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, this.config.depth, this.config.parallelSize, options);
+    const { depth, trees } = this.config;
+    const kernel = this.inferenceKernel();
+    const host = kernel.backend === 'webgpu' ? undefined : { kernel, prepared: this.prepared.get(kernel, this, this.kernelShape()) };
+    const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, trees, { ...options, host });
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
     const y = tf.reshape(result.y, [...lead, this.config.outputWidth]);
@@ -98,9 +137,34 @@ export class FFF {
     await writeSafetensors(path, await this.toSafeTensors(prefix), { format: 'pt' });
   }
 
+  /** The inference weights prepared for the current weights, if `infer` made them on a host backend. */
+  get preparedWeights(): PreparedConditional | undefined {
+    return this.prepared.current;
+  }
+
+  /** Frees the variables and the prepared inference weights. */
   dispose(): void {
-    releasePreparedWeights(this.linearInWeight);
+    this.prepared.dispose();
     for (const v of this.trainableVariables) v.dispose();
+  }
+
+  /**
+   * The ConditionalMatmul kernel `infer` runs on the active tfjs backend's tensors, from the
+   * layer's kernel choice (KernelChoiceError when that backend cannot read them). On
+   * webgpu, tfjs's webgpu kernels record that kernel's program on tfjs's own device.
+   */
+  inferenceKernel(): KernelOf<'ConditionalMatmul'> {
+    return chooseKernel('ConditionalMatmul', this.kernelChoice, activeBackend());
+  }
+
+  /** `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs. */
+  describeKernel(): string {
+    return kernelLabel(this.inferenceKernel());
+  }
+
+  private kernelShape() {
+    const { inputWidth: inputSize, outputWidth: outputSize, depth, trees } = this.config;
+    return { trees, depth, inputSize, outputSize };
   }
 
   private as2d(x: Tensor): Tensor2D {
@@ -123,3 +187,5 @@ export class FFF {
 }
 
 let nextId = 0;
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

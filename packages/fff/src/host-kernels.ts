@@ -1,23 +1,13 @@
 import { fastestKernel } from '@ufbert/cmm';
 import type {
-  ConditionalBackwardKernel,
-  ConditionalForwardTrainKernel,
-  ConditionalMatmulKernel,
-  ConditionalShape,
-  ConditionalWeights,
   BackwardInputs,
   BackwardResult,
+  ConditionalShape,
+  ConditionalWeights,
   ForwardTrainResult,
+  HostKernelBackend,
   PreparedConditional,
 } from '@ufbert/cmm';
-
-export type PreparedInference = PreparedConditional;
-
-let inference: ConditionalMatmulKernel | undefined;
-export function inferenceKernel(): ConditionalMatmulKernel {
-  inference ??= fastestKernel('ConditionalMatmul');
-  return inference;
-}
 
 interface TrainingKernels {
   forward(shape: ConditionalShape, x: Float32Array, batch: number, weights: ConditionalWeights): ForwardTrainResult;
@@ -26,12 +16,17 @@ interface TrainingKernels {
 
 const shapeKey = (s: ConditionalShape) => `${s.trees}x${s.depth}:${s.inputSize}->${s.outputSize}`;
 
-let training: TrainingKernels | undefined;
-/** Training kernels work on the reference layout; what they prepare depends only on the shape, so it is cached per shape. */
-export function trainingKernels(): TrainingKernels {
-  if (training) return training;
-  const forward: ConditionalForwardTrainKernel = fastestKernel('ConditionalForwardTrain');
-  const backward: ConditionalBackwardKernel = fastestKernel('ConditionalBackward');
+const byBackend = new Map<HostKernelBackend, TrainingKernels>();
+
+/**
+ * The training kernels of one host backend. They work on the reference layout, whose
+ * values change every step; what they prepare depends only on the shape, so it is kept per shape.
+ */
+export function trainingKernels(backend: HostKernelBackend): TrainingKernels {
+  let kernels = byBackend.get(backend);
+  if (kernels) return kernels;
+  const forward = fastestKernel('ConditionalForwardTrain', [backend]);
+  const backward = fastestKernel('ConditionalBackward', [backend]);
   const forwardPrepared = new Map<string, PreparedConditional>();
   const backwardPrepared = new Map<string, PreparedConditional>();
   const cached = (cache: Map<string, PreparedConditional>, shape: ConditionalShape, make: () => PreparedConditional) => {
@@ -40,9 +35,10 @@ export function trainingKernels(): TrainingKernels {
     if (!p) cache.set(key, (p = make()));
     return p;
   };
-  training = {
+  kernels = {
     forward: (shape, x, batch, weights) => forward.run(cached(forwardPrepared, shape, () => forward.prepare(shape)), { x, batch, weights }),
     backward: (shape, inputs) => backward.run(cached(backwardPrepared, shape, () => backward.prepare(shape)), inputs),
   };
-  return training;
+  byBackend.set(backend, kernels);
+  return kernels;
 }

@@ -27,7 +27,7 @@ export function initialValues(config: FFFConfig, init: FFFInit, seed: number): F
     rng.fillNormal(linearOutWeight, 0, std);
   } else {
     const a = 1 / Math.sqrt(config.inputWidth);
-    const b = 1 / Math.sqrt((config.depth + 1) * config.parallelSize);
+    const b = 1 / Math.sqrt((config.depth + 1) * config.trees);
     rng.fillUniform(linearInWeight, -a, a);
     rng.fillUniform(linearInBias, -a, a);
     rng.fillUniform(linearOutWeight, -b, b);

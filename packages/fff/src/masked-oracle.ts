@@ -14,34 +14,34 @@ export function maskedFeedforward(
   bIn: Tensor1D,
   wOut: Tensor2D,
   depth: number,
-  parallelSize: number,
+  trees: number,
 ): Tensor2D {
   return tf.tidy(() => {
     const logits = tf.add(tf.matMul(x, wIn, false, true), bIn) as Tensor2D;
-    const activations = tf.mul(geluExact(logits), pathMask(logits, depth, parallelSize));
+    const activations = tf.mul(geluExact(logits), pathMask(logits, depth, trees));
     return tf.matMul(activations, wOut, false, true) as Tensor2D;
   });
 }
 
 /** The routing has no gradient, as in the reference (its decision map is built under no_grad). */
-const pathMask = (logits: Tensor2D, depth: number, parallelSize: number): Tensor =>
+const pathMask = (logits: Tensor2D, depth: number, trees: number): Tensor =>
   tf.customGrad((...args: unknown[]) => {
     const input = args[0] as Tensor2D;
     const n = nodesPerTree(depth);
     const [batch] = input.shape;
     const value = tf.tidy(() => {
       // A tree of depth 0 is its root alone, which every token visits.
-      if (n === 1) return tf.ones([batch, parallelSize]);
-      const right = tf.cast(tf.greater(tf.reshape(input, [batch, parallelSize, n]), 0), 'int32');
-      let node = tf.zeros([batch, parallelSize], 'int32');
-      let mask = tf.zeros([batch, parallelSize, n]);
+      if (n === 1) return tf.ones([batch, trees]);
+      const right = tf.cast(tf.greater(tf.reshape(input, [batch, trees, n]), 0), 'int32');
+      let node = tf.zeros([batch, trees], 'int32');
+      let mask = tf.zeros([batch, trees, n]);
       for (let level = 0; level <= depth; level++) {
         const here = tf.oneHot(node, n);
         mask = tf.add(mask, tf.cast(here, 'float32'));
         const move = tf.sum(tf.mul(right, here), -1);
         node = tf.add(tf.add(tf.mul(node, tf.scalar(2, 'int32')), tf.scalar(1, 'int32')), move);
       }
-      return tf.reshape(mask, [batch, parallelSize * n]);
+      return tf.reshape(mask, [batch, trees * n]);
     });
     return { value, gradFunc: () => tf.zerosLike(input) };
   })(logits);

@@ -4,7 +4,7 @@ import { NodeUsage } from './usage-stats.js';
 describe('NodeUsage', () => {
   it('finds dead leaves and overloaded subtrees', () => {
     // depth 2, one tree: every token goes 0 -> 1 -> 3, so leaves 4, 5, 6 are dead and subtree 1 takes all tokens.
-    const usage = new NodeUsage({ depth: 2, parallelSize: 1 });
+    const usage = new NodeUsage({ depth: 2, trees: 1 });
     usage.record(new Int32Array([0, 1, 3, 0, 1, 3]));
     const r = usage.report();
     expect(r.deadLeaves).toEqual([4, 5, 6]);

@@ -37,16 +37,16 @@ export class NodeUsage {
   private tokens = 0;
   private readonly n: number;
 
-  constructor(private readonly config: Pick<FFFConfig, 'depth' | 'parallelSize'>) {
+  constructor(private readonly config: Pick<FFFConfig, 'depth' | 'trees'>) {
     this.n = nodesPerTree(config.depth);
-    this.visits = new Float64Array(this.n * config.parallelSize);
+    this.visits = new Float64Array(this.n * config.trees);
   }
 
   /** Adds the visited nodes [B, k, d+1] (global neuron indices) of one batch. */
   record(nodes: Int32Array): void {
-    const perToken = this.config.parallelSize * (this.config.depth + 1);
+    const perToken = this.config.trees * (this.config.depth + 1);
     if (nodes.length % perToken !== 0) {
-      throw new UfbertError(`expected visited nodes of shape [B, ${this.config.parallelSize}, ${this.config.depth + 1}], got ${nodes.length} values`);
+      throw new UfbertError(`expected visited nodes of shape [B, ${this.config.trees}, ${this.config.depth + 1}], got ${nodes.length} values`);
     }
     for (let i = 0; i < nodes.length; i++) this.visits[nodes[i]]++;
     this.tokens += nodes.length / perToken;
@@ -58,13 +58,13 @@ export class NodeUsage {
   }
 
   report(overloadFactor = 2): UsageReport {
-    const { depth, parallelSize } = this.config;
+    const { depth, trees } = this.config;
     const n = this.n;
     const firstLeaf = 2 ** depth - 1;
     const deadLeaves: number[] = [];
     const overloaded: SubtreeLoad[] = [];
     const leafBalance: number[] = [];
-    for (let t = 0; t < parallelSize; t++) {
+    for (let t = 0; t < trees; t++) {
       const base = t * n;
       let entropy = 0;
       for (let leaf = firstLeaf; leaf < n; leaf++) {
@@ -84,7 +84,7 @@ export class NodeUsage {
       }
     }
     overloaded.sort((a, b) => b.share / b.expectedShare - a.share / a.expectedShare);
-    const leaves = parallelSize * (n - firstLeaf);
+    const leaves = trees * (n - firstLeaf);
     return {
       tokens: this.tokens,
       visits: this.visits.slice(),

@@ -1,6 +1,6 @@
 import type { CrammedBertConfig, InferenceRuntime, TokenBatch } from '@ufbert/crammed-bert';
 import type { GraphHead } from './crammed-bert-graph.js';
-import type { EncoderSession } from './encoder-session.js';
+import type { EncoderRunner } from './encoder-session.js';
 import { OnnxRuntimeError } from './errors.js';
 
 /** The head a runtime exports: an MLM model decodes only the positions asked for; a classifier keeps its whole head. */
@@ -14,10 +14,10 @@ export function runtimeHead(config: CrammedBertConfig): GraphHead {
  */
 export class EncoderSessionRuntime implements InferenceRuntime {
   readonly config: CrammedBertConfig;
-  readonly session: EncoderSession;
+  readonly session: EncoderRunner;
   private readonly name: string;
 
-  constructor(config: CrammedBertConfig, session: EncoderSession, name: string) {
+  constructor(config: CrammedBertConfig, session: EncoderRunner, name: string) {
     if (config.num_labels !== null && (!session.hasLogits || session.selectsPositions)) {
       throw new OnnxRuntimeError(`expected a classifier's graph with its head (exported with head 'all'), got one ${session.hasLogits ? 'that decodes MLM positions' : 'without logits'}`);
     }
@@ -27,7 +27,9 @@ export class EncoderSessionRuntime implements InferenceRuntime {
   }
 
   get description(): string {
-    return `${this.name} (${this.session.threads} thread${this.session.threads === 1 ? '' : 's'}, graph optimisation ${this.session.graphOptimization})`;
+    const { threads, parallelism, graphOptimization } = this.session;
+    const how = parallelism === 'sequences' ? `${threads} worker${threads === 1 ? '' : 's'} x 1 thread, sequence-parallel` : `${threads} thread${threads === 1 ? '' : 's'}`;
+    return `${this.name} (${how}, graph optimisation ${graphOptimization})`;
   }
 
   async hiddenStates(batch: TokenBatch): Promise<Float32Array> {

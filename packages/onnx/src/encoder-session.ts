@@ -4,6 +4,13 @@ import { OnnxRuntimeError } from './errors.js';
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
 
+/**
+ * `intra-op`: one session whose operators split their work across the threads (onnxruntime's
+ * default). `sequences`: one single-thread session per thread, each running its share of a
+ * batch's sequences (`SequenceParallelSession`).
+ */
+export type Parallelism = 'intra-op' | 'sequences';
+
 export interface OnnxSessionOptions {
   /** Intra-op threads. Default: the machine's cores (Node), 1 (browser: threads need a cross-origin-isolated page). */
   threads?: number;
@@ -14,7 +21,29 @@ export interface OnnxSessionOptions {
 /** The part of onnxruntime's API (the same in onnxruntime-node and onnxruntime-web) a session uses. */
 export interface OrtApi {
   InferenceSession: { create(model: string | Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => Tensor;
+  Tensor: {
+    new (type: 'int64', data: BigInt64Array, dims: readonly number[]): Tensor;
+    new (type: 'float32', data: Float32Array, dims: readonly number[]): Tensor;
+  };
+}
+
+/**
+ * What `EncoderSessionRuntime` runs: one exported graph (`EncoderSession`) or an encoder
+ * split at its FFF blocks (`SplitEncoderSession`).
+ */
+export interface EncoderRunner {
+  readonly threads: number;
+  /** How the threads share the work: inside each operator, or one slice of the batch's sequences each. */
+  readonly parallelism: Parallelism;
+  readonly graphOptimization: GraphOptimization;
+  /** Whether the model computes `logits`. */
+  readonly hasLogits: boolean;
+  /** Whether it decodes only the positions it is given (a head exported as `selected`). */
+  readonly selectsPositions: boolean;
+  run(batch: EncodedBatch, positions?: readonly number[]): Promise<EncoderOutputs>;
+  /** `run` on int64 ids and mask of `dims` [batch, sequence]. */
+  runTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: [number, number], positions?: readonly number[]): Promise<EncoderOutputs>;
+  release(): Promise<void>;
 }
 
 /** How a session was opened: threads and optimisation as resolved, and the execution providers asked for. */
@@ -22,6 +51,33 @@ export interface ResolvedSessionOptions {
   threads: number;
   graphOptimization: GraphOptimization;
   executionProviders?: readonly string[];
+  /**
+   * Whether onnxruntime's pool threads spin waiting for work between runs (its default).
+   * A runtime that runs kernels of its own between runs turns it off, or the spinning
+   * threads take the cores those kernels need.
+   */
+  spinning?: boolean;
+}
+
+/** An onnxruntime session of `model` (a path or URL, or its bytes), its load errors as `OnnxRuntimeError`. */
+export async function createOrtSession(ort: OrtApi, model: string | Uint8Array, options: ResolvedSessionOptions): Promise<InferenceSession> {
+  const { threads, graphOptimization } = options;
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new OnnxRuntimeError(`threads must be a positive integer, got ${threads}`);
+  const sessionOptions: InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: graphOptimization,
+    executionMode: 'sequential',
+    // Errors reach the caller as OnnxRuntimeError; onnxruntime's own log would print each one again.
+    logSeverityLevel: 3,
+    ...(options.executionProviders ? { executionProviders: [...options.executionProviders] } : {}),
+    ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+  };
+  try {
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+  } catch (error) {
+    throw new OnnxRuntimeError(`onnxruntime cannot load ${typeof model === 'string' ? model : `a model of ${model.length} bytes`}: ${(error as Error).message}`);
+  }
 }
 
 /** A batch of token ids and its padding mask, rows of equal length. */
@@ -48,8 +104,9 @@ export interface EncoderOutputs {
  * `@ufbert/onnx/web`). onnxruntime runs every node of a graph whatever outputs are fetched,
  * so what is computed is chosen at export (`head`), not here.
  */
-export class EncoderSession {
+export class EncoderSession implements EncoderRunner {
   readonly threads: number;
+  readonly parallelism = 'intra-op';
   readonly graphOptimization: GraphOptimization;
   /** Whether the graph has a `logits` output. */
   readonly hasLogits: boolean;
@@ -69,23 +126,7 @@ export class EncoderSession {
 
   /** Opens an exported model (a path or URL, or its bytes) with `ort`, checking its inputs and outputs. */
   protected static async openSession(ort: OrtApi, model: string | Uint8Array, options: ResolvedSessionOptions): Promise<InferenceSession> {
-    const { threads, graphOptimization } = options;
-    if (!Number.isSafeInteger(threads) || threads < 1) throw new OnnxRuntimeError(`threads must be a positive integer, got ${threads}`);
-    const sessionOptions: InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: graphOptimization,
-      executionMode: 'sequential',
-      // Errors reach the caller as OnnxRuntimeError; onnxruntime's own log would print each one again.
-      logSeverityLevel: 3,
-      ...(options.executionProviders ? { executionProviders: [...options.executionProviders] } : {}),
-    };
-    let session: InferenceSession;
-    try {
-      session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
-    } catch (error) {
-      throw new OnnxRuntimeError(`onnxruntime cannot load ${typeof model === 'string' ? model : `a model of ${model.length} bytes`}: ${(error as Error).message}`);
-    }
+    const session = await createOrtSession(ort, model, options);
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !session.inputNames.includes(name));
     if (missing.length || !session.outputNames.includes(HIDDEN_STATES)) {
       await session.release();
@@ -98,47 +139,19 @@ export class EncoderSession {
 
   /** Runs the graph on one batch; `positions` (flat b * sequence + s) for a graph that decodes selected positions. */
   async run(batch: EncodedBatch, positions?: readonly number[]): Promise<EncoderOutputs> {
-    const rows = batch.inputIds.length;
-    const width = rows ? batch.inputIds[0].length : 0;
-    if (rows === 0 || width === 0) throw new OnnxRuntimeError('expected at least one sequence of at least one token');
-    if (batch.attentionMask.length !== rows) throw new OnnxRuntimeError(`expected ${rows} attention-mask rows, got ${batch.attentionMask.length}`);
-    const ids = new BigInt64Array(rows * width);
-    const mask = new BigInt64Array(rows * width);
-    for (let b = 0; b < rows; b++) {
-      const idRow = batch.inputIds[b];
-      const maskRow = batch.attentionMask[b];
-      if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
-      for (let s = 0; s < width; s++) {
-        const id = idRow[s];
-        const keep = maskRow[s];
-        if (!Number.isSafeInteger(id) || id < 0) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
-        if (keep !== 0 && keep !== 1) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${String(keep).slice(0, 20)} at [${b}, ${s}]`);
-        ids[b * width + s] = BigInt(id);
-        mask[b * width + s] = BigInt(keep);
-      }
-    }
-    return this.runTensors(ids, mask, [rows, width], positions);
+    const { inputIds, attentionMask, dims } = int64Batch(batch);
+    return this.runTensors(inputIds, attentionMask, dims, positions);
   }
 
   /** Runs the graph on int64 ids and mask of `dims` [batch, sequence]. */
   async runTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: [number, number], positions?: readonly number[]): Promise<EncoderOutputs> {
-    if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
-    if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
-      throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
-    }
+    checkTensors(inputIds, attentionMask, dims);
     const feeds: Record<string, Tensor> = {
       [INPUT_IDS]: new this.ort.Tensor('int64', inputIds, dims),
       [ATTENTION_MASK]: new this.ort.Tensor('int64', attentionMask, dims),
     };
-    if (this.selectsPositions) {
-      if (!positions) throw new OnnxRuntimeError(`this graph decodes selected positions: expected the ${POSITIONS} to decode`);
-      const limit = dims[0] * dims[1];
-      const bad = positions.find((p) => !Number.isSafeInteger(p) || p < 0 || p >= limit);
-      if (bad !== undefined) throw new OnnxRuntimeError(`expected positions in [0, ${limit}), got ${bad}`);
-      feeds[POSITIONS] = new this.ort.Tensor('int64', BigInt64Array.from(positions, BigInt), [positions.length]);
-    } else if (positions) {
-      throw new OnnxRuntimeError(`this graph has no ${POSITIONS} input: export it with head 'selected' to decode chosen positions`);
-    }
+    const selected = positionsInput(this.selectsPositions, dims, positions);
+    if (selected) feeds[POSITIONS] = new this.ort.Tensor('int64', selected, [selected.length]);
     let out: InferenceSession.ReturnType;
     try {
       out = await this.session.run(feeds);
@@ -159,4 +172,49 @@ export class EncoderSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** A batch of rows as int64 ids and mask [batch, sequence], checked: equal row lengths, ids non-negative integers, mask values 0 or 1. */
+export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; attentionMask: BigInt64Array; dims: [number, number] } {
+  const rows = batch.inputIds.length;
+  const width = rows ? batch.inputIds[0].length : 0;
+  if (rows === 0 || width === 0) throw new OnnxRuntimeError('expected at least one sequence of at least one token');
+  if (batch.attentionMask.length !== rows) throw new OnnxRuntimeError(`expected ${rows} attention-mask rows, got ${batch.attentionMask.length}`);
+  const inputIds = new BigInt64Array(rows * width);
+  const attentionMask = new BigInt64Array(rows * width);
+  for (let b = 0; b < rows; b++) {
+    const idRow = batch.inputIds[b];
+    const maskRow = batch.attentionMask[b];
+    if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
+    for (let s = 0; s < width; s++) {
+      const id = idRow[s];
+      const keep = maskRow[s];
+      if (!Number.isSafeInteger(id) || id < 0) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
+      if (keep !== 0 && keep !== 1) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${String(keep).slice(0, 20)} at [${b}, ${s}]`);
+      inputIds[b * width + s] = BigInt(id);
+      attentionMask[b * width + s] = BigInt(keep);
+    }
+  }
+  return { inputIds, attentionMask, dims: [rows, width] };
+}
+
+/** Checks int64 ids and mask against `dims` [batch, sequence]. */
+export function checkTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: readonly number[]): void {
+  if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
+  if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
+    throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
+  }
+}
+
+/** The `positions` input of a graph that decodes selected positions (checked to lie in the batch), undefined for one that does not. */
+export function positionsInput(selectsPositions: boolean, dims: readonly number[], positions?: readonly number[]): BigInt64Array | undefined {
+  if (!selectsPositions) {
+    if (positions) throw new OnnxRuntimeError(`this graph has no ${POSITIONS} input: export it with head 'selected' to decode chosen positions`);
+    return undefined;
+  }
+  if (!positions) throw new OnnxRuntimeError(`this graph decodes selected positions: expected the ${POSITIONS} to decode`);
+  const limit = dims[0] * dims[1];
+  const bad = positions.find((p) => !Number.isSafeInteger(p) || p < 0 || p >= limit);
+  if (bad !== undefined) throw new OnnxRuntimeError(`expected positions in [0, ${limit}), got ${bad}`);
+  return BigInt64Array.from(positions, BigInt);
 }

@@ -5,7 +5,8 @@ export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFG
 export { transpose } from './transpose.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, LAST_HIDDEN_STATE, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
 export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, type ExportOptions, type ExportResult } from './export.js';
-export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs, type OrtApi } from './encoder-session.js';
+export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type Parallelism, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type OrtApi } from './encoder-session.js';
+export { SequenceParallelSession, type SequenceParallelOptions } from './sequence-parallel-session.js';
 export { OnnxEncoderSession } from './session.js';
 export { runOnnxModelParity, type OnnxParityOptions } from './parity.js';
 export { OnnxInferenceRuntime, ONNX_CACHE_DIR, type OnnxRuntimeOptions } from './onnx-runtime.js';

@@ -7,7 +7,8 @@ import { onnxModelBytes, writeAtomically } from './export.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
 import { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 import { OnnxEncoderSession } from './session.js';
-import type { OnnxSessionOptions } from './encoder-session.js';
+import type { EncoderRunner, OnnxSessionOptions, Parallelism } from './encoder-session.js';
+import { SequenceParallelSession } from './sequence-parallel-session.js';
 import { OnnxRuntimeError } from './errors.js';
 
 /** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */
@@ -18,6 +19,13 @@ export const ONNX_CACHE_DIR = 'onnx-cache';
 const HF_CONFIG_FILE = 'config.json';
 
 export interface OnnxRuntimeOptions extends OnnxSessionOptions {
+  /**
+   * `intra-op` (default): one session, its operators split across `threads`, the fastest for
+   * one sentence at a time. `sequences`: `threads` one-thread sessions in worker threads,
+   * each running a slice of a batch's sequences: faster on batches of several sequences,
+   * with a copy of the weights per worker.
+   */
+  parallelism?: Parallelism;
   /** Top FFF levels computed densely (see `defaultDenseLevels`). */
   fffDenseLevels?: number;
   /** Cache the export beside the checkpoint (default true); false exports in memory on every load. */
@@ -34,7 +42,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /** Where the export was read from: a cached file, or `memory`. */
   readonly source: string;
 
-  private constructor(config: CrammedBertConfig, session: OnnxEncoderSession, source: string) {
+  private constructor(config: CrammedBertConfig, session: EncoderRunner, source: string) {
     super(config, session, 'onnxruntime-node');
     this.source = source;
   }
@@ -42,7 +50,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /** Exports `model` (in memory) and opens it. The model is not kept: dispose it when done. */
   static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels });
-    return new OnnxInferenceRuntime(model.config, await OnnxEncoderSession.create(bytes, options), 'memory');
+    return new OnnxInferenceRuntime(model.config, await openRunner(bytes, options), 'memory');
   }
 
   /**
@@ -61,7 +69,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
     if (cache) {
       const bytes = await readVerified(cached);
       if (bytes) {
-        const session = await OnnxEncoderSession.create(bytes, options).catch(() => undefined);
+        const session = await openRunner(bytes, options).catch(() => undefined);
         if (session) return new OnnxInferenceRuntime(config, session, cached);
       }
     }
@@ -84,11 +92,18 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
         // A read-only model folder still runs; it is exported again on the next load.
       }
     }
-    return new OnnxInferenceRuntime(config, await OnnxEncoderSession.create(bytes, options), source);
+    return new OnnxInferenceRuntime(config, await openRunner(bytes, options), source);
   }
 }
 
 const DIGEST_SUFFIX = '.sha256';
+
+function openRunner(bytes: Uint8Array, options: OnnxRuntimeOptions): Promise<EncoderRunner> {
+  const parallelism = options.parallelism ?? 'intra-op';
+  if (parallelism === 'sequences') return SequenceParallelSession.create(bytes, { workers: options.threads, graphOptimization: options.graphOptimization });
+  if (parallelism !== 'intra-op') throw new OnnxRuntimeError(`expected parallelism 'intra-op' or 'sequences', got ${String(parallelism).slice(0, 40)}`);
+  return OnnxEncoderSession.create(bytes, options);
+}
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -29,7 +29,11 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(onnx.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread/);
     const tfjs = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', 'the capital of [MASK] is paris.');
     expect(tfjs.status, tfjs.stderr).toBe(0);
-    expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(/);
+    // --device cpu means what it says: the FFF blocks run the TypeScript kernel, not WASM.
+    expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(cpu; FFF kernel ConditionalMatmul\/ts\/fused\)/);
+    const levelTwo = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', '--kernel', 'ts/2', 'the capital of [MASK] is paris.');
+    expect(levelTwo.stderr).toMatch(/FFF kernel ConditionalMatmul\/ts\/2\)/);
+    expect(JSON.parse(levelTwo.stdout).map((c: { token: number }) => c.token)).toEqual(JSON.parse(tfjs.stdout).map((c: { token: number }) => c.token));
     const [a, b] = [JSON.parse(onnx.stdout), JSON.parse(tfjs.stdout)];
     expect(a).toHaveLength(3);
     expect(Object.keys(a[0]).sort()).toEqual(['score', 'sequence', 'token', 'token_str']);
@@ -38,6 +42,17 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     const lines = text.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^ {2}\d\.\d{4} {2}\S+ +the capital of.* is paris\.$/);
+  });
+
+  it('runs a batch sequence-parallel (a worker per thread) with the results of one session', () => {
+    const texts = ['the capital of [MASK] is paris.', 'rome is the [MASK] of italy.', 'a river runs through [MASK].'];
+    const intra = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '2', ...texts);
+    const parallel = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--threads', '2', '--parallelism', 'sequences', ...texts);
+    expect(parallel.status, parallel.stderr).toBe(0);
+    expect(parallel.stderr).toMatch(/ufbert: running on onnxruntime-node \(2 workers x 1 thread, sequence-parallel/);
+    const [a, b] = [JSON.parse(intra.stdout), JSON.parse(parallel.stdout)];
+    expect(b.map((r: Array<{ token: number }>) => r.map((c) => c.token))).toEqual(a.map((r: Array<{ token: number }>) => r.map((c) => c.token)));
+    b.flat().forEach((c: { score: number }, i: number) => expect(c.score).toBeCloseTo(a.flat()[i].score, 5));
   });
 
   it('classifies a pair and embeds texts', () => {
@@ -99,12 +114,16 @@ describe('ufbert CLI (built dist/cli.js)', () => {
       ['fill-mask', '--model', mlmDir, '--device', 'gpu', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--pooling', 'cls', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--threads', '0', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--parallelism', 'batches', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--parallelism', 'sequences', 'a [MASK]'],
       ['export', '--model', mlmDir, '--out', join(work, 'x.onnx')],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--head', 'some'],
       ['export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--top-k', '3'],
       ['fill-mask', '--model', mlmDir, '--head', 'selected', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--top-k', '0x2', 'a [MASK]'],
       ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--fff-dense-levels', '2', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--kernel', 'ts', 'a [MASK]'],
+      ['fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--kernel', 'ts/1/2', 'a [MASK]'],
       ['nonsense'],
     ]) {
       const usage = run(...args);

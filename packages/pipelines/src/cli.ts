@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UfbertError } from '@ufbert/tensor';
-import { exportOnnxFromCheckpoint, exportTransformersJsFolder, type GraphHead } from '@ufbert/onnx';
+import type { KernelChoice } from '@ufbert/crammed-bert';
+import { exportOnnxFromCheckpoint, exportTransformersJsFolder, type GraphHead, type Parallelism } from '@ufbert/onnx';
+
+const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
 import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
 import { pipeline, type PipelineOptions } from './pipeline.js';
 import { fffRoutes } from './routes.js';
@@ -25,8 +28,11 @@ overrides them. --json (fill-mask, classify) and embed print the library's resul
 A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
 --debug prints the stack of an error.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
-conditional, cached beside it in onnx-cache/) [--threads N] [--fff-dense-levels N], or
---runtime tfjs [--device D] with D cpu, wasm, webgpu or auto. The runtime used is printed on stderr.
+conditional, cached beside it in onnx-cache/) [--threads N] [--parallelism intra-op|sequences]
+[--fff-dense-levels N], or
+--runtime tfjs [--device D] [--kernel K] with D cpu, wasm, webgpu or auto, and K the FFF blocks'
+kernel as BACKEND[/LEVEL] (ts, wasm, webgpu; 1, 2, fused; default: the device's own, fastest level:
+--device cpu runs the TypeScript kernels). The runtime and kernel used are printed on stderr.
 export: --out FILE.onnx (any case) writes one ONNX file; any other --out is a folder in transformers.js's layout
 (onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
 
@@ -47,8 +53,15 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
   return n;
 }
 
+/** `wasm`, `ts/1`, `webgpu/fused`: the backend and level are checked by the kernel registry, which lists what exists. */
+function kernelChoice(value: string): KernelChoice {
+  const [backend, level, extra] = value.split('/');
+  if (!backend || extra !== undefined) throw new UsageError(`--kernel must be BACKEND or BACKEND/LEVEL (ts/1, wasm/fused), got '${value.slice(0, 40)}'`);
+  return { backend: backend as KernelChoice['backend'], level: level === undefined ? undefined : ((/^[0-9]+$/.test(level) ? Number(level) : level) as KernelChoice['level']) };
+}
+
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'device', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -69,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       runtime: { type: 'string' },
       threads: { type: 'string' },
+      parallelism: { type: 'string' },
       device: { type: 'string' },
+      kernel: { type: 'string' },
       normalize: { type: 'boolean' },
       'cache-dir': { type: 'string' },
       'top-k': { type: 'string' },
@@ -144,13 +159,18 @@ async function main(argv: string[]): Promise<number> {
   if (device !== undefined && !DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
   const onTfjs = runtime === 'tfjs' || device === 'wasm' || device === 'webgpu';
   if (onTfjs && threads !== undefined) throw new UsageError('--threads applies to --runtime onnxruntime');
+  const parallelism = values.parallelism as Parallelism | undefined;
+  if (parallelism !== undefined && !PARALLELISMS.includes(parallelism)) throw new UsageError(`--parallelism must be one of ${PARALLELISMS.join(', ')}, got '${parallelism}'`);
+  if (onTfjs && parallelism !== undefined) throw new UsageError('--parallelism applies to --runtime onnxruntime');
   if (onTfjs && fffDenseLevels !== undefined) throw new UsageError('--fff-dense-levels applies to --runtime onnxruntime');
+  if (!onTfjs && values.kernel !== undefined) throw new UsageError('--kernel applies to --runtime tfjs');
+  const kernel = values.kernel === undefined ? undefined : kernelChoice(values.kernel);
   if (command !== 'classify' && (values.pair !== undefined || values.labels !== undefined)) throw new UsageError('--pair and --labels apply to classify');
   if (command !== 'embed' && (values.pooling !== undefined || values.normalize)) throw new UsageError('--pooling and --normalize apply to embed');
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, threads, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
+  const options: PipelineOptions = { runtime, device, kernel, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {

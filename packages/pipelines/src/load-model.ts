@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime } from '@ufbert/crammed-bert';
-import { OnnxInferenceRuntime } from '@ufbert/onnx';
+import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
+import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
 import { downloadModel, type DownloadOptions } from './download-model.js';
 import { ModelLoadError } from './errors.js';
@@ -16,12 +16,19 @@ export interface LoadModelOptions extends DownloadOptions {
   runtime?: Runtime;
   /** tfjs: the backend (default: the active one); onnxruntime: `cpu` or `auto`. */
   device?: Device;
-  /** onnxruntime: intra-op threads (default: the machine's cores). */
+  /** onnxruntime: threads (default: the machine's cores). */
   threads?: number;
+  /** onnxruntime: `intra-op` (default; best for one text at a time) or `sequences` (a worker per thread, each with a share of a batch's texts). */
+  parallelism?: Parallelism;
   /** onnxruntime: top FFF levels computed densely in the export (see @ufbert/onnx's `defaultDenseLevels`). */
   fffDenseLevels?: number;
   /** Where loading reports non-finite weights (default console.warn). */
   warn?: (message: string) => void;
+  /**
+   * tfjs: the FFF blocks' CMM kernel, backend (`ts`, `wasm`, `webgpu`) and level (1, 2,
+   * `fused`). Default: the device's own (cpu: `ts`, wasm: `wasm`, webgpu: `webgpu`), fastest level.
+   */
+  kernel?: KernelChoice;
 }
 
 /**
@@ -31,12 +38,15 @@ export interface LoadModelOptions extends DownloadOptions {
  */
 export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
-  if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined)) {
-    throw new ModelLoadError('threads and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
+  if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {
+    throw new ModelLoadError('threads, parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
+  }
+  if (choice.runtime === 'onnxruntime' && options.kernel !== undefined) {
+    throw new ModelLoadError('kernel applies to the tfjs runtime (our CMM kernels), not onnxruntime');
   }
   // tfjs without a device: the backend already active, or cpu in a process that has none yet.
   const backend = choice.runtime !== 'tfjs' ? undefined : await setBackend(choice.backend ?? (tf.getBackend() ? activeBackend() : 'cpu'));
-  const onnxOptions = { threads: options.threads, fffDenseLevels: options.fffDenseLevels, warn: options.warn };
+  const onnxOptions: OnnxRuntimeOptions = { threads: options.threads, parallelism: options.parallelism, fffDenseLevels: options.fffDenseLevels, warn: options.warn };
 
   if (typeof source !== 'string' && !(source instanceof URL)) {
     const files = bytesMap(source);
@@ -44,7 +54,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
     const { tokenizer, configJson, id2label } = parseModelFiles(read, 'the model bytes');
     const safetensors = read(MODEL_FILE);
     if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
-    const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn });
+    const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel: options.kernel });
     return { runtime: await runtimeOf(model, backend, onnxOptions), tokenizer, id2label };
   }
 
@@ -52,7 +62,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   const contents = new Map<string, Uint8Array>();
   for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
   const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
-  const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
+  const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
   return { runtime, tokenizer, id2label };
 }
 
@@ -64,7 +74,7 @@ async function localFolder(source: string | URL, options: DownloadOptions): Prom
 }
 
 /** The model exported for onnxruntime in memory (the tfjs model freed after), or kept for tfjs on its backend. */
-async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefined, onnxOptions: { threads?: number; fffDenseLevels?: number }): Promise<InferenceRuntime> {
+async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefined, onnxOptions: OnnxRuntimeOptions): Promise<InferenceRuntime> {
   if (backend) return new TfjsDeviceRuntime(model, backend);
   try {
     return await OnnxInferenceRuntime.fromModel(model.eval(), onnxOptions);

@@ -1,5 +1,5 @@
 import { setBackend, tf, type BackendChoice } from '@ufbert/tensor';
-import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig, type KernelChoice } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
 import { ModelLoadError } from './errors.js';
 import { bytesMap, type ModelBytes } from './model-files.js';
@@ -15,6 +15,8 @@ export interface WebModelOptions {
   runtime?: WebRuntime;
   /** tfjs: the backend (default `auto`: webgpu on a real GPU, else wasm). */
   device?: BackendChoice;
+  /** tfjs: the FFF blocks' CMM kernel (default: the backend's own, fastest level), as `pipeline()` takes it. */
+  kernel?: KernelChoice;
   /** onnxruntime-web: execution providers in order of preference (default: webgpu then wasm where the page has `navigator.gpu`). */
   executionProviders?: WebSessionOptions['executionProviders'];
   /** onnxruntime-web: where its .wasm files are served from. */
@@ -47,11 +49,11 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
   const runtime = options.runtime ?? 'onnxruntime-web';
   if (!WEB_RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${WEB_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
   if (runtime === 'tfjs' && (options.executionProviders || options.wasmPaths)) throw new ModelLoadError('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
-  if (runtime === 'onnxruntime-web' && options.device) throw new ModelLoadError("device chooses a tfjs backend; onnxruntime-web takes executionProviders (use runtime 'tfjs' for device)");
+  if (runtime === 'onnxruntime-web' && (options.device || options.kernel)) throw new ModelLoadError("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
   const { tokenizer, id2label, config, weights } = modelFiles(files);
   if (runtime === 'tfjs') {
     const backend = await setBackend(options.device ?? 'auto');
-    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn }), backend), tokenizer, id2label };
+    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel: options.kernel }), backend), tokenizer, id2label };
   }
   // The weights pass through tfjs on their way into the graph: on whatever backend is active, or
   // the one tfjs starts by default (initialised asynchronously, as wasm's must be).

@@ -131,6 +131,11 @@ export async function webgpuDevice(): Promise<GPUDevice> {
   return device!;
 }
 
+/** The GPUDevice of the webgpu backend if one was made already (by setBackend('webgpu') or webgpuDevice()), without waiting. */
+export function existingWebGpuDevice(): GPUDevice | undefined {
+  return device;
+}
+
 /** One line naming the active backend and, for webgpu, its adapter. */
 export function describeBackend(): string {
   const name = activeBackend();

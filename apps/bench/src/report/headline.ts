@@ -194,7 +194,7 @@ export interface ModelEntry {
 export function modelEntries(rows: readonly Row[]): ModelEntry[] {
   const model = rows.filter((r) => r.suite === 'model');
   return model.map((row) => {
-    const dense = row.family === 'fff' ? model.find((d) => d.family === 'ff' && d.backend === row.backend && d.batch === row.batch && d.sequences === row.sequences && d.threads === row.threads) : undefined;
+    const dense = row.family === 'fff' ? model.find((d) => d.family === 'ff' && d.backend === row.backend && d.batch === row.batch && d.sequences === row.sequences && d.threads === row.threads && d.parallelism === row.parallelism) : undefined;
     const entry: ModelEntry = { row };
     if (row.ff_us_per_token !== undefined) entry.nonFfUsPerToken = row.median_us_per_token - row.ff_us_per_token;
     if (dense) {

@@ -63,9 +63,10 @@ export function addSpeedups(rows: Row[]): void {
     }
     if (row.suite === 'model' && row.family === 'fff') {
       const dense = (backend: string) =>
-        rows.find((r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads);
-      s.vs_crammedbert_3072 = ratio(dense(row.backend), row);
-      s.vs_onnxruntime_crammedbert_3072 = ratio(dense(ONNXRUNTIME_BACKEND), row);
+        rows.filter((r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads);
+      s.vs_crammedbert_3072 = ratio(dense(row.backend).find((r) => r.parallelism === row.parallelism), row);
+      // Against the strongest dense alternative with these threads: whichever parallelism ran faster.
+      s.vs_onnxruntime_crammedbert_3072 = ratio(fastest(dense(ONNXRUNTIME_BACKEND)), row);
     }
     const present = Object.entries(s).filter(([, v]) => v !== undefined);
     if (present.length) row.speedup = Object.fromEntries(present) as Speedups;

@@ -132,6 +132,7 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
         name: row.name,
         backend: row.backend,
         threads: row.threads,
+        parallelism: row.parallelism,
         call: `${row.sequences ?? 1}x${row.batch / (row.sequences ?? 1)}`,
         us_per_token: row.median_us_per_token,
         ff_share: row.ff_share,

@@ -25,7 +25,7 @@ export interface Speedups {
   vs_masked_oracle?: number;
   /** crammedBERT-3072's whole-model time per token on the same backend, threads and call shape, divided by this row (model rows). */
   vs_crammedbert_3072?: number;
-  /** crammedBERT-3072 on onnxruntime-node with the same threads and call shape, divided by this row (model rows). */
+  /** The faster of crammedBERT-3072's onnxruntime-node rows (either parallelism) with the same threads and call shape, divided by this row (model rows). */
   vs_onnxruntime_crammedbert_3072?: number;
 }
 
@@ -57,6 +57,11 @@ export interface Row {
   threads_used?: number;
   /** Model rows: sequences per call (batch / sequences tokens each). */
   sequences?: number;
+  /**
+   * onnxruntime model rows: `intra-op` (one session, operators split across the threads) or
+   * `sequences` (one single-thread session per thread in worker threads, each with a slice of the call's sequences).
+   */
+  parallelism?: 'intra-op' | 'sequences';
   /** Model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
   flops_per_token?: number;
   median_us_per_token: number;

@@ -1,4 +1,4 @@
-import { kernelLabel as cmmKernelLabel, listKernels, type KernelLevel } from '@ufbert/cmm';
+import { HOST_KERNEL_BACKENDS, kernelLabel as cmmKernelLabel, listKernels, type KernelLevel } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import type { BenchBackward, BenchConditionalMatmul, BenchDenseMatmul, BenchForwardTrain, BenchKernel } from '../webgpu-kernels.js';
 
@@ -21,7 +21,7 @@ export function benchKernels(ctx: SuiteContext, name: 'ConditionalForwardTrain')
 export function benchKernels(ctx: SuiteContext, name: 'ConditionalBackward'): BenchBackward[];
 export function benchKernels(ctx: SuiteContext, name: Name): BenchKernel[] {
   const gpu = ctx.webgpuKernels.kernels.filter((k) => k.kernelName === name);
-  const all: BenchKernel[] = [...listKernels(name), ...gpu];
+  const all: BenchKernel[] = [...listKernels(name, HOST_KERNEL_BACKENDS), ...gpu];
   if (gpu.length === 0) {
     ctx.skip(`${name} on webgpu`, ctx.webgpuKernels.reason ?? `@ufbert/cmm/webgpu has no ${name} kernel`);
   }

@@ -1,7 +1,7 @@
 import { setBackend, tf } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
 import { performance } from 'node:perf_hooks';
-import { formatSeconds, measure } from '../measure.js';
+import { formatSeconds, measure, measureInterleaved, type Measurement } from '../measure.js';
 import { makeRow, round } from '../rows.js';
 import { ONNXRUNTIME_BACKEND } from '../report/speedups.js';
 
@@ -82,66 +82,94 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
       ctx.skip(`model rows on tfjs-${backend}`, (err as Error).message);
       continue;
     }
-    for (const preset of options.modelPresets) {
-      const config = cb.presetConfig(preset);
-      const tokens = Math.min(options.modelTokens, config.embedding.max_seq_length);
-      const h = config.hidden_size;
-      const layers = config.num_transformer_layers;
-      const isFff = config.intermed_type === 'fff';
-      const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
-      ctx.log(`model: ${preset} (${layers} layers, hidden ${h}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
-      const model = cb.CrammedBertModel.create(config, { seed: options.seed });
-      const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
-      try {
-        model.eval();
-        const forward = () => model.hiddenStates(ids);
-        // The first pass prepares weight layouts that later passes reuse (transposed dense
-        // weights, the conditional kernel's layout): preparation, not inference, so untimed
-        // even when the measurement is capped to a single call.
-        const firstStart = performance.now();
-        tf.dispose(forward());
-        ctx.log(`    first forward pass (prepares the weights): ${formatSeconds((performance.now() - firstStart) / 1000)}`);
-        // At least three samples: the two models share their attention code, so their
-        // non-feedforward times should agree, and one or two samples let a slow pass decide.
-        const whole = await measure(() => tf.dispose(forward()), { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 9 });
-        const shares: number[] = [];
-        for (let pass = 0; pass < PROFILED_PASSES; pass++) {
-          const profile = await tf.profile(forward);
-          tf.dispose(profile.result);
-          const kernels = profile.kernels.map((k) => ({ ...k, kernelTimeMs: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0 }));
-          shares.push(feedforwardShare(kernels, neurons));
-        }
-        const share = median(shares);
-        const row = makeRow(
-          {
-            suite: 'model',
-            name: `model ${preset.toLowerCase()}`,
-            family: isFff ? 'fff' : 'ff',
-            implementation: `CrammedBertModel.hiddenStates, ${layers} layers, hidden ${h}, 1x${tokens} tokens`,
-            backend: `tfjs-${backend}`,
-            level: 'model',
-            batch: tokens,
-            sequences: 1,
-            input_size: h,
-            output_size: h,
-            neurons,
-            ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
-          },
-          whole,
-        );
-        row.flops_per_token = encoderFlopsPerToken(config, tokens);
-        row.ff_share = round(share);
-        row.ff_us_per_token = round(share * row.median_us_per_token);
-        ctx.addRow(row);
-        ctx.log(`    feedforward blocks: ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
-      } finally {
-        ids.dispose();
-        model.dispose();
-      }
+    const built: BuiltModel[] = [];
+    try {
+      for (const preset of options.modelPresets) built.push(buildModel(ctx, cb, preset, backend));
+      // Both models timed in alternating rounds: they share their attention code, so their
+      // non-feedforward times should agree, and timed one after the other a drift of the
+      // host's speed between them would read as a difference.
+      const wholes = await measureInterleaved(built.map((b) => () => tf.dispose(b.forward())), { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 9 });
+      for (let i = 0; i < built.length; i++) await addModelRow(ctx, built[i], wholes[i], backend);
+    } finally {
+      for (const b of built) b.dispose();
     }
   }
   await setBackend('cpu');
   await runOnnxModels(ctx, cb);
+}
+
+interface BuiltModel {
+  preset: string;
+  config: CrammedBertConfig;
+  tokens: number;
+  neurons: number;
+  forward(): tf.Tensor;
+  dispose(): void;
+}
+
+/** A model on the active tfjs backend with its input, after one untimed pass. */
+function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend: string): BuiltModel {
+  const config = cb.presetConfig(preset);
+  const tokens = Math.min(ctx.options.modelTokens, config.embedding.max_seq_length);
+  const isFff = config.intermed_type === 'fff';
+  const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+  ctx.log(`model: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
+  const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed });
+  const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
+  const dispose = () => {
+    ids.dispose();
+    model.dispose();
+  };
+  try {
+    model.eval();
+    const forward = () => model.hiddenStates(ids);
+    // The first pass prepares weight layouts that later passes reuse (transposed dense
+    // weights, the conditional kernel's layout): preparation, not inference, so untimed.
+    const firstStart = performance.now();
+    tf.dispose(forward());
+    ctx.log(`    first forward pass (prepares the weights): ${formatSeconds((performance.now() - firstStart) / 1000)}`);
+    return { preset, config, tokens, neurons, forward, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+}
+
+/** The model's row from its timed passes, with the feedforward share of three profiled passes. */
+async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement, backend: string): Promise<void> {
+  const { config, tokens, neurons } = b;
+  const h = config.hidden_size;
+  const isFff = config.intermed_type === 'fff';
+  const shares: number[] = [];
+  for (let pass = 0; pass < PROFILED_PASSES; pass++) {
+    const profile = await tf.profile(b.forward);
+    tf.dispose(profile.result);
+    const kernels = profile.kernels.map((k) => ({ ...k, kernelTimeMs: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0 }));
+    shares.push(feedforwardShare(kernels, neurons));
+  }
+  const share = median(shares);
+  const row = makeRow(
+    {
+      suite: 'model',
+      name: `model ${b.preset.toLowerCase()}`,
+      family: isFff ? 'fff' : 'ff',
+      implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, 1x${tokens} tokens`,
+      backend: `tfjs-${backend}`,
+      level: 'model',
+      batch: tokens,
+      sequences: 1,
+      input_size: h,
+      output_size: h,
+      neurons,
+      ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+    },
+    whole,
+  );
+  row.flops_per_token = encoderFlopsPerToken(config, tokens);
+  row.ff_share = round(share);
+  row.ff_us_per_token = round(share * row.median_us_per_token);
+  ctx.addRow(row);
+  ctx.log(`    ${b.preset}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
 }
 
 /**
@@ -171,39 +199,44 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
       model.dispose();
     }
     for (const threads of options.onnxThreads) {
-      const session = await onnx.OnnxEncoderSession.create(bytes, { threads });
-      try {
-        for (const [sequences, perSequence] of options.onnxModelShapes) {
-          const tokens = Math.min(perSequence, config.embedding.max_seq_length);
-          const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
-          const mask = new BigInt64Array(sequences * tokens).fill(1n);
-          const call = () => session.runTensors(ids, mask, [sequences, tokens]);
-          await call();
-          const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
-          ctx.addRow({
-            ...makeRow(
-              {
-                suite: 'model',
-                name: `model ${preset.toLowerCase()}`,
-                family: isFff ? 'fff' : 'ff',
-                implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${threads} thread${threads > 1 ? 's' : ''}`,
-                backend: ONNXRUNTIME_BACKEND,
-                level: 'model',
-                batch: sequences * tokens,
-                sequences,
-                threads,
-                input_size: config.hidden_size,
-                output_size: config.hidden_size,
-                neurons,
-                ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
-              },
-              m,
-            ),
-            flops_per_token: encoderFlopsPerToken(config, tokens),
-          });
+      for (const parallelism of threads > 1 ? (['intra-op', 'sequences'] as const) : (['intra-op'] as const)) {
+        const session = parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads });
+        try {
+          for (const [sequences, perSequence] of options.onnxModelShapes) {
+            // Sequence-parallel needs a sequence per worker; with fewer it is intra-op's one thread.
+            if (parallelism === 'sequences' && sequences < threads) continue;
+            const tokens = Math.min(perSequence, config.embedding.max_seq_length);
+            const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
+            const mask = new BigInt64Array(sequences * tokens).fill(1n);
+            const call = () => session.runTensors(ids, mask, [sequences, tokens]);
+            await call();
+            const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
+            ctx.addRow({
+              ...makeRow(
+                {
+                  suite: 'model',
+                  name: `model ${preset.toLowerCase()}`,
+                  family: isFff ? 'fff' : 'ff',
+                  implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`}`,
+                  backend: ONNXRUNTIME_BACKEND,
+                  level: 'model',
+                  batch: sequences * tokens,
+                  sequences,
+                  threads,
+                  parallelism,
+                  input_size: config.hidden_size,
+                  output_size: config.hidden_size,
+                  neurons,
+                  ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+                },
+                m,
+              ),
+              flops_per_token: encoderFlopsPerToken(config, tokens),
+            });
+          }
+        } finally {
+          await session.release();
         }
-      } finally {
-        await session.release();
       }
     }
   }

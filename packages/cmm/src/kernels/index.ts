@@ -1,5 +1,6 @@
 import { registerKernel } from '../registry.js';
-import type { Kernel } from '../types.js';
+import type { HostKernel } from '../types.js';
+import { webgpuKernels } from '../webgpu/kernels/index.js';
 import { conditionalBackwardTs } from './ts/conditional-backward.js';
 import { conditionalForwardTrainTs } from './ts/conditional-forward-train.js';
 import { conditionalMatmulTsFused } from './ts/conditional-matmul-fused.js';
@@ -28,8 +29,8 @@ export {
   denseMatmulWasmFused,
 };
 
-/** Every kernel this package ships, in the order listKernels() reports them. */
-export const builtinKernels: readonly Kernel[] = [
+/** Every host kernel this package ships, in the order listKernels() reports them (the webgpu kernels follow). */
+export const builtinKernels: readonly HostKernel[] = [
   conditionalMatmulTsLevel1,
   conditionalMatmulTsLevel2,
   conditionalMatmulTsFused,
@@ -44,4 +45,4 @@ export const builtinKernels: readonly Kernel[] = [
   conditionalBackwardWasm,
 ];
 
-for (const kernel of builtinKernels) registerKernel(kernel);
+for (const kernel of [...builtinKernels, ...webgpuKernels]) registerKernel(kernel);

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { describeKernelConformance } from '../conformance.js';
-import { webgpuKernels } from './kernels/index.js';
+import { listKernels } from '../index.js';
 import { startWebGpuForTests } from './test-utils/gate.js';
 
 const gpu = await startWebGpuForTests('cmm conformance on webgpu');
@@ -10,4 +10,4 @@ if (gpu.skipReason) {
     it('needs a WebGPU adapter', () => {});
   });
 }
-for (const kernel of webgpuKernels) describeKernelConformance(kernel);
+for (const kernel of listKernels(undefined, ['webgpu'])) describeKernelConformance(kernel);

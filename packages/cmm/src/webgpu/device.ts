@@ -1,4 +1,4 @@
-import { BackendUnavailableError, webgpuAdapter, webgpuDevice, type WebGpuAdapterDescription } from '@ufbert/tensor';
+import { BackendUnavailableError, existingWebGpuDevice, webgpuAdapter, webgpuDevice, type WebGpuAdapterDescription } from '@ufbert/tensor';
 
 export interface WebGpuInfo {
   readonly device: GPUDevice;
@@ -29,9 +29,26 @@ export async function initWebGpu(): Promise<WebGpuInfo> {
   return { device, adapter: webgpuAdapter() };
 }
 
-/** Whether initWebGpu() found a device that was not lost since. */
+/** The device, once initWebGpu() or tfjs's webgpu backend (the same device) made it. */
+function knownDevice(): GPUDevice | undefined {
+  if (current) return current;
+  const existing = existingWebGpuDevice();
+  if (existing) {
+    watchDevice(existing);
+    current = existing;
+  }
+  return current;
+}
+
+/** Whether there is a device (initWebGpu(), or setBackend('webgpu') of @ufbert/tensor) that was not lost since. */
 export function webgpuReady(): boolean {
-  return current !== undefined && !lostReasons.has(current);
+  const device = knownDevice();
+  return device !== undefined && !lostReasons.has(device);
+}
+
+/** Whether the device's adapter emulates a GPU on the CPU (SwiftShader, llvmpipe). */
+export function webgpuEmulated(): boolean {
+  return webgpuAdapter()?.isCpuAdapter ?? false;
 }
 
 /** Throws BackendUnavailableError when `device` was lost. */
@@ -44,7 +61,8 @@ export function assertDeviceUsable(device: GPUDevice, what: string): void {
 
 /** The device of the webgpu kernels, or BackendUnavailableError saying what is missing. */
 export function requireDevice(what: string): GPUDevice {
-  if (!current) throw new BackendUnavailableError(`${what}: no WebGPU device yet; await initWebGpu() first (it says why when there is no adapter)`);
-  assertDeviceUsable(current, what);
-  return current;
+  const device = knownDevice();
+  if (!device) throw new BackendUnavailableError(`${what}: no WebGPU device yet; await initWebGpu() first (it says why when there is no adapter)`);
+  assertDeviceUsable(device, what);
+  return device;
 }

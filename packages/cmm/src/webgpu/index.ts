@@ -1,9 +1,10 @@
-// @ufbert/cmm/webgpu: the CMM kernels on WebGPU, and the programs behind them for
-// other WebGPU code (the tfjs kernels of @ufbert/fff record them on tfjs's encoder).
+// @ufbert/cmm/webgpu: the device of the CMM kernels on WebGPU (registered, with every other
+// backend's, in the main entry's registry), and the programs behind them for other WebGPU
+// code (the tfjs kernels of @ufbert/fff record them on tfjs's encoder).
 export * from './errors.js';
 export type * from './types.js';
-export { initWebGpu, webgpuReady, requireDevice, assertDeviceUsable, watchDevice, type WebGpuInfo } from './device.js';
-export { webgpuKernels, conditionalMatmulWebGpu, denseMatmulWebGpuFused, denseMatmulWebGpuLevel3, conditionalForwardTrainWebGpu, conditionalBackwardWebGpu } from './kernels/index.js';
+export { initWebGpu, webgpuReady, webgpuEmulated, requireDevice, assertDeviceUsable, watchDevice, type WebGpuInfo } from './device.js';
+export { conditionalMatmulWebGpu, denseMatmulWebGpuFused, denseMatmulWebGpuLevel3, conditionalForwardTrainWebGpu, conditionalBackwardWebGpu } from './kernels/index.js';
 export { recordConditionalForward, type ConditionalForwardBuffers } from './conditional-forward-op.js';
 export { recordConditionalBackward, type ConditionalBackwardBuffers } from './conditional-backward-op.js';
 export { ProgramRecorder } from './recorder.js';

@@ -6,18 +6,18 @@ import { runOnTfjsWebGpu } from './tfjs-bridge.js';
 
 interface FFFAttrs {
   depth: number;
-  parallelSize: number;
+  trees: number;
   returnNodes?: boolean;
 }
 
 /** The layer's geometry, batch and path shape [T, k, d+1] from a kernel's inputs and attributes. */
 function geometry(x: TensorInfo, wOut: TensorInfo, attrs: NamedAttrMap | undefined): { shape: ConditionalShape; batch: number; path: number[]; returnNodes: boolean } {
-  const { depth, parallelSize, returnNodes } = attrs as unknown as FFFAttrs;
+  const { depth, trees, returnNodes } = attrs as unknown as FFFAttrs;
   const [batch, inputSize] = x.shape;
   return {
-    shape: { trees: parallelSize, depth, inputSize, outputSize: wOut.shape[0] },
+    shape: { trees, depth, inputSize, outputSize: wOut.shape[0] },
     batch,
-    path: [batch, parallelSize, depth + 1],
+    path: [batch, trees, depth + 1],
     returnNodes: !!returnNodes,
   };
 }

@@ -5,6 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from '../conditional-op.js';
 import { conditionalInference } from '../inference.js';
 import { neuronCount } from '../config.js';
+import { FFF } from '../fff-layer.js';
 import { FFF_BACKWARD, FFF_FORWARD } from '../kernel-names.js';
 // Registers the webgpu FFF kernels (this file imports single modules, not the package index).
 import './index.js';
@@ -35,7 +36,7 @@ interface Arrays {
 
 function arrays(c: Case, seed: number): Arrays {
   const rng = new Rng(seed);
-  const n = neuronCount({ depth: c.depth, parallelSize: c.k });
+  const n = neuronCount({ depth: c.depth, trees: c.k });
   const fill = (size: number, scale: number) => rng.fillUniform(new Float32Array(size), -scale, scale);
   return { x: fill(c.batch * c.h, 1), wIn: fill(n * c.h, 0.5), bIn: fill(n, 0.2), wOut: fill(c.o * n, 0.5), up: fill(c.batch * c.o, 1) };
 }
@@ -49,7 +50,7 @@ async function forwardAndGradients(c: Case, a: Arrays): Promise<Array<Float32Arr
   const wOut = tf.tensor2d(a.wOut, [c.o, n]);
   const up = tf.tensor2d(a.up, [c.batch, c.o]);
   const outputs = tf.tidy(() => {
-    const forward = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, { depth: c.depth, parallelSize: c.k } as never) as Tensor[];
+    const forward = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, { depth: c.depth, trees: c.k } as never) as Tensor[];
     const grads = tf.grads((xi: Tensor, wi: Tensor, bi: Tensor, wo: Tensor) =>
       tf.sum(tf.mul(fastFeedforward(xi as Tensor2D, wi as Tensor2D, bi as Tensor1D, wo as Tensor2D, c.depth, c.k), up)),
     )([x, wIn, bIn, wOut]);
@@ -86,10 +87,22 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const a = arrays(c, 5);
     const n = a.bIn.length;
     const infer = async (returnNodes: boolean) => {
-      const inputs = [tf.tensor2d(a.x, [c.batch, c.h]), tf.tensor2d(a.wIn, [n, c.h]), tf.tensor1d(a.bIn), tf.tensor2d(a.wOut, [c.o, n])] as const;
-      const { y, nodes } = conditionalInference(...inputs, c.depth, c.k, { returnNodes });
+      const x = tf.tensor2d(a.x, [c.batch, c.h]);
+      const layer = new FFF(
+        { inputWidth: c.h, outputWidth: c.o, depth: c.depth, trees: c.k },
+        {
+          // tidy frees the temporary tensors; variables outlive it.
+          variables: tf.tidy(() => ({
+            'linear_in.weight': tf.variable(tf.tensor2d(a.wIn, [n, c.h])),
+            'linear_in.bias': tf.variable(tf.tensor1d(a.bIn)),
+            'linear_out.weight': tf.variable(tf.tensor2d(a.wOut, [c.o, n])),
+          })),
+        },
+      );
+      const { y, nodes } = layer.infer(x, { returnNodes });
       const result = { y: (await y.data()) as Float32Array, nodes: nodes ? ((await nodes.data()) as Int32Array) : undefined, dtype: nodes?.dtype };
-      tf.dispose([y, ...(nodes ? [nodes] : []), ...inputs]);
+      tf.dispose([y, ...(nodes ? [nodes] : []), x]);
+      layer.dispose();
       return result;
     };
     await setBackend('cpu');
@@ -119,7 +132,7 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
   it('handles an empty batch in the forward, the backward and inference', async () => {
     // tf.sum of an empty tensor fails in tfjs's webgpu backend itself, so the kernels run directly.
     await setBackend('webgpu');
-    const attrs = { depth: 2, parallelSize: 2 } as never;
+    const attrs = { depth: 2, trees: 2 } as never;
     const x = tf.zeros([0, 6]);
     const wIn = tf.ones([14, 6]);
     const bIn = tf.ones([14]);

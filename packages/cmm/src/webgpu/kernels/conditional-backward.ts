@@ -3,7 +3,7 @@ import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalShape, WeightGradients } from '../../types.js';
 import { checkBackwardInputs, checkConditionalShape, gradientBuffers } from '../../validate.js';
 import { recordConditionalBackward } from '../conditional-backward-op.js';
-import { requireDevice, webgpuReady } from '../device.js';
+import { requireDevice, webgpuEmulated, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
 import type { WebGpuConditionalBackwardKernel } from '../types.js';
 import { WebGpuPrepared } from './prepared.js';
@@ -15,6 +15,7 @@ const label = kernelLabel(identity);
 export const conditionalBackwardWebGpu: WebGpuConditionalBackwardKernel = {
   ...identity,
   isSupported: webgpuReady,
+  isEmulated: webgpuEmulated,
   prepare(shape) {
     checkConditionalShape(shape);
     return new WebGpuPrepared<ConditionalShape>({ ...shape }, label, requireDevice(label), {});

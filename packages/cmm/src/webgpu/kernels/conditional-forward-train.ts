@@ -3,7 +3,7 @@ import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalShape } from '../../types.js';
 import { checkBatch, checkConditionalShape, checkConditionalWeights } from '../../validate.js';
 import { recordConditionalForward } from '../conditional-forward-op.js';
-import { requireDevice, webgpuReady } from '../device.js';
+import { requireDevice, webgpuEmulated, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
 import type { WebGpuConditionalForwardTrainKernel } from '../types.js';
 import { WebGpuPrepared } from './prepared.js';
@@ -18,6 +18,7 @@ const label = kernelLabel(identity);
 export const conditionalForwardTrainWebGpu: WebGpuConditionalForwardTrainKernel = {
   ...identity,
   isSupported: webgpuReady,
+  isEmulated: webgpuEmulated,
   prepare(shape) {
     checkConditionalShape(shape);
     return new WebGpuPrepared<ConditionalShape>({ ...shape }, label, requireDevice(label), {});

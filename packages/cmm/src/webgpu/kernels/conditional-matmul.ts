@@ -3,7 +3,7 @@ import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalShape } from '../../types.js';
 import { checkBatch, checkConditionalWeights, outputArray } from '../../validate.js';
 import { recordConditionalForward } from '../conditional-forward-op.js';
-import { requireDevice, webgpuReady } from '../device.js';
+import { requireDevice, webgpuEmulated, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
 import type { WebGpuConditionalMatmulKernel } from '../types.js';
 import { copyInto, uploadWeights, WebGpuPrepared } from './prepared.js';
@@ -19,6 +19,7 @@ const label = kernelLabel(identity);
 export const conditionalMatmulWebGpu: WebGpuConditionalMatmulKernel = {
   ...identity,
   isSupported: webgpuReady,
+  isEmulated: webgpuEmulated,
   prepare(weights, shape) {
     const neurons = checkConditionalWeights(weights, shape);
     const device = requireDevice(label);

@@ -2,7 +2,7 @@ import { transpose } from '../../layout.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { DenseShape } from '../../types.js';
 import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
-import { requireDevice, webgpuReady } from '../device.js';
+import { requireDevice, webgpuEmulated, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
 import { budgetRanges, iterationsPerNeuron } from '../limits.js';
 import { denseForwardProgram } from '../programs/dense-forward.js';
@@ -19,6 +19,7 @@ const label = kernelLabel(identity);
 export const denseMatmulWebGpuFused: WebGpuDenseMatmulKernel = {
   ...identity,
   isSupported: webgpuReady,
+  isEmulated: webgpuEmulated,
   prepare(weights, shape) {
     checkDenseWeights(weights, shape);
     const device = requireDevice(label);

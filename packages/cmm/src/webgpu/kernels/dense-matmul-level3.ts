@@ -1,7 +1,7 @@
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { DenseShape } from '../../types.js';
 import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
-import { requireDevice, webgpuReady } from '../device.js';
+import { requireDevice, webgpuEmulated, webgpuReady } from '../device.js';
 import { runJob } from '../job.js';
 import { matmulTransposedProgram } from '../programs/matmul-transposed.js';
 import type { WebGpuDenseMatmulKernel } from '../types.js';
@@ -14,6 +14,7 @@ const label = kernelLabel(identity);
 export const denseMatmulWebGpuLevel3: WebGpuDenseMatmulKernel = {
   ...identity,
   isSupported: webgpuReady,
+  isEmulated: webgpuEmulated,
   prepare(weights, shape) {
     checkDenseWeights(weights, shape);
     const device = requireDevice(label);
