@@ -15,10 +15,10 @@ const BATCH = 16;
  */
 export async function validationNodeUsage(model: CrammedBertModel, validation: PackedSequences): Promise<LayerUsage[]> {
   const config = model.config;
-  const fff = { depth: config.intermed_depth, parallelSize: config.intermed_size };
+  const fff = { depth: config.intermed_depth, trees: config.intermed_size };
   const counters = Array.from({ length: config.num_transformer_layers }, () => new NodeUsage(fff));
   const S = validation.sequenceLength;
-  const perToken = fff.parallelSize * (fff.depth + 1);
+  const perToken = fff.trees * (fff.depth + 1);
   for (let start = 0; start < validation.count; start += BATCH) {
     const count = Math.min(BATCH, validation.count - start);
     const lengths = validation.lengths.subarray(start, start + count);
@@ -38,7 +38,7 @@ export async function validationNodeUsage(model: CrammedBertModel, validation: P
   }
   return counters.map((counter, layer) => {
     const report = counter.report();
-    const leaves = fff.parallelSize * 2 ** fff.depth;
+    const leaves = fff.trees * 2 ** fff.depth;
     const leavesUsed = leaves - report.deadLeaves.length;
     // leafBalance is the entropy over its maximum, the depth, per tree.
     const pathEntropyBits = (fff.depth * report.leafBalance.reduce((a, b) => a + b, 0)) / report.leafBalance.length;
