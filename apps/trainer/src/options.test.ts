@@ -4,7 +4,7 @@ import { parseOptions, UsageError } from './options.js';
 describe('trainer options', () => {
   it('has the documented defaults', () => {
     const o = parseOptions([], '/app');
-    expect(o).toMatchObject({ fffPreset: 'UltraFastBERT-tiny-1x7', ffPreset: 'crammedBERT-tiny', vocabSize: 4096, budget: { minutes: 3 }, backend: 'wasm', outDir: '/app/runs/default', tasks: ['spam', 'sentiment'], resume: false, overwrite: false, nonFiniteLoss: 'abort', fineTuneEpochs: { spam: 1, sentiment: 3 }, fineTuneMaxLength: 64 });
+    expect(o).toMatchObject({ fffPreset: 'UltraFastBERT-tiny-1x7', ffPreset: 'crammedBERT-tiny', vocabSize: 4096, budget: { minutes: 3 }, backend: 'wasm', outDir: '/app/runs/default', tasks: ['spam', 'sentiment'], resume: false, overwrite: false, nonFiniteLoss: 'abort', fineTuneEpochs: { spam: 1, sentiment: 3 }, fineTuneMaxLength: 64, fineTuneExamples: null });
   });
   it('lists every bad flag at once, with the usage', () => {
     expect(() => parseOptions(['--backend', 'tpu', '--steps', '0', '--tasks', 'spam,nope'], '/w')).toThrow(UsageError);
@@ -21,6 +21,8 @@ describe('trainer options', () => {
     expect(() => parseOptions(['--bogus'])).toThrow(UsageError);
     expect(() => parseOptions(['--nonfinite-loss', 'ignore'])).toThrow("--nonfinite-loss must be abort or skip, got 'ignore'");
     expect(parseOptions(['--nonfinite-loss', 'skip'])).toMatchObject({ nonFiniteLoss: 'skip' });
+    expect(() => parseOptions(['--finetune-examples', '0'])).toThrow("--finetune-examples must be a positive integer, got '0'");
+    expect(parseOptions(['--finetune-examples', '64'])).toMatchObject({ fineTuneExamples: 64 });
     expect(() => parseOptions(['--resume', '--overwrite'])).toThrow('give --resume or --overwrite, not both');
   });
 });

@@ -21,6 +21,8 @@ export interface TrainerOptions {
   fineTuneEpochs: Partial<Record<EmbeddedTaskName, number>>;
   fineTuneLearningRate: number;
   fineTuneMaxLength: number;
+  /** Fine-tune on at most this many of each task's training examples (the first, in the seeded order); null: all. */
+  fineTuneExamples: number | null;
   seed: number;
   quiet: boolean;
   /** Continue each model's pretraining from its newest checkpoint in the output folder. */
@@ -57,6 +59,8 @@ a comparison table.
   --finetune-epochs N     fine-tuning epochs of every task (default: spam 1, sentiment 3)
   --finetune-lr X         fine-tuning peak learning rate (default 5e-4, see README)
   --finetune-max-length N fine-tuning sequence length (default 64)
+  --finetune-examples N   fine-tune on at most N training examples per task (default: all);
+                          for a quick look, the dev split stays whole
   --seed N                seed of data order, masks and init (default 0)
   --resume                continue pretraining from the checkpoints in --out, exactly
   --overwrite             start over in an --out that holds an earlier run; the earlier run
@@ -90,6 +94,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         'finetune-epochs': { type: 'string' },
         'finetune-lr': { type: 'string' },
         'finetune-max-length': { type: 'string' },
+        'finetune-examples': { type: 'string' },
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
         resume: { type: 'boolean' },
@@ -137,6 +142,7 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
         ? DEFAULT_FINETUNE_EPOCHS
         : Object.fromEntries(tasks.map((t) => [t, number('finetune-epochs', v['finetune-epochs'], 1, positiveInt, 'a positive integer')])),
     fineTuneMaxLength: number('finetune-max-length', v['finetune-max-length'], 64, (n) => positiveInt(n) && n >= 8 && n <= 128, 'an integer in [8, 128]'),
+    fineTuneExamples: v['finetune-examples'] === undefined ? null : number('finetune-examples', v['finetune-examples'], 0, positiveInt, 'a positive integer'),
     fineTuneLearningRate: number('finetune-lr', v['finetune-lr'], 5e-4, (n) => n > 0 && Number.isFinite(n), 'a positive number'),
     seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
     quiet: !!v.quiet,

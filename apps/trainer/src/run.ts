@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, writeFile, constants } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
@@ -15,11 +15,19 @@ import {
   moveRunAside,
   pretrain,
   readCorpus,
+  readTrainingLog,
   type CorpusDocument,
+  type TrainingConfig,
   type TrainingConfigInput,
 } from '@ufbert/training';
 import type { TrainerOptions } from './options.js';
-import { comparisonTable, type ModelSummary } from './report.js';
+import { comparisonTable } from './comparison-table.js';
+import { fillMaskSamples } from './fill-mask-samples.js';
+import { machineInfo, versions } from './machine-info.js';
+import { renderReportPage } from './report-page.js';
+import { averageScore, retention } from './retention.js';
+import { REPORT_HTML, REPORT_JSON, REPORT_MD, type LayerUsage, type ModelSummary, type PhaseTiming, type RunReport } from './run-report.js';
+import { validationNodeUsage } from './validation-node-usage.js';
 
 export class PreflightError extends UfbertError {}
 
@@ -72,7 +80,7 @@ function pretrainingConfig(preset: string, kind: 'fff' | 'ff', options: TrainerO
   };
 }
 
-async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions, print: Print): Promise<TextTokenizer> {
+async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions, print: Print): Promise<{ tokenizer: TextTokenizer; cached: boolean }> {
   const hash = createHash('sha256');
   for (const d of documents) hash.update(d.text);
   const key = `${hash.digest('hex').slice(0, 16)}-v${options.vocabSize}`;
@@ -80,7 +88,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
   const keyFile = join(dir, 'corpus-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')) === key) {
     print(`tokenizer: cached in ${dir}`);
-    return TextTokenizer.load(dir);
+    return { tokenizer: await TextTokenizer.load(dir), cached: true };
   }
   const started = performance.now();
   const tokenizer = trainWordPiece(
@@ -91,7 +99,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
   await tokenizer.save(dir);
   await writeFile(keyFile, key);
   print(`tokenizer: trained WordPiece (${tokenizer.vocabSize} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s, saved to ${dir}`);
-  return tokenizer;
+  return { tokenizer, cached: false };
 }
 
 /**
@@ -114,8 +122,9 @@ function trainingConfig(options: TrainerOptions): TrainingConfigInput {
 }
 
 export interface TrainerResult {
-  summaries: ModelSummary[];
-  reportFile: string;
+  report: RunReport;
+  /** report.md, report.json and report.html in the output folder. */
+  files: { markdown: string; json: string; html: string };
 }
 
 export async function runTrainer(options: TrainerOptions, print: Print): Promise<TrainerResult> {
@@ -143,20 +152,30 @@ async function claimOutputFolder(options: TrainerOptions, print: Print): Promise
   print(`moved the earlier run to ${await moveRunAside(options.outDir, [LOCK_FILE])}`);
 }
 
+/** Seconds since `started` (a performance.now() reading). */
+const secondsSince = (started: number) => (performance.now() - started) / 1000;
+
 async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertConfig; ff: CrammedBertConfig }, print: Print): Promise<TrainerResult> {
   await setBackend(options.backend);
   print(`backend: ${describeBackend()}`);
   const documents = await readCorpus(options.corpus.length ? { files: options.corpus } : { embedded: ['sotu', 'moby-dick', 'brown'] });
   print(`corpus: ${documents.length} documents${options.corpus.length ? '' : ' (embedded: State of the Union addresses, Moby Dick, Brown corpus)'}`);
-  const tokenizer = await tokenizerFor(documents, options, print);
+  const phases: PhaseTiming[] = [];
+  const tokenizerStarted = performance.now();
+  const { tokenizer, cached } = await tokenizerFor(documents, options, print);
+  phases.push({ phase: cached ? 'tokenizer (cached)' : 'tokenizer (trained)', seconds: secondsSince(tokenizerStarted) });
   const vocab = tokenizer.vocabSize;
+  // report.json names files relative to the run folder, so the folder can be moved or shared.
+  const relativePath = (path: string) => relative(options.outDir, path) || '.';
 
   const summaries: ModelSummary[] = [];
+  let training: TrainingConfig | undefined;
   for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
     const config: CrammedBertConfig = { ...configs[kind], embedding: { ...configs[kind].embedding, vocab_size: vocab } };
     const name = kind === 'fff' ? `${preset}` : `${preset}-FF${config.intermed_size}`;
     const runDir = join(options.outDir, kind);
     print(`\n== ${name}: pretraining (${'steps' in options.budget ? `${options.budget.steps} steps` : `${options.budget.minutes} min`}) ==`);
+    const pretrainStarted = performance.now();
     const model = CrammedBertModel.create(config, { seed: options.seed });
     const result = await pretrain({
       model: new CrammedBertMlm(model),
@@ -167,17 +186,31 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       resume: options.resume,
       onNonFiniteLoss: options.nonFiniteLoss,
       quiet: options.quiet,
+      chartTitle: `${name}: pretraining`,
       print,
     });
+    training = result.config;
     const pretrainedDir = join(runDir, 'pretrained');
-    await saveModel(model, pretrainedDir);
-    await tokenizer.save(pretrainedDir);
-    model.dispose();
+    let usage: LayerUsage[] | null = null;
+    try {
+      await saveModel(model, pretrainedDir);
+      await tokenizer.save(pretrainedDir);
+      phases.push({ phase: 'pretraining', model: name, seconds: secondsSince(pretrainStarted) });
+      if (kind === 'fff' && result.validation.count > 0) {
+        const usageStarted = performance.now();
+        usage = await validationNodeUsage(model, result.validation);
+        phases.push({ phase: 'FFF node usage on the validation set', model: name, seconds: secondsSince(usageStarted) });
+      }
+    } finally {
+      model.dispose();
+    }
     print(`pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`);
 
     const tasks: ModelSummary['tasks'] = {};
     for (const task of options.tasks) {
-      const { train, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
+      const taskStarted = performance.now();
+      const { train: all, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
+      const train = options.fineTuneExamples === null ? all : all.slice(0, options.fineTuneExamples);
       const epochs = options.fineTuneEpochs[task] ?? GLUE_SANE.epochs;
       print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev, ${epochs} epoch${epochs > 1 ? 's' : ''}`);
       const tuned = await fineTune({
@@ -195,30 +228,61 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       } finally {
         tuned.model.dispose();
       }
-      tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline };
+      const seconds = secondsSince(taskStarted);
+      phases.push({ phase: `fine-tuning and evaluation: ${task}`, model: name, seconds });
+      tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline, classifierDir: relativePath(classifierDir), seconds };
       print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
     }
-    summaries.push({
+    const trainingSeconds = result.elapsedMs / 1000;
+    const summary: ModelSummary = {
       name,
       kind,
+      modelConfig: config,
       validationLoss: result.validationLoss,
       unigramBaseline: result.baseline.crossEntropy,
       steps: result.steps,
       tokens: result.tokens,
-      pretrainDir: join(runDir, 'pretrain'),
-      pretrainedDir,
+      trainingSeconds,
+      tokensPerSecond: trainingSeconds > 0 ? result.tokens / trainingSeconds : 0,
+      pretrainDir: relativePath(join(runDir, 'pretrain')),
+      pretrainedDir: relativePath(pretrainedDir),
+      logFile: relativePath(result.logFile),
+      chartFile: relativePath(result.chartFile),
       tasks,
-    });
+      averageScore: null,
+      usage,
+    };
+    summary.averageScore = averageScore(summary, options.tasks);
+    summaries.push(summary);
   }
+
+  const samplesStarted = performance.now();
+  const samples = await fillMaskSamples(summaries.map((s) => ({ name: s.name, dir: join(options.outDir, s.pretrainedDir) })));
+  phases.push({ phase: 'fill-mask samples', seconds: secondsSince(samplesStarted) });
+
+  const report: RunReport = {
+    createdAt: new Date().toISOString(),
+    seed: options.seed,
+    options: { ...options, corpus: options.corpus.map(relativePath), outDir: '.' },
+    training: training!,
+    machine: machineInfo(),
+    versions: versions(),
+    models: summaries,
+    retention: retention(summaries),
+    phases,
+    samples,
+  };
   const table = comparisonTable(summaries);
-  const reportFile = join(options.outDir, 'report.md');
-  await writeFile(reportFile, `${table}\n`);
-  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(summaries, null, 2)}\n`);
+  const files = { markdown: join(options.outDir, REPORT_MD), json: join(options.outDir, REPORT_JSON), html: join(options.outDir, REPORT_HTML) };
+  await writeFile(files.markdown, `${table}\n`);
+  await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  const logs = summaries.map((s) => readTrainingLog(join(options.outDir, s.logFile)));
+  await writeFile(files.html, renderReportPage(report, logs));
   print(`\n${table}`);
   print(`\nwritten: ${options.outDir}`);
-  for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${s.pretrainDir}; pretrained model in ${s.pretrainedDir}`);
-  print(`  report: ${reportFile} and report.json; tokenizer: ${join(options.outDir, 'tokenizer')}`);
-  return { summaries, reportFile };
+  for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);
+  print(`  report: ${files.html} (open it in a browser), ${REPORT_MD} and ${REPORT_JSON}; tokenizer: ${join(options.outDir, 'tokenizer')}`);
+  return { report, files };
 }
 
 function formatMetrics(metrics: Readonly<Record<string, number>>): string {

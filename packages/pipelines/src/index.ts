@@ -5,11 +5,14 @@ export { TextClassificationPipeline, type LabelScore, type TextPair, type Classi
 export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtractionOptions } from './tasks/feature-extraction.js';
 export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
-export { loadModelSource, type LoadModelOptions, type LoadedModel } from './load-model.js';
+export { loadModelSource, type LoadModelOptions } from './load-model.js';
+export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
+export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';
 export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes, type ModelSource } from './model-files.js';
 export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './device.js';
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { PipelineError, ModelLoadError } from './errors.js';
-export { fffRoutes, type TreeRoute, type TokenRoutes } from './routes.js';
+export { fffRoutes } from './routes.js';
+export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';

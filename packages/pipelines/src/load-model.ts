@@ -2,12 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
 import { downloadModel, type DownloadOptions } from './download-model.js';
 import { ModelLoadError } from './errors.js';
-import { labelsFromConfig } from './labels.js';
+import { parseModelFiles, type LoadedModel } from './model-parts.js';
 import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
 import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 
@@ -31,13 +31,6 @@ export interface LoadModelOptions extends DownloadOptions {
   kernel?: KernelChoice;
 }
 
-/** A model ready to run: its runtime, its tokenizer and its label names (from the config, when it has them). */
-export interface LoadedModel {
-  runtime: InferenceRuntime;
-  tokenizer: TextTokenizer;
-  id2label: string[] | undefined;
-}
-
 /**
  * Loads a model from a folder, an http(s) URL (downloaded into the cache folder first) or
  * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
@@ -58,7 +51,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   if (typeof source !== 'string' && !(source instanceof URL)) {
     const files = bytesMap(source);
     const read = (file: string) => files.get(file);
-    const { tokenizer, configJson, id2label } = parseCommonFiles(read, 'the model bytes');
+    const { tokenizer, configJson, id2label } = parseModelFiles(read, 'the model bytes');
     const safetensors = read(MODEL_FILE);
     if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
     const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel: options.kernel });
@@ -68,7 +61,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   const dir = await localFolder(source, options);
   const contents = new Map<string, Uint8Array>();
   for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
-  const { tokenizer, id2label } = parseCommonFiles((file) => contents.get(file), dir);
+  const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
   const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
   return { runtime, tokenizer, id2label };
 }
@@ -88,25 +81,4 @@ async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefin
   } finally {
     model.dispose();
   }
-}
-
-/** Tokenizer, config and label names from the files' contents, with the file that was wrong in any error. */
-function parseCommonFiles(read: (file: string) => Uint8Array | undefined, where: string): { tokenizer: TextTokenizer; configJson: Record<string, unknown>; id2label: string[] | undefined } {
-  const json = (file: string): Record<string, unknown> | undefined => {
-    const bytes = read(file);
-    if (!bytes) return undefined;
-    try {
-      return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    } catch (error) {
-      throw new ModelLoadError(`expected ${file} in ${where} to be JSON: ${(error as Error).message}`);
-    }
-  };
-  const tokenizerJson = json(TOKENIZER_FILE);
-  if (!tokenizerJson) throw new ModelLoadError(`expected ${TOKENIZER_FILE} in ${where}`);
-  const ours = json(CONFIG_FILE);
-  const huggingFace = json(HF_CONFIG_FILE);
-  const configJson = ours ?? huggingFace;
-  if (!configJson) throw new ModelLoadError(`expected ${CONFIG_FILE} or ${HF_CONFIG_FILE} in ${where}`);
-  const id2label = (huggingFace && labelsFromConfig(huggingFace, `${where}/${HF_CONFIG_FILE}`)) ?? (ours && labelsFromConfig(ours, `${where}/${CONFIG_FILE}`));
-  return { tokenizer: TextTokenizer.fromJSON(tokenizerJson, json(TOKENIZER_CONFIG_FILE) ?? {}), configJson, id2label };
 }

@@ -21,3 +21,17 @@ export function assertShape(name: string, actual: readonly number[], expected: r
     throw new ShapeError(`expected ${name} of shape ${formatShape(expected)}, got ${formatShape(actual)}`);
   }
 }
+
+/**
+ * An optional package a requested feature needs is not installed (WebGPU in Node needs
+ * Dawn, the `webgpu` package). A BackendUnavailableError, so `auto` falls back past it.
+ */
+export class MissingOptionalPackageError extends BackendUnavailableError {
+  constructor(
+    message: string,
+    /** The package to install, with the range ufbert supports, e.g. `webgpu@^0.6.2`. */
+    readonly install: string,
+  ) {
+    super(message);
+  }
+}

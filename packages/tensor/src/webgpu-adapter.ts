@@ -1,4 +1,5 @@
 import { BackendUnavailableError } from './errors.js';
+import { loadDawn } from './dawn.js';
 
 /** Which WebGPU implementation and adapter a session runs on. */
 export interface WebGpuAdapterDescription {
@@ -61,24 +62,13 @@ async function requestFromNavigator(): Promise<AcquiredAdapter> {
   return { adapter, description: describe(adapter, 'navigator.gpu', undefined, 'core') };
 }
 
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
-
 /**
  * Node: Dawn through the `webgpu` package. Route 1 is Vulkan (a real driver, or
  * the SwiftShader ICD that Debian's chromium ships); route 2 is OpenGL ES through
  * EGL surfaceless (Mesa llvmpipe), which only offers the compatibility level.
  */
 async function requestFromDawn(): Promise<AcquiredAdapter> {
-  const specifier = 'webgpu';
-  let dawn: DawnModule;
-  try {
-    dawn = (await import(/* @vite-ignore */ specifier)) as DawnModule;
-  } catch (cause) {
-    throw new BackendUnavailableError(`webgpu: the 'webgpu' package (Dawn for Node) could not be loaded: ${(cause as Error).message}`);
-  }
+  const dawn = await loadDawn();
   const { existsSync } = await import('node:fs');
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;

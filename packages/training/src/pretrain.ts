@@ -65,6 +65,8 @@ export interface PretrainOptions {
    * batch, up to MAX_CONSECUTIVE_SKIPS in a row.
    */
   onNonFiniteLoss?: 'abort' | 'skip';
+  /** Title of the SVG chart written at the end, e.g. the model's name (default `pretraining`). */
+  chartTitle?: string;
   onStep?: (record: StepRecord) => void;
   onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
@@ -82,6 +84,8 @@ export interface PretrainResult {
   /** Batches whose loss was not finite and that were skipped (onNonFiniteLoss: 'skip') in this session. */
   skippedSteps: number;
   baseline: UnigramBaseline;
+  /** The held-out sequences the validation loss is computed on, for further evaluation of the trained model. */
+  validation: PackedSequences;
   checkpoint: Checkpoint;
   logFile: string;
   chartFile: string;
@@ -330,12 +334,12 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   const chartFile = join(outputDir, CHART_FILE);
   await writeFileAtomic(
     chartFile,
-    renderTrainingChart(readTrainingLog(logFile), { baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
+    renderTrainingChart(readTrainingLog(logFile), { title: options.chartTitle, baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
   );
   const validationLoss = lastValidation?.loss ?? null;
   print(
     `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
-  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, checkpoint: lastCheckpoint!, logFile, chartFile };
+  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, validation, checkpoint: lastCheckpoint!, logFile, chartFile };
 }

@@ -1,5 +1,5 @@
 import { headlineEntries, headlineTargets, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, type HeadlineEntry } from './headline.js';
-import { matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
+import { fastest, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 
 export interface ChartLinks {
@@ -293,7 +293,7 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
       );
     }
     out.push('');
-    const targets = modelTargets(model.map((m) => m.row));
+    const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
     if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   }
 
@@ -335,6 +335,28 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else map.set(k, [item]);
   }
   return map;
+}
+
+/**
+ * The FFF blocks inside the model on tfjs against the kernel alone: the model row's
+ * feedforward time per layer over the fastest kernel row of the same tree shape, batch
+ * and backend (issue 13's target: within 2x, the rest being tfjs's copies and op overhead).
+ */
+export function inModelFeedforward(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  for (const row of rows) {
+    if (row.suite !== 'model' || row.family !== 'fff' || !row.backend.startsWith('tfjs-') || row.ff_us_per_token === undefined || !row.layers) continue;
+    const kernelBackend = row.backend === 'tfjs-webgpu' ? 'webgpu' : 'wasm';
+    const kernel = fastest(rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.backend === kernelBackend && r.trees === row.trees && r.depth === row.depth && r.batch === row.batch && r.input_size === row.input_size));
+    if (!kernel) continue;
+    const perLayer = row.ff_us_per_token / row.layers;
+    const ratio = perLayer / kernel.median_us_per_token;
+    out.push(
+      `FFF blocks inside ${row.name.replace('model ', '')} on ${row.backend}: ${formatUs(row.ff_us_per_token)} µs/token over ${row.layers} layers = ${perLayer.toFixed(2)} per layer; ` +
+        `the fastest ${kernel.implementation} alone at B=${kernel.batch}${kernel.threads ? `, ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}` : ''}: ${kernel.median_us_per_token.toFixed(2)}: ${ratio.toFixed(2)}x (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}`,
+    );
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encoderFlopsPerToken, feedforwardShare, isFeedforwardKernel } from '../suites/model.js';
 import { headlineEntries, headlineTargets, modelEntries } from './headline.js';
-import { modelTargets, renderMarkdown } from './markdown.js';
+import { inModelFeedforward, modelTargets, renderMarkdown } from './markdown.js';
 import { addSpeedups, matchingDense } from './speedups.js';
 import { buildSummary } from './summary.js';
 import { ChartError, escapeXml, headlineChart, renderLineChart } from './svg.js';
@@ -187,6 +187,19 @@ describe('whole-model rows', () => {
     const entries = modelEntries(rows);
     expect(entries[8].dense).toBe(rows[7]);
     expect(entries[2].dense).toBe(rows[0]);
+  });
+
+  it('sets the FFF blocks inside the tfjs model, per layer, against the fastest kernel of the same shape and batch', () => {
+    const inModel = { ...model('fff', 'tfjs-wasm', 5000, undefined, 1), trees: 1, depth: 11, layers: 16, ff_us_per_token: 48 };
+    const kernel = (us: number, threads: number, batch = 128, depth = 11) =>
+      row({ suite: 'kernels', name: 'fff-1x11', family: 'fff', backend: 'wasm', level: 'fused', batch, neurons: 4095, median_us_per_token: us, threads, trees: 1, depth, implementation: 'ConditionalMatmul/wasm/fused' });
+    // The 2-thread row is the fastest at B=128; other batches and shapes are not compared.
+    const lines = inModelFeedforward([inModel, kernel(2.5, 1), kernel(1.6, 2), kernel(0.5, 2, 1024), kernel(0.1, 2, 128, 7)]);
+    expect(lines).toEqual([
+      'FFF blocks inside ultrafastbert-1x11 on tfjs-wasm: 48.0 µs/token over 16 layers = 3.00 per layer; the fastest ConditionalMatmul/wasm/fused alone at B=128, 2 threads: 1.60: 1.88x (target <= 2x): met',
+    ]);
+    expect(inModelFeedforward([{ ...inModel, ff_us_per_token: 64 }, kernel(1.6, 2)])[0]).toMatch(/2.50x \(target <= 2x\): NOT met$/);
+    expect(inModelFeedforward([inModel])).toEqual([]);
   });
 
   it("gives each tfjs row its non-FF time and Amdahl's bound from crammedBERT's feedforward share", () => {

@@ -48,6 +48,8 @@ export interface Row {
   neurons: number;
   trees?: number;
   depth?: number;
+  /** Model rows: transformer layers. */
+  layers?: number;
   /**
    * Threads the call could use: onnxruntime's intra-op threads; for WASM kernel rows the
    * threads configured for @ufbert/cmm (a call under its split threshold runs on one).

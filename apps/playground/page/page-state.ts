@@ -1,0 +1,29 @@
+import type { TokenRoutes } from '@ufbert/pipelines/web';
+import type { ModelAnswer } from './playground-model.js';
+
+/** One loaded model's part of the page, as the page shows it. */
+export interface ModelState {
+  name: string;
+  kind: 'fff' | 'ff';
+  task: 'fill-mask' | 'text-classification';
+  /** The runtime the pipeline runs on, in its own words. */
+  runtime: string;
+  answer?: ModelAnswer;
+  routes?: TokenRoutes[];
+}
+
+/** What the page leaves in `window.ufbertPlayground` for a test (and a console) to read. */
+export interface PageState {
+  /** `busy` while loading or running; `ready` once the last run is on screen; `error` with `error` set. */
+  status: 'busy' | 'ready' | 'error';
+  backend: string;
+  text: string;
+  models: ModelState[];
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    ufbertPlayground?: PageState;
+  }
+}

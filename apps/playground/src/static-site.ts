@@ -1,0 +1,44 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+};
+
+export interface StaticSite {
+  /** The site's root URL, ending in a slash. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the files under `root` on 127.0.0.1 (a secure context, as WebGPU needs) under the
+ * path `prefix`, as any static host would: no rewriting, no fallback page, 404 for anything else.
+ */
+export async function serveStaticSite(root: string, prefix = '/'): Promise<StaticSite> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
+    const inside = path.startsWith(prefix) ? normalize(path.slice(prefix.length)) : undefined;
+    const file = inside === undefined || inside.startsWith('..') ? undefined : join(root, inside === '.' || inside.endsWith(sep) || inside === '' ? join(inside, 'index.html') : inside);
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

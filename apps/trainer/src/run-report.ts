@@ -1,0 +1,116 @@
+import type { CrammedBertConfig } from '@ufbert/crammed-bert';
+import type { TaskEvaluation } from '@ufbert/glue';
+import type { TrainingConfig } from '@ufbert/training';
+
+/** The file a run writes beside report.md: every figure report.html shows, with paths relative to the run folder. */
+export const REPORT_JSON = 'report.json';
+export const REPORT_HTML = 'report.html';
+export const REPORT_MD = 'report.md';
+
+/** How one FFF layer's leaves were used by the validation tokens. */
+export interface LayerUsage {
+  layer: number;
+  /** Validation tokens routed (padding excluded). */
+  tokens: number;
+  /** Leaves of the layer, all trees together. */
+  leaves: number;
+  /** Leaves at least one token reached. */
+  leavesUsed: number;
+  /** leavesUsed / leaves. */
+  leafShareUsed: number;
+  /** Entropy of the tokens' distribution over a tree's leaves in bits, averaged over the layer's trees. */
+  pathEntropyBits: number;
+  /** Its maximum: the tree depth, reached when every leaf takes the same share. */
+  maxPathEntropyBits: number;
+}
+
+export interface TaskResult {
+  evaluation: TaskEvaluation;
+  /** The majority-class (or mean) baseline on the same split. */
+  baseline: TaskEvaluation;
+  /** The saved classifier, relative to the run folder. */
+  classifierDir: string;
+  /** Wall time of fine-tuning and evaluation. */
+  seconds: number;
+}
+
+export interface ModelSummary {
+  name: string;
+  kind: 'fff' | 'ff';
+  modelConfig: CrammedBertConfig;
+  validationLoss: number | null;
+  unigramBaseline: number;
+  steps: number;
+  tokens: number;
+  /** Pretraining wall time, resumed sessions included. */
+  trainingSeconds: number;
+  /** tokens / trainingSeconds. */
+  tokensPerSecond: number;
+  /** Folders and files relative to the run folder. */
+  pretrainDir: string;
+  pretrainedDir: string;
+  logFile: string;
+  chartFile: string;
+  tasks: Record<string, TaskResult>;
+  /** The mean of the task scores; null without tasks. */
+  averageScore: number | null;
+  /** FFF models: node usage per layer on the validation set; null for dense models. */
+  usage: LayerUsage[] | null;
+}
+
+/** One phase of the run and its wall time. */
+export interface PhaseTiming {
+  phase: string;
+  /** The model it belongs to, by name; absent for shared phases (the tokenizer). */
+  model?: string;
+  seconds: number;
+}
+
+export interface FillMaskCandidateSummary {
+  token: string;
+  score: number;
+}
+
+export interface FillMaskSample {
+  text: string;
+  /** Top candidates per model, by model name. */
+  candidates: Record<string, FillMaskCandidateSummary[]>;
+}
+
+export interface MachineInfo {
+  platform: string;
+  arch: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  /** The tfjs backend as `describeBackend` names it. */
+  backend: string;
+}
+
+export interface Versions {
+  node: string;
+  ufbert: string;
+  tfjsCore: string;
+}
+
+/** The FFF model's score as a fraction of the FF model's, per task and on the average of the tasks. */
+export interface Retention {
+  tasks: Record<string, number | null>;
+  average: number | null;
+}
+
+export interface RunReport {
+  /** ISO time the report was written. */
+  createdAt: string;
+  seed: number;
+  /** The trainer's options, corpus files relative to the run folder. */
+  options: Record<string, unknown>;
+  /** Pretraining config, the same for both models. */
+  training: TrainingConfig;
+  machine: MachineInfo;
+  versions: Versions;
+  models: ModelSummary[];
+  retention: Retention | null;
+  phases: PhaseTiming[];
+  samples: FillMaskSample[];
+}

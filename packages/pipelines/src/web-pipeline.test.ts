@@ -1,0 +1,93 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setBackend } from '@ufbert/tensor';
+import { loadCheckpoint } from '@ufbert/crammed-bert';
+import { pipeline } from './pipeline.js';
+import { fffRoutes } from './routes.js';
+import { ModelLoadError, PipelineError } from './errors.js';
+import { fffRoutesOfModel, loadWebModel, modelFiles, webPipeline } from './web.js';
+import { writeTinyModels } from './test-utils/tiny-models.js';
+import type { FillMaskCandidate } from './tasks/fill-mask.js';
+
+const work = mkdtempSync(join(tmpdir(), 'ufbert-web-pipeline-'));
+let mlmDir: string;
+let clsDir: string;
+
+async function bytesOf(dir: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const name of readdirSync(dir)) if (name.endsWith('.json') || name.endsWith('.safetensors')) files.set(name, await readFile(join(dir, name)));
+  return files;
+}
+
+beforeAll(async () => {
+  await setBackend('cpu');
+  ({ mlmDir, clsDir } = await writeTinyModels(work));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('@ufbert/pipelines/web', () => {
+  it('fill-mask over the files\' bytes on tfjs gives what pipeline() gives for the folder', async () => {
+    const text = 'the capital of france is [MASK].';
+    const fromFolder = await pipeline('fill-mask', mlmDir, { runtime: 'tfjs', device: 'cpu' });
+    const fromBytes = await webPipeline('fill-mask', await bytesOf(mlmDir), { runtime: 'tfjs', device: 'cpu' });
+    try {
+      expect(fromBytes.model.description).toBe(fromFolder.model.description);
+      expect(await fromBytes(text, { top_k: 4 })).toEqual(await fromFolder(text, { top_k: 4 }));
+    } finally {
+      await fromFolder.dispose();
+      await fromBytes.dispose();
+    }
+  });
+
+  it('runs the exported graph in onnxruntime-web (wasm) with the candidates of onnxruntime-node', async () => {
+    const text = 'rome is the capital of [MASK].';
+    const node = await pipeline('fill-mask', mlmDir, { threads: 1 });
+    const web = await webPipeline('fill-mask', await bytesOf(mlmDir), { executionProviders: ['wasm'] });
+    try {
+      expect(web.model.description).toMatch(/^onnxruntime-web \[wasm\]/);
+      const expected = (await node(text, { top_k: 3 })) as FillMaskCandidate[];
+      const actual = (await web(text, { top_k: 3 })) as FillMaskCandidate[];
+      expect(actual.map((c) => c.token)).toEqual(expected.map((c) => c.token));
+      actual.forEach((c, i) => expect(c.score).toBeCloseTo(expected[i].score, 5));
+    } finally {
+      await node.dispose();
+      await web.dispose();
+    }
+  });
+
+  it('classifies with the label names of config.json', async () => {
+    const classify = await webPipeline('text-classification', await bytesOf(clsDir), { runtime: 'tfjs', device: 'cpu' });
+    try {
+      const [best] = (await classify('a fine city')) as Array<{ label: string; score: number }>;
+      expect(['negative', 'neutral', 'positive']).toContain(best.label);
+    } finally {
+      await classify.dispose();
+    }
+  });
+
+  it('fffRoutesOfModel gives, for a model loaded from bytes, what fffRoutes gives for its folder', async () => {
+    const text = 'the capital of france';
+    const { config, weights, tokenizer } = modelFiles(await bytesOf(mlmDir));
+    const model = await loadCheckpoint(weights, config);
+    try {
+      expect(await fffRoutesOfModel(model, tokenizer, text)).toEqual(await fffRoutes(mlmDir, text));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuses a missing weights file, an unknown task or runtime, and options of the other runtime', async () => {
+    const files = await bytesOf(mlmDir);
+    files.delete('model.safetensors');
+    await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelLoadError('expected model.safetensors among the model bytes, got model_config.json, tokenizer.json'));
+    const all = await bytesOf(mlmDir);
+    await expect(webPipeline('summarization' as 'fill-mask', all)).rejects.toThrow(PipelineError);
+    await expect(loadWebModel(all, { runtime: 'onnxruntime' as 'tfjs' })).rejects.toThrow("runtime must be one of tfjs, onnxruntime-web, got 'onnxruntime'");
+    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
+    await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
+  });
+});

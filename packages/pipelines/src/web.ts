@@ -1,0 +1,16 @@
+// @ufbert/pipelines/web: the pipelines and FFF routes over model bytes, without Node built-ins
+// or onnxruntime-node, for a page: tfjs with ufbert's kernels, or onnxruntime-web.
+export { webPipeline, type WebPipelineOptions } from './web-pipeline.js';
+export { loadWebModel, modelFiles, WEB_RUNTIMES, type WebRuntime, type WebModelOptions, type ModelFiles } from './web-model.js';
+export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
+export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
+export { SUPPORTED_TASKS, TASK_ALIASES, type TaskName, type TaskAlias, type PipelineFor } from './tasks.js';
+export { FillMaskPipeline, type FillMaskCandidate, type FillMaskResult, type FillMaskOptions } from './tasks/fill-mask.js';
+export { TextClassificationPipeline, type LabelScore, type TextPair, type ClassificationInput, type TextClassificationOptions } from './tasks/text-classification.js';
+export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtractionOptions } from './tasks/feature-extraction.js';
+export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
+export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
+export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes } from './model-files.js';
+export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+export { PipelineError, ModelLoadError } from './errors.js';
+export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';
