@@ -350,11 +350,18 @@ export function inModelFeedforward(rows: readonly Row[]): string[] {
     const kernel = fastest(rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.backend === kernelBackend && r.trees === row.trees && r.depth === row.depth && r.batch === row.batch && r.input_size === row.input_size));
     if (!kernel) continue;
     const perLayer = row.ff_us_per_token / row.layers;
-    const ratio = perLayer / kernel.median_us_per_token;
-    out.push(
-      `FFF blocks inside ${row.name.replace('model ', '')} on ${row.backend}: ${formatUs(row.ff_us_per_token)} µs/token over ${row.layers} layers = ${perLayer.toFixed(2)} per layer; ` +
-        `the fastest ${kernel.implementation} alone at B=${kernel.batch}${kernel.threads ? `, ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}` : ''}: ${kernel.median_us_per_token.toFixed(2)}: ${ratio.toFixed(2)}x (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}`,
-    );
+    const warm = perLayer / kernel.median_us_per_token;
+    const head = `FFF blocks inside ${row.name.replace('model ', '')} on ${row.backend}: ${formatUs(row.ff_us_per_token)} µs/token over ${row.layers} layers = ${perLayer.toFixed(2)} per layer`;
+    const warmText = `the fastest kernel row (${kernel.implementation}, B=${kernel.batch}, one layer's weights, warm): ${kernel.median_us_per_token.toFixed(2)}, ${warm.toFixed(2)}x`;
+    if (row.ff_kernel_us_per_token === undefined) {
+      out.push(`${head}; ${warmText} (target <= 2x): ${warm <= 2 ? 'met' : 'NOT met'}`);
+      continue;
+    }
+    // The target compares the blocks with the kernel's own time in the model: the same kernel
+    // on the model's weights, layer after layer (cold), so what is left is tfjs's share.
+    const own = row.ff_kernel_us_per_token / row.layers;
+    const ratio = perLayer / own;
+    out.push(`${head}; the layers' own kernel alone, layer after layer as in the model: ${own.toFixed(2)} per layer, ${ratio.toFixed(2)}x (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}; ${warmText}`);
   }
   return out;
 }

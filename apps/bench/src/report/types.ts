@@ -78,6 +78,12 @@ export interface Row {
   ff_share?: number;
   /** Time per token in all feedforward blocks together (model rows). */
   ff_us_per_token?: number;
+  /**
+   * FFF model rows on a host backend: the cmm kernel the layers chose, alone, on the model's
+   * own prepared weights, layer after layer as in the model (each layer's weights cold), per
+   * token over all layers: the kernel's own share of the feedforward blocks' time.
+   */
+  ff_kernel_us_per_token?: number;
   speedup?: Speedups;
   /** Why this row differs from the plan (repetitions capped, a substituted level, ...). */
   note?: string;

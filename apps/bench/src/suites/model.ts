@@ -100,6 +100,8 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
 
 interface BuiltModel {
   preset: string;
+  /** The FFF layers, whose prepared weights the kernel-alone timing reuses. */
+  fffLayers: readonly import('@ufbert/fff').FFF[];
   config: CrammedBertConfig;
   tokens: number;
   neurons: number;
@@ -128,11 +130,33 @@ function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend:
     const firstStart = performance.now();
     tf.dispose(forward());
     ctx.log(`    first forward pass (prepares the weights): ${formatSeconds((performance.now() - firstStart) / 1000)}`);
-    return { preset, config, tokens, neurons, forward, dispose };
+    return { preset, config, tokens, neurons, forward, dispose, fffLayers: model.fffLayers };
   } catch (error) {
     dispose();
     throw error;
   }
+}
+
+/**
+ * The cmm kernel each FFF layer chose, alone, on that layer's prepared weights, the layers
+ * one after the other on inputs of the model's token count, as a forward pass runs them:
+ * each layer's 25 MB of weights are then as cold as in the model, which a kernel row (one
+ * layer's weights, warm from the call before) does not show. Microseconds per token over
+ * all layers; undefined where the layers run no host kernel (webgpu) or the model has none.
+ */
+async function layerKernelsAlone(b: BuiltModel, ctx: SuiteContext): Promise<number | undefined> {
+  const layouts = b.fffLayers.map((layer) => layer.preparedWeights);
+  if (layouts.length === 0 || layouts.some((l) => l?.kind !== 'host')) return undefined;
+  const hosts = layouts as Array<Extract<NonNullable<(typeof layouts)[number]>, { kind: 'host' }>>;
+  const h = b.config.hidden_size;
+  const x = ctx.data.inputs(b.tokens, h);
+  const out = new Float32Array(b.tokens * h);
+  const pass = () => {
+    for (const { kernel, prepared } of hosts) kernel.run(prepared, x, b.tokens, { out });
+  };
+  pass();
+  const m = await measure(pass, { budgetS: Math.min(2, ctx.options.modelBudgetS), minSamples: 3, maxSamples: 30 });
+  return (m.medianS * 1e6) / b.tokens;
 }
 
 /** The model's row from its timed passes, with the feedforward share of three profiled passes. */
@@ -169,6 +193,8 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
   row.flops_per_token = encoderFlopsPerToken(config, tokens);
   row.ff_share = round(share);
   row.ff_us_per_token = round(share * row.median_us_per_token);
+  const kernelAlone = await layerKernelsAlone(b, ctx);
+  if (kernelAlone !== undefined) row.ff_kernel_us_per_token = round(kernelAlone);
   ctx.addRow(row);
   ctx.log(`    ${b.preset}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
 }
