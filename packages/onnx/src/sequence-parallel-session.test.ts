@@ -114,12 +114,24 @@ describe('SequenceParallelSession', () => {
   });
 
   it('refuses bad workers, bad positions and runs after release, with typed errors', async () => {
-    await expect(dist.SequenceParallelSession.create(mlm, { workers: 0 })).rejects.toThrow(/workers must be a positive integer, got 0/);
+    await expect(dist.SequenceParallelSession.create(mlm, { workers: 0 })).rejects.toThrow(/workers must be an integer in \[1, 64\], got 0/);
+    await expect(dist.SequenceParallelSession.create(mlm, { workers: 65 })).rejects.toThrow(/got 65/);
     await expect(dist.SequenceParallelSession.create(new Uint8Array([1, 2, 3]), { workers: 2 })).rejects.toBeInstanceOf(dist.OnnxRuntimeError);
     const parallel = await dist.SequenceParallelSession.create(mlm, { workers: 2 });
     await expect(parallel.run(batch, [30])).rejects.toThrow(/expected positions in \[0, 30\), got 30/);
     await expect(parallel.run(batch)).rejects.toThrow(/expected the positions to decode/);
     await parallel.release();
     await expect(parallel.run(batch, [0])).rejects.toThrow(/released/);
+  });
+
+  it('fails the runs of a worker that is gone instead of waiting for it', async () => {
+    const parallel = await dist.SequenceParallelSession.create(mlm, { workers: 2 });
+    const workers = (parallel as unknown as { workers: Array<{ worker: import('node:worker_threads').Worker }> }).workers;
+    // The worker's own way out (release its session, exit), without the session knowing.
+    const exited = new Promise((resolve) => workers[1].worker.once('exit', resolve));
+    workers[1].worker.postMessage('close');
+    await exited;
+    await expect(parallel.run(batch, [0])).rejects.toThrow(/an onnxruntime worker exited/);
+    await parallel.release();
   });
 });

@@ -22,7 +22,12 @@ interface Pending {
 interface WorkerHandle {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Set once the worker has failed or exited: a message posted to it would never be answered. */
+  gone?: OnnxRuntimeError;
 }
+
+/** Most workers a session starts: each holds a copy of the model's weights. */
+export const MAX_WORKERS = 64;
 
 /**
  * An exported model run by several one-thread onnxruntime-node sessions, each in a worker
@@ -51,10 +56,10 @@ export class SequenceParallelSession implements EncoderRunner {
     this.selectsPositions = info.selectsPositions;
   }
 
-  /** Starts the workers on an exported model's bytes (shared with them, not copied per worker). */
+  /** Starts the workers on an exported model's bytes (passed to them in shared memory; each copies them once into onnxruntime). */
   static async create(model: Uint8Array, options: SequenceParallelOptions = {}): Promise<SequenceParallelSession> {
     const count = options.workers ?? availableParallelism();
-    if (!Number.isSafeInteger(count) || count < 1) throw new OnnxRuntimeError(`workers must be a positive integer, got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_WORKERS) throw new OnnxRuntimeError(`workers must be an integer in [1, ${MAX_WORKERS}], got ${count}`);
     const graphOptimization = options.graphOptimization ?? 'all';
     const shared = new Uint8Array(new SharedArrayBuffer(model.length));
     shared.set(model);
@@ -146,6 +151,7 @@ export class SequenceParallelSession implements EncoderRunner {
 
   private send(handle: WorkerHandle, job: Omit<WorkerJob, 'id'>): Promise<EncoderOutputs> {
     const id = this.nextId++;
+    if (handle.gone) return Promise.reject(handle.gone);
     return new Promise((resolve, reject) => {
       handle.pending.set(id, { resolve, reject });
       handle.worker.postMessage({ ...job, id }, [job.inputIds.buffer as ArrayBuffer, job.attentionMask.buffer as ArrayBuffer]);
@@ -168,7 +174,8 @@ export class SequenceParallelSession implements EncoderRunner {
  * Asks a worker to release its session and waits for it to exit by itself: terminating it
  * while onnxruntime tears the session down aborts the whole process.
  */
-async function closeWorker({ worker }: WorkerHandle): Promise<void> {
+async function closeWorker({ worker, gone }: WorkerHandle): Promise<void> {
+  if (gone) return;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.postMessage('close');
   const timer = setTimeout(() => void worker.terminate(), RELEASE_TIMEOUT_MS);
@@ -190,7 +197,9 @@ function concat(parts: Float32Array[]): Float32Array {
 async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; info: { hasLogits: boolean; selectsPositions: boolean } }> {
   const worker = new Worker(new URL('./sequence-parallel-worker.js', import.meta.url), { workerData: init });
   const pending = new Map<number, Pending>();
-  const failAll = (error: Error) => {
+  const handle: WorkerHandle = { worker, pending };
+  const failAll = (error: OnnxRuntimeError) => {
+    handle.gone ??= error;
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
@@ -208,13 +217,13 @@ async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; in
         if (reply.error !== undefined) p.reject(new OnnxRuntimeError(reply.error));
         else p.resolve(reply.out!);
       });
-      resolve({ handle: { worker, pending }, info: { hasLogits: first.hasLogits, selectsPositions: first.selectsPositions } });
+      resolve({ handle, info: { hasLogits: first.hasLogits, selectsPositions: first.selectsPositions } });
     });
     worker.on('error', (error) => {
       const wrapped = new OnnxRuntimeError(`an onnxruntime worker failed: ${error.message}`);
       failAll(wrapped);
       reject(wrapped);
     });
-    worker.on('exit', (code) => failAll(new OnnxRuntimeError(`an onnxruntime worker exited (code ${code}) with runs pending`)));
+    worker.on('exit', (code) => failAll(new OnnxRuntimeError(`an onnxruntime worker exited (code ${code})`)));
   });
 }
