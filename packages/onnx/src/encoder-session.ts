@@ -176,8 +176,9 @@ export class EncoderSession implements EncoderRunner {
 
 /** A batch of rows as int64 ids and mask [batch, sequence], checked: equal row lengths, ids non-negative integers, mask values 0 or 1. */
 export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; attentionMask: BigInt64Array; dims: [number, number] } {
+  if (!isRows(batch?.inputIds) || !isRows(batch.attentionMask)) throw new OnnxRuntimeError('expected a batch { inputIds, attentionMask } of arrays of rows');
   const rows = batch.inputIds.length;
-  const width = rows ? batch.inputIds[0].length : 0;
+  const width = rows && isRows(batch.inputIds[0]) ? batch.inputIds[0].length : 0;
   if (rows === 0 || width === 0) throw new OnnxRuntimeError('expected at least one sequence of at least one token');
   if (batch.attentionMask.length !== rows) throw new OnnxRuntimeError(`expected ${rows} attention-mask rows, got ${batch.attentionMask.length}`);
   const inputIds = new BigInt64Array(rows * width);
@@ -185,6 +186,7 @@ export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; atte
   for (let b = 0; b < rows; b++) {
     const idRow = batch.inputIds[b];
     const maskRow = batch.attentionMask[b];
+    if (!isRows(idRow) || !isRows(maskRow)) throw new OnnxRuntimeError(`expected row ${b} of ids and of the mask as arrays`);
     if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
     for (let s = 0; s < width; s++) {
       const id = idRow[s];
@@ -198,11 +200,19 @@ export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; atte
   return { inputIds, attentionMask, dims: [rows, width] };
 }
 
-/** Checks int64 ids and mask against `dims` [batch, sequence]. */
+/**
+ * Checks int64 ids and mask against `dims` [batch, sequence], and their values: ids
+ * non-negative (a Gather would wrap a negative one to the end of the vocabulary), mask 0 or 1.
+ */
 export function checkTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: readonly number[]): void {
+  if (!(inputIds instanceof BigInt64Array) || !(attentionMask instanceof BigInt64Array)) throw new OnnxRuntimeError('expected ids and mask as BigInt64Arrays');
   if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
   if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
     throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
+  }
+  for (let i = 0; i < inputIds.length; i++) {
+    if (inputIds[i] < 0n) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${inputIds[i]} at flat index ${i}`);
+    if (attentionMask[i] !== 0n && attentionMask[i] !== 1n) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${attentionMask[i]} at flat index ${i}`);
   }
 }
 
@@ -214,7 +224,13 @@ export function positionsInput(selectsPositions: boolean, dims: readonly number[
   }
   if (!positions) throw new OnnxRuntimeError(`this graph decodes selected positions: expected the ${POSITIONS} to decode`);
   const limit = dims[0] * dims[1];
-  const bad = positions.find((p) => !Number.isSafeInteger(p) || p < 0 || p >= limit);
-  if (bad !== undefined) throw new OnnxRuntimeError(`expected positions in [0, ${limit}), got ${bad}`);
+  if (!isRows(positions)) throw new OnnxRuntimeError(`expected the ${POSITIONS} as an array of integers`);
+  const bad = positions.findIndex((p) => !Number.isSafeInteger(p) || p < 0 || p >= limit);
+  if (bad !== -1) throw new OnnxRuntimeError(`expected positions in [0, ${limit}), got ${String(positions[bad]).slice(0, 20)}`);
   return BigInt64Array.from(positions, BigInt);
+}
+
+/** An array, or a typed array, of rows or values. */
+function isRows(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
 }

@@ -117,6 +117,20 @@ describe('the onnxruntime runtime', () => {
     }
   });
 
+  it('refuses bad session options before it reads the cache or exports', async () => {
+    const started = Date.now();
+    for (const [options, message] of [
+      [{ threads: 0 }, /threads must be an integer in \[1, 1024\], got 0/],
+      [{ threads: 65, parallelism: 'sequences' }, /threads must be an integer in \[1, 64\] \(one worker each\), got 65/],
+      [{ parallelism: 'batches' }, /expected parallelism 'intra-op' or 'sequences', got batches/],
+      [{ graphOptimization: 'max' }, /expected graphOptimization one of disabled, basic, extended, all, got max/],
+    ] as const) {
+      await expect(OnnxInferenceRuntime.fromCheckpoint(join(work, 'no-such-folder'), options as never)).rejects.toThrow(message);
+    }
+    // No folder was read, nothing exported: each refusal is immediate.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('exports in memory when asked not to cache', async () => {
     const runtime = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1, fffDenseLevels: 2, cache: false });
     expect(runtime.source).toBe('memory');

@@ -7,8 +7,8 @@ import { onnxModelBytes, writeAtomically } from './export.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
 import { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 import { OnnxEncoderSession } from './session.js';
-import type { EncoderRunner, OnnxSessionOptions, Parallelism } from './encoder-session.js';
-import { SequenceParallelSession } from './sequence-parallel-session.js';
+import type { EncoderRunner, GraphOptimization, OnnxSessionOptions, Parallelism } from './encoder-session.js';
+import { MAX_WORKERS, SequenceParallelSession } from './sequence-parallel-session.js';
 import { OnnxRuntimeError } from './errors.js';
 
 /** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */
@@ -49,6 +49,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
 
   /** Exports `model` (in memory) and opens it. The model is not kept: dispose it when done. */
   static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
+    checkRuntimeOptions(options);
     const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels });
     return new OnnxInferenceRuntime(model.config, await openRunner(bytes, options), 'memory');
   }
@@ -61,6 +62,8 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
    * match or does not load. A folder that cannot be written is exported in memory instead.
    */
   static async fromCheckpoint(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
+    // Before the cache: a cached export that fails to open is exported again, which a bad option would only repeat.
+    checkRuntimeOptions(options);
     const config = await loadConfig(dir);
     const head = runtimeHead(config);
     const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
@@ -98,10 +101,22 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
 
 const DIGEST_SUFFIX = '.sha256';
 
+const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
+const OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** The session options, checked before anything is loaded or exported. */
+function checkRuntimeOptions(options: OnnxRuntimeOptions): void {
+  const { threads, parallelism, graphOptimization } = options;
+  const most = parallelism === 'sequences' ? MAX_WORKERS : 1024;
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 1 && threads <= most)) {
+    throw new OnnxRuntimeError(`threads must be an integer in [1, ${most}]${parallelism === 'sequences' ? ' (one worker each)' : ''}, got ${String(threads).slice(0, 20)}`);
+  }
+  if (parallelism !== undefined && !PARALLELISMS.includes(parallelism)) throw new OnnxRuntimeError(`expected parallelism 'intra-op' or 'sequences', got ${String(parallelism).slice(0, 40)}`);
+  if (graphOptimization !== undefined && !OPTIMIZATIONS.includes(graphOptimization)) throw new OnnxRuntimeError(`expected graphOptimization one of ${OPTIMIZATIONS.join(', ')}, got ${String(graphOptimization).slice(0, 40)}`);
+}
+
 function openRunner(bytes: Uint8Array, options: OnnxRuntimeOptions): Promise<EncoderRunner> {
-  const parallelism = options.parallelism ?? 'intra-op';
-  if (parallelism === 'sequences') return SequenceParallelSession.create(bytes, { workers: options.threads, graphOptimization: options.graphOptimization });
-  if (parallelism !== 'intra-op') throw new OnnxRuntimeError(`expected parallelism 'intra-op' or 'sequences', got ${String(parallelism).slice(0, 40)}`);
+  if (options.parallelism === 'sequences') return SequenceParallelSession.create(bytes, { workers: options.threads, graphOptimization: options.graphOptimization });
   return OnnxEncoderSession.create(bytes, options);
 }
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +125,33 @@ describe('SequenceParallelSession', () => {
     await parallel.release();
     await expect(parallel.run(batch, [0])).rejects.toThrow(/released/);
   });
+
+  it('checks ids, mask values and positions before any worker runs', async () => {
+    const parallel = await dist.SequenceParallelSession.create(mlm, { workers: 2 });
+    try {
+      await expect(parallel.runTensors(BigInt64Array.from([2n, -1n, 3n]), BigInt64Array.from([1n, 1n, 1n]), [1, 3], [1])).rejects.toThrow(/non-negative integers, got -1 at flat index 1/);
+      await expect(parallel.runTensors(BigInt64Array.from([2n, 4n, 3n]), BigInt64Array.from([1n, 7n, 1n]), [1, 3], [1])).rejects.toThrow(/mask values 0 or 1, got 7/);
+      await expect(parallel.run(batch, [undefined as unknown as number])).rejects.toThrow(/expected positions in \[0, 30\), got undefined/);
+      await expect(parallel.run({ inputIds: [[2, 3]], attentionMask: [undefined as unknown as number[]] }, [0])).rejects.toThrow(/row 0 of ids and of the mask as arrays/);
+    } finally {
+      await parallel.release();
+    }
+  });
+
+  it('lets a process that never releases it end (idle workers do not hold the event loop)', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { SequenceParallelSession } = await import(${JSON.stringify(join(packageRoot, 'dist', 'index.js'))});
+      const s = await SequenceParallelSession.create(readFileSync(process.argv[1]), { workers: 2 });
+      await s.run({ inputIds: [[2, 11, 3], [2, 12, 3]], attentionMask: [[1, 1, 1], [1, 1, 1]] }, [1]);
+      console.log('ran');
+    `;
+    const file = join(work, 'mlm.onnx');
+    writeFileSync(file, mlm);
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stdout.trim(), child.stderr).toBe('ran');
+    expect(child.status).toBe(0);
+  }, 70_000);
 
   it('fails the runs of a worker that is gone instead of waiting for it', async () => {
     const parallel = await dist.SequenceParallelSession.create(mlm, { workers: 2 });

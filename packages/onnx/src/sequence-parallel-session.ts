@@ -5,7 +5,7 @@ import { OnnxRuntimeError } from './errors.js';
 import type { WorkerInit, WorkerJob } from './sequence-parallel-worker.js';
 
 export interface SequenceParallelOptions {
-  /** Worker threads, each with a one-thread onnxruntime session. Default: the machine's cores. */
+  /** Worker threads, each with a one-thread onnxruntime session and a copy of the weights, at most 64. Default: the machine's cores, at most 8. */
   workers?: number;
   /** Default `all`. */
   graphOptimization?: GraphOptimization;
@@ -28,6 +28,8 @@ interface WorkerHandle {
 
 /** Most workers a session starts: each holds a copy of the model's weights. */
 export const MAX_WORKERS = 64;
+/** Workers when none are asked for: the cores, at most this many (memory grows with each). */
+const DEFAULT_MAX_WORKERS = 8;
 
 /**
  * An exported model run by several one-thread onnxruntime-node sessions, each in a worker
@@ -58,7 +60,7 @@ export class SequenceParallelSession implements EncoderRunner {
 
   /** Starts the workers on an exported model's bytes (passed to them in shared memory; each copies them once into onnxruntime). */
   static async create(model: Uint8Array, options: SequenceParallelOptions = {}): Promise<SequenceParallelSession> {
-    const count = options.workers ?? availableParallelism();
+    const count = options.workers ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS);
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_WORKERS) throw new OnnxRuntimeError(`workers must be an integer in [1, ${MAX_WORKERS}], got ${count}`);
     const graphOptimization = options.graphOptimization ?? 'all';
     const shared = new Uint8Array(new SharedArrayBuffer(model.length));
@@ -153,6 +155,8 @@ export class SequenceParallelSession implements EncoderRunner {
     const id = this.nextId++;
     if (handle.gone) return Promise.reject(handle.gone);
     return new Promise((resolve, reject) => {
+      // A worker with work keeps the process alive; an idle one does not (see startWorker).
+      if (handle.pending.size === 0) handle.worker.ref();
       handle.pending.set(id, { resolve, reject });
       handle.worker.postMessage({ ...job, id }, [job.inputIds.buffer as ArrayBuffer, job.attentionMask.buffer as ArrayBuffer]);
     });
@@ -177,9 +181,16 @@ export class SequenceParallelSession implements EncoderRunner {
 async function closeWorker({ worker, gone }: WorkerHandle): Promise<void> {
   if (gone) return;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // The timer starts when the worker reads 'close', so a long run in progress is never cut short.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onClosing = (message: unknown) => {
+    if (message === 'closing') timer = setTimeout(() => void worker.terminate(), RELEASE_TIMEOUT_MS);
+  };
+  worker.on('message', onClosing);
+  worker.ref();
   worker.postMessage('close');
-  const timer = setTimeout(() => void worker.terminate(), RELEASE_TIMEOUT_MS);
   await exited;
+  worker.off('message', onClosing);
   clearTimeout(timer);
 }
 
@@ -195,7 +206,9 @@ function concat(parts: Float32Array[]): Float32Array {
 }
 
 async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; info: { hasLogits: boolean; selectsPositions: boolean } }> {
-  const worker = new Worker(new URL('./sequence-parallel-worker.js', import.meta.url), { workerData: init });
+  // The parent's eval-mode flags (`node --input-type=module -e ...`) would stop a worker started from a file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const worker = new Worker(new URL('./sequence-parallel-worker.js', import.meta.url), { workerData: init, execArgv });
   const pending = new Map<number, Pending>();
   const handle: WorkerHandle = { worker, pending };
   const failAll = (error: OnnxRuntimeError) => {
@@ -211,12 +224,15 @@ async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; in
         return;
       }
       worker.on('message', (reply: { id: number; out?: EncoderOutputs; error?: string }) => {
-        const p = pending.get(reply.id);
+        const p = pending.get(reply?.id);
         if (!p) return;
         pending.delete(reply.id);
+        if (pending.size === 0) worker.unref();
         if (reply.error !== undefined) p.reject(new OnnxRuntimeError(reply.error));
         else p.resolve(reply.out!);
       });
+      // Idle workers do not keep the process alive: a script that never releases the session still ends.
+      worker.unref();
       resolve({ handle, info: { hasLogits: first.hasLogits, selectsPositions: first.selectsPositions } });
     });
     worker.on('error', (error) => {
@@ -224,6 +240,11 @@ async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; in
       failAll(wrapped);
       reject(wrapped);
     });
-    worker.on('exit', (code) => failAll(new OnnxRuntimeError(`an onnxruntime worker exited (code ${code})`)));
+    worker.on('exit', (code) => {
+      const error = new OnnxRuntimeError(`an onnxruntime worker exited (code ${code})`);
+      failAll(error);
+      // Before its first message: it never became ready (a no-op once resolved).
+      reject(error);
+    });
   });
 }

@@ -23,11 +23,12 @@ const port = parentPort;
 if (!port) throw new Error('sequence-parallel-worker.js runs as a worker thread of SequenceParallelSession');
 const init = workerData as WorkerInit;
 try {
-  // onnxruntime reads models from ArrayBuffers only, not shared memory: copy (then drop the copy).
+  // onnxruntime reads models from ArrayBuffers only, not shared memory: a copy, dropped once loaded.
   const session = await OnnxEncoderSession.create(new Uint8Array(init.model), { threads: 1, graphOptimization: init.graphOptimization });
   port.postMessage({ ready: true, hasLogits: session.hasLogits, selectsPositions: session.selectsPositions });
   port.on('message', async (job: WorkerJob | 'close') => {
     if (job === 'close') {
+      port.postMessage('closing');
       await session.release();
       // Nothing left on the event loop: the thread ends.
       port.close();

@@ -54,5 +54,10 @@ export class OnnxWebEncoderSession extends EncoderSession {
  */
 export async function onnxWebRuntime(config: CrammedBertConfig, model: string | Uint8Array, options: WebSessionOptions = {}): Promise<EncoderSessionRuntime> {
   const session = await OnnxWebEncoderSession.create(model, options);
-  return new EncoderSessionRuntime(config, session, `onnxruntime-web [${session.executionProviders.join(', ')}]`);
+  try {
+    return new EncoderSessionRuntime(config, session, `onnxruntime-web [${session.executionProviders.join(', ')}]`);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
 }

@@ -1,5 +1,7 @@
-// @ufbert/pipelines/web: the pipelines and FFF routes over model bytes, without Node built-ins
-// or onnxruntime-node, for a page: tfjs with ufbert's kernels, or onnxruntime-web.
+// @ufbert/pipelines/web: the pipelines and FFF routes over model bytes, for a page: tfjs with
+// ufbert's kernels, or onnxruntime-web. No onnxruntime-node and no file I/O on its paths; the
+// main entries of @ufbert/tensor and @ufbert/crammed-bert it imports still name node:fs and
+// node:path (their file loaders), which a bundler has to leave out (see the README).
 export { webPipeline, type WebPipelineOptions } from './web-pipeline.js';
 export { loadWebModel, modelFiles, WEB_RUNTIMES, type WebRuntime, type WebModelOptions, type ModelFiles } from './web-model.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';

@@ -18,6 +18,16 @@ describe('tf', () => {
     tf.dispose([a, g]);
   });
 
+  it("registers tfjs-core's chained Tensor methods, as the union package did", () => {
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = x.matMul(x).sum().square();
+    expect(y.dataSync()[0]).toBe(54 * 54);
+    tf.dispose([x, y]);
+  });
+
   it('does so without the @tensorflow/tfjs union package, which is not a dependency', async () => {
     await expect(import(/* @vite-ignore */ ['@tensorflow', 'tfjs'].join('/'))).rejects.toThrow(/Cannot find|Failed to load|Failed to resolve/);
   });
