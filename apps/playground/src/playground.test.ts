@@ -2,12 +2,12 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { setBackend } from '@ufbert/tensor';
 import { fffRoutes, pipeline, type FillMaskCandidate, type LabelScore, type TokenRoutes } from '@ufbert/pipelines';
 import type { PageState } from '../page/page-state.js';
-import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from './headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
 import { serveStaticSite, type StaticSite } from './static-site.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +41,7 @@ function expectSameAsNode(state: PageState, expected: { candidates: FillMaskCand
 
 describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromium${existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} is missing)`}`, () => {
   let site: StaticSite | undefined;
-  let browser: HeadlessChromium | undefined;
+  let browser: HeadlessChromium<BrowserContext> | undefined;
   let expected: { candidates: FillMaskCandidate[]; routes: TokenRoutes[] };
   let expectedLabels: LabelScore[];
 
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     }
     // Under a sub-folder, as a static host serves a site that is not at its root.
     site = await serveStaticSite(dist, '/some/folder/');
-    browser = await launchHeadlessChromium();
+    browser = await launchHeadlessChromium(chromium, { viewport: { width: 1280, height: 1100 }, profilePrefix: 'ufbert-playground-chromium-' });
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from '../../../tools/headless-chromium.js';
 import { readCorpus, readTrainingLog, type TrainingLogRecord } from '@ufbert/training';
 import { parseOptions } from './options.js';
 import { runTrainer } from './run.js';
@@ -15,7 +16,6 @@ type Element = DefaultTreeAdapterTypes.Element;
 
 /** Where the test leaves the report's screenshot (docs/report.png is a committed copy). */
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 
 const isElement = (node: Node): node is Element => 'tagName' in node;
 const children = (node: Node): Node[] => ('childNodes' in node ? node.childNodes : []);
@@ -235,13 +235,9 @@ describe('report.html of a tiny run', () => {
   });
 
   it('opens offline in Chromium and renders every chart; the screenshot is the test artifact', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchHeadlessChromium(chromium, { viewport: { width: 1100, height: 900 }, profilePrefix: 'ufbert-report-chromium-' });
     try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const page = await browser.context.newPage();
       const fetched: string[] = [];
       await page.route('**/*', (route) => {
         const url = route.request().url();

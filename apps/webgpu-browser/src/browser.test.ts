@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelLabel, listKernels } from '@ufbert/cmm';
 import { CONDITIONAL_CASES, DENSE_CASES, TRAINING_CASES, conditionalCaseName, denseCaseName } from '@ufbert/cmm/conformance';
 import type { PageReport } from '../page/report.js';
-import { CHROMIUM, launchChromium, type Chromium } from './chromium.js';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
 import { servePage, type ServedPage } from './serve.js';
 
 // Where Chromium is installed, WebGPU must work in it: a missing adapter fails the test.
 describe.skipIf(!existsSync(CHROMIUM))(`WebGPU kernels in headless Chromium${existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} is missing)`}`, () => {
   let page: ServedPage | undefined;
-  let browser: Chromium | undefined;
+  let browser: HeadlessChromium<BrowserContext> | undefined;
 
   beforeAll(async () => {
     page = await servePage();
-    browser = await launchChromium();
+    browser = await launchHeadlessChromium(chromium);
   }, 180_000);
 
   afterAll(async () => {
