@@ -5,3 +5,4 @@ export { gemmPacked } from './dense';
 export { gatherDots, sumScaledRowsBatch, geluAll, backwardCoefficients, backwardGroups } from './training';
 export { probe } from './simd';
 export { multiplyAddPeak } from './peak';
+export { touchTreeTops } from './prefetch';

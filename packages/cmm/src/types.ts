@@ -166,6 +166,14 @@ interface KernelIdentity<Name extends string> {
 export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatmul'> {
   prepare(weights: ConditionalWeights, shape: ConditionalShape): PreparedConditional;
   run(prepared: PreparedConditional, x: Float32Array, batch: number, options?: ConditionalRunOptions): ConditionalResult;
+  /**
+   * Optional, a hint: the next `run` on `prepared` will take `batch` tokens. A kernel with
+   * an idle thread starts reading the weights every such call visits (the trees' top
+   * levels) into the shared cache, and returns at once. It never changes a result; kernels
+   * without threads leave it out. Call it while the caller's own thread still has other
+   * work (in a model: before the norm that feeds the layer).
+   */
+  prefetch?(prepared: PreparedConditional, batch: number): void;
 }
 
 /** Dense feedforward: y = GELU(x wIn^T + bIn) wOut^T. */

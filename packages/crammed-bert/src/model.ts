@@ -213,9 +213,11 @@ export class CrammedBertModel {
         const attended = selfAttention(this.norm(`${p}.norm1`, x), this.attentionWeights(p), c.attention.num_attention_heads, mask, (probs) =>
           this.dropout(probs, c.attention.dropout_prob),
         );
+        const weights = this.feedforwardWeights(i);
+        // The FFF kernel's idle worker warms the layer's top tree levels while this thread adds and normalises.
+        if (weights.kind === 'fff' && !recordingGradients()) weights.layer.prefetch(batch * seq);
         x = tf.add(x, this.dropout(attended, c.hidden_dropout_prob));
         const normed = tf.reshape(this.norm(`${p}.norm2`, x), [batch * seq, hidden]) as Tensor2D;
-        const weights = this.feedforwardWeights(i);
         let out: Tensor2D;
         if (routes && weights.kind === 'fff') {
           const { layer } = weights;

@@ -138,6 +138,22 @@ describeEachBackend('FFF layer', (backend) => {
     tf.dispose([first, doubled, expected, x]);
   });
 
+  it('takes a prefetch hint on every backend without changing a result: before the first infer, after it, after the weights change', async () => {
+    const layer = new FFF({ inputWidth: 24, outputWidth: 16, depth: 5, trees: 2 }, { seed: 3 });
+    const x = tf.randomNormal([64, 24], 0, 1, 'float32', 4);
+    layer.prefetch(64);
+    const first = await layer.infer(x).y.data();
+    for (const tokens of [0, 1, 64, 4096]) {
+      layer.prefetch(tokens);
+      expect(await layer.infer(x).y.data()).toEqual(first);
+    }
+    tf.tidy(() => layer.linearInBias.assign(tf.add(layer.linearInBias, 0.5)));
+    layer.prefetch(64);
+    expect(await layer.infer(x).y.data()).not.toEqual(first);
+    tf.dispose(x);
+    layer.dispose();
+  });
+
   it('keeps its inference layout through a tf.tidy around infer', async () => {
     const layer = new FFF({ inputWidth: 6, outputWidth: 3, depth: 2, trees: 2 }, { seed: 4 });
     const x = tf.randomNormal([4, 6]);

@@ -93,6 +93,18 @@ export class FFF {
     return { ...result, y };
   }
 
+  /**
+   * A hint that `infer` comes next on `tokens` tokens: where the layer's kernel has an idle
+   * thread (cmm's wasm kernel with its worker pool), that thread starts reading the
+   * weights every such call visits into the cache while the caller computes what feeds
+   * this layer. Does nothing before the first `infer` (nothing is prepared yet), after the
+   * weights changed, or on kernels without threads; never changes a result.
+   */
+  prefetch(tokens: number): void {
+    const layout = this.prepared.peek(this.inferenceKernel(), this);
+    if (layout?.kind === 'host') layout.kernel.prefetch?.(layout.prepared, tokens);
+  }
+
   get trainableVariables(): tf.Variable[] {
     return [this.linearInWeight, this.linearInBias, this.linearOutWeight];
   }

@@ -33,6 +33,14 @@ export class PreparedWeights {
     return layout;
   }
 
+  /** The layout of `variables` for `kernel` if it is held and current; never prepares. */
+  peek(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables): InferenceLayout | undefined {
+    const held = this.held;
+    if (!held || held.kernel !== kernel) return undefined;
+    const version = [variables.linearInWeight.dataId, variables.linearInBias.dataId, variables.linearOutWeight.dataId];
+    return held.version.every((id, i) => id === version[i]) ? held.layout : undefined;
+  }
+
   /** What is held now, if anything (for tests and diagnostics). */
   get current(): InferenceLayout | undefined {
     return this.held?.layout;

@@ -206,9 +206,10 @@ function concat(parts: Float32Array[]): Float32Array {
 }
 
 async function startWorker(init: WorkerInit): Promise<{ handle: WorkerHandle; info: { hasLogits: boolean; selectsPositions: boolean } }> {
-  // The parent's eval-mode flags (`node --input-type=module -e ...`) would stop a worker started from a file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const worker = new Worker(new URL('./sequence-parallel-worker.js', import.meta.url), { workerData: init, execArgv });
+  // None of the parent's flags: eval-mode ones (`node --input-type=module -e ...`) would stop a
+  // worker started from a file, and V8's (`--max-old-space-size`, the bench's
+  // `--experimental-wasm-relaxed-simd`) make Worker throw; V8's apply to every thread anyway.
+  const worker = new Worker(new URL('./sequence-parallel-worker.js', import.meta.url), { workerData: init, execArgv: [] });
   const pending = new Map<number, Pending>();
   const handle: WorkerHandle = { worker, pending };
   const failAll = (error: OnnxRuntimeError) => {

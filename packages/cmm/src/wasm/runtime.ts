@@ -23,6 +23,7 @@ export interface CmmWasmExports {
   sumScaledRowsBatch(coef: number, rows: number, visits: number, count: number, ov: number, out: number): void;
   geluAll(logits: number, count: number, out: number): void;
   probe(x: number, hv: number, reps: number): number;
+  touchTreeTops(wIn: number, bIn: number, wOutT: number, hv: number, ov: number, trees: number, n: number, top: number, sink: number): void;
   multiplyAddPeak(reps: number, m: number, c: number): number;
   backwardCoefficients(dy: number, ov: number, columns: number, slotOf: number, logits: number, visits: number, count: number, g: number, act: number): void;
   backwardGroups(

@@ -19,8 +19,8 @@ import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
 // whoever wins runs it. The main thread writes a worker's arguments only while that
 // worker holds no job, so a claimed job's arguments stay put.
 
-type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe';
-const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe'];
+type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe' | 'touchTreeTops';
+const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe', 'touchTreeTops'];
 
 // control block, Int32 slots per worker
 const CLAIM = 0;
@@ -138,8 +138,8 @@ const MAX_WORKERS = 63;
 export class ThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * STRIDE * 4));
   private seq = 0;
-  /** per worker, its job not yet joined */
-  private readonly pending: Array<{ seq: number; fn: PoolFunction; args: readonly number[] } | undefined> = [];
+  /** per worker, its job not yet joined; an optional one (`offer`) is dropped, not run, when taken back */
+  private readonly pending: Array<{ seq: number; fn: PoolFunction; args: readonly number[]; optional: boolean } | undefined> = [];
   private started = 0;
   private readonly workers: Array<import('node:worker_threads').Worker> = [];
 
@@ -214,22 +214,42 @@ export class ThreadPool {
   post(thread: number, fn: PoolFunction, args: readonly number[]): void {
     const w = thread - 1;
     if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
+    if (this.pending[w]?.optional) this.join(thread);
     if (this.pending[w]) throw new UfbertError(`ThreadPool.post: thread ${thread} has a job not yet joined`);
+    this.enqueue(w, fn, args, false);
+  }
+
+  /**
+   * Offers `fn(...args)` to thread `thread` as optional work (cache warming): returns at
+   * once, and false if that thread already has a job. The next post() or join() to that
+   * thread completes it first if the worker has claimed it, and drops it if not, so an
+   * optional job never runs on the caller's thread and never delays a real one by more
+   * than its own run.
+   */
+  offer(thread: number, fn: PoolFunction, args: readonly number[]): boolean {
+    const w = thread - 1;
+    if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.offer: thread must be 1..${this.started}, got ${thread}`);
+    if (this.pending[w]) return false;
+    this.enqueue(w, fn, args, true);
+    return true;
+  }
+
+  private enqueue(w: number, fn: PoolFunction, args: readonly number[], optional: boolean): void {
     // positive int32, never 0
     this.seq = (this.seq % 0x7fffffff) + 1;
     const base = w * STRIDE;
     this.control[base + FN] = FUNCTIONS.indexOf(fn);
     this.control[base + ARGC] = args.length;
     this.control.set(args, base + ARGS);
-    this.pending[w] = { seq: this.seq, fn, args };
+    this.pending[w] = { seq: this.seq, fn, args, optional };
     Atomics.store(this.control, base + CLAIM, this.seq);
     Atomics.notify(this.control, base + CLAIM);
   }
 
   /**
    * Completes the job last posted to `thread`: runs it here if the worker has not
-   * claimed it yet, else waits for the worker; throws if it failed. No-op when none is
-   * pending. Returns whether the worker ran it.
+   * claimed it yet (drops it, if it was offered as optional), else waits for the worker;
+   * throws if it failed. No-op when none is pending. Returns whether the worker ran it.
    */
   join(thread: number): boolean {
     const w = thread - 1;
@@ -238,7 +258,7 @@ export class ThreadPool {
     this.pending[w] = undefined;
     const base = w * STRIDE;
     if (Atomics.compareExchange(this.control, base + CLAIM, job.seq, 0) === job.seq) {
-      (this.runtime.exports[job.fn] as (...a: readonly number[]) => void)(...job.args);
+      if (!job.optional) (this.runtime.exports[job.fn] as (...a: readonly number[]) => void)(...job.args);
       return false;
     }
     const at = base + DONE;

@@ -1,5 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { conditionalForwardTrainWasm, conditionalMatmulWasmFused, denseMatmulWasmFused } from '../kernels/index.js';
+import { prefetchNodesPerTree } from '../kernels/wasm/conditional-matmul-fused.js';
+import { PreparedKernelError } from '../errors.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../conformance/problems.js';
 import { nodeWorkerThreads, selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
@@ -138,6 +140,88 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
+  it('warms tree tops on an idle worker only: an offer the caller takes back is dropped, a claimed one reads every line it names', () => {
+    const before = threadSettings();
+    try {
+      configureThreads({ threads: 2, calibrate: false });
+      const problem = randomConditional(28, { trees: 2, depth: 5, inputSize: 20, outputSize: 12, batch: 1 });
+      const p = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape) as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number; dispose(): void };
+      const pool = threadPool()!;
+      const rt = pool.runtime;
+      const sink = rt.scratch('test.sink', 64);
+      const top = 7;
+      const n = 63;
+      // what touchTreeTops must read: one word per 64-byte line of each tree's first `top` rows
+      let expected = 0;
+      const lines = (start: number, bytes: number) => {
+        for (let at = 0; at < bytes; at += 64) expected ^= rt.i32[(start + at) >> 2]!;
+      };
+      for (let t = 0; t < 2; t++) {
+        lines(p.wIn + t * n * p.hv * 16, top * p.hv * 16);
+        lines(p.wOutT + t * n * p.ov * 16, top * p.ov * 16);
+        lines(p.bIn + t * n * 4, top * 4);
+      }
+      const args = [p.wIn, p.bIn, p.wOutT, p.hv, p.ov, 2, n, top, sink];
+      let ran = 0;
+      let dropped = 0;
+      for (let round = 0; round < 40; round++) {
+        const sentinel = expected ^ 0x5a5a5a5a;
+        rt.i32[sink >> 2] = sentinel;
+        expect(pool.offer(1, 'touchTreeTops', args)).toBe(true);
+        // a second offer while the first is pending is refused, not queued
+        expect(pool.offer(1, 'touchTreeTops', args)).toBe(false);
+        if (round % 2) for (const until = performance.now() + 50; performance.now() < until; );
+        if (pool.join(1)) {
+          ran++;
+          expect(rt.i32[sink >> 2]).toBe(expected);
+        } else {
+          dropped++;
+          expect(rt.i32[sink >> 2]).toBe(sentinel);
+        }
+      }
+      // the rounds that waited 50 ms left the worker time to claim its offer (most of them, on a loaded host)
+      expect(ran).toBeGreaterThanOrEqual(10);
+      expect(ran + dropped).toBe(40);
+      expect(() => pool.offer(pool.size, 'touchTreeTops', args)).toThrow(`thread must be 1..${pool.size - 1}`);
+      p.dispose();
+    } finally {
+      configureThreads(before);
+    }
+  });
+
+  it('keeps every bit of a call that follows a prefetch, claimed or dropped, and checks what prefetch is given', () => {
+    const before = threadSettings();
+    try {
+      const problem = randomConditional(29, { trees: 2, depth: 6, inputSize: 33, outputSize: 21, batch: 70 });
+      configureThreads({ threads: 1 });
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
+      const single = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      // single-threaded, there is no idle thread: a no-op
+      conditionalMatmulWasmFused.prefetch!(prepared, problem.batch);
+      configureThreads({ threads: 2, minConditionalBatch: 1, calibrate: false });
+      for (let call = 0; call < 60; call++) {
+        conditionalMatmulWasmFused.prefetch!(prepared, call % 3 === 0 ? 1 : problem.batch);
+        if (call % 4 === 0) for (const until = performance.now() + 5; performance.now() < until; );
+        const split = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        expectIdentical(split.y, single.y, `y of call ${call}`);
+        expectIdentical(split.nodes!, single.nodes!, `nodes of call ${call}`);
+      }
+      // an offer left pending is completed or dropped by the next dense call on the same worker
+      conditionalMatmulWasmFused.prefetch!(prepared, problem.batch);
+      const dense = randomDense(30, { inputSize: 12, hiddenSize: 30, outputSize: 7, batch: 40, bias: true });
+      configureThreads({ minDenseWork: 0 });
+      const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape);
+      expect(denseMatmulWasmFused.run(pd, dense.x, dense.batch).y.length).toBe(40 * 7);
+      pd.dispose();
+      expect(() => conditionalMatmulWasmFused.prefetch!(prepared, -1)).toThrow('batch must be a non-negative integer, got -1');
+      expect(() => conditionalMatmulWasmFused.prefetch!(prepared, 1.5)).toThrow('got 1.5');
+      prepared.dispose();
+      expect(() => conditionalMatmulWasmFused.prefetch!(prepared, 8)).toThrow(PreparedKernelError);
+    } finally {
+      configureThreads(before);
+    }
+  });
+
   it('splits a batch unevenly across threads, with the same bits as one thread', () => {
     const before = threadSettings();
     try {
@@ -159,5 +243,22 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     } finally {
       configureThreads(before);
     }
+  });
+});
+
+describe('prefetchNodesPerTree', () => {
+  it('warms whole levels a batch mostly visits, within 4 MiB', () => {
+    const ultraFast = { trees: 1, depth: 11, inputSize: 768, outputSize: 768 };
+    expect(prefetchNodesPerTree(ultraFast, 0)).toBe(0);
+    expect(prefetchNodesPerTree(ultraFast, 1)).toBe(1);
+    expect(prefetchNodesPerTree(ultraFast, 3)).toBe(3);
+    // 2^7 = 128 <= 128: levels 0..7
+    expect(prefetchNodesPerTree(ultraFast, 128)).toBe(255);
+    // (768 + 768 + 1) * 4 bytes a node: 682 fit in 4 MiB, so levels 0..8 and not 9
+    expect(prefetchNodesPerTree(ultraFast, 1 << 20)).toBe(511);
+    // 32 trees share the budget: 21 nodes each, levels 0..3
+    expect(prefetchNodesPerTree({ trees: 32, depth: 6, inputSize: 768, outputSize: 768 }, 1024)).toBe(15);
+    // never past the leaves
+    expect(prefetchNodesPerTree({ trees: 1, depth: 2, inputSize: 4, outputSize: 4 }, 1024)).toBe(7);
   });
 });

@@ -5,9 +5,16 @@ import { checkBatch, checkConditionalWeights, outputArray } from '../../validate
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
 import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
 import { padded, readRows, writeRows } from './copy.js';
+import { nodesPerTree } from '../../tree.js';
+import { UfbertError } from '@ufbert/tensor';
 
 const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused' } as const;
 const label = kernelLabel(identity);
+/**
+ * What `prefetch` may read: the rows it warms must still be in the cache when the call
+ * comes, next to what the caller does meanwhile, so a few MB of the 32 MB an L3 holds.
+ */
+const PREFETCH_BYTES = 4 << 20;
 /** The caller's share of a split batch, relative to a worker's 1: it also copies the inputs and outputs. */
 const MAIN_SHARE = 0.8;
 
@@ -107,7 +114,35 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
     return { y, nodes };
   },
+  prefetch(prepared, batch) {
+    const p = claimPrepared(prepared, WasmConditionalPrepared, label);
+    if (!Number.isInteger(batch) || batch < 0) throw new UfbertError(`${label}.prefetch: batch must be a non-negative integer, got ${batch}`);
+    const settings = currentThreadSettings();
+    // Only where run will use the pool: its worker is the thread that would otherwise idle.
+    if (batch < settings.minConditionalBatch || settings.threads < 2) return;
+    const pool = threadPool();
+    const top = prefetchNodesPerTree(p.shape, batch);
+    if (!pool || pool.size < 2 || top === 0) return;
+    const sink = p.runtime.scratch('prefetch', 64);
+    pool.offer(1, 'touchTreeTops', [p.wIn, p.bIn, p.wOutT, p.hv, p.ov, p.shape.trees, nodesPerTree(p.shape.depth), top, sink]);
+  },
 };
+
+/**
+ * Nodes per tree that `prefetch` warms: whole levels from the root down, each level of 2^l
+ * nodes only while a batch of `batch` tokens is expected to visit most of it (2^l <= batch,
+ * at least 1 - 1/e of its nodes under uniform routing), within PREFETCH_BYTES.
+ */
+export function prefetchNodesPerTree(shape: ConditionalShape, batch: number): number {
+  const bytesPerNode = (padded(shape.inputSize) + padded(shape.outputSize) + 1) * 4;
+  let top = 0;
+  for (let level = 0; level <= shape.depth && 2 ** level <= batch; level++) {
+    const next = top + 2 ** level;
+    if (next * shape.trees * bytesPerNode > PREFETCH_BYTES) break;
+    top = next;
+  }
+  return top;
+}
 
 /** Byte addresses of one call's buffers in WASM memory. */
 interface CallBuffers {
