@@ -102,6 +102,24 @@ function specifiers(name, manifest) {
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 const lastLines = (err) => String(`${err.stdout ?? ''}${err.stderr ?? ''}` || err.message).trim().split('\n').slice(-12).join('\n    ');
 
+// The versions the workspace's lockfile resolved, for each third-party package it holds one
+// release version of (prereleases aside). An offline install resolves a range against the
+// registry metadata pnpm has cached, which may already name a release published after the
+// lockfile (whose tarball the store then lacks: onnxruntime-common 1.31.1 under ^1.30.0 did
+// this); pinning the consumer to the lockfile's versions keeps it to the store. Names with
+// several release versions are left to their ranges.
+function lockedVersions() {
+  const versions = new Map();
+  let inPackages = false;
+  for (const line of readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8').split('\n')) {
+    if (/^\S/.test(line)) inPackages = line === 'packages:';
+    const key = inPackages && /^  '?((?:@[^@/'\s]+\/)?[^@'\s]+)@([^()'\s]+)'?:$/.exec(line);
+    if (!key || key[2].includes('-')) continue;
+    versions.set(key[1], new Set([...(versions.get(key[1]) ?? []), key[2]]));
+  }
+  return [...versions].filter(([, v]) => v.size === 1).map(([name, v]) => [name, [...v][0]]);
+}
+
 // A fresh project that depends on `wanted` as a user would, @ufbert packages coming from
 // the tarballs (also where they depend on each other), everything else from the local store.
 function installConsumer(dir, label, wanted, tarballs, manifests) {
@@ -111,7 +129,8 @@ function installConsumer(dir, label, wanted, tarballs, manifests) {
     wanted.map((name) => [name, tarballs.has(name) ? `file:${tarballs.get(name)}` : peerRange(name, manifests)]),
   );
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `check-packs-${label}`, private: true, type: 'module', dependencies, devDependencies: { '@types/node': typesNode } }, null, 2)}\n`);
-  const overrides = [...tarballs].map(([name, path]) => `  '${name}': 'file:${path}'`).join('\n');
+  const pinned = lockedVersions().filter(([name]) => !tarballs.has(name));
+  const overrides = [...[...tarballs].map(([name, path]) => [name, `file:${path}`]), ...pinned].map(([name, to]) => `  '${name}': '${to}'`).join('\n');
   writeFileSync(join(dir, 'pnpm-workspace.yaml'), `${workspaceAllowBuilds()}overrides:\n${overrides}\n`);
   try {
     run('pnpm', ['install', '--offline', '--reporter=silent'], dir);
