@@ -150,6 +150,8 @@ describeEachBackend('FFF layer', (backend) => {
     tf.tidy(() => layer.linearInBias.assign(tf.add(layer.linearInBias, 0.5)));
     layer.prefetch(64);
     expect(await layer.infer(x).y.data()).not.toEqual(first);
+    for (const bad of [-1, 2.5, Number.NaN]) expect(() => layer.prefetch(bad)).toThrow(`tokens must be a non-negative integer, got ${bad}`);
+    expect(() => new FFF({ inputWidth: 4, outputWidth: 4, depth: 1, trees: 1 }, { seed: 1 }).prefetch(-3)).toThrow('got -3');
     tf.dispose(x);
     layer.dispose();
   });

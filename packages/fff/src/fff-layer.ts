@@ -101,6 +101,8 @@ export class FFF {
    * weights changed, or on kernels without threads; never changes a result.
    */
   prefetch(tokens: number): void {
+    // checked here, so that a bad count fails alike on every backend and before the first infer
+    if (!Number.isInteger(tokens) || tokens < 0) throw new UfbertError(`FFF.prefetch: tokens must be a non-negative integer, got ${tokens}`);
     const layout = this.prepared.peek(this.inferenceKernel(), this);
     if (layout?.kind === 'host') layout.kernel.prefetch?.(layout.prepared, tokens);
   }

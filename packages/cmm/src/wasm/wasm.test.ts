@@ -189,6 +189,52 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
+  it('prefetch offers the worker the top levels a batch visits, and nothing below the threaded batch size', () => {
+    const before = threadSettings();
+    try {
+      configureThreads({ threads: 2, minConditionalBatch: 16, calibrate: false });
+      const shape = { trees: 2, depth: 6, inputSize: 20, outputSize: 12 };
+      const problem = randomConditional(31, { ...shape, batch: 1 });
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, shape);
+      const p = prepared as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number };
+      const pool = threadPool()!;
+      const rt = pool.runtime;
+      // the slot prefetch writes its xor to: the same scratch slot, already big enough, hands back the same address
+      conditionalMatmulWasmFused.prefetch!(prepared, 16);
+      pool.join(1);
+      const sink = rt.scratch('prefetch', 64);
+      const top = prefetchNodesPerTree(shape, 40);
+      expect(top).toBe(63);
+      let expected = 0;
+      const lines = (start: number, bytes: number) => {
+        for (let at = 0; at < bytes; at += 64) expected ^= rt.i32[(start + at) >> 2]!;
+      };
+      for (let t = 0; t < 2; t++) {
+        lines(p.wIn + t * 127 * p.hv * 16, top * p.hv * 16);
+        lines(p.wOutT + t * 127 * p.ov * 16, top * p.ov * 16);
+        lines(p.bIn + t * 127 * 4, top * 4);
+      }
+      let ran = false;
+      for (let attempt = 0; attempt < 20 && !ran; attempt++) {
+        rt.i32[sink >> 2] = ~expected;
+        conditionalMatmulWasmFused.prefetch!(prepared, 40);
+        // an offer is pending: another one is refused
+        expect(pool.offer(1, 'probe', [0, 0, 0])).toBe(false);
+        for (const until = performance.now() + 50; performance.now() < until; );
+        ran = pool.join(1);
+        expect(rt.i32[sink >> 2]).toBe(ran ? expected : ~expected);
+      }
+      expect(ran).toBe(true);
+      // below minConditionalBatch run stays on one thread, so prefetch offers nothing
+      conditionalMatmulWasmFused.prefetch!(prepared, 15);
+      expect(pool.offer(1, 'probe', [0, 0, 0])).toBe(true);
+      pool.join(1);
+      prepared.dispose();
+    } finally {
+      configureThreads(before);
+    }
+  });
+
   it('keeps every bit of a call that follows a prefetch, claimed or dropped, and checks what prefetch is given', () => {
     const before = threadSettings();
     try {
