@@ -1,7 +1,7 @@
 // @ufbert/cmm's conformance cases in the page: every webgpu kernel of cmm's registry, on
 // navigator.gpu, against the float64 oracle, with the cases, seeds and tolerance that
 // cmm's own suite uses in Node (@ufbert/cmm/conformance).
-import { kernelLabel, listKernels, type KernelOf } from '@ufbert/cmm';
+import { kernelLabel, listKernels, type KernelName, type KernelOf } from '@ufbert/cmm';
 import * as conformance from '@ufbert/cmm/conformance';
 import type { ConditionalProblem } from '@ufbert/cmm/conformance';
 import { initWebGpu } from '@ufbert/cmm/webgpu';
@@ -127,25 +127,24 @@ async function backwardChecks(kernel: KernelOf<'ConditionalBackward', 'webgpu'>)
   return checks;
 }
 
+/** One webgpu kernel of cmm's registry on the cases of its kind (the GPU bench bundle of apps/bench runs them kernel by kernel). */
+export async function kernelConformanceChecks(kernel: KernelOf<KernelName, 'webgpu'>): Promise<CheckResult[]> {
+  switch (kernel.kernelName) {
+    case 'ConditionalMatmul':
+      return conditionalMatmulChecks(kernel);
+    case 'DenseMatmul':
+      return denseMatmulChecks(kernel);
+    case 'ConditionalForwardTrain':
+      return forwardTrainChecks(kernel);
+    case 'ConditionalBackward':
+      return backwardChecks(kernel);
+  }
+}
+
 /** Every webgpu kernel in cmm's registry, each on the cases of its kind. */
 export async function runConformanceChecks(): Promise<CheckResult[]> {
   await initWebGpu();
   const checks: CheckResult[] = [];
-  for (const kernel of listKernels(undefined, ['webgpu'])) {
-    switch (kernel.kernelName) {
-      case 'ConditionalMatmul':
-        checks.push(...(await conditionalMatmulChecks(kernel)));
-        break;
-      case 'DenseMatmul':
-        checks.push(...(await denseMatmulChecks(kernel)));
-        break;
-      case 'ConditionalForwardTrain':
-        checks.push(...(await forwardTrainChecks(kernel)));
-        break;
-      case 'ConditionalBackward':
-        checks.push(...(await backwardChecks(kernel)));
-        break;
-    }
-  }
+  for (const kernel of listKernels(undefined, ['webgpu'])) checks.push(...(await kernelConformanceChecks(kernel)));
   return checks;
 }

@@ -1,0 +1,127 @@
+// The WebGPU bench that travels (scripts/bundle-gpu.mjs bundles this file): on whatever
+// adapter Dawn finds, cmm's conformance cases for every webgpu kernel, then the conditional
+// kernel against the dense kernels, timed on the GPU. Progress on stderr, one JSON row a
+// line on stdout, everything in <results>/gpu-bench-<time>.json.
+import { performance } from 'node:perf_hooks';
+import { listKernels } from '@ufbert/cmm';
+import { initWebGpu, type WebGpuInfo } from '@ufbert/cmm/webgpu';
+import { formatAdapter } from '@ufbert/tensor';
+import { SuiteContext } from '../src/context.js';
+import { machineInfo } from '../src/environment.js';
+import { modeDefaults } from '../src/options.js';
+import { addSpeedups } from '../src/report/speedups.js';
+import type { BenchResult, Row } from '../src/report/types.js';
+import { conformanceVerdicts } from './conformance.js';
+import { DeviceWatch } from './device-watch.js';
+import { GpuCallTimer, type TimingMethod } from './gpu-timer.js';
+import { plannedMeasurements, runKernelRows } from './kernel-rows.js';
+import { parseOptions, type GpuBenchOptions } from './options.js';
+import { bundledVersions, writeReport, type AdapterReport } from './results.js';
+import { printRatios } from './ratios.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The bench's context, with each row also on stdout as it comes. */
+class StreamingContext extends SuiteContext {
+  override addRow(row: Row): void {
+    super.addRow(row);
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  }
+}
+
+function describeAdapter(info: WebGpuInfo): AdapterReport {
+  if (!info.adapter) throw new Error('initWebGpu() returned no adapter description');
+  const dawnInfo = (info.device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  const report: AdapterReport = { ...info.adapter, timestampQuery: info.device.features.has('timestamp-query') };
+  if (dawnInfo?.isFallbackAdapter !== undefined) report.isFallbackAdapter = dawnInfo.isFallbackAdapter;
+  if (info.adapter.isCpuAdapter || report.isFallbackAdapter) report.emulated = 'a CPU adapter (an emulated GPU): its times are not a GPU\'s, never targets';
+  return report;
+}
+
+async function startDevice(deadlineS: number): Promise<WebGpuInfo> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      initWebGpu(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no WebGPU device after ${deadlineS} s`)), deadlineS * 1000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function run(options: GpuBenchOptions): Promise<number> {
+  const started = performance.now();
+  const createdAt = new Date().toISOString();
+  const versions = bundledVersions();
+  log(`ufbert GPU bench (bundle of ${versions.bundled_at ?? '?'}, commit ${versions.git_commit ?? '?'}), Node ${process.version}`);
+  const info = await startDevice(options.deadlineS);
+  const adapter = describeAdapter(info);
+  log(`adapter: ${formatAdapter(adapter)}`);
+  log(`  vendor '${adapter.vendor}', architecture '${adapter.architecture}', device '${adapter.device}', driver/description '${adapter.description}'`);
+  log(`  isFallbackAdapter ${adapter.isFallbackAdapter ?? 'not reported'}, CPU adapter ${adapter.isCpuAdapter}, timestamp-query ${adapter.timestampQuery}`);
+  if (adapter.emulated) log(`  NOTE: ${adapter.emulated}`);
+  const method: TimingMethod = adapter.timestampQuery && options.timing === 'auto' ? 'timestamp-query' : 'wall-clock';
+  log(`timing: ${method}${method === 'wall-clock' ? (adapter.timestampQuery ? ' (--timing wall)' : ' (the adapter has no timestamp-query)') : ''}`);
+
+  if (options.inputSize !== 768) log(`NOTE: H = O = ${options.inputSize}, not 768 (--input-size): a test run, its times say nothing about BERT-base`);
+  const watch = new DeviceWatch(info.device, options.deadlineS * 1000);
+  const kernels = listKernels(undefined, ['webgpu']);
+  const benchOptions = { ...modeDefaults('full', options.resultsDir), inputSize: options.inputSize, batches: options.batches, tfjsBackends: ['webgpu' as const], log };
+  const ctx = new StreamingContext(benchOptions, { description: adapter }, { kernels });
+
+  log(`conformance: ${kernels.length} webgpu kernels against the float64 oracle`);
+  const verdicts = await conformanceVerdicts(kernels, watch, log);
+  const timer = new GpuCallTimer(info.device, method, watch);
+  const budgetS = options.budgetS / plannedMeasurements(options.batches);
+  log(`budget: ${options.budgetS} s of timed samples, ${budgetS.toPrecision(3)} s per measurement; rows not started by ${options.maxS} s are skipped`);
+  try {
+    await runKernelRows({ ctx, timer, watch, verdicts, budgetS, stopAt: started + options.maxS * 1000, maxCallS: options.maxCallS }, options.batches);
+  } finally {
+    timer.dispose();
+  }
+  ctx.skip('whole-model rows (UltraFastBERT-1x11 vs crammedBERT-3072 on tfjs-webgpu)', 'not in this bundle yet: the kernel rows come first');
+  addSpeedups(ctx.rows);
+  printRatios(ctx.rows, log);
+
+  const result: BenchResult = {
+    schema_version: 1,
+    created_at: createdAt,
+    mode: 'full',
+    duration_s: Math.round(performance.now() - started) / 1000,
+    machine: machineInfo({ description: adapter }),
+    software: { ...versions, node: process.versions.node, v8: process.versions.v8 },
+    settings: {
+      input_size: benchOptions.inputSize,
+      output_size: benchOptions.inputSize,
+      batches: [...options.batches],
+      sweep_batch: benchOptions.sweepBatch,
+      training_batch: Math.max(...options.batches),
+      budget_s: Number(budgetS.toPrecision(3)),
+      model_tokens: benchOptions.modelTokens,
+      onnx_model_shapes: [],
+      tfjs_backends: ['webgpu'],
+      onnxruntime_threads: [],
+      seed: benchOptions.seed,
+    },
+    rows: ctx.rows,
+    skipped: ctx.skipped,
+    checks: ctx.checks,
+  };
+  const file = writeReport(options.resultsDir, { gpu_bench_version: 1, adapter, timing: method, conformance: verdicts, run: result });
+  const failed = verdicts.filter((v) => !v.ok).length;
+  log(`${ctx.rows.length} rows, ${ctx.skipped.length} skipped, ${failed} of ${verdicts.length} kernels failed conformance, ${result.duration_s} s; results: ${file}`);
+  watch.close();
+  info.device.destroy();
+  return failed === 0 && watch.unusable === undefined ? 0 : 1;
+}
+
+try {
+  // Dawn keeps the event loop alive; the exit code says whether every kernel passed and the device held.
+  process.exit(await run(parseOptions(process.argv.slice(2), process.env)));
+} catch (err) {
+  log(`ufbert GPU bench failed: ${(err as Error).stack ?? err}`);
+  process.exit(2);
+}
