@@ -15,15 +15,23 @@ import { conformanceVerdicts } from './conformance.js';
 import { DeviceWatch } from './device-watch.js';
 import { GpuCallTimer, type TimingMethod } from './gpu-timer.js';
 import { plannedMeasurements, runKernelRows } from './kernel-rows.js';
+import { runModelRows } from './model-rows.js';
 import { parseOptions, type GpuBenchOptions } from './options.js';
 import { bundledVersions, writeReport, type AdapterReport } from './results.js';
 import { printRatios } from './ratios.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The words SuiteContext.addRow puts on a webgpu row of a CPU adapter. */
+const EMULATED_ROW = 'WebGPU on a CPU adapter (an emulated GPU): not the speed of a real GPU';
 
-/** The bench's context, with each row also on stdout as it comes. */
+/**
+ * The bench's context, with each row also on stdout as it comes. Every row here ran on the
+ * one adapter: the whole-model rows (tfjs-webgpu) carry the emulated label the bench's
+ * context gives only the `webgpu` kernel rows.
+ */
 class StreamingContext extends SuiteContext {
   override addRow(row: Row): void {
+    if (row.backend !== 'webgpu' && this.webgpu.description?.isCpuAdapter) row.note = `${EMULATED_ROW}${row.note ? `; ${row.note}` : ''}`;
     super.addRow(row);
     process.stdout.write(`${JSON.stringify(row)}\n`);
   }
@@ -75,14 +83,15 @@ async function run(options: GpuBenchOptions): Promise<number> {
   log(`conformance: ${kernels.length} webgpu kernels against the float64 oracle`);
   const verdicts = await conformanceVerdicts(kernels, watch, log);
   const timer = new GpuCallTimer(info.device, method, watch);
-  const budgetS = options.budgetS / plannedMeasurements(options.batches);
+  const budgetS = options.budgetS / (plannedMeasurements(options.batches) + (options.model === 'none' ? 0 : 2));
   log(`budget: ${options.budgetS} s of timed samples, ${budgetS.toPrecision(3)} s per measurement; rows not started by ${options.maxS} s are skipped`);
+  const setup = { ctx, timer, watch, verdicts, budgetS, stopAt: started + options.maxS * 1000, maxCallS: options.maxCallS };
   try {
-    await runKernelRows({ ctx, timer, watch, verdicts, budgetS, stopAt: started + options.maxS * 1000, maxCallS: options.maxCallS }, options.batches);
+    await runKernelRows(setup, options.batches);
+    await runModelRows(setup, options.model);
   } finally {
     timer.dispose();
   }
-  ctx.skip('whole-model rows (UltraFastBERT-1x11 vs crammedBERT-3072 on tfjs-webgpu)', 'not in this bundle yet: the kernel rows come first');
   addSpeedups(ctx.rows);
   printRatios(ctx.rows, log);
 

@@ -6,8 +6,8 @@ describe('parseOptions', () => {
   it('takes the results folder and budget from the environment, flags winning', () => {
     const env = { UFBERT_GPU_BENCH_RESULTS: '/r/env', UFBERT_GPU_BENCH_BUDGET_S: '30' };
     expect(parseOptions([], env)).toEqual({ ...DEFAULTS, resultsDir: '/r/env', budgetS: 30 });
-    const flags = parseOptions(['--results', '/r/flag', '--budget-s', '2', '--batches', '1,8', '--timing', 'wall', '--no-model', '--input-size', '16'], env);
-    expect(flags).toMatchObject({ resultsDir: '/r/flag', budgetS: 2, batches: [1, 8], timing: 'wall', model: false, inputSize: 16 });
+    const flags = parseOptions(['--results', '/r/flag', '--budget-s', '2', '--batches', '1,8', '--timing', 'wall', '--model', 'tiny', '--input-size', '16'], env);
+    expect(flags).toMatchObject({ resultsDir: '/r/flag', budgetS: 2, batches: [1, 8], timing: 'wall', model: 'tiny', inputSize: 16 });
   });
 
   it('refuses a missing results folder, unknown flags and malformed numbers, saying what it expected', () => {
@@ -16,6 +16,7 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--results', 'r', '--budget-s', '-1'], {})).toThrow(/--budget-s: expected a positive number of seconds, got '-1'/);
     expect(() => parseOptions(['--results', 'r', '--batches', '1,x'], {})).toThrow(/--batches: expected positive integers/);
     expect(() => parseOptions(['--results', 'r', '--timing', 'gpu'], {})).toThrow(/--timing: expected auto or wall, got 'gpu'/);
+    expect(() => parseOptions(['--results', 'r', '--model', 'huge'], {})).toThrow(/--model: expected full, tiny or none, got 'huge'/);
     expect(() => parseOptions(['--results', 'r'], { UFBERT_GPU_BENCH_BUDGET_S: 'lots' })).toThrow(/UFBERT_GPU_BENCH_BUDGET_S: expected a positive number/);
   });
 });

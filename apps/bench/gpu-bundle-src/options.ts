@@ -1,4 +1,5 @@
 import { GpuBenchOptionError } from './errors.js';
+import type { ModelPlan } from './model-rows.js';
 
 export type TimingChoice = 'auto' | 'wall';
 
@@ -18,8 +19,8 @@ export interface GpuBenchOptions {
   maxCallS: number;
   /** `wall`: time with onSubmittedWorkDone even where the adapter has timestamp queries. */
   timing: TimingChoice;
-  /** The whole-model rows (UltraFastBERT-1x11 against crammedBERT-3072 on tfjs-webgpu). */
-  model: boolean;
+  /** The whole-model rows: UltraFastBERT-1x11 against crammedBERT-3072 on tfjs-webgpu at 8x128 (`full`), a tiny pair (`tiny`, tests) or none. */
+  model: ModelPlan;
 }
 
 /**
@@ -34,11 +35,11 @@ export const DEFAULTS: Omit<GpuBenchOptions, 'resultsDir'> = {
   inputSize: 768,
   maxCallS: 10,
   timing: 'auto',
-  model: true,
+  model: 'full',
 };
 
 const USAGE =
-  'usage: bench.mjs --results DIR [--budget-s S] [--max-s S] [--deadline-s S] [--max-call-s S] [--batches 1,128,1024,8192] [--input-size 768] [--timing auto|wall] [--no-model]';
+  'usage: bench.mjs --results DIR [--budget-s S] [--max-s S] [--deadline-s S] [--max-call-s S] [--batches 1,128,1024,8192] [--input-size 768] [--timing auto|wall] [--model full|tiny|none]';
 
 function positive(flag: string, text: string | undefined): number {
   const value = Number(text);
@@ -93,9 +94,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): G
         options.timing = timing;
         break;
       }
-      case '--no-model':
-        options.model = false;
+      case '--model': {
+        const model = value();
+        if (model !== 'full' && model !== 'tiny' && model !== 'none') throw new GpuBenchOptionError(`--model: expected full, tiny or none, got '${model}'`);
+        options.model = model;
         break;
+      }
       default:
         throw new GpuBenchOptionError(`unknown argument '${flag}'; ${USAGE}`);
     }
