@@ -38,7 +38,8 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     for (const file of [ARCHIVE, 'run.sh']) copyFileSync(join(bundleDir, file), join(work, file));
     run = spawnSync('bash', ['run.sh', 'results', '--budget-s', '1', '--batches', BATCHES.join(','), '--input-size', '16', '--model', 'tiny'], {
       cwd: work,
-      env: { PATH: '/usr/bin:/bin', HOME: work, TMPDIR: work },
+      // The bundle's own Vulkan loader, as on a GPU machine without one.
+      env: { PATH: '/usr/bin:/bin', HOME: work, TMPDIR: work, UFBERT_GPU_BENCH_VULKAN_LOADER: 'bundle' },
       encoding: 'utf8',
       timeout: 150_000,
     });
@@ -57,6 +58,7 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     expect(statSync(join(bundleDir, ARCHIVE)).size).toBeLessThan(60 * 2 ** 20);
     expect(nodeModulesAbove(work)).toBeUndefined();
     expect(run.stderr).toMatch(/Node v24\./);
+    expect(run.stderr).toMatch(/run\.sh: Vulkan loader: bundle/);
     // run.sh removes what it unpacked: only the archive, the script and the results stay.
     expect(readdirSync(work).sort()).toEqual(['results', 'run.sh', ARCHIVE]);
   });

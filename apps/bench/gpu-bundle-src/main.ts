@@ -17,7 +17,8 @@ import { GpuCallTimer, type TimingMethod } from './gpu-timer.js';
 import { plannedMeasurements, runKernelRows } from './kernel-rows.js';
 import { runModelRows } from './model-rows.js';
 import { parseOptions, type GpuBenchOptions } from './options.js';
-import { bundledVersions, writeReport, type AdapterReport } from './results.js';
+import { gpuDiagnostics } from './diagnostics.js';
+import { bundledVersions, writeFailure, writeReport, type AdapterReport } from './results.js';
 import { printRatios } from './ratios.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -65,7 +66,17 @@ async function run(options: GpuBenchOptions): Promise<number> {
   const createdAt = new Date().toISOString();
   const versions = bundledVersions();
   log(`ufbert GPU bench (bundle of ${versions.bundled_at ?? '?'}, commit ${versions.git_commit ?? '?'}), Node ${process.version}`);
-  const info = await startDevice(options.deadlineS);
+  let info: WebGpuInfo;
+  try {
+    info = await startDevice(options.deadlineS);
+  } catch (err) {
+    const diagnostics = gpuDiagnostics();
+    log(`no WebGPU adapter: ${(err as Error).message}`);
+    for (const [key, value] of Object.entries(diagnostics)) log(`  ${key}: ${Array.isArray(value) ? value.join(', ') || 'none' : value}`);
+    const file = writeFailure(options.resultsDir, { gpu_bench_version: 1, created_at: createdAt, error: (err as Error).message, diagnostics, software: versions });
+    log(`results: ${file}`);
+    return 2;
+  }
   const adapter = describeAdapter(info);
   log(`adapter: ${formatAdapter(adapter)}`);
   log(`  vendor '${adapter.vendor}', architecture '${adapter.architecture}', device '${adapter.device}', driver/description '${adapter.description}'`);
@@ -128,7 +139,8 @@ async function run(options: GpuBenchOptions): Promise<number> {
 }
 
 try {
-  // Dawn keeps the event loop alive; the exit code says whether every kernel passed and the device held.
+  // Dawn keeps the event loop alive, hence process.exit.
+  // 0: every kernel passed conformance and the device held; 1: not (results written); 2: no run.
   process.exit(await run(parseOptions(process.argv.slice(2), process.env)));
 } catch (err) {
   log(`ufbert GPU bench failed: ${(err as Error).stack ?? err}`);

@@ -37,6 +37,25 @@ export function bundledVersions(): Record<string, string> {
   }
 }
 
+/** The file of a run that found no adapter: why, and what the machine offers Vulkan. */
+export interface GpuBenchFailure {
+  gpu_bench_version: 1;
+  created_at: string;
+  error: string;
+  diagnostics: Record<string, string | string[]>;
+  software: Record<string, string>;
+}
+
+const fileName = (createdAt: string) => `gpu-bench-${createdAt.replace(/[:.]/g, '-')}.json`;
+
+/** Writes gpu-bench-<time>.json for a run that could not start, so a remote runner still collects one file. */
+export function writeFailure(dir: string, failure: GpuBenchFailure): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, fileName(failure.created_at));
+  writeFileSync(file, `${JSON.stringify(failure, null, 2)}\n`);
+  return file;
+}
+
 /** Checks the run against results.schema.json and writes gpu-bench-<time>.json into `dir`; returns its path. */
 export function writeReport(dir: string, report: GpuBenchReport): string {
   const errors = validate(schema as JsonSchema, report.run);
@@ -44,7 +63,7 @@ export function writeReport(dir: string, report: GpuBenchReport): string {
     throw new InvalidResultError(`the run does not match results.schema.json: ${errors.slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
   }
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `gpu-bench-${report.run.created_at.replace(/[:.]/g, '-')}.json`);
+  const file = join(dir, fileName(report.run.created_at));
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

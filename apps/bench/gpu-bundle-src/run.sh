@@ -20,6 +20,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 echo "run.sh: unpacking into $work" >&2
 tar -xzf "$here/ufbert-gpu-bench.tar.gz" -C "$work"
+# Dawn opens the Vulkan loader libvulkan.so.1; a driver (an NVIDIA container's, say) can
+# bring its ICD without it. The bundle's loader is used only where none is found, or when
+# UFBERT_GPU_BENCH_VULKAN_LOADER=bundle asks for it.
+loader=${UFBERT_GPU_BENCH_VULKAN_LOADER:-system}
+if [ "$loader" != bundle ]; then
+  loader=bundle
+  for dir in $(echo "${LD_LIBRARY_PATH:-}" | tr ':' ' ') /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib64 /lib64 /usr/lib /lib; do
+    if [ -e "$dir/libvulkan.so.1" ]; then loader="system ($dir/libvulkan.so.1)"; break; fi
+  done
+fi
+if [ "$loader" = bundle ]; then
+  export LD_LIBRARY_PATH="$work/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+echo "run.sh: Vulkan loader: $loader" >&2
 # No exec: the trap must remove the unpacked Node and Dawn (about 150 MB) afterwards.
 status=0
 "$work/bin/node" "$work/bench.mjs" --results "$results" "$@" || status=$?

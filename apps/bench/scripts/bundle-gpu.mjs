@@ -45,6 +45,19 @@ function copyDawn(stage) {
   return JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 }
 
+/**
+ * The Vulkan loader (Debian's libvulkan1, which tools/setup-system.sh installs), for GPU
+ * machines whose driver brings its ICD but not the loader Dawn opens (libvulkan.so.1);
+ * run.sh puts it on the library path only there.
+ */
+const VULKAN_LOADER = '/usr/lib/x86_64-linux-gnu/libvulkan.so.1';
+
+function copyVulkanLoader(stage) {
+  if (!existsSync(VULKAN_LOADER)) throw new Error(`${VULKAN_LOADER} is missing; install libvulkan1 (tools/setup-system.sh does, as root)`);
+  mkdirSync(join(stage, 'lib'));
+  copyFileSync(VULKAN_LOADER, join(stage, 'lib', 'libvulkan.so.1'));
+}
+
 function versionOf(name, from = app) {
   const resolve = createRequire(join(from, 'package.json'));
   try {
@@ -79,6 +92,7 @@ async function main() {
     copyFileSync(nodeBinary(), join(stage, 'bin', 'node'));
     chmodSync(join(stage, 'bin', 'node'), 0o755);
     const webgpu = copyDawn(stage);
+    copyVulkanLoader(stage);
     const versions = {
       node: NODE_VERSION,
       webgpu,
