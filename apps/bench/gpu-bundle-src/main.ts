@@ -11,7 +11,7 @@ import { machineInfo } from '../src/environment.js';
 import { modeDefaults } from '../src/options.js';
 import { addSpeedups } from '../src/report/speedups.js';
 import type { BenchResult, Row } from '../src/report/types.js';
-import { conformanceVerdicts } from './conformance.js';
+import { conformanceVerdicts, type KernelVerdict } from './conformance.js';
 import { DeviceWatch } from './device-watch.js';
 import { GpuDeadlineError } from './errors.js';
 import { GpuCallTimer, type TimingMethod } from './gpu-timer.js';
@@ -131,11 +131,26 @@ async function run(options: GpuBenchOptions): Promise<number> {
   const kernels = listKernels(undefined, ['webgpu']);
   const benchOptions = { ...modeDefaults('full', options.resultsDir), inputSize: options.inputSize, batches: options.batches, tfjsBackends: ['webgpu' as const], log };
   const ctx = new StreamingContext(benchOptions, { description: adapter }, { kernels });
-  log(`conformance: ${kernels.length} webgpu kernels against the float64 oracle`);
-  const verdicts = await conformanceVerdicts(kernels, watch, log);
-
-  const timer = new GpuCallTimer(info.device, method, watch);
   const budgetS = options.budgetS / (plannedMeasurements(options.batches) + (options.model === 'none' ? 0 : 2));
+  let verdicts: KernelVerdict[] = [];
+  const writeRun = (): string => {
+    const durationS = Math.round(performance.now() - started) / 1000;
+    const software = { ...versions, node: process.versions.node, v8: process.versions.v8 };
+    const result = benchResult(ctx, options, createdAt, durationS, budgetS, software);
+    return writeReport(options.resultsDir, { gpu_bench_version: 1, adapter, timing: method, conformance: verdicts, run: result });
+  };
+  // A runner that stops the run early (run.sh forwards its INT or TERM) still gets the rows so far.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      ctx.skip('the rest of the run', `interrupted by ${signal}`);
+      log(`interrupted; results so far: ${writeRun()}`);
+      process.exit(143);
+    });
+  }
+
+  log(`conformance: ${kernels.length} webgpu kernels against the float64 oracle`);
+  verdicts = await conformanceVerdicts(kernels, watch, log);
+  const timer = new GpuCallTimer(info.device, method, watch);
   log(`budget: ${options.budgetS} s of timed samples, ${budgetS.toPrecision(3)} s per measurement; rows not started by ${options.maxS} s are skipped`);
   const setup = { ctx, timer, watch, verdicts, budgetS, stopAt: started + options.maxS * 1000, maxCallS: options.maxCallS };
   try {
@@ -146,13 +161,9 @@ async function run(options: GpuBenchOptions): Promise<number> {
   }
   addSpeedups(ctx.rows);
   printRatios(ctx.rows, log);
-
-  const durationS = Math.round(performance.now() - started) / 1000;
-  const software = { ...versions, node: process.versions.node, v8: process.versions.v8 };
-  const result = benchResult(ctx, options, createdAt, durationS, budgetS, software);
-  const file = writeReport(options.resultsDir, { gpu_bench_version: 1, adapter, timing: method, conformance: verdicts, run: result });
+  const file = writeRun();
   const failed = verdicts.filter((v) => !v.ok).length;
-  log(`${ctx.rows.length} rows, ${ctx.skipped.length} skipped, ${failed} of ${verdicts.length} kernels failed conformance, ${durationS} s; results: ${file}`);
+  log(`${ctx.rows.length} rows, ${ctx.skipped.length} skipped, ${failed} of ${verdicts.length} kernels failed conformance; results: ${file}`);
   watch.close();
   info.device.destroy();
   return failed === 0 && watch.unusable === undefined ? 0 : 1;

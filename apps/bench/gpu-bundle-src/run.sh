@@ -17,7 +17,7 @@ results=$(cd "$results" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ufbert-gpu-bench.XXXXXX")
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 143' INT TERM
 echo "run.sh: unpacking into $work" >&2
 tar -xzf "$here/ufbert-gpu-bench.tar.gz" -C "$work"
 # Dawn opens the Vulkan loader libvulkan.so.1; a driver (an NVIDIA container's, say) can
@@ -34,7 +34,11 @@ if [ "$loader" = bundle ]; then
   export LD_LIBRARY_PATH="$work/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 echo "run.sh: Vulkan loader: $loader" >&2
-# No exec: the trap must remove the unpacked Node and Dawn (about 150 MB) afterwards.
+# No exec: the EXIT trap must remove the unpacked Node and Dawn (about 150 MB) afterwards.
+# In the background and waited for, so that a runner's INT or TERM reaches Node at once.
+"$work/bin/node" "$work/bench.mjs" --results "$results" "$@" &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 143' INT TERM
 status=0
-"$work/bin/node" "$work/bench.mjs" --results "$results" "$@" || status=$?
+wait "$pid" || status=$?
 exit "$status"
