@@ -3,7 +3,7 @@ import { conditionalMatmulWebGpu, initWebGpu } from '@ufbert/cmm/webgpu';
 import { webgpuTestExpectation } from '@ufbert/tensor';
 import { BenchData } from '../src/data.js';
 import { DeviceWatch } from './device-watch.js';
-import { GpuCallTimer, type TimingMethod } from './gpu-timer.js';
+import { GpuCallTimer, unionMs, type TimingMethod } from './gpu-timer.js';
 
 const gate = webgpuTestExpectation();
 const device = await initWebGpu().then(
@@ -32,5 +32,13 @@ describe.skipIf(!device)(`GpuCallTimer on this adapter${device ? '' : ` (skipped
     }
     expect(Object.hasOwn(device!, 'createCommandEncoder')).toBe(false);
     expect(Object.hasOwn(device!.queue, 'submit')).toBe(false);
+  });
+});
+
+describe('unionMs', () => {
+  it('counts overlapping submissions once and the gaps between them not at all', () => {
+    expect(unionMs([])).toBe(0);
+    expect(unionMs([[0, 4]])).toBe(4);
+    expect(unionMs([[10, 12], [0, 4], [2, 6], [3, 5]])).toBe(8);
   });
 });

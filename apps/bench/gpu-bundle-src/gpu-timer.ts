@@ -7,7 +7,7 @@ export type TimingMethod = 'timestamp-query' | 'wall-clock';
 /** What a row's time is, in its note. */
 export const TIMING_NOTES: Record<TimingMethod, string> = {
   'timestamp-query': 'GPU time of the compute passes (timestamp queries)',
-  'wall-clock': 'wall clock from submit to onSubmittedWorkDone (no timestamp queries): includes the copy to the read-back buffer',
+  'wall-clock': 'wall clock from submit to onSubmittedWorkDone, overlaps counted once (no timestamp queries): includes the copy to the read-back buffer',
 };
 
 /** More compute passes per command encoder than any cmm webgpu kernel records. */
@@ -74,11 +74,11 @@ export class GpuCallTimer {
   private async timeWithSubmits(what: string, call: () => Promise<unknown>): Promise<TimedCall> {
     const queue = this.device.queue;
     const submit = queue.submit;
-    const done: Array<Promise<number>> = [];
+    const done: Array<Promise<Interval>> = [];
     queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
       const submitted = performance.now();
       submit.call(queue, buffers);
-      done.push(queue.onSubmittedWorkDone().then(() => performance.now() - submitted));
+      done.push(queue.onSubmittedWorkDone().then((): Interval => [submitted, performance.now()]));
     };
     const start = performance.now();
     try {
@@ -87,8 +87,8 @@ export class GpuCallTimer {
       delete (queue as Partial<GPUQueue>).submit;
     }
     const wallS = (performance.now() - start) / 1000;
-    const spans = await this.watch.wait(`${what} (onSubmittedWorkDone)`, Promise.all(done));
-    return { gpuS: spans.reduce((a, b) => a + b, 0) / 1000, wallS };
+    const intervals = await this.watch.wait(`${what} (onSubmittedWorkDone)`, Promise.all(done));
+    return { gpuS: unionMs(intervals) / 1000, wallS };
   }
 
   private queries(index: number): EncoderQueries {
@@ -131,6 +131,24 @@ export class GpuCallTimer {
       q.read.destroy();
     }
   }
+}
+
+/** [submitted, done] in performance.now() milliseconds. */
+type Interval = [number, number];
+
+/**
+ * Milliseconds covered by the intervals: a submission made while an earlier one still runs
+ * (tfjs submits every few dispatches) waits for it, and that wait is counted once.
+ */
+export function unionMs(intervals: readonly Interval[]): number {
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [start, stop] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (stop <= end) continue;
+    total += stop - Math.max(start, end);
+    end = stop;
+  }
+  return total;
 }
 
 /** The encoder, writing a timestamp at each compute pass's beginning and end, resolved when it is finished. */
