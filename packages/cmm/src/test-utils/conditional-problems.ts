@@ -1,7 +1,7 @@
 // The conditional problems and checks the conformance suites share (conformance-suite.ts
 // for every kernel, q8-conformance-suite.ts for the q8 ones): seeded problems kept for the
 // run, the exact-zero and NaN problems, and the typed errors of prepare.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ShapeError } from '@ufbert/tensor';
 import { TreeShapeError } from '../errors.js';
 import { expectIdentical } from './compare.js';

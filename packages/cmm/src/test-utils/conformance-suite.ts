@@ -20,22 +20,16 @@ import {
   conditionalCaseName,
   denseCaseName,
   randomArray,
-  randomConditional,
   randomDense,
   referenceBackward,
   referenceConditional,
   referenceDense,
-  type ConditionalCase,
-  type ConditionalProblem,
 } from '../conformance/index.js';
 import { gatherColumns } from '../path-groups.js';
-import { nodesPerTree } from '../tree.js';
 import type {
   ConditionalBackwardKernel,
   ConditionalForwardTrainKernel,
   ConditionalMatmulKernel,
-  ConditionalShape,
-  ConditionalWeights,
   DenseMatmulKernel,
   Kernel,
 } from '../types.js';
