@@ -36,7 +36,7 @@ function at(base: usize, i: i32): usize {
 
 /** Scratch bytes one thread needs: the walk's per-token and per-visit arrays, then the tile's quantized activations (16-byte aligned, room for i16). */
 export function conditionalQ8ScratchBytes(trees: i32, depth: i32, hb: i32): i32 {
-  const words = 5 * TILE + 2 * trees * (depth + 1) + 4;
+  const words = 5 * TILE + 2 * (trees * (depth + 1) + 1) + 4;
   return ((((words << 2) + 15) >> 4) << 4) + TILE * (hb << 1);
 }
 
@@ -158,56 +158,77 @@ function dotShared4<X>(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, hb:
   store<i32>(out, hsum(d), 12);
 }
 
-/** Rows per pass of sumScaledRowsQ8, as ROW_CHUNK in simd.ts: more streams at once defeat the prefetchers. */
-const ROW_CHUNK: i32 = 16;
+/** Row pairs per pass of sumScaledRowsQ8, as ROW_CHUNK in simd.ts: more streams at once defeat the prefetchers. */
+const PAIR_CHUNK: i32 = 8;
 
 /**
- * out[0 .. ob) = sum over q < count of coef[q] * f32(row[q][0 .. ob)), int8 rows of ob bytes (a
- * multiple of 16) given as byte addresses in rows[]; each output sums its rows in order q.
+ * The largest coefficient level L <= 32767 for which `visits` rows of int8 (|w| <= 127) times
+ * coefficients in [-L, L] cannot overflow an i32 sum.
  */
-function sumScaledRowsQ8(coef: usize, rows: usize, count: i32, ob: i32, out: usize): void {
-  if (count <= 0) {
-    memory.fill(out, 0, <usize>ob << 2);
-    return;
-  }
-  for (let q0 = 0; q0 < count; q0 += ROW_CHUNK) {
-    const n = min(ROW_CHUNK, count - q0);
-    sumScaledRowsQ8Pass(coef + (<usize>q0 << 2), rows + (<usize>q0 << 2), n, ob, out, q0 > 0);
+export function coefficientLevels(visits: i32): i32 {
+  return min(32767, <i32>(<u32>2147483647 / <u32>(127 * max(visits, 1))));
+}
+
+/**
+ * out[0 .. ob) as i32: sum over q < count of c[q] * row[q][0 .. ob), exact, for int8 rows of ob
+ * bytes (a multiple of 16) at the byte addresses rows[] and i16 coefficients c, stored as one
+ * i32 (c[2p] | c[2p + 1] << 16) per pair of rows (count rounded up to even, the pad's c = 0).
+ * Two rows' bytes are interleaved and widened to i16, so one i32x4.dot_i16x8_s adds both
+ * rows' products for four outputs.
+ */
+function sumScaledRowsQ8(pairs: usize, rows: usize, count: i32, ob: i32, out: usize): void {
+  const npairs = (count + 1) >> 1;
+  for (let p0 = 0; p0 < npairs; p0 += PAIR_CHUNK) {
+    const n = min(PAIR_CHUNK, npairs - p0);
+    sumScaledRowsQ8Pass(pairs + (<usize>p0 << 2), rows + (<usize>p0 << 3), n, ob, out, p0 > 0);
   }
 }
 
-/** One pass: 16 outputs (one int8 vector of each row) at a time in four f32x4 registers. */
 @inline
-function sumScaledRowsQ8Pass(coef: usize, rows: usize, count: i32, ob: i32, out: usize, accumulate: bool): void {
-  const rowsEnd = rows + (<usize>count << 2);
+function sumScaledRowsQ8Pass(pairs: usize, rows: usize, npairs: i32, ob: i32, out: usize, accumulate: bool): void {
+  const pairsEnd = pairs + (<usize>npairs << 2);
   for (let o: usize = 0; o < <usize>ob; o += 16) {
     const y = out + (o << 2);
-    let a0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0);
-    let a2 = f32x4.splat(0);
-    let a3 = f32x4.splat(0);
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let a2 = i32x4.splat(0);
+    let a3 = i32x4.splat(0);
     if (accumulate) {
       a0 = v128.load(y);
       a1 = v128.load(y, 16);
       a2 = v128.load(y, 32);
       a3 = v128.load(y, 48);
     }
-    let c = coef;
-    for (let r = rows; r < rowsEnd; r += 4, c += 4) {
+    let r = rows;
+    for (let c = pairs; c < pairsEnd; c += 4, r += 8) {
       const g = v128.load32_splat(c);
-      const v = v128.load(<usize>load<u32>(r) + o);
-      const lo = i16x8.extend_low_i8x16_s(v);
-      const hi = i16x8.extend_high_i8x16_s(v);
-      a0 = muladd(g, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), a0);
-      a1 = muladd(g, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), a1);
-      a2 = muladd(g, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), a2);
-      a3 = muladd(g, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), a3);
+      const v0 = v128.load(<usize>load<u32>(r) + o);
+      const v1 = v128.load(<usize>load<u32>(r, 4) + o);
+      const lo = i8x16.shuffle(v0, v1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      const hi = i8x16.shuffle(v0, v1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(lo), g));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(lo), g));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(hi), g));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(hi), g));
     }
     v128.store(y, a0);
     v128.store(y, a1, 16);
     v128.store(y, a2, 32);
     v128.store(y, a3, 48);
   }
+}
+
+/** nearest(v), ties to even, as an integer; 0 for NaN (a NaN coefficient's token gets a NaN scale). */
+@inline
+function level(v: f32): i32 {
+  const r = nearest<f32>(v);
+  return r == r ? <i32>r : 0;
+}
+
+/** y[0 .. ob) = scale * f32(y as i32), in place. */
+function scaleOutputs(y: usize, ob: i32, scale: f32): void {
+  const s = f32x4.splat(scale);
+  for (let o: usize = 0; o < <usize>ob << 2; o += 16) v128.store(y + o, f32x4.mul(s, f32x4.convert_i32x4_s(v128.load(y + o))));
 }
 
 /** logit of a visit from its integer dot: f32(dot) * (xScale * rowScale) + bias. */
@@ -270,6 +291,7 @@ function walk<X>(
   const n = (1 << (depth + 1)) - 1;
   const levels = depth + 1;
   const visits = trees * levels;
+  const coefLevels = coefficientLevels(visits);
   const rowBytes = <usize>hb;
   const qRow = <usize>hb * sizeof<X>();
   let order = scratch;
@@ -278,8 +300,8 @@ function walk<X>(
   const singles = at(cur, TILE);
   const xs = at(singles, TILE);
   const coef = at(xs, TILE);
-  const rows = at(coef, visits);
-  const out = at(rows, visits);
+  const rows = at(coef, visits + 1);
+  const out = at(rows, visits + 1);
   const xq = ((at(out, 4) + 15) >> 4) << 4;
 
   for (let t0 = b0; t0 < b1; t0 += TILE) {
@@ -370,16 +392,31 @@ function walk<X>(
       }
     }
     // Tokens in leaf order, as in conditional.ts: neighbours share their upper rows of wOut^T.
+    // Each token's coefficients f32(GELU(logit)) * outScale are quantized to i16 levels
+    // (scale max |c| / levels, nearest, ties to even), so its output is one exact integer sum.
     for (let r = 0; r < count; r++) {
       const b = t0 + load<i32>(at(order, r));
       const e0 = <usize>(b * visits) << 2;
+      let m: f32 = 0;
       for (let q = 0; q < visits; q++) {
         const e = e0 + (<usize>q << 2);
         const node = load<i32>(nodes + e);
-        store<f32>(at(coef, q), <f32>gelu(<f64>load<f32>(logits + e)) * load<f32>(at(oScale, node)));
+        const c = <f32>gelu(<f64>load<f32>(logits + e)) * load<f32>(at(oScale, node));
+        store<f32>(at(coef, q), c);
+        m = max(m, abs(c));
         store<u32>(at(rows, q), <u32>(wOutT + <usize>node * <usize>ob));
       }
-      sumScaledRowsQ8(coef, rows, visits, ob, y + <usize>b * (<usize>ob << 2));
+      const inv: f32 = m > 0 ? <f32>coefLevels / m : 0;
+      // pairs of i16 coefficients, written over the f32 ones (pair p at word p, read before written)
+      for (let q = 0; q < visits; q += 2) {
+        const c0 = level(load<f32>(at(coef, q)) * inv);
+        const c1 = q + 1 < visits ? level(load<f32>(at(coef, q + 1)) * inv) : 0;
+        store<i32>(at(coef, q >> 1), (c0 & 0xffff) | (c1 << 16));
+      }
+      if (visits & 1) store<u32>(at(rows, visits), load<u32>(rows));
+      const yb = y + <usize>b * (<usize>ob << 2);
+      sumScaledRowsQ8(coef, rows, visits, ob, yb);
+      scaleOutputs(yb, ob, m / <f32>coefLevels);
     }
   }
 }

@@ -59,8 +59,9 @@ export function quantizeConditional(weights: ConditionalWeights, shape: Conditio
  */
 export const ACTIVATION_LEVELS = 63;
 
-/** Round half to even, as f32x4.nearest. */
+/** Round half to even, as f32x4.nearest; NaN gives 0, as the kernels' saturating conversion. */
 export function roundHalfEven(v: number): number {
+  if (Number.isNaN(v)) return 0;
   const f = Math.floor(v);
   const d = v - f;
   if (d !== 0.5) return d < 0.5 ? f : f + 1;
@@ -80,10 +81,21 @@ export function quantizeToken(x: Float32Array, off: number, h: number, q: Int8Ar
   }
   const inv = max > 0 ? Math.fround(ACTIVATION_LEVELS / max) : 0;
   for (let j = 0; j < h; j++) {
-    const v = roundHalfEven(Math.fround(x[off + j] * inv));
-    q[j] = Number.isNaN(v) ? 0 : v;
+    q[j] = roundHalfEven(Math.fround(x[off + j] * inv));
   }
   return Math.fround(max / ACTIVATION_LEVELS);
+}
+
+/**
+ * Levels of a token's output coefficients c = f32(GELU(logit)) * outScale (one per visit):
+ * level = nearest(c * f32(L / max |c|)) in [-L, L], scale f32(max |c| / L), so that
+ * y = scale * f32(sum of level * int8 row) is one exact integer sum per output (two rows per
+ * i32x4.dot_i16x8_s in WASM). L is the largest value <= 32767 for which `visits` products
+ * of at most 127 L cannot overflow an i32: a relative error of at most 1 / (2 L) per
+ * coefficient, far under the int8 rows' own.
+ */
+export function coefficientLevels(visits: number): number {
+  return Math.min(32767, Math.floor(2147483647 / (127 * Math.max(visits, 1))));
 }
 
 /** Checks int8 tables against `shape` (sizes, finite scales and biases); returns N. */

@@ -3,8 +3,11 @@
 // 1. referenceConditionalQ8: the q8 semantics exactly, in float64 on the int8 tables (each
 //    row's scale times its int8 values) and on activations quantized per token as a q8
 //    kernel must (7 bits: q = nearest(x * f32(63 / max|x|)), ties to even; scale
-//    f32(max|x| / 63)). A kernel differs from it only by float32 rounding, so it is held
-//    to the float32 TOLERANCE and to the same routes except at near-ties of that rounding.
+//    f32(max|x| / 63)). The output coefficients c = GELU(logit) * outScale are used as they
+//    are; a kernel rounds them to i16 levels (coefficientLevels: L levels, scale max|c| / L),
+//    which moves y_r by at most sum over visits of (max|c| / 2L) |int8 row_r|: `yError`. A
+//    kernel differs from this oracle by that and float32 rounding, so it is held to
+//    TOLERANCE plus yError, and to the same routes except at near-ties of the rounding.
 //
 // 2. compareWithFloat: the kernel against the float64 oracle of the ORIGINAL float weights,
 //    with a bound derived from the quantization itself. Per visited node i, with ws the row
@@ -13,11 +16,13 @@
 //        |x . w - x~ . w~| <= |x| . |w - w~| + |x - x~| . |w~| <= (ws sum|x| + xs sum|w~|) / 2 = D_i.
 //    A route must follow the float route wherever |float logit| > D_i; within D_i it may
 //    take either branch, and the token's later levels in that tree are then not compared.
-//    Where a token's routes all agree, with L = max GELU' < 1.13 and os the output row's scale,
-//        |y_r - y~_r| <= sum over visits of L D_i |w~out_ir| + |GELU(logit_i)| os_i / 2.
+//    Where a token's routes all agree, with G = max GELU' < 1.13 and os the output row's scale,
+//        |y_r - y~_r| <= sum over visits of G D_i |w~out_ir| + |GELU(logit_i)| os_i / 2 + cmax / 2L |int8 row_ir|,
+//    the last term the coefficients' i16 levels, cmax bounding max|c| of the kernel.
 //    A wrong scale (an input row's, a token's, an output row's) or a wrong routing rule
 //    breaks one of these bounds.
 import { gelu } from '@ufbert/tensor';
+import { coefficientLevels } from '../quantize.js';
 import { nodesPerTree } from '../tree.js';
 import type { ConditionalShape, ConditionalWeights, QuantizedConditionalWeights } from '../types.js';
 import type { ReferenceForward } from './reference.js';
@@ -47,6 +52,11 @@ export function referenceQuantizeToken(x: Float32Array, off: number, h: number):
   return { q, scale: Math.fround(max / LEVELS) };
 }
 
+export interface ReferenceForwardQ8 extends ReferenceForward {
+  /** [B, O]: how far a kernel's y may be from `y` through its coefficients' i16 levels. */
+  yError: Float64Array;
+}
+
 /**
  * The q8 forward in float64 on `tables` (see above). Where `follow` (the kernel's nodes) is
  * given, visits whose logit is within float32 rounding of 0 take the kernel's branch and
@@ -58,17 +68,22 @@ export function referenceConditionalQ8(
   x: Float32Array,
   batch: number,
   follow?: Int32Array,
-): ReferenceForward {
+): ReferenceForwardQ8 {
   const { trees, depth, inputSize: h, outputSize: o } = shape;
   const n = nodesPerTree(depth);
   const levels = depth + 1;
+  const coefLevels = coefficientLevels(trees * levels);
   const y = new Float64Array(batch * o);
+  const yError = new Float64Array(batch * o);
+  const rowMagnitude = new Float64Array(o);
   const nodes = new Int32Array(batch * trees * levels);
   const logits = new Float64Array(batch * trees * levels);
   let ambiguous = 0;
   const mismatches: string[] = [];
   for (let b = 0; b < batch; b++) {
     const { q, scale } = referenceQuantizeToken(x, b * h, h);
+    let maxCoef = 0;
+    rowMagnitude.fill(0);
     for (let t = 0; t < trees; t++) {
       let node = 0;
       for (let l = 0; l < levels; l++) {
@@ -81,7 +96,11 @@ export function referenceConditionalQ8(
         nodes[e] = i;
         logits[e] = logit;
         const a = gelu(logit) * tables.wOutScale[i];
-        for (let r = 0; r < o; r++) y[b * o + r] += a * tables.wOutT[i * o + r];
+        maxCoef = Math.max(maxCoef, Math.abs(a));
+        for (let r = 0; r < o; r++) {
+          y[b * o + r] += a * tables.wOutT[i * o + r];
+          rowMagnitude[r] += Math.abs(tables.wOutT[i * o + r]);
+        }
         let right = logit > 0;
         if (follow && l < depth) {
           const followRight = follow[e + 1] - t * n === 2 * node + 2;
@@ -95,8 +114,10 @@ export function referenceConditionalQ8(
         node = 2 * node + (right ? 2 : 1);
       }
     }
+    // levels of the kernel's float32 coefficients: max|c| within float32 rounding of this one
+    for (let r = 0; r < o; r++) yError[b * o + r] = ((maxCoef * (1 + 1e-6)) / (2 * coefLevels)) * rowMagnitude[r];
   }
-  return { y, nodes, logits, ambiguous, mismatches };
+  return { y, nodes, logits, ambiguous, mismatches, yError };
 }
 
 export interface FloatComparison {
@@ -137,6 +158,8 @@ export function compareWithFloat(
     let agrees = true;
     const yFloat = new Float64Array(o);
     const bound = new Float64Array(o);
+    const rowMagnitude = new Float64Array(o);
+    let maxCoef = 0;
     for (let t = 0; t < trees && agrees; t++) {
       let node = 0;
       for (let l = 0; l < levels; l++) {
@@ -153,10 +176,12 @@ export function compareWithFloat(
         }
         const d = 0.5 * (tables.wInScale[i] * absX + xs * absW) * (1 + 1e-4) + F32_SLACK * magnitude;
         const a = gelu(logit);
+        maxCoef = Math.max(maxCoef, (Math.abs(a) + GELU_LIPSCHITZ * d) * tables.wOutScale[i]);
         for (let r = 0; r < o; r++) {
           const wq = tables.wOutScale[i] * tables.wOutT[i * o + r];
           yFloat[r] += a * wOut[r * neurons + i];
           bound[r] += GELU_LIPSCHITZ * d * Math.abs(wq) + (Math.abs(a) * tables.wOutScale[i]) / 2 + F32_SLACK * Math.abs(a * wq);
+          rowMagnitude[r] += Math.abs(tables.wOutT[i * o + r]);
         }
         if (l === depth) break;
         const right = logit > 0;
@@ -176,9 +201,10 @@ export function compareWithFloat(
       continue;
     }
     result.comparedTokens++;
+    const coefLevels = coefficientLevels(trees * levels);
     for (let r = 0; r < o; r++) {
       const diff = Math.abs(kernelY[b * o + r] - yFloat[r]);
-      const limit = bound[r] * (1 + 1e-5) + 1e-30;
+      const limit = (bound[r] + (maxCoef / (2 * coefLevels)) * rowMagnitude[r]) * (1 + 1e-5) + 1e-30;
       result.worstRatio = Math.max(result.worstRatio, diff / limit);
       if (!(diff <= limit)) result.yViolations.push(`token ${b}, y[${r}]: got ${kernelY[b * o + r]}, float ${yFloat[r]}, |diff| ${diff.toExponential(3)} > bound ${limit.toExponential(3)}`);
     }

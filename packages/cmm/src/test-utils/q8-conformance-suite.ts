@@ -11,7 +11,7 @@ import { ShapeError } from '@ufbert/tensor';
 import { PreparedKernelError, QuantizationError } from '../errors.js';
 import { kernelLabel } from '../prepared.js';
 import { quantizeConditional } from '../quantize.js';
-import { expectClose, expectIdentical } from './compare.js';
+import { expectIdentical } from './compare.js';
 import { describeShapeErrors, expectNanBehaviour, leftmostPath, nanProblem, problemFor, rowsOf, zeroLogitProblem } from './conditional-problems.js';
 import {
   CASE_SEEDS,
@@ -22,9 +22,25 @@ import {
   randomConditional,
   referenceConditionalQ8,
   type ConditionalProblem,
+  type ReferenceForwardQ8,
 } from '../conformance/index.js';
 import type { ConditionalMatmulKernel } from '../types.js';
 import type { WebGpuConditionalMatmulKernel } from '../webgpu/types.js';
+
+/** |y - ref.y| <= TOLERANCE * max |ref.y| + ref.yError elementwise (the float32 tolerance plus the coefficients' i16 levels). */
+function expectCloseQ8(y: Float32Array, ref: ReferenceForwardQ8, what: string): void {
+  expect(y.length, `${what}: length`).toBe(ref.y.length);
+  let maxRef = 0;
+  for (const v of ref.y) if (Number.isFinite(v)) maxRef = Math.max(maxRef, Math.abs(v));
+  for (let i = 0; i < y.length; i++) {
+    if (Number.isNaN(ref.y[i]) || Number.isNaN(y[i])) {
+      if (Number.isNaN(ref.y[i]) !== Number.isNaN(y[i])) expect.fail(`${what}[${i}]: got ${y[i]}, expected ${ref.y[i]}`);
+      continue;
+    }
+    const bound = TOLERANCE * maxRef + ref.yError[i] + 1e-30;
+    if (!(Math.abs(y[i] - ref.y[i]) <= bound)) expect.fail(`${what}[${i}]: got ${y[i]}, expected ${ref.y[i]} (|diff| ${Math.abs(y[i] - ref.y[i]).toExponential(3)} > ${bound.toExponential(3)})`);
+  }
+}
 
 /** The kernel's nodes and y against both oracles; returns how many tokens left the float route at a near-tie. */
 function expectBothOracles(problem: ConditionalProblem, nodes: Int32Array, y: Float32Array): number {
@@ -34,7 +50,7 @@ function expectBothOracles(problem: ConditionalProblem, nodes: Int32Array, y: Fl
   expect(q8.mismatches.slice(0, 5)).toEqual([]);
   expectIdentical(nodes, q8.nodes, 'nodes');
   expect(q8.ambiguous).toBeLessThan(Math.max(2, nodes.length / 100));
-  expectClose(y, q8.y, TOLERANCE, 'y against the q8 oracle');
+  expectCloseQ8(y, q8, 'y against the q8 oracle');
   const float = compareWithFloat(shape, weights, tables, x, batch, nodes, y);
   expect(float.routeMismatches.slice(0, 5)).toEqual([]);
   expect(float.yViolations.slice(0, 5)).toEqual([]);
@@ -152,7 +168,7 @@ export function describeConditionalMatmulQ8Conformance(kernel: ConditionalMatmul
       for (const token of [0, 1, 2, 3]) expect(Array.from(nodes!.subarray(token * visits, token * visits + 4))).toEqual(leftmostPath(0, 3));
       const ref = referenceConditionalQ8(problem.shape, quantizeConditional(problem.weights, problem.shape), problem.x, problem.batch, nodes);
       expectIdentical(nodes!, ref.nodes, 'nodes');
-      expectClose(y, ref.y, TOLERANCE, 'y');
+      expectCloseQ8(y, ref, 'y');
     });
 
     it('sends NaN left and returns NaN for that token only', async () => {
