@@ -1,6 +1,5 @@
 import { TILE } from './conditional';
 import { gelu } from './gelu';
-import { muladd } from './muladd';
 
 // Fused conditional inference on int8 (q8) weights: the walk of conditional.ts (tiles of
 // tokens, one tree level at a time, the tile kept ordered by node so tokens at the same
@@ -15,7 +14,8 @@ import { muladd } from './muladd';
 // bits and so the same route for every token, whatever the batch.
 //
 // logit = f32(dot) * (xScale * rowScale) + bias, in f32; right when > 0 (0 and NaN go
-// left); y += (f32(GELU(logit)) * outScale) * f32(wOutT row), rows summed in visit order.
+// left). Output: each token's coefficients c = f32(GELU(logit)) * outScale go on i16 levels
+// and y = f32(max|c| / levels) * f32(exact integer sum of level * wOutT row).
 //
 // The walks are generic over X, the type of a stored activation: u8 for the relaxed dot,
 // i16 for the portable one. The relaxed build has both: the host picks the portable walk

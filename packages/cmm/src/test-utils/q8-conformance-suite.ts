@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@ufbert/tensor';
 import { PreparedKernelError, QuantizationError } from '../errors.js';
+import { conditionalMatmulTsQ8 } from '../kernels/ts/conditional-matmul-q8.js';
 import { kernelLabel } from '../prepared.js';
 import { quantizeConditional } from '../quantize.js';
 import { expectIdentical } from './compare.js';
@@ -138,6 +139,21 @@ export function describeConditionalMatmulQ8Conformance(kernel: ConditionalMatmul
       expect(() => kernel.prepare({ ...problem.weights, wOut: { values: wOut, shape: [3, 7] } }, problem.shape)).toThrow(
         new QuantizationError('cannot quantize linear_out.weight: value -Infinity at [1, 6]; expected finite weights'),
       );
+    });
+
+    it('gives the bits of the reference implementation (ts/fused/q8): the same integers, then the same float32 steps', async () => {
+      const problem = problemFor(CONDITIONAL_CASES[6], CASE_SEEDS.conditionalMatmul + 6);
+      const prepared = kernel.prepare(problem.weights, problem.shape);
+      const reference = conditionalMatmulTsQ8.prepare(problem.weights, problem.shape);
+      try {
+        const got = await kernel.run(prepared, problem.x, problem.batch, { returnNodes: true });
+        const want = conditionalMatmulTsQ8.run(reference, problem.x, problem.batch, { returnNodes: true });
+        expectIdentical(got.nodes!, want.nodes!, 'nodes');
+        expectIdentical(got.y, want.y, 'y');
+      } finally {
+        prepared.dispose();
+        reference.dispose();
+      }
     });
 
     it('gives each token the same bits whatever batch it is in', async () => {

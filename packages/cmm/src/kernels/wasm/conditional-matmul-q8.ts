@@ -115,11 +115,10 @@ function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalSh
  * Fused WebAssembly kernel on int8 weights (assembly/conditional-q8.ts): the fp32 kernel's
  * tiled walk, with each tile's activations quantized per token to 7 bits, integer dots
  * (relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s in the relaxed build, i16 widening
- * and i32x4.dot_i16x8_s in the SIMD build, the same integers either way) and output rows
- * widened from int8 as they are summed. Reads a quarter of the fp32 kernel's weight bytes.
- * Batches of at least `minConditionalBatch` tokens are split across the thread pool as the
- * fp32 kernel's are. Same results as conditionalMatmulTsQ8 (nodes exactly; y to float32
- * rounding in the relaxed build, whose multiply-adds are fused).
+ * and i32x4.dot_i16x8_s otherwise, the same integers either way) and each token's output one
+ * integer sum of its int8 rows on i16 coefficient levels. Reads a quarter of the fp32
+ * kernel's weight bytes. Batches of at least `minConditionalBatch` tokens are split across
+ * the thread pool as the fp32 kernel's are. The same bits as conditionalMatmulTsQ8.
  */
 export const conditionalMatmulWasmQ8: ConditionalMatmulKernel = {
   ...identity,
