@@ -14,3 +14,6 @@ export class InvalidPathError extends UfbertError {}
 
 /** A kernel choice that cannot run on the tensors at hand (a host kernel on GPU tensors, an unknown backend). */
 export class KernelChoiceError extends UfbertError {}
+
+/** A weight that cannot be quantized (NaN, Inf), or int8 tables that do not fit the layer. */
+export class QuantizationError extends UfbertError {}

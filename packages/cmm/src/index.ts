@@ -1,8 +1,9 @@
 export * from './types.js';
 export * from './errors.js';
 export { nodesPerTree, assertTreeShape, MAX_DEPTH } from './tree.js';
-export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel, chooseKernel, defaultKernelBackend, KERNEL_BACKENDS, HOST_KERNEL_BACKENDS } from './registry.js';
+export { registerKernel, getKernel, listKernels, fastestKernel, fastestConditionalKernel, chooseKernel, defaultKernelBackend, KERNEL_BACKENDS, HOST_KERNEL_BACKENDS, WEIGHT_DTYPES } from './registry.js';
 export { kernelLabel } from './prepared.js';
+export { quantizeConditional, quantizeRows, quantizeToken, checkQuantizedWeights, coefficientLevels, ACTIVATION_LEVELS, Q8_MAX } from './quantize.js';
 export * from './kernels/index.js';
 export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
 export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/runtime.js';

@@ -7,7 +7,7 @@ export abstract class PreparedBase<S> implements PreparedKernel<S> {
 
   constructor(
     readonly shape: S,
-    /** `${kernelName}/${backend}/${level}` of the kernel that prepared this. */
+    /** kernelLabel() of the kernel that prepared this. */
     readonly owner: string,
   ) {}
 
@@ -25,8 +25,10 @@ export abstract class PreparedBase<S> implements PreparedKernel<S> {
   protected release(): void {}
 }
 
-export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string }): string {
-  return `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
+/** `ConditionalMatmul/wasm/fused`; a kernel on other than fp32 weights adds its dtype: `ConditionalMatmul/wasm/fused/q8`. */
+export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string; dtype?: string }): string {
+  const label = `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
+  return kernel.dtype === undefined || kernel.dtype === 'fp32' ? label : `${label}/${kernel.dtype}`;
 }
 
 /** Narrows `prepared` to the class a kernel prepares, or throws PreparedKernelError. */

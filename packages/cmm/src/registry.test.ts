@@ -8,7 +8,10 @@ import {
   registerKernel,
   conditionalMatmulTsFused,
   conditionalMatmulWasmFused,
+  conditionalMatmulTsQ8,
+  conditionalMatmulWasmQ8,
   chooseKernel,
+  kernelLabel,
   KernelChoiceError,
   wasmSimdSupported,
 } from './index.js';
@@ -16,7 +19,7 @@ import { conditionalMatmulWebGpu } from './webgpu/index.js';
 
 describe('kernel registry', () => {
   it('lists every kernel once per name, backend and level', () => {
-    const labels = listKernels().map((k) => `${k.kernelName}/${k.backend}/${k.level}`);
+    const labels = listKernels().map(kernelLabel);
     expect(new Set(labels).size).toBe(labels.length);
     expect(labels).toEqual(
       expect.arrayContaining([
@@ -24,6 +27,8 @@ describe('kernel registry', () => {
         'ConditionalMatmul/ts/2',
         'ConditionalMatmul/ts/fused',
         'ConditionalMatmul/wasm/fused',
+        'ConditionalMatmul/ts/fused/q8',
+        'ConditionalMatmul/wasm/fused/q8',
         'DenseMatmul/ts/1',
         'DenseMatmul/ts/2',
         'DenseMatmul/ts/3',
@@ -69,10 +74,25 @@ describe('kernel registry', () => {
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'wasm', level: 1 }, 'cpu')).toThrow(KernelNotFoundError);
   });
 
+  it('keys q8 kernels by weight dtype: chosen only when asked for, under the same name and level', () => {
+    expect(getKernel('ConditionalMatmul', 'ts', 'fused', 'q8')).toBe(conditionalMatmulTsQ8);
+    expect(chooseKernel('ConditionalMatmul', { dtype: 'q8' }, 'cpu')).toBe(conditionalMatmulTsQ8);
+    expect(chooseKernel('ConditionalMatmul', { dtype: 'fp32' }, 'cpu')).toBe(conditionalMatmulTsFused);
+    if (wasmSimdSupported()) {
+      expect(chooseKernel('ConditionalMatmul', { dtype: 'q8' }, 'wasm')).toBe(conditionalMatmulWasmQ8);
+      expect(fastestKernel('ConditionalMatmul', ['ts', 'wasm'], 'q8')).toBe(conditionalMatmulWasmQ8);
+    }
+    expect(() => chooseKernel('ConditionalMatmul', { dtype: 'q8', level: 2 }, 'cpu')).toThrow('no kernel registered as ConditionalMatmul/ts/2/q8');
+    expect(() => chooseKernel('ConditionalMatmul', { dtype: 'q8' }, 'webgpu')).toThrow('no ConditionalMatmul kernel of backend webgpu on q8 weights can run here');
+    expect(() => chooseKernel('DenseMatmul', { dtype: 'q8' }, 'cpu')).toThrow(KernelNotFoundError);
+    expect(() => chooseKernel('ConditionalMatmul', { dtype: 'int4' as never }, 'cpu')).toThrow("unknown weight dtype 'int4'; expected one of fp32, q8");
+  });
+
   it('picks WASM fused where WebAssembly SIMD runs, TypeScript fused otherwise', () => {
     const expected = wasmSimdSupported() ? 'wasm' : 'ts';
     expect(fastestConditionalKernel().backend).toBe(expected);
     expect(fastestConditionalKernel().level).toBe('fused');
+    expect(fastestConditionalKernel().dtype ?? 'fp32').toBe('fp32');
     expect(fastestKernel('DenseMatmul').backend).toBe(expected);
     expect(fastestKernel('ConditionalBackward').backend).toBe(expected);
   });

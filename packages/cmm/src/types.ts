@@ -11,6 +11,13 @@ export type KernelBackend = HostKernelBackend | 'webgpu';
 /** Implementation levels as in the paper: 1 (dot + axpy per neuron), 2 (batched matrix-vector), 3 (matrix-matrix), and the fastest fused kernel a backend offers. */
 export type KernelLevel = 1 | 2 | 3 | 'fused';
 
+/**
+ * How a kernel stores its weights: `fp32`, or `q8`, int8 rows with one float scale per row
+ * (transformers.js's name for its int8 models). A property of the prepared weights, not of
+ * the kernel's contract: a q8 kernel takes and returns the same float arrays.
+ */
+export type WeightDtype = 'fp32' | 'q8';
+
 /** Geometry of an FFF layer: `trees` (k) trees of depth `depth` (d), inputs of width H, outputs of width O. */
 export interface ConditionalShape {
   readonly trees: number;
@@ -24,6 +31,23 @@ export interface ConditionalWeights {
   readonly wIn: TensorView;
   readonly bIn: TensorView;
   readonly wOut: TensorView;
+}
+
+/**
+ * FFF weights already quantized to int8 rows (what a q8 kernel's `prepare` makes from float
+ * weights, or what a q8 file holds): row i of a table means `scale[i] * table[i, :]`.
+ */
+export interface QuantizedConditionalWeights {
+  /** linear_in.weight as int8 [N, H] */
+  readonly wIn: Int8Array;
+  /** [N], one per row of wIn */
+  readonly wInScale: Float32Array;
+  /** linear_in.bias [N], float */
+  readonly bIn: Float32Array;
+  /** linear_out.weight transposed, node-major: int8 [N, O], so a visited node's output column is one contiguous row */
+  readonly wOutT: Int8Array;
+  /** [N], one per row of wOutT */
+  readonly wOutScale: Float32Array;
 }
 
 /** Geometry of a dense feedforward layer: H inputs, M hidden neurons, O outputs. */
@@ -152,6 +176,8 @@ interface KernelIdentity<Name extends string> {
   readonly kernelName: Name;
   readonly backend: HostKernelBackend;
   readonly level: KernelLevel;
+  /** How it stores its weights; absent: `fp32`. */
+  readonly dtype?: WeightDtype;
   /** Whether this kernel can run here (WebAssembly SIMD present, ...). */
   isSupported(): boolean;
   /** Whether it runs on a device emulated on the CPU (a software GPU adapter): never a default choice then. */
@@ -174,6 +200,8 @@ export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatm
    * work (in a model: before the norm that feeds the layer).
    */
   prefetch?(prepared: PreparedConditional, batch: number): void;
+  /** Present on q8 kernels: prepares tables already quantized (checked, copied) instead of quantizing float weights. */
+  prepareQuantized?(tables: QuantizedConditionalWeights, shape: ConditionalShape): PreparedConditional;
 }
 
 /** Dense feedforward: y = GELU(x wIn^T + bIn) wOut^T. */
@@ -226,8 +254,10 @@ export type KernelOf<K extends KernelName, B extends KernelBackend = KernelBacke
 /** Every kernel of every backend. */
 export type Kernel = KernelOf<KernelName>;
 
-/** Which kernel to run: a backend and an implementation level; what is left out is chosen (see `chooseKernel`). */
+/** Which kernel to run: a backend, an implementation level and a weight dtype; what is left out is chosen (see `chooseKernel`). */
 export interface KernelChoice {
   readonly backend?: KernelBackend;
   readonly level?: KernelLevel;
+  /** Left out: `fp32`. `q8` is never chosen for you: it changes results (within its stated error). */
+  readonly dtype?: WeightDtype;
 }

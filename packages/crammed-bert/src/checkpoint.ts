@@ -31,7 +31,7 @@ export interface LoadModelOptions {
   numLabels?: number | null;
   /** Seeds a fresh head and the dropout masks. Default 0. */
   seed?: number;
-  /** The FFF blocks' CMM kernel (backend and level); see `CreateModelOptions.kernel`. */
+  /** The FFF blocks' CMM kernel (backend, level, inference dtype); see `CreateModelOptions.kernel`. */
   kernel?: KernelChoice;
   /**
    * Receives a warning when the checkpoint holds NaN or infinite weights (which give NaN

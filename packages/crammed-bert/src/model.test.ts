@@ -174,3 +174,31 @@ describe.each(['ff', 'fff'] as const)('CrammedBertModel (%s)', (kind) => {
     tf.dispose([floats, tooLong]);
   });
 });
+
+it('UltraFastBERT runs its FFF blocks on int8 weights in inference when given kernel { dtype: q8 }, close to fp32', async () => {
+  const fp32 = CrammedBertModel.create(tinyConfig('fff'), { seed: 1 });
+  const q8 = CrammedBertModel.create(tinyConfig('fff'), { seed: 1, kernel: { dtype: 'q8' } });
+  const { inputIds, attentionMask } = tinyBatch();
+  expect(q8.describeKernel()).toBe('FFF kernel ConditionalMatmul/ts/fused/q8');
+  fp32.eval();
+  q8.eval();
+  const a = await values(fp32.hiddenStates(inputIds, attentionMask));
+  const b = await values(q8.hiddenStates(inputIds, attentionMask));
+  const h = q8.config.hidden_size;
+  // per token: cosine similarity of the hidden states, the gate for q8
+  for (let t = 0; t < a.length / h; t++) {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let j = t * h; j < (t + 1) * h; j++) {
+      dot += a[j] * b[j];
+      na += a[j] * a[j];
+      nb += b[j] * b[j];
+    }
+    expect(dot / Math.sqrt(na * nb)).toBeGreaterThan(0.995);
+  }
+  expect(Array.from(a)).not.toEqual(Array.from(b));
+  q8.dispose();
+  fp32.dispose();
+  tf.dispose([inputIds, attentionMask]);
+});

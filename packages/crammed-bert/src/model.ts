@@ -20,8 +20,10 @@ export interface CreateModelOptions {
   /** Seeds the initial weights and, after that, the dropout masks. Default 0. */
   seed?: number;
   /**
-   * The CMM kernel of the FFF blocks: backend (`ts`, `wasm`, `webgpu`) and level. Default:
-   * the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu: `webgpu`), fastest level.
+   * The CMM kernel of the FFF blocks: backend (`ts`, `wasm`, `webgpu`), level, and the weight
+   * dtype their inference runs on (`q8`: int8 FFF tables, cpu and wasm; training stays fp32).
+   * Default: the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu: `webgpu`),
+   * fastest level, `fp32`.
    */
   kernel?: KernelChoice;
 }

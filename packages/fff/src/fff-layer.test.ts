@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
-import { PreparedKernelError, KernelChoiceError } from '@ufbert/cmm';
+import { PreparedKernelError, KernelChoiceError, KernelNotFoundError, quantizeConditional } from '@ufbert/cmm';
+import { compareWithFloat, referenceConditionalQ8 } from '@ufbert/cmm/conformance';
 import { FFF } from './fff-layer.js';
 import type { InferenceLayout } from './inference.js';
 import { NodeUsage } from './usage-stats.js';
@@ -136,6 +137,41 @@ describeEachBackend('FFF layer', (backend) => {
     layer.dispose();
     expectFreed(latest);
     tf.dispose([first, doubled, expected, x]);
+  });
+
+  it('infers on int8 weights with kernel { dtype: q8 }: prepared once, freed on dispose, within the quantization bound; trains in fp32', async () => {
+    const config = { inputWidth: 48, outputWidth: 20, depth: 4, trees: 2 };
+    const layer = new FFF(config, { seed: 5, kernel: { dtype: 'q8' } });
+    const x = tf.randomNormal([40, 48], 0, 1, 'float32', 6);
+    if (backend === 'webgpu') {
+      expect(() => layer.infer(x)).toThrow(KernelNotFoundError);
+      expect(() => layer.infer(x)).toThrow('no ConditionalMatmul kernel of backend webgpu on q8 weights can run here');
+    } else {
+      expect(layer.describeKernel()).toBe({ cpu: 'ConditionalMatmul/ts/fused/q8', wasm: 'ConditionalMatmul/wasm/fused/q8' }[backend]);
+      const { y, nodes } = layer.infer(x, { returnNodes: true });
+      const prepared = layer.preparedWeights!;
+      tf.dispose(layer.infer(x).y);
+      expect(layer.preparedWeights).toBe(prepared);
+      const shape = { trees: 2, depth: 4, inputSize: 48, outputSize: 20 };
+      const view = (v: tf.Variable) => ({ values: v.dataSync() as Float32Array, shape: v.shape });
+      const weights = { wIn: view(layer.linearInWeight), bIn: view(layer.linearInBias), wOut: view(layer.linearOutWeight) };
+      const tables = quantizeConditional(weights, shape);
+      const xs = (await x.data()) as Float32Array;
+      const [yv, nv] = [(await y.data()) as Float32Array, (await nodes!.data()) as Int32Array];
+      const ref = referenceConditionalQ8(shape, tables, xs, 40, nv);
+      expect(ref.mismatches).toEqual([]);
+      const float = compareWithFloat(shape, weights, tables, xs, 40, nv, yv);
+      expect(float.routeMismatches).toEqual([]);
+      expect(float.yViolations).toEqual([]);
+      // apply() trains on the float weights, whatever the inference dtype
+      const trained = layer.apply(x);
+      expect(trained.shape).toEqual([40, 20]);
+      tf.dispose([y, nodes!, trained]);
+      layer.dispose();
+      expectFreed(prepared);
+    }
+    tf.dispose(x);
+    if (backend === 'webgpu') layer.dispose();
   });
 
   it('takes a prefetch hint on every backend without changing a result: before the first infer, after it, after the weights change', async () => {

@@ -23,10 +23,13 @@ export interface FFFOptions {
    */
   variables?: Readonly<Record<FFFParameterName, tf.Variable>>;
   /**
-   * The CMM kernel: a backend (`ts`, `wasm`, `webgpu`) and a level (1, 2, `fused`). Left
-   * out, the backend is the active tfjs backend's own (cpu: `ts`, wasm: `wasm`, webgpu:
-   * `webgpu`) and the level the fastest it has. Training uses the chosen backend's
-   * training kernels (they have one level).
+   * The CMM kernel: a backend (`ts`, `wasm`, `webgpu`), a level (1, 2, `fused`) and the
+   * weight dtype inference runs on (`fp32`, or `q8`: int8 rows with a scale per row, which
+   * `infer` prepares once per weight version from the float variables and frees on dispose;
+   * cpu and wasm only). Left out, the backend is the active tfjs backend's own (cpu: `ts`,
+   * wasm: `wasm`, webgpu: `webgpu`), the level the fastest it has, the dtype `fp32`.
+   * Training uses the chosen backend's training kernels (one level, float weights), whatever
+   * the dtype.
    */
   kernel?: KernelChoice;
 }

@@ -45,9 +45,9 @@ export interface HeadlineEntry {
   fffPeakFraction?: number;
 }
 
-/** Rows a thread-matched comparison may pick an FFF kernel from: CPU kernels (an emulated or real GPU is not thread-matched). */
+/** Rows a thread-matched comparison may pick an FFF kernel from: CPU kernels on fp32 weights, as the dense ones (an emulated or real GPU is not thread-matched). */
 const cpuFffKernels = (rows: readonly Row[], batch: number) =>
-  rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.batch === batch && r.backend !== 'webgpu' && !(r.trees !== 1 || r.depth !== 11));
+  rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === undefined && r.batch === batch && r.backend !== 'webgpu' && !(r.trees !== 1 || r.depth !== 11));
 
 /**
  * Per onnxruntime thread count t, batch and dense width: the fastest FFF-1x11 kernel
@@ -120,7 +120,7 @@ export interface LevelEntry {
 export function matchingConditional(rows: readonly Row[], backend: string, level: RowLevel, batch: number, threads = 1): Row | undefined {
   return rows
     .filter(
-      (r) => r.suite === 'kernels' && r.family === 'fff' && r.backend === backend && r.batch === batch && threadsOf(r) === threads && levelRank(r.level) <= levelRank(level),
+      (r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === undefined && r.backend === backend && r.batch === batch && threadsOf(r) === threads && levelRank(r.level) <= levelRank(level),
     )
     .sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
 }

@@ -339,15 +339,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /**
  * The FFF blocks inside the model on tfjs against the kernel alone: the model row's
- * feedforward time per layer over the fastest kernel row of the same tree shape, batch
- * and backend (issue 13's target: within 2x, the rest being tfjs's copies and op overhead).
+ * feedforward time per layer over the fastest kernel row of the same tree shape, batch,
+ * backend and weight dtype (issue 13's target: within 2x, the rest being tfjs's copies and op overhead).
  */
 export function inModelFeedforward(rows: readonly Row[]): string[] {
   const out: string[] = [];
   for (const row of rows) {
     if (row.suite !== 'model' || row.family !== 'fff' || !row.backend.startsWith('tfjs-') || row.ff_us_per_token === undefined || !row.layers) continue;
     const kernelBackend = row.backend === 'tfjs-webgpu' ? 'webgpu' : 'wasm';
-    const kernel = fastest(rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.backend === kernelBackend && r.trees === row.trees && r.depth === row.depth && r.batch === row.batch && r.input_size === row.input_size));
+    const kernel = fastest(
+      rows.filter(
+        (r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === row.dtype && r.backend === kernelBackend && r.trees === row.trees && r.depth === row.depth && r.batch === row.batch && r.input_size === row.input_size,
+      ),
+    );
     if (!kernel) continue;
     const perLayer = row.ff_us_per_token / row.layers;
     const warm = perLayer / kernel.median_us_per_token;

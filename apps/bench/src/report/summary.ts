@@ -42,6 +42,8 @@ export interface SummaryLevel {
 export interface SummaryModel {
   name: string;
   backend: string;
+  /** The weights the model ran on (for UltraFastBERT on tfjs: its FFF tables); onnxruntime rows carry fp32 until their export has a q8 form. */
+  dtype: 'fp32' | 'q8';
   threads?: number;
   call: string;
   us_per_token: number;
@@ -131,6 +133,7 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
       defined({
         name: row.name,
         backend: row.backend,
+        dtype: row.dtype ?? 'fp32',
         threads: row.threads,
         parallelism: row.parallelism,
         call: `${row.sequences ?? 1}x${row.batch / (row.sequences ?? 1)}`,

@@ -226,10 +226,10 @@ function timeSeries(rows: readonly Row[]): Series[] {
  * µs per token against batch size, log-log, in charts of at most six series: the fast
  * implementations (WASM kernels and onnxruntime at each thread count), the paper's
  * levels (TypeScript), one chart per further dense width, and the emulated-GPU rows on
- * their own.
+ * their own. On fp32 weights, as the dense rows: the q8 rows are in the tables.
  */
 export function batchCharts(rows: readonly Row[]): Chart[] {
-  const relevant = rows.filter((r) => r.suite === 'kernels' || r.suite === 'external');
+  const relevant = rows.filter((r) => (r.suite === 'kernels' || r.suite === 'external') && r.dtype === undefined);
   const batches = [...new Set(relevant.map((r) => r.batch))].sort((a, b) => a - b);
   if (batches.length < 2) return [];
   const widths = [...new Set(relevant.filter((r) => r.family === 'ff').map((r) => r.neurons))].sort((a, b) => a - b);

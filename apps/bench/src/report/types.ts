@@ -48,6 +48,8 @@ export interface Row {
   neurons: number;
   trees?: number;
   depth?: number;
+  /** FFF kernel and model rows on int8 FFF weights: `q8`; absent: fp32. */
+  dtype?: 'q8';
   /** Model rows: transformer layers. */
   layers?: number;
   /**

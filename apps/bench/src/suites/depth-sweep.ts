@@ -13,7 +13,8 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
   const h = options.inputSize;
   const batch = options.sweepBatch;
   ctx.log(`depth sweep: ${options.sweep.map(([k, d]) => `${k}x${d}`).join(', ')} at B = ${batch}`);
-  const kernels = benchKernels(ctx, 'ConditionalMatmul').filter((k) => !options.sweepFusedOnly || k.level === 'fused');
+  // The sweep compares tree shapes on fp32 weights; the q8 kernels have their rows in the kernel suite.
+  const kernels = benchKernels(ctx, 'ConditionalMatmul').filter((k) => (k.dtype ?? 'fp32') === 'fp32' && (!options.sweepFusedOnly || k.level === 'fused'));
   const x = data.inputs(batch, h);
   for (const [trees, depth] of options.sweep) {
     const shape = { trees, depth, inputSize: h, outputSize: h };

@@ -46,8 +46,8 @@ const CHECK_BATCH = 4;
 type Run = (x: Float32Array, batch: number, out?: Float32Array) => { y: Float32Array } | Promise<{ y: Float32Array }>;
 
 /**
- * Every ConditionalMatmul kernel on FFF-1x11 and every DenseMatmul kernel on each FF
- * width, at every batch size. Weights are prepared once per kernel, outside the timing;
+ * Every ConditionalMatmul kernel on FFF-1x11 (fp32, and q8: rows `fff-1x11 q8`) and every
+ * DenseMatmul kernel on each FF width, at every batch size. Weights are prepared once per kernel, outside the timing;
  * each kernel's output is first compared with the first kernel of its group. Timed
  * calls write into an output array allocated once per batch size (the kernels' `out`
  * option), as a serving loop would: a new 3 KB Float32Array costs about 1 µs in Node
@@ -63,15 +63,18 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
 
   const conditionalShape: ConditionalShape = { trees: 1, depth: 11, inputSize: h, outputSize: h };
   const conditionalWeights = data.conditional(conditionalShape);
-  const conditionalGroup = new Agreement(ctx, fffName(1, 11));
+  // fp32 and q8 kernels are checked within their own dtype: q8 differs from fp32 by its quantization error (cmm's conformance suite bounds it).
+  const conditionalGroups = { fp32: new Agreement(ctx, fffName(1, 11)), q8: new Agreement(ctx, `${fffName(1, 11)} q8`) };
   for (const kernel of benchKernels(ctx, 'ConditionalMatmul')) {
+    const q8 = kernel.dtype === 'q8';
     for (const threads of threadCounts(ctx, kernel.backend)) {
       await withThreads(threads, async (threadFields) => {
         const prepared = kernel.prepare(conditionalWeights, conditionalShape);
         try {
           const identity = {
             suite: 'kernels',
-            name: fffName(1, 11),
+            name: q8 ? `${fffName(1, 11)} q8` : fffName(1, 11),
+            ...(q8 ? { dtype: 'q8' as const } : {}),
             family: 'fff',
             implementation: kernelLabel(kernel, threads),
             backend: kernel.backend,
@@ -82,7 +85,7 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
             depth: 11,
           } as const;
           const splits = (batch: number) => batch >= threadSettings().minConditionalBatch;
-          await measureBatches(ctx, inputs, checkX, conditionalGroup, identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
+          await measureBatches(ctx, inputs, checkX, conditionalGroups[q8 ? 'q8' : 'fp32'], identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
             kernel.run(prepared, x, batch, { out }),
           );
         } finally {

@@ -84,8 +84,12 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
     }
     const built: BuiltModel[] = [];
     try {
-      for (const preset of options.modelPresets) built.push(buildModel(ctx, cb, preset, backend));
-      // Both models timed in alternating rounds: they share their attention code, so their
+      for (const preset of options.modelPresets) {
+        built.push(buildModel(ctx, cb, preset, backend, 'fp32'));
+        // UltraFastBERT again with its FFF blocks on int8 tables (cmm's q8 kernel; host backends only)
+        if (cb.presetConfig(preset).intermed_type === 'fff' && backend !== 'webgpu') built.push(buildModel(ctx, cb, preset, backend, 'q8'));
+      }
+      // All models timed in alternating rounds: they share their attention code, so their
       // non-feedforward times should agree, and timed one after the other a drift of the
       // host's speed between them would read as a difference.
       const wholes = await measureInterleaved(built.map((b) => () => tf.dispose(b.forward())), { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 9 });
@@ -100,6 +104,8 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
 
 interface BuiltModel {
   preset: string;
+  /** The weights of the FFF blocks' inference kernel. */
+  dtype: 'fp32' | 'q8';
   /** The FFF layers, whose prepared weights the kernel-alone timing reuses. */
   fffLayers: readonly import('@ufbert/fff').FFF[];
   config: CrammedBertConfig;
@@ -110,13 +116,13 @@ interface BuiltModel {
 }
 
 /** A model on the active tfjs backend with its input, after one untimed pass. */
-function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend: string): BuiltModel {
+function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend: string, dtype: 'fp32' | 'q8'): BuiltModel {
   const config = cb.presetConfig(preset);
   const tokens = Math.min(ctx.options.modelTokens, config.embedding.max_seq_length);
   const isFff = config.intermed_type === 'fff';
   const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
-  ctx.log(`model: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
-  const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed });
+  ctx.log(`model: ${preset}${dtype === 'q8' ? ' (FFF q8)' : ''} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
+  const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed, kernel: { dtype } });
   const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
   const dispose = () => {
     ids.dispose();
@@ -130,7 +136,7 @@ function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend:
     const firstStart = performance.now();
     tf.dispose(forward());
     ctx.log(`    first forward pass (prepares the weights): ${formatSeconds((performance.now() - firstStart) / 1000)}`);
-    return { preset, config, tokens, neurons, forward, dispose, fffLayers: model.fffLayers };
+    return { preset, dtype, config, tokens, neurons, forward, dispose, fffLayers: model.fffLayers };
   } catch (error) {
     dispose();
     throw error;
@@ -175,9 +181,10 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
   const row = makeRow(
     {
       suite: 'model',
-      name: `model ${b.preset.toLowerCase()}`,
+      name: `model ${b.preset.toLowerCase()}${b.dtype === 'q8' ? ' q8' : ''}`,
+      ...(b.dtype === 'q8' ? { dtype: 'q8' as const } : {}),
       family: isFff ? 'fff' : 'ff',
-      implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, 1x${tokens} tokens`,
+      implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, 1x${tokens} tokens${b.dtype === 'q8' ? `, FFF on ${b.fffLayers[0].describeKernel()}` : ''}`,
       backend: `tfjs-${backend}`,
       level: 'model',
       batch: tokens,
@@ -196,7 +203,7 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
   const kernelAlone = await layerKernelsAlone(b, ctx);
   if (kernelAlone !== undefined) row.ff_kernel_us_per_token = round(kernelAlone);
   ctx.addRow(row);
-  ctx.log(`    ${b.preset}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
+  ctx.log(`    ${b.preset}${b.dtype === 'q8' ? ' q8' : ''}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
 }
 
 /**

@@ -5,3 +5,4 @@ export { TOLERANCE, CONDITIONAL_CASES, DENSE_CASES, TRAINING_CASES, CASE_SEEDS, 
 export { randomConditional, randomDense, randomArray, type ConditionalCase, type ConditionalProblem, type DenseCase, type DenseProblem } from './problems.js';
 export { referenceConditional, referenceBackward, referenceDense, type ReferenceForward, type ReferenceGradients } from './reference.js';
 export { backwardInputs } from './backward-inputs.js';
+export { referenceConditionalQ8, referenceQuantizeToken, compareWithFloat, type FloatComparison, type ReferenceForwardQ8 } from './reference-q8.js';

@@ -18,6 +18,12 @@ export interface CmmWasmExports {
     x: number, y: number, nodes: number, logits: number, b0: number, b1: number, scratch: number,
   ): void;
   conditionalScratchBytes(trees: number, depth: number): number;
+  conditionalTokensQ8(
+    wIn: number, wScale: number, rowSum: number, bIn: number, wOutT: number, oScale: number, hb: number, ob: number, trees: number, depth: number,
+    x: number, y: number, nodes: number, logits: number, b0: number, b1: number, scratch: number, useRelaxedDot: number,
+  ): void;
+  relaxedDotProbe(p: number): void;
+  conditionalQ8ScratchBytes(trees: number, depth: number, hb: number): number;
   gemmPacked(a: number, lda: number, rows: number, packed: number, depth: number, p0: number, p1: number, c: number, ldc: number, bias: number, applyGelu: number): void;
   gatherDots(x: number, hv: number, rows: number, rowOf: number, bias: number, count: number, out: number): void;
   sumScaledRowsBatch(coef: number, rows: number, visits: number, count: number, ov: number, out: number): void;

@@ -19,8 +19,8 @@ import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
 // whoever wins runs it. The main thread writes a worker's arguments only while that
 // worker holds no job, so a claimed job's arguments stay put.
 
-type PoolFunction = 'conditionalTokens' | 'gemmPacked' | 'probe' | 'touchTreeTops';
-const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'gemmPacked', 'probe', 'touchTreeTops'];
+type PoolFunction = 'conditionalTokens' | 'conditionalTokensQ8' | 'gemmPacked' | 'probe' | 'touchTreeTops';
+const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'conditionalTokensQ8', 'gemmPacked', 'probe', 'touchTreeTops'];
 
 // control block, Int32 slots per worker
 const CLAIM = 0;

@@ -4,7 +4,8 @@ import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
 import { checkBatch, checkConditionalWeights, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
 import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
-import { padded, readRows, writeRows } from './copy.js';
+import { padded, writeRows } from './copy.js';
+import { callBuffers, copyIn, copyOut, type CallBuffers, type CallLayout } from './conditional-call.js';
 import { nodesPerTree } from '../../tree.js';
 import { UfbertError } from '@ufbert/tensor';
 
@@ -19,12 +20,13 @@ const PREFETCH_BYTES = 4 << 20;
 const MAIN_SHARE = 0.8;
 
 /** FFF weights in WASM memory: wIn [N, H'] and wOut^T [N, O'] with rows padded to whole f32x4 vectors, bIn [N]. */
-class WasmConditionalPrepared extends PreparedBase<ConditionalShape> {
+class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements CallLayout {
   /** f32x4 vectors per padded row of wIn and of wOut^T */
   readonly hv: number;
   readonly ov: number;
+  readonly xStride: number;
+  readonly yStride: number;
   readonly visits: number;
-  /** bytes of per-thread scratch the kernel needs */
   readonly scratchBytes: number;
 
   constructor(
@@ -37,6 +39,8 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> {
     super(shape, label);
     this.hv = padded(shape.inputSize) / 4;
     this.ov = padded(shape.outputSize) / 4;
+    this.xStride = this.hv * 4;
+    this.yStride = this.ov * 4;
     this.visits = shape.trees * (shape.depth + 1);
     // whole cache lines, so threads never write to the same line
     this.scratchBytes = Math.ceil(runtime.exports.conditionalScratchBytes(shape.trees, shape.depth) / 64) * 64;
@@ -86,7 +90,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
     const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
     if (threads > 1) pool!.wake();
-    const at = callBuffers(p, batch, threads);
+    const at = callBuffers(p, 'conditional', batch, threads);
     const y = options.out ?? new Float32Array(batch * o);
     if (threads > 1) {
       // Each worker starts as soon as its rows are in; the caller copies the rest in
@@ -95,21 +99,21 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
       for (let i = 1; i < threads; i++) {
         const b0 = splitStart(batch, parts, i - 1);
         const b1 = splitStart(batch, parts, i);
-        copyIn(p, at, x, b0, b1);
+        copyIn(p, at, x, h, b0, b1);
         pool!.post(i, 'conditionalTokens', [p.wIn, p.bIn, p.wOutT, p.hv, p.ov, p.shape.trees, p.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch + i * p.scratchBytes]);
       }
       const own = splitStart(batch, parts, threads - 1);
-      copyIn(p, at, x, own, batch);
+      copyIn(p, at, x, h, own, batch);
       runShare(p, at, own, batch);
-      copyOut(p, at, y, own, batch);
+      copyOut(p, at, y, o, own, batch);
       for (let i = 1; i < threads; i++) {
         pool!.join(i);
-        copyOut(p, at, y, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
+        copyOut(p, at, y, o, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
       }
     } else {
-      copyIn(p, at, x, 0, batch);
+      copyIn(p, at, x, h, 0, batch);
       runShare(p, at, 0, batch);
-      copyOut(p, at, y, 0, batch);
+      copyOut(p, at, y, o, 0, batch);
     }
     const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
     return { y, nodes };
@@ -142,40 +146,6 @@ export function prefetchNodesPerTree(shape: ConditionalShape, batch: number): nu
     top = next;
   }
   return top;
-}
-
-/** Byte addresses of one call's buffers in WASM memory. */
-interface CallBuffers {
-  x: number;
-  y: number;
-  nodes: number;
-  logits: number;
-  /** per-thread scratch, p.scratchBytes each */
-  scratch: number;
-}
-
-const roundUp64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-/** One scratch slot holds every buffer of a call: one lookup per call, which matters at B = 1. */
-function callBuffers(p: WasmConditionalPrepared, batch: number, threads: number): CallBuffers {
-  const xBytes = roundUp64(batch * p.hv * 16);
-  const yBytes = roundUp64(batch * p.ov * 16);
-  const visitBytes = roundUp64(batch * p.visits * 4);
-  const base = p.runtime.scratch('conditional', xBytes + yBytes + 2 * visitBytes + threads * p.scratchBytes);
-  const y = base + xBytes;
-  const nodes = y + yBytes;
-  const logits = nodes + visitBytes;
-  return { x: base, y, nodes, logits, scratch: logits + visitBytes };
-}
-
-function copyIn(p: WasmConditionalPrepared, at: CallBuffers, x: Float32Array, b0: number, b1: number): void {
-  const h = p.shape.inputSize;
-  writeRows(p.runtime.f32, (at.x >> 2) + b0 * p.hv * 4, b0 === 0 && b1 * h === x.length ? x : x.subarray(b0 * h, b1 * h), b1 - b0, h, p.hv * 4);
-}
-
-function copyOut(p: WasmConditionalPrepared, at: CallBuffers, y: Float32Array, b0: number, b1: number): void {
-  const o = p.shape.outputSize;
-  readRows(p.runtime.f32, (at.y >> 2) + b0 * p.ov * 4, b1 - b0, o, p.ov * 4, b0 === 0 && b1 * o === y.length ? y : y.subarray(b0 * o, b1 * o));
 }
 
 /** Tokens [b0, b1) on the calling thread, with thread 0's scratch. */

@@ -1,0 +1,176 @@
+import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
+import { checkQuantizedWeights, quantizeConditional } from '../../quantize.js';
+import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights } from '../../types.js';
+import { checkBatch, outputArray } from '../../validate.js';
+import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
+import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
+import { callBuffers, copyIn, copyOut, type CallBuffers, type CallLayout } from './conditional-call.js';
+
+const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused', dtype: 'q8' } as const;
+const label = kernelLabel(identity);
+/** The caller's share of a split batch, relative to a worker's 1, as in conditional-matmul-fused.ts. */
+const MAIN_SHARE = 0.8;
+
+/** Bytes (int8 values) per row once padded to whole 16-byte vectors. */
+const padded16 = (width: number): number => Math.ceil(width / 16) * 16;
+
+/**
+ * q8 FFF weights in WASM memory: wIn [N, hb] and wOut^T [N, ob] int8 rows padded with zeros to
+ * whole vectors, their scales, bIn, and the sum of each wIn row (the relaxed build's dot
+ * subtracts 64 times it, see assembly/conditional-q8.ts).
+ */
+class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayout {
+  /** bytes per padded int8 row of wIn and of wOut^T; also the floats per row of x and y in WASM memory */
+  readonly hb: number;
+  readonly ob: number;
+  readonly xStride: number;
+  readonly yStride: number;
+  readonly visits: number;
+  readonly scratchBytes: number;
+  /** 1 where the walk may use relaxed SIMD's int8 dot (relaxedDotWorks), else 0: the portable dot */
+  readonly useRelaxedDot: number;
+
+  constructor(
+    shape: ConditionalShape,
+    readonly runtime: WasmRuntime,
+    /** byte addresses: wIn, wScale, rowSum, bIn, wOutT, oScale */
+    readonly tables: readonly [number, number, number, number, number, number],
+  ) {
+    super(shape, label);
+    this.hb = padded16(shape.inputSize);
+    this.ob = padded16(shape.outputSize);
+    this.xStride = this.hb;
+    this.yStride = this.ob;
+    this.visits = shape.trees * (shape.depth + 1);
+    this.scratchBytes = Math.ceil(runtime.exports.conditionalQ8ScratchBytes(shape.trees, shape.depth, this.hb) / 64) * 64;
+    this.useRelaxedDot = relaxedDotWorks(runtime) ? 1 : 0;
+  }
+
+  protected override release(): void {
+    for (const at of this.tables) this.runtime.free(at);
+  }
+}
+
+const probed = new WeakMap<WasmRuntime, boolean>();
+/** Operands of the probe: int8 a, 7-bit b (top bit clear), i32 accumulator. */
+const PROBE_A = [-127, -5, 3, 100, -1, -2, -3, -4, 1, 2, 3, 4, 5, 6, 7, -128];
+const PROBE_B = [1, 127, 64, 2, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
+const PROBE_ACC = [1, -2, 3, -4];
+
+/**
+ * Whether the runtime's build has relaxed SIMD and its i32x4.relaxed_dot_i8x16_i7x16_add_s
+ * gives the spec's sums on a 7-bit second operand. Node 20's V8 (with
+ * --experimental-wasm-relaxed-simd) gives twice them in its baseline compiler, where every
+ * function starts; there the q8 walk uses the portable dot, which computes the same integers.
+ */
+export function relaxedDotWorks(rt: WasmRuntime): boolean {
+  let works = probed.get(rt);
+  if (works !== undefined) return works;
+  const at = rt.scratch('relaxed-dot-probe', 64);
+  const bytes = new Int8Array(rt.memory.buffer, at, 48);
+  bytes.set(PROBE_A, 0);
+  bytes.set(PROBE_B, 16);
+  new Int32Array(rt.memory.buffer, at + 32, 4).set(PROBE_ACC);
+  rt.exports.relaxedDotProbe(at);
+  const got = new Int32Array(rt.memory.buffer, at + 48, 4);
+  const want = PROBE_ACC.map((c, k) => c + [0, 1, 2, 3].reduce((s, j) => s + PROBE_A[4 * k + j] * PROBE_B[4 * k + j], 0));
+  works = rt.build === 'relaxed-simd' && want.every((v, k) => got[k] === v);
+  probed.set(rt, works);
+  return works;
+}
+
+function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number): WasmQ8Prepared {
+  const rt = wasmRuntime();
+  startThreadPool();
+  const { inputSize: h, outputSize: o } = shape;
+  const hb = padded16(h);
+  const ob = padded16(o);
+  const wIn = rt.alloc(neurons * hb);
+  const wScale = rt.alloc(neurons * 4);
+  const rowSum = rt.alloc(neurons * 4);
+  const bIn = rt.alloc(neurons * 4);
+  const wOutT = rt.alloc(neurons * ob);
+  const oScale = rt.alloc(neurons * 4);
+  // views after every alloc: an alloc may grow the memory and detach older views
+  const bytes = new Int8Array(rt.memory.buffer);
+  const sums = new Int32Array(neurons);
+  for (let i = 0; i < neurons; i++) {
+    const row = tables.wIn.subarray(i * h, (i + 1) * h);
+    bytes.set(row, wIn + i * hb);
+    bytes.fill(0, wIn + i * hb + h, wIn + (i + 1) * hb);
+    bytes.set(tables.wOutT.subarray(i * o, (i + 1) * o), wOutT + i * ob);
+    bytes.fill(0, wOutT + i * ob + o, wOutT + (i + 1) * ob);
+    let s = 0;
+    for (let j = 0; j < h; j++) s += row[j];
+    sums[i] = s;
+  }
+  rt.f32.set(tables.wInScale, wScale >> 2);
+  rt.i32.set(sums, rowSum >> 2);
+  rt.f32.set(tables.bIn, bIn >> 2);
+  rt.f32.set(tables.wOutScale, oScale >> 2);
+  return new WasmQ8Prepared({ ...shape }, rt, [wIn, wScale, rowSum, bIn, wOutT, oScale]);
+}
+
+/**
+ * Fused WebAssembly kernel on int8 weights (assembly/conditional-q8.ts): the fp32 kernel's
+ * tiled walk, with each tile's activations quantized per token to 7 bits, integer dots
+ * (relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s in the relaxed build, i16 widening
+ * and i32x4.dot_i16x8_s otherwise, the same integers either way) and each token's output one
+ * integer sum of its int8 rows on i16 coefficient levels. Reads a quarter of the fp32
+ * kernel's weight bytes. Batches of at least `minConditionalBatch` tokens are split across
+ * the thread pool as the fp32 kernel's are. The same bits as conditionalMatmulTsQ8.
+ */
+export const conditionalMatmulWasmQ8: ConditionalMatmulKernel = {
+  ...identity,
+  isSupported: wasmSimdSupported,
+  prepare(weights, shape) {
+    const tables = quantizeConditional(weights, shape);
+    return prepareTables(tables, shape, tables.bIn.length);
+  },
+  prepareQuantized(tables, shape) {
+    return prepareTables(tables, shape, checkQuantizedWeights(tables, shape));
+  },
+  run(prepared, x, batch, options = {}) {
+    const p = claimPrepared(prepared, WasmQ8Prepared, label);
+    const { inputSize: h, outputSize: o } = p.shape;
+    checkBatch('x', x, batch, h);
+    if (options.out) outputArray(options.out, batch, o, false);
+    if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
+    const settings = currentThreadSettings();
+    const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
+    const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
+    if (threads > 1) pool!.wake();
+    const at = callBuffers(p, 'conditional-q8', batch, threads);
+    const y = options.out ?? new Float32Array(batch * o);
+    if (threads > 1) {
+      const parts = threads - 1 + MAIN_SHARE;
+      for (let i = 1; i < threads; i++) {
+        const b0 = splitStart(batch, parts, i - 1);
+        const b1 = splitStart(batch, parts, i);
+        copyIn(p, at, x, h, b0, b1);
+        pool!.post(i, 'conditionalTokensQ8', [...p.tables, p.hb, p.ob, p.shape.trees, p.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch + i * p.scratchBytes, p.useRelaxedDot]);
+      }
+      const own = splitStart(batch, parts, threads - 1);
+      copyIn(p, at, x, h, own, batch);
+      runShare(p, at, own, batch);
+      copyOut(p, at, y, o, own, batch);
+      for (let i = 1; i < threads; i++) {
+        pool!.join(i);
+        copyOut(p, at, y, o, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
+      }
+    } else {
+      copyIn(p, at, x, h, 0, batch);
+      runShare(p, at, 0, batch);
+      copyOut(p, at, y, o, 0, batch);
+    }
+    const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
+    return { y, nodes };
+  },
+};
+
+/** Tokens [b0, b1) on the calling thread, with thread 0's scratch. */
+function runShare(p: WasmQ8Prepared, at: CallBuffers, b0: number, b1: number): void {
+  const [wIn, wScale, rowSum, bIn, wOutT, oScale] = p.tables;
+  const { trees, depth } = p.shape;
+  p.runtime.exports.conditionalTokensQ8(wIn, wScale, rowSum, bIn, wOutT, oScale, p.hb, p.ob, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch, p.useRelaxedDot);
+}
