@@ -3,7 +3,7 @@ import { int, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { quantizedMatMul } from './quantized-matmul-graph.js';
-import { quantizeRows } from './quantize.js';
+import { checkFinite, quantizeRows } from './quantize.js';
 import type { Dtype } from './dtype.js';
 
 /** One FFF layer's weights in the reference layout. */
@@ -56,6 +56,11 @@ export function conditionalFeedforward(
   options: { routes?: boolean; dtype?: Dtype } = {},
 ): { y: string; routes?: string } {
   const q8 = options.dtype === 'q8';
+  // Checked in the reference layout, so the error's index is the checkpoint's, not a rearranged copy's.
+  if (q8) {
+    checkFinite(`${prefix}.linear_in.weight`, w.linearIn);
+    checkFinite(`${prefix}.linear_out.weight`, w.linearOut);
+  }
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
   const n = 2 ** (d + 1) - 1;
   const total = k * n;

@@ -5,6 +5,7 @@ import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { conditionalFeedforward } from './conditional-feedforward-graph.js';
 import { quantizedMatMul } from './quantized-matmul-graph.js';
+import { checkFinite } from './quantize.js';
 import type { Dtype } from './dtype.js';
 
 /** A state dict as float32 arrays under the reference names (`decoder.weight` optional: it is tied). */
@@ -69,9 +70,12 @@ export class EncoderGraphParts {
    * stored transposed, [in, out], in fp32; the dynamically quantized int8 product in q8.
    */
   private linear(x: string, name: string, out: number, inWidth: number, hint: string): string {
-    const weight = transpose(this.get(name, out * inWidth), out, inWidth);
-    if (this.dtype === 'q8') return quantizedMatMul(this.g, x, weight, inWidth, out, name, hint);
-    return this.g.op('MatMul', [x, this.g.floats(`${name}_t`, [inWidth, out], weight)], {}, hint);
+    const original = this.get(name, out * inWidth);
+    const weight = () => transpose(original, out, inWidth);
+    if (this.dtype !== 'q8') return this.g.op('MatMul', [x, this.g.floats(`${name}_t`, [inWidth, out], weight())], {}, hint);
+    // Checked in the reference layout, so the error's index is the checkpoint's.
+    checkFinite(name, original);
+    return quantizedMatMul(this.g, x, weight(), inWidth, out, name, hint);
   }
 
   /** A torch Linear with bias on x [rows, in]: Gemm in fp32 (as before), the quantized product plus the bias in q8. */
