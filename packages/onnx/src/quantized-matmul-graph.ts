@@ -8,6 +8,9 @@ import { quantizeColumns } from './quantize.js';
  * onnxruntime's optimiser fuses exactly this pattern (MatMulInteger + Cast + Mul into
  * MatMulIntegerToFloat, then with the DynamicQuantizeLinear into DynamicQuantizeMatMul), as
  * it does for transformers.js's q8 models; without the fusion every node is a standard op.
+ * Per output column rather than per tensor: on the reference fixtures one scale per tensor
+ * gave 1.8x the hidden-state error and 1.6x the rerouted FFF tokens (3.9 % against 2.4 %),
+ * for the same fused kernel (the column scales are applied to its output).
  * The weights' zero point is 0 (symmetric int8). `name` is the weight's name in errors (a non-finite value cannot be quantized).
  */
 export function quantizedMatMul(g: GraphBuilder, x: string, weight: Float32Array, inWidth: number, outWidth: number, name: string, hint: string): string {
