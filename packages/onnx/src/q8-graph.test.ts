@@ -120,6 +120,28 @@ describe('the q8 graph, decoded', () => {
   });
 });
 
+describe('the q8 graph in onnxruntime-web', () => {
+  it('runs on its wasm provider (no contrib op), with the hidden states onnxruntime-node gives', async () => {
+    const require = createRequire(import.meta.url);
+    type Ort = { InferenceSession: { create(bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> }; Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown };
+    const web = require('onnxruntime-web') as Ort & { env: { wasm: { numThreads: number } } };
+    const node = require('onnxruntime-node') as Ort;
+    web.env.wasm.numThreads = 1;
+    const bytes = crammedBertGraph(config, weights, { dtype: 'q8', head: 'none' });
+    const ids = BigInt64Array.from({ length: 32 }, (_, i) => BigInt(5 + ((i * 13) % 90)));
+    const hidden = async (ort: Ort) => {
+      const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+      const feeds = { input_ids: new ort.Tensor('int64', ids, [2, 16]), attention_mask: new ort.Tensor('int64', new BigInt64Array(32).fill(1n), [2, 16]) };
+      const out = await session.run(feeds as never);
+      await session.release();
+      return out.hidden_states.data as Float32Array;
+    };
+    const [fromWeb, fromNode] = [await hidden(web), await hidden(node)];
+    expect(fromWeb.length).toBe(32 * config.hidden_size);
+    fromWeb.forEach((v, i) => expect(Math.abs(v - fromNode[i])).toBeLessThan(1e-5));
+  });
+});
+
 describe('q8 export errors', () => {
   it('names a weight that cannot be quantized (NaN, Inf)', () => {
     for (const [name, value] of [
