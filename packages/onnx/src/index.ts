@@ -1,6 +1,6 @@
 export { OnnxExportError, OnnxRuntimeError, DtypeError } from './errors.js';
 export { DTYPES, parseDtype, type Dtype } from './dtype.js';
-export { GraphBuilder, FLOAT, INT64, BOOL, INT8, UINT8, OPSET, int, float, ints, type Attribute, type Dim } from './graph-builder.js';
+export { GraphBuilder, FLOAT, INT64, BOOL, INT8, OPSET, int, float, ints, type Attribute, type Dim } from './graph-builder.js';
 export { gelu } from './gelu-graph.js';
 export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFGraphWeights } from './conditional-feedforward-graph.js';
 export { transpose } from './transpose.js';
