@@ -66,8 +66,8 @@ export interface BrowserSuiteOptions {
 const BROWSER_FULL: BrowserSuiteOptions = {
   shapes: [[1, 16], [1, 128], [8, 128]],
   threads: [1, 2],
-  rounds: 5,
-  tokensPerRound: 1024,
+  rounds: 3,
+  tokensPerRound: 512,
   kernelBatches: [1, 128],
   kernelHidden: 768,
   deadlineS: 300,
@@ -134,7 +134,7 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelTokens: 128,
         onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
         onnxThreads: [1, 2],
-        browser: { ...BROWSER_FULL, rounds: 2, tokensPerRound: 256 },
+        browser: { ...BROWSER_FULL, rounds: 2, tokensPerRound: 128 },
       };
     case 'smoke':
       // Real K, D and N, tiny H: every code path in a few seconds, timings meaningless. The

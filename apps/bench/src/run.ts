@@ -117,6 +117,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     skipped: ctx.skipped,
     checks: ctx.checks,
     ...(ctx.browser.length ? { browser: ctx.browser } : {}),
+    ...(ctx.browserProfiles.length ? { browser_profile: ctx.browserProfiles } : {}),
   };
   const files = writeResult(result, options.outDir);
   log(`wrote ${files.json}, ${files.summary}, ${files.markdown}${files.svgs.map((s) => `, ${s}`).join('')}`);

@@ -13,6 +13,7 @@ type Answer<M extends Method> = Awaited<ReturnType<BrowserBenchPage[M]>>;
  */
 export class BenchPageDriver {
   private readonly errors: string[] = [];
+  private console: string[] = [];
 
   private constructor(
     private readonly page: Page,
@@ -20,6 +21,7 @@ export class BenchPageDriver {
   ) {
     page.on('pageerror', (error) => this.errors.push(error.message));
     page.on('crash', () => this.errors.push('the page crashed (out of memory?)'));
+    page.on('console', (message) => this.console.push(message.text()));
   }
 
   /** Opens `url` in a new tab and waits for the page's script to be ready. */
@@ -55,6 +57,13 @@ export class BenchPageDriver {
         await cdp.detach();
       }
     });
+  }
+
+  /** The console lines the page printed since the last call (onnxruntime-web's profiler prints its events there). */
+  takeConsole(): string[] {
+    const lines = this.console;
+    this.console = [];
+    return lines;
   }
 
   async close(): Promise<void> {

@@ -42,7 +42,10 @@ export interface BrowserBenchPage {
   info(): Promise<PageInfo>;
   /** Loads onnxruntime-web for the EP with `threads` wasm threads (fixed for the page's life); its version. */
   setup(setup: PageSetup): Promise<string>;
-  loadModel(name: string, file: string): Promise<void>;
+  /** `profile`: with onnxruntime-web's profiler on, which prints its events to the console (the driver collects them). */
+  loadModel(name: string, file: string, profile?: boolean): Promise<void>;
+  /** Ends the profile of a session loaded with `profile`: the last events reach the console. */
+  endProfiling(name: string): Promise<void>;
   releaseModel(name: string): Promise<void>;
   /** Milliseconds of each of `calls` calls. */
   timeModel(call: ModelCall): Promise<number[]>;

@@ -1,7 +1,7 @@
 // The browser suite's share of the report: its table with the FFF/dense ratios, and the
 // issue-29 targets, both measured in one page run with the same dtype and threads.
 import type { TargetCheck } from './headline.js';
-import type { BrowserRow } from './types.js';
+import type { BrowserProfile, BrowserRow } from './types.js';
 
 /** UltraFastBERT-1x11 over crammedBERT-3072 per token, wasm EP, 2 threads, at these calls. */
 const MODEL_TARGET = { calls: ['8x128', '1x16'], threads: 2, speedup: 2 } as const;
@@ -53,7 +53,7 @@ const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x
 const fmtRatio = (x: number | undefined) => (x === undefined ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
 
 /** Markdown lines of the browser section; none when the suite did not run. */
-export function browserSection(rows: readonly BrowserRow[] | undefined): string[] {
+export function browserSection(rows: readonly BrowserRow[] | undefined, profiles: readonly BrowserProfile[] = []): string[] {
   if (!rows?.length) return [];
   const first = rows[0];
   const out: string[] = ['## In the browser: headless Chromium, onnxruntime-web and @ufbert/cmm in a page', ''];
@@ -80,5 +80,29 @@ export function browserSection(rows: readonly BrowserRow[] | undefined): string[
     for (const t of targets) out.push(`- ${t.what}: ${fmtRatio(t.value)} (target ${t.target}×): ${t.met ? 'met' : 'NOT met'}`);
     out.push('');
   }
+  out.push(...profileSection(profiles));
   return out;
 }
+
+/** The operators' time per token (onnxruntime-web's profiler, one call each), the slowest of each model side by side. */
+function profileSection(profiles: readonly BrowserProfile[]): string[] {
+  if (!profiles.length) return [];
+  const top = 10;
+  const ops = [...new Set(profiles.flatMap((p) => p.ops.slice(0, top).map((o) => o.op)))];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const name = (p: BrowserProfile) => `${p.model} ${p.dtype}`;
+  const out = [
+    `### Where the time goes: onnxruntime-web's profiler, ${profiles[0].call}, ${threadsLabel(profiles[0].threads)}`,
+    '',
+    'Kernel time per operator type, µs per token, one profiled call of each model (the profiler adds its own time). Each model\'s ten slowest types are listed.',
+    '',
+    line(['operator', ...profiles.map(name)]),
+    line(Array(profiles.length + 1).fill('---')),
+    ...ops.map((op) => line([op, ...profiles.map((p) => fmtOr(p.ops.find((o) => o.op === op)?.us_per_token))])),
+    line(['all kernels', ...profiles.map((p) => fmt(p.us_per_token))]),
+    '',
+  ];
+  return out;
+}
+
+const fmtOr = (x: number | undefined) => (x === undefined ? '—' : fmt(x));

@@ -298,7 +298,7 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
     if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   }
 
-  out.push(...browserSection(result.browser));
+  out.push(...browserSection(result.browser, result.browser_profile));
 
   if (links.charts?.length) {
     out.push('## Charts', '');

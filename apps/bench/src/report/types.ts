@@ -158,6 +158,20 @@ export interface BenchResult {
   checks: Check[];
   /** The browser suite's rows (timed in headless Chromium), when it ran. */
   browser?: BrowserRow[];
+  /** onnxruntime-web's profiler on the browser suite's models: where their time goes, operator by operator. */
+  browser_profile?: BrowserProfile[];
+}
+
+/** One profiled call of a whole model in the page: kernel time per operator type, per token. */
+export interface BrowserProfile {
+  model: string;
+  dtype: 'fp32' | 'q8';
+  threads: number;
+  call: string;
+  /** All kernels together, µs per token (the profiler's own overhead included). */
+  us_per_token: number;
+  /** Operator types, slowest first. */
+  ops: Array<{ op: string; us_per_token: number }>;
 }
 
 /**

@@ -41,12 +41,17 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
     expect(rows.every((r) => r.hardware_concurrency >= 1 && r.us_per_token > 0)).toBe(true);
     const options = modeDefaults('smoke', outDir).browser;
     const models = modeDefaults('smoke', outDir).modelPresets.map((p) => p.toLowerCase());
-    const keys = new Set(rows.map((r) => `${r.model} ${r.runtime} ${r.ep} ${r.threads} ${r.call}`));
+    const keys = new Set(rows.map((r) => `${r.model} ${r.dtype} ${r.runtime} ${r.ep} ${r.threads} ${r.call}`));
     for (const threads of options.threads) {
-      for (const model of models) for (const [s, t] of options.shapes) expect(keys).toContain(`${model} onnxruntime-web wasm ${threads} ${s}x${t}`);
-      for (const b of options.kernelBatches) expect(keys).toContain(`ff-3072 onnxruntime-web wasm ${threads} B=${b}`);
+      for (const model of models) {
+        for (const dtype of ['fp32', 'q8']) for (const [s, t] of options.shapes) expect(keys).toContain(`${model} ${dtype} onnxruntime-web wasm ${threads} ${s}x${t}`);
+      }
+      for (const b of options.kernelBatches) expect(keys).toContain(`ff-3072 fp32 onnxruntime-web wasm ${threads} B=${b}`);
     }
-    for (const b of options.kernelBatches) expect(keys).toContain(`fff-1x11 @ufbert/cmm wasm 1 B=${b}`);
+    for (const b of options.kernelBatches) expect(keys).toContain(`fff-1x11 fp32 @ufbert/cmm wasm 1 B=${b}`);
+    // onnxruntime-web's operator profile of every model, on the 2-thread page
+    expect(result.browser_profile!.map((p) => `${p.model} ${p.dtype} ${p.threads}`).sort()).toEqual(models.flatMap((m) => [`${m} fp32 2`, `${m} q8 2`]).sort());
+    for (const p of result.browser_profile!) expect(p.ops.some((o) => o.op === 'MatMul' || o.op === 'MatMulInteger')).toBe(true);
     // WebGPU: rows on the page's adapter, or a skip that says why there are none
     const webgpu = rows.filter((r) => r.ep === 'webgpu');
     if (webgpu.length) expect(webgpu.map((r) => r.model).sort()).toEqual([...models].sort());

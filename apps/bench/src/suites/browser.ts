@@ -4,6 +4,7 @@ import { CHROMIUM, launchHeadlessChromium } from '../../../../tools/headless-chr
 import type { SuiteContext } from '../context.js';
 import { BenchPageDriver } from '../browser/bench-page-driver.js';
 import { serveBenchPage } from '../browser/bench-server.js';
+import { operatorTimes } from '../browser/ort-profile.js';
 import type { PageEp, PageInfo } from '../browser/protocol.js';
 import { denseFeedforwardModel } from '../onnx/feedforward-model.js';
 import type { BrowserRow } from '../report/types.js';
@@ -37,6 +38,8 @@ const FFF_DEPTH = 11;
 /** WebGPU in this sandbox is SwiftShader: the whole model takes seconds a call there, so it runs one shape once, under a shorter deadline. */
 const WEBGPU_DEADLINE_S = 120;
 const KERNEL_SAMPLES_PER_ROUND = 3;
+/** Both dtypes of @ufbert/onnx's export: fp32, and q8 (int8 weights, transformers.js's default dtype in the browser). */
+const DTYPES = ['fp32', 'q8'] as const;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -45,7 +48,7 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * UltraFastBERT and crammedBERT in a page of headless Chromium (Debian's, with the flags of
+ * UltraFastBERT and crammedBERT, fp32 and q8, in a page of headless Chromium (Debian's, with the flags of
  * ARCHITECTURE.md): onnxruntime-web's wasm EP at each thread count, one page per count (a
  * page's thread count is fixed once onnxruntime-web starts), the models alternating round
  * by round; @ufbert/cmm's FFF kernel against onnxruntime-web's dense FF-3072 in the same
@@ -82,16 +85,19 @@ async function pageFiles(ctx: SuiteContext): Promise<{ files: Map<string, Uint8A
   for (const preset of ctx.options.modelPresets) {
     const config = cb.presetConfig(preset);
     const name = preset.toLowerCase();
-    ctx.log(`browser: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}, vocab ${config.embedding.vocab_size}), random weights, exported to ONNX fp32...`);
+    const family = config.intermed_type === 'fff' ? 'fff' : 'ff';
+    ctx.log(`browser: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}, vocab ${config.embedding.vocab_size}), random weights, exported to ONNX fp32 and q8...`);
     const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed });
     try {
-      files.set(`${name}-fp32.onnx`, await onnx.onnxModelBytes(model.eval(), { head: 'none' }));
+      for (const dtype of DTYPES) {
+        const file = `${name}-${dtype}.onnx`;
+        files.set(file, await onnx.onnxModelBytes(model.eval(), { head: 'none', dtype }));
+        models.push({ name, family, dtype, file, config });
+      }
     } finally {
       model.dispose();
     }
-    models.push({ name, family: config.intermed_type === 'fff' ? 'fff' : 'ff', dtype: 'fp32', file: `${name}-fp32.onnx`, config });
   }
-  ctx.skip('browser q8 rows', "@ufbert/onnx has no q8 export on this branch yet (GraphOptions.dtype, branch q8-export): the browser suite runs fp32 only");
   const h = ctx.options.browser.kernelHidden;
   const fff = ctx.data.conditional({ trees: 1, depth: FFF_DEPTH, inputSize: h, outputSize: h });
   const packed = new Float32Array(fff.wIn.values.length + fff.bIn.values.length + fff.wOut.values.length);
@@ -158,14 +164,14 @@ function addRow(ctx: SuiteContext, run: PageRun, fields: Pick<BrowserRow, 'model
 /** Both models on every shape, alternating round by round (each round starts with the other model), then the kernels. */
 async function wasmPage(ctx: SuiteContext, run: PageRun, models: readonly PageModel[]): Promise<void> {
   const { rounds, shapes, tokensPerRound } = ctx.options.browser;
-  for (const m of models) await run.driver.call('loadModel', m.name, m.file);
+  for (const m of models) await run.driver.call('loadModel', m.file, m.file);
   const samples = new Map<string, number[]>();
-  const key = (m: PageModel, s: readonly number[]) => `${m.name} ${s.join('x')}`;
+  const key = (m: PageModel, s: readonly number[]) => `${m.file} ${s.join('x')}`;
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? models : [...models].reverse();
     for (const [sequences, tokens] of shapes) {
       for (const m of order) {
-        const call = { model: m.name, sequences, tokens, vocab: m.config.embedding.vocab_size, calls: 1 };
+        const call = { model: m.file, sequences, tokens, vocab: m.config.embedding.vocab_size, calls: 1 };
         // the first call of a shape allocates its buffers: untimed
         if (r === 0) await run.driver.call('timeModel', call);
         const ms = await run.driver.call('timeModel', { ...call, calls: Math.max(1, Math.round(tokensPerRound / (sequences * tokens))) });
@@ -174,13 +180,43 @@ async function wasmPage(ctx: SuiteContext, run: PageRun, models: readonly PageMo
     }
   }
   for (const m of models) {
-    await run.driver.call('releaseModel', m.name);
+    await run.driver.call('releaseModel', m.file);
     for (const [sequences, tokens] of shapes) {
       const fields = { model: m.name, family: m.family, dtype: m.dtype, runtime: 'onnxruntime-web', ep: run.ep, threads: run.threads, call: `${sequences}x${tokens}` };
       addRow(ctx, run, { ...fields, flops_per_token: encoderFlopsPerToken(m.config, tokens) }, samples.get(key(m, [sequences, tokens]))!, sequences * tokens);
     }
   }
+  if (run.threads === Math.max(...ctx.options.browser.threads)) await profileModels(ctx, run, models);
   await kernelRows(ctx, run);
+}
+
+/**
+ * Each model once more with onnxruntime-web's profiler on (a session of its own: the
+ * profiler starts with the session), one warm call of the first single-sequence shape of
+ * at least 128 tokens, its kernel time summed per operator type.
+ */
+async function profileModels(ctx: SuiteContext, run: PageRun, models: readonly PageModel[]): Promise<void> {
+  const { shapes } = ctx.options.browser;
+  const [sequences, tokens] = shapes.find(([s, t]) => s === 1 && t >= 128) ?? shapes[shapes.length - 1];
+  for (const m of models) {
+    const name = `${m.file} (profiled)`;
+    await run.driver.call('loadModel', name, m.file, true);
+    const call = { model: name, sequences, tokens, vocab: m.config.embedding.vocab_size, calls: 2 };
+    run.driver.takeConsole();
+    await run.driver.call('timeModel', call);
+    await run.driver.call('endProfiling', name);
+    await run.driver.call('releaseModel', name);
+    const times = operatorTimes(run.driver.takeConsole());
+    const perToken = (us: number) => round(us / (sequences * tokens));
+    const ops = [...times].sort((a, b) => b[1] - a[1]).map(([op, us]) => ({ op, us_per_token: perToken(us) }));
+    if (ops.length === 0) {
+      ctx.skip(`the operator profile of ${m.name} ${m.dtype}`, "onnxruntime-web's profiler printed no kernel events to the page's console");
+      continue;
+    }
+    const total = perToken([...times.values()].reduce((a, b) => a + b, 0));
+    ctx.browserProfiles.push({ model: m.name, dtype: m.dtype, threads: run.threads, call: `${sequences}x${tokens}`, us_per_token: total, ops });
+    ctx.log(`  profile ${m.name} ${m.dtype}: ${total} µs/token in kernels; ${ops.slice(0, 6).map((o) => `${o.op} ${o.us_per_token}`).join(', ')}`);
+  }
 }
 
 /**
@@ -216,12 +252,13 @@ async function webgpuPage(ctx: SuiteContext, run: PageRun, models: readonly Page
   const emulated = /swiftshader|llvmpipe|cpu/i.test(adapter);
   const note = emulated ? `emulated GPU on the CPU (${adapter}, SwiftShader): a figure, not a target` : `adapter ${adapter}`;
   const [sequences, tokens] = ctx.options.browser.shapes[0];
-  for (const m of models) {
-    await run.driver.call('loadModel', m.name, m.file);
-    const call = { model: m.name, sequences, tokens, vocab: m.config.embedding.vocab_size, calls: 1 };
+  ctx.skip('q8 rows on the WebGPU EP', 'fp32 only on WebGPU: on an emulated adapter each model takes seconds a call, and the figure is not a target');
+  for (const m of models.filter((x) => x.dtype === 'fp32')) {
+    await run.driver.call('loadModel', m.file, m.file);
+    const call = { model: m.file, sequences, tokens, vocab: m.config.embedding.vocab_size, calls: 1 };
     await run.driver.call('timeModel', call);
     const ms = await run.driver.call('timeModel', { ...call, calls: 2 });
-    await run.driver.call('releaseModel', m.name);
+    await run.driver.call('releaseModel', m.file);
     addRow(ctx, run, { model: m.name, family: m.family, dtype: m.dtype, runtime: 'onnxruntime-web', ep: 'webgpu', threads: 1, call: `${sequences}x${tokens}`, flops_per_token: encoderFlopsPerToken(m.config, tokens), note }, ms, sequences * tokens);
   }
 }

@@ -95,9 +95,16 @@ const page: BrowserBenchPage = {
     return ort.env.versions.web ?? 'unknown';
   },
 
-  async loadModel(name, file) {
+  async loadModel(name, file, profile = false) {
     const bytes = await fetchBytes(file);
-    sessions.set(name, await runtime().InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' }));
+    // onnxruntime-web's wasm profiler starts with the session and prints its events to the console
+    sessions.set(name, await runtime().InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', enableProfiling: profile }));
+  },
+
+  async endProfiling(name) {
+    const session = sessions.get(name);
+    if (!session) throw new Error(`no model ${name} loaded`);
+    session.endProfiling();
   },
 
   async releaseModel(name) {
