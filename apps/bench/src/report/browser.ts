@@ -49,7 +49,7 @@ export function browserTargets(rows: readonly BrowserRow[]): TargetCheck[] {
   return out;
 }
 
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const fmtRatio = (x: number | undefined) => (x === undefined ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
 
 /** Markdown lines of the browser section; none when the suite did not run. */
