@@ -6,7 +6,7 @@ describe('parseCli', () => {
     const options = parseCli([])!;
     expect(options.mode).toBe('full');
     expect(options.batches).toEqual([1, 16, 128, 1024]);
-    expect(options.suites).toEqual(['external', 'kernels', 'depth-sweep', 'training', 'model']);
+    expect(options.suites).toEqual(['external', 'kernels', 'depth-sweep', 'training', 'model', 'browser']);
     expect(DEFAULT_OUT_DIR.endsWith('/results')).toBe(true);
   });
 
@@ -25,5 +25,11 @@ describe('parseCli', () => {
     expect(() => parseCli(['--budget=-1'])).toThrow(/positive number/);
     expect(() => parseCli(['--quick', '--smoke'])).toThrow(/exclude each other/);
     expect(() => parseCli(['--fast'])).toThrow();
+  });
+
+  it('takes --suite browser for the browser suite alone, and keeps the browser suite out of a plain --smoke', () => {
+    expect(parseCli(['--', '--suite', 'browser'])!.suites).toEqual(['browser']);
+    expect(() => parseCli(['--suite', 'browser', '--suites', 'model'])).toThrow(/exclude each other/);
+    expect(parseCli(['--smoke'])!.suites).not.toContain('browser');
   });
 });

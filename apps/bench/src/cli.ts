@@ -8,11 +8,11 @@ export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../results', import.meta.u
 export const USAGE = `Usage: node dist/main.js [options]
 
   (no option)          full run: every kernel level, B in {1,16,128,1024}, KxD sweep,
-                       training step, whole model, onnxruntime baseline (about 3 minutes on 2 cores)
+                       training step, whole model, onnxruntime baseline, the browser suite
   --quick              a subset of about a minute (B in {1,16,128}, FF-3072, fused sweep, fewer samples)
   --smoke              tiny H, a few calls each: proves the pipeline in seconds
   --out DIR            where results go (default apps/bench/results)
-  --suites a,b         some of: ${SUITES.join(', ')}
+  --suites a,b         some of: ${SUITES.join(', ')} (--suite browser: the browser suite alone)
   --budget S           target seconds per measurement
   --tfjs-backends a,b  tfjs backends for the training and model rows (cpu, wasm, webgpu; default wasm)
   --webgpu-on-cpu-adapter
@@ -46,6 +46,7 @@ export function parseCli(argv: readonly string[]): BenchOptions | undefined {
       smoke: { type: 'boolean' },
       out: { type: 'string' },
       suites: { type: 'string' },
+      suite: { type: 'string' },
       budget: { type: 'string' },
       'tfjs-backends': { type: 'string' },
       'webgpu-on-cpu-adapter': { type: 'boolean' },
@@ -57,7 +58,9 @@ export function parseCli(argv: readonly string[]): BenchOptions | undefined {
   if (values.quick && values.smoke) throw new UsageError('--quick and --smoke exclude each other');
   const mode: Mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const options = modeDefaults(mode, values.out ?? DEFAULT_OUT_DIR);
-  if (values.suites !== undefined) options.suites = list<Suite>(values.suites, SUITES, 'suite');
+  if (values.suites !== undefined && values.suite !== undefined) throw new UsageError('--suite and --suites exclude each other');
+  const suites = values.suites ?? values.suite;
+  if (suites !== undefined) options.suites = list<Suite>(suites, SUITES, 'suite');
   if (values.budget !== undefined) {
     const budget = Number(values.budget);
     if (!(budget > 0)) throw new UsageError(`--budget expects a positive number of seconds, got '${values.budget}'`);

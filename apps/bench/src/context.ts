@@ -2,7 +2,7 @@ import { BenchData } from './data.js';
 import type { WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
 import { formatRow } from './rows.js';
-import type { Check, Row, Skip } from './report/types.js';
+import type { BrowserProfile, BrowserRow, Check, Row, Skip } from './report/types.js';
 import type { WebGpuKernels } from './webgpu-kernels.js';
 
 /** What every suite reads (options, data) and appends to (rows, skips, checks). */
@@ -10,6 +10,9 @@ export class SuiteContext {
   readonly rows: Row[] = [];
   readonly skipped: Skip[] = [];
   readonly checks: Check[] = [];
+  /** The browser suite's rows (their own shape: timed in a page, not by measure()). */
+  readonly browser: BrowserRow[] = [];
+  readonly browserProfiles: BrowserProfile[] = [];
   readonly data: BenchData;
 
   constructor(

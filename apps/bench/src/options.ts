@@ -1,6 +1,6 @@
 import type { Mode, Suite } from './report/types.js';
 
-export const SUITES: readonly Suite[] = ['external', 'kernels', 'depth-sweep', 'training', 'model'];
+export const SUITES: readonly Suite[] = ['external', 'kernels', 'depth-sweep', 'training', 'model', 'browser'];
 export type TfjsBackend = 'cpu' | 'wasm' | 'webgpu';
 
 export interface BenchOptions {
@@ -40,9 +40,38 @@ export interface BenchOptions {
   seed: number;
   /** The @ufbert/cmm WASM build to run ('auto': relaxed SIMD where the engine has it). */
   wasmBuild: 'auto' | 'simd' | 'relaxed-simd';
+  /** The browser suite (headless Chromium): what it runs. */
+  browser: BrowserSuiteOptions;
   /** Progress lines go here; silent when undefined. */
   log?: (line: string) => void;
 }
+
+export interface BrowserSuiteOptions {
+  /** [sequences, tokens each] of the whole-model calls in the page. */
+  shapes: ReadonlyArray<readonly [number, number]>;
+  /** onnxruntime-web wasm threads, one page each (a page's thread count is fixed once onnxruntime-web starts). */
+  threads: readonly number[];
+  /** Rounds, the models alternating within each. */
+  rounds: number;
+  /** Tokens each model runs per shape and round (calls = this / tokens per call, at least 1). */
+  tokensPerRound: number;
+  /** Feedforward batches of the in-page kernel comparison. */
+  kernelBatches: readonly number[];
+  /** Hidden size of that comparison (FFF-1x11 against FF-3072). */
+  kernelHidden: number;
+  /** The most seconds one page action (a load, a round of calls) may take before the page is given up. */
+  deadlineS: number;
+}
+
+const BROWSER_FULL: BrowserSuiteOptions = {
+  shapes: [[1, 16], [1, 128], [8, 128]],
+  threads: [1, 2],
+  rounds: 3,
+  tokensPerRound: 512,
+  kernelBatches: [1, 128],
+  kernelHidden: 768,
+  deadlineS: 300,
+};
 
 const FULL_SWEEP: ReadonlyArray<readonly [number, number]> = [
   [1, 11],
@@ -62,6 +91,7 @@ const base = {
   webgpuOnCpuAdapter: false,
   seed: 20231122,
   wasmBuild: 'auto' as const,
+  browser: BROWSER_FULL,
 };
 
 /** The defaults of each mode; the CLI overrides single fields. */
@@ -104,14 +134,16 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelTokens: 128,
         onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
         onnxThreads: [1, 2],
+        browser: { ...BROWSER_FULL, rounds: 2, tokensPerRound: 128 },
       };
     case 'smoke':
-      // Real K, D and N, tiny H: every code path in a few seconds, timings meaningless.
+      // Real K, D and N, tiny H: every code path in a few seconds, timings meaningless. The
+      // browser suite starts Chromium: its smoke run is a test of its own (browser.test.ts).
       return {
         ...base,
         mode,
         outDir,
-        suites: SUITES,
+        suites: SUITES.filter((s) => s !== 'browser'),
         inputSize: 16,
         batches: [1, 4],
         sweepBatch: 4,
@@ -124,6 +156,7 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelTokens: 8,
         onnxModelShapes: [[1, 8], [2, 8]],
         probeWebGpu: false,
+        browser: { shapes: [[1, 8], [2, 8]], threads: [1, 2], rounds: 1, tokensPerRound: 1, kernelBatches: [1, 128], kernelHidden: 16, deadlineS: 60 },
       };
   }
 }

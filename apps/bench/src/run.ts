@@ -7,6 +7,7 @@ import type { BenchOptions } from './options.js';
 import { addSpeedups } from './report/speedups.js';
 import type { BenchResult, Suite } from './report/types.js';
 import { writeResult, type WrittenFiles } from './report/write.js';
+import { runBrowser } from './suites/browser.js';
 import { runDepthSweep } from './suites/depth-sweep.js';
 import { runExternal } from './suites/external.js';
 import { runKernels } from './suites/kernels.js';
@@ -21,6 +22,7 @@ const SUITE_RUNNERS: Record<Suite, (ctx: SuiteContext) => Promise<void>> = {
   'depth-sweep': runDepthSweep,
   training: runTraining,
   model: runModel,
+  browser: runBrowser,
 };
 
 export interface BenchRun {
@@ -114,6 +116,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     rows: ctx.rows,
     skipped: ctx.skipped,
     checks: ctx.checks,
+    ...(ctx.browser.length ? { browser: ctx.browser } : {}),
+    ...(ctx.browserProfiles.length ? { browser_profile: ctx.browserProfiles } : {}),
   };
   const files = writeResult(result, options.outDir);
   log(`wrote ${files.json}, ${files.summary}, ${files.markdown}${files.svgs.map((s) => `, ${s}`).join('')}`);

@@ -1,5 +1,6 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@ufbert/fff';
+import { tf } from '@ufbert/tensor';
 import { ModelLoadError, type ModelBytes, type TokenRoutes } from '@ufbert/pipelines/web';
 import { BACKEND_CHOICES, backendChoice } from './backends.js';
 import { fetchModelFiles, pickedModelFiles } from './model-source.js';
@@ -26,6 +27,10 @@ const status = $<HTMLSpanElement>('status');
 // Relative to the page, so the site works from any folder of any host.
 const siteUrl = (path: string) => new URL(path, document.baseURI);
 setWasmPaths(siteUrl('tfjs-wasm/').href);
+// The page is cross-origin isolated (for onnxruntime-web's threads on the speed page), where
+// tfjs's wasm backend would pick its threaded build: its workers start from a blob of its own
+// module's source, which a bundle breaks (they fail with 'e is not defined'). One thread.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 const state: PageState = { status: 'busy', backend: '', text: '', models: [] };
 window.ufbertPlayground = state;

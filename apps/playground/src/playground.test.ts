@@ -7,6 +7,7 @@ import { build } from 'vite';
 import { setBackend } from '@ufbert/tensor';
 import { fffRoutes, pipeline, type FillMaskCandidate, type LabelScore, type TokenRoutes } from '@ufbert/pipelines';
 import type { PageState } from '../page/page-state.js';
+import type { SpeedState } from '../page/speed-state.js';
 import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
 import { serveStaticSite, type StaticSite } from './static-site.js';
 
@@ -115,6 +116,31 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     const labels = classified.models[0].answer!.labels!;
     expect(labels.map((l) => l.label)).toEqual(expectedLabels.map((l) => l.label));
     labels.forEach((l, i) => expect(Math.abs(l.score - expectedLabels[i].score)).toBeLessThan(1e-4));
+    expect(errors).toEqual([]);
+  });
+
+  it('serves the page cross-origin isolated, and its speed panel times both models on 2 wasm threads with the ratios', async () => {
+    const page = await browser!.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+    // The tiny pair, so the test stays short; the panel's default is the full-size pair.
+    await page.goto(`${site!.url}speed.html?size=tiny&threads=2&call=1x16&rounds=2&autorun=1`);
+    await page.waitForFunction(() => window.ufbertSpeed !== undefined && !['idle', 'busy'].includes(window.ufbertSpeed.status), null, { timeout: 90_000 });
+    const speed = (await page.evaluate(() => window.ufbertSpeed)) as SpeedState;
+    expect(speed.error).toBeUndefined();
+    expect(speed.status).toBe('ready');
+    expect(speed.crossOriginIsolated).toBe(true);
+    expect(speed.threads).toBe(2);
+    expect(speed.models.map((m) => [m.name, m.kind])).toEqual([['UltraFastBERT-tiny-1x11', 'fff'], ['crammedBERT-tiny', 'ff']]);
+    for (const m of speed.models) {
+      expect(m.usPerToken).toBeGreaterThan(0);
+      expect(m.msPerCall * 1000).toBeCloseTo(m.usPerToken * 16, 6);
+    }
+    expect(speed.ratio).toBeGreaterThan(0);
+    expect(speed.flopRatio).toBeGreaterThan(0);
+    expect(await page.locator('#speed-results td.us-per-token').allTextContents()).toEqual(speed.models.map((m) => m.usPerToken.toFixed(0)));
+    expect(await page.locator('#speed-ratio').textContent()).toMatch(/^crammedBERT \/ UltraFastBERT per token: \d+\.\d\d× \(FLOP ratio \d+\.\d\d×\)$/);
+    console.info(`playground speed panel (tiny pair, 1x16, 2 threads): ${speed.models.map((m) => `${m.name} ${m.usPerToken.toFixed(0)} µs/token`).join(', ')}`);
     expect(errors).toEqual([]);
   });
 });

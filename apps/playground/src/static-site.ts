@@ -13,6 +13,13 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** The headers the site is served with: cross-origin isolated, as the dev server and preview serve it (vite.config.ts). */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
 export interface StaticSite {
   /** The site's root URL, ending in a slash. */
   readonly url: string;
@@ -21,7 +28,8 @@ export interface StaticSite {
 
 /**
  * Serves the files under `root` on 127.0.0.1 (a secure context, as WebGPU needs) under the
- * path `prefix`, as any static host would: no rewriting, no fallback page, 404 for anything else.
+ * path `prefix`, as any static host would: no rewriting, no fallback page, 404 for anything else;
+ * with the isolation headers, as a host configured by dist/_headers sends them.
  */
 export async function serveStaticSite(root: string, prefix = '/'): Promise<StaticSite> {
   const server = createServer((req, res) => {
@@ -32,7 +40,7 @@ export async function serveStaticSite(root: string, prefix = '/'): Promise<Stati
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

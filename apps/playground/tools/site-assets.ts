@@ -1,6 +1,7 @@
 // What the page fetches besides its bundle: the demo models and their catalogue, the trainer's
-// default run when the dev server finds one, and tfjs's .wasm files (onnxruntime-web's, Vite
-// finds itself through the bundle's `new URL(..., import.meta.url)`). The dev server
+// default run when the dev server finds one, tfjs's .wasm files, and onnxruntime-web's wasm
+// module unbundled for the speed page's threads (its workers start from that file; started
+// from the page's bundle, they would run the page's code). The dev server
 // serves them from where they lie; the build copies them into the site.
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,11 +13,15 @@ const require = createRequire(import.meta.url);
 const tfjsWasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 
 const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+const ortWebDist = dirname(require.resolve('onnxruntime-web'));
+/** onnxruntime-web's wasm module (the JSEP build: wasm and WebGPU EPs), served at ort-wasm/. */
+const ORT_WASM_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 /** Site path -> file on disk, for the fixed files. */
 function runtimeFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of TFJS_WASM_FILES) files.set(`tfjs-wasm/${file}`, join(tfjsWasmDist, file));
+  for (const file of ORT_WASM_FILES) files.set(`ort-wasm/${file}`, join(ortWebDist, file));
   for (const [, path] of files) if (!existsSync(path)) throw new Error(`expected ${path} (a runtime file the page loads), found nothing there`);
   return files;
 }
@@ -74,7 +79,8 @@ export function siteAssets(options: { modelsDir: string; trainerRunDir: string }
         }
         const file = files.get(path);
         if (!file || !statSync(file).isFile()) return next();
-        res.setHeader('content-type', file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.json') ? 'application/json' : file.endsWith('.mjs') ? 'text/javascript' : 'application/octet-stream';
+        res.setHeader('content-type', type);
         createReadStream(file).pipe(res);
       });
     },

@@ -1,6 +1,7 @@
 import { headlineEntries, headlineTargets, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, type HeadlineEntry } from './headline.js';
 import { fastest, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
+import { browserSection } from './browser.js';
 
 export interface ChartLinks {
   /** Chart file names with their alt text, in the order the report shows them. */
@@ -296,6 +297,8 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
     const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
     if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   }
+
+  out.push(...browserSection(result.browser, result.browser_profile));
 
   if (links.charts?.length) {
     out.push('## Charts', '');

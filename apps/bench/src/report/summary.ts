@@ -2,7 +2,8 @@
 // not parse the Markdown or walk every row. summary.schema.json is its contract.
 import { headlineEntries, headlineTargets, levelEntries, modelEntries, PAPER_CPU_FIGURES, type TargetCheck } from './headline.js';
 import { threadsOf } from './speedups.js';
-import type { BenchResult, MachineInfo, RowLevel } from './types.js';
+import type { BenchResult, BrowserRow, MachineInfo, RowLevel } from './types.js';
+import { browserTargets } from './browser.js';
 
 const round = (x: number) => Number(x.toPrecision(4));
 
@@ -66,6 +67,9 @@ export interface BenchSummary {
   levels: SummaryLevel[];
   models: SummaryModel[];
   paper_cpu_reference: Array<{ speedup: number; label: string }>;
+  /** The browser suite's rows and its targets, when it ran. */
+  browser?: BrowserRow[];
+  browser_targets?: TargetCheck[];
 }
 
 function defined<T extends object>(o: T): T {
@@ -146,5 +150,6 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
       }),
     ),
     paper_cpu_reference: PAPER_CPU_FIGURES.map((f) => ({ ...f })),
+    ...(result.browser?.length ? { browser: result.browser.map((r) => ({ ...r })), browser_targets: browserTargets(result.browser).map((t) => ({ ...t, value: round(t.value) })) } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * `results.schema.json` is the contract; these types mirror it field for field.
  */
 
-export type Suite = 'kernels' | 'depth-sweep' | 'training' | 'model' | 'external';
+export type Suite = 'kernels' | 'depth-sweep' | 'training' | 'model' | 'external' | 'browser';
 export type Mode = 'full' | 'quick' | 'smoke';
 /** 1, 2, 3 and 'fused' are the @ufbert/cmm implementation levels; the others name what ran instead of a cmm kernel. */
 export type RowLevel = 1 | 2 | 3 | 'fused' | 'tfjs-op' | 'model' | 'external';
@@ -158,4 +158,51 @@ export interface BenchResult {
   rows: Row[];
   skipped: Skip[];
   checks: Check[];
+  /** The browser suite's rows (timed in headless Chromium), when it ran. */
+  browser?: BrowserRow[];
+  /** onnxruntime-web's profiler on the browser suite's models: where their time goes, operator by operator. */
+  browser_profile?: BrowserProfile[];
+}
+
+/** One profiled call of a whole model in the page: kernel time per operator type, per token. */
+export interface BrowserProfile {
+  model: string;
+  dtype: 'fp32' | 'q8';
+  threads: number;
+  call: string;
+  /** All kernels together, µs per token (the profiler's own overhead included). */
+  us_per_token: number;
+  /** Operator types, slowest first. */
+  ops: Array<{ op: string; us_per_token: number }>;
+}
+
+/**
+ * One timing of the browser suite, in a page of headless Chromium: a whole model on
+ * onnxruntime-web (calls `SxT`, S sequences of T tokens) or one feedforward layer
+ * (@ufbert/cmm's wasm kernel or onnxruntime-web's dense graph, calls `B=<tokens>`).
+ */
+export interface BrowserRow {
+  /** `ultrafastbert-1x11`, `crammedbert-3072` (whole models), `fff-1x11`, `ff-3072` (one feedforward layer). */
+  model: string;
+  family: 'fff' | 'ff';
+  dtype: 'fp32' | 'q8';
+  /** `onnxruntime-web` or `@ufbert/cmm`. */
+  runtime: string;
+  /** onnxruntime-web's execution provider (`wasm`, `webgpu`); `wasm` for @ufbert/cmm's kernel. */
+  ep: string;
+  /** Threads the call ran on: onnxruntime-web's ort.env.wasm.numThreads; 1 for @ufbert/cmm, whose thread pool is Node's. */
+  threads: number;
+  call: string;
+  us_per_token: number;
+  ms_per_call: number;
+  /** Samples over all rounds: one per call (whole models), or means of a loop of calls (feedforward rows, B=n). */
+  samples: number;
+  cross_origin_isolated: boolean;
+  /** `HeadlessChrome/150.0.7871.100`, the browser's product string. */
+  browser_version: string;
+  /** navigator.hardwareConcurrency in the page. */
+  hardware_concurrency: number;
+  /** Whole-model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
+  flops_per_token?: number;
+  note?: string;
 }
