@@ -3,7 +3,8 @@ import { int, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { quantizedMatMul } from './quantized-matmul-graph.js';
-import { checkFinite, quantizeRows } from './quantize.js';
+import { quantizeRows } from '@ufbert/cmm';
+import { checkFinite } from './quantize.js';
 import type { Dtype } from './dtype.js';
 
 /** One FFF layer's weights in the reference layout. */
@@ -186,13 +187,14 @@ interface QuantizedDeepTables {
 }
 
 function quantizedDeepTables(g: GraphBuilder, linearIn: Float32Array, outRows: Float32Array, total: number, h: number, o: number, prefix: string): QuantizedDeepTables {
-  const inQ = quantizeRows(`${prefix}.linear_in.weight`, linearIn, total, h);
-  const outQ = quantizeRows(`${prefix}.linear_out.weight`, outRows, total, o);
+  // cmm's quantizer: the graph's tables are exactly the ones its q8 kernel runs on (checkFinite has named any bad weight).
+  const inQ = quantizeRows(linearIn, total, h, `${prefix}.linear_in.weight`);
+  const outQ = quantizeRows(outRows, total, o, `${prefix}.linear_out.weight`, true);
   return {
-    inRows: g.int8s(`${prefix}.linear_in.weight_int8`, [total, h], inQ.values),
-    inScales: g.floats(`${prefix}.linear_in.weight_scales`, [total], inQ.scales),
-    outRows: g.int8s(`${prefix}.linear_out.weight_t_int8`, [total, o], outQ.values),
-    outScales: g.floats(`${prefix}.linear_out.weight_t_scales`, [total], outQ.scales),
+    inRows: g.int8s(`${prefix}.linear_in.weight_int8`, [total, h], inQ.q),
+    inScales: g.floats(`${prefix}.linear_in.weight_scales`, [total], inQ.scale),
+    outRows: g.int8s(`${prefix}.linear_out.weight_t_int8`, [total, o], outQ.q),
+    outScales: g.floats(`${prefix}.linear_out.weight_t_scales`, [total], outQ.scale),
   };
 }
 

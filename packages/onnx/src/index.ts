@@ -5,7 +5,7 @@ export { gelu } from './gelu-graph.js';
 export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFGraphWeights } from './conditional-feedforward-graph.js';
 export { transpose } from './transpose.js';
 export { quantizedMatMul } from './quantized-matmul-graph.js';
-export { quantizeRows, quantizeColumns, type QuantizedMatrix } from './quantize.js';
+export { quantizeColumns, type QuantizedMatrix } from './quantize.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, LAST_HIDDEN_STATE, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
 export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, type ExportOptions, type ExportResult } from './export.js';
 export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type Parallelism, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type OrtApi } from './encoder-session.js';
