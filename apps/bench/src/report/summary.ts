@@ -1,8 +1,8 @@
 // summary.json: the headline figures of a run, for scripts and dashboards that should
 // not parse the Markdown or walk every row. summary.schema.json is its contract.
-import { headlineEntries, headlineTargets, levelEntries, modelEntries, PAPER_CPU_FIGURES, type TargetCheck } from './headline.js';
-import { threadsOf } from './speedups.js';
-import type { BenchResult, MachineInfo, RowLevel } from './types.js';
+import { headlineEntries, headlineTargets, levelEntries, modelEntries, PAPER_CPU_FIGURES, q8ModelTargets, type TargetCheck } from './headline.js';
+import { dtypeOf, threadsOf } from './speedups.js';
+import type { BenchResult, MachineInfo, ModelDtype, RowLevel } from './types.js';
 
 const round = (x: number) => Number(x.toPrecision(4));
 
@@ -43,6 +43,8 @@ export interface SummaryModel {
   name: string;
   backend: string;
   threads?: number;
+  parallelism?: 'intra-op' | 'sequences';
+  dtype: ModelDtype;
   call: string;
   us_per_token: number;
   ff_share?: number;
@@ -110,7 +112,7 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
         fff_peak_fraction: e.fffPeakFraction === undefined ? undefined : round(e.fffPeakFraction),
       }),
     ),
-    targets: headlineTargets(entries).map((t) => ({ ...t, value: round(t.value) })),
+    targets: [...headlineTargets(entries), ...q8ModelTargets(result.rows)].map((t) => ({ ...t, value: round(t.value) })),
     levels:
       batch === undefined
         ? []
@@ -133,6 +135,7 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
         backend: row.backend,
         threads: row.threads,
         parallelism: row.parallelism,
+        dtype: dtypeOf(row),
         call: `${row.sequences ?? 1}x${row.batch / (row.sequences ?? 1)}`,
         us_per_token: row.median_us_per_token,
         ff_share: row.ff_share,
