@@ -1,7 +1,10 @@
 import { OnnxExportError } from './errors.js';
-import { int, type GraphBuilder } from './graph-builder.js';
+import { FLOAT, int, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
+import { quantizedMatMul } from './quantized-matmul-graph.js';
+import { quantizeRows } from './quantize.js';
+import type { Dtype } from './dtype.js';
 
 /** One FFF layer's weights in the reference layout. */
 export interface FFFGraphWeights {
@@ -25,7 +28,8 @@ export interface FFFGraphWeights {
  * CPU the break-even is near 2^5 nodes, so the default stops at 6 levels, and never takes
  * more than half of a tree: the deeper half is always walked conditionally.
  */
-export function defaultDenseLevels(depth: number): number {
+export function defaultDenseLevels(depth: number, dtype: Dtype = 'fp32'): number {
+  void dtype;
   return Math.max(1, Math.min(6, Math.floor((depth + 1) / 2)));
 }
 
@@ -49,8 +53,9 @@ export function conditionalFeedforward(
   w: FFFGraphWeights,
   denseLevels: number,
   prefix: string,
-  options: { routes?: boolean } = {},
+  options: { routes?: boolean; dtype?: Dtype } = {},
 ): { y: string; routes?: string } {
+  const q8 = options.dtype === 'q8';
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
   const n = 2 ** (d + 1) - 1;
   const total = k * n;
@@ -79,7 +84,8 @@ export function conditionalFeedforward(
       topOut.set(outRows.subarray(node * o, (node + 1) * o), col * o);
     }
   }
-  const topLogits = g.op('Add', [g.op('MatMul', [x, g.floats(`${prefix}.top_in`, [h, k * m], topIn)]), g.floats(`${prefix}.top_bias`, [k * m], topBias)], {}, `${prefix}.top_logits`);
+  const topProduct = q8 ? quantizedMatMul(g, x, topIn, h, k * m, `${prefix}.linear_in.weight`, `${prefix}.top_product`) : g.op('MatMul', [x, g.floats(`${prefix}.top_in`, [h, k * m], topIn)]);
+  const topLogits = g.op('Add', [topProduct, g.floats(`${prefix}.top_bias`, [k * m], topBias)], {}, `${prefix}.top_logits`);
   const perTree = g.op('Reshape', [topLogits, g.int64Vector([0, k, m])], {}, `${prefix}.top_logits_per_tree`);
 
   // The walk through the top levels: `node` is the local heap index [T, k, 1] at each level.
@@ -103,7 +109,10 @@ export function conditionalFeedforward(
     if (level < d) node = nextNode(g, node, logit, `${prefix}.level${level + 1}`);
   }
   const coefficients = g.op('Mul', [g.op('Reshape', [gelu(g, topLogits, `${prefix}.top_gelu`), g.int64Vector([0, k, m])]), visited], {}, `${prefix}.top_coefficients`);
-  let y = g.op('MatMul', [g.op('Reshape', [coefficients, g.int64Vector([0, k * m])]), g.floats(`${prefix}.top_out`, [k * m, o], topOut)], {}, `${prefix}.top_y`);
+  const flatCoefficients = g.op('Reshape', [coefficients, g.int64Vector([0, k * m])]);
+  let y = q8
+    ? quantizedMatMul(g, flatCoefficients, topOut, k * m, o, `${prefix}.linear_out.weight`, `${prefix}.top_y`)
+    : g.op('MatMul', [flatCoefficients, g.floats(`${prefix}.top_out`, [k * m, o], topOut)], {}, `${prefix}.top_y`);
   const finish = () => (options.routes ? { y, routes: routes.length > 1 ? g.op('Concat', routes, { axis: int(2) }, `${prefix}.routes`) : routes[0] } : { y });
   if (denseLevels > d) return finish();
 
@@ -111,9 +120,10 @@ export function conditionalFeedforward(
   // before it, but the output sum does not: the deep levels' output columns are gathered
   // together at the end and summed in one Mul + ReduceSum. (Batched MatMul and Einsum
   // formulations of both sums measured 1.5-2.5x slower on onnxruntime 1.30's CPU provider.)
-  const inRows = g.floats(`${prefix}.linear_in.weight`, [total, h], w.linearIn);
+  const tables: DeepTables = q8
+    ? quantizedTables(g, w.linearIn, outRows, total, h, o, prefix)
+    : { inRows: g.floats(`${prefix}.linear_in.weight`, [total, h], w.linearIn), outRows: g.floats(`${prefix}.linear_out.weight_t`, [total, o], outRows) };
   const bias = g.floats(`${prefix}.linear_in.bias`, [total], w.linearInBias);
-  const outTable = g.floats(`${prefix}.linear_out.weight_t`, [total, o], outRows);
   const offsets = k > 1 ? g.int64s(`${prefix}.tree_offsets`, [k], Array.from({ length: k }, (_, t) => t * n)) : undefined;
   const xRows = g.op('Unsqueeze', [x, g.int64Vector([1])], {}, `${prefix}.x_rows`);
   let local = g.op('Reshape', [node, g.int64Vector([0, k])], {}, `${prefix}.level${denseLevels}_local`);
@@ -122,8 +132,11 @@ export function conditionalFeedforward(
   for (let level = denseLevels; level <= d; level++) {
     const p = `${prefix}.level${level}`;
     const global = offsets ? g.op('Add', [local, offsets], {}, `${p}_node`) : local;
-    const rows = g.op('Gather', [inRows, global], { axis: int(0) }, `${p}_in_rows`);
-    const dot = g.op('ReduceSum', [g.op('Mul', [rows, xRows], {}, `${p}_products`), g.int64Vector([2])], { keepdims: int(0) }, `${p}_dot`);
+    const gathered = g.op('Gather', [tables.inRows, global], { axis: int(0) }, `${p}_in_rows`);
+    const rows = q8 ? g.op('Cast', [gathered], { to: int(FLOAT) }, `${p}_in_rows_float`) : gathered;
+    const sum = g.op('ReduceSum', [g.op('Mul', [rows, xRows], {}, `${p}_products`), g.int64Vector([2])], { keepdims: int(0) }, `${p}_dot`);
+    // q8: the row's scale once per dot, after the sum, not on each of its H products.
+    const dot = tables.inScales ? g.op('Mul', [sum, g.op('Gather', [tables.inScales, global], { axis: int(0) }, `${p}_in_scale`)], {}, `${p}_dot_scaled`) : sum;
     const levelLogit = g.op('Add', [dot, g.op('Gather', [bias, global], { axis: int(0) }, `${p}_bias`)], {}, `${p}_logit`);
     visitedNodes.push(global);
     if (options.routes) routes.push(g.op('Unsqueeze', [global, g.int64Vector([2])], {}, `${p}_route`));
@@ -132,8 +145,13 @@ export function conditionalFeedforward(
   }
   const deep = visitedNodes.length;
   const allNodes = deep > 1 ? g.op('Concat', visitedNodes, { axis: int(1) }, `${prefix}.deep_nodes`) : visitedNodes[0];
-  const allActivations = deep > 1 ? g.op('Concat', activations, { axis: int(1) }, `${prefix}.deep_gelu`) : activations[0];
-  const columns = g.op('Gather', [outTable, allNodes], { axis: int(0) }, `${prefix}.deep_out_rows`);
+  const geluValues = deep > 1 ? g.op('Concat', activations, { axis: int(1) }, `${prefix}.deep_gelu`) : activations[0];
+  const gatheredColumns = g.op('Gather', [tables.outRows, allNodes], { axis: int(0) }, `${prefix}.deep_out_rows`);
+  const columns = q8 ? g.op('Cast', [gatheredColumns], { to: int(FLOAT) }, `${prefix}.deep_out_rows_float`) : gatheredColumns;
+  // q8: each output row's scale folded into its GELU coefficient ([T, deep] values, not [T, deep, O]).
+  const allActivations = tables.outScales
+    ? g.op('Mul', [geluValues, g.op('Gather', [tables.outScales, allNodes], { axis: int(0) }, `${prefix}.deep_out_scales`)], {}, `${prefix}.deep_coefficients`)
+    : geluValues;
   const activationColumn = g.op('Unsqueeze', [allActivations, g.int64Vector([2])], {}, `${prefix}.deep_gelu_column`);
   const deepY = g.op('ReduceSum', [g.op('Mul', [columns, activationColumn], {}, `${prefix}.deep_scaled_out`), g.int64Vector([1])], { keepdims: int(0) }, `${prefix}.deep_y`);
   y = g.op('Add', [y, deepY], {}, `${prefix}.y`);
@@ -150,3 +168,23 @@ function nextNode(g: GraphBuilder, node: string, logit: string, hint: string): s
   return g.op('Add', [left, right], {}, hint);
 }
 
+
+/** The tables the deep levels gather from: float rows, or int8 rows with one scale per node row (q8). */
+interface DeepTables {
+  inRows: string;
+  inScales?: string;
+  outRows: string;
+  outScales?: string;
+}
+
+/** linear_in [N, H] and linear_out^T [N, O] as int8 with a scale per node row: no float copy of either table is stored. */
+function quantizedTables(g: GraphBuilder, linearIn: Float32Array, outRows: Float32Array, total: number, h: number, o: number, prefix: string): DeepTables {
+  const inQ = quantizeRows(`${prefix}.linear_in.weight`, linearIn, total, h);
+  const outQ = quantizeRows(`${prefix}.linear_out.weight`, outRows, total, o);
+  return {
+    inRows: g.int8s(`${prefix}.linear_in.weight_int8`, [total, h], inQ.values),
+    inScales: g.floats(`${prefix}.linear_in.weight_scales`, [total], inQ.scales),
+    outRows: g.int8s(`${prefix}.linear_out.weight_t_int8`, [total, o], outQ.values),
+    outScales: g.floats(`${prefix}.linear_out.weight_t_scales`, [total], outQ.scales),
+  };
+}

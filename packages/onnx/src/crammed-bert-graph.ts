@@ -2,6 +2,7 @@ import { isClassifier, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, FLOAT, INT64, int } from './graph-builder.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
+import { parseDtype, type Dtype } from './dtype.js';
 import { ATTENTION_MASK, BATCH, EncoderGraphParts, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS, SEQUENCE, type GraphHead, type StateDict } from './encoder-graph-parts.js';
 
 export { ATTENTION_MASK, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS, type GraphHead, type StateDict } from './encoder-graph-parts.js';
@@ -23,6 +24,12 @@ export interface GraphOptions {
   routes?: boolean;
   /** Also output the hidden states as `last_hidden_state`, the name transformers.js's feature extraction reads. */
   lastHiddenState?: boolean;
+  /**
+   * `fp32` (default) or `q8`: int8 weights, every dense product dynamically quantized
+   * (DynamicQuantizeLinear + MatMulInteger, fused by onnxruntime), the FFF tables and the word
+   * embedding int8 with a scale per row. Recorded in the graph's metadata as `dtype`.
+   */
+  dtype?: Dtype;
 }
 
 /**
@@ -33,10 +40,11 @@ export interface GraphOptions {
  */
 export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, options: GraphOptions = {}): Uint8Array {
   checkExportable(config);
+  const dtype = parseDtype(options.dtype ?? 'fp32');
   const head = options.head ?? 'all';
   checkHead(config, head);
   const g = new GraphBuilder([INPUT_IDS, ATTENTION_MASK, POSITIONS, HIDDEN_STATES, LOGITS, ROUTES, LAST_HIDDEN_STATE]);
-  const parts = new EncoderGraphParts(g, config, weights);
+  const parts = new EncoderGraphParts(g, config, weights, dtype);
   const h = config.hidden_size;
   const ids = g.input(INPUT_IDS, INT64, [BATCH, SEQUENCE]);
   const mask = parts.additiveMask(g.input(ATTENTION_MASK, INT64, [BATCH, SEQUENCE]));
@@ -58,7 +66,7 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   }
   parts.head(x, head);
   return g.build(config.intermed_type === 'fff' ? 'ultrafastbert' : 'crammedbert', {
-    metadata: { intermed_type: config.intermed_type, ...(config.intermed_type === 'fff' ? { fff_dense_levels: String(fffLevels) } : {}) },
+    metadata: { intermed_type: config.intermed_type, dtype, ...(config.intermed_type === 'fff' ? { fff_dense_levels: String(fffLevels) } : {}) },
   });
 }
 

@@ -4,6 +4,9 @@ import { FLOAT, INT64, float, int, ints, type GraphBuilder } from './graph-build
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { conditionalFeedforward } from './conditional-feedforward-graph.js';
+import { quantizedMatMul, quantizedMatMulOnInt8 } from './quantized-matmul-graph.js';
+import { quantizeRows } from './quantize.js';
+import type { Dtype } from './dtype.js';
 
 /** A state dict as float32 arrays under the reference names (`decoder.weight` optional: it is tied). */
 export type StateDict = ReadonlyMap<string, Float32Array>;
@@ -38,13 +41,16 @@ export class EncoderGraphParts {
   readonly g: GraphBuilder;
   readonly config: CrammedBertConfig;
   private readonly weights: StateDict;
+  readonly dtype: Dtype;
   private readonly h: number;
   private wordTable?: string;
+  private quantizedWords?: QuantizedWordTable;
 
-  constructor(g: GraphBuilder, config: CrammedBertConfig, weights: StateDict) {
+  constructor(g: GraphBuilder, config: CrammedBertConfig, weights: StateDict, dtype: Dtype = 'fp32') {
     this.g = g;
     this.config = config;
     this.weights = weights;
+    this.dtype = dtype;
     this.h = config.hidden_size;
   }
 
@@ -60,9 +66,20 @@ export class EncoderGraphParts {
     return this.g.floats(name, dims, this.get(name, dims.reduce((a, b) => a * b, 1)));
   }
 
-  /** A torch Linear weight [out, in] stored transposed, [in, out], for a MatMul on the right. */
-  private denseWeight(name: string, out: number, inWidth: number): string {
-    return this.g.floats(`${name}_t`, [inWidth, out], transpose(this.get(name, out * inWidth), out, inWidth));
+  /**
+   * x @ W^T for the torch Linear weight `name` [out, in] (no bias): a MatMul on the weight
+   * stored transposed, [in, out], in fp32; the dynamically quantized int8 product in q8.
+   */
+  private linear(x: string, name: string, out: number, inWidth: number, hint: string): string {
+    const weight = transpose(this.get(name, out * inWidth), out, inWidth);
+    if (this.dtype === 'q8') return quantizedMatMul(this.g, x, weight, inWidth, out, name, hint);
+    return this.g.op('MatMul', [x, this.g.floats(`${name}_t`, [inWidth, out], weight)], {}, hint);
+  }
+
+  /** A torch Linear with bias on x [rows, in]: Gemm in fp32 (as before), the quantized product plus the bias in q8. */
+  private linearWithBias(x: string, prefix: string, out: number, inWidth: number, hint: string): string {
+    if (this.dtype !== 'q8') return this.g.op('Gemm', [x, this.param(`${prefix}.weight`, [out, inWidth]), this.param(`${prefix}.bias`, [out])], { transB: int(1) }, hint);
+    return this.g.op('Add', [this.linear(x, `${prefix}.weight`, out, inWidth, `${hint}_product`), this.param(`${prefix}.bias`, [out])], {}, hint);
   }
 
   norm(prefix: string, x: string): string {
@@ -75,6 +92,48 @@ export class EncoderGraphParts {
     return this.wordTable;
   }
 
+  /**
+   * The word-embedding rows of `ids`. q8: the table is int8 with a scale per row (a quarter of
+   * the bytes); the gathered rows are converted and scaled, so only the rows read are ever float.
+   */
+  private wordEmbeddings(ids: string): string {
+    const g = this.g;
+    if (this.dtype !== 'q8') return g.op('Gather', [this.words(), ids], { axis: int(0) }, 'word_embeddings');
+    const table = this.wordsQuantized();
+    const rows = g.op('Cast', [g.op('Gather', [table.rows, ids], { axis: int(0) }, 'word_embeddings_int8')], { to: int(FLOAT) }, 'word_embeddings_unscaled');
+    const scales = g.op('Unsqueeze', [g.op('Gather', [table.rowScales, ids], { axis: int(0) }, 'word_embedding_scales'), g.int64Vector([-1])], {}, 'word_embedding_scales_column');
+    return g.op('Mul', [rows, scales], {}, 'word_embeddings');
+  }
+
+  /**
+   * The tied decoder on rows [R, H] -> [R, vocab]. fp32: Gemm with transB on the embedding
+   * initializer itself, so the table is stored once. q8: the quantized product on the same
+   * int8 values, transposed to [H, vocab] (a MatMul's right operand), the row scales per column.
+   */
+  private decoder(rows: string): string {
+    const g = this.g;
+    if (this.dtype !== 'q8') return g.op('Gemm', [rows, this.words()], { transB: int(1) }, 'decoder');
+    const table = this.wordsQuantized();
+    return quantizedMatMulOnInt8(g, rows, table.columns, table.columnScales, 'decoder');
+  }
+
+  /** The word embedding as int8 per-row values, stored for the Gather ([vocab, H]) and for the decoder ([H, vocab]). */
+  private wordsQuantized(): QuantizedWordTable {
+    if (this.quantizedWords) return this.quantizedWords;
+    const vocab = this.config.embedding.vocab_size;
+    const { values, scales } = quantizeRows(WORD_EMBEDDING, this.get(WORD_EMBEDDING, vocab * this.h), vocab, this.h);
+    const transposed = new Int8Array(values.length);
+    for (let v = 0; v < vocab; v++) for (let i = 0; i < this.h; i++) transposed[i * vocab + v] = values[v * this.h + i];
+    const scaleTable = this.g.floats(`${WORD_EMBEDDING}_scales`, [vocab], scales);
+    this.quantizedWords = {
+      rows: this.g.int8s(`${WORD_EMBEDDING}_int8`, [vocab, this.h], values),
+      rowScales: scaleTable,
+      columns: this.g.int8s(`${WORD_EMBEDDING}_int8_t`, [this.h, vocab], transposed),
+      columnScales: scaleTable,
+    };
+    return this.quantizedWords;
+  }
+
   /** Word + scale_factor * sinusoid[:sequence], folded into one table (float32, one rounding, as torch), then the embedding norm. */
   embeddings(ids: string): string {
     const { g, h } = this;
@@ -83,7 +142,7 @@ export class EncoderGraphParts {
     const positions = sinusoidalTable(maxLength, h).map((v) => Math.fround(v * scale));
     const seqLength = g.op('Slice', [g.op('Shape', [ids]), g.int64Vector([1]), g.int64Vector([2])], {}, 'sequence_length');
     const positionRows = g.op('Slice', [g.floats('encoder.embedding.pos_embedding.scaled_table', [maxLength, h], positions), g.int64Vector([0]), seqLength, g.int64Vector([0])], {}, 'position_embeddings');
-    const x = g.op('Add', [g.op('Gather', [this.words(), ids], { axis: int(0) }, 'word_embeddings'), positionRows], {}, 'embeddings');
+    const x = g.op('Add', [this.wordEmbeddings(ids), positionRows], {}, 'embeddings');
     return this.config.embedding.normalization ? this.norm('encoder.embedding.norm', x) : x;
   }
 
@@ -101,7 +160,7 @@ export class EncoderGraphParts {
     const p = `encoder.layers.${i}`;
     const heads = this.config.attention.num_attention_heads;
     const headDim = h / heads;
-    const qkv = g.op('MatMul', [this.norm(`${p}.norm1`, x), this.denseWeight(`${p}.attn.self_attention.query_key_value.weight`, 3 * h, h)], {}, `${p}.qkv`);
+    const qkv = this.linear(this.norm(`${p}.norm1`, x), `${p}.attn.self_attention.query_key_value.weight`, 3 * h, h, `${p}.qkv`);
     const perHead = g.op('Reshape', [qkv, g.int64Vector([0, 0, heads, 3 * headDim])], {}, `${p}.qkv_per_head`);
     const [q, k, v] = g.opN('Split', [perHead, g.int64Vector([headDim, headDim, headDim])], 3, { axis: int(3) }, `${p}.qkv_split`);
     const qT = g.op('Transpose', [q], { perm: ints([0, 2, 1, 3]) }, `${p}.q`);
@@ -112,7 +171,7 @@ export class EncoderGraphParts {
     const probs = g.op('Softmax', [scores], { axis: int(-1) }, `${p}.probs`);
     const context = g.op('Transpose', [g.op('MatMul', [probs, vT], {}, `${p}.context_heads`)], { perm: ints([0, 2, 1, 3]) }, `${p}.context_t`);
     const merged = g.op('Reshape', [context, g.int64Vector([0, 0, h])], {}, `${p}.context`);
-    return g.op('Add', [x, g.op('MatMul', [merged, this.denseWeight(`${p}.attn.dense.weight`, h, h)], {}, `${p}.attn_out`)], {}, `${p}.after_attention`);
+    return g.op('Add', [x, this.linear(merged, `${p}.attn.dense.weight`, h, h, `${p}.attn_out`)], {}, `${p}.after_attention`);
   }
 
   /**
@@ -124,8 +183,8 @@ export class EncoderGraphParts {
     const p = `encoder.layers.${i}`;
     if (config.intermed_type !== 'fff') {
       const width = config.intermed_size;
-      const inner = g.op('MatMul', [normed, this.denseWeight(`${p}.ffn.dense_in.weight`, width, h)], {}, `${p}.ffn_in`);
-      return { y: g.op('MatMul', [gelu(g, inner, `${p}.ffn_gelu`), this.denseWeight(`${p}.ffn.dense_out.weight`, h, width)], {}, `${p}.ffn_out`) };
+      const inner = this.linear(normed, `${p}.ffn.dense_in.weight`, width, h, `${p}.ffn_in`);
+      return { y: this.linear(gelu(g, inner, `${p}.ffn_gelu`), `${p}.ffn.dense_out.weight`, h, width, `${p}.ffn_out`) };
     }
     const k = config.intermed_size;
     const d = config.intermed_depth;
@@ -140,7 +199,7 @@ export class EncoderGraphParts {
       inputWidth: h,
       outputWidth: h,
     };
-    const { y, routes } = conditionalFeedforward(g, flat, weights, fffDenseLevels, `${p}.ffn`, { routes: withRoutes });
+    const { y, routes } = conditionalFeedforward(g, flat, weights, fffDenseLevels, `${p}.ffn`, { routes: withRoutes, dtype: this.dtype });
     return { y: g.op('Reshape', [y, g.op('Shape', [normed], {}, `${p}.ffn_shape`)], {}, `${p}.ffn_out`), routes };
   }
 
@@ -173,10 +232,10 @@ export class EncoderGraphParts {
       let width = h;
       if (pooling.include_ff_layer) {
         width = pooling.head_dim;
-        pooled = g.op('Gemm', [pooled, this.param('pooler.dense.weight', [width, h]), this.param('pooler.dense.bias', [width])], { transB: int(1) }, 'pooler_dense');
+        pooled = this.linearWithBias(pooled, 'pooler.dense', width, h, 'pooler_dense');
       }
       const activated = pooling.nonlin === 'Tanh' ? g.op('Tanh', [pooled]) : pooling.nonlin === 'GELU' ? gelu(g, pooled, 'pooler_gelu') : g.op('Relu', [pooled]);
-      const logits = g.op('Gemm', [activated, this.param('head.weight', [labels, width]), this.param('head.bias', [labels])], { transB: int(1) }, 'head');
+      const logits = this.linearWithBias(activated, 'head', labels, width, 'head');
       g.output(logits, LOGITS, FLOAT, [BATCH, labels]);
       return;
     }
@@ -185,13 +244,20 @@ export class EncoderGraphParts {
     if (head === 'selected') {
       const positions = g.input(POSITIONS, INT64, ['positions']);
       const rows = g.op('Gather', [flat, positions], { axis: int(0) }, 'decoder_rows');
-      g.output(g.op('Gemm', [rows, this.words()], { transB: int(1) }, 'decoder'), LOGITS, FLOAT, ['positions', vocab]);
+      g.output(this.decoder(rows), LOGITS, FLOAT, ['positions', vocab]);
       return;
     }
-    // The tied decoder reads the word-embedding initializer itself (Gemm with transB), so the table is stored once.
-    const logits = g.op('Gemm', [flat, this.words()], { transB: int(1) }, 'decoder');
+    const logits = this.decoder(flat);
     const batchAndSequence = g.op('Slice', [g.op('Shape', [x], {}, 'hidden_shape'), g.int64Vector([0]), g.int64Vector([2])], {}, 'batch_and_sequence');
     const shape = g.op('Concat', [batchAndSequence, g.int64Vector([vocab])], { axis: int(0) }, 'logits_shape');
     g.output(g.op('Reshape', [logits, shape], {}, 'logits_3d'), LOGITS, FLOAT, [BATCH, SEQUENCE, vocab]);
   }
+}
+
+/** The q8 word embedding: int8 rows with their scales for the Gather, and the same values transposed for the decoder. */
+interface QuantizedWordTable {
+  rows: string;
+  rowScales: string;
+  columns: string;
+  columnScales: string;
 }

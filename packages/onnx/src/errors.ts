@@ -5,3 +5,6 @@ export class OnnxExportError extends UfbertError {}
 
 /** An exported model cannot be loaded or run by onnxruntime, or its inputs are not what the graph expects. */
 export class OnnxRuntimeError extends UfbertError {}
+
+/** A dtype that is not one of the export's (`fp32`, `q8`), or one a runtime cannot run. */
+export class DtypeError extends UfbertError {}

@@ -5,6 +5,8 @@ const { onnx } = onnxProto;
 
 /** TensorProto.DataType values used here. */
 export const FLOAT = 1;
+export const UINT8 = 2;
+export const INT8 = 3;
 export const INT64 = 7;
 export const BOOL = 9;
 
@@ -85,6 +87,14 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An int8 initializer (a quantized weight or table). */
+  int8s(hint: string, dims: readonly number[], data: Int8Array): string {
+    checkSize(hint, dims, data.length);
+    const name = this.name(hint);
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: INT8, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }));
+    return name;
+  }
+
   /** An int64 initializer. */
   int64s(hint: string, dims: readonly number[], data: readonly number[]): string {
     checkSize(hint, dims, data.length);
@@ -102,6 +112,17 @@ export class GraphBuilder {
     let name = this.scalarCache.get(key);
     if (!name) {
       name = this.floats(`const_${String(value).replace(/[^0-9a-z]/gi, '_')}`, [], Float32Array.of(value));
+      this.scalarCache.set(key, name);
+    }
+    return name;
+  }
+
+  /** An int8 scalar (a zero point), shared like `scalar`. */
+  int8Scalar(value: number): string {
+    const key = `b${value}`;
+    let name = this.scalarCache.get(key);
+    if (!name) {
+      name = this.int8s(`const_int8_${String(value).replace(/-/g, 'm')}`, [], Int8Array.of(value));
       this.scalarCache.set(key, name);
     }
     return name;

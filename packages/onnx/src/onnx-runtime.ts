@@ -10,6 +10,7 @@ import { OnnxEncoderSession } from './session.js';
 import type { EncoderRunner, GraphOptimization, OnnxSessionOptions, Parallelism } from './encoder-session.js';
 import { MAX_WORKERS, SequenceParallelSession } from './sequence-parallel-session.js';
 import { OnnxRuntimeError } from './errors.js';
+import { parseDtype, type Dtype } from './dtype.js';
 
 /** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */
 const GRAPH_VERSION = 1;
@@ -28,6 +29,8 @@ export interface OnnxRuntimeOptions extends OnnxSessionOptions {
   parallelism?: Parallelism;
   /** Top FFF levels computed densely (see `defaultDenseLevels`). */
   fffDenseLevels?: number;
+  /** `fp32` (default) or `q8` (the int8 export); each is cached under its own key, so both live side by side. */
+  dtype?: Dtype;
   /** Cache the export beside the checkpoint (default true); false exports in memory on every load. */
   cache?: boolean;
   /** Where loading the checkpoint reports non-finite weights (default console.warn). */
@@ -50,7 +53,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /** Exports `model` (in memory) and opens it. The model is not kept: dispose it when done. */
   static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     checkRuntimeOptions(options);
-    const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels });
+    const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels, dtype: options.dtype });
     return new OnnxInferenceRuntime(model.config, await openRunner(bytes, options), 'memory');
   }
 
@@ -66,9 +69,10 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
     checkRuntimeOptions(options);
     const config = await loadConfig(dir);
     const head = runtimeHead(config);
-    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
+    const dtype = options.dtype ?? 'fp32';
+    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth, dtype)) : undefined;
     const cache = options.cache !== false;
-    const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels })).slice(0, 20)}.onnx`) : '';
+    const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels, dtype })).slice(0, 20)}.onnx`) : '';
     if (cache) {
       const bytes = await readVerified(cached);
       if (bytes) {
@@ -79,7 +83,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
     const model = await loadModel(dir, { warn: options.warn });
     let bytes: Uint8Array;
     try {
-      bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels });
+      bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels, dtype });
     } finally {
       model.dispose();
     }
@@ -107,6 +111,7 @@ const OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'basic', 'exten
 /** The session options, checked before anything is loaded or exported. */
 function checkRuntimeOptions(options: OnnxRuntimeOptions): void {
   const { threads, parallelism, graphOptimization } = options;
+  if (options.dtype !== undefined) parseDtype(options.dtype);
   const most = parallelism === 'sequences' ? MAX_WORKERS : 1024;
   if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 1 && threads <= most)) {
     throw new OnnxRuntimeError(`threads must be an integer in [1, ${most}]${parallelism === 'sequences' ? ' (one worker each)' : ''}, got ${String(threads).slice(0, 20)}`);

@@ -12,7 +12,8 @@ export interface TransformersJsFolderOptions {
  * Writes a checkpoint folder in transformers.js's local-model layout, so that
  * `pipeline('fill-mask', folder)` of @huggingface/transformers runs the conditional
  * UltraFastBERT unchanged: `onnx/model.onnx` (head `all`: logits [batch, sequence, vocab],
- * input names as its BERT models), `config.json` (a BERT-shaped config for its model
+ * input names as its BERT models) and `onnx/model_quantized.onnx` (the same graph in `q8`, the
+ * file transformers.js loads for `dtype: 'q8'`), `config.json` (a BERT-shaped config for its model
  * registry, with the reference `arch` config inside, which @ufbert/crammed-bert's
  * `loadConfig` reads back), `tokenizer.json` and `tokenizer_config.json`.
  */
@@ -31,7 +32,11 @@ export async function exportTransformersJsFolder(checkpointDir: string, outDir: 
   let config: CrammedBertConfig;
   try {
     config = model.config;
-    result = await writeAtomically(join(outDir, 'onnx', 'model.onnx'), await onnxModelBytes(model.eval(), { head: 'all', lastHiddenState: true, fffDenseLevels: options.fffDenseLevels }));
+    model.eval();
+    const graph = { head: 'all', lastHiddenState: true, fffDenseLevels: options.fffDenseLevels } as const;
+    result = await writeAtomically(join(outDir, 'onnx', 'model.onnx'), await onnxModelBytes(model, graph));
+    // transformers.js's file for `dtype: 'q8'` (its default in the browser).
+    await writeAtomically(join(outDir, 'onnx', 'model_quantized.onnx'), await onnxModelBytes(model, { ...graph, dtype: 'q8' }));
   } finally {
     model.dispose();
   }

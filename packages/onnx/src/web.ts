@@ -6,7 +6,8 @@ import { EncoderSession, type OnnxSessionOptions, type OrtApi } from './encoder-
 import { EncoderSessionRuntime } from './encoder-session-runtime.js';
 import { OnnxRuntimeError } from './errors.js';
 
-export { OnnxExportError, OnnxRuntimeError } from './errors.js';
+export { OnnxExportError, OnnxRuntimeError, DtypeError } from './errors.js';
+export { DTYPES, parseDtype, type Dtype } from './dtype.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
 export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs } from './encoder-session.js';
 export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
