@@ -15,7 +15,9 @@ export type DtypeRuntime = 'onnxruntime' | 'onnxruntime-web' | 'tfjs';
  */
 export function resolveDtype(requested: unknown, runtime: DtypeRuntime, fallback: Dtype): Dtype {
   if (requested !== undefined && requested !== 'auto' && !(typeof requested === 'string' && (DTYPES as readonly string[]).includes(requested))) {
-    throw new PipelineError(`dtype must be one of ${DTYPES.join(', ')} (or auto), got '${String(requested).slice(0, 40)}'`);
+    // Described without String(), which throws on an object without a prototype.
+    const got = typeof requested === 'string' ? `'${requested.slice(0, 40)}'` : requested === null ? 'null' : `a value of type ${typeof requested}`;
+    throw new PipelineError(`dtype must be one of ${DTYPES.join(', ')} (or auto), got ${got}`);
   }
   if (runtime === 'tfjs') {
     if (requested !== undefined && requested !== 'auto' && requested !== 'fp32') {
