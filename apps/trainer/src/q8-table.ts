@@ -15,7 +15,7 @@ export function q8Table(summaries: readonly ModelSummary[]): string {
   const header = ['model (q8 vs fp32, onnxruntime)', 'masked top-1 agreement', 'hidden cosine min', 'hidden cosine mean', 'FFF leaves differing (tokens with any)', ...tasks.map((t) => `${t} accuracy fp32 -> q8`)];
   const rows = summaries.map(({ name, q8 }) => [
     name,
-    `${pct(q8.top1Agreement)} of ${q8.maskedPositions}`,
+    q8.top1Agreement === null ? 'n/a' : `${pct(q8.top1Agreement)} of ${q8.maskedPositions}`,
     cosine(q8.hiddenCosineMin),
     cosine(q8.hiddenCosineMean),
     q8.leafDifferShare === null ? 'n/a (dense)' : `${pct(q8.leafDifferShare)} (${pct(q8.tokensWithLeafDifferingShare)})`,
