@@ -113,7 +113,7 @@ describe('conditionalFeedforward (ONNX)', () => {
   });
 
   it('defaults to half the tree, at most 6 levels', () => {
-    expect([0, 1, 3, 11, 15].map((depth) => defaultDenseLevels(depth))).toEqual([1, 1, 2, 6, 6]);
+    expect([0, 1, 3, 11, 15].map(defaultDenseLevels)).toEqual([1, 1, 2, 6, 6]);
   });
 
   it('rejects dense levels outside [1, depth] and weights of the wrong size', () => {

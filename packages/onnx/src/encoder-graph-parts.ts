@@ -4,8 +4,8 @@ import { FLOAT, INT64, float, int, ints, type GraphBuilder } from './graph-build
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { conditionalFeedforward } from './conditional-feedforward-graph.js';
-import { quantizedMatMul, quantizedMatMulOnInt8 } from './quantized-matmul-graph.js';
-import { quantizeRows } from './quantize.js';
+import { quantizedMatMul } from './quantized-matmul-graph.js';
+import { checkFinite } from './quantize.js';
 import type { Dtype } from './dtype.js';
 
 /** A state dict as float32 arrays under the reference names (`decoder.weight` optional: it is tied). */
@@ -44,7 +44,6 @@ export class EncoderGraphParts {
   readonly dtype: Dtype;
   private readonly h: number;
   private wordTable?: string;
-  private quantizedWords?: QuantizedWordTable;
 
   constructor(g: GraphBuilder, config: CrammedBertConfig, weights: StateDict, dtype: Dtype = 'fp32') {
     this.g = g;
@@ -71,9 +70,12 @@ export class EncoderGraphParts {
    * stored transposed, [in, out], in fp32; the dynamically quantized int8 product in q8.
    */
   private linear(x: string, name: string, out: number, inWidth: number, hint: string): string {
-    const weight = transpose(this.get(name, out * inWidth), out, inWidth);
-    if (this.dtype === 'q8') return quantizedMatMul(this.g, x, weight, inWidth, out, name, hint);
-    return this.g.op('MatMul', [x, this.g.floats(`${name}_t`, [inWidth, out], weight)], {}, hint);
+    const original = this.get(name, out * inWidth);
+    const weight = () => transpose(original, out, inWidth);
+    if (this.dtype !== 'q8') return this.g.op('MatMul', [x, this.g.floats(`${name}_t`, [inWidth, out], weight())], {}, hint);
+    // Checked in the reference layout, so the error's index is the checkpoint's.
+    checkFinite(name, original);
+    return quantizedMatMul(this.g, x, weight(), inWidth, out, name, hint);
   }
 
   /** A torch Linear with bias on x [rows, in]: Gemm in fp32 (as before), the quantized product plus the bias in q8. */
@@ -92,48 +94,6 @@ export class EncoderGraphParts {
     return this.wordTable;
   }
 
-  /**
-   * The word-embedding rows of `ids`. q8: the table is int8 with a scale per row (a quarter of
-   * the bytes); the gathered rows are converted and scaled, so only the rows read are ever float.
-   */
-  private wordEmbeddings(ids: string): string {
-    const g = this.g;
-    if (this.dtype !== 'q8') return g.op('Gather', [this.words(), ids], { axis: int(0) }, 'word_embeddings');
-    const table = this.wordsQuantized();
-    const rows = g.op('Cast', [g.op('Gather', [table.rows, ids], { axis: int(0) }, 'word_embeddings_int8')], { to: int(FLOAT) }, 'word_embeddings_unscaled');
-    const scales = g.op('Unsqueeze', [g.op('Gather', [table.rowScales, ids], { axis: int(0) }, 'word_embedding_scales'), g.int64Vector([-1])], {}, 'word_embedding_scales_column');
-    return g.op('Mul', [rows, scales], {}, 'word_embeddings');
-  }
-
-  /**
-   * The tied decoder on rows [R, H] -> [R, vocab]. fp32: Gemm with transB on the embedding
-   * initializer itself, so the table is stored once. q8: the quantized product on the same
-   * int8 values, transposed to [H, vocab] (a MatMul's right operand), the row scales per column.
-   */
-  private decoder(rows: string): string {
-    const g = this.g;
-    if (this.dtype !== 'q8') return g.op('Gemm', [rows, this.words()], { transB: int(1) }, 'decoder');
-    const table = this.wordsQuantized();
-    return quantizedMatMulOnInt8(g, rows, table.columns, table.columnScales, 'decoder');
-  }
-
-  /** The word embedding as int8 per-row values, stored for the Gather ([vocab, H]) and for the decoder ([H, vocab]). */
-  private wordsQuantized(): QuantizedWordTable {
-    if (this.quantizedWords) return this.quantizedWords;
-    const vocab = this.config.embedding.vocab_size;
-    const { values, scales } = quantizeRows(WORD_EMBEDDING, this.get(WORD_EMBEDDING, vocab * this.h), vocab, this.h);
-    const transposed = new Int8Array(values.length);
-    for (let v = 0; v < vocab; v++) for (let i = 0; i < this.h; i++) transposed[i * vocab + v] = values[v * this.h + i];
-    const scaleTable = this.g.floats(`${WORD_EMBEDDING}_scales`, [vocab], scales);
-    this.quantizedWords = {
-      rows: this.g.int8s(`${WORD_EMBEDDING}_int8`, [vocab, this.h], values),
-      rowScales: scaleTable,
-      columns: this.g.int8s(`${WORD_EMBEDDING}_int8_t`, [this.h, vocab], transposed),
-      columnScales: scaleTable,
-    };
-    return this.quantizedWords;
-  }
-
   /** Word + scale_factor * sinusoid[:sequence], folded into one table (float32, one rounding, as torch), then the embedding norm. */
   embeddings(ids: string): string {
     const { g, h } = this;
@@ -142,7 +102,7 @@ export class EncoderGraphParts {
     const positions = sinusoidalTable(maxLength, h).map((v) => Math.fround(v * scale));
     const seqLength = g.op('Slice', [g.op('Shape', [ids]), g.int64Vector([1]), g.int64Vector([2])], {}, 'sequence_length');
     const positionRows = g.op('Slice', [g.floats('encoder.embedding.pos_embedding.scaled_table', [maxLength, h], positions), g.int64Vector([0]), seqLength, g.int64Vector([0])], {}, 'position_embeddings');
-    const x = g.op('Add', [this.wordEmbeddings(ids), positionRows], {}, 'embeddings');
+    const x = g.op('Add', [g.op('Gather', [this.words(), ids], { axis: int(0) }, 'word_embeddings'), positionRows], {}, 'embeddings');
     return this.config.embedding.normalization ? this.norm('encoder.embedding.norm', x) : x;
   }
 
@@ -244,20 +204,16 @@ export class EncoderGraphParts {
     if (head === 'selected') {
       const positions = g.input(POSITIONS, INT64, ['positions']);
       const rows = g.op('Gather', [flat, positions], { axis: int(0) }, 'decoder_rows');
-      g.output(this.decoder(rows), LOGITS, FLOAT, ['positions', vocab]);
+      g.output(g.op('Gemm', [rows, this.words()], { transB: int(1) }, 'decoder'), LOGITS, FLOAT, ['positions', vocab]);
       return;
     }
-    const logits = this.decoder(flat);
+    // The tied decoder reads the word-embedding initializer itself (Gemm with transB), so the table is stored once.
+    // It stays fp32 in q8 too: an int8 decoder (per-row table, dynamically quantized hidden states) changed the
+    // top-1 token at 4.3 % of the fixtures' masked positions, where the float one changes none.
+    const logits = g.op('Gemm', [flat, this.words()], { transB: int(1) }, 'decoder');
     const batchAndSequence = g.op('Slice', [g.op('Shape', [x], {}, 'hidden_shape'), g.int64Vector([0]), g.int64Vector([2])], {}, 'batch_and_sequence');
     const shape = g.op('Concat', [batchAndSequence, g.int64Vector([vocab])], { axis: int(0) }, 'logits_shape');
     g.output(g.op('Reshape', [logits, shape], {}, 'logits_3d'), LOGITS, FLOAT, [BATCH, SEQUENCE, vocab]);
   }
 }
 
-/** The q8 word embedding: int8 rows with their scales for the Gather, and the same values transposed for the decoder. */
-interface QuantizedWordTable {
-  rows: string;
-  rowScales: string;
-  columns: string;
-  columnScales: string;
-}

@@ -5,7 +5,6 @@ const { onnx } = onnxProto;
 
 /** TensorProto.DataType values used here. */
 export const FLOAT = 1;
-export const UINT8 = 2;
 export const INT8 = 3;
 export const INT64 = 7;
 export const BOOL = 9;

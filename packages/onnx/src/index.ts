@@ -1,10 +1,10 @@
 export { OnnxExportError, OnnxRuntimeError, DtypeError } from './errors.js';
 export { DTYPES, parseDtype, type Dtype } from './dtype.js';
-export { GraphBuilder, FLOAT, INT64, BOOL, INT8, UINT8, OPSET, int, float, ints, type Attribute, type Dim } from './graph-builder.js';
+export { GraphBuilder, FLOAT, INT64, BOOL, INT8, OPSET, int, float, ints, type Attribute, type Dim } from './graph-builder.js';
 export { gelu } from './gelu-graph.js';
 export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFGraphWeights } from './conditional-feedforward-graph.js';
 export { transpose } from './transpose.js';
-export { quantizedMatMul, quantizedMatMulOnInt8 } from './quantized-matmul-graph.js';
+export { quantizedMatMul } from './quantized-matmul-graph.js';
 export { quantizeRows, quantizeColumns, type QuantizedMatrix } from './quantize.js';
 export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, LAST_HIDDEN_STATE, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
 export { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes, writeAtomically, type ExportOptions, type ExportResult } from './export.js';

@@ -70,7 +70,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
     const config = await loadConfig(dir);
     const head = runtimeHead(config);
     const dtype = options.dtype ?? 'fp32';
-    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth, dtype)) : undefined;
+    const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
     const cache = options.cache !== false;
     const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels, dtype })).slice(0, 20)}.onnx`) : '';
     if (cache) {

@@ -8,15 +8,15 @@ import { quantizeColumns } from './quantize.js';
  * onnxruntime's optimiser fuses exactly this pattern (MatMulInteger + Cast + Mul into
  * MatMulIntegerToFloat, then with the DynamicQuantizeLinear into DynamicQuantizeMatMul), as
  * it does for transformers.js's q8 models; without the fusion every node is a standard op.
+ * Per output column rather than per tensor: on the reference fixtures one scale per tensor
+ * gave 1.8x the hidden-state error and 1.6x the rerouted FFF tokens (3.9 % against 2.4 %),
+ * for the same fused kernel (the column scales are applied to its output).
  * The weights' zero point is 0 (symmetric int8). `name` is the weight's name in errors (a non-finite value cannot be quantized).
  */
 export function quantizedMatMul(g: GraphBuilder, x: string, weight: Float32Array, inWidth: number, outWidth: number, name: string, hint: string): string {
   const { values, scales } = quantizeColumns(name, weight, inWidth, outWidth);
-  return quantizedMatMulOnInt8(g, x, g.int8s(`${hint}_w_int8`, [inWidth, outWidth], values), g.floats(`${hint}_w_scale`, [outWidth], scales), hint);
-}
-
-/** The same pattern on an int8 initializer `w` [in, out] already in the graph, with its per-column scales `wScale` [out]. */
-export function quantizedMatMulOnInt8(g: GraphBuilder, x: string, w: string, wScale: string, hint: string): string {
+  const w = g.int8s(`${hint}_w_int8`, [inWidth, outWidth], values);
+  const wScale = g.floats(`${hint}_w_scale`, [outWidth], scales);
   const [xQuantized, xScale, xZeroPoint] = g.opN('DynamicQuantizeLinear', [x], 3, {}, `${hint}_x_quantized`);
   const product = g.op('MatMulInteger', [xQuantized, w, xZeroPoint, g.int8Scalar(0)], {}, `${hint}_int32`);
   const scale = g.op('Mul', [xScale, wScale], {}, `${hint}_scale`);

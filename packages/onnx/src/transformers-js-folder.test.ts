@@ -51,4 +51,32 @@ describe("transformers.js's fill-mask on our export", () => {
       await fill.dispose();
     }
   });
+
+  it("runs onnx/model_quantized.onnx for dtype 'q8', with the logits our q8 runtime gives", async () => {
+    const folder = join(work, 'models', 'ultrafastbert-tiny-q8');
+    await exportTransformersJsFolder(checkpoint, folder);
+    const [fp32, q8] = await Promise.all(['model.onnx', 'model_quantized.onnx'].map((file) => readFile(join(folder, 'onnx', file))));
+    expect(q8.length).toBeLessThan(fp32.length);
+
+    const { pipeline, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = join(work, 'models');
+    const fill = await pipeline('fill-mask', 'ultrafastbert-tiny-q8', { dtype: 'q8' });
+    const ours = await OnnxInferenceRuntime.fromCheckpoint(checkpoint, { threads: 1, dtype: 'q8' });
+    try {
+      for (const text of ['the capital of [MASK] is paris.', 'berlin is a [MASK] city.']) {
+        const theirs = (await fill(text, { top_k: 5 })) as Array<{ score: number; token: number }>;
+        const batch = tokenizer.encodeBatch([text]);
+        const logits = await ours.maskedLogits(batch, [batch.inputIds[0].indexOf(tokenizer.specialTokens.mask!.id)]);
+        const top = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]).slice(0, 5);
+        expect(theirs.map((c) => c.token)).toEqual(top);
+        const max = Math.max(...logits);
+        const sum = logits.reduce((acc, v) => acc + Math.exp(v - max), 0);
+        theirs.forEach((c, i) => expect(c.score).toBeCloseTo(Math.exp(logits[top[i]] - max) / sum, 4));
+      }
+    } finally {
+      await ours.dispose();
+      await fill.dispose();
+    }
+  });
 });

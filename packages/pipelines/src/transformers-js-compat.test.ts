@@ -86,4 +86,23 @@ describe('the same script against @huggingface/transformers and @ufbert/pipeline
     expect(flat(ours.everyLabel).map((l) => l.label).sort()).toEqual(['negative', 'negative', 'neutral', 'neutral', 'positive', 'positive']);
     flat(ours.everyLabel).forEach((l, i) => expect(l.score).toBeCloseTo(flat(theirs.everyLabel)[i].score, 5));
   });
+
+  it("runs the quantized export (onnx/model_quantized.onnx) for dtype 'q8', with the fp32 file's predictions", async () => {
+    const hf = await import('@huggingface/transformers');
+    hf.env.allowRemoteModels = false;
+    hf.env.localModelPath = join(work, 'hf');
+    const pipeline = hf.pipeline as unknown as PipelineFactory;
+    type Candidate = { score: number; token: number };
+    const predictions: Candidate[][] = [];
+    for (const dtype of ['fp32', 'q8']) {
+      const unmasker = await pipeline('fill-mask', 'tiny', { dtype });
+      predictions.push((await unmasker('The capital of France is [MASK].', { top_k: 5 })) as Candidate[]);
+      await unmasker.dispose();
+    }
+    const [fp32, q8] = predictions;
+    expect(shape(q8)).toEqual(shape(fp32));
+    // int8 weights move each score a little; the candidates and their order stay.
+    expect(q8.map((c) => c.token)).toEqual(fp32.map((c) => c.token));
+    q8.forEach((c, i) => expect(Math.abs(c.score - fp32[i].score)).toBeLessThan(0.02));
+  });
 });
