@@ -277,7 +277,7 @@ function onnxModelRow(onnx: Onnx, e: ExportedModel, call: { sequences: number; t
   const { sequences, tokens, threads, parallelism } = call;
   const isFff = config.intermed_type === 'fff';
   const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
-  const graph = isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth, dtype)} dense levels)` : 'dense FF';
+  const graph = isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF';
   const how = parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`;
   return {
     ...makeRow(
