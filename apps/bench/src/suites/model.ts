@@ -9,6 +9,7 @@ import type { ModelDtype, Row } from '../report/types.js';
 type CrammedBert = typeof import('@ufbert/crammed-bert');
 type CrammedBertConfig = import('@ufbert/crammed-bert').CrammedBertConfig;
 type Onnx = typeof import('@ufbert/onnx');
+type EncoderRunner = import('@ufbert/onnx').EncoderRunner;
 
 /**
  * FLOPs (2 per multiply-add) per token of the encoder on sequences of `seq` tokens: the QKV
@@ -243,7 +244,7 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
   }
   for (const threads of options.onnxThreads) {
     for (const parallelism of threads > 1 ? (['intra-op', 'sequences'] as const) : (['intra-op'] as const)) {
-      const sessions: Array<import('@ufbert/onnx').EncoderRunner> = [];
+      const sessions: EncoderRunner[] = [];
       try {
         for (const { bytes } of exported) {
           sessions.push(parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads }));
