@@ -177,7 +177,6 @@ function nextNode(g: GraphBuilder, node: string, logit: string, hint: string): s
   return g.op('Add', [left, right], {}, hint);
 }
 
-
 /** The q8 tables the deep levels gather from: linear_in [N, H] and linear_out^T [N, O] as int8, one scale per node row; no float copy. */
 interface QuantizedDeepTables {
   inRows: string;

@@ -216,4 +216,3 @@ export class EncoderGraphParts {
     g.output(g.op('Reshape', [logits, shape], {}, 'logits_3d'), LOGITS, FLOAT, [BATCH, SEQUENCE, vocab]);
   }
 }
-

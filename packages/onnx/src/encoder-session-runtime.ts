@@ -2,6 +2,7 @@ import type { CrammedBertConfig, InferenceRuntime, TokenBatch } from '@ufbert/cr
 import type { GraphHead } from './crammed-bert-graph.js';
 import type { EncoderRunner } from './encoder-session.js';
 import { OnnxRuntimeError } from './errors.js';
+import type { Dtype } from './dtype.js';
 
 /** The head a runtime exports: an MLM model decodes only the positions asked for; a classifier keeps its whole head. */
 export function runtimeHead(config: CrammedBertConfig): GraphHead {
@@ -16,20 +17,23 @@ export class EncoderSessionRuntime implements InferenceRuntime {
   readonly config: CrammedBertConfig;
   readonly session: EncoderRunner;
   private readonly name: string;
+  /** The graph's dtype, where the runtime exported it (and so knows it). */
+  readonly dtype?: Dtype;
 
-  constructor(config: CrammedBertConfig, session: EncoderRunner, name: string) {
+  constructor(config: CrammedBertConfig, session: EncoderRunner, name: string, dtype?: Dtype) {
     if (config.num_labels !== null && (!session.hasLogits || session.selectsPositions)) {
       throw new OnnxRuntimeError(`expected a classifier's graph with its head (exported with head 'all'), got one ${session.hasLogits ? 'that decodes MLM positions' : 'without logits'}`);
     }
     this.config = config;
     this.session = session;
     this.name = name;
+    this.dtype = dtype;
   }
 
   get description(): string {
     const { threads, parallelism, graphOptimization } = this.session;
     const how = parallelism === 'sequences' ? `${threads} worker${threads === 1 ? '' : 's'} x 1 thread, sequence-parallel` : `${threads} thread${threads === 1 ? '' : 's'}`;
-    return `${this.name} (${how}, graph optimisation ${graphOptimization})`;
+    return `${this.name} (${how}, graph optimisation ${graphOptimization}${this.dtype ? `, ${this.dtype}` : ''})`;
   }
 
   async hiddenStates(batch: TokenBatch): Promise<Float32Array> {

@@ -45,8 +45,8 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   /** Where the export was read from: a cached file, or `memory`. */
   readonly source: string;
 
-  private constructor(config: CrammedBertConfig, session: EncoderRunner, source: string) {
-    super(config, session, 'onnxruntime-node');
+  private constructor(config: CrammedBertConfig, session: EncoderRunner, source: string, dtype: Dtype) {
+    super(config, session, 'onnxruntime-node', dtype);
     this.source = source;
   }
 
@@ -54,7 +54,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   static async fromModel(model: CrammedBertModel, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     checkRuntimeOptions(options);
     const bytes = await onnxModelBytes(model, { head: runtimeHead(model.config), fffDenseLevels: options.fffDenseLevels, dtype: options.dtype });
-    return new OnnxInferenceRuntime(model.config, await openRunner(bytes, options), 'memory');
+    return new OnnxInferenceRuntime(model.config, await openRunner(bytes, options), 'memory', options.dtype ?? 'fp32');
   }
 
   /**
@@ -77,7 +77,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
       const bytes = await readVerified(cached);
       if (bytes) {
         const session = await openRunner(bytes, options).catch(() => undefined);
-        if (session) return new OnnxInferenceRuntime(config, session, cached);
+        if (session) return new OnnxInferenceRuntime(config, session, cached, dtype);
       }
     }
     const model = await loadModel(dir, { warn: options.warn });
@@ -99,7 +99,7 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
         // A read-only model folder still runs; it is exported again on the next load.
       }
     }
-    return new OnnxInferenceRuntime(config, await openRunner(bytes, options), source);
+    return new OnnxInferenceRuntime(config, await openRunner(bytes, options), source, dtype);
   }
 }
 

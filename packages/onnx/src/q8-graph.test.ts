@@ -177,6 +177,7 @@ describe('OnnxInferenceRuntime with dtype', () => {
     const q8 = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1, dtype: 'q8' });
     try {
       expect(fp32.source).not.toBe(q8.source);
+      expect([fp32.description, q8.description]).toEqual(['onnxruntime-node (1 thread, graph optimisation all, fp32)', 'onnxruntime-node (1 thread, graph optimisation all, q8)']);
       const files = (await readdir(join(dir, ONNX_CACHE_DIR))).filter((f) => f.endsWith('.onnx'));
       expect(files).toHaveLength(2);
       const dtypes = await Promise.all(files.map(async (f) => decode(await readFile(join(dir, ONNX_CACHE_DIR, f))).metadataProps!.find((p) => p.key === 'dtype')?.value));
