@@ -60,11 +60,11 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     const fp32 = run('fill-mask', '--model', mlmDir, '--top-k', '1', '--json', '--threads', '1', ...texts);
     const q8 = run('fill-mask', '--model', mlmDir, '--top-k', '1', '--json', '--threads', '1', '--dtype', 'q8', ...texts);
     expect(q8.status, q8.stderr).toBe(0);
-    expect(fp32.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all\), dtype fp32\n/);
-    expect(q8.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all\), dtype q8\n/);
+    expect(fp32.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all, fp32\)\n/);
+    expect(q8.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all, q8\)\n/);
     const top = (out: string) => JSON.parse(out).map((r: Array<{ token: number }>) => r[0].token);
     expect(top(q8.stdout)).toEqual(top(fp32.stdout));
-    expect(run('embed', '--model', mlmDir, '--dtype', 'q8', 'paris').stderr).toMatch(/dtype q8\n/);
+    expect(run('embed', '--model', mlmDir, '--dtype', 'q8', 'paris').stderr).toMatch(/, q8\)\n/);
     expect(run('classify', '--model', clsDir, '--runtime', 'tfjs', '--dtype', 'fp32', 'a text').stderr).toMatch(/running on tfjs .*, dtype fp32\n/);
     const file = join(work, 'model-q8.onnx');
     const exported = run('export', '--format', 'onnx', '--model', mlmDir, '--out', file, '--dtype', 'q8');

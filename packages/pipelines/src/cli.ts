@@ -12,6 +12,7 @@ import { fffRoutes } from './routes.js';
 import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
 import type { FillMaskCandidate, FillMaskResult } from './tasks/fill-mask.js';
 import type { LabelScore } from './tasks/text-classification.js';
+import type { TextPipeline } from './text-pipeline.js';
 
 const USAGE = `usage:
   ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
@@ -188,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
     const fill = await pipeline('fill-mask', values.model, options);
-    console.error(`ufbert: running on ${fill.model.description}, dtype ${fill.dtype}`);
+    console.error(`ufbert: running on ${ranOn(fill)}`);
     try {
       const results = await fill(texts, { top_k: topK ?? undefined });
       if (values.json) console.log(JSON.stringify(results, null, 2));
@@ -198,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } else if (command === 'classify') {
     const classify = await pipeline('text-classification', values.model, options);
-    console.error(`ufbert: running on ${classify.model.description}, dtype ${classify.dtype}`);
+    console.error(`ufbert: running on ${ranOn(classify)}`);
     try {
       const input = values.pair !== undefined ? { text: positionals[0], text_pair: values.pair } : texts;
       const results = await classify(input, { top_k: topK === undefined ? 1 : topK });
@@ -209,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } else {
     const embed = await pipeline('feature-extraction', values.model, options);
-    console.error(`ufbert: running on ${embed.model.description}, dtype ${embed.dtype}`);
+    console.error(`ufbert: running on ${ranOn(embed)}`);
     try {
       const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
       console.log(JSON.stringify(tensor.tolist()));
@@ -218,6 +219,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** What ran, for stderr: the runtime's own description, with the dtype where it does not say it (tfjs, which runs fp32). */
+function ranOn(pipe: Pick<TextPipeline<never[], unknown>, 'model' | 'dtype'>): string {
+  const said = (pipe.model as { dtype?: Dtype }).dtype !== undefined;
+  return said ? pipe.model.description : `${pipe.model.description}, dtype ${pipe.dtype}`;
 }
 
 function printFillMask(texts: readonly string[], results: readonly FillMaskResult[]): void {
