@@ -86,7 +86,7 @@ async function run(bytes: Uint8Array, graphOptimization: 'all' | 'disabled', bat
 
 describe('q8 export of the reference fixtures against fp32 of the same model', () => {
   for (const name of ['crammed-ff-mlm', 'crammed-fff-mlm', 'crammed-ff-cls', 'crammed-fff-cls']) {
-    it(`${name}: runs at graph optimisation all and disabled within the gates (top-1 >= 98 %, cosine >= 0.995 per token)`, async () => {
+    it(`${name}: runs at graph optimisation all and disabled within the gates (top-1 >= 98 %, cosine >= 0.995 on every token whose FFF path is unchanged, at most 5 % rerouted)`, async () => {
       const model = (await loadModel(join(FIXTURES, name))).eval();
       const config = model.config;
       const isFff = config.intermed_type === 'fff';
