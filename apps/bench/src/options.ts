@@ -1,4 +1,4 @@
-import type { Mode, Suite } from './report/types.js';
+import type { ModelDtype, Mode, Suite } from './report/types.js';
 
 export const SUITES: readonly Suite[] = ['external', 'kernels', 'depth-sweep', 'training', 'model', 'browser'];
 export type TfjsBackend = 'cpu' | 'wasm' | 'webgpu';
@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** Presets of @ufbert/crammed-bert: [UltraFastBERT, crammedBERT]. */
   modelPresets: readonly [string, string];
   modelTokens: number;
+  /** Weight precisions of the onnxruntime whole-model rows: fp32 and q8 (int8, as transformers.js's q8 models). */
+  modelDtypes: readonly ModelDtype[];
   /** [sequences, tokens each] of the onnxruntime whole-model calls. */
   onnxModelShapes: ReadonlyArray<readonly [number, number]>;
   /** tfjs backends for the training and model rows. */
@@ -86,6 +88,7 @@ const base = {
   denseWidths: [3072, 4095],
   sweep: FULL_SWEEP,
   onnxThreads: [1, 2],
+  modelDtypes: ['fp32', 'q8'] as ModelDtype[],
   tfjsBackends: ['wasm'] as TfjsBackend[],
   probeWebGpu: true,
   webgpuOnCpuAdapter: false,

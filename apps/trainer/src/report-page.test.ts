@@ -200,8 +200,10 @@ describe('report.html of a tiny run', () => {
       'pretraining',
       'FFF node usage on the validation set',
       'fine-tuning and evaluation: sentiment',
+      'quantized weights against float weights, onnxruntime',
       'pretraining',
       'fine-tuning and evaluation: sentiment',
+      'quantized weights against float weights, onnxruntime',
       'fill-mask samples',
     ]);
     expect(rows('usage').length).toBe(report.models[0].modelConfig.num_transformer_layers);
@@ -210,6 +212,32 @@ describe('report.html of a tiny run', () => {
     expect(text(byTag(body, 'dl')[0])).toMatch(/retention[\s\S]*sentiment: accuracy/);
     expect(byClass(body, 'command').map(text)).toEqual(report.models.map((m) => `ufbert classify --model ${m.kind}/classifiers/sentiment "The food was wonderful and the staff were friendly."`));
     expect(rows('settings').length).toBeGreaterThan(40);
+  });
+
+  it('measures each model in q8 against fp32 on onnxruntime, and shows it beside the results', () => {
+    const [fff, ff] = report.models;
+    for (const m of report.models) {
+      expect(m.q8).toMatchObject({ dtype: 'q8', baseline: 'fp32' });
+      expect(m.q8.maskedPositions).toBeGreaterThan(50);
+      expect(m.q8.tokens).toBeGreaterThan(m.q8.maskedPositions);
+      expect(m.q8.top1Agreement).toBeGreaterThanOrEqual(0);
+      expect(m.q8.top1Agreement).toBeLessThanOrEqual(1);
+      expect(m.q8.hiddenCosineMin).toBeGreaterThan(0.9);
+      expect(m.q8.hiddenCosineMean).toBeGreaterThanOrEqual(m.q8.hiddenCosineMin!);
+      expect(m.q8.hiddenCosineMean).toBeLessThanOrEqual(1 + 1e-6);
+      const sentiment = m.q8.tasks.sentiment;
+      expect(sentiment.examples).toBeGreaterThan(0);
+      expect(sentiment.differencePoints).toBeCloseTo(100 * (sentiment.q8Accuracy - sentiment.fp32Accuracy), 10);
+    }
+    // Routes come from the FFF model's graphs only: a dense model has no leaves.
+    expect(fff.q8.leafDifferShare).toBeGreaterThanOrEqual(0);
+    expect(fff.q8.tokensWithLeafDifferingShare).toBeGreaterThanOrEqual(fff.q8.leafDifferShare!);
+    expect([ff.q8.leafDifferShare, ff.q8.tokensWithLeafDifferingShare]).toEqual([null, null]);
+    const rows = byClass(body, 'q8').flatMap((t) => byTag(t, 'tbody').flatMap((b) => byTag(b, 'tr')));
+    expect(rows.map((r) => text(byTag(r, 'td')[0]))).toEqual([`${fff.name} (FFF)`, `${ff.name} (FF)`]);
+    expect(text(rows[1])).toContain('n/a (dense)');
+    expect(text(byTag(byClass(body, 'q8')[0], 'thead')[0])).toContain('sentiment accuracy, fp32 → q8');
+    expect(text(elements(body, (e) => attr(e, 'id') === 'q8')[0])).toMatch(/^Quantized: q8 against fp32 on onnxruntime/);
   });
 
   it('shows no number that does not come from report.json, and each as report.json has it', () => {

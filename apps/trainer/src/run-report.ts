@@ -56,6 +56,44 @@ export interface ModelSummary {
   averageScore: number | null;
   /** FFF models: node usage per layer on the validation set; null for dense models. */
   usage: LayerUsage[] | null;
+  /** The model in q8 against fp32 on onnxruntime. */
+  q8: Q8Accuracy;
+}
+
+/** A fine-tuned classifier's dev accuracy on onnxruntime in fp32 and in q8. */
+export interface Q8TaskAccuracy {
+  /** Dev examples classified. */
+  examples: number;
+  fp32Accuracy: number;
+  q8Accuracy: number;
+  /** 100 (q8 - fp32): percentage points. */
+  differencePoints: number;
+}
+
+/**
+ * The model in q8 (int8 weights, onnxruntime's dynamic quantization) against the same model in
+ * fp32, both exported by @ufbert/onnx and run by onnxruntime-node. Null fields: nothing to
+ * compare (no validation sequences; a dense model has no FFF leaves).
+ */
+export interface Q8Accuracy {
+  /** The dtype measured and the one it is compared with: `q8` against `fp32`. */
+  dtype: 'q8';
+  baseline: 'fp32';
+  /** Masked positions of the held-out validation sequences compared. */
+  maskedPositions: number;
+  /** Share of them where q8's top prediction is fp32's. */
+  top1Agreement: number | null;
+  /** Tokens (padding excluded) whose final hidden states were compared. */
+  tokens: number;
+  /** Cosine similarity of the q8 and fp32 hidden state of a token: the lowest and the mean over the tokens. */
+  hiddenCosineMin: number | null;
+  hiddenCosineMean: number | null;
+  /** FFF models: share of (token, layer, tree) whose leaf differs between q8 and fp32. */
+  leafDifferShare: number | null;
+  /** FFF models: share of tokens with at least one differing leaf in some layer or tree. */
+  tokensWithLeafDifferingShare: number | null;
+  /** Per task: the fine-tuned classifier's dev accuracy in both dtypes. */
+  tasks: Record<string, Q8TaskAccuracy>;
 }
 
 /** One phase of the run and its wall time. */

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
 import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
-import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
+import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type LabeledExample, type TaskEvaluation } from '@ufbert/glue';
 import {
   CrammedBertMlm,
   LOCK_FILE,
@@ -22,12 +22,14 @@ import {
 } from '@ufbert/training';
 import type { TrainerOptions } from './options.js';
 import { comparisonTable } from './comparison-table.js';
+import { q8Table } from './q8-table.js';
 import { fillMaskSamples } from './fill-mask-samples.js';
 import { machineInfo, versions } from './machine-info.js';
 import { renderReportPage } from './report-page.js';
 import { averageScore, retention } from './retention.js';
 import { REPORT_HTML, REPORT_JSON, REPORT_MD, type LayerUsage, type ModelSummary, type PhaseTiming, type RunReport } from './run-report.js';
 import { validationNodeUsage } from './validation-node-usage.js';
+import { classifierAgreement, maskedModelAgreement } from './q8-accuracy.js';
 
 export class PreflightError extends UfbertError {}
 
@@ -207,6 +209,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     print(`pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`);
 
     const tasks: ModelSummary['tasks'] = {};
+    const classifiers: Array<{ task: string; dir: string; dev: LabeledExample[] }> = [];
     for (const task of options.tasks) {
       const taskStarted = performance.now();
       const { train: all, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
@@ -231,8 +234,14 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       const seconds = secondsSince(taskStarted);
       phases.push({ phase: `fine-tuning and evaluation: ${task}`, model: name, seconds });
       tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline, classifierDir: relativePath(classifierDir), seconds };
+      classifiers.push({ task, dir: classifierDir, dev });
       print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
     }
+    const q8Started = performance.now();
+    const q8: ModelSummary['q8'] = { ...(await maskedModelAgreement(pretrainedDir, result.validation, tokenizer.specialTokens.mask!.id)), tasks: {} };
+    for (const { task, dir, dev } of classifiers) q8.tasks[task] = await classifierAgreement(dir, task, dev);
+    phases.push({ phase: 'quantized weights against float weights, onnxruntime', model: name, seconds: secondsSince(q8Started) });
+    print(`q8 vs fp32 (onnxruntime): ${q8Line(q8)}`);
     const trainingSeconds = result.elapsedMs / 1000;
     const summary: ModelSummary = {
       name,
@@ -251,6 +260,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
       tasks,
       averageScore: null,
       usage,
+      q8,
     };
     summary.averageScore = averageScore(summary, options.tasks);
     summaries.push(summary);
@@ -272,7 +282,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     phases,
     samples,
   };
-  const table = comparisonTable(summaries);
+  const table = `${comparisonTable(summaries)}\n\n${q8Table(summaries)}`;
   const files = { markdown: join(options.outDir, REPORT_MD), json: join(options.outDir, REPORT_JSON), html: join(options.outDir, REPORT_HTML) };
   await writeFile(files.markdown, `${table}\n`);
   await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -283,6 +293,15 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
   for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);
   print(`  report: ${files.html} (open it in a browser), ${REPORT_MD} and ${REPORT_JSON}; tokenizer: ${join(options.outDir, 'tokenizer')}`);
   return { report, files };
+}
+
+/** One line for the progress output; the table and report.html show every figure. */
+function q8Line(q8: ModelSummary['q8']): string {
+  const share = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
+  const parts = [`masked top-1 agreement ${share(q8.top1Agreement)} of ${q8.maskedPositions}`, `hidden-state cosine min ${q8.hiddenCosineMin?.toFixed(4) ?? 'n/a'}`];
+  if (q8.leafDifferShare !== null) parts.push(`FFF leaves differing ${share(q8.leafDifferShare)}`);
+  for (const [task, t] of Object.entries(q8.tasks)) parts.push(`${task} accuracy ${(100 * t.fp32Accuracy).toFixed(1)} -> ${(100 * t.q8Accuracy).toFixed(1)}`);
+  return parts.join(', ');
 }
 
 function formatMetrics(metrics: Readonly<Record<string, number>>): string {

@@ -55,6 +55,45 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     b.flat().forEach((c: { score: number }, i: number) => expect(c.score).toBeCloseTo(a.flat()[i].score, 5));
   });
 
+  it('runs --dtype q8 with the fp32 candidates, says which dtype ran, and exports a q8 file', async () => {
+    const texts = ['the capital of [MASK] is paris.', 'rome is the [MASK] of italy.'];
+    const fp32 = run('fill-mask', '--model', mlmDir, '--top-k', '1', '--json', '--threads', '1', ...texts);
+    const q8 = run('fill-mask', '--model', mlmDir, '--top-k', '1', '--json', '--threads', '1', '--dtype', 'q8', ...texts);
+    expect(q8.status, q8.stderr).toBe(0);
+    expect(fp32.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all, fp32\)\n/);
+    expect(q8.stderr).toMatch(/ufbert: running on onnxruntime-node \(1 thread, graph optimisation all, q8\)\n/);
+    const top = (out: string) => JSON.parse(out).map((r: Array<{ token: number }>) => r[0].token);
+    expect(top(q8.stdout)).toEqual(top(fp32.stdout));
+    expect(run('embed', '--model', mlmDir, '--dtype', 'q8', 'paris').stderr).toMatch(/, q8\)\n/);
+    expect(run('classify', '--model', clsDir, '--runtime', 'tfjs', '--dtype', 'fp32', 'a text').stderr).toMatch(/running on tfjs .*, dtype fp32\n/);
+    const file = join(work, 'model-q8.onnx');
+    const exported = run('export', '--format', 'onnx', '--model', mlmDir, '--out', file, '--dtype', 'q8');
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(/^ufbert: wrote .*model-q8\.onnx \(q8, \d+\.\d MiB\)/);
+    // The int8 graph: onnxruntime's dynamic quantization ops, which the fp32 export has none of.
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).toContain('DynamicQuantizeLinear');
+    expect(bytes).toContain('MatMulInteger');
+    const session = await OnnxEncoderSession.create(file, { threads: 1 });
+    await session.release();
+  });
+
+  it('refuses a --dtype other than fp32 or q8 as usage (exit 2, naming both), and q8 on tfjs with the typed error', () => {
+    for (const dtype of ['bogus', 'toString', '__proto__']) {
+      const out = run('fill-mask', '--model', mlmDir, '--dtype', dtype, 'a [MASK]');
+      expect(out.status, dtype).toBe(2);
+      expect(out.stderr).toContain(`ufbert: --dtype must be one of fp32, q8, got '${dtype}'`);
+    }
+    expect(run('export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'x.onnx'), '--dtype', 'q4').status).toBe(2);
+    const folder = run('export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'hf-q8'), '--dtype', 'q8');
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/--dtype applies to --out FILE\.onnx; the transformers\.js layout holds both/);
+    expect(run('routes', '--model', mlmDir, '--dtype', 'q8', 'paris').status).toBe(2);
+    const tfjs = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--dtype', 'q8', 'a [MASK]');
+    expect(tfjs.status).toBe(1);
+    expect(tfjs.stderr).toMatch(/^ufbert: PipelineError: dtype 'q8' runs on onnxruntime \(the int8 export\); the tfjs runtime runs fp32 weights only/);
+  });
+
   it('classifies a pair and embeds texts', () => {
     const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(json).toHaveLength(1);
@@ -75,6 +114,7 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     const folder = join(work, 'hf');
     expect(run('export', '--format', 'onnx', '--model', mlmDir, '--out', folder).status).toBe(0);
     expect(existsSync(join(folder, 'onnx', 'model.onnx'))).toBe(true);
+    expect(existsSync(join(folder, 'onnx', 'model_quantized.onnx'))).toBe(true);
     expect(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).mask_token).toBe('[MASK]');
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UfbertError } from '@ufbert/tensor';
 import type { KernelChoice } from '@ufbert/crammed-bert';
-import { exportOnnxFromCheckpoint, exportTransformersJsFolder, type GraphHead, type Parallelism } from '@ufbert/onnx';
+import { DTYPES, exportOnnxFromCheckpoint, exportTransformersJsFolder, type Dtype, type GraphHead, type Parallelism } from '@ufbert/onnx';
 
 const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
 import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
@@ -12,12 +12,13 @@ import { fffRoutes } from './routes.js';
 import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
 import type { FillMaskCandidate, FillMaskResult } from './tasks/fill-mask.js';
 import type { LabelScore } from './tasks/text-classification.js';
+import type { TextPipeline } from './text-pipeline.js';
 
 const USAGE = `usage:
   ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
   ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
   ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
-  ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--fff-dense-levels N] [--head all|selected|none]
+  ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none]
   ufbert routes    --model DIR [--json] [--device D] TEXT
   ufbert --version
 
@@ -28,13 +29,15 @@ overrides them. --json (fill-mask, classify) and embed print the library's resul
 A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
 --debug prints the stack of an error.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
-conditional, cached beside it in onnx-cache/) [--threads N] [--parallelism intra-op|sequences]
-[--fff-dense-levels N], or
+conditional, cached beside it in onnx-cache/) [--dtype fp32|q8] [--threads N]
+[--parallelism intra-op|sequences] [--fff-dense-levels N], or
 --runtime tfjs [--device D] [--kernel K] with D cpu, wasm, webgpu or auto, and K the FFF blocks'
 kernel as BACKEND[/LEVEL] (ts, wasm, webgpu; 1, 2, fused; default: the device's own, fastest level:
---device cpu runs the TypeScript kernels). The runtime and kernel used are printed on stderr.
-export: --out FILE.onnx (any case) writes one ONNX file; any other --out is a folder in transformers.js's layout
-(onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
+--device cpu runs the TypeScript kernels). The runtime, dtype and kernel used are printed on stderr.
+--dtype: the weights' precision, fp32 (default) or q8 (int8 weights, activations quantized per
+call: onnxruntime's dynamic quantization, transformers.js's q8); tfjs runs fp32 only.
+export: --out FILE.onnx (any case) writes one ONNX file in --dtype; any other --out is a folder in transformers.js's layout
+(onnx/model.onnx, onnx/model_quantized.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
 
 class UsageError extends Error {}
 
@@ -63,6 +66,13 @@ function kernelChoice(value: string): KernelChoice {
 /** Flags that belong to the inference commands, not to export (and the reverse). */
 const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
+
+/** --dtype: fp32 or q8, a usage error listing them for anything else (`toString` included: a list, not an object lookup). */
+function dtypeFlag(value: string | undefined): Dtype | undefined {
+  if (value === undefined) return undefined;
+  if (!(DTYPES as readonly string[]).includes(value)) throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}, got '${value.slice(0, 40)}'`);
+  return value as Dtype;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -96,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       head: { type: 'string' },
       'fff-dense-levels': { type: 'string' },
+      dtype: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       truncate: { type: 'boolean' },
     },
@@ -108,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
 
   const given = (flags: readonly string[]) => flags.filter((flag) => values[flag as keyof typeof values] !== undefined).map((flag) => `--${flag}`);
   if (command === 'routes') {
-    const extra = given([...INFERENCE_FLAGS, ...EXPORT_FLAGS].filter((flag) => flag !== 'json' && flag !== 'device'));
+    const extra = given([...INFERENCE_FLAGS, ...EXPORT_FLAGS, 'dtype'].filter((flag) => flag !== 'json' && flag !== 'device'));
     if (extra.length) throw new UsageError(`routes does not take ${extra.join(', ')}`);
     if (positionals.length !== 1) throw new UsageError(`routes takes exactly one TEXT, got ${positionals.length}`);
     const device = values.device as Device | undefined;
@@ -135,11 +146,13 @@ async function main(argv: string[]): Promise<number> {
     const head = values.head as GraphHead | undefined;
     if (head !== undefined && !HEADS.includes(head)) throw new UsageError(`--head must be one of ${HEADS.join(', ')}, got '${head}'`);
     const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
+    const dtype = dtypeFlag(values.dtype);
     if (/\.onnx$/i.test(values.out)) {
-      const result = await exportOnnxFromCheckpoint(values.model, values.out, { head, fffDenseLevels });
-      console.log(`ufbert: wrote ${result.path} (${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
+      const result = await exportOnnxFromCheckpoint(values.model, values.out, { head, fffDenseLevels, dtype });
+      console.log(`ufbert: wrote ${result.path} (${dtype ?? 'fp32'}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     } else {
       if (head !== undefined) throw new UsageError('--head applies to --out FILE.onnx; the transformers.js layout always has every position\'s logits');
+      if (dtype !== undefined) throw new UsageError('--dtype applies to --out FILE.onnx; the transformers.js layout holds both (onnx/model.onnx fp32, onnx/model_quantized.onnx q8)');
       const result = await exportTransformersJsFolder(values.model, values.out, { fffDenseLevels });
       console.log(`ufbert: wrote ${values.out} in transformers.js's layout (${result.path}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     }
@@ -151,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
   const topK = values['top-k'] === 'all' && command === 'classify' ? null : positiveInteger('--top-k', values['top-k']);
   const threads = positiveInteger('--threads', values.threads);
   const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
+  const dtype = dtypeFlag(values.dtype);
   const pooling = (values.pooling ?? 'mean') as Pooling;
   if (!POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
   const runtime = values.runtime as Runtime | undefined;
@@ -170,12 +184,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, kernel, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
+  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
     const fill = await pipeline('fill-mask', values.model, options);
-    console.error(`ufbert: running on ${fill.model.description}`);
+    console.error(`ufbert: running on ${ranOn(fill)}`);
     try {
       const results = await fill(texts, { top_k: topK ?? undefined });
       if (values.json) console.log(JSON.stringify(results, null, 2));
@@ -185,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } else if (command === 'classify') {
     const classify = await pipeline('text-classification', values.model, options);
-    console.error(`ufbert: running on ${classify.model.description}`);
+    console.error(`ufbert: running on ${ranOn(classify)}`);
     try {
       const input = values.pair !== undefined ? { text: positionals[0], text_pair: values.pair } : texts;
       const results = await classify(input, { top_k: topK === undefined ? 1 : topK });
@@ -196,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } else {
     const embed = await pipeline('feature-extraction', values.model, options);
-    console.error(`ufbert: running on ${embed.model.description}`);
+    console.error(`ufbert: running on ${ranOn(embed)}`);
     try {
       const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
       console.log(JSON.stringify(tensor.tolist()));
@@ -205,6 +219,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** What ran, for stderr: the runtime's own description, with the dtype where it does not say it (tfjs, which runs fp32). */
+function ranOn(pipe: Pick<TextPipeline<never[], unknown>, 'model' | 'dtype'>): string {
+  const said = (pipe.model as { dtype?: Dtype }).dtype !== undefined;
+  return said ? pipe.model.description : `${pipe.model.description}, dtype ${pipe.dtype}`;
 }
 
 function printFillMask(texts: readonly string[], results: readonly FillMaskResult[]): void {

@@ -11,6 +11,7 @@ export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipe
 export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';
 export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes, type ModelSource } from './model-files.js';
 export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './device.js';
+export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { PipelineError, ModelLoadError } from './errors.js';

@@ -6,6 +6,7 @@ import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadChe
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
 import { downloadModel, type DownloadOptions } from './download-model.js';
+import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import { parseModelFiles, type LoadedModel } from './model-parts.js';
 import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
@@ -16,6 +17,12 @@ export interface LoadModelOptions extends DownloadOptions {
   runtime?: Runtime;
   /** tfjs: the backend (default: the active one); onnxruntime: `cpu` or `auto`. */
   device?: Device;
+  /**
+   * The weights' precision, by transformers.js's names: `fp32` (the default in Node, and `auto`)
+   * or `q8` (onnxruntime: int8 weights, activations quantized per call, cached apart from the
+   * fp32 export). tfjs runs fp32 only: `q8` there is a PipelineError.
+   */
+  dtype?: DtypeChoice;
   /** onnxruntime: threads (default: the machine's cores). */
   threads?: number;
   /** onnxruntime: `intra-op` (default; best for one text at a time) or `sequences` (a worker per thread, each with a share of a batch's texts). */
@@ -34,10 +41,11 @@ export interface LoadModelOptions extends DownloadOptions {
 /**
  * Loads a model from a folder, an http(s) URL (downloaded into the cache folder first) or
  * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
- * checkpoint; from bytes it is made in memory on every load.
+ * checkpoint, one file per dtype; from bytes it is made in memory on every load.
  */
 export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
+  const dtype = resolveDtype(options.dtype, choice.runtime, 'fp32');
   if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {
     throw new ModelLoadError('threads, parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
   }
@@ -46,7 +54,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   }
   // tfjs without a device: the backend already active, or cpu in a process that has none yet.
   const backend = choice.runtime !== 'tfjs' ? undefined : await setBackend(choice.backend ?? (tf.getBackend() ? activeBackend() : 'cpu'));
-  const onnxOptions: OnnxRuntimeOptions = { threads: options.threads, parallelism: options.parallelism, fffDenseLevels: options.fffDenseLevels, warn: options.warn };
+  const onnxOptions: OnnxRuntimeOptions = { threads: options.threads, parallelism: options.parallelism, fffDenseLevels: options.fffDenseLevels, dtype, warn: options.warn };
 
   if (typeof source !== 'string' && !(source instanceof URL)) {
     const files = bytesMap(source);
@@ -55,7 +63,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
     const safetensors = read(MODEL_FILE);
     if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
     const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel: options.kernel });
-    return { runtime: await runtimeOf(model, backend, onnxOptions), tokenizer, id2label };
+    return { runtime: await runtimeOf(model, backend, onnxOptions), dtype, tokenizer, id2label };
   }
 
   const dir = await localFolder(source, options);
@@ -63,7 +71,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
   const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
   const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
-  return { runtime, tokenizer, id2label };
+  return { runtime, dtype, tokenizer, id2label };
 }
 
 /** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */

@@ -1,11 +1,13 @@
 import { CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, type InferenceRuntime } from '@ufbert/crammed-bert';
+import type { Dtype } from '@ufbert/onnx/web';
 import { ModelLoadError } from './errors.js';
 import { labelsFromConfig } from './labels.js';
 import { HF_CONFIG_FILE } from './model-files.js';
 
-/** A model ready to run: its runtime, its tokenizer and its label names (from the config, when it has them). */
+/** A model ready to run: its runtime, the weights' precision it runs, its tokenizer and its label names (from the config, when it has them). */
 export interface LoadedModel {
   runtime: InferenceRuntime;
+  dtype: Dtype;
   tokenizer: TextTokenizer;
   id2label: string[] | undefined;
 }

@@ -29,6 +29,7 @@ export async function taskPipeline<T extends TaskName | TaskAlias>(task: T, load
     const built = new SUPPORTED_TASKS[name].pipeline({
       task: name,
       runtime: loaded.runtime,
+      dtype: loaded.dtype,
       tokenizer: loaded.tokenizer,
       id2label: options.labels ?? loaded.id2label,
       batchSize: options.batch_size ?? 32,

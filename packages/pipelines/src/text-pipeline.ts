@@ -1,4 +1,5 @@
 import type { BatchEncoding, InferenceRuntime, TextInput, TextTokenizer } from '@ufbert/crammed-bert';
+import type { Dtype } from '@ufbert/onnx/web';
 import { Callable } from './callable.js';
 import { PipelineError } from './errors.js';
 import { excerpt } from '@ufbert/tensor';
@@ -7,6 +8,8 @@ import { excerpt } from '@ufbert/tensor';
 export interface TextPipelineParts {
   task: string;
   runtime: InferenceRuntime;
+  /** The weights' precision the runtime runs. */
+  dtype: Dtype;
   tokenizer: TextTokenizer;
   /** Label names by index (classification). */
   id2label: readonly string[] | undefined;
@@ -26,6 +29,8 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
   readonly task: string;
   /** The runtime that runs the model (`model.description` says which). */
   readonly model: InferenceRuntime;
+  /** The weights' precision the model runs in: `fp32`, or `q8` (int8 weights, onnxruntime). */
+  readonly dtype: Dtype;
   readonly tokenizer: TextTokenizer;
   protected readonly id2label: readonly string[] | undefined;
   private readonly batchSize: number;
@@ -39,6 +44,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     if (!Number.isSafeInteger(parts.batchSize) || parts.batchSize < 1) throw new PipelineError(`batch_size must be a positive integer, got ${parts.batchSize}`);
     this.task = parts.task;
     this.model = parts.runtime;
+    this.dtype = parts.dtype;
     this.tokenizer = parts.tokenizer;
     this.id2label = parts.id2label;
     this.batchSize = parts.batchSize;

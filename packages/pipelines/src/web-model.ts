@@ -1,6 +1,7 @@
 import { setBackend, tf, type BackendChoice } from '@ufbert/tensor';
 import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig, type KernelChoice } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
+import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import { bytesMap, type ModelBytes } from './model-files.js';
 import { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
@@ -17,6 +18,12 @@ export interface WebModelOptions {
   device?: BackendChoice;
   /** tfjs: the FFF blocks' CMM kernel (default: the backend's own, fastest level), as `pipeline()` takes it. */
   kernel?: KernelChoice;
+  /**
+   * The weights' precision: on onnxruntime-web `q8` by default (and for `auto`), as
+   * transformers.js runs in the browser (int8 weights, a quarter of the download and memory), or
+   * `fp32`; tfjs runs `fp32` only (`q8` there is a PipelineError).
+   */
+  dtype?: DtypeChoice;
   /** onnxruntime-web: execution providers in order of preference (default: webgpu then wasm where the page has `navigator.gpu`). */
   executionProviders?: WebSessionOptions['executionProviders'];
   /** onnxruntime-web: where its .wasm files are served from. */
@@ -50,10 +57,11 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
   if (!WEB_RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${WEB_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
   if (runtime === 'tfjs' && (options.executionProviders || options.wasmPaths)) throw new ModelLoadError('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
   if (runtime === 'onnxruntime-web' && (options.device || options.kernel)) throw new ModelLoadError("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
+  const dtype = resolveDtype(options.dtype, runtime, 'q8');
   const { tokenizer, id2label, config, weights } = modelFiles(files);
   if (runtime === 'tfjs') {
     const backend = await setBackend(options.device ?? 'auto');
-    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel: options.kernel }), backend), tokenizer, id2label };
+    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel: options.kernel }), backend), dtype, tokenizer, id2label };
   }
   // The weights pass through tfjs on their way into the graph: on whatever backend is active, or
   // the one tfjs starts by default (initialised asynchronously, as wasm's must be).
@@ -62,9 +70,9 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
   let graph: Uint8Array;
   try {
     const state = await model.eval().stateDict();
-    graph = crammedBertGraph(config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), { head: runtimeHead(config) });
+    graph = crammedBertGraph(config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), { head: runtimeHead(config), dtype });
   } finally {
     model.dispose();
   }
-  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths }), tokenizer, id2label };
+  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths }), dtype, tokenizer, id2label };
 }

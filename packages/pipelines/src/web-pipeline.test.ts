@@ -43,12 +43,13 @@ describe('@ufbert/pipelines/web', () => {
     }
   });
 
-  it('runs the exported graph in onnxruntime-web (wasm) with the candidates of onnxruntime-node', async () => {
+  it('runs the exported graph in onnxruntime-web (wasm), q8 by default as transformers.js in a browser, with the candidates of onnxruntime-node', async () => {
     const text = 'rome is the capital of [MASK].';
-    const node = await pipeline('fill-mask', mlmDir, { threads: 1 });
+    const node = await pipeline('fill-mask', mlmDir, { threads: 1, dtype: 'q8' });
     const web = await webPipeline('fill-mask', await bytesOf(mlmDir), { executionProviders: ['wasm'] });
     try {
       expect(web.model.description).toMatch(/^onnxruntime-web \[wasm\]/);
+      expect([web.dtype, node.dtype]).toEqual(['q8', 'q8']);
       const expected = (await node(text, { top_k: 3 })) as FillMaskCandidate[];
       const actual = (await web(text, { top_k: 3 })) as FillMaskCandidate[];
       expect(actual.map((c) => c.token)).toEqual(expected.map((c) => c.token));
@@ -57,6 +58,23 @@ describe('@ufbert/pipelines/web', () => {
       await node.dispose();
       await web.dispose();
     }
+  });
+
+  it("runs fp32 on onnxruntime-web when asked, fp32 on tfjs by default, and refuses q8 on tfjs naming it", async () => {
+    const files = await bytesOf(mlmDir);
+    const web = await webPipeline('fill-mask', files, { executionProviders: ['wasm'], dtype: 'fp32' });
+    const tfjs = await webPipeline('fill-mask', files, { runtime: 'tfjs', device: 'cpu' });
+    try {
+      expect([web.dtype, tfjs.dtype]).toEqual(['fp32', 'fp32']);
+      const text = 'the capital of france is [MASK].';
+      const [a, b] = [(await web(text, { top_k: 3 })) as FillMaskCandidate[], (await tfjs(text, { top_k: 3 })) as FillMaskCandidate[]];
+      expect(a.map((c) => c.token)).toEqual(b.map((c) => c.token));
+      a.forEach((c, i) => expect(c.score).toBeCloseTo(b[i].score, 5));
+    } finally {
+      await Promise.all([web.dispose(), tfjs.dispose()]);
+    }
+    await expect(webPipeline('fill-mask', files, { runtime: 'tfjs', device: 'cpu', dtype: 'q8' })).rejects.toThrow(new PipelineError("dtype 'q8' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only: use runtime 'onnxruntime' or dtype 'fp32'"));
+    await expect(loadWebModel(files, { dtype: 'toString' as 'q8' })).rejects.toThrow("dtype must be one of fp32, q8 (or auto), got 'toString'");
   });
 
   it('classifies with the label names of config.json', async () => {

@@ -14,5 +14,6 @@ export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
 export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes } from './model-files.js';
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
 export { PipelineError, ModelLoadError } from './errors.js';
 export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';

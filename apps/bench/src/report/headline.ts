@@ -3,8 +3,8 @@
 // with the same threads, each against its FLOP ratio; the paper's level comparison; the
 // kernel's share of the host's multiply-add peak; the whole-model rows with their
 // Amdahl bound.
-import { externalWithThreads, fastest, levelRank, matchingDense, threadsOf } from './speedups.js';
-import type { BenchResult, Row, RowLevel } from './types.js';
+import { dtypeOf, externalWithThreads, fastest, levelRank, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
+import type { BenchResult, ModelDtype, Row, RowLevel } from './types.js';
 
 /** FLOPs (2 per multiply-add) per token of a feedforward row: dense M (H + O); FFF only its k (d + 1) visited nodes. */
 export function feedforwardFlopsPerToken(row: Pick<Row, 'family' | 'input_size' | 'output_size' | 'neurons' | 'trees' | 'depth'>): number {
@@ -169,7 +169,7 @@ export function levelEntries(rows: readonly Row[], batch: number): LevelEntry[] 
 
 export interface ModelEntry {
   row: Row;
-  /** The dense model with the same backend, threads and call shape. */
+  /** The dense model with the same backend, threads, call shape and dtype. */
   dense?: Row;
   /** Measured: dense time over this row's. */
   speedup?: number;
@@ -194,7 +194,13 @@ export interface ModelEntry {
 export function modelEntries(rows: readonly Row[]): ModelEntry[] {
   const model = rows.filter((r) => r.suite === 'model');
   return model.map((row) => {
-    const dense = row.family === 'fff' ? model.find((d) => d.family === 'ff' && d.backend === row.backend && d.batch === row.batch && d.sequences === row.sequences && d.threads === row.threads && d.parallelism === row.parallelism) : undefined;
+    const dense =
+      row.family === 'fff'
+        ? model.find(
+            (d) =>
+              d.family === 'ff' && d.backend === row.backend && d.batch === row.batch && d.sequences === row.sequences && d.threads === row.threads && d.parallelism === row.parallelism && dtypeOf(d) === dtypeOf(row),
+          )
+        : undefined;
     const entry: ModelEntry = { row };
     if (row.ff_us_per_token !== undefined) entry.nonFfUsPerToken = row.median_us_per_token - row.ff_us_per_token;
     if (dense) {
@@ -207,4 +213,53 @@ export function modelEntries(rows: readonly Row[]): ModelEntry[] {
     }
     return entry;
   });
+}
+
+/** Issue 25's speedups of UltraFastBERT q8 over crammedBERT-3072 q8 and fp32 (8x128, same threads). */
+export const Q8_MODEL_TARGETS = { vsDenseQ8: 2.2, vsDenseFp32: 3.5 } as const;
+
+const callOf = (row: Row) => `${row.sequences ?? 1}x${row.batch / (row.sequences ?? 1)}`;
+const threadsText = (row: Row) => `${row.threads} thread${row.threads === 1 ? '' : 's'}${row.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}`;
+
+/**
+ * Issue 25's targets on onnxruntime, per UltraFastBERT q8 row of 8 sequences: at least
+ * 2.2x faster per token than the faster crammedBERT-3072 q8 row with the same threads (the
+ * quantized dense model users deploy), and at least 3.5x faster than the faster
+ * crammedBERT-3072 fp32 row with those threads. Absent where the run has no such rows.
+ */
+export function q8ModelTargets(rows: readonly Row[]): TargetCheck[] {
+  const fff = rows.filter((r) => r.suite === 'model' && r.family === 'fff' && r.backend === ONNXRUNTIME_BACKEND && dtypeOf(r) === 'q8' && r.sequences === 8);
+  return fff.flatMap((row) => {
+    const out: TargetCheck[] = [];
+    const name = row.name.replace('model ', '');
+    const vsQ8 = row.speedup?.vs_onnxruntime_crammedbert_3072;
+    const vsFp32 = row.speedup?.vs_onnxruntime_crammedbert_3072_fp32;
+    const at = `${threadsText(row)}, ${callOf(row)}`;
+    if (vsQ8 !== undefined) out.push({ what: `${name} q8 vs the faster crammedBERT-3072 q8 row, ${at}`, value: vsQ8, target: Q8_MODEL_TARGETS.vsDenseQ8, met: vsQ8 >= Q8_MODEL_TARGETS.vsDenseQ8 });
+    if (vsFp32 !== undefined) out.push({ what: `${name} q8 vs the faster crammedBERT-3072 fp32 row, ${at}`, value: vsFp32, target: Q8_MODEL_TARGETS.vsDenseFp32, met: vsFp32 >= Q8_MODEL_TARGETS.vsDenseFp32 });
+    return out;
+  });
+}
+
+export interface LatencyEntry {
+  dtype: ModelDtype;
+  threads: number;
+  parallelism: Row['parallelism'];
+  call: string;
+  fff: Row;
+  dense: Row;
+  /** Dense ms per call over UltraFastBERT's. */
+  speedup: number;
+}
+
+/** One short sequence (1x16) on onnxruntime: each UltraFastBERT row's latency beside crammedBERT's with the same dtype, threads and parallelism. */
+export function latencyEntries(rows: readonly Row[]): LatencyEntry[] {
+  const short = rows.filter((r) => r.suite === 'model' && r.backend === ONNXRUNTIME_BACKEND && r.sequences === 1 && r.batch === 16);
+  return short
+    .filter((r) => r.family === 'fff')
+    .flatMap((fff) => {
+      const dense = short.find((d) => d.family === 'ff' && d.threads === fff.threads && d.parallelism === fff.parallelism && dtypeOf(d) === dtypeOf(fff));
+      if (!dense) return [];
+      return [{ dtype: dtypeOf(fff), threads: threadsOf(fff), parallelism: fff.parallelism, call: callOf(fff), fff, dense, speedup: dense.median_ms_per_call / fff.median_ms_per_call }];
+    });
 }

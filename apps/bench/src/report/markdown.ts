@@ -1,5 +1,5 @@
-import { headlineEntries, headlineTargets, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, type HeadlineEntry } from './headline.js';
-import { fastest, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
+import { headlineEntries, headlineTargets, latencyEntries, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, q8ModelTargets, type HeadlineEntry } from './headline.js';
+import { dtypeOf, fastest, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 import { browserSection } from './browser.js';
 
@@ -241,7 +241,9 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
         "and Amdahl's bound 1 / (1 - s) from crammedBERT's measured feedforward share s: the speedup a feedforward of zero cost would give. " +
         'The FF-predicted speedup is crammedBERT\'s time over its non-FF time plus UltraFastBERT\'s FF time: what the feedforward times alone explain. ' +
         'A measured speedup above the bound means the two runs spent different times outside the feedforward blocks (the same attention code): run-to-run spread, shown by the two non-FF columns. ' +
-        'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched. ' +
+        'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched, ' +
+        'in fp32 and in q8 (int8 weights; activations quantized per call, as onnxruntime\'s dynamic quantization and transformers.js\'s q8 models run), all of one thread count timed in alternating rounds. ' +
+        'Each model is compared with crammedBERT of the same dtype. ' +
         "The FLOP ratio is crammedBERT's FLOPs per token over this model's (FFF: visited nodes only); the speedups are measured medians of the same run.",
       '',
     );
@@ -250,6 +252,7 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
         [
           'Model',
           'Backend',
+          'dtype',
           'threads',
           'call',
           'µs/token (min–max)',
@@ -268,6 +271,7 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
           return [
             r.name.replace('model ', ''),
             r.backend,
+            dtypeOf(r),
             r.threads === undefined ? '—' : `${r.threads}${r.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}`,
             `${r.sequences ?? 1}x${r.batch / (r.sequences ?? 1)}`,
             spread(r),
@@ -296,6 +300,21 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
     out.push('');
     const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
     if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
+    const q8 = q8ModelTargets(rows);
+    if (q8.length) out.push('Targets (issue 25, int8):', '', ...q8.map((t) => `- ${t.what}: ${t.value.toFixed(2)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`), '');
+    const latency = latencyEntries(rows);
+    if (latency.length) {
+      out.push(
+        'Latency of one short sequence (1x16) on onnxruntime:',
+        '',
+        ...latency.map(
+          (e) =>
+            `- ${e.dtype}, ${e.threads} thread${e.threads === 1 ? '' : 's'}: ${e.fff.name.replace('model ', '')} ${e.fff.median_ms_per_call.toFixed(2)} ms, ` +
+            `${e.dense.name.replace('model ', '')} ${e.dense.median_ms_per_call.toFixed(2)} ms (${e.speedup.toFixed(2)}x)`,
+        ),
+        '',
+      );
+    }
   }
 
   out.push(...browserSection(result.browser, result.browser_profile));
@@ -374,13 +393,14 @@ export function inModelFeedforward(rows: readonly Row[]): string[] {
 }
 
 /**
- * The whole-model targets, from this run's rows: UltraFastBERT on its fastest runtime at
- * least 2x faster per token than crammedBERT on onnxruntime with the same threads (8x128),
- * and at least 10x faster than UltraFastBERT on tfjs-wasm.
+ * The whole-model targets of issue 13, from this run's fp32 rows (q8 has its own, see
+ * `q8ModelTargets`): UltraFastBERT on its fastest runtime at least 2x faster per token than
+ * crammedBERT on onnxruntime with the same threads (8x128), and at least 10x faster than
+ * UltraFastBERT on tfjs-wasm.
  */
 export function modelTargets(model: readonly Row[]): string[] {
   const out: string[] = [];
-  const fff = model.filter((r) => r.family === 'fff');
+  const fff = model.filter((r) => r.family === 'fff' && dtypeOf(r) === 'fp32');
   for (const row of fff.filter((r) => r.backend === ONNXRUNTIME_BACKEND && r.sequences === 8)) {
     const speedup = row.speedup?.vs_onnxruntime_crammedbert_3072;
     if (speedup === undefined) continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encoderFlopsPerToken, feedforwardShare, isFeedforwardKernel } from '../suites/model.js';
-import { headlineEntries, headlineTargets, modelEntries } from './headline.js';
+import { headlineEntries, headlineTargets, modelEntries, q8ModelTargets } from './headline.js';
 import { inModelFeedforward, modelTargets, renderMarkdown } from './markdown.js';
 import { addSpeedups, matchingDense } from './speedups.js';
 import { buildSummary } from './summary.js';
@@ -187,6 +187,60 @@ describe('whole-model rows', () => {
     const entries = modelEntries(rows);
     expect(entries[8].dense).toBe(rows[7]);
     expect(entries[2].dense).toBe(rows[0]);
+  });
+
+  it('compares q8 rows with crammedBERT q8 and fp32, prints a dtype column, the two int8 targets and the 1x16 latency, and summarises each row with its dtype', () => {
+    const at = (family: 'ff' | 'fff', dtype: 'fp32' | 'q8', us: number, threads: number, sequences = 8, tokens = 128, parallelism: 'intra-op' | 'sequences' = 'intra-op') => ({
+      ...model(family, 'onnxruntime-cpu', us, threads, sequences),
+      batch: sequences * tokens,
+      median_ms_per_call: (us * sequences * tokens) / 1000,
+      dtype,
+      parallelism,
+    });
+    const rows = [
+      at('ff', 'fp32', 1425, 2),
+      at('ff', 'q8', 854, 2),
+      at('fff', 'fp32', 710, 2),
+      at('fff', 'q8', 350, 2),
+      at('ff', 'q8', 800, 2, 8, 128, 'sequences'),
+      at('fff', 'q8', 400, 2, 8, 128, 'sequences'),
+      at('ff', 'q8', 1531, 1),
+      at('fff', 'q8', 795, 1),
+      at('ff', 'fp32', 2694, 1),
+      at('ff', 'q8', 500, 1, 1, 16),
+      at('fff', 'q8', 200, 1, 1, 16),
+      at('ff', 'fp32', 900, 1, 1, 16),
+    ];
+    addSpeedups(rows);
+    // Against crammedBERT of its own dtype (the faster parallelism), and the q8 rows also against crammedBERT fp32.
+    expect(rows[2].speedup).toEqual({ vs_crammedbert_3072: 2.007, vs_onnxruntime_crammedbert_3072: 2.007 });
+    expect(rows[3].speedup).toEqual({ vs_crammedbert_3072: 2.44, vs_onnxruntime_crammedbert_3072: 2.286, vs_onnxruntime_crammedbert_3072_fp32: 4.071 });
+    expect(rows[10].speedup).toEqual({ vs_crammedbert_3072: 2.5, vs_onnxruntime_crammedbert_3072: 2.5, vs_onnxruntime_crammedbert_3072_fp32: 4.5 });
+    expect(modelEntries(rows)[3].dense).toBe(rows[1]);
+    expect(modelEntries(rows)[2].dense).toBe(rows[0]);
+    expect(q8ModelTargets(rows).map((t) => [t.what, t.value, t.target, t.met])).toEqual([
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 q8 row, 2 threads, 8x128', 2.286, 2.2, true],
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 fp32 row, 2 threads, 8x128', 4.071, 3.5, true],
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 q8 row, 2 threads (sequence-parallel), 8x128', 2, 2.2, false],
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 fp32 row, 2 threads (sequence-parallel), 8x128', 3.563, 3.5, true],
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 q8 row, 1 thread, 8x128', 1.926, 2.2, false],
+      ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 fp32 row, 1 thread, 8x128', 3.389, 3.5, false],
+    ]);
+    // The issue-13 target stays the fp32 comparison: the one fp32 UltraFastBERT row at 8x128.
+    expect(modelTargets(rows)).toEqual(['ultrafastbert-1x11, 2 threads, 8x128: 2.01x the faster crammedBERT-3072 row on onnxruntime with those threads (target >= 2x): met']);
+    const md = renderMarkdown(resultOf(rows));
+    expect(md).toContain('| Model | Backend | dtype | threads | call |');
+    expect(md).toContain('| ultrafastbert-1x11 | onnxruntime-cpu | q8 | 2 | 8x128 |');
+    expect(md).toContain('| crammedbert-3072 | onnxruntime-cpu | fp32 | 1 | 1x16 |');
+    expect(md).toContain('Targets (issue 25, int8):');
+    expect(md).toContain('- ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 q8 row, 2 threads, 8x128: 2.29x (target >= 2.2x): met');
+    expect(md).toContain('- ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 fp32 row, 1 thread, 8x128: 3.39x (target >= 3.5x): NOT met');
+    expect(md).toContain('- q8, 1 thread: ultrafastbert-1x11 3.20 ms, crammedbert-3072 8.00 ms (2.50x)');
+    const summary = buildSummary(resultOf(rows), 'bench.json');
+    expect(validate(loadSummarySchema(), summary)).toEqual([]);
+    expect(summary.models.map((m) => m.dtype)).toEqual(rows.map((r) => r.dtype));
+    expect(summary.targets.filter((t) => t.what.includes(' q8 vs ')).map((t) => t.met)).toEqual([true, true, false, true, false, false]);
+    expect(validate(loadSummarySchema(), { ...summary, models: [{ ...summary.models[0], dtype: 'int4' }] }).map((e) => e.path)).toEqual(['/models/0/dtype']);
   });
 
   it('sets the FFF blocks inside the tfjs model, per layer, against the fastest kernel of the same shape and batch', () => {

@@ -1,4 +1,4 @@
-import type { Row, RowLevel, Speedups } from './types.js';
+import type { ModelDtype, Row, RowLevel, Speedups } from './types.js';
 
 /** The backend name of onnxruntime-node rows. */
 export const ONNXRUNTIME_BACKEND = 'onnxruntime-cpu';
@@ -9,6 +9,9 @@ export function levelRank(level: RowLevel): number {
 }
 
 const isKernelLevel = (level: RowLevel): boolean => levelRank(level) <= 4;
+
+/** A model row's weight precision; rows without the field ran float32. */
+export const dtypeOf = (row: Row): ModelDtype => row.dtype ?? 'fp32';
 
 /** Threads a row's call could use; rows without the field (TypeScript kernels, webgpu) count as one. */
 export const threadsOf = (row: Row): number => row.threads ?? 1;
@@ -62,11 +65,14 @@ export function addSpeedups(rows: Row[]): void {
       s.vs_masked_oracle = ratio(fastest(rows.filter((r) => r.suite === 'training' && r.name.endsWith('masked-oracle') && r.batch === row.batch)), row);
     }
     if (row.suite === 'model' && row.family === 'fff') {
-      const dense = (backend: string) =>
-        rows.filter((r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads);
-      s.vs_crammedbert_3072 = ratio(dense(row.backend).find((r) => r.parallelism === row.parallelism), row);
-      // Against the strongest dense alternative with these threads: whichever parallelism ran faster.
-      s.vs_onnxruntime_crammedbert_3072 = ratio(fastest(dense(ONNXRUNTIME_BACKEND)), row);
+      const dense = (backend: string, dtype: ModelDtype) =>
+        rows.filter(
+          (r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads && dtypeOf(r) === dtype,
+        );
+      s.vs_crammedbert_3072 = ratio(dense(row.backend, dtypeOf(row)).find((r) => r.parallelism === row.parallelism), row);
+      // Against the strongest dense alternative with these threads and weights: whichever parallelism ran faster.
+      s.vs_onnxruntime_crammedbert_3072 = ratio(fastest(dense(ONNXRUNTIME_BACKEND, dtypeOf(row))), row);
+      if (dtypeOf(row) === 'q8') s.vs_onnxruntime_crammedbert_3072_fp32 = ratio(fastest(dense(ONNXRUNTIME_BACKEND, 'fp32')), row);
     }
     const present = Object.entries(s).filter(([, v]) => v !== undefined);
     if (present.length) row.speedup = Object.fromEntries(present) as Speedups;

@@ -1,8 +1,8 @@
 // summary.json: the headline figures of a run, for scripts and dashboards that should
 // not parse the Markdown or walk every row. summary.schema.json is its contract.
-import { headlineEntries, headlineTargets, levelEntries, modelEntries, PAPER_CPU_FIGURES, type TargetCheck } from './headline.js';
-import { threadsOf } from './speedups.js';
-import type { BenchResult, BrowserRow, MachineInfo, RowLevel } from './types.js';
+import { headlineEntries, headlineTargets, levelEntries, modelEntries, PAPER_CPU_FIGURES, q8ModelTargets, type TargetCheck } from './headline.js';
+import { dtypeOf, threadsOf } from './speedups.js';
+import type { BenchResult, BrowserRow, MachineInfo, ModelDtype, RowLevel } from './types.js';
 import { browserTargets } from './browser.js';
 
 const round = (x: number) => Number(x.toPrecision(4));
@@ -43,9 +43,9 @@ export interface SummaryLevel {
 export interface SummaryModel {
   name: string;
   backend: string;
-  /** The weights the model ran on (for UltraFastBERT on tfjs: its FFF tables); onnxruntime rows carry fp32 until their export has a q8 form. */
-  dtype: 'fp32' | 'q8';
   threads?: number;
+  parallelism?: 'intra-op' | 'sequences';
+  dtype: ModelDtype;
   call: string;
   us_per_token: number;
   ff_share?: number;
@@ -116,7 +116,7 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
         fff_peak_fraction: e.fffPeakFraction === undefined ? undefined : round(e.fffPeakFraction),
       }),
     ),
-    targets: headlineTargets(entries).map((t) => ({ ...t, value: round(t.value) })),
+    targets: [...headlineTargets(entries), ...q8ModelTargets(result.rows)].map((t) => ({ ...t, value: round(t.value) })),
     levels:
       batch === undefined
         ? []
@@ -137,9 +137,9 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
       defined({
         name: row.name,
         backend: row.backend,
-        dtype: row.dtype ?? 'fp32',
         threads: row.threads,
         parallelism: row.parallelism,
+        dtype: dtypeOf(row),
         call: `${row.sequences ?? 1}x${row.batch / (row.sequences ?? 1)}`,
         us_per_token: row.median_us_per_token,
         ff_share: row.ff_share,

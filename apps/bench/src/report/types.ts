@@ -25,9 +25,14 @@ export interface Speedups {
   vs_masked_oracle?: number;
   /** crammedBERT-3072's whole-model time per token on the same backend, threads and call shape, divided by this row (model rows). */
   vs_crammedbert_3072?: number;
-  /** The faster of crammedBERT-3072's onnxruntime-node rows (either parallelism) with the same threads and call shape, divided by this row (model rows). */
+  /** The faster of crammedBERT-3072's onnxruntime-node rows (either parallelism) with the same threads, call shape and dtype, divided by this row (model rows). */
   vs_onnxruntime_crammedbert_3072?: number;
+  /** q8 model rows: the faster crammedBERT-3072 fp32 onnxruntime-node row with the same threads and call shape, divided by this row. */
+  vs_onnxruntime_crammedbert_3072_fp32?: number;
 }
+
+/** The weights' precision of a model row: float32, or q8 (int8 weights, onnxruntime's dynamic quantization; transformers.js's names). */
+export type ModelDtype = 'fp32' | 'q8';
 
 export interface Row {
   suite: Suite;
@@ -48,8 +53,6 @@ export interface Row {
   neurons: number;
   trees?: number;
   depth?: number;
-  /** FFF kernel and model rows on int8 FFF weights: `q8`; absent: fp32. */
-  dtype?: 'q8';
   /** Model rows: transformer layers. */
   layers?: number;
   /**
@@ -66,6 +69,11 @@ export interface Row {
    * `sequences` (one single-thread session per thread in worker threads, each with a slice of the call's sequences).
    */
   parallelism?: 'intra-op' | 'sequences';
+  /**
+   * The weights' precision. FFF kernel rows: `q8` on int8 node rows. Model rows: onnxruntime rows
+   * the export's dtype; tfjs rows `q8` where the FFF blocks run cmm's q8 kernel. Absent means fp32.
+   */
+  dtype?: ModelDtype;
   /** Model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
   flops_per_token?: number;
   median_us_per_token: number;

@@ -4,10 +4,12 @@ import { performance } from 'node:perf_hooks';
 import { formatSeconds, measure, measureInterleaved, type Measurement } from '../measure.js';
 import { makeRow, round } from '../rows.js';
 import { ONNXRUNTIME_BACKEND } from '../report/speedups.js';
+import type { ModelDtype, Row } from '../report/types.js';
 
 type CrammedBert = typeof import('@ufbert/crammed-bert');
 type CrammedBertConfig = import('@ufbert/crammed-bert').CrammedBertConfig;
 type Onnx = typeof import('@ufbert/onnx');
+type EncoderRunner = import('@ufbert/onnx').EncoderRunner;
 
 /**
  * FLOPs (2 per multiply-add) per token of the encoder on sequences of `seq` tokens: the QKV
@@ -182,7 +184,6 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
     {
       suite: 'model',
       name: `model ${b.preset.toLowerCase()}${b.dtype === 'q8' ? ' q8' : ''}`,
-      ...(b.dtype === 'q8' ? { dtype: 'q8' as const } : {}),
       family: isFff ? 'fff' : 'ff',
       implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, 1x${tokens} tokens${b.dtype === 'q8' ? `, FFF on ${b.fffLayers[0].describeKernel()}` : ''}`,
       backend: `tfjs-${backend}`,
@@ -190,6 +191,7 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
       batch: tokens,
       sequences: 1,
       layers: config.num_transformer_layers,
+      dtype: b.dtype,
       input_size: h,
       output_size: h,
       neurons,
@@ -206,10 +208,21 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
   ctx.log(`    ${b.preset}${b.dtype === 'q8' ? ' q8' : ''}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
 }
 
+/** One encoder exported for onnxruntime: a preset in one dtype. */
+interface ExportedModel {
+  preset: string;
+  config: CrammedBertConfig;
+  dtype: ModelDtype;
+  bytes: Uint8Array;
+}
+
 /**
  * The same encoders exported by @ufbert/onnx (UltraFastBERT with its conditional FFF,
- * crammedBERT dense; no decoder) in onnxruntime-node, at every thread count and call shape:
- * the runtime a user would pick for inference, so the comparison a speed claim rests on.
+ * crammedBERT dense; no decoder), in every dtype (fp32, and q8: int8 weights with
+ * activations quantized per call, what transformers.js users run), in onnxruntime-node at
+ * every thread count and call shape: the runtime a user would pick for inference, so the
+ * comparison a speed claim rests on. All models of one thread count and parallelism are
+ * timed in alternating rounds, so a drift of the shared host's speed lands on each alike.
  */
 async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> {
   const { options } = ctx;
@@ -220,58 +233,80 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
     ctx.skip('onnxruntime whole-model rows', `@ufbert/onnx could not be loaded (${(err as Error).message})`);
     return;
   }
+  const exported: ExportedModel[] = [];
   for (const preset of options.modelPresets) {
     const config = cb.presetConfig(preset);
-    const isFff = config.intermed_type === 'fff';
-    const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
-    ctx.log(`model: ${preset} exported to ONNX (${isFff ? 'conditional FFF' : 'dense FF'}), onnxruntime-node; building...`);
     const model = cb.CrammedBertModel.create(config, { seed: options.seed });
-    let bytes: Uint8Array;
     try {
-      bytes = await onnx.onnxModelBytes(model.eval(), { head: 'none' });
+      for (const dtype of options.modelDtypes) {
+        const started = performance.now();
+        const bytes = await onnx.onnxModelBytes(model.eval(), { head: 'none', dtype });
+        ctx.log(`model: ${preset} exported to ONNX, ${dtype} (${config.intermed_type === 'fff' ? 'conditional FFF' : 'dense FF'}): ${(bytes.length / 2 ** 20).toFixed(0)} MiB in ${formatSeconds((performance.now() - started) / 1000)}`);
+        exported.push({ preset, config, dtype, bytes });
+      }
     } finally {
       model.dispose();
     }
-    for (const threads of options.onnxThreads) {
-      for (const parallelism of threads > 1 ? (['intra-op', 'sequences'] as const) : (['intra-op'] as const)) {
-        const session = parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads });
-        try {
-          for (const [sequences, perSequence] of options.onnxModelShapes) {
-            // Sequence-parallel needs a sequence per worker; with fewer it is intra-op's one thread.
-            if (parallelism === 'sequences' && sequences < threads) continue;
+  }
+  for (const threads of options.onnxThreads) {
+    for (const parallelism of threads > 1 ? (['intra-op', 'sequences'] as const) : (['intra-op'] as const)) {
+      const sessions: EncoderRunner[] = [];
+      try {
+        for (const { bytes } of exported) {
+          sessions.push(parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads }));
+        }
+        for (const [sequences, perSequence] of options.onnxModelShapes) {
+          // Sequence-parallel needs a sequence per worker; with fewer it is intra-op's one thread.
+          if (parallelism === 'sequences' && sequences < threads) continue;
+          const calls = exported.map(({ config }, i) => {
             const tokens = Math.min(perSequence, config.embedding.max_seq_length);
             const ids = BigInt64Array.from(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), BigInt);
             const mask = new BigInt64Array(sequences * tokens).fill(1n);
-            const call = () => session.runTensors(ids, mask, [sequences, tokens]);
-            await call();
-            const m = await measure(call, { budgetS: options.modelBudgetS, minSamples: 1, maxSamples: 15 });
-            ctx.addRow({
-              ...makeRow(
-                {
-                  suite: 'model',
-                  name: `model ${preset.toLowerCase()}`,
-                  family: isFff ? 'fff' : 'ff',
-                  implementation: `@ufbert/onnx ${isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF'}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`}`,
-                  backend: ONNXRUNTIME_BACKEND,
-                  level: 'model',
-                  batch: sequences * tokens,
-                  sequences,
-                  threads,
-                  parallelism,
-                  input_size: config.hidden_size,
-                  output_size: config.hidden_size,
-                  neurons,
-                  ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
-                },
-                m,
-              ),
-              flops_per_token: encoderFlopsPerToken(config, tokens),
-            });
-          }
-        } finally {
-          await session.release();
+            return { tokens, call: () => sessions[i].runTensors(ids, mask, [sequences, tokens]) };
+          });
+          for (const { call } of calls) await call();
+          const measured = await measureInterleaved(
+            calls.map((c) => c.call),
+            { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 60 },
+          );
+          exported.forEach((e, i) => ctx.addRow(onnxModelRow(onnx, e, { sequences, tokens: calls[i].tokens, threads, parallelism }, measured[i])));
         }
+      } finally {
+        await Promise.all(sessions.map((session) => session.release()));
       }
     }
   }
+}
+
+/** The row of one exported model at one thread count, parallelism and call shape. */
+function onnxModelRow(onnx: Onnx, e: ExportedModel, call: { sequences: number; tokens: number; threads: number; parallelism: 'intra-op' | 'sequences' }, m: Measurement): Row {
+  const { config, dtype } = e;
+  const { sequences, tokens, threads, parallelism } = call;
+  const isFff = config.intermed_type === 'fff';
+  const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+  const graph = isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF';
+  const how = parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`;
+  return {
+    ...makeRow(
+      {
+        suite: 'model',
+        name: `model ${e.preset.toLowerCase()}`,
+        family: isFff ? 'fff' : 'ff',
+        implementation: `@ufbert/onnx ${dtype} ${graph}, ${config.num_transformer_layers} layers, ${sequences}x${tokens} tokens, ${how}`,
+        backend: ONNXRUNTIME_BACKEND,
+        level: 'model',
+        batch: sequences * tokens,
+        sequences,
+        threads,
+        parallelism,
+        dtype,
+        input_size: config.hidden_size,
+        output_size: config.hidden_size,
+        neurons,
+        ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+      },
+      m,
+    ),
+    flops_per_token: encoderFlopsPerToken(config, tokens),
+  };
 }

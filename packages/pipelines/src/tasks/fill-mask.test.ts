@@ -64,7 +64,7 @@ describe('fill-mask', () => {
     await expect(onnx([])).rejects.toThrow(/at least one input/);
     await expect(pipeline('fill-mask', clsDir, { threads: 1 })).rejects.toThrow(/needs a masked-language model/);
     await expect(pipeline('fill-mask', mlmDir, { runtime: 'onnxruntime', device: 'webgpu' })).rejects.toThrow(/device 'webgpu' is a tfjs backend/);
-    await expect(pipeline('fill-mask', mlmDir, { dtype: 'q8' as 'fp32' })).rejects.toThrow(/dtype must be 'fp32'/);
+    await expect(pipeline('fill-mask', mlmDir, { dtype: 'q4' as 'q8' })).rejects.toThrow("dtype must be one of fp32, q8 (or auto), got 'q4'");
     await expect(pipeline('translation' as 'fill-mask', mlmDir)).rejects.toThrow(/unknown task 'translation'/);
   });
 
