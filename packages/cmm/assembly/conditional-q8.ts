@@ -1,4 +1,4 @@
-import { TILE } from './conditional';
+import { TILE, at, partitionByChild } from './conditional';
 import { gelu } from './gelu';
 
 // Fused conditional inference on int8 (q8) weights: the walk of conditional.ts (tiles of
@@ -27,11 +27,6 @@ const LEVELS: f32 = 63;
 @inline
 function relaxedDot<X>(): bool {
   return ASC_FEATURE_RELAXED_SIMD && sizeof<X>() == 1;
-}
-
-@inline
-function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
 }
 
 /** Scratch bytes one thread needs: the walk's per-token and per-visit arrays, then the tile's quantized activations (16-byte aligned, room for i16). */
@@ -365,27 +360,7 @@ function walk<X>(
           const raw = dot<X>(xq + <usize>s0 * qRow, wIn + <usize>n0 * rowBytes, hb);
           store<f32>(logits + <usize>(first + s0 * stride), logitOf<X>(raw, n0, load<f32>(at(xs, s0)), wScale, rowSum, bIn));
         }
-        // Stable partition of each run, left children first, keeps the tile ordered by node.
-        g = 0;
-        while (g < count) {
-          const node = load<i32>(at(cur, load<i32>(at(order, g))));
-          let g1 = g + 1;
-          while (g1 < count && load<i32>(at(cur, load<i32>(at(order, g1)))) == node) g1++;
-          const left = base + 2 * (node - base) + 1;
-          let put = g;
-          for (let right = 0; right < 2; right++) {
-            for (let r = g; r < g1; r++) {
-              const s = load<i32>(at(order, r));
-              const e = <usize>(first + s * stride);
-              if (<i32>(load<f32>(logits + e) > 0) != right) continue;
-              store<i32>(nodes + e, node);
-              store<i32>(at(cur, s), left + right);
-              store<i32>(at(next, put), s);
-              put++;
-            }
-          }
-          g = g1;
-        }
+        partitionByChild(order, next, cur, count, base, logits, nodes, first, stride);
         const swap = order;
         order = next;
         next = swap;

@@ -17,8 +17,38 @@ export function conditionalScratchBytes(trees: i32, depth: i32): i32 {
 }
 
 @inline
-function at(base: usize, i: i32): usize {
+export function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
+}
+
+/**
+ * One level of the tiled walk: each run of tokens at the same node (in `order`, sorted by
+ * node) is split stably into `next`, left children first, so the tile stays ordered by
+ * node; each token's visited node is recorded and `cur` moves it to its child (a logit
+ * > 0 goes right). Shared by the fp32 and q8 walks, which differ only in how a logit is made.
+ */
+@inline
+export function partitionByChild(order: usize, next: usize, cur: usize, count: i32, base: i32, logits: usize, nodes: usize, first: i32, stride: i32): void {
+  let g = 0;
+  while (g < count) {
+    const node = load<i32>(at(cur, load<i32>(at(order, g))));
+    let g1 = g + 1;
+    while (g1 < count && load<i32>(at(cur, load<i32>(at(order, g1)))) == node) g1++;
+    const left = base + 2 * (node - base) + 1;
+    let put = g;
+    for (let right = 0; right < 2; right++) {
+      for (let r = g; r < g1; r++) {
+        const s = load<i32>(at(order, r));
+        const e = <usize>(first + s * stride);
+        if (<i32>(load<f32>(logits + e) > 0) != right) continue;
+        store<i32>(nodes + e, node);
+        store<i32>(at(cur, s), left + right);
+        store<i32>(at(next, put), s);
+        put++;
+      }
+    }
+    g = g1;
+  }
 }
 
 /**
@@ -117,27 +147,7 @@ export function conditionalTokens(
           const n0 = load<i32>(at(cur, s0));
           store<f32>(logits + <usize>(first + s0 * stride), dot(xt + <usize>s0 * rowBytes, wIn + <usize>n0 * rowBytes, hv) + load<f32>(at(bIn, n0)));
         }
-        // Stable partition of each run, left children first, keeps the tile ordered by node.
-        g = 0;
-        while (g < count) {
-          const node = load<i32>(at(cur, load<i32>(at(order, g))));
-          let g1 = g + 1;
-          while (g1 < count && load<i32>(at(cur, load<i32>(at(order, g1)))) == node) g1++;
-          const left = base + 2 * (node - base) + 1;
-          let put = g;
-          for (let right = 0; right < 2; right++) {
-            for (let r = g; r < g1; r++) {
-              const s = load<i32>(at(order, r));
-              const e = <usize>(first + s * stride);
-              if (<i32>(load<f32>(logits + e) > 0) != right) continue;
-              store<i32>(nodes + e, node);
-              store<i32>(at(cur, s), left + right);
-              store<i32>(at(next, put), s);
-              put++;
-            }
-          }
-          g = g1;
-        }
+        partitionByChild(order, next, cur, count, base, logits, nodes, first, stride);
         const swap = order;
         order = next;
         next = swap;
