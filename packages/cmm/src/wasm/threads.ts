@@ -335,6 +335,23 @@ export class ThreadPool {
  * share a core.
  */
 export function measureThreadSpeedup(pool: ThreadPool, threads: number): number {
+  return runThrough(threadSpeedupRounds(pool, threads));
+}
+
+/** Runs a generator of steps to its end, without pausing between them. */
+function runThrough<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * measureThreadSpeedup as steps of one round each (a single and a parallel run, a few
+ * ms): whoever drives it may yield to its event loop between two (a page's main thread),
+ * then wake() the pool so the next round does not time a worker's wake-up.
+ */
+function* threadSpeedupRounds(pool: ThreadPool, threads: number): Generator<void, number> {
   const rt = pool.runtime;
   const hv = PROBE_HV;
   const region = probeRegions(rt, 'threads.probe', threads);
@@ -343,6 +360,7 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
   // a worker's first calls can be 10-30x slower (its code not yet optimised, its
   // thread asleep): warm up until a parallel round takes less than twice a single one
   for (let round = 0; round < 20; round++) {
+    yield;
     let start = performance.now();
     rt.exports.probe(region(0), hv, reps);
     const one = performance.now() - start;
@@ -353,6 +371,7 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
   let single = Infinity;
   let both = Infinity;
   for (let round = 0; round < 5; round++) {
+    yield;
     let start = performance.now();
     rt.exports.probe(region(0), hv, reps);
     single = Math.min(single, performance.now() - start);
@@ -392,36 +411,42 @@ function calibrationDue(threads: number): boolean {
 }
 
 /**
- * Measures whether `threads` threads pay and records it, yielding between two
- * measurements (calibrateNow runs it through; a page yields to its event loop there, so
- * its main thread is never held for more than one). Worth it if each extra thread adds
- * at least half a thread of throughput. Other load only ever lowers a measurement, so
- * the best of up to three (~12 ms each) says what the cores can do.
+ * Measures whether `threads` threads pay and records it, in steps of one measurement
+ * round (see threadSpeedupRounds). Worth it if each extra thread adds at least half a
+ * thread of throughput. Other load only ever lowers a measurement, so the best of up to
+ * three (~12 ms each) says what the cores can do.
  */
 function* calibration(p: ThreadPool, threads: number): Generator<void, number> {
   const wanted = 1 + 0.5 * (threads - 1);
   let speedup = 0;
-  for (let i = 0; i < CALIBRATION_TRIES && speedup < wanted; i++) {
-    if (i > 0) yield;
-    speedup = Math.max(speedup, measureThreadSpeedup(p, threads));
-  }
+  for (let i = 0; i < CALIBRATION_TRIES && speedup < wanted; i++) speedup = Math.max(speedup, yield* threadSpeedupRounds(p, threads));
   return record(threads, speedup >= wanted ? threads : 1);
 }
 
-function calibrateNow(p: ThreadPool, threads: number): number {
-  const steps = calibration(p, threads);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+/**
+ * A task of its own, soon: a message to itself is not clamped as nested timeouts are
+ * (4 ms), which would let the workers fall asleep between two rounds.
+ */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
 }
 
+/** calibration(), handing the thread back to its event loop between two rounds: a page's main thread is held a round (a few ms) at a time. */
 async function calibrateYielding(p: ThreadPool, threads: number): Promise<number> {
   const steps = calibration(p, threads);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTask();
+    p.wake();
   }
 }
 
@@ -454,7 +479,7 @@ export function threadPool(): ThreadPool | undefined {
   }
   if (settings.calibrate) {
     const threads = settings.threads;
-    const useful = calibrationDue(threads) ? calibrateNow(pool, threads) : calibrated.get(threads);
+    const useful = calibrationDue(threads) ? runThrough(calibration(pool, threads)) : calibrated.get(threads);
     if (useful === 1) return undefined;
   }
   return pool;
