@@ -166,7 +166,16 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelTokens: 8,
         onnxModelShapes: [[1, 8], [2, 8]],
         probeWebGpu: false,
-        browser: { shapes: [[1, 8], [2, 8]], threads: [1, 2], rounds: 1, tokensPerRound: 1, kernelBatches: [1, 128], kernelHidden: 16, kernelCalibrate: false, deadlineS: 60 },
+        browser: {
+          shapes: [[1, 8], [2, 8]],
+          threads: [1, 2],
+          rounds: 1,
+          tokensPerRound: 1,
+          kernelBatches: [1, 128],
+          kernelHidden: 16,
+          kernelCalibrate: false,
+          deadlineS: 60,
+        },
       };
   }
 }

@@ -210,7 +210,10 @@ export interface BrowserRow {
   browser_version: string;
   /** navigator.hardwareConcurrency in the page. */
   hardware_concurrency: number;
-  /** @ufbert/cmm kernel rows: threads its calls ran on, from the page's pool (fewer than `threads` where it did not start or calibration decided against threads). */
+  /**
+   * @ufbert/cmm kernel rows: threads its calls ran on, from the page's pool (fewer than
+   * `threads` below the split threshold, where it did not start, or where calibration decided against threads).
+   */
   threads_used?: number;
   /** Whole-model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
   flops_per_token?: number;

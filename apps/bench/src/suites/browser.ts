@@ -167,7 +167,8 @@ function addRow(
   if (row.note === undefined) delete row.note;
   ctx.browser.push(row);
   const threads = row.threads_used !== undefined && row.threads_used !== row.threads ? `${row.threads} thr (ran on ${row.threads_used})` : `${row.threads} thr`;
-  ctx.log(`  ${row.model.padEnd(26)} ${row.dtype} ${row.runtime} ${row.ep}, ${threads}, ${row.call.padEnd(6)} ${String(row.ms_per_call).padStart(9)} ms/call ${String(row.us_per_token).padStart(8)} µs/token (${row.samples} calls)`);
+  const timing = `${String(row.ms_per_call).padStart(9)} ms/call ${String(row.us_per_token).padStart(8)} µs/token (${row.samples} calls)`;
+  ctx.log(`  ${row.model.padEnd(26)} ${row.dtype} ${row.runtime} ${row.ep}, ${threads}, ${row.call.padEnd(6)} ${timing}`);
 }
 
 /** Both models on every shape, alternating round by round (each round starts with the other model), then the kernels. */
@@ -239,7 +240,8 @@ async function kernelRows(ctx: SuiteContext, run: PageRun): Promise<void> {
   const { rounds, kernelBatches, kernelHidden, kernelCalibrate } = ctx.options.browser;
   const pool = await run.driver.call('cmmThreads', run.threads, kernelCalibrate);
   ctx.log(
-    `  @ufbert/cmm's thread pool: ${pool.threads} of ${run.threads} thread${run.threads > 1 ? 's' : ''} (${pool.state}${pool.reason ? `: ${pool.reason}` : ''}); ` +
+    `  @ufbert/cmm's thread pool: ${pool.threads} of ${run.threads} thread${run.threads > 1 ? 's' : ''} ` +
+      `(${pool.state}${pool.reason ? `: ${pool.reason}` : ''}); ` +
       `ready after ${round(pool.startMs)} ms, the main thread held at most ${round(pool.longestBlockMs)} ms at a time`,
   );
   const label = await run.driver.call('loadKernels', { hidden: kernelHidden, depth: FFF_DEPTH, fffWeightsFile: FFF_WEIGHTS, denseFile: DENSE_FF });

@@ -8,7 +8,16 @@ import { selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './ru
 import { nodeWorkerThreads, workerHost } from './worker-host.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { WorkerPoolError } from '../errors.js';
-import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, ThreadPool, threadPoolStatus, threadSettings } from './threads.js';
+import {
+  configureThreads,
+  measureThreadSpeedup,
+  startThreadPool,
+  threadCalibration,
+  threadPool,
+  ThreadPool,
+  threadPoolStatus,
+  threadSettings,
+} from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('runs the build its test project selected, and refuses another once running', () => {

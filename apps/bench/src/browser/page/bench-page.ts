@@ -2,7 +2,16 @@
 // onnxruntime-web sessions and @ufbert/cmm's wasm kernel as the Node side asks
 // (protocol.ts); the Node side alternates the models and keeps the deadlines.
 import type * as Ort from 'onnxruntime-web';
-import { configureThreads, initWasm, listKernels, threadPoolReady, threadPoolStatus, threadSettings, type ConditionalMatmulKernel, type PreparedConditional } from '@ufbert/cmm';
+import {
+  configureThreads,
+  initWasm,
+  listKernels,
+  threadPoolReady,
+  threadPoolStatus,
+  threadSettings,
+  type ConditionalMatmulKernel,
+  type PreparedConditional,
+} from '@ufbert/cmm';
 import type { BrowserBenchPage, KernelSetup, KernelSide, ModelCall, PageInfo, PageSetup } from '../protocol.js';
 
 const ORT_DIST = '/modules/onnxruntime-web/dist/';
