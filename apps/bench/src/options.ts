@@ -61,6 +61,12 @@ export interface BrowserSuiteOptions {
   kernelBatches: readonly number[];
   /** Hidden size of that comparison (FFF-1x11 against FF-3072). */
   kernelHidden: number;
+  /**
+   * Let @ufbert/cmm's pool measure in the page whether threads pay (its default): a row then
+   * shows where they did not. Off in smoke runs, whose timings mean nothing but whose
+   * 2-thread row must run on 2 threads.
+   */
+  kernelCalibrate: boolean;
   /** The most seconds one page action (a load, a round of calls) may take before the page is given up. */
   deadlineS: number;
 }
@@ -72,6 +78,7 @@ const BROWSER_FULL: BrowserSuiteOptions = {
   tokensPerRound: 512,
   kernelBatches: [1, 128],
   kernelHidden: 768,
+  kernelCalibrate: true,
   deadlineS: 300,
 };
 
@@ -159,7 +166,16 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelTokens: 8,
         onnxModelShapes: [[1, 8], [2, 8]],
         probeWebGpu: false,
-        browser: { shapes: [[1, 8], [2, 8]], threads: [1, 2], rounds: 1, tokensPerRound: 1, kernelBatches: [1, 128], kernelHidden: 16, deadlineS: 60 },
+        browser: {
+          shapes: [[1, 8], [2, 8]],
+          threads: [1, 2],
+          rounds: 1,
+          tokensPerRound: 1,
+          kernelBatches: [1, 128],
+          kernelHidden: 16,
+          kernelCalibrate: false,
+          deadlineS: 60,
+        },
       };
   }
 }

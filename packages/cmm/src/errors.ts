@@ -17,3 +17,6 @@ export class KernelChoiceError extends UfbertError {}
 
 /** A weight that cannot be quantized (NaN, Inf), or int8 tables that do not fit the layer. */
 export class QuantizationError extends UfbertError {}
+
+/** A worker of the WASM thread pool that lost a job (no answer within the deadline) or failed running one. */
+export class WorkerPoolError extends UfbertError {}

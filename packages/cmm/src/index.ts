@@ -5,6 +5,15 @@ export { registerKernel, getKernel, listKernels, fastestKernel, fastestCondition
 export { kernelLabel } from './prepared.js';
 export { quantizeConditional, quantizeRows, quantizeToken, checkQuantizedWeights, coefficientLevels, ACTIVATION_LEVELS, Q8_MAX } from './quantize.js';
 export * from './kernels/index.js';
-export { configureThreads, threadSettings, threadCalibration, startThreadPool, type ThreadSettings } from './wasm/threads.js';
+export {
+  configureThreads,
+  threadSettings,
+  threadCalibration,
+  startThreadPool,
+  threadPoolReady,
+  threadPoolStatus,
+  type ThreadPoolStatus,
+  type ThreadSettings,
+} from './wasm/threads.js';
 export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/runtime.js';
 export { multiplyAddPeak, simdThroughput } from './wasm/simd-throughput.js';

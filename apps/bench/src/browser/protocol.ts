@@ -36,6 +36,19 @@ export interface KernelSetup {
 
 export type KernelSide = 'cmm-fff' | 'onnxruntime-web-ff';
 
+/** @ufbert/cmm's thread pool in the page, once started for the threads asked (threadPoolStatus, with what starting it cost). */
+export interface CmmThreads {
+  /** Threads the kernel's calls of at least `minConditionalBatch` tokens run on. */
+  threads: number;
+  state: string;
+  reason?: string;
+  minConditionalBatch: number;
+  /** From configureThreads to the pool's readiness (workers started, calibration done). */
+  startMs: number;
+  /** The longest the page's main thread went without running a task meanwhile (a calibration measurement). */
+  longestBlockMs: number;
+}
+
 export interface BrowserBenchPage {
   /** Set once the page's script has loaded. */
   ready: true;
@@ -50,6 +63,8 @@ export interface BrowserBenchPage {
   /** Milliseconds of each of `calls` calls. */
   timeModel(call: ModelCall): Promise<number[]>;
   loadKernels(setup: KernelSetup): Promise<string>;
+  /** Starts @ufbert/cmm's thread pool for `threads` threads (Web Workers; 1: none), calibrated or not, and says what it runs on. */
+  cmmThreads(threads: number, calibrate: boolean): Promise<CmmThreads>;
   /** Milliseconds per call: `samples` means of `calls` calls each. */
   timeKernel(side: KernelSide, batch: number, calls: number, samples: number): Promise<number[]>;
 }

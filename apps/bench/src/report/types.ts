@@ -198,7 +198,7 @@ export interface BrowserRow {
   runtime: string;
   /** onnxruntime-web's execution provider (`wasm`, `webgpu`); `wasm` for @ufbert/cmm's kernel. */
   ep: string;
-  /** Threads the call ran on: onnxruntime-web's ort.env.wasm.numThreads; 1 for @ufbert/cmm, whose thread pool is Node's. */
+  /** Threads asked for: onnxruntime-web's ort.env.wasm.numThreads; @ufbert/cmm's configureThreads({ threads }). */
   threads: number;
   call: string;
   us_per_token: number;
@@ -210,6 +210,11 @@ export interface BrowserRow {
   browser_version: string;
   /** navigator.hardwareConcurrency in the page. */
   hardware_concurrency: number;
+  /**
+   * @ufbert/cmm kernel rows: threads its calls ran on, from the page's pool (fewer than
+   * `threads` below the split threshold, where it did not start, or where calibration decided against threads).
+   */
+  threads_used?: number;
   /** Whole-model rows: FLOPs per token of the encoder as run (FFF: only the visited nodes). */
   flops_per_token?: number;
   note?: string;

@@ -48,7 +48,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
       }
       for (const b of options.kernelBatches) expect(keys).toContain(`ff-3072 fp32 onnxruntime-web wasm ${threads} B=${b}`);
     }
-    for (const b of options.kernelBatches) expect(keys).toContain(`fff-1x11 fp32 @ufbert/cmm wasm 1 B=${b}`);
+    for (const threads of options.threads) for (const b of options.kernelBatches) expect(keys).toContain(`fff-1x11 fp32 @ufbert/cmm wasm ${threads} B=${b}`);
+    // cmm's kernel on its pool of Web Workers: at B=128 the 2-thread row ran on 2 threads (calibration off in smoke runs)
+    const cmm128 = rows.filter((r) => r.runtime === '@ufbert/cmm' && r.call === 'B=128');
+    expect(cmm128.map((r) => [r.threads, r.threads_used])).toEqual(options.threads.map((t) => [t, t]));
     // onnxruntime-web's operator profile of every model, on the 2-thread page
     expect(result.browser_profile!.map((p) => `${p.model} ${p.dtype} ${p.threads}`).sort()).toEqual(models.flatMap((m) => [`${m} fp32 2`, `${m} q8 2`]).sort());
     for (const p of result.browser_profile!) expect(p.ops.some((o) => o.op === 'MatMul' || o.op === 'MatMulInteger')).toBe(true);
@@ -60,9 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
     const summary = JSON.parse(readFileSync(run.files.summary, 'utf8')) as BenchSummary;
     expect(validate(loadSummarySchema(), summary)).toEqual([]);
     expect(summary.browser).toEqual(rows.map(({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version }) => expect.objectContaining({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version })));
-    expect(summary.browser_targets!.map((t) => t.what)).toEqual([
-      expect.stringMatching(/^@ufbert\/cmm fff-1x11 kernel vs onnxruntime-web ff-3072/),
-    ]);
+    const kernelTarget = (t: number) => `@ufbert/cmm fff-1x11 kernel vs onnxruntime-web ff-3072 in Chromium, B=128, ${t} thread${t > 1 ? 's' : ''} each`;
+    expect(summary.browser_targets!.map((t) => t.what)).toEqual(options.threads.map(kernelTarget));
     expect(readFileSync(run.files.markdown, 'utf8')).toContain('## In the browser');
   });
 
@@ -75,6 +77,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
       const refused = page.call('setup', { ep: 'wasm', threads: 2 });
       await expect(refused).rejects.toThrow(PageError);
       await expect(refused).rejects.toThrow(/not cross-origin isolated: 2 wasm threads need COOP\/COEP headers/);
+      // @ufbert/cmm's pool stays single-threaded there and says why, without a hang or a throw
+      const cmm = await page.call('cmmThreads', 2, false);
+      expect(cmm).toMatchObject({ threads: 1, state: 'unavailable', reason: expect.stringMatching(/^the page is not cross-origin isolated/) });
     } finally {
       await browser.close();
       await server.close();

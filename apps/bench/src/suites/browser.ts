@@ -144,7 +144,14 @@ async function onPage(
   return info;
 }
 
-function addRow(ctx: SuiteContext, run: PageRun, fields: Pick<BrowserRow, 'model' | 'family' | 'dtype' | 'runtime' | 'ep' | 'threads' | 'call' | 'flops_per_token' | 'note'>, ms: readonly number[], tokens: number): void {
+function addRow(
+  ctx: SuiteContext,
+  run: PageRun,
+  fields: Pick<BrowserRow, 'model' | 'family' | 'dtype' | 'runtime' | 'ep' | 'threads' | 'call' | 'flops_per_token' | 'note'>,
+  ms: readonly number[],
+  tokens: number,
+  threadsUsed?: number,
+): void {
   const msPerCall = median(ms);
   const row: BrowserRow = {
     ...fields,
@@ -154,11 +161,14 @@ function addRow(ctx: SuiteContext, run: PageRun, fields: Pick<BrowserRow, 'model
     cross_origin_isolated: run.info.crossOriginIsolated,
     browser_version: run.browserVersion,
     hardware_concurrency: run.info.hardwareConcurrency,
+    ...(threadsUsed === undefined ? {} : { threads_used: threadsUsed }),
   };
   if (row.flops_per_token === undefined) delete row.flops_per_token;
   if (row.note === undefined) delete row.note;
   ctx.browser.push(row);
-  ctx.log(`  ${row.model.padEnd(26)} ${row.dtype} ${row.runtime} ${row.ep}, ${row.threads} thr, ${row.call.padEnd(6)} ${String(row.ms_per_call).padStart(9)} ms/call ${String(row.us_per_token).padStart(8)} µs/token (${row.samples} calls)`);
+  const threads = row.threads_used !== undefined && row.threads_used !== row.threads ? `${row.threads} thr (ran on ${row.threads_used})` : `${row.threads} thr`;
+  const timing = `${String(row.ms_per_call).padStart(9)} ms/call ${String(row.us_per_token).padStart(8)} µs/token (${row.samples} calls)`;
+  ctx.log(`  ${row.model.padEnd(26)} ${row.dtype} ${row.runtime} ${row.ep}, ${threads}, ${row.call.padEnd(6)} ${timing}`);
 }
 
 /** Both models on every shape, alternating round by round (each round starts with the other model), then the kernels. */
@@ -221,16 +231,22 @@ async function profileModels(ctx: SuiteContext, run: PageRun, models: readonly P
 
 /**
  * @ufbert/cmm's fused wasm FFF-1x11 kernel against onnxruntime-web's dense FF-3072, each
- * batch alternating the two round by round. cmm's thread pool is Node's worker_threads, so
- * in a page its kernel runs one thread: it is timed on the 1-thread page only.
+ * batch alternating the two round by round, both on the page's threads: cmm's pool of Web
+ * Workers is started for them first (the page is cross-origin isolated), and each row
+ * records the threads its calls ran on, so a pool that did not start or a calibration
+ * that decided against threads shows.
  */
 async function kernelRows(ctx: SuiteContext, run: PageRun): Promise<void> {
-  const { rounds, kernelBatches, kernelHidden } = ctx.options.browser;
+  const { rounds, kernelBatches, kernelHidden, kernelCalibrate } = ctx.options.browser;
+  const pool = await run.driver.call('cmmThreads', run.threads, kernelCalibrate);
+  ctx.log(
+    `  @ufbert/cmm's thread pool: ${pool.threads} of ${run.threads} thread${run.threads > 1 ? 's' : ''} ` +
+      `(${pool.state}${pool.reason ? `: ${pool.reason}` : ''}); ` +
+      `ready after ${round(pool.startMs)} ms, the main thread held at most ${round(pool.longestBlockMs)} ms at a time`,
+  );
   const label = await run.driver.call('loadKernels', { hidden: kernelHidden, depth: FFF_DEPTH, fffWeightsFile: FFF_WEIGHTS, denseFile: DENSE_FF });
-  const withCmm = run.threads === 1;
-  if (!withCmm) ctx.skip(`@ufbert/cmm's kernel in the page with ${run.threads} threads`, "@ufbert/cmm's thread pool runs on Node's worker_threads only; in a page its kernel runs one thread (timed on the 1-thread page)");
+  const sides = ['cmm-fff', 'onnxruntime-web-ff'] as const;
   for (const batch of kernelBatches) {
-    const sides = withCmm ? (['cmm-fff', 'onnxruntime-web-ff'] as const) : (['onnxruntime-web-ff'] as const);
     const ms = new Map<string, number[]>(sides.map((s) => [s, []]));
     // loops of enough calls that one takes a few ms even at B = 1, three per side and round
     const calls = Math.max(3, Math.ceil(256 / batch));
@@ -240,9 +256,12 @@ async function kernelRows(ctx: SuiteContext, run: PageRun): Promise<void> {
         ms.get(side)!.push(...(await run.driver.call('timeKernel', side, batch, calls, KERNEL_SAMPLES_PER_ROUND)));
       }
     }
-    const common = { dtype: 'fp32' as const, ep: 'wasm', call: `B=${batch}` };
-    if (withCmm) addRow(ctx, run, { ...common, model: `fff-1x${FFF_DEPTH}`, family: 'fff', runtime: '@ufbert/cmm', threads: 1, note: `${label}, one thread (no Web Worker pool)` }, ms.get('cmm-fff')!, batch);
-    addRow(ctx, run, { ...common, model: `ff-${DENSE_WIDTH}`, family: 'ff', runtime: 'onnxruntime-web', threads: run.threads }, ms.get('onnxruntime-web-ff')!, batch);
+    const common = { dtype: 'fp32' as const, ep: 'wasm', call: `B=${batch}`, threads: run.threads };
+    const used = batch >= pool.minConditionalBatch ? pool.threads : 1;
+    const why = batch < pool.minConditionalBatch ? `B=${batch} is below the split threshold (${pool.minConditionalBatch} tokens)` : pool.reason;
+    const note = `${label}, Web Worker pool${used < run.threads ? `; ran on ${used} of ${run.threads} threads: ${why}` : ''}`;
+    addRow(ctx, run, { ...common, model: `fff-1x${FFF_DEPTH}`, family: 'fff', runtime: '@ufbert/cmm', note }, ms.get('cmm-fff')!, batch, used);
+    addRow(ctx, run, { ...common, model: `ff-${DENSE_WIDTH}`, family: 'ff', runtime: 'onnxruntime-web' }, ms.get('onnxruntime-web-ff')!, batch);
   }
 }
 

@@ -3,6 +3,7 @@ import { CMM_WASM_BASE64, CMM_WASM_RELAXED_BASE64, CMM_WASM_RELAXED_SHARED_BASE6
 import { ERF_TABLE } from '@ufbert/tensor';
 import { Allocator } from './allocator.js';
 import { RELAXED_SIMD_PROBE } from './relaxed-simd-probe.js';
+import { workerHost } from './worker-host.js';
 
 /**
  * The two builds of the module: `simd` (128-bit SIMD, multiply then add) and
@@ -193,18 +194,11 @@ export class WasmRuntime {
   }
 }
 
-/** Node's worker_threads, reached without a static import so bundles for browsers stay clean. */
-export function nodeWorkerThreads(): typeof import('node:worker_threads') | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof SharedArrayBuffer !== 'function' || typeof proc?.getBuiltinModule !== 'function') return undefined;
-  return proc.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads') | undefined;
-}
-
 let runtime: WasmRuntime | undefined;
 let compiled: { module: WebAssembly.Module; shared: boolean; build: WasmBuild } | undefined;
 
 function wantShared(): boolean {
-  return nodeWorkerThreads() !== undefined;
+  return workerHost() !== undefined;
 }
 
 /**
@@ -222,8 +216,8 @@ export async function initWasm(): Promise<void> {
 
 /**
  * The process-wide runtime, created on first use, of the build wasmBuild() names. Where
- * Node's worker threads exist it uses the shared-memory module, so a thread pool can
- * run on the same memory.
+ * workers can share its memory (Node's worker threads; Web Workers in a cross-origin-isolated
+ * page) it uses the shared-memory module, so a thread pool can run on the same memory.
  */
 export function wasmRuntime(): WasmRuntime {
   if (runtime) return runtime;

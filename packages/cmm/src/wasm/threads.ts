@@ -1,11 +1,15 @@
 import { UfbertError } from '@ufbert/tensor';
-import { nodeWorkerThreads, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { initWasm, wasmRuntime, type WasmRuntime } from './runtime.js';
 import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
+import { WorkerPoolError } from '../errors.js';
+import { workerHost, workerHostUnavailableReason, type PoolWorker, type WorkerHost } from './worker-host.js';
 
-// A pool of Node worker threads that instantiate the shared-memory module on the
-// same WebAssembly.Memory. Kernels stay synchronous: the main thread posts each
-// worker its share through a shared control block, does its own share, then waits
-// with Atomics.wait (allowed on Node's main thread).
+// A pool of workers (Node's worker threads, or Web Workers in a cross-origin-isolated
+// page: worker-host.ts) that instantiate the shared-memory module on the same
+// WebAssembly.Memory. Kernels stay synchronous: the main thread posts each worker its
+// share through a shared control block, does its own share, then waits: with
+// Atomics.wait where its thread may sleep (Node), by polling where it may not (a
+// browser's main thread).
 //
 // Waking a sleeping thread costs tens to hundreds of µs here (a futex wake, and in a
 // VM an idle vCPU to rouse; on a busy host, milliseconds), as much as a whole batch of
@@ -39,14 +43,13 @@ const STUCK_MS = 60_000;
 const START_MS = 10_000;
 /** Atomics.load polls of the main thread for a claimed share before it sleeps; the shares are about equal, so the wait is short. */
 const MAIN_SPIN = 20000;
+/** Polls between two looks at the clock where the main thread may not sleep and polls until the deadline. */
+const CLOCK_EVERY = 4096;
 
-// Evaluated as CommonJS or as an ES module alike: a dynamic import() is valid in both,
-// where require() exists only in CommonJS and a static import only in modules. Node
-// decides which from flags such as --input-type=module or --experimental-default-type,
-// which a worker would otherwise inherit from the parent's command line or NODE_OPTIONS.
-const workerSource = `
-import('node:worker_threads').then(({ workerData }) => {
-const { module, memory, control, slot, names } = workerData;
+// The one body of every worker, on every host (worker-host.ts wraps it in the host's way
+// of receiving `init`). Workers may always sleep in Atomics.wait.
+const workerBody = `(init) => {
+const { module, memory, control, slot, names } = init;
 const c = new Int32Array(control);
 const base = slot * ${STRIDE};
 let fns;
@@ -58,6 +61,7 @@ try {
   Atomics.store(c, base + ${READY}, -1);
 }
 Atomics.notify(c, base + ${READY});
+if (!fns) return;
 for (;;) {
   let job = Atomics.load(c, base + ${CLAIM});
   if (job <= 0) {
@@ -81,11 +85,10 @@ for (;;) {
   Atomics.store(c, base + ${DONE}, job);
   Atomics.notify(c, base + ${DONE});
 }
-});
-`;
+}`;
 
 export interface ThreadSettings {
-  /** Threads in all, the main thread included; 1 turns the pool off. Default: the number of CPUs, at most 8. */
+  /** Threads in all, the main thread included; 1 turns the pool off. Default: the number of CPUs (in a page navigator.hardwareConcurrency), at most 8. */
   threads: number;
   /** Smallest batch a conditional kernel splits across threads. */
   minConditionalBatch: number;
@@ -99,10 +102,7 @@ export interface ThreadSettings {
 }
 
 function defaultThreads(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
-  const cpus = os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
-  return Math.max(1, Math.min(8, cpus));
+  return Math.max(1, Math.min(8, workerHost()?.cpus ?? 1));
 }
 
 // A split costs a few µs with the worker polling (more if it sleeps, though then the
@@ -141,45 +141,46 @@ export class ThreadPool {
   /** per worker, its job not yet joined; an optional one (`offer`) is dropped, not run, when taken back */
   private readonly pending: Array<{ seq: number; fn: PoolFunction; args: readonly number[]; optional: boolean } | undefined> = [];
   private started = 0;
-  private readonly workers: Array<import('node:worker_threads').Worker> = [];
+  private readonly workers: PoolWorker[] = [];
 
-  constructor(readonly runtime: WasmRuntime) {}
+  constructor(
+    readonly runtime: WasmRuntime,
+    readonly host: WorkerHost,
+  ) {}
 
   /** Threads available, the calling thread included. */
   get size(): number {
     return this.started + 1;
   }
 
-  /**
-   * Starts workers until there are `workers` of them (at most MAX_WORKERS), waiting
-   * until each has instantiated the module. Returns false if one fails to start, having
-   * stopped them all: the caller then runs single-threaded rather than half-threaded.
-   */
-  grow(workers: number): boolean {
-    const threads = nodeWorkerThreads();
-    if (!threads || !this.runtime.shared) return false;
-    const target = Math.min(workers, MAX_WORKERS);
-    const first = this.started;
-    for (let slot = first; slot < target; slot++) {
-      let worker: import('node:worker_threads').Worker;
+  /** Starts the workers of slots [started, target) without waiting for them; false (all stopped) if one cannot be created. */
+  private spawn(target: number): boolean {
+    if (!this.runtime.shared) return false;
+    for (let slot = this.workers.length; slot < target; slot++) {
+      const at = slot * STRIDE + READY;
+      const init = { module: this.runtime.module, memory: this.runtime.memory, control: this.control.buffer as SharedArrayBuffer, slot, names: FUNCTIONS };
       try {
-        worker = new threads.Worker(workerSource, {
-          eval: true,
-          // The parent's flags are its own business (--input-type=module, --eval, --inspect ...).
-          execArgv: [],
-          workerData: { module: this.runtime.module, memory: this.runtime.memory, control: this.control.buffer, slot, names: FUNCTIONS },
-        });
+        // a worker that fails before it could say so counts as one that failed to start
+        this.workers.push(this.host.spawn(workerBody, init, () => void Atomics.compareExchange(this.control, at, 0, -1)));
       } catch {
         this.close();
         return false;
       }
-      // Without a listener, a worker's uncaught error is rethrown in the parent and ends
-      // the process, possibly long after the kernels finished on the main thread.
-      worker.on('error', () => undefined);
-      // Idle workers sleep in Atomics.wait; unref lets the process exit around them.
-      worker.unref();
-      this.workers.push(worker);
     }
+    return true;
+  }
+
+  /**
+   * Starts workers until there are `workers` of them (at most MAX_WORKERS), waiting
+   * until each has instantiated the module. Returns false if one fails to start, having
+   * stopped them all: the caller then runs single-threaded rather than half-threaded.
+   * Only where workers start while their creator blocks (Node); see growAsync.
+   */
+  grow(workers: number): boolean {
+    if (!this.host.startsWhileBlocked) throw new WorkerPoolError(`ThreadPool.grow: ${this.host.name} workers start only once the caller yields; use growAsync`);
+    const target = Math.min(workers, MAX_WORKERS);
+    const first = this.started;
+    if (!this.spawn(target)) return false;
     for (let slot = first; slot < target; slot++) {
       const at = slot * STRIDE + READY;
       const deadline = Date.now() + START_MS;
@@ -193,9 +194,30 @@ export class ThreadPool {
     return true;
   }
 
+  /**
+   * grow() for hosts whose workers start only once their creator returns to the event
+   * loop (Web Workers): awaits each worker's start, yielding between looks, so the
+   * calling thread never blocks. The workers join the pool together, once all run.
+   */
+  async growAsync(workers: number): Promise<boolean> {
+    const target = Math.min(workers, MAX_WORKERS);
+    if (!this.spawn(target)) return false;
+    const deadline = Date.now() + START_MS;
+    for (let slot = this.started; slot < target; slot++) {
+      const at = slot * STRIDE + READY;
+      while (Atomics.load(this.control, at) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+      if (Atomics.load(this.control, at) !== 1) {
+        this.close();
+        return false;
+      }
+    }
+    this.started = Math.max(this.started, target);
+    return true;
+  }
+
   /** Stops every worker; the pool is single-threaded (size 1) afterwards. */
   close(): void {
-    for (const worker of this.workers) void worker.terminate();
+    for (const worker of this.workers) worker.terminate();
     this.workers.length = 0;
     this.pending.length = 0;
     this.started = 0;
@@ -213,9 +235,9 @@ export class ThreadPool {
    */
   post(thread: number, fn: PoolFunction, args: readonly number[]): void {
     const w = thread - 1;
-    if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
+    if (w < 0 || w >= this.started) throw new WorkerPoolError(`ThreadPool.post: thread must be 1..${this.started}, got ${thread}`);
     if (this.pending[w]?.optional) this.join(thread);
-    if (this.pending[w]) throw new UfbertError(`ThreadPool.post: thread ${thread} has a job not yet joined`);
+    if (this.pending[w]) throw new WorkerPoolError(`ThreadPool.post: thread ${thread} has a job not yet joined`);
     this.enqueue(w, fn, args, false);
   }
 
@@ -228,7 +250,7 @@ export class ThreadPool {
    */
   offer(thread: number, fn: PoolFunction, args: readonly number[]): boolean {
     const w = thread - 1;
-    if (w < 0 || w >= this.started) throw new UfbertError(`ThreadPool.offer: thread must be 1..${this.started}, got ${thread}`);
+    if (w < 0 || w >= this.started) throw new WorkerPoolError(`ThreadPool.offer: thread must be 1..${this.started}, got ${thread}`);
     if (this.pending[w]) return false;
     this.enqueue(w, fn, args, true);
     return true;
@@ -263,15 +285,31 @@ export class ThreadPool {
     }
     const at = base + DONE;
     for (let i = 0; i < MAIN_SPIN && Atomics.load(this.control, at) !== job.seq; i++);
+    if (Atomics.load(this.control, at) !== job.seq) (this.host.canWait ? this.sleepUntilDone : this.pollUntilDone).call(this, thread, job.fn, at, job.seq);
+    if (this.control[base + FAILED]) throw new WorkerPoolError(`wasm worker ${thread} failed running ${job.fn}`);
+    return true;
+  }
+
+  private stuck(thread: number, fn: PoolFunction): WorkerPoolError {
+    return new WorkerPoolError(`wasm worker ${thread} has not finished ${fn} after ${STUCK_MS / 1000} s (expected it within a kernel call's time)`);
+  }
+
+  private sleepUntilDone(thread: number, fn: PoolFunction, at: number, seq: number): void {
     const deadline = performance.now() + STUCK_MS;
-    for (let done; (done = Atomics.load(this.control, at)) !== job.seq; ) {
-      if (performance.now() > deadline) throw new UfbertError(`wasm worker ${thread} has not finished ${job.fn} after ${STUCK_MS / 1000} s`);
+    for (let done; (done = Atomics.load(this.control, at)) !== seq; ) {
+      if (performance.now() > deadline) throw this.stuck(thread, fn);
       // Sleep only on the value just seen to be short of seq: loading it again here
       // could read seq itself, after the worker's notify, and sleep out the timeout.
       Atomics.wait(this.control, at, done, 1000);
     }
-    if (this.control[base + FAILED]) throw new UfbertError(`wasm worker ${thread} failed running ${job.fn}`);
-    return true;
+  }
+
+  /** A browser's main thread may not sleep: it polls, looking at the clock now and then, until the deadline. */
+  private pollUntilDone(thread: number, fn: PoolFunction, at: number, seq: number): void {
+    const deadline = performance.now() + STUCK_MS;
+    for (let i = 1; Atomics.load(this.control, at) !== seq; i++) {
+      if (i % CLOCK_EVERY === 0 && performance.now() > deadline) throw this.stuck(thread, fn);
+    }
   }
 
   /** Runs `fn` with argsOf(thread) on threads 0 .. size-1 (undefined skips a thread) and returns when all are done. */
@@ -297,6 +335,23 @@ export class ThreadPool {
  * share a core.
  */
 export function measureThreadSpeedup(pool: ThreadPool, threads: number): number {
+  return runThrough(threadSpeedupRounds(pool, threads));
+}
+
+/** Runs a generator of steps to its end, without pausing between them. */
+function runThrough<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * measureThreadSpeedup as steps of one round each (a single and a parallel run, a few
+ * ms): whoever drives it may yield to its event loop between two (a page's main thread),
+ * then wake() the pool so the next round does not time a worker's wake-up.
+ */
+function* threadSpeedupRounds(pool: ThreadPool, threads: number): Generator<void, number> {
   const rt = pool.runtime;
   const hv = PROBE_HV;
   const region = probeRegions(rt, 'threads.probe', threads);
@@ -305,6 +360,7 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
   // a worker's first calls can be 10-30x slower (its code not yet optimised, its
   // thread asleep): warm up until a parallel round takes less than twice a single one
   for (let round = 0; round < 20; round++) {
+    yield;
     let start = performance.now();
     rt.exports.probe(region(0), hv, reps);
     const one = performance.now() - start;
@@ -315,6 +371,7 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
   let single = Infinity;
   let both = Infinity;
   for (let round = 0; round < 5; round++) {
+    yield;
     let start = performance.now();
     rt.exports.probe(region(0), hv, reps);
     single = Math.min(single, performance.now() - start);
@@ -326,7 +383,10 @@ export function measureThreadSpeedup(pool: ThreadPool, threads: number): number 
 }
 
 let pool: ThreadPool | undefined;
-let poolFailed = false;
+/** Why the pool runs no workers, once it has given up on them (a worker that failed to start). */
+let poolFailed: string | undefined;
+/** A start under way on a host whose workers start asynchronously (the web). */
+let starting: Promise<number> | undefined;
 /** Threads found worth using by calibration (1: none), per requested thread count. */
 const calibrated = new Map<number, number>();
 /** Per requested thread count: calibrations done, and when the last one ended. */
@@ -340,31 +400,86 @@ const attempts = new Map<number, { count: number; at: number }>();
  */
 const RECALIBRATE_AFTER_MS = 1000;
 const MAX_CALIBRATIONS = 5;
+/** Measurements per calibration, at most; it stops at the first that shows threads paying. */
+const CALIBRATION_TRIES = 3;
 
-/** The pool for the current settings, started or grown on first use; undefined where threads are unavailable or off. */
+/** Whether the pool for `threads` threads is due a calibration: never measured, or found not paying a while ago. */
+function calibrationDue(threads: number): boolean {
+  const useful = calibrated.get(threads);
+  const tried = attempts.get(threads) ?? { count: 0, at: 0 };
+  return useful === undefined || (useful === 1 && tried.count < MAX_CALIBRATIONS && performance.now() - tried.at > RECALIBRATE_AFTER_MS);
+}
+
+/**
+ * Measures whether `threads` threads pay and records it, in steps of one measurement
+ * round (see threadSpeedupRounds). Worth it if each extra thread adds at least half a
+ * thread of throughput. Other load only ever lowers a measurement, so the best of up to
+ * three (~12 ms each) says what the cores can do.
+ */
+function* calibration(p: ThreadPool, threads: number): Generator<void, number> {
+  const wanted = 1 + 0.5 * (threads - 1);
+  let speedup = 0;
+  for (let i = 0; i < CALIBRATION_TRIES && speedup < wanted; i++) speedup = Math.max(speedup, yield* threadSpeedupRounds(p, threads));
+  return record(threads, speedup >= wanted ? threads : 1);
+}
+
+/**
+ * A task of its own, soon: a message to itself is not clamped as nested timeouts are
+ * (4 ms), which would let the workers fall asleep between two rounds.
+ */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
+
+/** calibration(), handing the thread back to its event loop between two rounds: a page's main thread is held a round (a few ms) at a time. */
+async function calibrateYielding(p: ThreadPool, threads: number): Promise<number> {
+  const steps = calibration(p, threads);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await nextTask();
+    p.wake();
+  }
+}
+
+function record(threads: number, useful: number): number {
+  const tried = attempts.get(threads) ?? { count: 0, at: 0 };
+  calibrated.set(threads, useful);
+  attempts.set(threads, { count: tried.count + 1, at: performance.now() });
+  return useful;
+}
+
+/** The pool for the current settings, started or grown on first use; undefined where threads are unavailable, off or not ready yet. */
 export function threadPool(): ThreadPool | undefined {
   const workers = settings.threads - 1;
-  if (workers < 1 || poolFailed) return undefined;
-  pool ??= new ThreadPool(wasmRuntime());
+  if (workers < 1 || poolFailed !== undefined) return undefined;
+  const host = workerHost();
+  if (!host) return undefined;
+  if (!host.startsWhileBlocked) {
+    // Web Workers start only once this thread yields: start them (and calibrate) in the
+    // background, and run single-threaded until they are ready.
+    if (starting || !pool || pool.size <= workers || (settings.calibrate && calibrationDue(settings.threads))) {
+      void threadPoolReady();
+      return undefined;
+    }
+    return !settings.calibrate || calibrated.get(settings.threads) !== 1 ? pool : undefined;
+  }
+  pool ??= new ThreadPool(wasmRuntime(), host);
   if (pool.size <= workers && !pool.grow(workers)) {
-    poolFailed = true;
+    poolFailed = `a worker thread did not start within ${START_MS / 1000} s (or could not be created)`;
     return undefined;
   }
   if (settings.calibrate) {
     const threads = settings.threads;
-    let useful = calibrated.get(threads);
-    const tried = attempts.get(threads) ?? { count: 0, at: 0 };
-    if (useful === undefined || (useful === 1 && tried.count < MAX_CALIBRATIONS && performance.now() - tried.at > RECALIBRATE_AFTER_MS)) {
-      // Worth it if each extra thread adds at least half a thread of throughput. Other
-      // load only ever lowers a measurement, so the best of up to three (~40 ms in all)
-      // says what the cores can do.
-      const wanted = 1 + 0.5 * (threads - 1);
-      let speedup = 0;
-      for (let i = 0; i < 3 && speedup < wanted; i++) speedup = Math.max(speedup, measureThreadSpeedup(pool, threads));
-      useful = speedup >= wanted ? threads : 1;
-      calibrated.set(threads, useful);
-      attempts.set(threads, { count: tried.count + 1, at: performance.now() });
-    }
+    const useful = calibrationDue(threads) ? runThrough(calibration(pool, threads)) : calibrated.get(threads);
     if (useful === 1) return undefined;
   }
   return pool;
@@ -373,12 +488,79 @@ export function threadPool(): ThreadPool | undefined {
 /**
  * Starts (and calibrates) the pool for the current settings now rather than inside
  * the first large kernel call, which would otherwise take tens of ms longer. Returns
- * the threads the WASM kernels will use, 1 where threads are off, unavailable or did
- * not pay. The WASM kernels call it from prepare().
+ * the threads the WASM kernels will use now, 1 where threads are off, unavailable or did
+ * not pay. The WASM kernels call it from prepare(). In a page the workers start only
+ * once the caller yields: there it begins the start and returns 1 until the pool is
+ * ready; `await threadPoolReady()` waits for it.
  */
 export function startThreadPool(): number {
   if (settings.threads <= 1) return 1;
   return threadPool() ? settings.threads : 1;
+}
+
+/**
+ * Starts (and calibrates) the pool for the current settings, on any host, and resolves
+ * with the threads the WASM kernels will use: 1 where threads are off, unavailable (a
+ * page that is not cross-origin isolated; see threadPoolStatus) or did not pay. In a
+ * page it never blocks the main thread for more than one calibration measurement
+ * (~12 ms); kernels called before it resolves run single-threaded. Never rejects.
+ */
+export function threadPoolReady(): Promise<number> {
+  const host = workerHost();
+  if (settings.threads <= 1 || !host) return Promise.resolve(1);
+  if (host.startsWhileBlocked) return Promise.resolve(startThreadPool());
+  starting ??= startWebPool(host).finally(() => {
+    starting = undefined;
+  });
+  return starting;
+}
+
+async function startWebPool(host: WorkerHost): Promise<number> {
+  const threads = settings.threads;
+  if (poolFailed !== undefined) return 1;
+  try {
+    // compiles the module off the main thread's critical path (a page may not compile it synchronously)
+    await initWasm();
+    pool ??= new ThreadPool(wasmRuntime(), host);
+    if (pool.size < threads && !(await pool.growAsync(threads - 1))) {
+      poolFailed = `a Web Worker did not start within ${START_MS / 1000} s (or could not be created)`;
+      return 1;
+    }
+    if (!settings.calibrate) return threads;
+    return calibrationDue(threads) ? await calibrateYielding(pool, threads) : calibrated.get(threads)!;
+  } catch (err) {
+    pool?.close();
+    poolFailed = `the pool failed to start: ${(err as Error).message}`;
+    return 1;
+  }
+}
+
+/** What the WASM kernels' threads are doing, and why there are none where there are none. */
+export interface ThreadPoolStatus {
+  /** Threads the WASM kernels use now, the calling thread included. */
+  threads: number;
+  /**
+   * `off`: settings.threads is 1; `unavailable`: this host cannot share the module's
+   * memory with workers, or a worker failed to start; `starting`: Web Workers are
+   * starting (the kernels run single-threaded meanwhile); `idle`: not started yet;
+   * `single-threaded`: calibration found threads add no throughput here; `running`.
+   */
+  state: 'off' | 'unavailable' | 'idle' | 'starting' | 'single-threaded' | 'running';
+  /** Why the kernels run one thread, where they do. */
+  reason?: string;
+}
+
+export function threadPoolStatus(): ThreadPoolStatus {
+  const threads = settings.threads;
+  if (threads <= 1) return { threads: 1, state: 'off', reason: 'configureThreads({ threads: 1 })' };
+  const unavailable = workerHostUnavailableReason() ?? poolFailed;
+  if (unavailable !== undefined) return { threads: 1, state: 'unavailable', reason: unavailable };
+  if (starting) return { threads: 1, state: 'starting', reason: 'the workers are starting (await threadPoolReady())' };
+  if (!pool || pool.size < threads) return { threads: 1, state: 'idle', reason: 'the pool has not been started (startThreadPool() or threadPoolReady())' };
+  if (settings.calibrate && calibrated.get(threads) === 1) {
+    return { threads: 1, state: 'single-threaded', reason: `calibration found ${threads} threads add no SIMD throughput on this machine now` };
+  }
+  return { threads, state: 'running' };
 }
 
 /** What calibration last found per requested thread count: the threads used (1 when threads did not pay, so far). */

@@ -4,9 +4,20 @@ import { prefetchNodesPerTree } from '../kernels/wasm/conditional-matmul-fused.j
 import { PreparedKernelError } from '../errors.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../conformance/problems.js';
-import { nodeWorkerThreads, selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { nodeWorkerThreads, workerHost } from './worker-host.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
-import { configureThreads, measureThreadSpeedup, startThreadPool, threadCalibration, threadPool, threadSettings } from './threads.js';
+import { WorkerPoolError } from '../errors.js';
+import {
+  configureThreads,
+  measureThreadSpeedup,
+  startThreadPool,
+  threadCalibration,
+  threadPool,
+  ThreadPool,
+  threadPoolStatus,
+  threadSettings,
+} from './threads.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('runs the build its test project selected, and refuses another once running', () => {
@@ -76,6 +87,38 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
       expect(startThreadPool()).toBe(used);
       configureThreads({ threads: 1 });
       expect(startThreadPool()).toBe(1);
+    } finally {
+      configureThreads(before);
+    }
+  });
+
+  it('runs a pool the way a page does: workers started without blocking, a caller that polls instead of sleeping', async () => {
+    // a page's main thread: its workers start only once it yields, and Atomics.wait throws there
+    const host = { ...workerHost()!, startsWhileBlocked: false, canWait: false };
+    const pool = new ThreadPool(wasmRuntime(), host);
+    try {
+      expect(() => pool.grow(1)).toThrow(WorkerPoolError);
+      expect(await pool.growAsync(1)).toBe(true);
+      expect(pool.size).toBe(2);
+      const at = probeRegions(pool.runtime, 'test.page-probe', 1)(0);
+      for (let round = 0; round < 3; round++) {
+        pool.post(1, 'probe', [at, PROBE_HV, 100]);
+        for (const until = performance.now() + 100; performance.now() < until; );
+        expect(pool.join(1)).toBe(true);
+      }
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('says how many threads the kernels use and why not more', () => {
+    const before = threadSettings();
+    try {
+      configureThreads({ threads: 1 });
+      expect(threadPoolStatus()).toEqual({ threads: 1, state: 'off', reason: 'configureThreads({ threads: 1 })' });
+      configureThreads({ threads: 2, calibrate: false });
+      startThreadPool();
+      expect(threadPoolStatus()).toEqual({ threads: 2, state: 'running' });
     } finally {
       configureThreads(before);
     }

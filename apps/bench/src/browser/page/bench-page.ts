@@ -2,7 +2,16 @@
 // onnxruntime-web sessions and @ufbert/cmm's wasm kernel as the Node side asks
 // (protocol.ts); the Node side alternates the models and keeps the deadlines.
 import type * as Ort from 'onnxruntime-web';
-import { initWasm, listKernels, type ConditionalMatmulKernel, type PreparedConditional } from '@ufbert/cmm';
+import {
+  configureThreads,
+  initWasm,
+  listKernels,
+  threadPoolReady,
+  threadPoolStatus,
+  threadSettings,
+  type ConditionalMatmulKernel,
+  type PreparedConditional,
+} from '@ufbert/cmm';
 import type { BrowserBenchPage, KernelSetup, KernelSide, ModelCall, PageInfo, PageSetup } from '../protocol.js';
 
 const ORT_DIST = '/modules/onnxruntime-web/dist/';
@@ -142,6 +151,27 @@ const page: BrowserBenchPage = {
     const dense = await runtime().InferenceSession.create(await fetchBytes(setup.denseFile), { executionProviders: [ep], graphOptimizationLevel: 'all' });
     kernels = { cmm, prepared, hidden: h, dense };
     return `${cmm.kernelName}/${cmm.backend}/${cmm.level}`;
+  },
+
+  async cmmThreads(threads, calibrate) {
+    const start = performance.now();
+    // a task every turn of the event loop: the longest gap between two is the longest the main thread was held
+    let longestBlockMs = 0;
+    let last = start;
+    let ticking = true;
+    const tick = () => {
+      const now = performance.now();
+      longestBlockMs = Math.max(longestBlockMs, now - last);
+      last = now;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    configureThreads({ threads, calibrate });
+    await threadPoolReady();
+    const startMs = performance.now() - start;
+    ticking = false;
+    const status = threadPoolStatus();
+    return { ...status, minConditionalBatch: threadSettings().minConditionalBatch, startMs, longestBlockMs };
   },
 
   async timeKernel(side: KernelSide, batch: number, calls: number, samples: number) {
