@@ -1,4 +1,4 @@
-import { DTYPES, type Dtype } from '@ufbert/onnx/web';
+import { DTYPES, type Dtype } from '@ufbert/onnx/dtype';
 import { PipelineError } from './errors.js';
 
 /** transformers.js's `dtype` option: a weight precision ufbert exports, or `auto` for the runtime's default. */

@@ -1,5 +1,5 @@
 import { CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, type InferenceRuntime } from '@ufbert/crammed-bert';
-import type { Dtype } from '@ufbert/onnx/web';
+import type { Dtype } from '@ufbert/onnx/dtype';
 import { ModelLoadError } from './errors.js';
 import { labelsFromConfig } from './labels.js';
 import { HF_CONFIG_FILE } from './model-files.js';

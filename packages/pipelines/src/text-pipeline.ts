@@ -1,5 +1,5 @@
 import type { BatchEncoding, InferenceRuntime, TextInput, TextTokenizer } from '@ufbert/crammed-bert';
-import type { Dtype } from '@ufbert/onnx/web';
+import type { Dtype } from '@ufbert/onnx/dtype';
 import { Callable } from './callable.js';
 import { PipelineError } from './errors.js';
 import { excerpt } from '@ufbert/tensor';
