@@ -23,7 +23,7 @@ import { workerHost, workerHostUnavailableReason, type PoolWorker, type WorkerHo
 // whoever wins runs it. The main thread writes a worker's arguments only while that
 // worker holds no job, so a claimed job's arguments stay put.
 
-type PoolFunction = 'conditionalTokens' | 'conditionalTokensQ8' | 'gemmPacked' | 'probe' | 'touchTreeTops';
+export type PoolFunction = 'conditionalTokens' | 'conditionalTokensQ8' | 'gemmPacked' | 'probe' | 'touchTreeTops';
 const FUNCTIONS: readonly PoolFunction[] = ['conditionalTokens', 'conditionalTokensQ8', 'gemmPacked', 'probe', 'touchTreeTops'];
 
 // control block, Int32 slots per worker

@@ -1,11 +1,11 @@
 import { transpose } from '../../layout.js';
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
-import { checkBatch, checkConditionalWeights, outputArray } from '../../validate.js';
+import { checkConditionalWeights } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
+import { currentThreadSettings, startThreadPool, threadPool } from '../../wasm/threads.js';
 import { padded, writeRows } from './copy.js';
-import { callBuffers, copyIn, copyOut, type CallBuffers, type CallLayout } from './conditional-call.js';
+import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 import { nodesPerTree } from '../../tree.js';
 import { UfbertError } from '@ufbert/tensor';
 
@@ -16,11 +16,9 @@ const label = kernelLabel(identity);
  * comes, next to what the caller does meanwhile, so a few MB of the 32 MB an L3 holds.
  */
 const PREFETCH_BYTES = 4 << 20;
-/** The caller's share of a split batch, relative to a worker's 1: it also copies the inputs and outputs. */
-const MAIN_SHARE = 0.8;
 
 /** FFF weights in WASM memory: wIn [N, H'] and wOut^T [N, O'] with rows padded to whole f32x4 vectors, bIn [N]. */
-class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements CallLayout {
+class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements CallLayout, ConditionalShares {
   /** f32x4 vectors per padded row of wIn and of wOut^T */
   readonly hv: number;
   readonly ov: number;
@@ -44,6 +42,16 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements 
     this.visits = shape.trees * (shape.depth + 1);
     // whole cache lines, so threads never write to the same line
     this.scratchBytes = Math.ceil(runtime.exports.conditionalScratchBytes(shape.trees, shape.depth) / 64) * 64;
+  }
+
+  readonly workerFunction = 'conditionalTokens' as const;
+
+  workerArgs(at: CallBuffers, b0: number, b1: number, scratch: number): number[] {
+    return [this.wIn, this.bIn, this.wOutT, this.hv, this.ov, this.shape.trees, this.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, scratch];
+  }
+
+  runShare(at: CallBuffers, b0: number, b1: number): void {
+    this.runtime.exports.conditionalTokens(this.wIn, this.bIn, this.wOutT, this.hv, this.ov, this.shape.trees, this.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch);
   }
 
   protected override release(): void {
@@ -81,42 +89,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     return new WasmConditionalPrepared({ ...shape }, rt, wIn, bIn, wOutT);
   },
   run(prepared, x, batch, options = {}) {
-    const p = claimPrepared(prepared, WasmConditionalPrepared, label);
-    const { inputSize: h, outputSize: o } = p.shape;
-    checkBatch('x', x, batch, h);
-    if (options.out) outputArray(options.out, batch, o, false);
-    if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
-    const settings = currentThreadSettings();
-    const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
-    const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
-    if (threads > 1) pool!.wake();
-    const at = callBuffers(p, 'conditional', batch, threads);
-    const y = options.out ?? new Float32Array(batch * o);
-    if (threads > 1) {
-      // Each worker starts as soon as its rows are in; the caller copies the rest in
-      // and all outputs out, so its own share is the smaller one.
-      const parts = threads - 1 + MAIN_SHARE;
-      for (let i = 1; i < threads; i++) {
-        const b0 = splitStart(batch, parts, i - 1);
-        const b1 = splitStart(batch, parts, i);
-        copyIn(p, at, x, h, b0, b1);
-        pool!.post(i, 'conditionalTokens', [p.wIn, p.bIn, p.wOutT, p.hv, p.ov, p.shape.trees, p.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch + i * p.scratchBytes]);
-      }
-      const own = splitStart(batch, parts, threads - 1);
-      copyIn(p, at, x, h, own, batch);
-      runShare(p, at, own, batch);
-      copyOut(p, at, y, o, own, batch);
-      for (let i = 1; i < threads; i++) {
-        pool!.join(i);
-        copyOut(p, at, y, o, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
-      }
-    } else {
-      copyIn(p, at, x, h, 0, batch);
-      runShare(p, at, 0, batch);
-      copyOut(p, at, y, o, 0, batch);
-    }
-    const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
-    return { y, nodes };
+    return runConditionalCall(claimPrepared(prepared, WasmConditionalPrepared, label), 'conditional', x, batch, options);
   },
   prefetch(prepared, batch) {
     const p = claimPrepared(prepared, WasmConditionalPrepared, label);
@@ -146,10 +119,4 @@ export function prefetchNodesPerTree(shape: ConditionalShape, batch: number): nu
     top = next;
   }
   return top;
-}
-
-/** Tokens [b0, b1) on the calling thread, with thread 0's scratch. */
-function runShare(p: WasmConditionalPrepared, at: CallBuffers, b0: number, b1: number): void {
-  const { trees, depth } = p.shape;
-  p.runtime.exports.conditionalTokens(p.wIn, p.bIn, p.wOutT, p.hv, p.ov, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch);
 }

@@ -1,15 +1,12 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import { checkQuantizedWeights, quantizeConditional } from '../../quantize.js';
 import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights } from '../../types.js';
-import { checkBatch, outputArray } from '../../validate.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
-import { callBuffers, copyIn, copyOut, type CallBuffers, type CallLayout } from './conditional-call.js';
+import { startThreadPool } from '../../wasm/threads.js';
+import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 
 const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused', dtype: 'q8' } as const;
 const label = kernelLabel(identity);
-/** The caller's share of a split batch, relative to a worker's 1, as in conditional-matmul-fused.ts. */
-const MAIN_SHARE = 0.8;
 
 /** Bytes (int8 values) per row once padded to whole 16-byte vectors. */
 const padded16 = (width: number): number => Math.ceil(width / 16) * 16;
@@ -19,7 +16,7 @@ const padded16 = (width: number): number => Math.ceil(width / 16) * 16;
  * whole vectors, their scales, bIn, and the sum of each wIn row (the relaxed build's dot
  * subtracts 64 times it, see assembly/conditional-q8.ts).
  */
-class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayout {
+class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayout, ConditionalShares {
   /** bytes per padded int8 row of wIn and of wOut^T; also the floats per row of x and y in WASM memory */
   readonly hb: number;
   readonly ob: number;
@@ -44,6 +41,18 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
     this.visits = shape.trees * (shape.depth + 1);
     this.scratchBytes = Math.ceil(runtime.exports.conditionalQ8ScratchBytes(shape.trees, shape.depth, this.hb) / 64) * 64;
     this.useRelaxedDot = relaxedDotWorks(runtime) ? 1 : 0;
+  }
+
+  readonly workerFunction = 'conditionalTokensQ8' as const;
+
+  workerArgs(at: CallBuffers, b0: number, b1: number, scratch: number): number[] {
+    return [...this.tables, this.hb, this.ob, this.shape.trees, this.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, scratch, this.useRelaxedDot];
+  }
+
+  runShare(at: CallBuffers, b0: number, b1: number): void {
+    const [wIn, wScale, rowSum, bIn, wOutT, oScale] = this.tables;
+    const { trees, depth } = this.shape;
+    this.runtime.exports.conditionalTokensQ8(wIn, wScale, rowSum, bIn, wOutT, oScale, this.hb, this.ob, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch, this.useRelaxedDot);
   }
 
   protected override release(): void {
@@ -131,46 +140,6 @@ export const conditionalMatmulWasmQ8: ConditionalMatmulKernel = {
     return prepareTables(tables, shape, checkQuantizedWeights(tables, shape));
   },
   run(prepared, x, batch, options = {}) {
-    const p = claimPrepared(prepared, WasmQ8Prepared, label);
-    const { inputSize: h, outputSize: o } = p.shape;
-    checkBatch('x', x, batch, h);
-    if (options.out) outputArray(options.out, batch, o, false);
-    if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
-    const settings = currentThreadSettings();
-    const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
-    const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
-    if (threads > 1) pool!.wake();
-    const at = callBuffers(p, 'conditional-q8', batch, threads);
-    const y = options.out ?? new Float32Array(batch * o);
-    if (threads > 1) {
-      const parts = threads - 1 + MAIN_SHARE;
-      for (let i = 1; i < threads; i++) {
-        const b0 = splitStart(batch, parts, i - 1);
-        const b1 = splitStart(batch, parts, i);
-        copyIn(p, at, x, h, b0, b1);
-        pool!.post(i, 'conditionalTokensQ8', [...p.tables, p.hb, p.ob, p.shape.trees, p.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch + i * p.scratchBytes, p.useRelaxedDot]);
-      }
-      const own = splitStart(batch, parts, threads - 1);
-      copyIn(p, at, x, h, own, batch);
-      runShare(p, at, own, batch);
-      copyOut(p, at, y, o, own, batch);
-      for (let i = 1; i < threads; i++) {
-        pool!.join(i);
-        copyOut(p, at, y, o, splitStart(batch, parts, i - 1), splitStart(batch, parts, i));
-      }
-    } else {
-      copyIn(p, at, x, h, 0, batch);
-      runShare(p, at, 0, batch);
-      copyOut(p, at, y, o, 0, batch);
-    }
-    const nodes = options.returnNodes ? new Int32Array(p.runtime.memory.buffer, at.nodes, batch * p.visits).slice() : undefined;
-    return { y, nodes };
+    return runConditionalCall(claimPrepared(prepared, WasmQ8Prepared, label), 'conditional-q8', x, batch, options);
   },
 };
-
-/** Tokens [b0, b1) on the calling thread, with thread 0's scratch. */
-function runShare(p: WasmQ8Prepared, at: CallBuffers, b0: number, b1: number): void {
-  const [wIn, wScale, rowSum, bIn, wOutT, oScale] = p.tables;
-  const { trees, depth } = p.shape;
-  p.runtime.exports.conditionalTokensQ8(wIn, wScale, rowSum, bIn, wOutT, oScale, p.hb, p.ob, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch, p.useRelaxedDot);
-}
