@@ -86,11 +86,17 @@ export async function serveBenchPage(options: BenchServerOptions): Promise<Bench
   const roots = moduleRoots();
   const headers = options.isolated === false ? {} : ISOLATION_HEADERS;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const send = (status: number, type: string, body?: Uint8Array | string) => {
       res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
     };
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      // A malformed escape (`%E0`) is the client's error; thrown here it would end the whole bench.
+      return send(400, 'text/plain', 'malformed path');
+    }
     if (path === '/') return send(200, TYPES['.html'], benchPageHtml());
     if (path.startsWith(MODEL_PREFIX)) {
       const bytes = options.models.get(path.slice(MODEL_PREFIX.length));
