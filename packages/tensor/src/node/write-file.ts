@@ -104,6 +104,15 @@ export async function writeJsonAtomic(path: string, value: unknown, options: Wri
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
+/** Renames `from` to `to` (same file system), a typed error naming both when it fails. */
+export async function movePath(from: string, to: string): Promise<void> {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    throw failFromErrno(error, from, `move it to ${to}`, fileLayerFailure(from));
+  }
+}
+
 /** Removes a file, a link (never its target) or a folder with everything in it; nothing there is fine. */
 export async function removePath(path: string): Promise<void> {
   try {
