@@ -10,7 +10,7 @@ export { assertOrdinaryFileSystem } from './special-filesystem.js';
 export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic, removePath, movePath, type FileContents, type WriteFileOptions } from './write-file.js';
 export { AppendFile } from './append-file.js';
 export { ensureFolder, ensureFolderSync, ensureWritableFolder, folderEntries, moveFolderContentsAside, type FolderOptions } from './ensure-folder.js';
-export { MANIFEST_FILE, type FolderManifest } from './folder-manifest.js';
+export { FOLDER_MANIFEST_FILE, type FolderManifest } from './folder-manifest.js';
 export { writeFolderAtomic, type WriteFolderOptions, type WriteFolderResult } from './write-folder.js';
 export { readFolderSnapshot, type ReadFolderOptions, type FolderSnapshot } from './read-folder.js';
 export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from './output-lock.js';
