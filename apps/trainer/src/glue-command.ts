@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
-import { TextTokenizer } from '@ufbert/crammed-bert';
+import { loadTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
 import { LOCK_FILE, OutputLock, directoryEntries, ensureWritableDirectory, moveRunAside } from '@ufbert/training';
 import { PreflightError } from './run.js';
@@ -141,7 +141,7 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
   const tasks = await readTasks(values.data, values.tasks);
   await setBackend(backend);
   print(`backend: ${describeBackend()}`);
-  const tokenizer = await TextTokenizer.load(modelDir);
+  const tokenizer = await loadTokenizer(modelDir);
   const scores: Record<string, number> = {};
   const failed: string[] = [];
   for (const { task, train, eval: evalSplits } of tasks) {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
-import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { CrammedBertModel, presetConfig, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
+import { loadTokenizer, saveModel, saveTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type LabeledExample, type TaskEvaluation } from '@ufbert/glue';
 import {
   CrammedBertMlm,
@@ -90,7 +91,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
   const keyFile = join(dir, 'corpus-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')) === key) {
     print(`tokenizer: cached in ${dir}`);
-    return { tokenizer: await TextTokenizer.load(dir), cached: true };
+    return { tokenizer: await loadTokenizer(dir), cached: true };
   }
   const started = performance.now();
   const tokenizer = trainWordPiece(
@@ -98,7 +99,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
     { vocabSize: options.vocabSize },
   );
   await mkdir(dir, { recursive: true });
-  await tokenizer.save(dir);
+  await saveTokenizer(tokenizer, dir);
   await writeFile(keyFile, key);
   print(`tokenizer: trained WordPiece (${tokenizer.vocabSize} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s, saved to ${dir}`);
   return { tokenizer, cached: false };
@@ -195,8 +196,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     const pretrainedDir = join(runDir, 'pretrained');
     let usage: LayerUsage[] | null = null;
     try {
-      await saveModel(model, pretrainedDir);
-      await tokenizer.save(pretrainedDir);
+      await saveModel(model, pretrainedDir, { tokenizer });
       phases.push({ phase: 'pretraining', model: name, seconds: secondsSince(pretrainStarted) });
       if (kind === 'fff' && result.validation.count > 0) {
         const usageStarted = performance.now();

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setBackend } from '@ufbert/tensor';
 import { writeTinyModels } from './test-utils/tiny-models.js';
-import { OnnxEncoderSession } from '@ufbert/onnx';
+import { OnnxEncoderSession } from '@ufbert/onnx/node';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'ufbert-cli-'));

@@ -4,8 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
-import { CONFIG_FILE } from '@ufbert/crammed-bert';
-import { HF_CONFIG_FILE, MODEL_FILES } from './model-files.js';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILES } from '@ufbert/crammed-bert';
 import type { ProgressCallback } from './progress.js';
 
 export interface DownloadOptions {

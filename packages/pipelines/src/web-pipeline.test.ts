@@ -89,7 +89,7 @@ describe('@ufbert/pipelines/web', () => {
 
   it('fffRoutesOfModel gives, for a model loaded from bytes, what fffRoutes gives for its folder', async () => {
     const text = 'the capital of france';
-    const { config, weights, tokenizer } = modelFiles(await bytesOf(mlmDir));
+    const { config, weights, tokenizer } = await modelFiles(await bytesOf(mlmDir));
     const model = await loadCheckpoint(weights, config);
     try {
       expect(await fffRoutesOfModel(model, tokenizer, text)).toEqual(await fffRoutes(mlmDir, text));

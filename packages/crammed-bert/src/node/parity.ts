@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
 import type { ParityReport, SafeTensor, Tensor2D } from '@ufbert/tensor';
-import { loadModel } from './checkpoint.js';
+import { FILE_LIMITS, listFolder, pathKind, readBytes } from '@ufbert/tensor/node';
+import { loadModel } from './load-model.js';
 
 /** The fixture folders, written by the reference PyTorch code (see fixtures/README.md). */
 export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
@@ -18,12 +18,13 @@ export interface ModelFixtureCase {
 
 /** Every `crammed-*` folder under `dir` that holds io.safetensors, in name order, with that file read. */
 export async function readModelFixtureCases(dir: string): Promise<ModelFixtureCase[]> {
-  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
+  const folders: string[] = [];
+  for (const name of listFolder(dir)) if (name.startsWith('crammed-') && pathKind(join(dir, name, 'io.safetensors')) === 'file') folders.push(name);
   if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
   const cases: ModelFixtureCase[] = [];
   for (const name of folders.sort()) {
     const folder = join(dir, name);
-    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    const io = (await readSafetensors(await readBytes(join(folder, 'io.safetensors'), { what: 'fixture io.safetensors', maxBytes: FILE_LIMITS.weights }))).tensors;
     cases.push({
       name,
       folder,

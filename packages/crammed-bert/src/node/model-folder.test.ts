@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, cpSync, writeFileSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, setBackend, readSafetensors, writeSafetensors, type SafeTensor } from '@ufbert/tensor';
+import { tf, setBackend, type SafeTensor } from '@ufbert/tensor';
+import { readSafetensorsFile as readSafetensors, writeSafetensorsFile as writeSafetensors } from '@ufbert/tensor/node';
 import type { Tensor } from '@ufbert/tensor';
-import { loadConfig, loadModel, saveModel } from './checkpoint.js';
-import { CheckpointError, ConfigError } from './errors.js';
-import { CrammedBertModel } from './model.js';
-import { parameterSpecs } from './parameters.js';
-import { fixturePath } from '../../../fixtures/index.js';
-import { tinyBatch, tinyConfig } from './test-utils/tiny.js';
+import { loadModel, loadModelConfig } from './load-model.js';
+import { saveModel } from './save-model.js';
+import { CheckpointError, ModelFolderError } from '../errors.js';
+import { CrammedBertModel } from '../model.js';
+import { parameterSpecs } from '../parameters.js';
+import { fixturePath } from '../../../../fixtures/index.js';
+import { tinyBatch, tinyConfig } from '../test-utils/tiny.js';
 
 const work = mkdtempSync(join(tmpdir(), 'crammed-bert-checkpoint-'));
 const batch = tinyBatch();
@@ -165,8 +167,8 @@ describe('reference checkpoints', () => {
     const arch = JSON.parse(readFileSync(join(dir, 'model_config.json'), 'utf8'));
     rmSync(join(dir, 'model_config.json'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ arch, model_type: 'crammedBERT', architectures: ['ScriptableLMForSequenceClassification'] }));
-    expect(await loadConfig(dir)).toEqual(arch);
+    expect((await loadModelConfig(dir)).config).toEqual(arch);
     rmSync(join(dir, 'config.json'));
-    await expect(loadConfig(dir)).rejects.toThrow(ConfigError);
+    await expect(loadModelConfig(dir)).rejects.toThrow(new ModelFolderError(`expected model_config.json or config.json in ${dir}, found neither`));
   });
 });

@@ -4,9 +4,10 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend, tf } from '@ufbert/tensor';
-import { TextTokenizer, TfjsRuntime, loadModel, saveModel } from '@ufbert/crammed-bert';
-import { tinyModelFolder } from './test-utils/tiny-model.js';
-import { OnnxInferenceRuntime, ONNX_CACHE_DIR } from './onnx-runtime.js';
+import { ONNX_CACHE_DIR, TfjsRuntime } from '@ufbert/crammed-bert';
+import { loadModel, loadTokenizer, saveModel } from '@ufbert/crammed-bert/node';
+import { tinyModelFolder } from '../test-utils/tiny-model.js';
+import { OnnxInferenceRuntime } from './onnx-runtime.js';
 
 let work: string;
 let mlmDir: string;
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 /** tfjs and onnxruntime runtimes of one checkpoint folder, and its tokenizer. */
 async function both(dir: string) {
-  const tokenizer = await TextTokenizer.load(dir);
+  const tokenizer = await loadTokenizer(dir);
   const tfjs = new TfjsRuntime(await loadModel(dir));
   const onnx = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 });
   return { tokenizer, tfjs, onnx };

@@ -3,13 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, cp, lstat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors, relativeError, toFloat32 } from '@ufbert/tensor';
-import { CheckpointError, loadModel, type CrammedBertModel } from '@ufbert/crammed-bert';
-import { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes } from './export.js';
+import { relativeError, toFloat32 } from '@ufbert/tensor';
+import { readSafetensorsFile as readSafetensors } from '@ufbert/tensor/node';
+import { CheckpointError, type CrammedBertModel } from '@ufbert/crammed-bert';
+import { loadModel } from '@ufbert/crammed-bert/node';
+import { exportOnnx, exportOnnxFromCheckpoint } from './export.js';
+import { onnxModelBytes } from '../onnx-model-bytes.js';
 import { OnnxEncoderSession } from './session.js';
 import { runOnnxModelParity } from './parity.js';
-import { OnnxExportError, OnnxRuntimeError } from './errors.js';
-import { FIXTURES } from '../../../fixtures/index.js';
+import { OnnxExportError, OnnxRuntimeError } from '../errors.js';
+import { FIXTURES } from '../../../../fixtures/index.js';
 
 describe('reference fixtures through onnxruntime', () => {
   for (const graphOptimization of ['all', 'disabled'] as const) {
@@ -159,7 +162,7 @@ describe('exportOnnx', () => {
   });
 
   it('refuses options the graph does not implement', async () => {
-    const { crammedBertGraph } = await import('./crammed-bert-graph.js');
+    const { crammedBertGraph } = await import('../crammed-bert-graph.js');
     expect(() => crammedBertGraph({ ...model.config, tie_weights: false }, new Map())).toThrow(/expected a supported option, got tie_weights false/);
     expect(() => crammedBertGraph({ ...model.config, num_labels: 2 }, new Map(), { head: 'selected' })).toThrow(/this model is a classifier: expected head 'all' or 'none'/);
   });
