@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
+import { tf, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
 import type { ParityReport, SafeTensor, Tensor2D } from '@ufbert/tensor';
-import { FILE_LIMITS, listFolder, pathKind, readBytes } from '@ufbert/tensor/node';
+import { listFolder, pathKind, readSafetensorsFile } from '@ufbert/tensor/node';
 import { loadModel } from './load-model.js';
 
 /** The fixture folders, written by the reference PyTorch code (see fixtures/README.md). */
@@ -24,7 +24,7 @@ export async function readModelFixtureCases(dir: string): Promise<ModelFixtureCa
   const cases: ModelFixtureCase[] = [];
   for (const name of folders.sort()) {
     const folder = join(dir, name);
-    const io = (await readSafetensors(await readBytes(join(folder, 'io.safetensors'), { what: 'fixture io.safetensors', maxBytes: FILE_LIMITS.weights }))).tensors;
+    const io = (await readSafetensorsFile(join(folder, 'io.safetensors'))).tensors;
     cases.push({
       name,
       folder,
