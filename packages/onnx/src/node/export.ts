@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '@ufbert/tensor/node';
+import { pathKind, writeFileAtomic } from '@ufbert/tensor/node';
 import type { CrammedBertModel } from '@ufbert/crammed-bert';
 import { loadModel } from '@ufbert/crammed-bert/node';
 import { onnxModelBytes, type ExportOptions } from '../onnx-model-bytes.js';
@@ -18,6 +18,8 @@ export interface ExportResult {
  * a symbolic link at `path` is replaced by the file, never written through.
  */
 export async function exportOnnx(model: CrammedBertModel, path: string, options: ExportOptions = {}): Promise<ExportResult> {
+  // The rename would replace a FIFO or device silently; neither is an export file, so say so.
+  if (pathKind(path) === 'special') throw new OnnxExportError(`cannot write the ONNX export to ${path}: expected a regular file or nothing there, found a FIFO, socket or device`);
   const bytes = await onnxModelBytes(model, options);
   try {
     await writeFileAtomic(path, bytes);
