@@ -6,8 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-async function load(pkg) {
-  const entry = join(root, 'packages', pkg, 'dist', 'index.js');
+async function load(pkg, file = 'index.js') {
+  const entry = join(root, 'packages', pkg, 'dist', file);
   if (!existsSync(entry)) throw new Error(`${entry} is missing; run pnpm build first`);
   return import(pathToFileURL(entry).href);
 }
@@ -22,6 +22,6 @@ export async function runModelParity(dir, { backend, report }) {
     const tensor = await load('tensor');
     await tensor.setBackend(backend);
   }
-  const crammedBert = await load('crammed-bert');
+  const crammedBert = await load('crammed-bert', 'node/index.js');
   await crammedBert.runModelParity(dir, { report });
 }

@@ -74,7 +74,7 @@ async function main() {
   }
   const modelDirs = entries.filter((e) => e.startsWith('crammed-') && statSync(join(dir, e)).isDirectory());
   if (modelDirs.length && runtime === 'onnxruntime') {
-    const { runOnnxModelParity } = await load('onnx');
+    const { runOnnxModelParity } = await load('onnx', 'node/index.js');
     for (const graphOptimization of ['all', 'disabled']) {
       await runOnnxModelParity(dir, { graphOptimization, report: (caseName, tensorName, relErr) => report(`${caseName} [onnxruntime, optimisation ${graphOptimization}]`, tensorName, relErr) });
     }

@@ -48,7 +48,7 @@ export class PlaygroundModel {
   }
 
   static async load(name: string, files: ModelBytes, backend: BackendChoice): Promise<PlaygroundModel> {
-    const { config, weights } = modelFiles(files);
+    const { config, weights } = await modelFiles(files);
     const options = backend.model;
     const pipe = config.num_labels === null ? await webPipeline('fill-mask', files, options) : await webPipeline('text-classification', files, options);
     let routing: CrammedBertModel | undefined;

@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setBackend, tf, type Tensor2D } from '@ufbert/tensor';
-import { CrammedBertModel, MODEL_FILE, createConfig, loadCheckpoint, saveModel, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
+import { CrammedBertModel, createConfig, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
+import { loadModel, saveModel } from '@ufbert/crammed-bert/node';
 
 /** Bumped whenever what is written changes, so an older folder is rewritten rather than reused. */
-const GENERATION = 'demo-models-3';
+const GENERATION = 'demo-models-4';
 
 /** Adam steps per model: a few seconds; the test needs none, the screenshot needs sensible words. */
 const FIT_STEPS = 200;
@@ -83,10 +84,8 @@ function fitMaskedWords(model: CrammedBertModel, tokenizer: TextTokenizer, steps
   optimizer.dispose();
 }
 
-async function writeModel(dir: string, model: CrammedBertModel, tokenizer: TextTokenizer, extra?: Record<string, unknown>): Promise<void> {
-  await saveModel(model, dir);
-  await tokenizer.save(dir);
-  if (extra) await writeFile(join(dir, 'config.json'), `${JSON.stringify(extra, null, 2)}\n`);
+async function writeModel(dir: string, model: CrammedBertModel, tokenizer: TextTokenizer, labels?: readonly string[]): Promise<void> {
+  await saveModel(model, dir, { tokenizer, labels });
   model.dispose();
 }
 
@@ -113,8 +112,8 @@ export async function writeDemoModels(dir: string): Promise<DemoModel[]> {
   const ff = CrammedBertModel.create(configOf(tokenizer, FF, null), { seed: 7 });
   fitMaskedWords(ff, tokenizer, FIT_STEPS);
   await writeModel(join(dir, 'tiny-ff'), ff, tokenizer);
-  const classifier = await loadCheckpoint(join(dir, 'tiny-fff', MODEL_FILE), configOf(tokenizer, FFF, null), { numLabels: 2 });
-  await writeModel(join(dir, 'tiny-fff-classifier'), classifier, tokenizer, { id2label: { 0: 'negative', 1: 'positive' }, label2id: { negative: 0, positive: 1 } });
+  const classifier = await loadModel(join(dir, 'tiny-fff'), { numLabels: 2 });
+  await writeModel(join(dir, 'tiny-fff-classifier'), classifier, tokenizer, ['negative', 'positive']);
   await writeFile(join(dir, 'index.json'), `${JSON.stringify(catalogue, null, 2)}\n`);
   await writeFile(stamp, GENERATION);
   return catalogue;

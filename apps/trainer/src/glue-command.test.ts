@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrammedBertModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { CrammedBertModel, presetConfig, trainWordPiece } from '@ufbert/crammed-bert';
+import { saveModel } from '@ufbert/crammed-bert/node';
 import { OutputLock, OutputLockedError } from '@ufbert/tensor/node';
 import { OutputDirectoryError } from '@ufbert/training';
 import { runGlueCommand } from './glue-command.js';
@@ -16,8 +17,7 @@ async function tinyModel(dir: string): Promise<string> {
   const corpus = readFileSync(join(GLUE_TEST_DATA, 'RTE', 'train.tsv'), 'utf8') + readFileSync(join(GLUE_TEST_DATA, 'STS-B', 'train.tsv'), 'utf8');
   const tokenizer = trainWordPiece(corpus.split('\n'), { vocabSize: 300 });
   const model = CrammedBertModel.create(presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 64 } }));
-  await saveModel(model, modelDir);
-  await tokenizer.save(modelDir);
+  await saveModel(model, modelDir, { tokenizer });
   model.dispose();
   return modelDir;
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
-import { TextTokenizer } from '@ufbert/crammed-bert';
+import { loadTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
 import { fineTune, readTaskSplit } from '@ufbert/glue/node';
 import { ensureWritableFolder, folderEntries, LOCK_FILE, moveFolderContentsAside, OutputLock, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
@@ -141,7 +141,7 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
   const tasks = await readTasks(values.data, values.tasks);
   await setBackend(backend);
   print(`backend: ${describeBackend()}`);
-  const tokenizer = await TextTokenizer.load(modelDir);
+  const tokenizer = await loadTokenizer(modelDir);
   const scores: Record<string, number> = {};
   const failed: string[] = [];
   for (const { task, train, eval: evalSplits } of tasks) {

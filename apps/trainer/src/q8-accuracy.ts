@@ -1,7 +1,8 @@
-import { loadModel } from '@ufbert/crammed-bert';
+import { loadModel } from '@ufbert/crammed-bert/node';
 import { getTask, type TaskName } from '@ufbert/glue';
 import type { LabeledExample } from '@ufbert/glue/node';
-import { OnnxEncoderSession, onnxModelBytes, type EncoderOutputs } from '@ufbert/onnx';
+import { onnxModelBytes, type EncoderOutputs } from '@ufbert/onnx';
+import { OnnxEncoderSession } from '@ufbert/onnx/node';
 import { pipeline, type LabelScore } from '@ufbert/pipelines';
 import type { PackedSequences } from '@ufbert/training';
 import type { Q8Accuracy, Q8TaskAccuracy } from './run-report.js';

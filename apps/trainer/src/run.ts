@@ -15,7 +15,8 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from '@ufbert/tensor/node';
-import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { CrammedBertModel, presetConfig, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
+import { loadTokenizer, saveModel, saveTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_SANE, getTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
 import { fineTune, loadEmbeddedTask, saveClassifier, type LabeledExample } from '@ufbert/glue/node';
 import { mlmTokenizer, OutputDirectoryError, type CorpusDocument, type TrainingConfig, type TrainingConfigInput } from '@ufbert/training';
@@ -101,7 +102,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
   const keyFile = join(dir, 'corpus-key.txt');
   if ((await readCachedKey(keyFile)) === key) {
     print(`tokenizer: cached in ${dir}`);
-    return { tokenizer: await TextTokenizer.load(dir), cached: true };
+    return { tokenizer: await loadTokenizer(dir), cached: true };
   }
   const started = performance.now();
   const tokenizer = trainWordPiece(
@@ -109,7 +110,7 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
     { vocabSize: options.vocabSize },
   );
   await ensureFolder(dir, { what: 'tokenizer folder' });
-  await tokenizer.save(dir);
+  await saveTokenizer(tokenizer, dir);
   await writeFileAtomic(keyFile, key);
   print(`tokenizer: trained WordPiece (${tokenizer.vocabSize} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s, saved to ${dir}`);
   return { tokenizer, cached: false };
@@ -206,8 +207,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     const pretrainedDir = join(runDir, 'pretrained');
     let usage: LayerUsage[] | null = null;
     try {
-      await saveModel(model, pretrainedDir);
-      await tokenizer.save(pretrainedDir);
+      await saveModel(model, pretrainedDir, { tokenizer });
       phases.push({ phase: 'pretraining', model: name, seconds: secondsSince(pretrainStarted) });
       if (kind === 'fff' && result.validation.count > 0) {
         const usageStarted = performance.now();

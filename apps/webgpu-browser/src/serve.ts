@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type InlineConfig, type Plugin } from 'vite';
 import { createRequire } from 'node:module';
-import { loadModel } from '@ufbert/crammed-bert';
+import { loadModel } from '@ufbert/crammed-bert/node';
 import { onnxModelBytes } from '@ufbert/onnx';
 import { FIXTURES } from '../../../fixtures/index.js';
 import { ONNX_FIXTURES } from '../page/onnxruntime-web.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './checkpoint.js';
+import { loadModelConfig } from './node/load-model.js';
 import { CONFIG_LIMITS, createConfig, defaultConfig, parseConfig } from './config.js';
 import { presetConfig } from './presets.js';
 import { problemsOf } from './test-utils/config-problems.js';
@@ -58,6 +58,6 @@ describe('config limits', () => {
   it('apply to model_config.json files, named in the error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crammed-bert-limits-'));
     writeFileSync(join(dir, 'model_config.json'), JSON.stringify({ ...defaultConfig(), num_transformer_layers: 1e6 }));
-    await expect(loadConfig(dir)).rejects.toThrow(/model_config\.json: 1 problem:\n {2}- num_transformer_layers must be an integer in \[0, 256\], got 1000000/);
+    await expect(loadModelConfig(dir)).rejects.toThrow(/model_config\.json: 1 problem:\n {2}- num_transformer_layers must be an integer in \[0, 256\], got 1000000/);
   });
 });

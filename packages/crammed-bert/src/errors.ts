@@ -22,3 +22,6 @@ export class TokenizerError extends UfbertError {}
 
 /** A model method was called on a model that cannot run it: disposed, or without the head it needs. */
 export class ModelError extends UfbertError {}
+
+/** A model folder (or its files' bytes) lacks a file it needs, or holds one that cannot be read as what its name says. */
+export class ModelFolderError extends UfbertError {}

@@ -1,4 +1,8 @@
 export * from './errors.js';
+export * from './model-folder/file-names.js';
+export { readLabels, labelEntries, labelNames, type LabelEntries } from './model-folder/labels.js';
+export { readModelFolder, readModelConfig, readModelTokenizer, readModelWeights, type ReadModelFile, type ModelFolderConfig, type ModelFolderParts } from './model-folder/read-model-folder.js';
+export { modelFolderFiles, jsonText, type ModelFolderContents } from './model-folder/model-folder-files.js';
 export * from './config.js';
 export { presetConfig, PRESET_NAMES } from './presets.js';
 export { parameterSpecs, initStd, isHeadParameter, WORD_EMBEDDING, DECODER_WEIGHT, type ParameterSpec, type ParameterKind } from './parameters.js';
@@ -7,10 +11,9 @@ export { selfAttention, additivePaddingMask, type AttentionWeights } from './att
 export { feedforward, type FeedforwardWeights } from './feedforward.js';
 export { dense, type DenseWeight } from './dense.js';
 export { CrammedBertModel, type CreateModelOptions, type FFFRoute } from './model.js';
-export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadModelOptions } from './checkpoint.js';
-export { runModelParity, readModelFixtureCases, PARITY_CASES, type ModelFixtureCase } from './parity.js';
-export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
-export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
+export { loadCheckpoint, type LoadModelOptions } from './load-checkpoint.js';
+export { TextTokenizer, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
+export { WordPieceTrainer, trainWordPiece, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';

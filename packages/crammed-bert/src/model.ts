@@ -28,6 +28,10 @@ export interface CreateModelOptions {
   kernel?: KernelChoice;
 }
 
+/** Set by CrammedBertModel's static block: its private constructor, for `adoptVariables`. */
+type Adopt = (config: CrammedBertConfig, specs: ParameterSpec[], variables: Map<string, tf.Variable>, options: CreateModelOptions) => CrammedBertModel;
+let adopt: Adopt;
+
 /**
  * crammedBERT / UltraFastBERT (the reference's ScriptableLMForPreTraining when
  * `config.num_labels` is null, ScriptableLMForSequenceClassification otherwise).
@@ -50,10 +54,10 @@ export class CrammedBertModel {
   private isTraining = false;
   private disposed = false;
 
-  private constructor(config: CrammedBertConfig, variables: Map<string, tf.Variable>, seed: number, kernel: KernelChoice = {}) {
+  private constructor(config: CrammedBertConfig, specs: ParameterSpec[], variables: Map<string, tf.Variable>, seed: number, kernel: KernelChoice = {}) {
     this.config = config;
     this.variables = variables;
-    this.specs = parameterSpecs(config);
+    this.specs = specs;
     this.rng = new Rng(seed);
     if (config.intermed_type === 'fff') {
       const fffConfig = { inputWidth: config.hidden_size, outputWidth: config.hidden_size, depth: config.intermed_depth, trees: config.intermed_size };
@@ -74,13 +78,14 @@ export class CrammedBertModel {
     const seed = options.seed ?? 0;
     const rng = new Rng(seed);
     const std = initStd(config);
+    const specs = parameterSpecs(config);
     const variables = new Map<string, tf.Variable>();
-    for (const spec of parameterSpecs(config)) {
+    for (const spec of specs) {
       if (spec.kind === 'tied') continue;
       variables.set(spec.name, makeVariable(initialValue(spec, config, std, rng), spec));
     }
     // The dropout stream is decorrelated from the init stream so re-seeding one does not replay the other.
-    return new CrammedBertModel(config, variables, seed ^ 0x5bd1e995, options.kernel);
+    return new CrammedBertModel(config, specs, variables, seed ^ 0x5bd1e995, options.kernel);
   }
 
   /**
@@ -88,7 +93,8 @@ export class CrammedBertModel {
    * into a model. Takes ownership: the tensors are disposed once copied into variables.
    */
   static fromTensors(config: CrammedBertConfig, tensors: Map<string, Tensor>, options: CreateModelOptions = {}): CrammedBertModel {
-    const specs = parameterSpecs(config).filter((spec) => spec.kind !== 'tied');
+    const allSpecs = parameterSpecs(config);
+    const specs = allSpecs.filter((spec) => spec.kind !== 'tied');
     const problems: string[] = [];
     for (const spec of specs) {
       const tensor = tensors.get(spec.name);
@@ -103,7 +109,12 @@ export class CrammedBertModel {
       variables.set(spec.name, makeVariable(tensors.get(spec.name)!, spec));
       tensors.delete(spec.name);
     }
-    return new CrammedBertModel(config, variables, options.seed ?? 0, options.kernel);
+    return new CrammedBertModel(config, allSpecs, variables, options.seed ?? 0, options.kernel);
+  }
+
+  static {
+    // The checkpoint loader builds the variables itself from specs it already computed and checked.
+    adopt = (config, specs, variables, options) => new CrammedBertModel(config, specs, variables, options.seed ?? 0, options.kernel);
   }
 
   /** The feedforward blocks' FFF layers, one per transformer layer (none for dense blocks); the model owns them. */
@@ -373,7 +384,17 @@ export class CrammedBertModel {
   }
 }
 
-function makeVariable(initial: Tensor, spec: ParameterSpec): tf.Variable {
+
+/**
+ * A model over variables already made for every non-tied entry of `specs` (which are
+ * `parameterSpecs(config)`); takes ownership. For the checkpoint loader, not exported from the package.
+ */
+export function adoptVariables(...args: Parameters<Adopt>): CrammedBertModel {
+  return adopt(...args);
+}
+
+/** A variable of `spec`'s shape holding `initial` (disposed), trainable unless it is a buffer. */
+export function makeVariable(initial: Tensor, spec: ParameterSpec): tf.Variable {
   const shaped = tf.reshape(initial, spec.shape);
   const variable = tf.variable(shaped, spec.kind === 'parameter');
   shaped.dispose();

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, setBackend } from '@ufbert/tensor';
-import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
-import { CrammedBertModel, loadModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
-import { LABELS_FILE, saveClassifier } from './save-classifier.js';
+import { CrammedBertModel, HF_CONFIG_FILE, presetConfig, trainWordPiece } from '@ufbert/crammed-bert';
+import { loadModel, saveModel } from '@ufbert/crammed-bert/node';
+import { saveClassifier } from './save-classifier.js';
 import { getTask } from './task-registry.js';
 import { fineTune, fineTuneConfig } from './fine-tune.js';
 import { GLUE_SANE, cosineWithWarmup, recipeFor } from './fine-tune-recipe.js';
@@ -64,7 +64,7 @@ describe('fineTune on the embedded spam task', () => {
     const saved = join(dir, 'classifier');
     await saveClassifier(result.model, tokenizer, getTask('spam'), saved);
     result.model.dispose();
-    expect(JSON.parse(readFileSync(join(saved, LABELS_FILE), 'utf8')).id2label).toEqual({ 0: 'ham', 1: 'spam' });
+    expect(JSON.parse(readFileSync(join(saved, HF_CONFIG_FILE), 'utf8')).id2label).toEqual({ 0: 'ham', 1: 'spam' });
     const back = await loadModel(saved);
     expect(back.config.num_labels).toBe(2);
     back.dispose();
@@ -79,12 +79,11 @@ describe('fineTune on a model with NaN weights', () => {
     const tokenizer = trainWordPiece(train.slice(0, 50).map((e) => e.textA), { vocabSize: 300 });
     const dir = mkdtempSync(join(tmpdir(), 'glue-ft-nan-'));
     const model = CrammedBertModel.create(presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 } }), { seed: 1 });
+    // Corrupted before the save, so the folder's manifest matches the NaN weights it holds.
+    const weight = model.parameter('encoder.layers.0.attn.dense.weight');
+    tf.tidy(() => weight.assign(tf.fill(weight.shape, NaN)));
     await saveModel(model, dir);
     model.dispose();
-    const file = join(dir, 'model.safetensors');
-    const { tensors, metadata } = await readSafetensorsFile(file);
-    (tensors.get('encoder.layers.0.attn.dense.weight')!.data as Float32Array).fill(NaN);
-    await writeSafetensorsFile(file, tensors, metadata);
     const before = tf.memory().numTensors;
     const run = fineTune({ modelDir: dir, tokenizer, task: 'spam', train: train.slice(0, 32), eval: { dev: dev.slice(0, 16) }, recipe: { epochs: 1, maxLength: 32, batchSize: 16 }, warn: () => undefined });
     await expect(run).rejects.toThrow(GlueError);

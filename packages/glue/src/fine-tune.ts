@@ -1,6 +1,6 @@
 import { tf, setBackend, type BackendChoice, type Tensor2D } from '@ufbert/tensor';
-import { loadCheckpoint, loadConfig, MODEL_FILE, type CrammedBertConfig, type CrammedBertModel, type TextTokenizer } from '@ufbert/crammed-bert';
-import { join } from 'node:path';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, loadCheckpoint, readModelConfig, readModelWeights, type CrammedBertConfig, type CrammedBertModel, type TextTokenizer } from '@ufbert/crammed-bert';
+import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import { GlueError } from './errors.js';
 import { seededShuffle } from './seeded-split.js';
 import { cosineWithWarmup, recipeFor, type FineTuneRecipe } from './fine-tune-recipe.js';
@@ -144,11 +144,12 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const evalLabels: Record<string, number[]> = {};
   for (const [split, examples] of Object.entries(options.eval)) evalLabels[split] = labelsOf(task, examples, split);
 
-  const pretrained = await loadConfig(options.modelDir);
+  const read = await readModelFolderSnapshot(options.modelDir, [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE]);
+  const { config: pretrained } = await readModelConfig(read, options.modelDir);
   // The checkpoint's own num_labels stays, so loading sees the task's head as new (fresh
   // init) unless the checkpoint already is a classifier of this task's size.
   const config = { ...fineTuneConfig(pretrained, recipe, task.numLabels), num_labels: pretrained.num_labels };
-  const model = await loadCheckpoint(join(options.modelDir, MODEL_FILE), config, { numLabels: task.numLabels, seed: recipe.seed, warn: options.warn });
+  const model = await loadCheckpoint(await readModelWeights(read, options.modelDir), config, { where: `${options.modelDir}/${MODEL_FILE}`, numLabels: task.numLabels, seed: recipe.seed, warn: options.warn });
   model.train();
 
   const variables = model.trainableVariables();

@@ -15,4 +15,4 @@ export {
   type FineTuneResult,
   type FineTuneProgress,
 } from './fine-tune.js';
-export { saveClassifier, LABELS_FILE } from './save-classifier.js';
+export { saveClassifier } from './save-classifier.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadModel } from '@ufbert/crammed-bert';
+import { loadModel } from '@ufbert/crammed-bert/node';
 import { FIXTURES } from '../../../fixtures/index.js';
-import { onnxModelBytes } from './export.js';
-import { OnnxEncoderSession } from './session.js';
+import { onnxModelBytes } from './onnx-model-bytes.js';
+import { OnnxEncoderSession } from './node/session.js';
 import type { EncoderOutputs } from './encoder-session.js';
 
 const SEQUENCES = 64;

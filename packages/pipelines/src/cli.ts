@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UfbertError } from '@ufbert/tensor';
 import type { KernelChoice } from '@ufbert/crammed-bert';
-import { DTYPES, exportOnnxFromCheckpoint, exportTransformersJsFolder, type Dtype, type GraphHead, type Parallelism } from '@ufbert/onnx';
+import { DTYPES, type Dtype, type GraphHead, type Parallelism } from '@ufbert/onnx';
+import { exportOnnxFromCheckpoint, exportTransformersJsFolder } from '@ufbert/onnx/node';
 
 const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
 import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
@@ -18,7 +19,7 @@ const USAGE = `usage:
   ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
   ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
   ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
-  ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none]
+  ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none] [--overwrite]
   ufbert routes    --model DIR [--json] [--device D] TEXT
   ufbert --version
 
@@ -37,7 +38,8 @@ kernel as BACKEND[/LEVEL] (ts, wasm, webgpu; 1, 2, fused; default: the device's 
 --dtype: the weights' precision, fp32 (default) or q8 (int8 weights, activations quantized per
 call: onnxruntime's dynamic quantization, transformers.js's q8); tfjs runs fp32 only.
 export: --out FILE.onnx (any case) writes one ONNX file in --dtype; any other --out is a folder in transformers.js's layout
-(onnx/model.onnx, onnx/model_quantized.onnx, config.json, tokenizer.json, tokenizer_config.json).`;
+(onnx/model.onnx, onnx/model_quantized.onnx, config.json, tokenizer.json, tokenizer_config.json), written as a unit;
+an existing folder of another kind (a classifier, a checkpoint) is refused unless --overwrite, which moves it aside.`;
 
 class UsageError extends Error {}
 
@@ -65,7 +67,7 @@ function kernelChoice(value: string): KernelChoice {
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
 const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
-const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
+const EXPORT_FLAGS = ['format', 'out', 'head', 'overwrite'] as const;
 
 /** --dtype: fp32 or q8, a usage error listing them for anything else (`toString` included: a list, not an object lookup). */
 function dtypeFlag(value: string | undefined): Dtype | undefined {
@@ -109,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
       dtype: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       truncate: { type: 'boolean' },
+      overwrite: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -148,12 +151,13 @@ async function main(argv: string[]): Promise<number> {
     const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
     const dtype = dtypeFlag(values.dtype);
     if (/\.onnx$/i.test(values.out)) {
+      if (values.overwrite !== undefined) throw new UsageError('--overwrite applies to --out DIR (a folder of another kind is moved aside); --out FILE.onnx replaces the file');
       const result = await exportOnnxFromCheckpoint(values.model, values.out, { head, fffDenseLevels, dtype });
       console.log(`ufbert: wrote ${result.path} (${dtype ?? 'fp32'}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     } else {
       if (head !== undefined) throw new UsageError('--head applies to --out FILE.onnx; the transformers.js layout always has every position\'s logits');
       if (dtype !== undefined) throw new UsageError('--dtype applies to --out FILE.onnx; the transformers.js layout holds both (onnx/model.onnx fp32, onnx/model_quantized.onnx q8)');
-      const result = await exportTransformersJsFolder(values.model, values.out, { fffDenseLevels });
+      const result = await exportTransformersJsFolder(values.model, values.out, { fffDenseLevels, overwrite: values.overwrite });
       console.log(`ufbert: wrote ${values.out} in transformers.js's layout (${result.path}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     }
     return 0;

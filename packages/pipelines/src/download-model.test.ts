@@ -120,4 +120,13 @@ describe('models from a URL', () => {
     await expect(pipeline('fill-mask', `${base}/missing`, { cache_dir: cache })).rejects.toThrow(/expected .*\/missing\/model\.safetensors .* got 404/);
     await expect(pipeline('fill-mask', join(work, 'no-such-folder'))).rejects.toThrow(/expected a model folder or an http\(s\) URL/);
   });
+
+  it('refuses a cache folder under /proc at once, before any request (--cache-dir /proc/x)', async () => {
+    const before = requests.length;
+    const started = performance.now();
+    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(ModelLoadError);
+    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(/^\/proc\/ufbert-cache\/[0-9a-f]+: the download cache folder is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(requests.length).toBe(before);
+  });
 });

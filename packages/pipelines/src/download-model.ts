@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ensureFolder, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
 import { ModelLoadError } from './errors.js';
-import { CONFIG_FILE } from '@ufbert/crammed-bert';
-import { HF_CONFIG_FILE, MODEL_FILES } from './model-files.js';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILES } from '@ufbert/crammed-bert';
 import type { ProgressCallback } from './progress.js';
 
 export interface DownloadOptions {
@@ -32,13 +30,14 @@ export async function downloadModel(url: URL, options: DownloadOptions = {}): Pr
   if (!(stallMs > 0)) throw new ModelLoadError(`stall_timeout_ms must be a positive number of milliseconds, got ${stallMs}`);
   const base = url.href.endsWith('/') ? url : new URL(`${url.href}/`);
   const folder = join(options.cache_dir ?? defaultCacheDir(), createHash('sha256').update(base.href).digest('hex').slice(0, 24));
-  await mkdir(folder, { recursive: true });
+  // Through the guarded layer: a cache under /proc is refused at once (a recursive mkdir there never returns).
+  await ensureFolder(folder, { what: 'download cache folder', fail: (message) => new ModelLoadError(message) });
   const notify = options.progress_callback ?? (() => {});
   const name = url.href;
   for (const { file, required } of MODEL_FILES) {
     const target = join(folder, file);
     notify({ status: 'initiate', name, file });
-    if (existsSync(target)) {
+    if (pathKind(target) === 'file') {
       notify({ status: 'done', name, file });
       continue;
     }
@@ -48,17 +47,10 @@ export async function downloadModel(url: URL, options: DownloadOptions = {}): Pr
       notify({ status: 'done', name, file });
       continue;
     }
-    const partial = `${target}.part`;
-    try {
-      await writeFile(partial, bytes);
-      await rename(partial, target);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw new ModelLoadError(`cannot write ${target}: ${(error as Error).message}`);
-    }
+    await writeFileAtomic(target, bytes, { what: 'downloaded model file', fail: (message) => new ModelLoadError(message) });
     notify({ status: 'done', name, file });
   }
-  if (!existsSync(join(folder, CONFIG_FILE)) && !existsSync(join(folder, HF_CONFIG_FILE))) throw new ModelLoadError(`expected model_config.json or config.json under ${base.href}, got 404 Not Found for both`);
+  if (pathKind(join(folder, CONFIG_FILE)) !== 'file' && pathKind(join(folder, HF_CONFIG_FILE)) !== 'file') throw new ModelLoadError(`expected model_config.json or config.json under ${base.href}, got 404 Not Found for both`);
   return folder;
 }
 

@@ -1,3 +1,6 @@
+// @ufbert/pipelines in Node (the package's main entry under the `node` and default conditions; a
+// bundler for a page resolves the `browser` condition to ./web.js): pipelines over a model folder,
+// an http(s) URL or the files' bytes, onnxruntime-node or tfjs, and the `ufbert` CLI's functions.
 export { pipeline, type PipelineOptions } from './pipeline.js';
 export { SUPPORTED_TASKS, TASK_ALIASES, type TaskName, type TaskAlias, type PipelineFor } from './tasks.js';
 export { FillMaskPipeline, type FillMaskCandidate, type FillMaskResult, type FillMaskOptions } from './tasks/fill-mask.js';
@@ -6,10 +9,11 @@ export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtracti
 export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
 export { loadModelSource, type LoadModelOptions } from './load-model.js';
-export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
+export type { LoadedModel } from './loaded-model.js';
+export { loadModelParts, checkRuntimeOptions, type OnnxEdge, type RuntimeOptionOwners, type TfjsChoice } from './model-loader.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';
-export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes, type ModelSource } from './model-files.js';
+export { bytesReader, type ModelBytes, type ModelSource } from './model-bytes.js';
 export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './device.js';
 export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';

@@ -1,16 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
-import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
+import { pathKind } from '@ufbert/tensor/node';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
+import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
+import type { Parallelism } from '@ufbert/onnx';
+import { OnnxInferenceRuntime, type OnnxRuntimeOptions } from '@ufbert/onnx/node';
+import type { Dtype } from '@ufbert/onnx/dtype';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
 import { downloadModel, type DownloadOptions } from './download-model.js';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
-import { parseModelFiles, type LoadedModel } from './model-parts.js';
-import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
-import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+import type { LoadedModel } from './loaded-model.js';
+import { bytesReader, type ModelBytes, type ModelSource } from './model-bytes.js';
+import { checkRuntimeOptions, loadModelParts, type OnnxEdge, type RuntimeOptionOwners, type TfjsChoice } from './model-loader.js';
 
 export interface LoadModelOptions extends DownloadOptions {
   /** Default `onnxruntime`, or `tfjs` for device `wasm` / `webgpu`. */
@@ -38,55 +38,46 @@ export interface LoadModelOptions extends DownloadOptions {
   kernel?: KernelChoice;
 }
 
+/** Every file a pipeline reads from a model folder, read as one snapshot. */
+const PIPELINE_FILES = [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE];
+
 /**
- * Loads a model from a folder, an http(s) URL (downloaded into the cache folder first) or
- * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
- * checkpoint, one file per dtype; from bytes it is made in memory on every load.
+ * The Node edge of the one model loader: a model from a folder, an http(s) URL (downloaded into
+ * the cache folder first) or the files' bytes. A folder is read as one consistent snapshot
+ * through the guarded file layer; from a folder (or the cache) onnxruntime's export is cached
+ * beside the checkpoint, one file per dtype; from bytes it is made in memory on every load.
  */
 export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
   const dtype = resolveDtype(options.dtype, choice.runtime, 'fp32');
-  if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {
-    throw new ModelLoadError('threads, parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
-  }
-  if (choice.runtime === 'onnxruntime' && options.kernel !== undefined) {
-    throw new ModelLoadError('kernel applies to the tfjs runtime (our CMM kernels), not onnxruntime');
-  }
-  // tfjs without a device: the backend already active, or cpu in a process that has none yet.
-  const backend = choice.runtime !== 'tfjs' ? undefined : await setBackend(choice.backend ?? (tf.getBackend() ? activeBackend() : 'cpu'));
+  checkRuntimeOptions(choice.runtime, options, ONNXRUNTIME_NODE);
+  const fromBytes = typeof source !== 'string' && !(source instanceof URL);
+  const dir = fromBytes ? undefined : await localFolder(source, options);
+  const parts = dir ? await readModelFolder(await readModelFolderSnapshot(dir, PIPELINE_FILES), dir) : await readModelFolder(bytesReader(source as ModelBytes), 'the model bytes');
+  const tfjs: TfjsChoice | undefined = choice.runtime === 'tfjs' ? { backend: choice.backend ?? 'active', kernel: options.kernel } : undefined;
+  const edge: OnnxEdge = { ...ONNXRUNTIME_NODE, open: (folderParts, folderDtype) => openOnnx(folderParts, folderDtype, dir, options) };
+  return loadModelParts(parts, dtype, tfjs, edge, options.warn);
+}
+
+/** onnxruntime-node's options; its `device` (`cpu`, `auto`) is checked by `chooseRuntime`. */
+const ONNXRUNTIME_NODE: RuntimeOptionOwners = { name: 'onnxruntime', onnxOptions: ['threads', 'parallelism', 'fffDenseLevels'], tfjsOptions: [] };
+
+/** The export cached beside the checkpoint when the model came from a folder, else made in memory. */
+async function openOnnx(parts: ModelFolderParts, dtype: Dtype, folder: string | undefined, options: LoadModelOptions): Promise<OnnxInferenceRuntime> {
   const onnxOptions: OnnxRuntimeOptions = { threads: options.threads, parallelism: options.parallelism, fffDenseLevels: options.fffDenseLevels, dtype, warn: options.warn };
-
-  if (typeof source !== 'string' && !(source instanceof URL)) {
-    const files = bytesMap(source);
-    const read = (file: string) => files.get(file);
-    const { tokenizer, configJson, id2label } = parseModelFiles(read, 'the model bytes');
-    const safetensors = read(MODEL_FILE);
-    if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
-    const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel: options.kernel });
-    return { runtime: await runtimeOf(model, backend, onnxOptions), dtype, tokenizer, id2label };
-  }
-
-  const dir = await localFolder(source, options);
-  const contents = new Map<string, Uint8Array>();
-  for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
-  const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
-  const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
-  return { runtime, dtype, tokenizer, id2label };
-}
-
-/** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */
-async function localFolder(source: string | URL, options: DownloadOptions): Promise<string> {
-  if (source instanceof URL || /^https?:\/\//i.test(source)) return downloadModel(new URL(source), options);
-  if (!existsSync(source) || !statSync(source).isDirectory()) throw new ModelLoadError(`expected a model folder or an http(s) URL, got '${source}' (no such folder)`);
-  return source;
-}
-
-/** The model exported for onnxruntime in memory (the tfjs model freed after), or kept for tfjs on its backend. */
-async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefined, onnxOptions: OnnxRuntimeOptions): Promise<InferenceRuntime> {
-  if (backend) return new TfjsDeviceRuntime(model, backend);
+  if (folder) return OnnxInferenceRuntime.fromCheckpointParts(folder, parts, onnxOptions);
+  // From bytes: exported in memory, the tfjs model freed after.
+  const model = await loadCheckpoint(parts.weights, parts.config, { warn: options.warn });
   try {
     return await OnnxInferenceRuntime.fromModel(model.eval(), onnxOptions);
   } finally {
     model.dispose();
   }
+}
+
+/** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */
+async function localFolder(source: string | URL, options: DownloadOptions): Promise<string> {
+  if (source instanceof URL || /^https?:\/\//i.test(source)) return downloadModel(new URL(source), options);
+  if (pathKind(source) !== 'folder') throw new ModelLoadError(`expected a model folder or an http(s) URL, got '${source}' (no such folder)`);
+  return source;
 }

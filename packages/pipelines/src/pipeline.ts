@@ -1,5 +1,5 @@
 import { loadModelSource, type LoadModelOptions } from './load-model.js';
-import type { ModelSource } from './model-files.js';
+import type { ModelSource } from './model-bytes.js';
 import type { ProgressCallback } from './progress.js';
 import { resolveTask, taskPipeline, type TaskPipelineOptions } from './task-pipeline.js';
 import type { PipelineFor, TaskAlias, TaskName } from './tasks.js';

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
-import { trainWordPiece } from '@ufbert/crammed-bert';
-import { ONNX_CACHE_DIR, OnnxInferenceRuntime } from '@ufbert/onnx';
+import { ONNX_CACHE_DIR, trainWordPiece } from '@ufbert/crammed-bert';
+import { saveTokenizer } from '@ufbert/crammed-bert/node';
+import { OnnxInferenceRuntime } from '@ufbert/onnx/node';
 import { pipeline } from './pipeline.js';
 import { PipelineError } from './errors.js';
 import type { FillMaskCandidate } from './tasks/fill-mask.js';
@@ -18,7 +19,7 @@ const work = mkdtempSync(join(tmpdir(), 'ufbert-q8-pipelines-'));
 const folder = async (name: string) => {
   const dir = join(work, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
-  await tokenizer.save(dir);
+  await saveTokenizer(tokenizer, dir);
   return dir;
 };
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend, tf } from '@ufbert/tensor';
-import { loadModel, trainWordPiece } from '@ufbert/crammed-bert';
+import { trainWordPiece } from '@ufbert/crammed-bert';
+import { loadModel, saveTokenizer } from '@ufbert/crammed-bert/node';
 import { pipeline } from './pipeline.js';
 import type { FillMaskCandidate } from './tasks/fill-mask.js';
 import type { LabelScore } from './tasks/text-classification.js';
@@ -16,7 +17,7 @@ const work = mkdtempSync(join(tmpdir(), 'ufbert-fixture-pipelines-'));
 const folder = async (name: string) => {
   const dir = join(work, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
-  await tokenizer.save(dir);
+  await saveTokenizer(tokenizer, dir);
   return dir;
 };
 let mlm: string;

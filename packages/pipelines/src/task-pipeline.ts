@@ -1,5 +1,5 @@
 import { PipelineError } from './errors.js';
-import type { LoadedModel } from './model-parts.js';
+import type { LoadedModel } from './loaded-model.js';
 import { SUPPORTED_TASKS, TASK_ALIASES, type PipelineFor, type TaskAlias, type TaskName } from './tasks.js';
 
 /** The options every task's pipeline takes, whatever loaded the model. */

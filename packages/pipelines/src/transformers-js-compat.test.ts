@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
-import { exportTransformersJsFolder } from '@ufbert/onnx';
+import { exportTransformersJsFolder } from '@ufbert/onnx/node';
 import * as ufbert from './index.js';
 import { tokenizer, writeTinyModels } from './test-utils/tiny-models.js';
 

@@ -1,11 +1,12 @@
-import { setBackend, tf, type BackendChoice } from '@ufbert/tensor';
-import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig, type KernelChoice } from '@ufbert/crammed-bert';
+import { tf, type BackendChoice } from '@ufbert/tensor';
+import { loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
+import type { Dtype } from '@ufbert/onnx/dtype';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
-import { bytesMap, type ModelBytes } from './model-files.js';
-import { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
-import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+import type { LoadedModel } from './loaded-model.js';
+import { bytesReader, type ModelBytes } from './model-bytes.js';
+import { checkRuntimeOptions, loadModelParts, type RuntimeOptionOwners } from './model-loader.js';
 
 /** The runtimes of a page: tfjs with ufbert's own kernels, or the exported graph in onnxruntime-web. */
 export type WebRuntime = 'tfjs' | 'onnxruntime-web';
@@ -32,47 +33,40 @@ export interface WebModelOptions {
   warn?: (message: string) => void;
 }
 
-/** The model in `files` (model.safetensors, model_config.json or config.json, tokenizer.json), parsed and checked. */
-export interface ModelFiles extends ModelFileParts {
-  config: CrammedBertConfig;
-  weights: Uint8Array;
-}
+/** onnxruntime-web's options; `device` chooses a tfjs backend, which onnxruntime-web has none of (it takes executionProviders). */
+const ONNXRUNTIME_WEB: RuntimeOptionOwners = { name: 'onnxruntime-web', onnxOptions: ['executionProviders', 'wasmPaths'], tfjsOptions: ['device'] };
 
-/** The config and weights among the files' bytes, with a ModelLoadError naming what is missing. */
-export function modelFiles(files: ModelBytes): ModelFiles {
-  const map = bytesMap(files);
-  const parts = parseModelFiles((file) => map.get(file), 'the model bytes');
-  const weights = map.get(MODEL_FILE);
-  if (!weights) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...map.keys()].join(', ') || 'no files'}`);
-  return { ...parts, config: parseConfig(parts.configJson), weights };
+/** A model folder's parts from its files' bytes, with a ModelFolderError naming what is missing or malformed. */
+export async function modelFiles(files: ModelBytes): Promise<ModelFolderParts> {
+  return readModelFolder(bytesReader(files), 'the model bytes');
 }
 
 /**
- * A model from its files' bytes (a file picker, `fetch`), without Node built-ins: on tfjs
- * with the chosen backend, or exported in memory and run by onnxruntime-web (the page then
- * serves onnxruntime-web's .wasm files at `wasmPaths`).
+ * The web edge of the one model loader: a model from its files' bytes (a file picker, `fetch`),
+ * without Node built-ins: on tfjs with the chosen backend, or exported in memory and run by
+ * onnxruntime-web (the page then serves onnxruntime-web's .wasm files at `wasmPaths`).
  */
 export async function loadWebModel(files: ModelBytes, options: WebModelOptions = {}): Promise<LoadedModel> {
   const runtime = options.runtime ?? 'onnxruntime-web';
   if (!WEB_RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${WEB_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
-  if (runtime === 'tfjs' && (options.executionProviders || options.wasmPaths)) throw new ModelLoadError('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
-  if (runtime === 'onnxruntime-web' && (options.device || options.kernel)) throw new ModelLoadError("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
+  checkRuntimeOptions(runtime === 'tfjs' ? 'tfjs' : 'onnxruntime', options, ONNXRUNTIME_WEB);
   const dtype = resolveDtype(options.dtype, runtime, 'q8');
-  const { tokenizer, id2label, config, weights } = modelFiles(files);
-  if (runtime === 'tfjs') {
-    const backend = await setBackend(options.device ?? 'auto');
-    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel: options.kernel }), backend), dtype, tokenizer, id2label };
-  }
-  // The weights pass through tfjs on their way into the graph: on whatever backend is active, or
-  // the one tfjs starts by default (initialised asynchronously, as wasm's must be).
+  const parts = await modelFiles(files);
+  const tfjs = runtime === 'tfjs' ? { backend: options.device ?? 'auto', kernel: options.kernel } : undefined;
+  return loadModelParts(parts, dtype, tfjs, { ...ONNXRUNTIME_WEB, open: (webParts, webDtype) => openOnnxWeb(webParts, webDtype, options) }, options.warn);
+}
+
+/** The graph exported in memory; the weights pass through tfjs on their way in, on the active backend or the one tfjs starts by default. */
+async function openOnnxWeb(parts: ModelFolderParts, dtype: Dtype, options: WebModelOptions) {
+  // tfjs initialises its default backend asynchronously, as wasm's must be.
   await tf.ready();
-  const model = await loadCheckpoint(weights, config, { warn: options.warn });
+  const model = await loadCheckpoint(parts.weights, parts.config, { warn: options.warn });
   let graph: Uint8Array;
   try {
     const state = await model.eval().stateDict();
-    graph = crammedBertGraph(config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), { head: runtimeHead(config), dtype });
+    graph = crammedBertGraph(parts.config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), { head: runtimeHead(parts.config), dtype });
   } finally {
     model.dispose();
   }
-  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths }), dtype, tokenizer, id2label };
+  return onnxWebRuntime(parts.config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths });
 }

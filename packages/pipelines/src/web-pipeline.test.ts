@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
-import { loadCheckpoint } from '@ufbert/crammed-bert';
+import { ModelFolderError, loadCheckpoint } from '@ufbert/crammed-bert';
 import { pipeline } from './pipeline.js';
 import { fffRoutes } from './routes.js';
 import { ModelLoadError, PipelineError } from './errors.js';
@@ -89,7 +89,7 @@ describe('@ufbert/pipelines/web', () => {
 
   it('fffRoutesOfModel gives, for a model loaded from bytes, what fffRoutes gives for its folder', async () => {
     const text = 'the capital of france';
-    const { config, weights, tokenizer } = modelFiles(await bytesOf(mlmDir));
+    const { config, weights, tokenizer } = await modelFiles(await bytesOf(mlmDir));
     const model = await loadCheckpoint(weights, config);
     try {
       expect(await fffRoutesOfModel(model, tokenizer, text)).toEqual(await fffRoutes(mlmDir, text));
@@ -101,11 +101,12 @@ describe('@ufbert/pipelines/web', () => {
   it('refuses a missing weights file, an unknown task or runtime, and options of the other runtime', async () => {
     const files = await bytesOf(mlmDir);
     files.delete('model.safetensors');
-    await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelLoadError('expected model.safetensors among the model bytes, got model_config.json, tokenizer.json'));
+    await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelFolderError('expected model.safetensors in the model bytes, found none'));
     const all = await bytesOf(mlmDir);
     await expect(webPipeline('summarization' as 'fill-mask', all)).rejects.toThrow(PipelineError);
     await expect(loadWebModel(all, { runtime: 'onnxruntime' as 'tfjs' })).rejects.toThrow("runtime must be one of tfjs, onnxruntime-web, got 'onnxruntime'");
-    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
-    await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
+    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow(new ModelLoadError('wasmPaths applies to the onnxruntime-web runtime, not tfjs'));
+    await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow(new ModelLoadError('device applies to the tfjs runtime, not onnxruntime-web'));
+    await expect(loadWebModel(all, { device: 'wasm', kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel and device apply to the tfjs runtime, not onnxruntime-web'));
   });
 });

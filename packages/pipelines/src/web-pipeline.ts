@@ -1,4 +1,4 @@
-import type { ModelBytes } from './model-files.js';
+import type { ModelBytes } from './model-bytes.js';
 import { resolveTask, taskPipeline, type TaskPipelineOptions } from './task-pipeline.js';
 import type { PipelineFor, TaskAlias, TaskName } from './tasks.js';
 import { loadWebModel, type WebModelOptions } from './web-model.js';

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSafetensors, setBackend, writeSafetensors } from '@ufbert/tensor';
-import { CrammedBertModel, MODEL_FILE, createConfig, saveModel } from '@ufbert/crammed-bert';
+import { setBackend, tf } from '@ufbert/tensor';
+import { CrammedBertModel, createConfig } from '@ufbert/crammed-bert';
+import { saveModel } from '@ufbert/crammed-bert/node';
 import { pipeline } from './pipeline.js';
 import { PipelineError } from './errors.js';
 import { tokenizer } from './test-utils/tiny-models.js';
@@ -25,17 +26,16 @@ async function folder(name: string, numLabels: number | null, corrupt: boolean):
   });
   const dir = join(work, name);
   const model = CrammedBertModel.create(config, { seed: 1 });
-  await saveModel(model, dir);
-  model.dispose();
-  await tokenizer.save(dir);
   if (corrupt) {
-    const file = join(dir, MODEL_FILE);
-    const { tensors, metadata } = await readSafetensors(file);
-    const data = tensors.get('encoder.layers.0.attn.dense.weight')!.data as Float32Array;
+    // Corrupted before the save, so the folder's manifest matches the bad weights it holds.
+    const weight = model.parameter('encoder.layers.0.attn.dense.weight');
+    const data = (await weight.data()) as Float32Array;
     data.fill(NaN, 0, 100);
     data[100] = Infinity;
-    await writeSafetensors(file, tensors, metadata);
+    tf.tidy(() => weight.assign(tf.tensor(data, weight.shape)));
   }
+  await saveModel(model, dir, { tokenizer });
+  model.dispose();
   return dir;
 }
 

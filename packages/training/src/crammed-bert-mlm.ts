@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { readSafetensorsFile } from '@ufbert/tensor/node';
+import { readSafetensorsFile, writeFileAtomic } from '@ufbert/tensor/node';
 import { tf, toFloat32, type Tensor2D, type RngState } from '@ufbert/tensor';
-import { CrammedBertModel, MODEL_FILE, saveModel } from '@ufbert/crammed-bert';
+import { CrammedBertModel, MODEL_FILE, modelFolderFiles } from '@ufbert/crammed-bert';
 import { TrainingContractError } from './errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from './model.js';
 
@@ -34,8 +34,9 @@ export class CrammedBertMlm implements MaskedLanguageModel {
     });
   }
 
+  /** The model folder's files (crammed-bert's one writer) into the step folder, which the trainer writes as its unit with its own manifest. */
   async saveCheckpoint(dir: string, metadata?: Record<string, string>): Promise<void> {
-    await saveModel(this.model, dir, { metadata });
+    for (const [name, contents] of Object.entries(await modelFolderFiles(this.model, { metadata }))) await writeFileAtomic(join(dir, name), contents);
   }
 
   async loadCheckpoint(dir: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { ModelDtype, Row } from '../report/types.js';
 
 type CrammedBert = typeof import('@ufbert/crammed-bert');
 type CrammedBertConfig = import('@ufbert/crammed-bert').CrammedBertConfig;
-type Onnx = typeof import('@ufbert/onnx');
+type Onnx = typeof import('@ufbert/onnx') & typeof import('@ufbert/onnx/node');
 type EncoderRunner = import('@ufbert/onnx').EncoderRunner;
 
 /**
@@ -228,7 +228,8 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
   const { options } = ctx;
   let onnx: Onnx;
   try {
-    onnx = await import('@ufbert/onnx');
+    // The graph export from the main entry, onnxruntime-node's sessions from the Node edge.
+    onnx = { ...(await import('@ufbert/onnx')), ...(await import('@ufbert/onnx/node')) };
   } catch (err) {
     ctx.skip('onnxruntime whole-model rows', `@ufbert/onnx could not be loaded (${(err as Error).message})`);
     return;

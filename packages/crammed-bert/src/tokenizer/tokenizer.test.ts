@@ -1,23 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenizerError } from '../errors.js';
 import { CORPUS } from '../test-utils/corpus.js';
 import { TextTokenizer } from './tokenizer.js';
-import { trainWordPiece, trainWordPieceFromFiles, WordPieceTrainer } from './wordpiece-trainer.js';
+import { trainWordPiece, WordPieceTrainer } from './wordpiece-trainer.js';
 import { wordPieceTokenizerJson } from './tokenizer-json.js';
-
-const work = mkdtempSync(join(tmpdir(), 'crammed-bert-tokenizer-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const PROBES = [
-  'The capital of France is [MASK].',
-  'UNBELIEVABLE Crêpes at the CAFÉ!!!',
-  'words never seen: zyzzyva, quokka, 12345',
-  '  extra   spaces\tand\nnewlines ',
-  '日本語 text with CJK characters',
-];
 
 describe('WordPiece training', () => {
   const tokenizer = trainWordPiece(CORPUS, { vocabSize: 300, minFrequency: 1 });
@@ -63,17 +49,6 @@ describe('WordPiece training', () => {
     expect(rare.vocabSize).toBeLessThan(tokenizer.vocabSize);
   });
 
-  it('saves a tokenizer.json that @huggingface/tokenizers loads with identical ids', async () => {
-    const file = await tokenizer.save(join(work, 'trained', 'tokenizer.json'));
-    const loaded = await TextTokenizer.load(join(work, 'trained'));
-    for (const text of [...CORPUS, ...PROBES]) {
-      expect(loaded.encode(text), text).toEqual(tokenizer.encode(text));
-      expect(loaded.encode([text, 'a second segment']), text).toEqual(tokenizer.encode([text, 'a second segment']));
-    }
-    expect(loaded.specialTokens).toEqual(tokenizer.specialTokens);
-    expect((await TextTokenizer.load(file)).json).toEqual(tokenizer.json);
-  });
-
   it('writes the layout of a Rust tokenizers tokenizer.json', () => {
     const json = tokenizer.json;
     expect(json.normalizer).toEqual({ type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true });
@@ -85,19 +60,6 @@ describe('WordPiece training', () => {
 
   it('decodes ids back to text', () => {
     expect(tokenizer.decode(tokenizer.encode('the capital of france is paris.').ids, { skipSpecialTokens: true })).toBe('the capital of france is paris.');
-  });
-
-  it('trains from files, with configurable special tokens and casing', async () => {
-    const file = join(work, 'corpus.txt');
-    writeFileSync(file, CORPUS.join('\n'));
-    const cased = await trainWordPieceFromFiles([file], {
-      vocabSize: 250,
-      minFrequency: 1,
-      lowercase: false,
-      specialTokens: { pad: '<pad>', unk: '<unk>', cls: '<cls>', sep: '<sep>', mask: '<mask>' },
-    });
-    expect(cased.encode('Paris <mask>').tokens).toEqual(['<cls>', 'Paris', '<mask>', '<sep>']);
-    expect(cased.specialTokens.mask).toEqual({ token: '<mask>', id: 4 });
   });
 
   it('limits the alphabet to the most frequent characters', () => {
@@ -152,10 +114,8 @@ describe('loading any tokenizer.json', () => {
     expect(batch.inputIds[1][4]).toBe(3);
   });
 
-  it('says what is wrong with an unusable file', async () => {
-    writeFileSync(join(work, 'bad.json'), '{ not json');
-    await expect(TextTokenizer.load(join(work, 'bad.json'))).rejects.toThrow(/bad\.json is not valid JSON/);
-    await expect(TextTokenizer.load(join(work, 'absent.json'))).rejects.toThrow(/no tokenizer at/);
+
+  it('refuses tokenizer.json contents without a model', () => {
     expect(() => TextTokenizer.fromJSON({ version: '1.0' })).toThrow(/must be an object with a "model" entry/);
   });
 });

@@ -1,14 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
 import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
 import type { TokenizerJson } from './tokenizer-json.js';
-import { readTextFile } from '@ufbert/tensor/node';
-
-export const TOKENIZER_FILE = 'tokenizer.json';
-export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
 
 /** One text, or a pair of texts (sentence-pair tasks). */
 export type TextInput = string | readonly [string, string];
@@ -85,21 +78,9 @@ export class TextTokenizer {
     return new TextTokenizer(complete, config);
   }
 
-  /** From a tokenizer.json path, or a folder holding tokenizer.json (and tokenizer_config.json, read when present). */
-  static async load(path: string): Promise<TextTokenizer> {
-    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
-    if (!existsSync(file)) throw new TokenizerError(`no tokenizer at ${file}`);
-    const configFile = join(dirname(file), TOKENIZER_CONFIG_FILE);
-    const config = existsSync(configFile) ? await readJson(configFile) : {};
-    return TextTokenizer.fromJSON(await readJson(file), config as Record<string, unknown>);
-  }
-
-  /** Writes tokenizer.json to `path` (a folder gets `path/tokenizer.json`). */
-  async save(path: string): Promise<string> {
-    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(this.json, null, 2)}\n`);
-    return file;
+  /** tokenizer.json's text, as a folder holds it. */
+  toJSONText(): string {
+    return `${JSON.stringify(this.json, null, 2)}\n`;
   }
 
   encode(input: TextInput, options: EncodeOptions = {}): Encoding {
@@ -147,17 +128,5 @@ export class TextTokenizer {
   /** tokenizer_config.json's contents, as loaded ({} when there was none). */
   get tokenizerConfig(): Readonly<Record<string, unknown>> {
     return this.config;
-  }
-}
-
-/** Far beyond any real tokenizer.json (a 250k-token vocabulary takes ~20 MB). */
-const MAX_TOKENIZER_JSON_BYTES = 256 * 1024 * 1024;
-
-async function readJson(file: string): Promise<unknown> {
-  const text = await readTextFile(file, { what: 'tokenizer JSON file', maxBytes: MAX_TOKENIZER_JSON_BYTES, fail: (message) => new TokenizerError(message) });
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new TokenizerError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { BertNormalizer, BertPreTokenizer, type HfNormalizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
 import { CONTINUATION_PREFIX, wordPieceTokenizerJson, type SpecialTokenNames, type TokenizerJson } from './tokenizer-json.js';
@@ -74,15 +72,6 @@ export class WordPieceTrainer {
   feed(text: string): this {
     for (const word of this.preTokenizer.pre_tokenize_text(this.normalizer.normalize(text))) {
       this.wordCounts.set(word, (this.wordCounts.get(word) ?? 0) + 1);
-    }
-    return this;
-  }
-
-  /** Counts the words of text files, line by line (streamed, so corpora larger than memory are fine). */
-  async feedFiles(paths: readonly string[]): Promise<this> {
-    for (const path of paths) {
-      const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-      for await (const line of lines) this.feed(line);
     }
     return this;
   }
@@ -282,12 +271,5 @@ class PairHeap {
 export function trainWordPiece(texts: Iterable<string>, options: WordPieceTrainerOptions = {}): TextTokenizer {
   const trainer = new WordPieceTrainer(options);
   for (const text of texts) trainer.feed(text);
-  return trainer.finish();
-}
-
-/** Trains a WordPiece tokenizer on text files, read line by line. */
-export async function trainWordPieceFromFiles(paths: readonly string[], options: WordPieceTrainerOptions = {}): Promise<TextTokenizer> {
-  const trainer = new WordPieceTrainer(options);
-  await trainer.feedFiles(paths);
   return trainer.finish();
 }

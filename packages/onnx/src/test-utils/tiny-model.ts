@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { CrammedBertModel, createConfig, saveModel, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
+import { CrammedBertModel, createConfig, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
+import { saveModel } from '@ufbert/crammed-bert/node';
 
 const CORPUS = [
   'the capital of france is paris.',
@@ -26,8 +27,7 @@ export async function tinyModelFolder(dir: string, numLabels: number | null, see
     classification_head: { head_dim: 16, pooler: 'zero_index' },
   });
   const model = CrammedBertModel.create(config, { seed });
-  await saveModel(model, dir);
-  await tokenizer.save(dir);
+  await saveModel(model, dir, { tokenizer });
   model.dispose();
   return dir;
 }

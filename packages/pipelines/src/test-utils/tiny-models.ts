@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '@ufbert/tensor';
 import type { Tensor2D } from '@ufbert/tensor';
-import { CrammedBertModel, createConfig, saveModel, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
+import { CrammedBertModel, createConfig, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
+import { saveModel } from '@ufbert/crammed-bert/node';
 
 export const CORPUS = [
   'the capital of france is paris.',
@@ -57,13 +57,10 @@ export async function writeTinyModels(work: string): Promise<{ mlmDir: string; c
   const clsDir = join(work, 'cls');
   const model = CrammedBertModel.create(config(null), { seed: 11 });
   overfit(model);
-  await saveModel(model, mlmDir);
-  await tokenizer.save(mlmDir);
+  await saveModel(model, mlmDir, { tokenizer });
   model.dispose();
   const classifier = CrammedBertModel.create(config(3), { seed: 12 });
-  await saveModel(classifier, clsDir);
-  await tokenizer.save(clsDir);
-  await writeFile(join(clsDir, 'config.json'), JSON.stringify({ id2label: { 0: 'negative', 1: 'neutral', 2: 'positive' }, label2id: { negative: 0, neutral: 1, positive: 2 } }));
+  await saveModel(classifier, clsDir, { tokenizer, labels: ['negative', 'neutral', 'positive'] });
   classifier.dispose();
   return { mlmDir, clsDir };
 }

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setBackend } from '@ufbert/tensor';
-import { loadModel } from '@ufbert/crammed-bert';
-import { ensureBuilt } from '../../../tools/built-package.js';
-import { tinyModelFolder } from './test-utils/tiny-model.js';
-import { onnxModelBytes } from './export.js';
+import { loadModel } from '@ufbert/crammed-bert/node';
+import { ensureBuilt } from '../../../../tools/built-package.js';
+import { tinyModelFolder } from '../test-utils/tiny-model.js';
+import { onnxModelBytes } from '../onnx-model-bytes.js';
 import { OnnxEncoderSession } from './session.js';
-import type { EncodedBatch } from './encoder-session.js';
+import type { EncodedBatch } from '../encoder-session.js';
 
 // The workers run dist/sequence-parallel-worker.js: Node cannot start a worker from TypeScript source.
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 type Dist = typeof import('./index.js');
 let dist: Dist;
 let work: string;
@@ -24,7 +24,7 @@ let classifier: Uint8Array;
 
 beforeAll(async () => {
   ensureBuilt(packageRoot);
-  dist = (await import(join(packageRoot, 'dist', 'index.js'))) as Dist;
+  dist = (await import(join(packageRoot, 'dist', 'node', 'index.js'))) as Dist;
   await setBackend('cpu');
   work = await mkdtemp(join(tmpdir(), 'ufbert-onnx-sequences-'));
   const mlmModel = await loadModel(await tinyModelFolder(join(work, 'mlm'), null));
@@ -141,7 +141,7 @@ describe('SequenceParallelSession', () => {
   it('lets a process that never releases it end (idle workers do not hold the event loop), whatever flags started it', () => {
     const script = `
       import { readFileSync } from 'node:fs';
-      const { SequenceParallelSession } = await import(${JSON.stringify(join(packageRoot, 'dist', 'index.js'))});
+      const { SequenceParallelSession } = await import(${JSON.stringify(join(packageRoot, 'dist', 'node', 'index.js'))});
       const s = await SequenceParallelSession.create(readFileSync(process.argv[1]), { workers: 2 });
       await s.run({ inputIds: [[2, 11, 3], [2, 12, 3]], attentionMask: [[1, 1, 1], [1, 1, 1]] }, [1]);
       console.log('ran');

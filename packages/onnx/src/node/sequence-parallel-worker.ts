@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxEncoderSession } from './session.js';
-import type { GraphOptimization } from './encoder-session.js';
+import type { GraphOptimization } from '../encoder-session.js';
 
 /** What `SequenceParallelSession` sends a worker when it starts it. */
 export interface WorkerInit {

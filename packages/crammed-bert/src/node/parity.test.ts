@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { runModelParity, PARITY_CASES } from './parity.js';
-import { FIXTURES } from '../../../fixtures/index.js';
+import { FIXTURES } from '../../../../fixtures/index.js';
 
 const TOLERANCE = 1e-4;
 

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend } from '@ufbert/tensor';
-import { loadConfig } from '@ufbert/crammed-bert';
-import { tinyModelFolder, tokenizer } from './test-utils/tiny-model.js';
+import { loadModelConfig } from '@ufbert/crammed-bert/node';
+import { tinyModelFolder, tokenizer } from '../test-utils/tiny-model.js';
 import { exportTransformersJsFolder } from './transformers-js-folder.js';
 import { OnnxInferenceRuntime } from './onnx-runtime.js';
 
@@ -26,7 +26,7 @@ describe("transformers.js's fill-mask on our export", () => {
     const folder = join(work, 'models', 'ultrafastbert-tiny');
     await exportTransformersJsFolder(checkpoint, folder);
     // The folder holds the reference config too, so our own loader reads it back.
-    expect((await loadConfig(folder)).intermed_type).toBe('fff');
+    expect((await loadModelConfig(folder)).config.intermed_type).toBe('fff');
     expect(JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')).model_type).toBe('bert');
 
     const { pipeline, env } = await import('@huggingface/transformers');

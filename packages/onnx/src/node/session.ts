@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { EncoderSession, type OnnxSessionOptions, type OrtApi } from './encoder-session.js';
+import { EncoderSession, type OnnxSessionOptions, type OrtApi } from '../encoder-session.js';
 
 /** An exported crammedBERT / UltraFastBERT graph in an onnxruntime-node session (CPU). */
 export class OnnxEncoderSession extends EncoderSession {

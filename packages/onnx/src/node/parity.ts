@@ -1,8 +1,8 @@
 import { tf, relativeError, toFloat32, type ParityReport } from '@ufbert/tensor';
-import { loadModel, readModelFixtureCases } from '@ufbert/crammed-bert';
-import { onnxModelBytes, type ExportOptions } from './export.js';
+import { loadModel, readModelFixtureCases } from '@ufbert/crammed-bert/node';
+import { onnxModelBytes, type ExportOptions } from '../onnx-model-bytes.js';
 import { OnnxEncoderSession } from './session.js';
-import type { GraphOptimization } from './encoder-session.js';
+import type { GraphOptimization } from '../encoder-session.js';
 
 export interface OnnxParityOptions extends ExportOptions {
   report: ParityReport;

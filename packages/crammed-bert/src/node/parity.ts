@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSafetensorsFile } from '@ufbert/tensor/node';
 import { tf, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
 import type { ParityReport, SafeTensor, Tensor2D } from '@ufbert/tensor';
-import { loadModel } from './checkpoint.js';
+import { listFolder, pathKind, readSafetensorsFile } from '@ufbert/tensor/node';
+import { loadModel } from './load-model.js';
 
 /** The fixture folders, written by the reference PyTorch code (see fixtures/README.md). */
 export const PARITY_CASES = ['crammed-fff-mlm', 'crammed-fff-cls', 'crammed-ff-mlm', 'crammed-ff-cls'] as const;
@@ -19,7 +18,8 @@ export interface ModelFixtureCase {
 
 /** Every `crammed-*` folder under `dir` that holds io.safetensors, in name order, with that file read. */
 export async function readModelFixtureCases(dir: string): Promise<ModelFixtureCase[]> {
-  const folders = readdirSync(dir).filter((name) => name.startsWith('crammed-') && existsSync(join(dir, name, 'io.safetensors')));
+  const folders: string[] = [];
+  for (const name of listFolder(dir)) if (name.startsWith('crammed-') && pathKind(join(dir, name, 'io.safetensors')) === 'file') folders.push(name);
   if (folders.length === 0) throw new UfbertError(`${dir} has no crammed-* fixture folder with io.safetensors`);
   const cases: ModelFixtureCase[] = [];
   for (const name of folders.sort()) {

@@ -1,23 +1,25 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONFIG_FILE, MODEL_FILE, loadConfig, loadModel, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
-import { onnxModelBytes, writeAtomically } from './export.js';
-import { defaultDenseLevels } from './conditional-feedforward-graph.js';
-import { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
+import { FILE_LIMITS, ensureFolder, pathKind, readBytes, readText, writeFileAtomic } from '@ufbert/tensor/node';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, ONNX_CACHE_DIR, loadCheckpoint, readModelConfig, readModelWeights, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
+import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
+import { onnxModelBytes } from '../onnx-model-bytes.js';
+import { defaultDenseLevels } from '../conditional-feedforward-graph.js';
+import { EncoderSessionRuntime, runtimeHead } from '../encoder-session-runtime.js';
 import { OnnxEncoderSession } from './session.js';
-import type { EncoderRunner, GraphOptimization, OnnxSessionOptions, Parallelism } from './encoder-session.js';
+import type { EncoderRunner, GraphOptimization, OnnxSessionOptions, Parallelism } from '../encoder-session.js';
 import { MAX_WORKERS, SequenceParallelSession } from './sequence-parallel-session.js';
-import { OnnxRuntimeError } from './errors.js';
-import { parseDtype, type Dtype } from './dtype.js';
+import { OnnxRuntimeError } from '../errors.js';
+import { parseDtype, type Dtype } from '../dtype.js';
 
 /** Bumped whenever the exported graph changes, so cached exports of older graphs are not reused. */
 const GRAPH_VERSION = 1;
-/** Folder beside a checkpoint that holds its cached exports. */
-export const ONNX_CACHE_DIR = 'onnx-cache';
-/** The Hugging Face config a folder may hold instead of model_config.json (loadConfig reads either). */
-const HF_CONFIG_FILE = 'config.json';
+
+/** A checkpoint already read from its folder (one snapshot): its config and model.safetensors' bytes. */
+export interface CheckpointParts {
+  config: CrammedBertConfig;
+  weights: Uint8Array;
+}
 
 export interface OnnxRuntimeOptions extends OnnxSessionOptions {
   /**
@@ -58,21 +60,34 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
   }
 
   /**
-   * A checkpoint folder (model.safetensors + model_config.json), exported once and cached in
-   * `<dir>/onnx-cache/` under the SHA-256 of the checkpoint, its config and the export
-   * options, beside a digest of the export itself: a later load with the same files reuses
-   * the export after checking it against that digest, and exports again when it does not
-   * match or does not load. A folder that cannot be written is exported in memory instead.
+   * A checkpoint folder (model.safetensors + model_config.json), read as one snapshot; see `fromCheckpointParts`.
    */
   static async fromCheckpoint(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
+    checkRuntimeOptions(options);
+    const read = await readModelFolderSnapshot(dir, [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE]);
+    const { config } = await readModelConfig(read, dir);
+    return OnnxInferenceRuntime.fromCheckpointParts(dir, { config, weights: await readModelWeights(read, dir) }, options);
+  }
+
+  /**
+   * The checkpoint of the folder `dir`, already read, exported once and cached in
+   * `<dir>/onnx-cache/` under the SHA-256 of its weights, its config and the export options,
+   * beside a digest of the export itself: a later load of the same checkpoint reuses the export
+   * after checking it against that digest, and exports again when it does not match or does not
+   * load. The cache is written through the guarded file layer: a symbolic link where a cached
+   * file should be is replaced (and reported through `warn`), never followed; a FIFO or device
+   * there is a typed error. A folder that cannot be written is exported in memory instead.
+   */
+  static async fromCheckpointParts(dir: string, parts: CheckpointParts, options: OnnxRuntimeOptions = {}): Promise<OnnxInferenceRuntime> {
     // Before the cache: a cached export that fails to open is exported again, which a bad option would only repeat.
     checkRuntimeOptions(options);
-    const config = await loadConfig(dir);
+    const { config, weights } = parts;
     const head = runtimeHead(config);
     const dtype = options.dtype ?? 'fp32';
     const fffDenseLevels = config.intermed_type === 'fff' ? (options.fffDenseLevels ?? defaultDenseLevels(config.intermed_depth)) : undefined;
     const cache = options.cache !== false;
-    const cached = cache ? join(dir, ONNX_CACHE_DIR, `model-${(await checkpointKey(dir, { graph: GRAPH_VERSION, head, fffDenseLevels, dtype })).slice(0, 20)}.onnx`) : '';
+    const key = sha256(JSON.stringify({ graph: GRAPH_VERSION, head, fffDenseLevels, dtype, config }), weights).slice(0, 20);
+    const cached = join(dir, ONNX_CACHE_DIR, `model-${key}.onnx`);
     if (cache) {
       const bytes = await readVerified(cached);
       if (bytes) {
@@ -80,25 +95,14 @@ export class OnnxInferenceRuntime extends EncoderSessionRuntime {
         if (session) return new OnnxInferenceRuntime(config, session, cached, dtype);
       }
     }
-    const model = await loadModel(dir, { warn: options.warn });
+    const model = await loadCheckpoint(weights, config, { warn: options.warn, where: `${dir}/${MODEL_FILE}` });
     let bytes: Uint8Array;
     try {
       bytes = await onnxModelBytes(model.eval(), { head, fffDenseLevels, dtype });
     } finally {
       model.dispose();
     }
-    let source = 'memory';
-    if (cache) {
-      try {
-        await mkdir(join(dir, ONNX_CACHE_DIR), { recursive: true });
-        await writeAtomically(cached, bytes);
-        // The digest goes last: a crash before it leaves an export that the next load redoes.
-        await writeAtomically(`${cached}${DIGEST_SUFFIX}`, new TextEncoder().encode(sha256(bytes)));
-        source = cached;
-      } catch {
-        // A read-only model folder still runs; it is exported again on the next load.
-      }
-    }
+    const source = cache && (await writeCached(dir, cached, bytes, options.warn ?? console.warn)) ? cached : 'memory';
     return new OnnxInferenceRuntime(config, await openRunner(bytes, options), source, dtype);
   }
 }
@@ -125,27 +129,36 @@ function openRunner(bytes: Uint8Array, options: OnnxRuntimeOptions): Promise<Enc
   return OnnxEncoderSession.create(bytes, options);
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** A cached export whose bytes match the digest beside it; undefined when either is missing or they differ. */
-async function readVerified(file: string): Promise<Uint8Array | undefined> {
-  const [bytes, digest] = await Promise.all([readFile(file).catch(() => undefined), readFile(`${file}${DIGEST_SUFFIX}`, 'utf8').catch(() => undefined)]);
-  if (!bytes || !digest || sha256(bytes) !== digest.trim()) return undefined;
-  return bytes;
-}
-
-/** SHA-256 over the checkpoint's bytes, its config's bytes and the export settings. */
-async function checkpointKey(dir: string, settings: object): Promise<string> {
+function sha256(...parts: (string | Uint8Array)[]): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(settings));
-  for (const name of [CONFIG_FILE, HF_CONFIG_FILE]) hash.update(await readFile(join(dir, name)).catch(() => Buffer.alloc(0)));
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(join(dir, MODEL_FILE))
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', (error) => reject(new OnnxRuntimeError(`cannot read ${join(dir, MODEL_FILE)}: ${error.message}`)))
-      .on('end', () => resolve());
-  });
+  for (const part of parts) hash.update(part);
   return hash.digest('hex');
+}
+
+/**
+ * A cached export whose bytes match the digest beside it; undefined when either is missing, a
+ * symbolic link (never read through: the export is made again and the link replaced) or they differ.
+ * A FIFO, device or folder there is the layer's typed error, at once.
+ */
+async function readVerified(file: string): Promise<Uint8Array | undefined> {
+  const digestFile = `${file}${DIGEST_SUFFIX}`;
+  const kinds = [pathKind(file), pathKind(digestFile)];
+  if (kinds.some((kind) => kind === 'missing' || kind === 'link')) return undefined;
+  const bytes = await readBytes(file, { what: 'cached ONNX export', maxBytes: FILE_LIMITS.onnx });
+  const digest = await readText(digestFile, { what: 'cached ONNX export digest', maxBytes: FILE_LIMITS.json });
+  return sha256(bytes) === digest.trim() ? bytes : undefined;
+}
+
+/** Writes the export and then its digest (a crash between them leaves an export the next load redoes); false when the folder cannot be written. */
+async function writeCached(dir: string, file: string, bytes: Uint8Array, warn: (message: string) => void): Promise<boolean> {
+  const onLink = (path: string) => warn(`${path} was a symbolic link; replaced by the cached export, its target left untouched`);
+  try {
+    await ensureFolder(join(dir, ONNX_CACHE_DIR), { what: 'ONNX export cache folder' });
+    await writeFileAtomic(file, bytes, { onLink });
+    await writeFileAtomic(`${file}${DIGEST_SUFFIX}`, sha256(bytes), { onLink });
+    return true;
+  } catch {
+    // A read-only model folder still runs; it is exported again on the next load.
+    return false;
+  }
 }

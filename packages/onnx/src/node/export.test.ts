@@ -1,15 +1,20 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile, cp, lstat, symlink } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile, cp, lstat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readSafetensors, relativeError, toFloat32 } from '@ufbert/tensor';
-import { CheckpointError, loadModel, type CrammedBertModel } from '@ufbert/crammed-bert';
-import { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes } from './export.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { relativeError, toFloat32 } from '@ufbert/tensor';
+import { readSafetensorsFile as readSafetensors } from '@ufbert/tensor/node';
+import { CheckpointError, type CrammedBertModel } from '@ufbert/crammed-bert';
+import { loadModel } from '@ufbert/crammed-bert/node';
+import { exportOnnx, exportOnnxFromCheckpoint } from './export.js';
+import { onnxModelBytes } from '../onnx-model-bytes.js';
 import { OnnxEncoderSession } from './session.js';
 import { runOnnxModelParity } from './parity.js';
-import { OnnxExportError, OnnxRuntimeError } from './errors.js';
-import { FIXTURES } from '../../../fixtures/index.js';
+import { OnnxExportError, OnnxRuntimeError } from '../errors.js';
+import { FIXTURES } from '../../../../fixtures/index.js';
+import { ensureBuilt } from '../../../../tools/built-package.js';
 
 describe('reference fixtures through onnxruntime', () => {
   for (const graphOptimization of ['all', 'disabled'] as const) {
@@ -119,22 +124,47 @@ describe('exportOnnx', () => {
     expect((await readdir(work)).filter((name) => name.includes('partial'))).toEqual([]);
   });
 
-  it('refuses to replace a folder, FIFO or device, and writes through a symlink to its file', async () => {
+  it('refuses to replace a folder, FIFO or device, and replaces a symbolic link without writing through it', async () => {
     const fifo = join(work, 'pipe.onnx');
     execFileSync('mkfifo', [fifo]);
-    await expect(exportOnnx(model, fifo)).rejects.toThrow(/expected a regular file or nothing there, found a FIFO/);
-    await expect(exportOnnx(model, work)).rejects.toThrow(/found a folder/);
-    await expect(exportOnnx(model, '/dev/null')).rejects.toThrow(/found a device/);
+    await expect(exportOnnx(model, fifo)).rejects.toThrow(/expected a regular file or nothing there, found a FIFO, socket or device/);
+    await expect(exportOnnx(model, work)).rejects.toThrow(/is a folder, expected a ONNX export file \(or nothing\) there/);
+    await expect(exportOnnx(model, '/dev/null')).rejects.toThrow(OnnxExportError);
     const real = join(work, 'real.onnx');
-    await writeFile(real, 'old');
-    await symlink(real, join(work, 'link.onnx'));
+    await writeFile(real, 'old', { mode: 0o600 });
+    await symlink('real.onnx', join(work, 'link.onnx'));
     await exportOnnx(model, join(work, 'link.onnx'));
-    expect((await lstat(join(work, 'link.onnx'))).isSymbolicLink()).toBe(true);
-    expect((await readFile(real)).length).toBeGreaterThan(1000);
+    expect((await lstat(join(work, 'link.onnx'))).isFile()).toBe(true);
+    expect((await readFile(join(work, 'link.onnx'))).length).toBeGreaterThan(1000);
+    expect(await readFile(real, 'utf8')).toBe('old');
+    expect((await lstat(real)).mode & 0o777).toBe(0o600);
   });
 
+  it('a single-file export killed before its rename leaves a temporary that the next export into the folder removes', async () => {
+    const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    ensureBuilt(packageRoot);
+    const out = join(work, 'killed', 'model.onnx');
+    await mkdir(dirname(out), { recursive: true });
+    // The export dies (SIGKILL) at the worst moment: its bytes written and fsynced, the rename not done.
+    const script = `
+      import fs from 'node:fs';
+      import { syncBuiltinESMExports } from 'node:module';
+      const { exportOnnxFromCheckpoint } = await import('@ufbert/onnx/node');
+      fs.renameSync = () => process.kill(process.pid, 'SIGKILL');
+      syncBuiltinESMExports();
+      await exportOnnxFromCheckpoint(process.argv[1], process.argv[2]);
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, folder, out], { cwd: packageRoot, encoding: 'utf8', timeout: 120_000 });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    const leftovers = async () => (await readdir(dirname(out))).filter((name) => name.includes('.ufbert-tmp-'));
+    expect(await leftovers()).toHaveLength(1);
+    await exportOnnx(model, out);
+    expect(await leftovers()).toEqual([]);
+    expect((await readFile(out)).length).toBeGreaterThan(1000);
+  }, 180_000);
+
   it('says which path cannot be written', async () => {
-    await expect(exportOnnx(model, join(work, 'missing-folder', 'model.onnx'))).rejects.toThrow(/cannot write .*model.onnx: expected an existing folder/);
+    await expect(exportOnnx(model, join(work, 'missing-folder', 'model.onnx'))).rejects.toThrow(/missing-folder\/model\.onnx: cannot create a temporary file for the ONNX export file: no such file or folder \(ENOENT\)/);
     await expect(exportOnnx(model, join('/proc', 'model.onnx'))).rejects.toThrow(OnnxExportError);
   });
 
@@ -159,7 +189,7 @@ describe('exportOnnx', () => {
   });
 
   it('refuses options the graph does not implement', async () => {
-    const { crammedBertGraph } = await import('./crammed-bert-graph.js');
+    const { crammedBertGraph } = await import('../crammed-bert-graph.js');
     expect(() => crammedBertGraph({ ...model.config, tie_weights: false }, new Map())).toThrow(/expected a supported option, got tie_weights false/);
     expect(() => crammedBertGraph({ ...model.config, num_labels: 2 }, new Map(), { head: 'selected' })).toThrow(/this model is a classifier: expected head 'all' or 'none'/);
   });

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { checkTensors, int64Batch, positionsInput, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type GraphOptimization } from './encoder-session.js';
-import { OnnxRuntimeError } from './errors.js';
+import { checkTensors, int64Batch, positionsInput, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type GraphOptimization } from '../encoder-session.js';
+import { OnnxRuntimeError } from '../errors.js';
 import type { WorkerInit, WorkerJob } from './sequence-parallel-worker.js';
 
 export interface SequenceParallelOptions {

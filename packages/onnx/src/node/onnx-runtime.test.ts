@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend, tf } from '@ufbert/tensor';
-import { TextTokenizer, TfjsRuntime, loadModel, saveModel } from '@ufbert/crammed-bert';
-import { tinyModelFolder } from './test-utils/tiny-model.js';
-import { OnnxInferenceRuntime, ONNX_CACHE_DIR } from './onnx-runtime.js';
+import { FileLayerError } from '@ufbert/tensor/node';
+import { ONNX_CACHE_DIR, TfjsRuntime } from '@ufbert/crammed-bert';
+import { loadModel, loadTokenizer, saveModel } from '@ufbert/crammed-bert/node';
+import { tinyModelFolder } from '../test-utils/tiny-model.js';
+import { OnnxInferenceRuntime } from './onnx-runtime.js';
 
 let work: string;
 let mlmDir: string;
@@ -25,7 +28,7 @@ afterAll(async () => {
 
 /** tfjs and onnxruntime runtimes of one checkpoint folder, and its tokenizer. */
 async function both(dir: string) {
-  const tokenizer = await TextTokenizer.load(dir);
+  const tokenizer = await loadTokenizer(dir);
   const tfjs = new TfjsRuntime(await loadModel(dir));
   const onnx = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 });
   return { tokenizer, tfjs, onnx };
@@ -136,5 +139,42 @@ describe('the onnxruntime runtime', () => {
     expect(runtime.source).toBe('memory');
     expect((await readdir(join(mlmDir, ONNX_CACHE_DIR))).filter((n) => n.endsWith('.onnx'))).toHaveLength(2);
     await runtime.dispose();
+  });
+
+  it('replaces a relative symbolic link at a cached export or its digest, never writing through it (target and mode untouched)', async () => {
+    const dir = join(work, 'linked');
+    await cp(mlmDir, dir, { recursive: true });
+    const first = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 });
+    await first.dispose();
+    // Victims outside the model folder, as a cloned repository or an unpacked tarball may point at.
+    const victims = { onnx: join(work, 'victim.onnx'), digest: join(work, 'victim.sha256') };
+    for (const [file, link] of [[victims.onnx, first.source], [victims.digest, `${first.source}.sha256`]]) {
+      await writeFile(file, 'not yours', { mode: 0o600 });
+      await rm(link);
+      await symlink(join('..', '..', file.split('/').pop()!), link);
+    }
+    const warnings: string[] = [];
+    const again = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1, warn: (message) => warnings.push(message) });
+    await again.dispose();
+    expect(again.source).toBe(first.source);
+    for (const file of Object.values(victims)) {
+      expect(await readFile(file, 'utf8')).toBe('not yours');
+      expect((await lstat(file)).mode & 0o777).toBe(0o600);
+    }
+    expect((await lstat(first.source)).isFile()).toBe(true);
+    expect((await lstat(`${first.source}.sha256`)).isFile()).toBe(true);
+    expect(warnings).toEqual([first.source, `${first.source}.sha256`].map((path) => `${path} was a symbolic link; replaced by the cached export, its target left untouched`));
+  });
+
+  it('stops at once with a typed error on a FIFO where the cached export is', async () => {
+    const dir = join(work, 'fifo-cache');
+    await cp(mlmDir, dir, { recursive: true });
+    const first = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 });
+    await first.dispose();
+    await rm(first.source);
+    execFileSync('mkfifo', [first.source]);
+    const started = performance.now();
+    await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(new FileLayerError(first.source, 'not-regular', `${first.source}: is a FIFO, expected a regular cached ONNX export`));
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
