@@ -1,7 +1,8 @@
 import { UfbertError, type BackendName } from '@ufbert/tensor';
 import { KernelChoiceError, KernelNotFoundError } from './errors.js';
 import { kernelLabel } from './prepared.js';
-import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend, KernelChoice, KernelLevel, KernelName, KernelOf, WeightDtype } from './types.js';
+import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend, KernelLevel, KernelName, KernelOf, WeightDtype } from './types.js';
+import type { KernelChoice } from './kernel-choice.js';
 
 // The one place that knows the backends. Adding one: a folder of kernels that registers
 // them (as kernels/ts, kernels/wasm and webgpu/kernels do) and a line in each table here.

@@ -1,4 +1,4 @@
-import type { ConditionalShape } from '@ufbert/cmm';
+import { kernelLabel, type ConditionalShape } from '@ufbert/cmm';
 import { fastFeedforward, FFF_FORWARD } from '@ufbert/fff';
 import { maskedFeedforward } from '@ufbert/fff/testing';
 import { geluExact, HOST_BACKENDS, setBackend, tf } from '@ufbert/tensor';
@@ -7,7 +7,7 @@ import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
 import type { TfjsBackend } from '../options.js';
 import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
-import { benchKernels, kernelLabel } from './cmm-kernels.js';
+import { benchKernels } from './cmm-kernels.js';
 
 const TREES = 1;
 const DEPTH = 11;

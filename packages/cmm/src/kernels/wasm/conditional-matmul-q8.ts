@@ -1,8 +1,8 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import { checkQuantizedWeights, quantizeConditional } from '../../quantize.js';
-import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights } from '../../types.js';
+import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights, ThreadOptions } from '../../types.js';
 import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { startThreadPool } from '../../wasm/threads.js';
+import { resolveThreadSettings, startThreadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 
 const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused', dtype: 'q8' } as const;
@@ -32,6 +32,7 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
     readonly runtime: WasmRuntime,
     /** byte addresses: wIn, wScale, rowSum, bIn, wOutT, oScale */
     readonly tables: readonly [number, number, number, number, number, number],
+    readonly threads: ThreadSettings,
   ) {
     super(shape, label);
     this.hb = padded16(shape.inputSize);
@@ -88,9 +89,10 @@ export function relaxedDotWorks(rt: WasmRuntime): boolean {
   return works;
 }
 
-function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number): WasmQ8Prepared {
+function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number, threadOptions?: ThreadOptions): WasmQ8Prepared {
+  const threads = resolveThreadSettings(threadOptions);
   const rt = wasmRuntime();
-  startThreadPool();
+  startThreadPool(threads);
   const { inputSize: h, outputSize: o } = shape;
   const hb = padded16(h);
   const ob = padded16(o);
@@ -117,7 +119,7 @@ function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalSh
   rt.i32.set(sums, rowSum >> 2);
   rt.f32.set(tables.bIn, bIn >> 2);
   rt.f32.set(tables.wOutScale, oScale >> 2);
-  return new WasmQ8Prepared({ ...shape }, rt, [wIn, wScale, rowSum, bIn, wOutT, oScale]);
+  return new WasmQ8Prepared({ ...shape }, rt, [wIn, wScale, rowSum, bIn, wOutT, oScale], threads);
 }
 
 /**
@@ -132,12 +134,12 @@ function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalSh
 export const conditionalMatmulWasmQ8: ConditionalMatmulKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
-  prepare(weights, shape) {
+  prepare(weights, shape, threadOptions) {
     const tables = quantizeConditional(weights, shape);
-    return prepareTables(tables, shape, tables.bIn.length);
+    return prepareTables(tables, shape, tables.bIn.length, threadOptions);
   },
-  prepareQuantized(tables, shape) {
-    return prepareTables(tables, shape, checkQuantizedWeights(tables, shape));
+  prepareQuantized(tables, shape, threadOptions) {
+    return prepareTables(tables, shape, checkQuantizedWeights(tables, shape), threadOptions);
   },
   run(prepared, x, batch, options = {}) {
     return runConditionalCall(claimPrepared(prepared, WasmQ8Prepared, label), 'conditional-q8', x, batch, options);
