@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
+import { DEVICES, UfbertError, excerpt, setBackend, describeBackend, type Device } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
 import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
 import { LOCK_FILE, OutputLock, directoryEntries, ensureWritableDirectory, moveRunAside } from '@ufbert/training';
@@ -55,8 +55,8 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   else if (!existsSync(join(values.model, 'model.safetensors'))) problems.push(`--model ${values.model} holds no model.safetensors`);
   if (!values.data) problems.push('--data is required');
   else if (!existsSync(values.data)) problems.push(`--data ${values.data} does not exist`);
-  const backend = (values.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
+  const backend = (values.backend ?? 'wasm') as Device | 'auto';
+  if (![...DEVICES, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...DEVICES, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
@@ -102,7 +102,7 @@ interface GlueRun {
   tasks: GlueTaskName[];
   modelDir: string;
   outDir: string;
-  backend: BackendChoice;
+  backend: Device | 'auto';
   recipe: Partial<FineTuneRecipe>;
 }
 

@@ -1,3 +1,4 @@
+import { nodesPerTree } from '@ufbert/fff';
 import { ConfigError } from './errors.js';
 
 /**
@@ -357,9 +358,9 @@ export function headDim(config: CrammedBertConfig): number {
   return config.hidden_size / config.attention.num_attention_heads;
 }
 
-/** Neurons per FFF layer, N = k (2^(d+1) - 1). */
+/** Neurons per FFF layer, N = k (2^(d+1) - 1): trees times cmm's nodesPerTree. */
 export function fffNeurons(config: CrammedBertConfig): number {
-  return config.intermed_size * (2 ** (config.intermed_depth + 1) - 1);
+  return config.intermed_size * nodesPerTree(config.intermed_depth);
 }
 
 export function isClassifier(config: CrammedBertConfig): boolean {

@@ -6,7 +6,7 @@ export { sinusoidalTable } from './positional.js';
 export { selfAttention, additivePaddingMask, type AttentionWeights } from './attention.js';
 export { feedforward, type FeedforwardWeights } from './feedforward.js';
 export { dense, type DenseWeight } from './dense.js';
-export { CrammedBertModel, type CreateModelOptions, type FFFRoute } from './model.js';
+export { CrammedBertModel, type CreateModelOptions } from './model.js';
 export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadModelOptions } from './checkpoint.js';
 export { runModelParity, readModelFixtureCases, PARITY_CASES, type ModelFixtureCase } from './parity.js';
 export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
@@ -14,4 +14,4 @@ export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPie
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
-export type { KernelChoice } from '@ufbert/fff';
+export { parseKernelChoice, formatKernelChoice, treeRoute, type KernelChoice, type LayerRoutes, type TreeRoute } from '@ufbert/fff';

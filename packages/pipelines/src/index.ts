@@ -10,9 +10,9 @@ export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';
 export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes, type ModelSource } from './model-files.js';
-export { DEVICES, RUNTIMES, chooseRuntime, type Device, type Runtime } from './device.js';
-export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
-export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
+export { RUNTIMES, chooseRuntime, type Runtime } from './device.js';
+export { DEVICES, type Device } from '@ufbert/tensor';
+export { resolveDtype, type DtypeChoice } from './dtype.js';
 export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { PipelineError, ModelLoadError } from './errors.js';
 export { fffRoutes } from './routes.js';

@@ -1,29 +1,32 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
+import { activeBackend, setBackend, tf, type Device } from '@ufbert/tensor';
+import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TfjsRuntime, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
-import { chooseRuntime, type Device, type Runtime } from './device.js';
+import { chooseRuntime, type Runtime } from './device.js';
 import { downloadModel, type DownloadOptions } from './download-model.js';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import { parseModelFiles, type LoadedModel } from './model-parts.js';
 import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
-import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 
 export interface LoadModelOptions extends DownloadOptions {
   /** Default `onnxruntime`, or `tfjs` for device `wasm` / `webgpu`. */
   runtime?: Runtime;
-  /** tfjs: the backend (default: the active one); onnxruntime: `cpu` or `auto`. */
-  device?: Device;
+  /** tfjs: the device (default: the active one); onnxruntime: `cpu` or `auto`. */
+  device?: Device | 'auto';
   /**
    * The weights' precision, by transformers.js's names: `fp32` (the default in Node, and `auto`)
    * or `q8` (onnxruntime: int8 weights, activations quantized per call, cached apart from the
    * fp32 export). tfjs runs fp32 only: `q8` there is a PipelineError.
    */
   dtype?: DtypeChoice;
-  /** onnxruntime: threads (default: the machine's cores). */
+  /**
+   * Threads of the runtime instance: onnxruntime, its intra-op threads (default: the
+   * machine's cores); tfjs, those of the FFF blocks' wasm kernel (the kernel choice's
+   * `threads`; default: the cores, at most 8). Either way the model's own, not a process setting.
+   */
   threads?: number;
   /** onnxruntime: `intra-op` (default; best for one text at a time) or `sequences` (a worker per thread, each with a share of a batch's texts). */
   parallelism?: Parallelism;
@@ -46,9 +49,10 @@ export interface LoadModelOptions extends DownloadOptions {
 export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
   const dtype = resolveDtype(options.dtype, choice.runtime, 'fp32');
-  if (choice.runtime === 'tfjs' && (options.threads !== undefined || options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {
-    throw new ModelLoadError('threads, parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
+  if (choice.runtime === 'tfjs' && (options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {
+    throw new ModelLoadError('parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs');
   }
+  const kernel = options.threads === undefined ? options.kernel : { ...options.kernel, threads: options.threads };
   if (choice.runtime === 'onnxruntime' && options.kernel !== undefined) {
     throw new ModelLoadError('kernel applies to the tfjs runtime (our CMM kernels), not onnxruntime');
   }
@@ -62,7 +66,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
     const { tokenizer, configJson, id2label } = parseModelFiles(read, 'the model bytes');
     const safetensors = read(MODEL_FILE);
     if (!safetensors) throw new ModelLoadError(`expected ${MODEL_FILE} among the model bytes, got ${[...files.keys()].join(', ') || 'no files'}`);
-    const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel: options.kernel });
+    const model = await loadCheckpoint(safetensors, parseConfig(configJson), { warn: options.warn, kernel });
     return { runtime: await runtimeOf(model, backend, onnxOptions), dtype, tokenizer, id2label };
   }
 
@@ -70,7 +74,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
   const contents = new Map<string, Uint8Array>();
   for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
   const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
-  const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
+  const runtime = backend ? new TfjsRuntime(await loadModel(dir, { warn: options.warn, kernel }), { device: backend }) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
   return { runtime, dtype, tokenizer, id2label };
 }
 
@@ -82,8 +86,8 @@ async function localFolder(source: string | URL, options: DownloadOptions): Prom
 }
 
 /** The model exported for onnxruntime in memory (the tfjs model freed after), or kept for tfjs on its backend. */
-async function runtimeOf(model: CrammedBertModel, backend: BackendName | undefined, onnxOptions: OnnxRuntimeOptions): Promise<InferenceRuntime> {
-  if (backend) return new TfjsDeviceRuntime(model, backend);
+async function runtimeOf(model: CrammedBertModel, backend: Device | undefined, onnxOptions: OnnxRuntimeOptions): Promise<InferenceRuntime> {
+  if (backend) return new TfjsRuntime(model, { device: backend });
   try {
     return await OnnxInferenceRuntime.fromModel(model.eval(), onnxOptions);
   } finally {

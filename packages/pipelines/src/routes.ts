@@ -1,4 +1,4 @@
-import { setBackend, type BackendChoice } from '@ufbert/tensor';
+import { setBackend, type Device } from '@ufbert/tensor';
 import { TextTokenizer, loadModel } from '@ufbert/crammed-bert';
 import { fffRoutesOfModel, type TokenRoutes } from './fff-routes-of-model.js';
 
@@ -7,7 +7,7 @@ import { fffRoutesOfModel, type TokenRoutes } from './fff-routes-of-model.js';
  * (model.safetensors, model_config.json, tokenizer.json), on tfjs with ufbert's own kernels:
  * what `ufbert routes` prints and a page can draw.
  */
-export async function fffRoutes(dir: string, text: string, options: { device?: BackendChoice } = {}): Promise<TokenRoutes[]> {
+export async function fffRoutes(dir: string, text: string, options: { device?: Device | 'auto' } = {}): Promise<TokenRoutes[]> {
   if (options.device) await setBackend(options.device);
   const tokenizer = await TextTokenizer.load(dir);
   const model = await loadModel(dir);

@@ -1,23 +1,26 @@
-import { setBackend, tf, type BackendChoice } from '@ufbert/tensor';
+import { setBackend, tf, type Device } from '@ufbert/tensor';
+import { TfjsRuntime } from '@ufbert/crammed-bert';
 import { MODEL_FILE, loadCheckpoint, parseConfig, type CrammedBertConfig, type KernelChoice } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import { bytesMap, type ModelBytes } from './model-files.js';
 import { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
-import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
-
-/** The runtimes of a page: tfjs with ufbert's own kernels, or the exported graph in onnxruntime-web. */
-export type WebRuntime = 'tfjs' | 'onnxruntime-web';
-export const WEB_RUNTIMES: readonly WebRuntime[] = ['tfjs', 'onnxruntime-web'];
+import { RUNTIMES, type Runtime } from './device.js';
 
 export interface WebModelOptions {
-  /** Default `onnxruntime-web`, the faster for inference of the whole model. */
-  runtime?: WebRuntime;
+  /** `onnxruntime` (the default, the faster for inference of the whole model: onnxruntime-web in a page) or `tfjs`, ufbert's kernels. */
+  runtime?: Runtime;
   /** tfjs: the backend (default `auto`: webgpu on a real GPU, else wasm). */
-  device?: BackendChoice;
+  device?: Device | 'auto';
   /** tfjs: the FFF blocks' CMM kernel (default: the backend's own, fastest level), as `pipeline()` takes it. */
   kernel?: KernelChoice;
+  /**
+   * Threads of the runtime instance: tfjs, those of the FFF blocks' wasm kernel (the kernel
+   * choice's `threads`); onnxruntime-web, its wasm threads (default 1; more need a
+   * cross-origin-isolated page). Either way the model's own, not a process setting.
+   */
+  threads?: number;
   /**
    * The weights' precision: on onnxruntime-web `q8` by default (and for `auto`), as
    * transformers.js runs in the browser (int8 weights, a quarter of the download and memory), or
@@ -53,15 +56,16 @@ export function modelFiles(files: ModelBytes): ModelFiles {
  * serves onnxruntime-web's .wasm files at `wasmPaths`).
  */
 export async function loadWebModel(files: ModelBytes, options: WebModelOptions = {}): Promise<LoadedModel> {
-  const runtime = options.runtime ?? 'onnxruntime-web';
-  if (!WEB_RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${WEB_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
+  const runtime = options.runtime ?? 'onnxruntime';
+  if (!RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${RUNTIMES.join(', ')}, got '${String(runtime)}'`);
   if (runtime === 'tfjs' && (options.executionProviders || options.wasmPaths)) throw new ModelLoadError('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
-  if (runtime === 'onnxruntime-web' && (options.device || options.kernel)) throw new ModelLoadError("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
+  if (runtime === 'onnxruntime' && (options.device || options.kernel)) throw new ModelLoadError("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
   const dtype = resolveDtype(options.dtype, runtime, 'q8');
   const { tokenizer, id2label, config, weights } = modelFiles(files);
   if (runtime === 'tfjs') {
     const backend = await setBackend(options.device ?? 'auto');
-    return { runtime: new TfjsDeviceRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel: options.kernel }), backend), dtype, tokenizer, id2label };
+    const kernel = options.threads === undefined ? options.kernel : { ...options.kernel, threads: options.threads };
+    return { runtime: new TfjsRuntime(await loadCheckpoint(weights, config, { warn: options.warn, kernel }), { device: backend }), dtype, tokenizer, id2label };
   }
   // The weights pass through tfjs on their way into the graph: on whatever backend is active, or
   // the one tfjs starts by default (initialised asynchronously, as wasm's must be).
@@ -74,5 +78,5 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
   } finally {
     model.dispose();
   }
-  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths }), dtype, tokenizer, id2label };
+  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths, threads: options.threads }), dtype, tokenizer, id2label };
 }

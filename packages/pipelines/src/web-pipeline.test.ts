@@ -104,7 +104,7 @@ describe('@ufbert/pipelines/web', () => {
     await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelLoadError('expected model.safetensors among the model bytes, got model_config.json, tokenizer.json'));
     const all = await bytesOf(mlmDir);
     await expect(webPipeline('summarization' as 'fill-mask', all)).rejects.toThrow(PipelineError);
-    await expect(loadWebModel(all, { runtime: 'onnxruntime' as 'tfjs' })).rejects.toThrow("runtime must be one of tfjs, onnxruntime-web, got 'onnxruntime'");
+    await expect(loadWebModel(all, { runtime: 'onnxruntime-web' as 'tfjs' })).rejects.toThrow("runtime must be one of onnxruntime, tfjs, got 'onnxruntime-web'");
     await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow('executionProviders and wasmPaths apply to onnxruntime-web, not tfjs');
     await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow("device and kernel choose tfjs's backend and FFF kernel; onnxruntime-web takes executionProviders (use runtime 'tfjs' for them)");
   });

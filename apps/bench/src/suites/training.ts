@@ -1,7 +1,7 @@
 import { kernelLabel, type ConditionalShape } from '@ufbert/cmm';
 import { fastFeedforward, FFF_FORWARD } from '@ufbert/fff';
 import { maskedFeedforward } from '@ufbert/fff/testing';
-import { geluExact, HOST_BACKENDS, setBackend, tf } from '@ufbert/tensor';
+import { geluExact, HOST_DEVICES, setBackend, tf } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
@@ -138,7 +138,7 @@ export async function runTraining(ctx: SuiteContext): Promise<void> {
  */
 function gradientStep(backend: TfjsBackend, f: (inputs: Tensor[]) => Tensor): (inputs: Tensor[]) => Promise<void> | void {
   const grads = tf.grads((...inputs: Tensor[]) => f(inputs));
-  const eager = (HOST_BACKENDS as readonly string[]).includes(backend);
+  const eager = (HOST_DEVICES as readonly string[]).includes(backend);
   return (inputs) => {
     if (eager) {
       tf.tidy(() => {
