@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
-import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { CrammedBertModel, TextTokenizer, fffNeurons, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type LabeledExample, type TaskEvaluation } from '@ufbert/glue';
 import {
   CrammedBertMlm,
@@ -68,11 +68,7 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
 /** Pretraining runs without dropout, as crammedBERT does; the FF twin's width matches the FFF's neuron count. */
 function pretrainingConfig(preset: string, kind: 'fff' | 'ff', options: TrainerOptions): CrammedBertConfig {
   const base = presetConfig(preset, { embedding: { vocab_size: options.vocabSize, max_seq_length: 128 } });
-  const fffNeurons = (p: string) => {
-    const c = presetConfig(p);
-    return c.intermed_size * (2 ** (c.intermed_depth + 1) - 1);
-  };
-  const width = kind === 'ff' && preset === 'crammedBERT-tiny' ? { intermed_size: fffNeurons(options.fffPreset) } : {};
+  const width = kind === 'ff' && preset === 'crammedBERT-tiny' ? { intermed_size: fffNeurons(presetConfig(options.fffPreset)) } : {};
   return {
     ...base,
     ...width,

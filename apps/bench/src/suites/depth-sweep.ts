@@ -1,7 +1,7 @@
-import { kernelLabel, resolveThreadSettings, startThreadPool } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, resolveThreadSettings, startThreadPool } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
-import { fffName, makeRow, neuronsOf } from '../rows.js';
+import { fffName, makeRow } from '../rows.js';
 import { benchKernels } from './cmm-kernels.js';
 
 /**
@@ -39,7 +39,7 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
               batch,
               input_size: h,
               output_size: h,
-              neurons: neuronsOf(trees, depth),
+              neurons: trees * nodesPerTree(depth),
               trees,
               depth,
               ...threadFields,

@@ -1,9 +1,9 @@
-import { kernelLabel, resolveThreadSettings, startThreadPool, type ConditionalShape, type DenseShape, type ThreadSettings } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, resolveThreadSettings, startThreadPool, type ConditionalShape, type DenseShape, type ThreadSettings } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { maxAbs, maxAbsDiff } from '../data.js';
 import { formatSeconds, measure } from '../measure.js';
 import type { Row } from '../report/types.js';
-import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
+import { fffName, makeRow, type RowIdentity } from '../rows.js';
 import { benchKernels } from './cmm-kernels.js';
 
 /**
@@ -78,7 +78,7 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
             backend: kernel.backend,
             level: kernel.level,
             ...layer,
-            neurons: neuronsOf(1, 11),
+            neurons: nodesPerTree(11),
             trees: 1,
             depth: 11,
           } as const;

@@ -1,4 +1,4 @@
-import { kernelLabel, type ConditionalShape } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, type ConditionalShape } from '@ufbert/cmm';
 import { fastFeedforward, FFF_FORWARD } from '@ufbert/fff';
 import { maskedFeedforward } from '@ufbert/fff/testing';
 import { geluExact, HOST_DEVICES, setBackend, tf } from '@ufbert/tensor';
@@ -6,7 +6,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
 import type { TfjsBackend } from '../options.js';
-import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
+import { fffName, makeRow, type RowIdentity } from '../rows.js';
 import { benchKernels } from './cmm-kernels.js';
 
 const TREES = 1;
@@ -22,7 +22,7 @@ export async function runTraining(ctx: SuiteContext): Promise<void> {
   const h = options.inputSize;
   const batch = options.trainingBatch;
   const shape: ConditionalShape = { trees: TREES, depth: DEPTH, inputSize: h, outputSize: h };
-  const n = neuronsOf(TREES, DEPTH);
+  const n = TREES * nodesPerTree(DEPTH);
   ctx.log(`training step (forward + backward): FFF-1x11, B = ${batch}`);
   const weights = data.conditional(shape);
   const x = data.inputs(batch, h);
