@@ -16,5 +16,5 @@ export {
   type ThreadPoolStatus,
   type ThreadSettings,
 } from './wasm/threads.js';
-export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/runtime.js';
+export { initWasm, selectWasmBuild, wasmBuild, wasmRelaxedSimdSupported, wasmSimdSupported, type WasmBuild } from './wasm/wasm-instance.js';
 export { multiplyAddPeak, simdThroughput } from './wasm/simd-throughput.js';

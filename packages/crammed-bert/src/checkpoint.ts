@@ -21,7 +21,7 @@ const MAX_CONFIG_BYTES = 1 << 20;
 /** Float dtypes a checkpoint may store parameters in; all are loaded as float32. */
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
-export interface LoadModelOptions {
+export interface LoadCheckpointOptions {
   /**
    * A classification head of this many labels (null: the MLM decoder) instead of the one
    * the config names. When it differs from the config's `num_labels`, the head is freshly
@@ -60,7 +60,7 @@ export async function loadConfig(dir: string): Promise<CrammedBertConfig> {
 }
 
 /** Loads `model.safetensors` + `model_config.json` from a folder. */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
+export async function loadModel(dir: string, options: LoadCheckpointOptions = {}): Promise<CrammedBertModel> {
   return loadCheckpoint(join(dir, MODEL_FILE), await loadConfig(dir), options);
 }
 
@@ -74,7 +74,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  * descriptor, so a checkpoint replaced while it loads gives the old model or the new,
  * never a mix of both.
  */
-export async function loadCheckpoint(source: string | Uint8Array, config: CrammedBertConfig, options: LoadModelOptions = {}): Promise<CrammedBertModel> {
+export async function loadCheckpoint(source: string | Uint8Array, config: CrammedBertConfig, options: LoadCheckpointOptions = {}): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
   const freshHead = numLabels !== config.num_labels;
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;

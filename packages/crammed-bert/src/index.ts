@@ -7,7 +7,7 @@ export { selfAttention, additivePaddingMask, type AttentionWeights } from './att
 export { feedforward, type FeedforwardWeights } from './feedforward.js';
 export { dense, type DenseWeight } from './dense.js';
 export { CrammedBertModel, type CreateModelOptions } from './model.js';
-export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadModelOptions } from './checkpoint.js';
+export { loadModel, loadConfig, loadCheckpoint, saveModel, MODEL_FILE, CONFIG_FILE, type LoadCheckpointOptions } from './checkpoint.js';
 export { runModelParity, readModelFixtureCases, PARITY_CASES, type ModelFixtureCase } from './parity.js';
 export { TextTokenizer, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
 export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';

@@ -187,9 +187,13 @@ export class FFF {
     return chooseKernel('ConditionalMatmul', this.kernelChoice, activeBackend());
   }
 
-  /** `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs. */
+  /**
+   * `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs; `..., 2 threads`
+   * where the kernel choice sets the threads of a kernel that has them (wasm).
+   */
   describeKernel(): string {
-    return kernelLabel(this.inferenceKernel());
+    const kernel = this.inferenceKernel();
+    return kernelLabel(kernel, { threads: kernel.backend === 'wasm' ? this.kernelChoice.threads : undefined });
   }
 
   private kernelShape() {

@@ -5,7 +5,7 @@ export { TextClassificationPipeline, type LabelScore, type TextPair, type Classi
 export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtractionOptions } from './tasks/feature-extraction.js';
 export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
-export { loadModelSource, type LoadModelOptions } from './load-model.js';
+export { loadModelSource, type ModelSourceOptions } from './load-model.js';
 export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export { downloadModel, defaultCacheDir, type DownloadOptions } from './download-model.js';

@@ -11,7 +11,7 @@ import { ModelLoadError } from './errors.js';
 import { parseModelFiles, type LoadedModel } from './model-parts.js';
 import { HF_CONFIG_FILE, bytesMap, type ModelSource } from './model-files.js';
 
-export interface LoadModelOptions extends DownloadOptions {
+export interface ModelSourceOptions extends DownloadOptions {
   /** Default `onnxruntime`, or `tfjs` for device `wasm` / `webgpu`. */
   runtime?: Runtime;
   /** tfjs: the device (default: the active one); onnxruntime: `cpu` or `auto`. */
@@ -46,7 +46,7 @@ export interface LoadModelOptions extends DownloadOptions {
  * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
  * checkpoint, one file per dtype; from bytes it is made in memory on every load.
  */
-export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
+export async function loadModelSource(source: ModelSource, options: ModelSourceOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
   const dtype = resolveDtype(options.dtype, choice.runtime, 'fp32');
   if (choice.runtime === 'tfjs' && (options.fffDenseLevels !== undefined || options.parallelism !== undefined)) {

@@ -43,6 +43,20 @@ describe('@ufbert/pipelines/web', () => {
     }
   });
 
+  it('gives each pipeline its own threads: two tfjs pipelines on the wasm kernel, 1 and 2 threads, side by side', async () => {
+    const text = 'the capital of france is [MASK].';
+    const options = { runtime: 'tfjs', device: 'cpu', kernel: { backend: 'wasm' } } as const;
+    const one = await pipeline('fill-mask', mlmDir, { ...options, threads: 1 });
+    const two = await webPipeline('fill-mask', await bytesOf(mlmDir), { ...options, threads: 2 });
+    try {
+      expect(one.model.description).toMatch(/ConditionalMatmul\/wasm\/fused, 1 thread\)$/);
+      expect(two.model.description).toMatch(/ConditionalMatmul\/wasm\/fused, 2 threads\)$/);
+      expect(await two(text, { top_k: 4 })).toEqual(await one(text, { top_k: 4 }));
+    } finally {
+      await Promise.all([one.dispose(), two.dispose()]);
+    }
+  });
+
   it('runs the exported graph in onnxruntime-web (wasm), q8 by default as transformers.js in a browser, with the candidates of onnxruntime-node', async () => {
     const text = 'rome is the capital of [MASK].';
     const node = await pipeline('fill-mask', mlmDir, { threads: 1, dtype: 'q8' });

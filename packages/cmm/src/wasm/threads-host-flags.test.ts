@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../../tools/built-package.js';
-import { wasmSimdSupported } from './runtime.js';
+import { wasmSimdSupported } from './wasm-instance.js';
 import { nodeWorkerThreads } from './worker-host.js';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

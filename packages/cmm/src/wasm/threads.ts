@@ -1,4 +1,4 @@
-import { initWasm, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { initWasm, wasmInstance, type WasmInstance } from './wasm-instance.js';
 import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
 import { ThreadOptionsError, WorkerPoolError } from '../errors.js';
 import type { ThreadOptions } from '../types.js';
@@ -148,7 +148,7 @@ export class ThreadPool {
   private readonly workers: PoolWorker[] = [];
 
   constructor(
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly host: WorkerHost,
   ) {}
 
@@ -480,7 +480,7 @@ export function threadPool(settings: ThreadSettings): ThreadPool | undefined {
     }
     return !settings.calibrate || calibrated.get(settings.threads) !== 1 ? pool : undefined;
   }
-  pool ??= new ThreadPool(wasmRuntime(), host);
+  pool ??= new ThreadPool(wasmInstance(), host);
   if (pool.size <= workers && !pool.grow(workers)) {
     poolFailed = `a worker thread did not start within ${START_MS / 1000} s (or could not be created)`;
     return undefined;
@@ -532,7 +532,7 @@ async function startWebPool(host: WorkerHost, settings: ThreadSettings): Promise
   try {
     // compiles the module off the main thread's critical path (a page may not compile it synchronously)
     await initWasm();
-    pool ??= new ThreadPool(wasmRuntime(), host);
+    pool ??= new ThreadPool(wasmInstance(), host);
     if (pool.size < threads && !(await pool.growAsync(threads - 1))) {
       poolFailed = `a Web Worker did not start within ${START_MS / 1000} s (or could not be created)`;
       return 1;

@@ -4,7 +4,7 @@ import { prefetchNodesPerTree } from '../kernels/wasm/conditional-matmul-fused.j
 import { PreparedKernelError } from '../errors.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../conformance/problems.js';
-import { selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { selectWasmBuild, wasmBuild, wasmInstance, wasmSimdSupported } from './wasm-instance.js';
 import { nodeWorkerThreads, workerHost } from './worker-host.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { WorkerPoolError } from '../errors.js';
@@ -22,7 +22,7 @@ import { ThreadOptionsError } from '../errors.js';
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('runs the build its test project selected, and refuses another once running', () => {
     const build = inject('wasmBuild');
-    expect(wasmRuntime().build).toBe(build);
+    expect(wasmInstance().build).toBe(build);
     expect(wasmBuild()).toBe(build);
     expect(selectWasmBuild(build)).toBe(build);
     expect(selectWasmBuild('auto')).toBe(build);
@@ -57,7 +57,7 @@ describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   });
 
   it('gives the memory of disposed weights back', () => {
-    const rt = wasmRuntime();
+    const rt = wasmInstance();
     const problem = randomConditional(22, { trees: 2, depth: 6, inputSize: 30, outputSize: 20, batch: 1 });
     const dense = randomDense(23, { inputSize: 30, hiddenSize: 50, outputSize: 20, batch: 1, bias: true });
     conditionalMatmulWasmFused.run(conditionalMatmulWasmFused.prepare(problem.weights, problem.shape), problem.x, 1).y;
@@ -99,7 +99,7 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
   it('runs a pool the way a page does: workers started without blocking, a caller that polls instead of sleeping', async () => {
     // a page's main thread: its workers start only once it yields, and Atomics.wait throws there
     const host = { ...workerHost()!, startsWhileBlocked: false, canWait: false };
-    const pool = new ThreadPool(wasmRuntime(), host);
+    const pool = new ThreadPool(wasmInstance(), host);
     try {
       expect(() => pool.grow(1)).toThrow(WorkerPoolError);
       expect(await pool.growAsync(1)).toBe(true);

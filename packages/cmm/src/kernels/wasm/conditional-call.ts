@@ -3,7 +3,7 @@
 // logits, and a scratch area per thread.
 import type { ConditionalResult, ConditionalRunOptions, ConditionalShape } from '../../types.js';
 import { checkBatch, outputArray } from '../../validate.js';
-import type { WasmRuntime } from '../../wasm/runtime.js';
+import type { WasmInstance } from '../../wasm/wasm-instance.js';
 import { splitStart, threadPool, type PoolFunction, type ThreadSettings } from '../../wasm/threads.js';
 import { readRows, writeRows } from './copy.js';
 
@@ -22,7 +22,7 @@ export interface CallBuffers {
 
 /** What a kernel's prepared weights say about its calls' buffers. */
 export interface CallLayout {
-  readonly runtime: WasmRuntime;
+  readonly runtime: WasmInstance;
   readonly shape: ConditionalShape;
   /** floats per row of x and of y in WASM memory (rows padded to whole vectors) */
   readonly xStride: number;

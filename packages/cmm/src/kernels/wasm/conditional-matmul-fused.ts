@@ -2,7 +2,7 @@ import { transpose } from '../../layout.js';
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
 import { checkConditionalWeights } from '../../validate.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
 import { resolveThreadSettings, startThreadPool, threadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { padded, writeRows } from './copy.js';
 import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
@@ -29,7 +29,7 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements 
 
   constructor(
     shape: ConditionalShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly wIn: number,
     readonly bIn: number,
     readonly wOutT: number,
@@ -76,7 +76,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   prepare(weights, shape, threadOptions) {
     const neurons = checkConditionalWeights(weights, shape);
     const threads = resolveThreadSettings(threadOptions);
-    const rt = wasmRuntime();
+    const rt = wasmInstance();
     startThreadPool(threads);
     const { inputSize: h, outputSize: o } = shape;
     const hp = padded(h);

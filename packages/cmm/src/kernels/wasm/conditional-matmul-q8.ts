@@ -1,7 +1,7 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import { checkQuantizedWeights, quantizeConditional } from '../../quantize.js';
 import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights, ThreadOptions } from '../../types.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
 import { resolveThreadSettings, startThreadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 
@@ -29,7 +29,7 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
 
   constructor(
     shape: ConditionalShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     /** byte addresses: wIn, wScale, rowSum, bIn, wOutT, oScale */
     readonly tables: readonly [number, number, number, number, number, number],
     readonly threads: ThreadSettings,
@@ -61,7 +61,7 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
   }
 }
 
-const probed = new WeakMap<WasmRuntime, boolean>();
+const probed = new WeakMap<WasmInstance, boolean>();
 /** Operands of the probe: int8 a, 7-bit b (top bit clear), i32 accumulator. */
 const PROBE_A = [-127, -5, 3, 100, -1, -2, -3, -4, 1, 2, 3, 4, 5, 6, 7, -128];
 const PROBE_B = [1, 127, 64, 2, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
@@ -73,7 +73,7 @@ const PROBE_ACC = [1, -2, 3, -4];
  * --experimental-wasm-relaxed-simd) gives twice them in its baseline compiler, where every
  * function starts; there the q8 walk uses the portable dot, which computes the same integers.
  */
-export function relaxedDotWorks(rt: WasmRuntime): boolean {
+export function relaxedDotWorks(rt: WasmInstance): boolean {
   let works = probed.get(rt);
   if (works !== undefined) return works;
   const at = rt.scratch('relaxed-dot-probe', 64);
@@ -91,7 +91,7 @@ export function relaxedDotWorks(rt: WasmRuntime): boolean {
 
 function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number, threadOptions?: ThreadOptions): WasmQ8Prepared {
   const threads = resolveThreadSettings(threadOptions);
-  const rt = wasmRuntime();
+  const rt = wasmInstance();
   startThreadPool(threads);
   const { inputSize: h, outputSize: o } = shape;
   const hb = padded16(h);

@@ -1,7 +1,7 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { DenseMatmulKernel, DenseShape } from '../../types.js';
 import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
 import { resolveThreadSettings, splitStart, startThreadPool, threadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { readRows } from './copy.js';
 
@@ -34,7 +34,7 @@ class WasmDensePrepared extends PreparedBase<DenseShape> {
 
   constructor(
     shape: DenseShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly wIn: number,
     readonly bIn: number,
     readonly wOut: number,
@@ -65,7 +65,7 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
   prepare(weights, shape, threadOptions) {
     checkDenseWeights(weights, shape);
     const threads = resolveThreadSettings(threadOptions);
-    const rt = wasmRuntime();
+    const rt = wasmInstance();
     startThreadPool(threads);
     const { inputSize: h, hiddenSize: m, outputSize: o } = shape;
     const hiddenPanels = Math.ceil(m / PANEL);
