@@ -30,6 +30,7 @@ function withThreads(kernel: Kernel, threads: ThreadOptions): Kernel {
 describe('worker threads', () => {
   const threads: ThreadOptions = { threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false };
   for (const kernel of kernels) {
-    if (kernel.backend === 'wasm' && (kernel.kernelName === 'ConditionalMatmul' || kernel.kernelName === 'DenseMatmul')) describeKernelConformance(withThreads(kernel, threads));
+    const threaded = kernel.backend === 'wasm' && (kernel.kernelName === 'ConditionalMatmul' || kernel.kernelName === 'DenseMatmul');
+    if (threaded) describeKernelConformance(withThreads(kernel, threads));
   }
 });

@@ -14,7 +14,14 @@ describe('kernel choice text form', () => {
   });
 
   it('writes what it reads, and reads what it writes', () => {
-    const choices: KernelChoice[] = [{}, { backend: 'webgpu' }, { backend: 'ts', level: 2 }, { backend: 'wasm', level: 'fused', dtype: 'q8', threads: 4 }, { dtype: 'q8' }, { threads: 3 }];
+    const choices: KernelChoice[] = [
+      {},
+      { backend: 'webgpu' },
+      { backend: 'ts', level: 2 },
+      { backend: 'wasm', level: 'fused', dtype: 'q8', threads: 4 },
+      { dtype: 'q8' },
+      { threads: 3 },
+    ];
     for (const choice of choices) expect(parseKernelChoice(formatKernelChoice(choice))).toEqual(choice);
     expect(formatKernelChoice({ backend: 'wasm', level: 'fused', dtype: 'q8', threads: 4 })).toBe('wasm/fused/q8@4');
     expect(formatKernelChoice({ dtype: 'q8' })).toBe('auto/auto/q8');

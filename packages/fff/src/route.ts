@@ -51,7 +51,8 @@ export function treeRoute(routes: LayerRoutes, shape: { readonly trees: number; 
   const levels = depth + 1;
   const tokens = routes.nodes.length / (trees * levels);
   if (!Number.isInteger(tokens) || routes.logits.length !== routes.nodes.length) {
-    throw new UfbertError(`expected routes of shape [T, ${trees}, ${levels}] (nodes and logits alike), got ${routes.nodes.length} nodes and ${routes.logits.length} logits`);
+    const got = `${routes.nodes.length} nodes and ${routes.logits.length} logits`;
+    throw new UfbertError(`expected routes of shape [T, ${trees}, ${levels}] (nodes and logits alike), got ${got}`);
   }
   if (!Number.isInteger(token) || token < 0 || token >= tokens) throw new UfbertError(`token must be an integer in [0, ${tokens}), got ${token}`);
   if (!Number.isInteger(tree) || tree < 0 || tree >= trees) throw new UfbertError(`tree must be an integer in [0, ${trees}), got ${tree}`);

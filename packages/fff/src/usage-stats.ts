@@ -69,9 +69,10 @@ export class NodeUsage {
     tokens.forEach((routes, token) => {
       if (routes.length !== trees) throw new UfbertError(`expected a route per tree (${trees}) for token ${token}, got ${routes.length}`);
       routes.forEach((route, tree) => {
-        if (route.nodes.length !== levels) throw new UfbertError(`expected routes of ${levels} nodes (depth ${depth}), got ${route.nodes.length} for token ${token}, tree ${tree}`);
+        const where = `for token ${token}, tree ${tree}`;
+        if (route.nodes.length !== levels) throw new UfbertError(`expected routes of ${levels} nodes (depth ${depth}), got ${route.nodes.length} ${where}`);
         route.nodes.forEach((node, level) => {
-          if (!Number.isInteger(node) || node < 0 || node >= this.n) throw new UfbertError(`expected heap indices in [0, ${this.n}), got ${node} for token ${token}, tree ${tree}`);
+          if (!Number.isInteger(node) || node < 0 || node >= this.n) throw new UfbertError(`expected heap indices in [0, ${this.n}), got ${node} ${where}`);
           nodes[(token * trees + tree) * levels + level] = tree * this.n + node;
         });
       });

@@ -78,5 +78,6 @@ export async function loadWebModel(files: ModelBytes, options: WebModelOptions =
   } finally {
     model.dispose();
   }
-  return { runtime: await onnxWebRuntime(config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths, threads: options.threads }), dtype, tokenizer, id2label };
+  const session = { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths, threads: options.threads };
+  return { runtime: await onnxWebRuntime(config, graph, session), dtype, tokenizer, id2label };
 }
