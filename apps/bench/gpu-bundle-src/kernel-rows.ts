@@ -1,6 +1,6 @@
-import { kernelLabel, listKernels, type ConditionalShape, type DenseShape } from '@ufbert/cmm';
+import { kernelLabel, listKernels, nodesPerTree, type ConditionalShape, type DenseShape } from '@ufbert/cmm';
 import type { Row } from '../src/report/types.js';
-import { fffName, neuronsOf, type RowIdentity } from '../src/rows.js';
+import { fffName, type RowIdentity } from '../src/rows.js';
 import { conforming, timeRow, type GpuRowSetup } from './gpu-row.js';
 
 const TREES = 1;
@@ -67,7 +67,7 @@ function addInferenceContenders(setup: GpuRowSetup, contenders: Contender[]): vo
     prepareOrSkip(setup, contenders, `fff-1x11 ${implementation}`, () => {
       const prepared = kernel.prepare(weights, shape);
       return {
-        identity: { suite: 'kernels', name: fffName(TREES, DEPTH), family: 'fff', neurons: neuronsOf(TREES, DEPTH), trees: TREES, depth: DEPTH, ...layer, implementation, backend: 'webgpu', level: kernel.level },
+        identity: { suite: 'kernels', name: fffName(TREES, DEPTH), family: 'fff', neurons: TREES * nodesPerTree(DEPTH), trees: TREES, depth: DEPTH, ...layer, implementation, backend: 'webgpu', level: kernel.level },
         call: (x, batch) => kernel.run(prepared, x, batch),
         dispose: () => prepared.dispose(),
       };
@@ -112,7 +112,7 @@ function addTrainingContenders(setup: GpuRowSetup, contenders: Contender[]): voi
         suite: 'training',
         name: `train ${fffName(TREES, DEPTH)}`,
         family: 'fff',
-        neurons: neuronsOf(TREES, DEPTH),
+        neurons: TREES * nodesPerTree(DEPTH),
         trees: TREES,
         depth: DEPTH,
         input_size: h,

@@ -1,5 +1,5 @@
 import { listKernels } from '@ufbert/cmm';
-import { CrammedBertModel, presetConfig } from '@ufbert/crammed-bert';
+import { CrammedBertModel, fffNeurons, presetConfig } from '@ufbert/crammed-bert';
 import { setBackend, tf } from '@ufbert/tensor';
 import { conforming, timeRow, type GpuRowSetup } from './gpu-row.js';
 
@@ -31,7 +31,7 @@ export async function runModelRows(setup: GpuRowSetup, plan: ModelPlan): Promise
   for (const preset of presets) {
     const config = presetConfig(preset);
     const isFff = config.intermed_type === 'fff';
-    const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+    const neurons = isFff ? fffNeurons(config) : config.intermed_size;
     const model = CrammedBertModel.create(config, { seed: ctx.options.seed }).eval();
     const ids = tf.tensor2d(ctx.data.tokenIds(sequences * tokens, config.embedding.vocab_size), [sequences, tokens], 'int32');
     const forward = async () => {

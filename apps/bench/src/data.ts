@@ -1,4 +1,4 @@
-import type { ConditionalShape, ConditionalWeights, DenseShape, DenseWeights } from '@ufbert/cmm';
+import { nodesPerTree, type ConditionalShape, type ConditionalWeights, type DenseShape, type DenseWeights } from '@ufbert/cmm';
 import { Rng } from '@ufbert/tensor';
 
 /**
@@ -23,7 +23,7 @@ export class BenchData {
   }
 
   conditional(shape: ConditionalShape): ConditionalWeights {
-    const n = shape.trees * (2 ** (shape.depth + 1) - 1);
+    const n = shape.trees * nodesPerTree(shape.depth);
     const { inputSize: h, outputSize: o } = shape;
     return {
       wIn: { values: this.normal(n * h, 1 / Math.sqrt(h)), shape: [n, h] },

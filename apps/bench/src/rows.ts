@@ -44,10 +44,6 @@ export function fffName(trees: number, depth: number): string {
   return `fff-${trees}x${depth}`;
 }
 
-export function neuronsOf(trees: number, depth: number): number {
-  return trees * (2 ** (depth + 1) - 1);
-}
-
 /** One console line per row. */
 export function formatRow(row: Row): string {
   const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));

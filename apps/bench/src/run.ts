@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
-import { multiplyAddPeak, selectWasmBuild, simdThroughput, startThreadPool, threadCalibration, threadSettings, wasmBuild, wasmSimdSupported } from '@ufbert/cmm';
+import { multiplyAddPeak, selectWasmBuild, simdThroughput, defaultThreadCount, startThreadPool, threadCalibration, wasmBuild, wasmSimdSupported } from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -42,7 +42,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const webgpu: WebGpuProbe = options.probeWebGpu ? await probeWebGpu() : { reason: 'not probed (smoke run)' };
   const machine = machineInfo(webgpu);
   if (wasmSimdSupported()) selectWasmBuild(options.wasmBuild);
-  // Started here, not in the first timed call: the pool's start and calibration take ~0.1 s.
+  // Started here (for a kernel's default threads), not in the first timed call: the pool's start and calibration take ~0.1 s.
   const wasmThreadsAtStart = options.mode === 'smoke' ? undefined : startThreadPool();
   // How fast one core is right now: on a shared host, other load can slow a whole run.
   const hostSpeed = wasmSimdSupported() ? () => Math.round(simdThroughput() * 10) / 10 : () => undefined;
@@ -56,7 +56,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   log(`ufbert bench (${options.mode}): ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node_version}`);
   if (build) log(`@ufbert/cmm WASM build: ${build}; multiply-add peak ${machine.multiply_add_peak_gflops} GFLOP/s per thread`);
   log(`WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`);
-  if (wasmThreadsAtStart) log(`WASM kernel threads: ${wasmThreadsAtStart} of ${threadSettings().threads} (calibrated)`);
+  if (wasmThreadsAtStart) log(`WASM kernel threads: ${wasmThreadsAtStart} of ${defaultThreadCount()} (calibrated)`);
 
   const gpuKernels = await webgpuKernelsFor(options, webgpu, log);
   if (gpuKernels.kernels.length) log(`WebGPU kernels: ${gpuKernels.kernels.map((k) => `${k.kernelName}/${k.level}`).join(', ')}`);
@@ -85,7 +85,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   }
   if (wasmThreadsAtStart) {
     // as calibration stands at the end: one that found no gain is retried during the run
-    const asked = threadSettings().threads;
+    const asked = defaultThreadCount();
     machine.wasm_threads = threadCalibration().get(asked) ?? wasmThreadsAtStart;
     machine.wasm_threads_asked = asked;
     if (machine.wasm_threads !== wasmThreadsAtStart) log(`WASM kernel threads: ${machine.wasm_threads} by the end of the run (recalibrated)`);

@@ -1,24 +1,24 @@
-import type { BackendName } from '@ufbert/tensor';
+import type { Device } from '@ufbert/tensor';
 import { PipelineError, type WebModelOptions } from '@ufbert/pipelines/web';
 
-/** One choice of the backend switch: what runs the pipelines, and the tfjs backend the routes are traced on. */
-export interface BackendChoice {
+/** One choice of the page's runtime switch: what runs the pipelines (a runtime and its device), and the device the routes are traced on. */
+export interface RuntimeOption {
   id: string;
   label: string;
   model: WebModelOptions;
   /** Routes are read from the FFF kernels of tfjs; onnxruntime-web returns node ids but not their logits. */
-  routes: BackendName;
+  routes: Device;
 }
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = [
+export const RUNTIME_OPTIONS: readonly RuntimeOption[] = [
   { id: 'tfjs-webgpu', label: 'tfjs · WebGPU (ufbert kernels)', model: { runtime: 'tfjs', device: 'webgpu' }, routes: 'webgpu' },
   { id: 'tfjs-wasm', label: 'tfjs · wasm (ufbert kernels)', model: { runtime: 'tfjs', device: 'wasm' }, routes: 'wasm' },
-  { id: 'ort-webgpu', label: 'onnxruntime-web · WebGPU', model: { runtime: 'onnxruntime-web', executionProviders: ['webgpu', 'wasm'] }, routes: 'wasm' },
-  { id: 'ort-wasm', label: 'onnxruntime-web · wasm', model: { runtime: 'onnxruntime-web', executionProviders: ['wasm'] }, routes: 'wasm' },
+  { id: 'ort-webgpu', label: 'onnxruntime-web · WebGPU', model: { runtime: 'onnxruntime', executionProviders: ['webgpu', 'wasm'] }, routes: 'wasm' },
+  { id: 'ort-wasm', label: 'onnxruntime-web · wasm', model: { runtime: 'onnxruntime', executionProviders: ['wasm'] }, routes: 'wasm' },
 ];
 
-export function backendChoice(id: string): BackendChoice {
-  const choice = BACKEND_CHOICES.find((c) => c.id === id);
-  if (!choice) throw new PipelineError(`unknown backend '${id}': expected one of ${BACKEND_CHOICES.map((c) => c.id).join(', ')}`);
+export function runtimeOption(id: string): RuntimeOption {
+  const choice = RUNTIME_OPTIONS.find((c) => c.id === id);
+  if (!choice) throw new PipelineError(`unknown backend '${id}': expected one of ${RUNTIME_OPTIONS.map((c) => c.id).join(', ')}`);
   return choice;
 }

@@ -2,7 +2,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@ufbert/fff';
 import { tf } from '@ufbert/tensor';
 import { ModelLoadError, type ModelBytes, type TokenRoutes } from '@ufbert/pipelines/web';
-import { BACKEND_CHOICES, backendChoice } from './backends.js';
+import { RUNTIME_OPTIONS, runtimeOption } from './backends.js';
 import { fetchModelFiles, pickedModelFiles } from './model-source.js';
 import type { PageState } from './page-state.js';
 import { PlaygroundModel, type ModelAnswer } from './playground-model.js';
@@ -61,7 +61,7 @@ function setStatus(next: PageState['status'], message: string): void {
 async function loadModels(): Promise<void> {
   await Promise.all(loaded.map((m) => m.dispose()));
   loaded = [];
-  const backend = backendChoice(backendSelect.value);
+  const backend = runtimeOption(backendSelect.value);
   state.backend = backend.label;
   for (const value of [modelSelect.value, compareSelect.value].filter((v) => v && sources.has(v))) {
     const source = sources.get(value)!;
@@ -146,8 +146,8 @@ async function guarded(step: () => Promise<void>): Promise<void> {
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  for (const choice of BACKEND_CHOICES) option(backendSelect, choice.id, choice.label);
-  backendSelect.value = backendChoice(params.get('backend') ?? 'ort-wasm').id;
+  for (const choice of RUNTIME_OPTIONS) option(backendSelect, choice.id, choice.label);
+  backendSelect.value = runtimeOption(params.get('backend') ?? 'ort-wasm').id;
   option(compareSelect, '', '(none)');
   const response = await fetch(siteUrl('models/index.json'));
   if (!response.ok) throw new ModelLoadError(`GET models/index.json: expected the model catalogue, got ${response.status} ${response.statusText}`);

@@ -11,7 +11,7 @@ import {
   type TextClassificationPipeline,
   type TokenRoutes,
 } from '@ufbert/pipelines/web';
-import type { BackendChoice } from './backends.js';
+import type { RuntimeOption } from './backends.js';
 
 /** What one model said about one text. */
 export interface ModelAnswer {
@@ -36,9 +36,9 @@ export class PlaygroundModel {
   private readonly fill?: FillMaskPipeline;
   private readonly classify?: TextClassificationPipeline;
   private readonly routing?: CrammedBertModel;
-  private readonly routesBackend: BackendChoice['routes'];
+  private readonly routesBackend: RuntimeOption['routes'];
 
-  private constructor(name: string, config: CrammedBertConfig, pipe: FillMaskPipeline | TextClassificationPipeline, routing: CrammedBertModel | undefined, routesBackend: BackendChoice['routes']) {
+  private constructor(name: string, config: CrammedBertConfig, pipe: FillMaskPipeline | TextClassificationPipeline, routing: CrammedBertModel | undefined, routesBackend: RuntimeOption['routes']) {
     this.name = name;
     this.config = config;
     if (pipe.task === 'fill-mask') this.fill = pipe as FillMaskPipeline;
@@ -47,7 +47,7 @@ export class PlaygroundModel {
     this.routesBackend = routesBackend;
   }
 
-  static async load(name: string, files: ModelBytes, backend: BackendChoice): Promise<PlaygroundModel> {
+  static async load(name: string, files: ModelBytes, backend: RuntimeOption): Promise<PlaygroundModel> {
     const { config, weights } = await modelFiles(files);
     const options = backend.model;
     const pipe = config.num_labels === null ? await webPipeline('fill-mask', files, options) : await webPipeline('text-classification', files, options);

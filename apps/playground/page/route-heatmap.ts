@@ -20,7 +20,7 @@ export function routeHeatmap(routes: readonly TokenRoutes[], usage: readonly Tre
     const x = LABEL_W + c * CELL_W + CELL_W / 2;
     root.append(svg('text', { x, y: 14, class: 'axis' }, `layer ${u.layer}`), svg('text', { x, y: 28, class: 'axis' }, `tree ${u.tree}`));
     root.append(svg('text', { x, y: HEADER_H + routes.length * CELL_H + 15, class: 'axis' }, `${u.leavesUsed}/${u.leaves} leaves`));
-    root.append(svg('text', { x, y: HEADER_H + routes.length * CELL_H + 31, class: 'axis' }, `H ${u.pathEntropy.toFixed(2)} b`));
+    root.append(svg('text', { x, y: HEADER_H + routes.length * CELL_H + 31, class: 'axis' }, `H ${u.leafEntropy.toFixed(2)} b`));
   });
   routes.forEach((token, row) => {
     const y = HEADER_H + row * CELL_H;

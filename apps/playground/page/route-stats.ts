@@ -1,3 +1,4 @@
+import { NodeUsage, nodesPerTree } from '@ufbert/fff';
 import type { TokenRoutes } from '@ufbert/pipelines/web';
 
 /** How one tree of one layer was used over a whole text. */
@@ -9,32 +10,26 @@ export interface TreeUsage {
   /** Distinct leaves reached, of `leaves`. */
   leavesUsed: number;
   leaves: number;
-  /** Entropy in bits of the leaf (equivalently, path) distribution over the tokens: 0 when all share one path, log2(tokens) at most. */
-  pathEntropy: number;
+  /** Entropy in bits of the leaf (equivalently, route) distribution over the tokens: 0 when all share one route, log2(tokens) at most. */
+  leafEntropy: number;
 }
 
-/** Per layer and tree: node visits, leaves used and path entropy over the tokens of `routes`. */
+/** Per layer and tree: node visits, leaves used and leaf entropy over the tokens of `routes`, counted by @ufbert/fff's NodeUsage. */
 export function treeUsage(routes: readonly TokenRoutes[]): TreeUsage[] {
   if (routes.length === 0) return [];
-  const usage: TreeUsage[] = [];
-  routes[0].layers.forEach((trees, layer) =>
-    trees.forEach((first, tree) => {
-      const levels = first.nodes.length;
-      const visits = new Array<number>(2 ** levels - 1).fill(0);
-      const leafCounts = new Map<number, number>();
-      for (const token of routes) {
-        const { nodes } = token.layers[layer][tree];
-        for (const node of nodes) visits[node]++;
-        const leaf = nodes[levels - 1];
-        leafCounts.set(leaf, (leafCounts.get(leaf) ?? 0) + 1);
-      }
-      let pathEntropy = 0;
-      for (const count of leafCounts.values()) {
-        const p = count / routes.length;
-        pathEntropy -= p * Math.log2(p);
-      }
-      usage.push({ layer, tree, visits, leavesUsed: leafCounts.size, leaves: 2 ** (levels - 1), pathEntropy: Math.abs(pathEntropy) });
-    }),
-  );
-  return usage;
+  return routes[0].layers.flatMap((firstTrees, layer) => {
+    const shape = { trees: firstTrees.length, depth: firstTrees[0].nodes.length - 1 };
+    const usage = new NodeUsage(shape);
+    usage.recordTreeRoutes(routes.map((token) => token.layers[layer]));
+    const report = usage.report();
+    const n = nodesPerTree(shape.depth);
+    return firstTrees.map((_, tree) => ({
+      layer,
+      tree,
+      visits: Array.from(report.visits.subarray(tree * n, (tree + 1) * n)),
+      leavesUsed: report.leavesUsed[tree],
+      leaves: 2 ** shape.depth,
+      leafEntropy: report.leafEntropy[tree],
+    }));
+  });
 }

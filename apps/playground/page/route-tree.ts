@@ -1,3 +1,4 @@
+import { nodesPerTree } from '@ufbert/fff';
 import type { TokenRoutes } from '@ufbert/pipelines/web';
 import type { TreeUsage } from './route-stats.js';
 import { svg } from './svg.js';
@@ -10,7 +11,8 @@ const LAYER_TITLE = 22;
 /** Where a node of heap index `node` sits in a tree `width` wide. */
 function position(node: number, width: number): { x: number; y: number } {
   const level = Math.floor(Math.log2(node + 1));
-  const within = node - (2 ** level - 1);
+  // the nodes above this level make a full tree of depth level - 1 (none above the root)
+  const within = node - nodesPerTree(level - 1);
   return { x: ((within + 0.5) * width) / 2 ** level, y: 14 + level * LEVEL_HEIGHT };
 }
 
@@ -32,12 +34,12 @@ export function routeTree(token: TokenRoutes, usage: readonly TreeUsage[], token
       const visits = usage.find((u) => u.layer === layer && u.tree === tree)?.visits ?? [];
       const g = svg('g', { class: 'tree', 'data-tree': tree, transform: `translate(${tree * (width + TREE_GAP)}, ${LAYER_TITLE})` });
       const onPath = new Set(route.nodes);
-      for (let node = 1; node < 2 ** levels - 1; node++) {
+      for (let node = 1; node < nodesPerTree(levels - 1); node++) {
         const a = position(Math.floor((node - 1) / 2), width);
         const b = position(node, width);
         g.append(svg('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: onPath.has(node) ? 'edge taken' : 'edge' }));
       }
-      for (let node = 0; node < 2 ** levels - 1; node++) {
+      for (let node = 0; node < nodesPerTree(levels - 1); node++) {
         const { x, y } = position(node, width);
         const share = tokenCount ? (visits[node] ?? 0) / tokenCount : 0;
         const circle = svg('circle', { cx: x, cy: y, r: 9, class: onPath.has(node) ? 'node visited' : 'node', 'data-node': node, 'fill-opacity': (0.12 + 0.88 * share).toFixed(3) });

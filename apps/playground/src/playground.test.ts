@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { nodesPerTree } from '@ufbert/fff';
 import { setBackend } from '@ufbert/tensor';
 import { fffRoutes, pipeline, type FillMaskCandidate, type LabelScore, type TokenRoutes } from '@ufbert/pipelines';
 import type { PageState } from '../page/page-state.js';
@@ -106,7 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     const levels = 4;
     expect(await page.locator('#route-tree svg g.layer').count()).toBe(layers);
     expect(await page.locator('#route-tree svg g.tree').count()).toBe(layers * trees);
-    expect(await page.locator('#route-tree svg circle.node').count()).toBe(layers * trees * (2 ** levels - 1));
+    expect(await page.locator('#route-tree svg circle.node').count()).toBe(layers * trees * nodesPerTree(levels - 1));
     expect(await page.locator('#route-tree svg circle.visited').count()).toBe(layers * trees * levels);
     expect(await page.locator('#route-heatmap svg g.token-row').count()).toBe(expected.routes.length);
     await page.locator('#route-heatmap g.token-row').nth(5).click();

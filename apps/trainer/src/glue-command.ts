@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
+import { DEVICES, UfbertError, excerpt, setBackend, describeBackend, type Device } from '@ufbert/tensor';
 import { loadTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
 import { fineTune, readTaskSplit } from '@ufbert/glue/node';
@@ -55,8 +55,8 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.push(`--model ${values.model} holds no model.safetensors`);
   if (!values.data) problems.push('--data is required');
   else if (pathKind(values.data) === 'missing') problems.push(`--data ${values.data} does not exist`);
-  const backend = (values.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
+  const backend = (values.backend ?? 'wasm') as Device | 'auto';
+  if (![...DEVICES, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...DEVICES, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
@@ -102,7 +102,7 @@ interface GlueRun {
   tasks: GlueTaskName[];
   modelDir: string;
   outDir: string;
-  backend: BackendChoice;
+  backend: Device | 'auto';
   recipe: Partial<FineTuneRecipe>;
 }
 

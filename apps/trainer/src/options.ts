@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { BACKENDS, UfbertError, excerpt, type BackendChoice } from '@ufbert/tensor';
+import { DEVICES, UfbertError, excerpt, type Device } from '@ufbert/tensor';
 import { EMBEDDED_TASKS, type EmbeddedTaskName } from '@ufbert/glue';
 
 export class UsageError extends UfbertError {}
@@ -14,7 +14,7 @@ export interface TrainerOptions {
   vocabSize: number;
   /** Pretraining budget per model. */
   budget: { minutes: number } | { steps: number };
-  backend: BackendChoice;
+  backend: Device | 'auto';
   outDir: string;
   tasks: EmbeddedTaskName[];
   /** Fine-tuning epochs per task; a task not listed takes GLUE_sane's 5. */
@@ -122,8 +122,8 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
     v.steps !== undefined
       ? { steps: number('steps', v.steps, 0, positiveInt, 'a positive integer') }
       : { minutes: number('minutes', v.minutes, 3, (n) => n > 0 && Number.isFinite(n), 'a positive number') };
-  const backend = (v.backend ?? 'wasm') as BackendChoice;
-  if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
+  const backend = (v.backend ?? 'wasm') as Device | 'auto';
+  if (![...DEVICES, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...DEVICES, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const tasks = (v.tasks ?? 'spam,sentiment').split(',').filter(Boolean) as EmbeddedTaskName[];
   // Own properties only: `toString` or `__proto__` are not tasks.
   for (const t of tasks) if (!Object.hasOwn(EMBEDDED_TASKS, t)) problems.push(`--tasks: unknown task '${excerpt(t)}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);

@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from '@ufbert/tensor/node';
-import { CrammedBertModel, presetConfig, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
+import { CrammedBertModel, fffNeurons, presetConfig, trainWordPiece, type CrammedBertConfig, type TextTokenizer } from '@ufbert/crammed-bert';
 import { loadTokenizer, saveModel, saveTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_SANE, getTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
 import { fineTune, loadEmbeddedTask, saveClassifier, type LabeledExample } from '@ufbert/glue/node';
@@ -70,11 +70,7 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
 /** Pretraining runs without dropout, as crammedBERT does; the FF twin's width matches the FFF's neuron count. */
 function pretrainingConfig(preset: string, kind: 'fff' | 'ff', options: TrainerOptions): CrammedBertConfig {
   const base = presetConfig(preset, { embedding: { vocab_size: options.vocabSize, max_seq_length: 128 } });
-  const fffNeurons = (p: string) => {
-    const c = presetConfig(p);
-    return c.intermed_size * (2 ** (c.intermed_depth + 1) - 1);
-  };
-  const width = kind === 'ff' && preset === 'crammedBERT-tiny' ? { intermed_size: fffNeurons(options.fffPreset) } : {};
+  const width = kind === 'ff' && preset === 'crammedBERT-tiny' ? { intermed_size: fffNeurons(presetConfig(options.fffPreset)) } : {};
   return {
     ...base,
     ...width,

@@ -40,8 +40,8 @@ export async function validationNodeUsage(model: CrammedBertModel, validation: P
     const report = counter.report();
     const leaves = fff.trees * 2 ** fff.depth;
     const leavesUsed = leaves - report.deadLeaves.length;
-    // leafBalance is the entropy over its maximum, the depth, per tree.
-    const pathEntropyBits = (fff.depth * report.leafBalance.reduce((a, b) => a + b, 0)) / report.leafBalance.length;
+    // the mean over the trees of NodeUsage's leaf entropy (the route distribution's), in bits
+    const pathEntropyBits = report.leafEntropy.reduce((a, b) => a + b, 0) / report.leafEntropy.length;
     return { layer, tokens: report.tokens, leaves, leavesUsed, leafShareUsed: leavesUsed / leaves, pathEntropyBits, maxPathEntropyBits: fff.depth };
   });
 }

@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`WebGPU kernels in headless Chromium${exi
     const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
     expect(failed).toEqual([]);
     // every webgpu kernel of cmm's registry on every case of cmm's tables for its kind
-    const labels = listKernels(undefined, ['webgpu']).map(kernelLabel);
+    const labels = listKernels(undefined, ['webgpu']).map((kernel) => kernelLabel(kernel));
     const ran = (label: string, caseName: string) => report.checks.some((c) => c.name.startsWith(`${label} ${caseName} `));
     for (const kernel of listKernels(undefined, ['webgpu'])) {
       const names = kernel.kernelName === 'DenseMatmul' ? DENSE_CASES.map(denseCaseName) : (kernel.kernelName === 'ConditionalMatmul' ? CONDITIONAL_CASES : TRAINING_CASES).map(conditionalCaseName);

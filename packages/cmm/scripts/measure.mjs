@@ -5,12 +5,13 @@
 //   node scripts/measure.mjs [--quick] [--threads N]
 // Timings are the best of several samples, so that other load on the machine
 // inflates them as little as possible.
-import { configureThreads, fastestConditionalKernel, getKernel, listKernels, nodesPerTree, threadCalibration, threadSettings } from '../dist/index.js';
+import { fastestConditionalKernel, getKernel, listKernels, nodesPerTree, resolveThreadSettings, threadCalibration } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const threadsArg = args.indexOf('--threads');
-if (threadsArg >= 0) configureThreads({ threads: Number(args[threadsArg + 1]) });
+// the threads every kernel here is prepared with (its own; there is no process-wide setting)
+const threads = resolveThreadSettings(threadsArg >= 0 ? { threads: Number(args[threadsArg + 1]) } : {});
 
 const H = 768;
 const O = 768;
@@ -90,13 +91,13 @@ function measure(layer, kernel, prepared, run) {
   rows.push(row);
 }
 
-console.log(`threads: ${JSON.stringify(threadSettings())}`);
+console.log(`threads: ${JSON.stringify(threads)}`);
 for (const kernel of listKernels('ConditionalMatmul').filter((k) => k.isSupported())) {
-  measure('FFF-1x11', kernel, kernel.prepare(fffWeights, fffShape), (p, x, b, options) => kernel.run(p, x, b, options));
+  measure('FFF-1x11', kernel, kernel.prepare(fffWeights, fffShape, threads), (p, x, b, options) => kernel.run(p, x, b, options));
 }
 {
   const kernel = fastestConditionalKernel();
-  measure('FFF-1x11', { ...kernel, level: `${kernel.level}, fresh y` }, kernel.prepare(fffWeights, fffShape), (p, x, b) => kernel.run(p, x, b));
+  measure('FFF-1x11', { ...kernel, level: `${kernel.level}, fresh y` }, kernel.prepare(fffWeights, fffShape, threads), (p, x, b) => kernel.run(p, x, b));
 }
 const dense = new Map();
 for (const m of [4095, 3072]) {
@@ -104,7 +105,7 @@ for (const m of [4095, 3072]) {
   dense.set(m, weights);
   const shape = { inputSize: H, hiddenSize: m, outputSize: O };
   for (const kernel of listKernels('DenseMatmul').filter((k) => k.isSupported())) {
-    measure(`FF-${m}`, kernel, kernel.prepare(weights, shape), (p, x, b, options) => kernel.run(p, x, b, options));
+    measure(`FF-${m}`, kernel, kernel.prepare(weights, shape, threads), (p, x, b, options) => kernel.run(p, x, b, options));
   }
 }
 console.log(`\nµs per token (lower is better), H = O = ${H}; cells after a call over ${MAX_CALL_MS} ms are ${quick ? "skipped ('-')" : 'timed by one call'}`);
@@ -123,7 +124,7 @@ for (const b of BATCHES) {
 // FF-4095 forwards, timed here with the fastest dense kernel.
 console.log('\ntraining step, FFF-1x11 (forward + backward):');
 const fastestDense = listKernels('DenseMatmul').filter((k) => k.isSupported()).sort((a, b) => (a.backend === 'wasm' ? -1 : 1))[0];
-const densePrepared = fastestDense.prepare(dense.get(4095), { inputSize: H, hiddenSize: 4095, outputSize: O });
+const densePrepared = fastestDense.prepare(dense.get(4095), { inputSize: H, hiddenSize: 4095, outputSize: O }, threads);
 for (const B of quick ? [128] : [128, 1024]) {
   const x = xs.get(B);
   const dy = random(B * O, 1);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, inject } from 'vitest';
-import { configureThreads, HOST_KERNEL_BACKENDS, listKernels, threadSettings } from './index.js';
+import { describe, inject } from 'vitest';
+import { HOST_KERNEL_BACKENDS, listKernels, type ConditionalMatmulKernel, type DenseMatmulKernel, type Kernel, type ThreadOptions } from './index.js';
 import { describeKernelConformance } from './test-utils/conformance-suite.js';
 
 // The host kernels here; webgpu/conformance.test.ts runs the same suite on the registry's webgpu kernels.
@@ -8,17 +8,29 @@ const kernels = listKernels(undefined, inject('wasmBuild') === 'relaxed-simd' ? 
 
 for (const kernel of kernels) describeKernelConformance(kernel);
 
+/** `kernel` with its prepared instances given `threads` (the options a model passes down to the kernel it chooses). */
+function withThreads(kernel: Kernel, threads: ThreadOptions): Kernel {
+  if (kernel.backend !== 'wasm') return kernel;
+  if (kernel.kernelName === 'DenseMatmul') {
+    const dense = kernel as DenseMatmulKernel;
+    return { ...dense, prepare: (weights, shape) => dense.prepare(weights, shape, threads) } satisfies DenseMatmulKernel;
+  }
+  if (kernel.kernelName !== 'ConditionalMatmul') return kernel;
+  const conditional = kernel as ConditionalMatmulKernel;
+  const { prepareQuantized } = conditional;
+  return {
+    ...conditional,
+    prepare: (weights, shape) => conditional.prepare(weights, shape, threads),
+    prepareQuantized: prepareQuantized && ((tables, shape) => prepareQuantized.call(conditional, tables, shape, threads)),
+  } satisfies ConditionalMatmulKernel;
+}
+
 // The WASM kernels again with every batch split across worker threads (two workers,
 // whatever the machine), so the pool path meets the whole suite.
 describe('worker threads', () => {
-  const before = threadSettings();
-  beforeAll(() => {
-    configureThreads({ threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false });
-  });
-  afterAll(() => {
-    configureThreads(before);
-  });
+  const threads: ThreadOptions = { threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false };
   for (const kernel of kernels) {
-    if (kernel.backend === 'wasm' && (kernel.kernelName === 'ConditionalMatmul' || kernel.kernelName === 'DenseMatmul')) describeKernelConformance(kernel);
+    const threaded = kernel.backend === 'wasm' && (kernel.kernelName === 'ConditionalMatmul' || kernel.kernelName === 'DenseMatmul');
+    if (threaded) describeKernelConformance(withThreads(kernel, threads));
   }
 });

@@ -20,3 +20,6 @@ export class QuantizationError extends UfbertError {}
 
 /** A worker of the WASM thread pool that lost a job (no answer within the deadline) or failed running one. */
 export class WorkerPoolError extends UfbertError {}
+
+/** Thread options of a kernel that cannot be used (a thread count below 1, a non-integer threshold). */
+export class ThreadOptionsError extends UfbertError {}

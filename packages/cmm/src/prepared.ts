@@ -25,10 +25,15 @@ export abstract class PreparedBase<S> implements PreparedKernel<S> {
   protected release(): void {}
 }
 
-/** `ConditionalMatmul/wasm/fused`; a kernel on other than fp32 weights adds its dtype: `ConditionalMatmul/wasm/fused/q8`. */
-export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string; dtype?: string }): string {
+/**
+ * `ConditionalMatmul/wasm/fused`; a kernel on other than fp32 weights adds its dtype:
+ * `ConditionalMatmul/wasm/fused/q8`; one run at a set thread count adds it: `..., 2 threads`.
+ * The count is an option object so that `labels.map(kernelLabel)` never reads an index as threads.
+ */
+export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string; dtype?: string }, { threads }: { threads?: number } = {}): string {
   const label = `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
-  return kernel.dtype === undefined || kernel.dtype === 'fp32' ? label : `${label}/${kernel.dtype}`;
+  const withDtype = kernel.dtype === undefined || kernel.dtype === 'fp32' ? label : `${label}/${kernel.dtype}`;
+  return threads === undefined ? withDtype : `${withDtype}, ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 /** Narrows `prepared` to the class a kernel prepares, or throws PreparedKernelError. */

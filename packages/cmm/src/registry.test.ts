@@ -19,7 +19,7 @@ import { conditionalMatmulWebGpu } from './webgpu/index.js';
 
 describe('kernel registry', () => {
   it('lists every kernel once per name, backend and level', () => {
-    const labels = listKernels().map(kernelLabel);
+    const labels = listKernels().map((kernel) => kernelLabel(kernel));
     expect(new Set(labels).size).toBe(labels.length);
     expect(labels).toEqual(
       expect.arrayContaining([

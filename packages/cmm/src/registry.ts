@@ -1,7 +1,8 @@
-import { UfbertError, type BackendName } from '@ufbert/tensor';
+import { UfbertError, type Device } from '@ufbert/tensor';
 import { KernelChoiceError, KernelNotFoundError } from './errors.js';
 import { kernelLabel } from './prepared.js';
-import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend, KernelChoice, KernelLevel, KernelName, KernelOf, WeightDtype } from './types.js';
+import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend, KernelLevel, KernelName, KernelOf, WeightDtype } from './types.js';
+import type { KernelChoice } from './kernel-choice.js';
 
 // The one place that knows the backends. Adding one: a folder of kernels that registers
 // them (as kernels/ts, kernels/wasm and webgpu/kernels do) and a line in each table here.
@@ -9,9 +10,9 @@ import type { ConditionalMatmulKernel, HostKernelBackend, Kernel, KernelBackend,
 /** Preference when nothing is asked for: a higher rank runs faster where it is supported. */
 const BACKEND_RANK: Record<KernelBackend, number> = { webgpu: 2, wasm: 1, ts: 0 };
 /** The tfjs backends whose tensors a kernel backend reads without a transfer. */
-const READS_TENSORS_OF: Record<KernelBackend, readonly BackendName[]> = { ts: ['cpu', 'wasm'], wasm: ['cpu', 'wasm'], webgpu: ['webgpu'] };
+const READS_TENSORS_OF: Record<KernelBackend, readonly Device[]> = { ts: ['cpu', 'wasm'], wasm: ['cpu', 'wasm'], webgpu: ['webgpu'] };
 /** The kernel backend a model on a tfjs backend runs when none is asked for: `cpu` means TypeScript, not WASM. */
-const DEFAULT_FOR_TENSORS: Record<BackendName, KernelBackend> = { cpu: 'ts', wasm: 'wasm', webgpu: 'webgpu' };
+const DEFAULT_FOR_TENSORS: Record<Device, KernelBackend> = { cpu: 'ts', wasm: 'wasm', webgpu: 'webgpu' };
 
 export const KERNEL_BACKENDS: readonly KernelBackend[] = ['ts', 'wasm', 'webgpu'];
 export const HOST_KERNEL_BACKENDS: readonly HostKernelBackend[] = ['ts', 'wasm'];
@@ -74,7 +75,7 @@ export function fastestConditionalKernel(): ConditionalMatmulKernel {
 }
 
 /** The kernel backend that runs on a tfjs backend's tensors when none is asked for. */
-export function defaultKernelBackend(tensorsOn: BackendName): KernelBackend {
+export function defaultKernelBackend(tensorsOn: Device): KernelBackend {
   return DEFAULT_FOR_TENSORS[tensorsOn];
 }
 
@@ -85,7 +86,7 @@ export function defaultKernelBackend(tensorsOn: BackendName): KernelBackend {
  * KernelChoiceError when the backend cannot read those tensors or the dtype is unknown,
  * KernelNotFoundError when no such kernel is registered or it cannot run here.
  */
-export function chooseKernel<K extends KernelName, B extends KernelBackend = KernelBackend>(name: K, choice: KernelChoice & { readonly backend?: B }, tensorsOn: BackendName): KernelOf<K, B> {
+export function chooseKernel<K extends KernelName, B extends KernelBackend = KernelBackend>(name: K, choice: KernelChoice & { readonly backend?: B }, tensorsOn: Device): KernelOf<K, B> {
   const backend = choice.backend ?? defaultKernelBackend(tensorsOn);
   if (!KERNEL_BACKENDS.includes(backend)) throw new KernelChoiceError(`unknown kernel backend '${String(backend)}'; expected one of ${KERNEL_BACKENDS.join(', ')}`);
   if (!READS_TENSORS_OF[backend].includes(tensorsOn)) {

@@ -64,6 +64,23 @@ export interface DenseWeights {
   readonly wOut: TensorView;
 }
 
+/**
+ * How a prepared kernel uses threads (cmm's wasm kernels split large calls across a shared
+ * worker pool; kernels without threads ignore these). A property of the prepared kernel,
+ * passed down from whoever chooses it (model -> FFF layer -> kernel), never a process
+ * global: two models in one process may run with different counts.
+ */
+export interface ThreadOptions {
+  /** Threads in all, the calling thread included; 1 runs single-threaded. Default: the number of CPUs, at most 8. */
+  readonly threads?: number;
+  /** Smallest batch a conditional kernel splits across threads. Default 16. */
+  readonly minConditionalBatch?: number;
+  /** Smallest product batch * M * (H + O) a dense kernel splits across threads. Default 2^22. */
+  readonly minDenseWork?: number;
+  /** Measure once whether threads add throughput here and run single-threaded if not. Default true. */
+  readonly calibrate?: boolean;
+}
+
 /** What `prepare` returns: weights in the layout the kernel wants, owned until `dispose()`. */
 export interface PreparedKernel<S> {
   readonly shape: S;
@@ -190,7 +207,7 @@ interface KernelIdentity<Name extends string> {
  * does NaN (its token's output is then NaN).
  */
 export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatmul'> {
-  prepare(weights: ConditionalWeights, shape: ConditionalShape): PreparedConditional;
+  prepare(weights: ConditionalWeights, shape: ConditionalShape, threads?: ThreadOptions): PreparedConditional;
   run(prepared: PreparedConditional, x: Float32Array, batch: number, options?: ConditionalRunOptions): ConditionalResult;
   /**
    * Optional, a hint: the next `run` on `prepared` will take `batch` tokens. A kernel with
@@ -201,12 +218,12 @@ export interface ConditionalMatmulKernel extends KernelIdentity<'ConditionalMatm
    */
   prefetch?(prepared: PreparedConditional, batch: number): void;
   /** Present on q8 kernels: prepares tables already quantized (checked, copied) instead of quantizing float weights. */
-  prepareQuantized?(tables: QuantizedConditionalWeights, shape: ConditionalShape): PreparedConditional;
+  prepareQuantized?(tables: QuantizedConditionalWeights, shape: ConditionalShape, threads?: ThreadOptions): PreparedConditional;
 }
 
 /** Dense feedforward: y = GELU(x wIn^T + bIn) wOut^T. */
 export interface DenseMatmulKernel extends KernelIdentity<'DenseMatmul'> {
-  prepare(weights: DenseWeights, shape: DenseShape): PreparedDense;
+  prepare(weights: DenseWeights, shape: DenseShape, threads?: ThreadOptions): PreparedDense;
   run(prepared: PreparedDense, x: Float32Array, batch: number, options?: DenseRunOptions): DenseResult;
 }
 
@@ -253,11 +270,3 @@ export type KernelOf<K extends KernelName, B extends KernelBackend = KernelBacke
 
 /** Every kernel of every backend. */
 export type Kernel = KernelOf<KernelName>;
-
-/** Which kernel to run: a backend, an implementation level and a weight dtype; what is left out is chosen (see `chooseKernel`). */
-export interface KernelChoice {
-  readonly backend?: KernelBackend;
-  readonly level?: KernelLevel;
-  /** Left out: `fp32`. `q8` is never chosen for you: it changes results (within its stated error). */
-  readonly dtype?: WeightDtype;
-}

@@ -1,3 +1,4 @@
+import { neuronCount } from '@ufbert/fff';
 import { ConfigError } from './errors.js';
 
 /**
@@ -357,9 +358,9 @@ export function headDim(config: CrammedBertConfig): number {
   return config.hidden_size / config.attention.num_attention_heads;
 }
 
-/** Neurons per FFF layer, N = k (2^(d+1) - 1). */
+/** Neurons per FFF layer of this config, N = k (2^(d+1) - 1): @ufbert/fff's neuronCount of its trees and depth. */
 export function fffNeurons(config: CrammedBertConfig): number {
-  return config.intermed_size * (2 ** (config.intermed_depth + 1) - 1);
+  return neuronCount({ trees: config.intermed_size, depth: config.intermed_depth });
 }
 
 export function isClassifier(config: CrammedBertConfig): boolean {

@@ -1,4 +1,4 @@
-import { tf, describeBackend } from '@ufbert/tensor';
+import { tf, activeBackend, describeBackend, setBackend, type Device } from '@ufbert/tensor';
 import type { Tensor2D } from '@ufbert/tensor';
 import type { CrammedBertConfig } from './config.js';
 import type { CrammedBertModel } from './model.js';
@@ -27,12 +27,19 @@ export interface InferenceRuntime {
   dispose(): Promise<void> | void;
 }
 
-/** A CrammedBertModel on the active tfjs backend, run in eval mode (its mode restored after). */
+/**
+ * A CrammedBertModel run by tfjs in eval mode (its mode restored after): on the active
+ * device, or bound to `device`. tfjs has one active backend per process, so a bound runtime
+ * selects its device before each call, and models on different devices run side by side.
+ */
 export class TfjsRuntime implements InferenceRuntime {
   readonly model: CrammedBertModel;
+  /** The device each call runs on; undefined: whichever is active. */
+  readonly device: Device | undefined;
 
-  constructor(model: CrammedBertModel) {
+  constructor(model: CrammedBertModel, options: { device?: Device } = {}) {
     this.model = model;
+    this.device = options.device;
   }
 
   get config(): CrammedBertConfig {
@@ -63,6 +70,7 @@ export class TfjsRuntime implements InferenceRuntime {
   }
 
   private async read(batch: TokenBatch, forward: (ids: Tensor2D, mask: Tensor2D) => tf.Tensor): Promise<Float32Array> {
+    if (this.device !== undefined && activeBackend() !== this.device) await setBackend(this.device);
     const wasTraining = this.model.training;
     this.model.eval();
     let out: tf.Tensor;

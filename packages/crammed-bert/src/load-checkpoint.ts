@@ -9,7 +9,7 @@ import type { KernelChoice } from '@ufbert/fff';
 /** Float dtypes a checkpoint may store parameters in; all are loaded as float32. */
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
-export interface LoadModelOptions {
+export interface LoadCheckpointOptions {
   /**
    * A classification head of this many labels (null: the MLM decoder) instead of the one
    * the config names. When it differs from the config's `num_labels`, the head is freshly
@@ -36,7 +36,7 @@ export interface LoadModelOptions {
  * embedding, may be present or absent), then each tensor goes straight into its variable.
  * `where` names the checkpoint in errors and warnings.
  */
-export async function loadCheckpoint(bytes: Uint8Array, config: CrammedBertConfig, options: LoadModelOptions & { where?: string } = {}): Promise<CrammedBertModel> {
+export async function loadCheckpoint(bytes: Uint8Array, config: CrammedBertConfig, options: LoadCheckpointOptions & { where?: string } = {}): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
   const freshHead = numLabels !== config.num_labels;
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;

@@ -1,5 +1,5 @@
 import { tf, layerNorm, geluExact, Rng, ShapeError, formatShape } from '@ufbert/tensor';
-import { FFF, type KernelChoice } from '@ufbert/fff';
+import { FFF, type KernelChoice, type LayerRoutes } from '@ufbert/fff';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, RngState, SafeTensor } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ModelError } from './errors.js';
@@ -9,12 +9,6 @@ import { sinusoidalTable } from './positional.js';
 import { additivePaddingMask, selfAttention, type AttentionWeights } from './attention.js';
 import { feedforward, type FeedforwardWeights } from './feedforward.js';
 import { TransposedWeights, dense, recordingGradients, type DenseWeight } from './dense.js';
-
-/** One FFF layer's routes: global node ids (int32) and their logits, both [tokens, trees, depth + 1]. */
-export interface FFFRoute {
-  nodes: Int32Array;
-  logits: Float32Array;
-}
 
 export interface CreateModelOptions {
   /** Seeds the initial weights and, after that, the dropout masks. Default 0. */
@@ -194,7 +188,7 @@ export class CrammedBertModel {
    * logit (x . w + b, whose sign chose the next level), both [B * S, trees, depth + 1]
    * row-major. What `hiddenStates` computes, with the routes kept.
    */
-  async fffRoutes(inputIds: Tensor2D, attentionMask?: Tensor2D): Promise<FFFRoute[]> {
+  async fffRoutes(inputIds: Tensor2D, attentionMask?: Tensor2D): Promise<LayerRoutes[]> {
     if (this.config.intermed_type !== 'fff') throw new ModelError('fffRoutes: this model has dense feedforward blocks, not FFF');
     const routes: Array<{ nodes: Tensor; logits: Tensor }> = [];
     const wasTraining = this.isTraining;
@@ -233,12 +227,8 @@ export class CrammedBertModel {
         const normed = tf.reshape(this.norm(`${p}.norm2`, x), [batch * seq, hidden]) as Tensor2D;
         let out: Tensor2D;
         if (routes && weights.kind === 'fff') {
-          const { layer } = weights;
-          const { y, nodes } = layer.infer(normed, { returnNodes: true });
-          // The visited nodes' logits, recomputed from their rows: [T, k, d+1] dots of H.
-          const rows = tf.gather(layer.linearInWeight, nodes!) as Tensor;
-          const logits = tf.add(tf.sum(tf.mul(rows, tf.reshape(normed, [batch * seq, 1, 1, hidden])), -1), tf.gather(layer.linearInBias, nodes!));
-          routes.push({ nodes: tf.keep(nodes!), logits: tf.keep(logits) });
+          const { y, nodes, logits } = weights.layer.route(normed);
+          routes.push({ nodes: tf.keep(nodes), logits: tf.keep(logits) });
           out = y as Tensor2D;
         } else {
           out = feedforward(normed, weights);

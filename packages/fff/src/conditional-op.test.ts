@@ -5,6 +5,7 @@ import { fastFeedforward } from './conditional-op.js';
 import { maskedFeedforward } from './masked-oracle.js';
 import { FFF } from './fff-layer.js';
 import { neuronCount, FFFConfigError } from './config.js';
+import { nodesPerTree } from '@ufbert/cmm';
 import { describeEachBackend } from './test-utils/backends.js';
 
 interface Case {
@@ -70,7 +71,7 @@ describeEachBackend('fastFeedforward', (backend) => {
     expect(relativeError(await y.data(), await reference.data())).toBeLessThan(1e-5);
     expect(nodes!.shape).toEqual([17, 3, 5]);
     expect(nodes!.dtype).toBe('int32');
-    const n = 2 ** 5 - 1;
+    const n = nodesPerTree(4);
     const visited = await nodes!.data();
     for (let b = 0; b < 17; b++) {
       for (let tree = 0; tree < 3; tree++) {

@@ -1,4 +1,4 @@
-import { tf, registerHostKernel, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
+import { tf, registerTfjsHostKernel, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
 import { chooseKernel, type HostKernelBackend, type KernelChoice } from '@ufbert/cmm';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
@@ -67,7 +67,7 @@ export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, d
   }
 }
 
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: FFF_FORWARD,
   compute({ x, wIn, bIn, wOut }, attrs) {
     const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;
@@ -88,7 +88,7 @@ registerHostKernel({
   },
 });
 
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: FFF_BACKWARD,
   compute({ dy, x, wIn, wOut, nodes, logits }, attrs) {
     const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;

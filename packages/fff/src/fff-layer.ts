@@ -6,6 +6,7 @@ import { initialValues, type FFFInit } from './initializers.js';
 import { fastFeedforward } from './conditional-op.js';
 import { conditionalInference, type InferenceLayout, type InferenceResult } from './inference.js';
 import { PreparedWeights } from './prepared-weights.js';
+import { visitedLogits, type RoutedInference } from './route.js';
 
 export type FFFParameterName = 'linear_in.weight' | 'linear_in.bias' | 'linear_out.weight';
 const NAMES: readonly FFFParameterName[] = ['linear_in.weight', 'linear_in.bias', 'linear_out.weight'];
@@ -29,7 +30,8 @@ export interface FFFOptions {
    * cpu and wasm only). Left out, the backend is the active tfjs backend's own (cpu: `ts`,
    * wasm: `wasm`, webgpu: `webgpu`), the level the fastest it has, the dtype `fp32`.
    * Training uses the chosen backend's training kernels (one level, float weights), whatever
-   * the dtype.
+   * the dtype. `threads` is the thread count of the layer's own prepared kernel (wasm):
+   * the layer passes it down, so two models in one process may use different counts.
    */
   kernel?: KernelChoice;
 }
@@ -87,13 +89,24 @@ export class FFF {
     const lead = x.shape.slice(0, -1);
     const x2 = this.as2d(x);
     const { depth, trees } = this.config;
-    const layout = this.prepared.get(this.inferenceKernel(), this, this.kernelShape());
+    const layout = this.prepared.get(this.inferenceKernel(), this, this.kernelShape(), { threads: this.kernelChoice.threads });
     const result = conditionalInference(x2, this.linearInWeight, this.linearInBias, this.linearOutWeight, depth, trees, layout, options);
     if (x2 !== x) x2.dispose();
     if (lead.length === 1) return result;
     const y = tf.reshape(result.y, [...lead, this.config.outputWidth]);
     result.y.dispose();
     return { ...result, y };
+  }
+
+  /**
+   * `infer`, with each token's route: the node visited at each level of each tree (global
+   * neuron indices, [T, k, d+1] for T tokens) and that node's logit, whose sign chose the
+   * next level. The caller owns the three tensors.
+   */
+  route(x: Tensor): RoutedInference {
+    const { y, nodes } = this.infer(x, { returnNodes: true });
+    const logits = tf.tidy(() => visitedLogits(this.as2d(x), this.linearInWeight, this.linearInBias, nodes!));
+    return { y, nodes: nodes!, logits };
   }
 
   /**
@@ -177,9 +190,13 @@ export class FFF {
     return chooseKernel('ConditionalMatmul', this.kernelChoice, activeBackend());
   }
 
-  /** `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs. */
+  /**
+   * `ConditionalMatmul/wasm/fused`: the label of `inferenceKernel()`, for logs; `..., 2 threads`
+   * where the kernel choice sets the threads of a kernel that has them (wasm).
+   */
   describeKernel(): string {
-    return kernelLabel(this.inferenceKernel());
+    const kernel = this.inferenceKernel();
+    return kernelLabel(kernel, { threads: kernel.backend === 'wasm' ? this.kernelChoice.threads : undefined });
   }
 
   private kernelShape() {

@@ -1,4 +1,4 @@
-import { tf, registerHostKernel, activeBackend, UfbertError } from '@ufbert/tensor';
+import { tf, registerTfjsHostKernel, activeBackend, UfbertError } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@ufbert/tensor';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { ConditionalMatmulKernel, PreparedConditional } from '@ufbert/cmm';
@@ -54,7 +54,7 @@ export function conditionalInference(
   return nodes ? { y, nodes: nodes as Tensor3D } : { y };
 }
 
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: FFF_INFER,
   compute({ x, wOut }, attrs, outputs) {
     const { depth, trees, returnNodes, host } = attrs as unknown as InferAttrs;

@@ -3,7 +3,7 @@ import { FILE_LIMITS, readJson, readSafetensorsFile } from '@ufbert/tensor/node'
 import { tf, relativeError, toFloat32, UfbertError, type ParityReport, type Safetensors } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 // The whole main entry, for the kernels it registers on every backend; it does not import this file.
-import { fastFeedforward } from './index.js';
+import { fastFeedforward, nodesPerTree } from './index.js';
 
 /** One case of fff.json, as the reference writes it. */
 export interface FFFFixtureCase {
@@ -29,7 +29,7 @@ const CHECKED = ['y', 'grad.x', 'grad.linear_in.weight', 'grad.linear_in.bias', 
  */
 export async function checkFFFFixtures(spec: FFFFixtureSpec, file: Safetensors, { report }: { report: ParityReport }): Promise<void> {
   for (const c of spec.cases) {
-    const n = c.parallel_size * (2 ** (c.depth + 1) - 1);
+    const n = c.parallel_size * nodesPerTree(c.depth);
     const p = c.prefix;
     const caseName = `fff/${p.replace(/\.$/, '')}(H=${c.input_width},O=${c.output_width},d=${c.depth},k=${c.parallel_size},B=${c.batch})`;
     const values = (name: string): Float32Array => {

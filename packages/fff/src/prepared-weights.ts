@@ -1,5 +1,5 @@
 import { tf, type Tensor2D } from '@ufbert/tensor';
-import type { ConditionalShape, KernelOf } from '@ufbert/cmm';
+import type { ConditionalShape, KernelOf, ThreadOptions } from '@ufbert/cmm';
 import type { InferenceLayout } from './inference.js';
 
 /** The three parameters of an FFF layer, as the layer holds them. */
@@ -22,13 +22,13 @@ export interface FFFVariables {
 export class PreparedWeights {
   private held: { kernel: KernelOf<'ConditionalMatmul'>; version: readonly object[]; layout: InferenceLayout } | undefined;
 
-  /** The layout of `variables` for `kernel`, made now if the weights or the kernel changed. */
-  get(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables, shape: ConditionalShape): InferenceLayout {
+  /** The layout of `variables` for `kernel`, made now if the weights or the kernel changed; a host kernel's instance gets `threads`. */
+  get(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables, shape: ConditionalShape, threads: ThreadOptions = {}): InferenceLayout {
     const version = [variables.linearInWeight.dataId, variables.linearInBias.dataId, variables.linearOutWeight.dataId];
     const held = this.held;
     if (held && held.kernel === kernel && held.version.every((id, i) => id === version[i])) return held.layout;
     this.dispose();
-    const layout = prepare(kernel, variables, shape);
+    const layout = prepare(kernel, variables, shape, threads);
     this.held = { kernel, version, layout };
     return layout;
   }
@@ -55,12 +55,12 @@ export class PreparedWeights {
   }
 }
 
-function prepare(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables, shape: ConditionalShape): InferenceLayout {
+function prepare(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables, shape: ConditionalShape, threads: ThreadOptions): InferenceLayout {
   if (kernel.backend === 'webgpu') {
     // kept, so that a tf.tidy around the layer's infer does not free what the layer owns
     return { kind: 'webgpu', outputRows: tf.keep(tf.transpose(variables.linearOutWeight) as Tensor2D) };
   }
   const view = (v: tf.Variable) => ({ values: v.dataSync() as Float32Array, shape: v.shape });
-  const prepared = kernel.prepare({ wIn: view(variables.linearInWeight), bIn: view(variables.linearInBias), wOut: view(variables.linearOutWeight) }, shape);
+  const prepared = kernel.prepare({ wIn: view(variables.linearInWeight), bIn: view(variables.linearInBias), wOut: view(variables.linearOutWeight) }, shape, threads);
   return { kind: 'host', kernel, prepared };
 }

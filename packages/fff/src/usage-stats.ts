@@ -1,6 +1,7 @@
 import { UfbertError } from '@ufbert/tensor';
 import { nodesPerTree } from '@ufbert/cmm';
 import type { FFFConfig } from './config.js';
+import type { TreeRoute } from './route.js';
 
 export interface SubtreeLoad {
   tree: number;
@@ -23,12 +24,17 @@ export interface UsageReport {
   deadLeafShare: number;
   /** Subtrees that took more than `overloadFactor` times their balanced share, heaviest first. */
   overloaded: SubtreeLoad[];
-  /** Entropy of the leaf distribution divided by its maximum, per tree (1 = perfectly balanced). */
+  /** Distinct leaves reached, per tree. */
+  leavesUsed: number[];
+  /** Entropy in bits of the leaf (equivalently, route) distribution over the tokens, per tree: 0 when all share one route. */
+  leafEntropy: number[];
+  /** leafEntropy divided by its maximum (depth bits), per tree (1 = perfectly balanced). */
   leafBalance: number[];
 }
 
 /**
- * Counts node visits over batches. Dead subtrees (never reached, so never trained) and
+ * Counts node visits over batches: the one implementation of route usage and leaf entropy
+ * (the trainer's validation report and the playground's route view read it). Dead subtrees (never reached, so never trained) and
  * overloaded ones (a tree that routes most tokens one way degenerates into a smaller
  * tree) are what an FFF user watches for.
  */
@@ -52,6 +58,28 @@ export class NodeUsage {
     this.tokens += nodes.length / perToken;
   }
 
+  /**
+   * Adds tokens' routes through this layer, each token's one TreeRoute per tree (heap
+   * indices within the tree, as treeRoute gives them).
+   */
+  recordTreeRoutes(tokens: ReadonlyArray<readonly TreeRoute[]>): void {
+    const { trees, depth } = this.config;
+    const levels = depth + 1;
+    const nodes = new Int32Array(tokens.length * trees * levels);
+    tokens.forEach((routes, token) => {
+      if (routes.length !== trees) throw new UfbertError(`expected a route per tree (${trees}) for token ${token}, got ${routes.length}`);
+      routes.forEach((route, tree) => {
+        const where = `for token ${token}, tree ${tree}`;
+        if (route.nodes.length !== levels) throw new UfbertError(`expected routes of ${levels} nodes (depth ${depth}), got ${route.nodes.length} ${where}`);
+        route.nodes.forEach((node, level) => {
+          if (!Number.isInteger(node) || node < 0 || node >= this.n) throw new UfbertError(`expected heap indices in [0, ${this.n}), got ${node} ${where}`);
+          nodes[(token * trees + tree) * levels + level] = tree * this.n + node;
+        });
+      });
+    });
+    this.record(nodes);
+  }
+
   reset(): void {
     this.visits.fill(0);
     this.tokens = 0;
@@ -60,22 +88,30 @@ export class NodeUsage {
   report(overloadFactor = 2): UsageReport {
     const { depth, trees } = this.config;
     const n = this.n;
-    const firstLeaf = 2 ** depth - 1;
+    // the leaves are the last level: every node below the tree of depth - 1
+    const firstLeaf = depth === 0 ? 0 : nodesPerTree(depth - 1);
     const deadLeaves: number[] = [];
     const overloaded: SubtreeLoad[] = [];
     const leafBalance: number[] = [];
+    const leafEntropy: number[] = [];
+    const leavesUsed: number[] = [];
     for (let t = 0; t < trees; t++) {
       const base = t * n;
       let entropy = 0;
+      let used = 0;
       for (let leaf = firstLeaf; leaf < n; leaf++) {
         const v = this.visits[base + leaf];
         if (v === 0) deadLeaves.push(base + leaf);
         else if (this.tokens > 0) {
+          used++;
           const p = v / this.tokens;
           entropy -= p * Math.log2(p);
         }
       }
-      leafBalance.push(depth === 0 ? 1 : entropy / depth);
+      // -0 where every token takes one route
+      leafEntropy.push(Math.abs(entropy));
+      leavesUsed.push(used);
+      leafBalance.push(depth === 0 ? 1 : Math.abs(entropy) / depth);
       for (let node = 1; node < n; node++) {
         const level = Math.floor(Math.log2(node + 1));
         const share = this.tokens ? this.visits[base + node] / this.tokens : 0;
@@ -91,6 +127,8 @@ export class NodeUsage {
       deadLeaves,
       deadLeafShare: deadLeaves.length / leaves,
       overloaded,
+      leavesUsed,
+      leafEntropy,
       leafBalance,
     };
   }

@@ -1,4 +1,4 @@
-import { tf, setBackend, type BackendChoice, type Tensor2D } from '@ufbert/tensor';
+import { tf, setBackend, type Device, type Tensor2D } from '@ufbert/tensor';
 import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, loadCheckpoint, readModelConfig, readModelWeights, type CrammedBertConfig, type CrammedBertModel, type TextTokenizer } from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import { GlueError } from './errors.js';
@@ -28,7 +28,7 @@ export interface FineTuneOptions {
   /** Evaluation splits by name (`dev`, or `dev_matched` and `dev_mismatched` for MNLI). */
   eval: Readonly<Record<string, readonly GlueExample[]>>;
   recipe?: Partial<FineTuneRecipe>;
-  backend?: BackendChoice;
+  backend?: Device | 'auto';
   onProgress?: (p: FineTuneProgress) => void;
   /** Called after each epoch with the evaluation so far. */
   onEpoch?: (epoch: number, evaluation: TaskEvaluation) => void;

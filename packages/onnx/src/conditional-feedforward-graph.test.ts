@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nodesPerTree } from '@ufbert/cmm';
 import * as ort from 'onnxruntime-node';
 import { gelu as geluExact, relativeError } from '@ufbert/tensor';
 import onnxProto from 'onnx-proto';
@@ -20,7 +21,7 @@ function values(n: number, seed: number, scale = 1): Float32Array {
 /** The reference semantics, written plainly: walk each tree, add GELU(logit) * column of every visited node. */
 function referenceFFF(x: Float32Array, batch: number, w: FFFGraphWeights): { y: Float32Array; paths: number[][] } {
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
-  const n = 2 ** (d + 1) - 1;
+  const n = nodesPerTree(d);
   const total = k * n;
   const y = new Float32Array(batch * o);
   const paths: number[][] = [];
@@ -44,7 +45,7 @@ function referenceFFF(x: Float32Array, batch: number, w: FFFGraphWeights): { y: 
 }
 
 function weights(trees: number, depth: number, h: number, o: number, seed: number): FFFGraphWeights {
-  const total = trees * (2 ** (depth + 1) - 1);
+  const total = trees * nodesPerTree(depth);
   return { linearIn: values(total * h, seed), linearInBias: values(total, seed + 1, 0.3), linearOut: values(o * total, seed + 2), trees, depth, inputWidth: h, outputWidth: o };
 }
 
@@ -99,12 +100,12 @@ describe('conditionalFeedforward (ONNX)', () => {
   it('never forms a product over all nodes: dense initializers hold only the top levels', () => {
     const w = weights(2, 6, 16, 16, 4);
     const model = onnxProto.onnx.ModelProto.decode(graph(w, 3));
-    const n = 2 ** 7 - 1;
+    const n = nodesPerTree(6);
     const matmulInputs = new Set(model.graph!.node!.filter((node) => node.opType === 'MatMul' || node.opType === 'Gemm').flatMap((node) => node.input ?? []));
     for (const init of model.graph!.initializer!) {
       if (!matmulInputs.has(init.name!)) continue;
       const size = init.dims!.map(Number).reduce((a, b) => a * b, 1);
-      expect(size).toBeLessThanOrEqual(2 * (2 ** 3 - 1) * 16);
+      expect(size).toBeLessThanOrEqual(2 * nodesPerTree(2) * 16);
     }
     // The full tables are only ever gathered from.
     const full = model.graph!.initializer!.filter((i) => Number(i.dims![0]) === 2 * n).map((i) => i.name);

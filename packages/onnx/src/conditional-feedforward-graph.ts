@@ -3,7 +3,7 @@ import { int, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
 import { transpose } from './transpose.js';
 import { quantizedMatMul } from './quantized-matmul-graph.js';
-import { quantizeRows } from '@ufbert/cmm';
+import { nodesPerTree, quantizeRows } from '@ufbert/cmm';
 import { checkFinite } from './quantize.js';
 import type { Dtype } from './dtype.js';
 
@@ -64,7 +64,7 @@ export function conditionalFeedforward(
     checkFinite(`${prefix}.linear_out.weight`, w.linearOut);
   }
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
-  const n = 2 ** (d + 1) - 1;
+  const n = nodesPerTree(d);
   const total = k * n;
   if (w.linearIn.length !== total * h) throw new OnnxExportError(`${prefix}: expected linear_in.weight of shape [${total}, ${h}], got ${w.linearIn.length} values`);
   if (w.linearInBias.length !== total) throw new OnnxExportError(`${prefix}: expected linear_in.bias of shape [${total}], got ${w.linearInBias.length} values`);
@@ -77,8 +77,8 @@ export function conditionalFeedforward(
   // linear_out^T [N, O]: a node's output column becomes a contiguous row to gather.
   const outRows = transpose(w.linearOut, o, total);
 
-  // Top levels: the first m nodes (heap order) of every tree as one [H, k*m] product.
-  const m = 2 ** denseLevels - 1;
+  // Top levels: the first m nodes (heap order) of every tree, a tree of depth denseLevels - 1, as one [H, k*m] product.
+  const m = nodesPerTree(denseLevels - 1);
   const topIn = new Float32Array(h * k * m);
   const topBias = new Float32Array(k * m);
   const topOut = new Float32Array(k * m * o);

@@ -1,4 +1,4 @@
-import { isClassifier, sinusoidalTable, WORD_EMBEDDING, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { fffNeurons, isClassifier, sinusoidalTable, WORD_EMBEDDING, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { OnnxExportError } from './errors.js';
 import { FLOAT, INT64, float, int, ints, type GraphBuilder } from './graph-builder.js';
 import { gelu } from './gelu-graph.js';
@@ -148,7 +148,7 @@ export class EncoderGraphParts {
     }
     const k = config.intermed_size;
     const d = config.intermed_depth;
-    const total = k * (2 ** (d + 1) - 1);
+    const total = fffNeurons(config);
     const flat = g.op('Reshape', [normed, g.int64Vector([-1, h])], {}, `${p}.ffn_tokens`);
     const weights = {
       linearIn: this.get(`${p}.ffn.linear_in.weight`, total * h),

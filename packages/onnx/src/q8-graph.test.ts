@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import onnxProto from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-common';
-import { ONNX_CACHE_DIR, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { ONNX_CACHE_DIR, fffNeurons, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { loadModel } from '@ufbert/crammed-bert/node';
 import { setBackend } from '@ufbert/tensor';
 import { FIXTURES } from '../../../fixtures/index.js';
@@ -55,7 +55,7 @@ function consumers(model: ModelProto, value: string): NodeProto[] {
 describe('the q8 graph, decoded', () => {
   it('holds the FFF tables only as int8 with float scales per row, and no float copy of them', () => {
     const model = decode(crammedBertGraph(config, weights, { dtype: 'q8' }));
-    const nodes = config.intermed_size * (2 ** (config.intermed_depth + 1) - 1);
+    const nodes = fffNeurons(config);
     const h = config.hidden_size;
     expect(model.metadataProps!.find((p) => p.key === 'dtype')?.value).toBe('q8');
     for (let i = 0; i < config.num_transformer_layers; i++) {

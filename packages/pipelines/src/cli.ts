@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UfbertError } from '@ufbert/tensor';
-import type { KernelChoice } from '@ufbert/crammed-bert';
+import { DEVICES, UfbertError, type Device } from '@ufbert/tensor';
+import { parseKernelChoice, type KernelChoice } from '@ufbert/crammed-bert';
 import { DTYPES, type Dtype, type GraphHead, type Parallelism } from '@ufbert/onnx';
 import { exportOnnxFromCheckpoint, exportTransformersJsFolder } from '@ufbert/onnx/node';
 
 const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
-import { DEVICES, RUNTIMES, type Device, type Runtime } from './device.js';
+import { RUNTIMES, isDeviceOption, type Runtime } from './device.js';
 import { pipeline, type PipelineOptions } from './pipeline.js';
 import { fffRoutes } from './routes.js';
 import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
@@ -32,9 +32,10 @@ A TEXT longer than the model's window is an error unless --truncate cuts it to t
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
 conditional, cached beside it in onnx-cache/) [--dtype fp32|q8] [--threads N]
 [--parallelism intra-op|sequences] [--fff-dense-levels N], or
---runtime tfjs [--device D] [--kernel K] with D cpu, wasm, webgpu or auto, and K the FFF blocks'
-kernel as BACKEND[/LEVEL] (ts, wasm, webgpu; 1, 2, fused; default: the device's own, fastest level:
---device cpu runs the TypeScript kernels). The runtime, dtype and kernel used are printed on stderr.
+--runtime tfjs [--device D] [--kernel K] [--threads N] with D cpu, wasm, webgpu or auto, and K the
+FFF blocks' kernel as BACKEND[/LEVEL[/DTYPE]] (ts, wasm, webgpu; 1, 2, fused; default: the device's
+own, fastest level: --device cpu runs the TypeScript kernels). --threads: the runtime's own threads
+(onnxruntime's intra-op threads; tfjs, the wasm kernel's). The runtime, dtype and kernel used are printed on stderr.
 --dtype: the weights' precision, fp32 (default) or q8 (int8 weights, activations quantized per
 call: onnxruntime's dynamic quantization, transformers.js's q8); tfjs runs fp32 only.
 export: --out FILE.onnx (any case) writes one ONNX file in --dtype; any other --out is a folder in transformers.js's layout
@@ -58,11 +59,14 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
   return n;
 }
 
-/** `wasm`, `ts/1`, `webgpu/fused`: the backend and level are checked by the kernel registry, which lists what exists. */
+/** `wasm`, `ts/1`, `webgpu/fused`: the text form @ufbert/cmm's parseKernelChoice reads; a usage error when it refuses it. */
 function kernelChoice(value: string): KernelChoice {
-  const [backend, level, extra] = value.split('/');
-  if (!backend || extra !== undefined) throw new UsageError(`--kernel must be BACKEND or BACKEND/LEVEL (ts/1, wasm/fused), got '${value.slice(0, 40)}'`);
-  return { backend: backend as KernelChoice['backend'], level: level === undefined ? undefined : ((/^[0-9]+$/.test(level) ? Number(level) : level) as KernelChoice['level']) };
+  try {
+    return parseKernelChoice(value);
+  } catch (error) {
+    if (error instanceof UfbertError) throw new UsageError(`--kernel: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
@@ -125,8 +129,8 @@ async function main(argv: string[]): Promise<number> {
     const extra = given([...INFERENCE_FLAGS, ...EXPORT_FLAGS, 'dtype'].filter((flag) => flag !== 'json' && flag !== 'device'));
     if (extra.length) throw new UsageError(`routes does not take ${extra.join(', ')}`);
     if (positionals.length !== 1) throw new UsageError(`routes takes exactly one TEXT, got ${positionals.length}`);
-    const device = values.device as Device | undefined;
-    if (device !== undefined && !DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+    const device = values.device;
+    if (device !== undefined && !isDeviceOption(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, auto, got '${device}'`);
     const tokens = await fffRoutes(values.model, positionals[0], { device });
     if (values.json) console.log(JSON.stringify(tokens, null, 2));
     else
@@ -173,10 +177,9 @@ async function main(argv: string[]): Promise<number> {
   if (!POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
   const runtime = values.runtime as Runtime | undefined;
   if (runtime !== undefined && !RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
-  const device = values.device as Device | undefined;
-  if (device !== undefined && !DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+  const device = values.device as Device | 'auto' | undefined;
+  if (device !== undefined && !isDeviceOption(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, auto, got '${device}'`);
   const onTfjs = runtime === 'tfjs' || device === 'wasm' || device === 'webgpu';
-  if (onTfjs && threads !== undefined) throw new UsageError('--threads applies to --runtime onnxruntime');
   const parallelism = values.parallelism as Parallelism | undefined;
   if (parallelism !== undefined && !PARALLELISMS.includes(parallelism)) throw new UsageError(`--parallelism must be one of ${PARALLELISMS.join(', ')}, got '${parallelism}'`);
   if (onTfjs && parallelism !== undefined) throw new UsageError('--parallelism applies to --runtime onnxruntime');

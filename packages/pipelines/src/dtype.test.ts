@@ -6,12 +6,12 @@ describe('resolveDtype', () => {
   it("gives the runtime's default for undefined and auto: fp32 on onnxruntime-node, q8 on onnxruntime-web, fp32 on tfjs", () => {
     expect(resolveDtype(undefined, 'onnxruntime', 'fp32')).toBe('fp32');
     expect(resolveDtype('auto', 'onnxruntime', 'fp32')).toBe('fp32');
-    expect(resolveDtype(undefined, 'onnxruntime-web', 'q8')).toBe('q8');
-    expect(resolveDtype('auto', 'onnxruntime-web', 'q8')).toBe('q8');
+    expect(resolveDtype(undefined, 'onnxruntime', 'q8')).toBe('q8');
+    expect(resolveDtype('auto', 'onnxruntime', 'q8')).toBe('q8');
     expect(resolveDtype(undefined, 'tfjs', 'q8')).toBe('fp32');
     expect(resolveDtype('auto', 'tfjs', 'q8')).toBe('fp32');
     expect(resolveDtype('q8', 'onnxruntime', 'fp32')).toBe('q8');
-    expect(resolveDtype('fp32', 'onnxruntime-web', 'q8')).toBe('fp32');
+    expect(resolveDtype('fp32', 'onnxruntime', 'q8')).toBe('fp32');
     expect(resolveDtype('fp32', 'tfjs', 'fp32')).toBe('fp32');
   });
 
@@ -19,7 +19,7 @@ describe('resolveDtype', () => {
     for (const bad of ['toString', '__proto__', 'constructor', 'int4', 'FP32', '']) {
       expect(() => resolveDtype(bad, 'onnxruntime', 'fp32'), bad).toThrow(new PipelineError(`dtype must be one of fp32, q8 (or auto), got '${bad}'`));
     }
-    expect(() => resolveDtype(8, 'onnxruntime-web', 'q8')).toThrow('dtype must be one of fp32, q8 (or auto), got a value of type number');
+    expect(() => resolveDtype(8, 'onnxruntime', 'q8')).toThrow('dtype must be one of fp32, q8 (or auto), got a value of type number');
     expect(() => resolveDtype(null, 'tfjs', 'fp32')).toThrow('got null');
     expect(() => resolveDtype(Object.create(null), 'onnxruntime', 'fp32')).toThrow('got a value of type object');
   });

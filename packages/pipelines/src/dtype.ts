@@ -1,19 +1,17 @@
 import { DTYPES, type Dtype } from '@ufbert/onnx/dtype';
+import type { Runtime } from './device.js';
 import { PipelineError } from './errors.js';
 
 /** transformers.js's `dtype` option: a weight precision ufbert exports, or `auto` for the runtime's default. */
 export type DtypeChoice = Dtype | 'auto';
 
-/** The runtimes a dtype is resolved for: onnxruntime runs every dtype of the export, tfjs float32 weights only. */
-export type DtypeRuntime = 'onnxruntime' | 'onnxruntime-web' | 'tfjs';
-
 /**
  * The dtype a model loads with: `requested`, or the runtime's default for `undefined` and
- * `auto` (`fallback` on onnxruntime, fp32 on tfjs). A PipelineError lists the accepted
+ * `auto` (`fallback` on onnxruntime, which runs every dtype of the export, fp32 on tfjs). A PipelineError lists the accepted
  * values for anything else (inherited names such as `toString` included) and names a dtype
  * the runtime cannot run: tfjs runs ufbert's float32 kernels, so `q8` needs onnxruntime.
  */
-export function resolveDtype(requested: unknown, runtime: DtypeRuntime, fallback: Dtype): Dtype {
+export function resolveDtype(requested: unknown, runtime: Runtime, fallback: Dtype): Dtype {
   if (requested !== undefined && requested !== 'auto' && !(typeof requested === 'string' && (DTYPES as readonly string[]).includes(requested))) {
     // Described without String(), which throws on an object without a prototype.
     const got = typeof requested === 'string' ? `'${requested.slice(0, 40)}'` : requested === null ? 'null' : `a value of type ${typeof requested}`;

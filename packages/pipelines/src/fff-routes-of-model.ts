@@ -1,17 +1,10 @@
 import { tf } from '@ufbert/tensor';
-import type { CrammedBertModel, TextTokenizer } from '@ufbert/crammed-bert';
+import { treeRoute, type CrammedBertModel, type TextTokenizer, type TreeRoute } from '@ufbert/crammed-bert';
 import { PipelineError } from './errors.js';
 
-/** One tree's path for one token in one layer. */
-export interface TreeRoute {
-  /** Heap index within the tree (root 0, children 2i+1 and 2i+2) at each level, root to leaf. */
-  nodes: number[];
-  /** The turn taken at each level above the leaf: `R` where the logit was > 0, else `L`. */
-  path: string;
-  /** The logit of each visited node, x . w + b. */
-  logits: number[];
-}
+export type { TreeRoute };
 
+/** A token's routes through every FFF layer of a model. */
 export interface TokenRoutes {
   token: string;
   /** Per FFF layer, per tree. */
@@ -19,7 +12,7 @@ export interface TokenRoutes {
 }
 
 /**
- * The path every token of `text` takes through every FFF tree of a loaded model, on the
+ * The route every token of `text` takes through every FFF tree of a loaded model, on the
  * active tfjs backend with ufbert's own kernels. Needs no file system, so a page runs the
  * same code as `fffRoutes(dir, text)` and `ufbert routes`.
  */
@@ -37,22 +30,10 @@ export async function fffRoutesOfModel(model: CrammedBertModel, tokenizer: TextT
   } finally {
     tf.dispose([ids, mask]);
   }
-  const trees = config.intermed_size;
-  const levels = config.intermed_depth + 1;
-  const perTree = 2 ** levels - 1;
+  const shape = { trees: config.intermed_size, depth: config.intermed_depth };
   const { tokens } = tokenizer.encode(text);
   return tokens.map((token, t) => ({
     token,
-    layers: layers.map(({ nodes, logits }) =>
-      Array.from({ length: trees }, (_, k) => {
-        const at = (t * trees + k) * levels;
-        const heap = Array.from(nodes.subarray(at, at + levels), (global) => global - k * perTree);
-        return {
-          nodes: heap,
-          path: heap.slice(1).map((child) => (child % 2 === 0 ? 'R' : 'L')).join(''),
-          logits: Array.from(logits.subarray(at, at + levels)),
-        };
-      }),
-    ),
+    layers: layers.map((routes) => Array.from({ length: shape.trees }, (_, tree) => treeRoute(routes, shape, t, tree))),
   }));
 }

@@ -1,9 +1,9 @@
-import { activeBackend, setBackend, tf, type BackendChoice } from '@ufbert/tensor';
-import { loadCheckpoint, type InferenceRuntime, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
+import { activeBackend, setBackend, tf, type Device } from '@ufbert/tensor';
+import { TfjsRuntime, loadCheckpoint, type InferenceRuntime, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
 import type { Dtype } from '@ufbert/onnx/dtype';
+import type { Runtime } from './device.js';
 import { ModelLoadError } from './errors.js';
 import type { LoadedModel } from './loaded-model.js';
-import { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 
 /**
  * Where an edge (Node, a page) runs the exported graph: onnxruntime-node, or onnxruntime-web.
@@ -26,7 +26,7 @@ export interface RuntimeOptionOwners {
 
 /** What `loadModelParts` needs to run a model on tfjs: the backend (`active`: the one tfjs already runs, else cpu) and the FFF kernel. */
 export interface TfjsChoice {
-  backend: BackendChoice | 'active';
+  backend: Device | 'auto' | 'active';
   kernel?: KernelChoice;
 }
 
@@ -34,7 +34,7 @@ export interface TfjsChoice {
  * The one check of which options go with which runtime, in the same words on every edge:
  * an option of the runtime not chosen is refused, never ignored.
  */
-export function checkRuntimeOptions(runtime: 'tfjs' | 'onnxruntime', options: object, edge: RuntimeOptionOwners): void {
+export function checkRuntimeOptions(runtime: Runtime, options: object, edge: RuntimeOptionOwners): void {
   const given = (names: readonly string[]) => names.filter((name) => (options as Record<string, unknown>)[name] !== undefined);
   const [misplaced, owner, chosen] = runtime === 'tfjs' ? [given(edge.onnxOptions), edge.name, 'tfjs'] : [given(['kernel', ...edge.tfjsOptions]), 'tfjs', edge.name];
   if (misplaced.length === 0) return;
@@ -49,5 +49,5 @@ export async function loadModelParts(parts: ModelFolderParts, dtype: Dtype, tfjs
   // `active`: the backend already running, or cpu in a process that has none yet.
   const backend = await setBackend(tfjs.backend !== 'active' ? tfjs.backend : tf.getBackend() ? activeBackend() : 'cpu');
   const model = await loadCheckpoint(parts.weights, parts.config, { warn, kernel: tfjs.kernel });
-  return { runtime: new TfjsDeviceRuntime(model, backend), dtype, tokenizer, id2label };
+  return { runtime: new TfjsRuntime(model, { device: backend }), dtype, tokenizer, id2label };
 }

@@ -1,10 +1,10 @@
-import { loadModelSource, type LoadModelOptions } from './load-model.js';
+import { loadModelSource, type ModelSourceOptions } from './load-model.js';
 import type { ModelSource } from './model-bytes.js';
 import type { ProgressCallback } from './progress.js';
 import { resolveTask, taskPipeline, type TaskPipelineOptions } from './task-pipeline.js';
 import type { PipelineFor, TaskAlias, TaskName } from './tasks.js';
 
-export interface PipelineOptions extends LoadModelOptions, TaskPipelineOptions {
+export interface PipelineOptions extends ModelSourceOptions, TaskPipelineOptions {
   progress_callback?: ProgressCallback;
 }
 

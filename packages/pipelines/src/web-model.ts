@@ -1,4 +1,4 @@
-import { tf, type BackendChoice } from '@ufbert/tensor';
+import { tf, type Device } from '@ufbert/tensor';
 import { loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
 import { crammedBertGraph, onnxWebRuntime, runtimeHead, type WebSessionOptions } from '@ufbert/onnx/web';
 import type { Dtype } from '@ufbert/onnx/dtype';
@@ -7,18 +7,21 @@ import { ModelLoadError } from './errors.js';
 import type { LoadedModel } from './loaded-model.js';
 import { bytesReader, type ModelBytes } from './model-bytes.js';
 import { checkRuntimeOptions, loadModelParts, type RuntimeOptionOwners } from './model-loader.js';
-
-/** The runtimes of a page: tfjs with ufbert's own kernels, or the exported graph in onnxruntime-web. */
-export type WebRuntime = 'tfjs' | 'onnxruntime-web';
-export const WEB_RUNTIMES: readonly WebRuntime[] = ['tfjs', 'onnxruntime-web'];
+import { RUNTIMES, type Runtime } from './device.js';
 
 export interface WebModelOptions {
-  /** Default `onnxruntime-web`, the faster for inference of the whole model. */
-  runtime?: WebRuntime;
+  /** `onnxruntime` (the default, the faster for inference of the whole model: onnxruntime-web in a page) or `tfjs`, ufbert's kernels. */
+  runtime?: Runtime;
   /** tfjs: the backend (default `auto`: webgpu on a real GPU, else wasm). */
-  device?: BackendChoice;
+  device?: Device | 'auto';
   /** tfjs: the FFF blocks' CMM kernel (default: the backend's own, fastest level), as `pipeline()` takes it. */
   kernel?: KernelChoice;
+  /**
+   * Threads of the runtime instance: tfjs, those of the FFF blocks' wasm kernel (the kernel
+   * choice's `threads`); onnxruntime-web, its wasm threads (default 1; more need a
+   * cross-origin-isolated page). Either way the model's own, not a process setting.
+   */
+  threads?: number;
   /**
    * The weights' precision: on onnxruntime-web `q8` by default (and for `auto`), as
    * transformers.js runs in the browser (int8 weights, a quarter of the download and memory), or
@@ -34,7 +37,7 @@ export interface WebModelOptions {
 }
 
 /** onnxruntime-web's options; `device` chooses a tfjs backend, which onnxruntime-web has none of (it takes executionProviders). */
-const ONNXRUNTIME_WEB: RuntimeOptionOwners = { name: 'onnxruntime-web', onnxOptions: ['executionProviders', 'wasmPaths'], tfjsOptions: ['device'] };
+const ONNXRUNTIME_WEB: RuntimeOptionOwners = { name: 'onnxruntime', onnxOptions: ['executionProviders', 'wasmPaths'], tfjsOptions: ['device'] };
 
 /** A model folder's parts from its files' bytes, with a ModelFolderError naming what is missing or malformed. */
 export async function modelFiles(files: ModelBytes): Promise<ModelFolderParts> {
@@ -47,12 +50,13 @@ export async function modelFiles(files: ModelBytes): Promise<ModelFolderParts> {
  * onnxruntime-web (the page then serves onnxruntime-web's .wasm files at `wasmPaths`).
  */
 export async function loadWebModel(files: ModelBytes, options: WebModelOptions = {}): Promise<LoadedModel> {
-  const runtime = options.runtime ?? 'onnxruntime-web';
-  if (!WEB_RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${WEB_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
-  checkRuntimeOptions(runtime === 'tfjs' ? 'tfjs' : 'onnxruntime', options, ONNXRUNTIME_WEB);
+  const runtime = options.runtime ?? 'onnxruntime';
+  if (!RUNTIMES.includes(runtime)) throw new ModelLoadError(`runtime must be one of ${RUNTIMES.join(', ')}, got '${String(runtime)}'`);
+  checkRuntimeOptions(runtime, options, ONNXRUNTIME_WEB);
   const dtype = resolveDtype(options.dtype, runtime, 'q8');
   const parts = await modelFiles(files);
-  const tfjs = runtime === 'tfjs' ? { backend: options.device ?? 'auto', kernel: options.kernel } : undefined;
+  const kernel = options.threads === undefined ? options.kernel : { ...options.kernel, threads: options.threads };
+  const tfjs = runtime === 'tfjs' ? { backend: options.device ?? 'auto', kernel } : undefined;
   return loadModelParts(parts, dtype, tfjs, { ...ONNXRUNTIME_WEB, open: (webParts, webDtype) => openOnnxWeb(webParts, webDtype, options) }, options.warn);
 }
 
@@ -68,5 +72,5 @@ async function openOnnxWeb(parts: ModelFolderParts, dtype: Dtype, options: WebMo
   } finally {
     model.dispose();
   }
-  return onnxWebRuntime(parts.config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths });
+  return onnxWebRuntime(parts.config, graph, { executionProviders: options.executionProviders, wasmPaths: options.wasmPaths, threads: options.threads });
 }

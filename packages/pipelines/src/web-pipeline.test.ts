@@ -43,6 +43,20 @@ describe('@ufbert/pipelines/web', () => {
     }
   });
 
+  it('gives each pipeline its own threads: two tfjs pipelines on the wasm kernel, 1 and 2 threads, side by side', async () => {
+    const text = 'the capital of france is [MASK].';
+    const options = { runtime: 'tfjs', device: 'cpu', kernel: { backend: 'wasm' } } as const;
+    const one = await pipeline('fill-mask', mlmDir, { ...options, threads: 1 });
+    const two = await webPipeline('fill-mask', await bytesOf(mlmDir), { ...options, threads: 2 });
+    try {
+      expect(one.model.description).toMatch(/ConditionalMatmul\/wasm\/fused, 1 thread\)$/);
+      expect(two.model.description).toMatch(/ConditionalMatmul\/wasm\/fused, 2 threads\)$/);
+      expect(await two(text, { top_k: 4 })).toEqual(await one(text, { top_k: 4 }));
+    } finally {
+      await Promise.all([one.dispose(), two.dispose()]);
+    }
+  });
+
   it('runs the exported graph in onnxruntime-web (wasm), q8 by default as transformers.js in a browser, with the candidates of onnxruntime-node', async () => {
     const text = 'rome is the capital of [MASK].';
     const node = await pipeline('fill-mask', mlmDir, { threads: 1, dtype: 'q8' });
@@ -104,9 +118,9 @@ describe('@ufbert/pipelines/web', () => {
     await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelFolderError('expected model.safetensors in the model bytes, found none'));
     const all = await bytesOf(mlmDir);
     await expect(webPipeline('summarization' as 'fill-mask', all)).rejects.toThrow(PipelineError);
-    await expect(loadWebModel(all, { runtime: 'onnxruntime' as 'tfjs' })).rejects.toThrow("runtime must be one of tfjs, onnxruntime-web, got 'onnxruntime'");
-    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow(new ModelLoadError('wasmPaths applies to the onnxruntime-web runtime, not tfjs'));
-    await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow(new ModelLoadError('device applies to the tfjs runtime, not onnxruntime-web'));
-    await expect(loadWebModel(all, { device: 'wasm', kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel and device apply to the tfjs runtime, not onnxruntime-web'));
+    await expect(loadWebModel(all, { runtime: 'onnxruntime-web' as 'tfjs' })).rejects.toThrow("runtime must be one of onnxruntime, tfjs, got 'onnxruntime-web'");
+    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow(new ModelLoadError('wasmPaths applies to the onnxruntime runtime, not tfjs'));
+    await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow(new ModelLoadError('device applies to the tfjs runtime, not onnxruntime'));
+    await expect(loadWebModel(all, { device: 'wasm', kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel and device apply to the tfjs runtime, not onnxruntime'));
   });
 });

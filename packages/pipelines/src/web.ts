@@ -2,8 +2,9 @@
 // pipelines and FFF routes over model bytes, on tfjs with ufbert's kernels or onnxruntime-web. No
 // Node built-in is reachable from here: the main entries of @ufbert/crammed-bert and @ufbert/onnx it imports hold none.
 export { webPipeline, webPipeline as pipeline, type WebPipelineOptions } from './web-pipeline.js';
-export { loadWebModel, modelFiles, WEB_RUNTIMES, type WebRuntime, type WebModelOptions } from './web-model.js';
+export { loadWebModel, modelFiles, type WebModelOptions } from './web-model.js';
 export { loadModelParts, checkRuntimeOptions, type OnnxEdge, type RuntimeOptionOwners, type TfjsChoice } from './model-loader.js';
+export { RUNTIMES, type Runtime } from './device.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export type { LoadedModel } from './loaded-model.js';
 export { MODEL_FILES } from '@ufbert/crammed-bert';
@@ -14,7 +15,6 @@ export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtracti
 export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
 export { bytesReader, type ModelBytes } from './model-bytes.js';
-export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
-export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
+export { resolveDtype, type DtypeChoice } from './dtype.js';
 export { PipelineError, ModelLoadError } from './errors.js';
 export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';

@@ -3,15 +3,20 @@ import { BackendUnavailableError, UfbertError } from './errors.js';
 import { patchWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { acquireWebGpuAdapter, formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
 
-export type BackendName = 'cpu' | 'wasm' | 'webgpu';
-export type BackendChoice = BackendName | 'auto';
+/**
+ * Where a model runs: one of tfjs's backends (cpu: TypeScript on the host, wasm:
+ * WebAssembly on the host, webgpu: the GPU). The one name for it in every package: a
+ * pipeline's `device` option, the CLI's `--device`, a model's backend. `'auto'` beside it
+ * (setBackend, options) asks for the fastest that is not an emulated GPU.
+ */
+export type Device = 'cpu' | 'wasm' | 'webgpu';
 
-export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
+export const DEVICES: readonly Device[] = ['cpu', 'wasm', 'webgpu'];
 
 let webgpuDescription: WebGpuAdapterDescription | undefined;
 let device: GPUDevice | undefined;
-const registered = new Set<BackendName>(['cpu']);
-const registering = new Map<BackendName, Promise<void>>();
+const registered = new Set<Device>(['cpu']);
+const registering = new Map<Device, Promise<void>>();
 let lostReason: string | undefined;
 
 async function registerWasm(): Promise<void> {
@@ -49,7 +54,7 @@ async function registerWebGpu(): Promise<void> {
   tf.registerBackend('webgpu', () => new webgpu.WebGPUBackend(created, adapter.info as never), 3);
 }
 
-async function ensureRegistered(name: BackendName): Promise<void> {
+async function ensureRegistered(name: Device): Promise<void> {
   if (registered.has(name)) return;
   let p = registering.get(name);
   if (!p) {
@@ -67,7 +72,7 @@ async function ensureRegistered(name: BackendName): Promise<void> {
  * cpu, and says once on stderr why it fell back. An adapter that emulates a GPU on the CPU
  * (SwiftShader, llvmpipe) is passed over: wasm is tens of times faster there.
  */
-export async function setBackend(choice: BackendChoice): Promise<BackendName> {
+export async function setBackend(choice: Device | 'auto'): Promise<Device> {
   if (choice === 'auto') {
     const reasons: string[] = [];
     for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
@@ -85,7 +90,7 @@ export async function setBackend(choice: BackendChoice): Promise<BackendName> {
     }
     throw new BackendUnavailableError(`no backend could start: ${reasons.join('; ')}`);
   }
-  if (!BACKENDS.includes(choice)) {
+  if (!DEVICES.includes(choice)) {
     throw new UfbertError(`unknown backend '${String(choice)}'; expected one of cpu, wasm, webgpu, auto`);
   }
   await ensureRegistered(choice);
@@ -108,12 +113,12 @@ function warnOnce(message: string): void {
 }
 
 /** The active backend's name. */
-export function activeBackend(): BackendName {
+export function activeBackend(): Device {
   const name = tf.getBackend();
-  if (!BACKENDS.includes(name as BackendName)) {
+  if (!DEVICES.includes(name as Device)) {
     throw new UfbertError(`tfjs backend '${name}' is not one ufbert supports (cpu, wasm, webgpu)`);
   }
-  return name as BackendName;
+  return name as Device;
 }
 
 /** The adapter the webgpu backend runs on, once `setBackend('webgpu')` succeeded. */

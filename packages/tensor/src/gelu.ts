@@ -1,13 +1,13 @@
 import { tf } from './tf.js';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { registerHostKernel } from './host-kernel.js';
+import { registerTfjsHostKernel } from './tfjs-host-kernel.js';
 import { GELU_EXACT, GELU_EXACT_GRAD } from './kernel-names.js';
 import { geluExactGradHost, geluExactHost } from './kernels/gelu-host.js';
 import { geluExactGradWebGpu, geluExactWebGpu } from './kernels/gelu-webgpu.js';
 
 // tfjs's own gelu is the tanh approximation; the reference uses the erf form.
-registerHostKernel(geluExactHost);
-registerHostKernel(geluExactGradHost);
+registerTfjsHostKernel(geluExactHost);
+registerTfjsHostKernel(geluExactGradHost);
 for (const config of [geluExactWebGpu, geluExactGradWebGpu]) {
   if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
 }

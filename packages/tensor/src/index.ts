@@ -11,6 +11,6 @@ export { geluExact } from './gelu.js';
 export { ERF_WGSL } from './kernels/gelu-webgpu.js';
 export { layerNorm } from './layer-norm.js';
 export { Rng, type RngState } from './rng.js';
-export { registerHostKernel, HOST_BACKENDS, type HostKernel, type HostInput, type HostOutput, type HostBackendName, type OutputAllocator, type OutputSpec } from './host-kernel.js';
+export { registerTfjsHostKernel, HOST_DEVICES, type TfjsHostKernel, type HostInput, type HostOutput, type HostDevice, type OutputAllocator, type OutputSpec } from './tfjs-host-kernel.js';
 export * from './safetensors.js';
 export { excerpt, EXCERPT_LENGTH } from './excerpt.js';

@@ -43,7 +43,7 @@ export interface CmmThreads {
   state: string;
   reason?: string;
   minConditionalBatch: number;
-  /** From configureThreads to the pool's readiness (workers started, calibration done). */
+  /** From the thread options' change to the pool's readiness (workers started, calibration done). */
   startMs: number;
   /** The longest the page's main thread went without running a task meanwhile (a calibration measurement). */
   longestBlockMs: number;

@@ -198,7 +198,7 @@ export interface BrowserRow {
   runtime: string;
   /** onnxruntime-web's execution provider (`wasm`, `webgpu`); `wasm` for @ufbert/cmm's kernel. */
   ep: string;
-  /** Threads asked for: onnxruntime-web's ort.env.wasm.numThreads; @ufbert/cmm's configureThreads({ threads }). */
+  /** Threads asked for: onnxruntime-web's ort.env.wasm.numThreads; @ufbert/cmm's kernel thread option (prepare(weights, shape, { threads })). */
   threads: number;
   call: string;
   us_per_token: number;

@@ -1,12 +1,6 @@
-import { HOST_KERNEL_BACKENDS, kernelLabel as cmmKernelLabel, listKernels, type KernelLevel } from '@ufbert/cmm';
+import { HOST_KERNEL_BACKENDS, kernelLabel, listKernels } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import type { BenchBackward, BenchConditionalMatmul, BenchDenseMatmul, BenchForwardTrain, BenchKernel } from '../webgpu-kernels.js';
-
-/** `ConditionalMatmul/wasm/fused`, @ufbert/cmm's label; `..., 2 threads` when run at a set thread count. */
-export function kernelLabel(kernel: { kernelName: string; backend: string; level: KernelLevel }, threads?: number): string {
-  const label = cmmKernelLabel(kernel);
-  return threads === undefined ? label : `${label}, ${threads} thread${threads > 1 ? 's' : ''}`;
-}
 
 type Name = BenchKernel['kernelName'];
 

@@ -1,8 +1,8 @@
-import { startThreadPool, threadSettings } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, resolveThreadSettings, startThreadPool } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
-import { fffName, makeRow, neuronsOf } from '../rows.js';
-import { kernelLabel, benchKernels } from './cmm-kernels.js';
+import { fffName, makeRow } from '../rows.js';
+import { benchKernels } from './cmm-kernels.js';
 
 /**
  * FFF layers of about 4095 neurons split into K trees of depth D (1x11 ... 32x6) at one
@@ -20,11 +20,12 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
     const shape = { trees, depth, inputSize: h, outputSize: h };
     const weights = data.conditional(shape);
     for (const kernel of kernels) {
-      const prepared = kernel.prepare(weights, shape);
+      // the WASM kernels run at their default threads (the CPUs, at most 8); the row says how many
+      const settings = resolveThreadSettings();
+      const prepared = kernel.prepare(weights, shape, settings);
       try {
-        // the WASM kernels run at the threads configured for the process; the row says how many
-        const { threads, minConditionalBatch } = threadSettings();
-        const threadFields = kernel.backend === 'wasm' ? { threads, threads_used: batch >= minConditionalBatch ? startThreadPool() : 1 } : {};
+        const { threads, minConditionalBatch } = settings;
+        const threadFields = kernel.backend === 'wasm' ? { threads, threads_used: batch >= minConditionalBatch ? startThreadPool(settings) : 1 } : {};
         const m = await measure(() => kernel.run(prepared, x, batch), { budgetS: options.budgetS });
         ctx.addRow(
           makeRow(
@@ -32,13 +33,13 @@ export async function runDepthSweep(ctx: SuiteContext): Promise<void> {
               suite: 'depth-sweep',
               name: fffName(trees, depth),
               family: 'fff',
-              implementation: kernelLabel(kernel, threadFields.threads),
+              implementation: kernelLabel(kernel, { threads: threadFields.threads }),
               backend: kernel.backend,
               level: kernel.level,
               batch,
               input_size: h,
               output_size: h,
-              neurons: neuronsOf(trees, depth),
+              neurons: trees * nodesPerTree(depth),
               trees,
               depth,
               ...threadFields,

@@ -1,10 +1,10 @@
-import { configureThreads, startThreadPool, threadSettings, type ConditionalShape, type DenseShape } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, resolveThreadSettings, startThreadPool, type ConditionalShape, type DenseShape, type ThreadSettings } from '@ufbert/cmm';
 import type { SuiteContext } from '../context.js';
 import { maxAbs, maxAbsDiff } from '../data.js';
 import { formatSeconds, measure } from '../measure.js';
 import type { Row } from '../report/types.js';
-import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
-import { benchKernels, kernelLabel } from './cmm-kernels.js';
+import { fffName, makeRow, type RowIdentity } from '../rows.js';
+import { benchKernels } from './cmm-kernels.js';
 
 /**
  * The thread counts a kernel runs at: the WASM kernels at each of onnxruntime's thread
@@ -16,28 +16,26 @@ function threadCounts(ctx: SuiteContext, backend: string): Array<number | undefi
 }
 
 /**
- * Runs `body` with the WASM kernels configured for `threads` (unchanged when undefined)
- * and gives it the row fields that say so: threads asked, threads a call of `batch`
- * tokens used (one below the split threshold `minBatch` or when calibration found that
- * threads do not pay here), and a note when they differ.
+ * Runs `body` with the thread settings a WASM kernel is prepared with for `threads` (the
+ * defaults when undefined) and gives it the row fields that say so: threads asked, threads
+ * a call of `batch` tokens used (one below the split threshold or when calibration found
+ * that threads do not pay here), and a note when they differ.
  */
-async function withThreads(threads: number | undefined, body: (fields: (batch: number, splits: (batch: number) => boolean) => Partial<Row>) => Promise<void>): Promise<void> {
+async function withThreads(
+  threads: number | undefined,
+  body: (settings: ThreadSettings, fields: (batch: number, splits: (batch: number) => boolean) => Partial<Row>) => Promise<void>,
+): Promise<void> {
+  const settings = resolveThreadSettings({ threads });
   if (threads === undefined) {
-    await body(() => ({}));
+    await body(settings, () => ({}));
     return;
   }
-  const before = threadSettings();
-  configureThreads({ threads });
-  try {
-    const pool = startThreadPool();
-    await body((batch, splits) => {
-      const used = splits(batch) ? pool : 1;
-      const why = pool < threads ? 'calibration found that threads do not pay on this host' : 'below the batch size a call is split at';
-      return { threads, threads_used: used, ...(used < threads ? { note: `ran on ${used} of ${threads} threads: ${why}` } : {}) };
-    });
-  } finally {
-    configureThreads({ threads: before.threads });
-  }
+  const pool = startThreadPool(settings);
+  await body(settings, (batch, splits) => {
+    const used = splits(batch) ? pool : 1;
+    const why = pool < threads ? 'calibration found that threads do not pay on this host' : 'below the batch size a call is split at';
+    return { threads, threads_used: used, ...(used < threads ? { note: `ran on ${used} of ${threads} threads: ${why}` } : {}) };
+  });
 }
 
 /** Tokens in the cross-kernel agreement check of each layer. */
@@ -68,23 +66,23 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
   for (const kernel of benchKernels(ctx, 'ConditionalMatmul')) {
     const q8 = kernel.dtype === 'q8';
     for (const threads of threadCounts(ctx, kernel.backend)) {
-      await withThreads(threads, async (threadFields) => {
-        const prepared = kernel.prepare(conditionalWeights, conditionalShape);
+      await withThreads(threads, async (settings, threadFields) => {
+        const prepared = kernel.prepare(conditionalWeights, conditionalShape, settings);
         try {
           const identity = {
             suite: 'kernels',
             name: q8 ? `${fffName(1, 11)} q8` : fffName(1, 11),
             ...(q8 ? { dtype: 'q8' as const } : {}),
             family: 'fff',
-            implementation: kernelLabel(kernel, threads),
+            implementation: kernelLabel(kernel, { threads }),
             backend: kernel.backend,
             level: kernel.level,
             ...layer,
-            neurons: neuronsOf(1, 11),
+            neurons: nodesPerTree(11),
             trees: 1,
             depth: 11,
           } as const;
-          const splits = (batch: number) => batch >= threadSettings().minConditionalBatch;
+          const splits = (batch: number) => batch >= settings.minConditionalBatch;
           await measureBatches(ctx, inputs, checkX, conditionalGroups[q8 ? 'q8' : 'fp32'], identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
             kernel.run(prepared, x, batch, { out }),
           );
@@ -102,20 +100,20 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
     const group = new Agreement(ctx, `ff-${width}`);
     for (const kernel of denseKernels) {
       for (const threads of threadCounts(ctx, kernel.backend)) {
-        await withThreads(threads, async (threadFields) => {
-          const prepared = kernel.prepare(weights, shape);
+        await withThreads(threads, async (settings, threadFields) => {
+          const prepared = kernel.prepare(weights, shape, settings);
           try {
             const identity = {
               suite: 'kernels',
               name: `ff-${width}`,
               family: 'ff',
-              implementation: kernelLabel(kernel, threads),
+              implementation: kernelLabel(kernel, { threads }),
               backend: kernel.backend,
               level: kernel.level,
               ...layer,
               neurons: width,
             } as const;
-            const splits = (batch: number) => batch * width * 2 * h >= threadSettings().minDenseWork;
+            const splits = (batch: number) => batch * width * 2 * h >= settings.minDenseWork;
             await measureBatches(ctx, inputs, checkX, group, identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
               kernel.run(prepared, x, batch, { out }),
             );

@@ -1,3 +1,4 @@
+import { fffNeurons } from '@ufbert/crammed-bert';
 import { setBackend, tf } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
 import { performance } from 'node:perf_hooks';
@@ -122,7 +123,7 @@ function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend:
   const config = cb.presetConfig(preset);
   const tokens = Math.min(ctx.options.modelTokens, config.embedding.max_seq_length);
   const isFff = config.intermed_type === 'fff';
-  const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+  const neurons = isFff ? fffNeurons(config) : config.intermed_size;
   ctx.log(`model: ${preset}${dtype === 'q8' ? ' (FFF q8)' : ''} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
   const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed, kernel: { dtype } });
   const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
@@ -284,7 +285,7 @@ function onnxModelRow(onnx: Onnx, e: ExportedModel, call: { sequences: number; t
   const { config, dtype } = e;
   const { sequences, tokens, threads, parallelism } = call;
   const isFff = config.intermed_type === 'fff';
-  const neurons = isFff ? config.intermed_size * (2 ** (config.intermed_depth + 1) - 1) : config.intermed_size;
+  const neurons = isFff ? fffNeurons(config) : config.intermed_size;
   const graph = isFff ? `conditional FFF (${onnx.defaultDenseLevels(config.intermed_depth)} dense levels)` : 'dense FF';
   const how = parallelism === 'sequences' ? `${threads} workers x 1 thread (sequence-parallel)` : `${threads} thread${threads > 1 ? 's' : ''}`;
   return {

@@ -1,13 +1,13 @@
-import type { ConditionalShape } from '@ufbert/cmm';
+import { kernelLabel, nodesPerTree, type ConditionalShape } from '@ufbert/cmm';
 import { fastFeedforward, FFF_FORWARD } from '@ufbert/fff';
 import { maskedFeedforward } from '@ufbert/fff/testing';
-import { geluExact, HOST_BACKENDS, setBackend, tf } from '@ufbert/tensor';
+import { geluExact, HOST_DEVICES, setBackend, tf } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import type { SuiteContext } from '../context.js';
 import { measure } from '../measure.js';
 import type { TfjsBackend } from '../options.js';
-import { fffName, makeRow, neuronsOf, type RowIdentity } from '../rows.js';
-import { benchKernels, kernelLabel } from './cmm-kernels.js';
+import { fffName, makeRow, type RowIdentity } from '../rows.js';
+import { benchKernels } from './cmm-kernels.js';
 
 const TREES = 1;
 const DEPTH = 11;
@@ -22,7 +22,7 @@ export async function runTraining(ctx: SuiteContext): Promise<void> {
   const h = options.inputSize;
   const batch = options.trainingBatch;
   const shape: ConditionalShape = { trees: TREES, depth: DEPTH, inputSize: h, outputSize: h };
-  const n = neuronsOf(TREES, DEPTH);
+  const n = TREES * nodesPerTree(DEPTH);
   ctx.log(`training step (forward + backward): FFF-1x11, B = ${batch}`);
   const weights = data.conditional(shape);
   const x = data.inputs(batch, h);
@@ -138,7 +138,7 @@ export async function runTraining(ctx: SuiteContext): Promise<void> {
  */
 function gradientStep(backend: TfjsBackend, f: (inputs: Tensor[]) => Tensor): (inputs: Tensor[]) => Promise<void> | void {
   const grads = tf.grads((...inputs: Tensor[]) => f(inputs));
-  const eager = (HOST_BACKENDS as readonly string[]).includes(backend);
+  const eager = (HOST_DEVICES as readonly string[]).includes(backend);
   return (inputs) => {
     if (eager) {
       tf.tidy(() => {

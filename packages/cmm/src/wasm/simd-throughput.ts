@@ -1,4 +1,4 @@
-import { wasmRuntime, type WasmRuntime } from './runtime.js';
+import { wasmInstance, type WasmInstance } from './wasm-instance.js';
 
 /** f32x4 vectors per row of the probe loop (H = 768). */
 export const PROBE_HV = 192;
@@ -6,14 +6,14 @@ export const PROBE_HV = 192;
 const PROBE_REGION_BYTES = 9 * PROBE_HV * 16;
 
 /** `count` probe regions of ones in scratch slot `slot`; returns region i's byte address. */
-export function probeRegions(rt: WasmRuntime, slot: string, count: number): (i: number) => number {
+export function probeRegions(rt: WasmInstance, slot: string, count: number): (i: number) => number {
   const at = rt.scratch(slot, PROBE_REGION_BYTES * count);
   rt.f32.fill(1, at >> 2, (at + PROBE_REGION_BYTES * count) >> 2);
   return (i) => at + i * PROBE_REGION_BYTES;
 }
 
 /** Repetitions of the probe at `at` that take longer than `ms` on this thread (doubling from 64). */
-export function probeReps(rt: WasmRuntime, at: number, ms: number): number {
+export function probeReps(rt: WasmInstance, at: number, ms: number): number {
   for (let reps = 64; ; reps *= 2) {
     const start = performance.now();
     rt.exports.probe(at, PROBE_HV, reps);
@@ -28,7 +28,7 @@ export function probeReps(rt: WasmRuntime, at: number, ms: number): number {
  * load (a shared VM) shows as such rather than as slow kernels.
  */
 export function simdThroughput(ms = 20): number {
-  const rt = wasmRuntime();
+  const rt = wasmInstance();
   const at = probeRegions(rt, 'simd-throughput', 1)(0);
   const reps = probeReps(rt, at, ms / 5);
   let best = Infinity;
@@ -48,7 +48,7 @@ export function simdThroughput(ms = 20): number {
  * relaxed-SIMD build measures fused multiply-adds, the SIMD build a multiply and an add.
  */
 export function multiplyAddPeak(ms = 20): number {
-  const rt = wasmRuntime();
+  const rt = wasmInstance();
   let reps = 1024;
   for (;;) {
     const start = performance.now();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../../tools/built-package.js';
-import { wasmSimdSupported } from './runtime.js';
+import { wasmSimdSupported } from './wasm-instance.js';
 import { nodeWorkerThreads } from './worker-host.js';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -11,18 +11,18 @@ const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // A threaded conditional kernel call in a fresh Node process started with `flags`,
 // importing the built package as a user would. Prints the threads used and a checksum.
 const SCRIPT = `
-import { configureThreads, conditionalMatmulWasmFused, startThreadPool } from '@ufbert/cmm';
-configureThreads({ threads: 2, calibrate: false, minConditionalBatch: 1 });
+import { conditionalMatmulWasmFused, nodesPerTree, startThreadPool } from '@ufbert/cmm';
+const options = { threads: 2, calibrate: false, minConditionalBatch: 1 };
 const shape = { trees: 2, depth: 5, inputSize: 16, outputSize: 8 };
-const n = shape.trees * (2 ** (shape.depth + 1) - 1);
+const n = shape.trees * nodesPerTree(shape.depth);
 const fill = (size, k) => Float32Array.from({ length: size }, (_, i) => Math.sin(i * k));
 const weights = {
   wIn: { values: fill(n * 16, 0.37), shape: [n, 16] },
   bIn: { values: fill(n, 0.11), shape: [n] },
   wOut: { values: fill(8 * n, 0.23), shape: [8, n] },
 };
-const threads = startThreadPool();
-const prepared = conditionalMatmulWasmFused.prepare(weights, shape);
+const threads = startThreadPool(options);
+const prepared = conditionalMatmulWasmFused.prepare(weights, shape, options);
 const { y } = conditionalMatmulWasmFused.run(prepared, fill(64 * 16, 0.5), 64);
 console.log(JSON.stringify({ threads, sum: y.reduce((a, b) => a + b, 0) }));
 `;

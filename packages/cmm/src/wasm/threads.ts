@@ -1,7 +1,7 @@
-import { UfbertError } from '@ufbert/tensor';
-import { initWasm, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { initWasm, wasmInstance, type WasmInstance } from './wasm-instance.js';
 import { PROBE_HV, probeRegions, probeReps } from './simd-throughput.js';
-import { WorkerPoolError } from '../errors.js';
+import { ThreadOptionsError, WorkerPoolError } from '../errors.js';
+import type { ThreadOptions } from '../types.js';
 import { workerHost, workerHostUnavailableReason, type PoolWorker, type WorkerHost } from './worker-host.js';
 
 // A pool of workers (Node's worker threads, or Web Workers in a cross-origin-isolated
@@ -87,49 +87,53 @@ for (;;) {
 }
 }`;
 
+/**
+ * How one prepared WASM kernel uses threads, resolved from its ThreadOptions: a kernel
+ * instance owns its thread count, as a ggml backend does, so two models in one process
+ * can run with different counts. The pool of workers is shared (a resource), grown to the
+ * largest count asked for; a call uses `threads` of them.
+ */
 export interface ThreadSettings {
-  /** Threads in all, the main thread included; 1 turns the pool off. Default: the number of CPUs (in a page navigator.hardwareConcurrency), at most 8. */
-  threads: number;
+  /** Threads in all, the main thread included; 1 runs single-threaded. Default: the number of CPUs (in a page navigator.hardwareConcurrency), at most 8. */
+  readonly threads: number;
   /** Smallest batch a conditional kernel splits across threads. */
-  minConditionalBatch: number;
+  readonly minConditionalBatch: number;
   /** Smallest product batch * M * (H + O), the multiply-adds of a dense call, that a dense kernel splits across threads. */
-  minDenseWork: number;
+  readonly minDenseWork: number;
   /**
    * Measure, when the pool starts, whether threads add SIMD throughput here, and run
    * single-threaded if they do not (two vCPUs on one physical core, a busy host).
    */
-  calibrate: boolean;
+  readonly calibrate: boolean;
 }
 
-function defaultThreads(): number {
+/** The default thread count of a kernel: the number of CPUs, at most 8. */
+export function defaultThreadCount(): number {
   return Math.max(1, Math.min(8, workerHost()?.cpus ?? 1));
 }
 
 // A split costs a few µs with the worker polling (more if it sleeps, though then the
 // caller takes the share back); below these sizes it is not worth it. 16 tokens of
 // FFF-1x11 take ~35 µs on one thread.
-const settings: ThreadSettings = { threads: defaultThreads(), minConditionalBatch: 16, minDenseWork: 1 << 22, calibrate: true };
+const DEFAULTS = { minConditionalBatch: 16, minDenseWork: 1 << 22, calibrate: true } as const;
 
-/** Changes how the WASM kernels use threads; takes effect on the next call. */
-export function configureThreads(change: Partial<ThreadSettings>): ThreadSettings {
-  for (const [key, value] of Object.entries(change) as Array<[keyof ThreadSettings, number | boolean]>) {
-    if (key === 'calibrate') {
-      if (typeof value !== 'boolean') throw new UfbertError(`configureThreads: calibrate must be a boolean, got ${value}`);
-    } else if (!Number.isInteger(value) || (value as number) < (key === 'threads' ? 1 : 0)) {
-      throw new UfbertError(`configureThreads: ${key} must be a non-negative integer (threads at least 1), got ${value}`);
+/** A kernel's thread settings from its options (what is left out takes the default), checked. */
+export function resolveThreadSettings(options: ThreadOptions = {}): ThreadSettings {
+  for (const key of ['threads', 'minConditionalBatch', 'minDenseWork'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < (key === 'threads' ? 1 : 0))) {
+      throw new ThreadOptionsError(`${key} must be ${key === 'threads' ? 'an integer of at least 1' : 'a non-negative integer'}, got ${value}`);
     }
   }
-  Object.assign(settings, change);
-  return threadSettings();
-}
-
-export function threadSettings(): ThreadSettings {
-  return { ...settings };
-}
-
-/** The live settings, for the kernels' hot path (no copy). */
-export function currentThreadSettings(): Readonly<ThreadSettings> {
-  return settings;
+  if (options.calibrate !== undefined && typeof options.calibrate !== 'boolean') {
+    throw new ThreadOptionsError(`calibrate must be a boolean, got ${String(options.calibrate)}`);
+  }
+  return {
+    threads: options.threads ?? defaultThreadCount(),
+    minConditionalBatch: options.minConditionalBatch ?? DEFAULTS.minConditionalBatch,
+    minDenseWork: options.minDenseWork ?? DEFAULTS.minDenseWork,
+    calibrate: options.calibrate ?? DEFAULTS.calibrate,
+  };
 }
 
 /** Most workers a pool holds; its control block is sized for them up front. */
@@ -144,7 +148,7 @@ export class ThreadPool {
   private readonly workers: PoolWorker[] = [];
 
   constructor(
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly host: WorkerHost,
   ) {}
 
@@ -457,8 +461,12 @@ function record(threads: number, useful: number): number {
   return useful;
 }
 
-/** The pool for the current settings, started or grown on first use; undefined where threads are unavailable, off or not ready yet. */
-export function threadPool(): ThreadPool | undefined {
+/**
+ * The shared pool, started or grown on first use to serve `settings.threads` threads;
+ * undefined where threads are unavailable, off, not ready yet, or found not to pay. It may
+ * hold more workers than asked (another kernel asked for more): use `settings.threads` of them.
+ */
+export function threadPool(settings: ThreadSettings): ThreadPool | undefined {
   const workers = settings.threads - 1;
   if (workers < 1 || poolFailed !== undefined) return undefined;
   const host = workerHost();
@@ -467,12 +475,12 @@ export function threadPool(): ThreadPool | undefined {
     // Web Workers start only once this thread yields: start them (and calibrate) in the
     // background, and run single-threaded until they are ready.
     if (starting || !pool || pool.size <= workers || (settings.calibrate && calibrationDue(settings.threads))) {
-      void threadPoolReady();
+      void threadPoolReady(settings);
       return undefined;
     }
     return !settings.calibrate || calibrated.get(settings.threads) !== 1 ? pool : undefined;
   }
-  pool ??= new ThreadPool(wasmRuntime(), host);
+  pool ??= new ThreadPool(wasmInstance(), host);
   if (pool.size <= workers && !pool.grow(workers)) {
     poolFailed = `a worker thread did not start within ${START_MS / 1000} s (or could not be created)`;
     return undefined;
@@ -486,42 +494,45 @@ export function threadPool(): ThreadPool | undefined {
 }
 
 /**
- * Starts (and calibrates) the pool for the current settings now rather than inside
- * the first large kernel call, which would otherwise take tens of ms longer. Returns
- * the threads the WASM kernels will use now, 1 where threads are off, unavailable or did
- * not pay. The WASM kernels call it from prepare(). In a page the workers start only
- * once the caller yields: there it begins the start and returns 1 until the pool is
- * ready; `await threadPoolReady()` waits for it.
+ * Starts (and calibrates) the pool for `options` (resolved as a kernel resolves them) now
+ * rather than inside the first large kernel call, which would otherwise take tens of ms
+ * longer. Returns the threads a kernel with these options will use now, 1 where threads
+ * are off, unavailable or did not pay. The WASM kernels call it from prepare(). In a page
+ * the workers start only once the caller yields: there it begins the start and returns 1
+ * until the pool is ready; `await threadPoolReady()` waits for it.
  */
-export function startThreadPool(): number {
+export function startThreadPool(options: ThreadOptions | ThreadSettings = {}): number {
+  const settings = resolveThreadSettings(options);
   if (settings.threads <= 1) return 1;
-  return threadPool() ? settings.threads : 1;
+  return threadPool(settings) ? settings.threads : 1;
 }
 
 /**
- * Starts (and calibrates) the pool for the current settings, on any host, and resolves
- * with the threads the WASM kernels will use: 1 where threads are off, unavailable (a
+ * Starts (and calibrates) the pool for `options`, on any host, and resolves with the
+ * threads a kernel with these options will use: 1 where threads are off, unavailable (a
  * page that is not cross-origin isolated; see threadPoolStatus) or did not pay. In a
  * page it never blocks the main thread for more than one calibration measurement
- * (~12 ms); kernels called before it resolves run single-threaded. Never rejects.
+ * (~12 ms); kernels called before it resolves run single-threaded. Never rejects (it
+ * throws ThreadOptionsError at once on invalid options).
  */
-export function threadPoolReady(): Promise<number> {
+export function threadPoolReady(options: ThreadOptions | ThreadSettings = {}): Promise<number> {
+  const settings = resolveThreadSettings(options);
   const host = workerHost();
   if (settings.threads <= 1 || !host) return Promise.resolve(1);
-  if (host.startsWhileBlocked) return Promise.resolve(startThreadPool());
-  starting ??= startWebPool(host).finally(() => {
+  if (host.startsWhileBlocked) return Promise.resolve(startThreadPool(settings));
+  starting ??= startWebPool(host, settings).finally(() => {
     starting = undefined;
   });
   return starting;
 }
 
-async function startWebPool(host: WorkerHost): Promise<number> {
+async function startWebPool(host: WorkerHost, settings: ThreadSettings): Promise<number> {
   const threads = settings.threads;
   if (poolFailed !== undefined) return 1;
   try {
     // compiles the module off the main thread's critical path (a page may not compile it synchronously)
     await initWasm();
-    pool ??= new ThreadPool(wasmRuntime(), host);
+    pool ??= new ThreadPool(wasmInstance(), host);
     if (pool.size < threads && !(await pool.growAsync(threads - 1))) {
       poolFailed = `a Web Worker did not start within ${START_MS / 1000} s (or could not be created)`;
       return 1;
@@ -535,12 +546,12 @@ async function startWebPool(host: WorkerHost): Promise<number> {
   }
 }
 
-/** What the WASM kernels' threads are doing, and why there are none where there are none. */
+/** What the WASM kernels' threads are doing for a given request, and why there are none where there are none. */
 export interface ThreadPoolStatus {
-  /** Threads the WASM kernels use now, the calling thread included. */
+  /** Threads a kernel with these options uses now, the calling thread included. */
   threads: number;
   /**
-   * `off`: settings.threads is 1; `unavailable`: this host cannot share the module's
+   * `off`: the options ask for 1 thread; `unavailable`: this host cannot share the module's
    * memory with workers, or a worker failed to start; `starting`: Web Workers are
    * starting (the kernels run single-threaded meanwhile); `idle`: not started yet;
    * `single-threaded`: calibration found threads add no throughput here; `running`.
@@ -550,9 +561,11 @@ export interface ThreadPoolStatus {
   reason?: string;
 }
 
-export function threadPoolStatus(): ThreadPoolStatus {
+/** The pool's state for a kernel prepared with `options`. */
+export function threadPoolStatus(options: ThreadOptions | ThreadSettings = {}): ThreadPoolStatus {
+  const settings = resolveThreadSettings(options);
   const threads = settings.threads;
-  if (threads <= 1) return { threads: 1, state: 'off', reason: 'configureThreads({ threads: 1 })' };
+  if (threads <= 1) return { threads: 1, state: 'off', reason: 'threads: 1 was asked for' };
   const unavailable = workerHostUnavailableReason() ?? poolFailed;
   if (unavailable !== undefined) return { threads: 1, state: 'unavailable', reason: unavailable };
   if (starting) return { threads: 1, state: 'starting', reason: 'the workers are starting (await threadPoolReady())' };

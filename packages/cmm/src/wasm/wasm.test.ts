@@ -4,25 +4,25 @@ import { prefetchNodesPerTree } from '../kernels/wasm/conditional-matmul-fused.j
 import { PreparedKernelError } from '../errors.js';
 import { expectIdentical } from '../test-utils/compare.js';
 import { randomConditional, randomDense } from '../conformance/problems.js';
-import { selectWasmBuild, wasmBuild, wasmRuntime, wasmSimdSupported } from './runtime.js';
+import { selectWasmBuild, wasmBuild, wasmInstance, wasmSimdSupported } from './wasm-instance.js';
 import { nodeWorkerThreads, workerHost } from './worker-host.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { WorkerPoolError } from '../errors.js';
 import {
-  configureThreads,
   measureThreadSpeedup,
+  resolveThreadSettings,
   startThreadPool,
   threadCalibration,
   threadPool,
   ThreadPool,
   threadPoolStatus,
-  threadSettings,
 } from './threads.js';
+import { ThreadOptionsError } from '../errors.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   it('runs the build its test project selected, and refuses another once running', () => {
     const build = inject('wasmBuild');
-    expect(wasmRuntime().build).toBe(build);
+    expect(wasmInstance().build).toBe(build);
     expect(wasmBuild()).toBe(build);
     expect(selectWasmBuild(build)).toBe(build);
     expect(selectWasmBuild('auto')).toBe(build);
@@ -57,7 +57,7 @@ describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
   });
 
   it('gives the memory of disposed weights back', () => {
-    const rt = wasmRuntime();
+    const rt = wasmInstance();
     const problem = randomConditional(22, { trees: 2, depth: 6, inputSize: 30, outputSize: 20, batch: 1 });
     const dense = randomDense(23, { inputSize: 30, hiddenSize: 50, outputSize: 20, batch: 1, bias: true });
     conditionalMatmulWasmFused.run(conditionalMatmulWasmFused.prepare(problem.weights, problem.shape), problem.x, 1).y;
@@ -74,28 +74,32 @@ describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
 
 describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibration', () => {
   it('measures a speed-up and only keeps threads that pay', () => {
-    const before = threadSettings();
-    try {
-      configureThreads({ threads: 2, calibrate: false });
-      const pool = threadPool()!;
-      const speedup = measureThreadSpeedup(pool, 2);
-      expect(speedup).toBeGreaterThan(0.3);
-      expect(speedup).toBeLessThan(2.5);
-      configureThreads({ calibrate: true });
-      const used = threadPool() === undefined ? 1 : 2;
-      expect(threadCalibration().get(2)).toBe(used);
-      expect(startThreadPool()).toBe(used);
-      configureThreads({ threads: 1 });
-      expect(startThreadPool()).toBe(1);
-    } finally {
-      configureThreads(before);
-    }
+    const pool = threadPool(resolveThreadSettings({ threads: 2, calibrate: false }))!;
+    const speedup = measureThreadSpeedup(pool, 2);
+    expect(speedup).toBeGreaterThan(0.3);
+    expect(speedup).toBeLessThan(2.5);
+    const used = threadPool(resolveThreadSettings({ threads: 2, calibrate: true })) === undefined ? 1 : 2;
+    expect(threadCalibration().get(2)).toBe(used);
+    expect(startThreadPool({ threads: 2 })).toBe(used);
+    expect(startThreadPool({ threads: 1 })).toBe(1);
+  });
+
+  it('resolves the thread options of a kernel instance, defaults filled in, and refuses invalid ones', () => {
+    const defaults = resolveThreadSettings();
+    expect(defaults.threads).toBeGreaterThanOrEqual(1);
+    expect(defaults.threads).toBeLessThanOrEqual(8);
+    expect(resolveThreadSettings({ threads: 3, calibrate: false })).toEqual({ ...defaults, threads: 3, calibrate: false });
+    expect(() => resolveThreadSettings({ threads: 0 })).toThrow(new ThreadOptionsError('threads must be an integer of at least 1, got 0'));
+    expect(() => resolveThreadSettings({ minConditionalBatch: 1.5 })).toThrow(ThreadOptionsError);
+    expect(() => resolveThreadSettings({ calibrate: 'yes' as unknown as boolean })).toThrow('calibrate must be a boolean, got yes');
+    const problem = randomConditional(32, { trees: 1, depth: 2, inputSize: 4, outputSize: 3, batch: 1 });
+    expect(() => conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: -1 })).toThrow(ThreadOptionsError);
   });
 
   it('runs a pool the way a page does: workers started without blocking, a caller that polls instead of sleeping', async () => {
     // a page's main thread: its workers start only once it yields, and Atomics.wait throws there
     const host = { ...workerHost()!, startsWhileBlocked: false, canWait: false };
-    const pool = new ThreadPool(wasmRuntime(), host);
+    const pool = new ThreadPool(wasmInstance(), host);
     try {
       expect(() => pool.grow(1)).toThrow(WorkerPoolError);
       expect(await pool.growAsync(1)).toBe(true);
@@ -111,85 +115,61 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     }
   });
 
-  it('says how many threads the kernels use and why not more', () => {
-    const before = threadSettings();
-    try {
-      configureThreads({ threads: 1 });
-      expect(threadPoolStatus()).toEqual({ threads: 1, state: 'off', reason: 'configureThreads({ threads: 1 })' });
-      configureThreads({ threads: 2, calibrate: false });
-      startThreadPool();
-      expect(threadPoolStatus()).toEqual({ threads: 2, state: 'running' });
-    } finally {
-      configureThreads(before);
-    }
+  it('says how many threads a kernel with given options uses and why not more', () => {
+    expect(threadPoolStatus({ threads: 1 })).toEqual({ threads: 1, state: 'off', reason: 'threads: 1 was asked for' });
+    startThreadPool({ threads: 2, calibrate: false });
+    expect(threadPoolStatus({ threads: 2, calibrate: false })).toEqual({ threads: 2, state: 'running' });
   });
 
   it('runs a posted share on the worker when the caller leaves it time to claim it', () => {
-    const before = threadSettings();
-    try {
-      configureThreads({ threads: 2, calibrate: false });
-      const pool = threadPool()!;
-      const at = probeRegions(pool.runtime, 'test.probe', 1)(0);
-      for (let round = 0; round < 3; round++) {
-        pool.post(1, 'probe', [at, PROBE_HV, 100]);
-        // the caller does nothing for 200 ms, so only the worker can run the share
-        for (const until = performance.now() + 200; performance.now() < until; );
-        expect(pool.join(1)).toBe(true);
-      }
-    } finally {
-      configureThreads(before);
+    const pool = threadPool(resolveThreadSettings({ threads: 2, calibrate: false }))!;
+    const at = probeRegions(pool.runtime, 'test.probe', 1)(0);
+    for (let round = 0; round < 3; round++) {
+      pool.post(1, 'probe', [at, PROBE_HV, 100]);
+      // the caller does nothing for 200 ms, so only the worker can run the share
+      for (const until = performance.now() + 200; performance.now() < until; );
+      expect(pool.join(1)).toBe(true);
     }
   });
 
   it('hands thousands of back-to-back tiny shares to workers or back to the caller without losing one', () => {
-    const before = threadSettings();
-    try {
-      const problem = randomConditional(25, { trees: 1, depth: 3, inputSize: 8, outputSize: 5, batch: 6 });
-      // two inputs in turn: a share that ran for neither call would leave the other input's rows in y
-      const inputs = [problem.x, problem.x.map((v) => -2 * v)];
-      configureThreads({ threads: 1 });
-      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
-      const expected = inputs.map((x) => conditionalMatmulWasmFused.run(prepared, x, problem.batch).y);
-      configureThreads({ threads: 3, minConditionalBatch: 1, calibrate: false });
-      for (let call = 0; call < 3000; call++) {
-        const split = conditionalMatmulWasmFused.run(prepared, inputs[call % 2]!, problem.batch);
-        expectIdentical(split.y, expected[call % 2]!, `y of call ${call}`);
-      }
-      prepared.dispose();
-    } finally {
-      configureThreads(before);
+    const problem = randomConditional(25, { trees: 1, depth: 3, inputSize: 8, outputSize: 5, batch: 6 });
+    // two inputs in turn: a share that ran for neither call would leave the other input's rows in y
+    const inputs = [problem.x, problem.x.map((v) => -2 * v)];
+    const single = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: 1 });
+    const expected = inputs.map((x) => conditionalMatmulWasmFused.run(single, x, problem.batch).y);
+    const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: 3, minConditionalBatch: 1, calibrate: false });
+    for (let call = 0; call < 3000; call++) {
+      const split = conditionalMatmulWasmFused.run(prepared, inputs[call % 2]!, problem.batch);
+      expectIdentical(split.y, expected[call % 2]!, `y of call ${call}`);
     }
+    single.dispose();
+    prepared.dispose();
   });
 
   it('interleaves conditional and dense calls on the same workers', () => {
-    const before = threadSettings();
-    try {
-      const problem = randomConditional(26, { trees: 2, depth: 4, inputSize: 12, outputSize: 7, batch: 40 });
-      const dense = randomDense(27, { inputSize: 12, hiddenSize: 30, outputSize: 7, batch: 40, bias: true });
-      configureThreads({ threads: 1 });
-      const pc = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
-      const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape);
-      const conditional = conditionalMatmulWasmFused.run(pc, problem.x, problem.batch).y;
-      const denseY = denseMatmulWasmFused.run(pd, dense.x, dense.batch).y;
-      configureThreads({ threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false });
-      for (let call = 0; call < 300; call++) {
-        expectIdentical(conditionalMatmulWasmFused.run(pc, problem.x, problem.batch).y, conditional, `conditional y of call ${call}`);
-        expectIdentical(denseMatmulWasmFused.run(pd, dense.x, dense.batch).y, denseY, `dense y of call ${call}`);
-      }
-      pc.dispose();
-      pd.dispose();
-    } finally {
-      configureThreads(before);
+    const problem = randomConditional(26, { trees: 2, depth: 4, inputSize: 12, outputSize: 7, batch: 40 });
+    const dense = randomDense(27, { inputSize: 12, hiddenSize: 30, outputSize: 7, batch: 40, bias: true });
+    const one = { threads: 1 };
+    const conditional = conditionalMatmulWasmFused.run(conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, one), problem.x, problem.batch).y;
+    const denseY = denseMatmulWasmFused.run(denseMatmulWasmFused.prepare(dense.weights, dense.shape, one), dense.x, dense.batch).y;
+    const three = { threads: 3, minConditionalBatch: 1, minDenseWork: 0, calibrate: false };
+    const pc = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, three);
+    const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape, three);
+    for (let call = 0; call < 300; call++) {
+      expectIdentical(conditionalMatmulWasmFused.run(pc, problem.x, problem.batch).y, conditional, `conditional y of call ${call}`);
+      expectIdentical(denseMatmulWasmFused.run(pd, dense.x, dense.batch).y, denseY, `dense y of call ${call}`);
     }
+    pc.dispose();
+    pd.dispose();
   });
 
   it('warms tree tops on an idle worker only: an offer the caller takes back is dropped, a claimed one reads every line it names', () => {
-    const before = threadSettings();
-    try {
-      configureThreads({ threads: 2, calibrate: false });
+    {
+      const threads = { threads: 2, calibrate: false };
       const problem = randomConditional(28, { trees: 2, depth: 5, inputSize: 20, outputSize: 12, batch: 1 });
-      const p = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape) as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number; dispose(): void };
-      const pool = threadPool()!;
+      const p = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, threads) as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number; dispose(): void };
+      const pool = threadPool(resolveThreadSettings(threads))!;
       const rt = pool.runtime;
       const sink = rt.scratch('test.sink', 64);
       const top = 7;
@@ -227,20 +207,17 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
       expect(ran + dropped).toBe(40);
       expect(() => pool.offer(pool.size, 'touchTreeTops', args)).toThrow(`thread must be 1..${pool.size - 1}`);
       p.dispose();
-    } finally {
-      configureThreads(before);
     }
   });
 
   it('prefetch offers the worker the top levels a batch visits, and nothing below the threaded batch size', () => {
-    const before = threadSettings();
-    try {
-      configureThreads({ threads: 2, minConditionalBatch: 16, calibrate: false });
+    {
+      const threads = { threads: 2, minConditionalBatch: 16, calibrate: false };
       const shape = { trees: 2, depth: 6, inputSize: 20, outputSize: 12 };
       const problem = randomConditional(31, { ...shape, batch: 1 });
-      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, shape);
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, shape, threads);
       const p = prepared as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number };
-      const pool = threadPool()!;
+      const pool = threadPool(resolveThreadSettings(threads))!;
       const rt = pool.runtime;
       // the slot prefetch writes its xor to: the same scratch slot, already big enough, hands back the same address
       conditionalMatmulWasmFused.prefetch!(prepared, 16);
@@ -273,21 +250,18 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
       expect(pool.offer(1, 'probe', [0, 0, 0])).toBe(true);
       pool.join(1);
       prepared.dispose();
-    } finally {
-      configureThreads(before);
     }
   });
 
   it('keeps every bit of a call that follows a prefetch, claimed or dropped, and checks what prefetch is given', () => {
-    const before = threadSettings();
-    try {
+    {
       const problem = randomConditional(29, { trees: 2, depth: 6, inputSize: 33, outputSize: 21, batch: 70 });
-      configureThreads({ threads: 1 });
-      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
-      const single = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
+      const onOne = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: 1 });
+      const single = conditionalMatmulWasmFused.run(onOne, problem.x, problem.batch, { returnNodes: true });
       // single-threaded, there is no idle thread: a no-op
-      conditionalMatmulWasmFused.prefetch!(prepared, problem.batch);
-      configureThreads({ threads: 2, minConditionalBatch: 1, calibrate: false });
+      conditionalMatmulWasmFused.prefetch!(onOne, problem.batch);
+      onOne.dispose();
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: 2, minConditionalBatch: 1, calibrate: false });
       for (let call = 0; call < 60; call++) {
         conditionalMatmulWasmFused.prefetch!(prepared, call % 3 === 0 ? 1 : problem.batch);
         if (call % 4 === 0) for (const until = performance.now() + 5; performance.now() < until; );
@@ -298,27 +272,24 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
       // an offer left pending is completed or dropped by the next dense call on the same worker
       conditionalMatmulWasmFused.prefetch!(prepared, problem.batch);
       const dense = randomDense(30, { inputSize: 12, hiddenSize: 30, outputSize: 7, batch: 40, bias: true });
-      configureThreads({ minDenseWork: 0 });
-      const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape);
+      const pd = denseMatmulWasmFused.prepare(dense.weights, dense.shape, { threads: 2, minDenseWork: 0, calibrate: false });
       expect(denseMatmulWasmFused.run(pd, dense.x, dense.batch).y.length).toBe(40 * 7);
       pd.dispose();
       expect(() => conditionalMatmulWasmFused.prefetch!(prepared, -1)).toThrow('batch must be a non-negative integer, got -1');
       expect(() => conditionalMatmulWasmFused.prefetch!(prepared, 1.5)).toThrow('got 1.5');
       prepared.dispose();
       expect(() => conditionalMatmulWasmFused.prefetch!(prepared, 8)).toThrow(PreparedKernelError);
-    } finally {
-      configureThreads(before);
     }
   });
 
   it('splits a batch unevenly across threads, with the same bits as one thread', () => {
-    const before = threadSettings();
-    try {
+    {
       const problem = randomConditional(24, { trees: 2, depth: 7, inputSize: 37, outputSize: 29, batch: 101 });
-      configureThreads({ threads: 1 });
-      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape);
-      const single = conditionalMatmulWasmFused.run(prepared, problem.x, problem.batch, { returnNodes: true });
-      configureThreads({ threads: 3, minConditionalBatch: 1, calibrate: false });
+      const onOne = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, { threads: 1 });
+      const single = conditionalMatmulWasmFused.run(onOne, problem.x, problem.batch, { returnNodes: true });
+      onOne.dispose();
+      const threads = { threads: 3, minConditionalBatch: 1, calibrate: false };
+      const prepared = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, threads);
       // back to back, so that some shares run on a worker and some are taken back by the main thread
       for (let call = 0; call < 30; call++) {
         const out = new Float32Array(problem.batch * 29).fill(Number.NaN);
@@ -328,9 +299,7 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
         expectIdentical(split.nodes!, single.nodes!, 'nodes');
       }
       prepared.dispose();
-      expect(threadPool()?.size).toBe(3);
-    } finally {
-      configureThreads(before);
+      expect(threadPool(resolveThreadSettings(threads))?.size).toBeGreaterThanOrEqual(3);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { ProgramRecorder, WebGpuExecutionError, assertDeviceUsable, watchDevice } from '@ufbert/cmm/webgpu';
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { OutputSpec } from '@ufbert/tensor';
 
 /**
  * The parts of @tensorflow/tfjs-backend-webgpu 4.22's WebGPUBackend that a kernel with its
@@ -18,10 +19,9 @@ interface WebGpuBackendInternals {
   submitQueue(): void;
 }
 
-export interface OutputSpec {
+/** An output of a program run on tfjs's webgpu backend: @ufbert/tensor's OutputSpec, bound by name. */
+export interface NamedOutputSpec extends OutputSpec {
   readonly name: string;
-  readonly shape: number[];
-  readonly dtype: 'float32' | 'int32';
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -36,7 +36,7 @@ export function runOnTfjsWebGpu(
   backend: unknown,
   kernelName: string,
   inputs: Readonly<Record<string, TensorInfo>>,
-  outputs: readonly OutputSpec[],
+  outputs: readonly NamedOutputSpec[],
   record: (recorder: ProgramRecorder, buffers: Record<string, GPUBuffer>) => void,
 ): TensorInfo[] {
   const be = backend as WebGpuBackendInternals;

@@ -1,8 +1,8 @@
 import { geluDerivativeFast, geluFast } from '../gelu-table.js';
-import type { HostKernel } from '../host-kernel.js';
+import type { TfjsHostKernel } from '../tfjs-host-kernel.js';
 import { GELU_EXACT, GELU_EXACT_GRAD } from '../kernel-names.js';
 
-export const geluExactHost: HostKernel = {
+export const geluExactHost: TfjsHostKernel = {
   kernelName: GELU_EXACT,
   compute({ x }) {
     const xs = x.values;
@@ -12,7 +12,7 @@ export const geluExactHost: HostKernel = {
   },
 };
 
-export const geluExactGradHost: HostKernel = {
+export const geluExactGradHost: TfjsHostKernel = {
   kernelName: GELU_EXACT_GRAD,
   compute({ dy, x }) {
     const xs = x.values;

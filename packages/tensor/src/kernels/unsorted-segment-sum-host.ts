@@ -1,10 +1,10 @@
-import type { HostKernel } from '../host-kernel.js';
+import type { TfjsHostKernel } from '../tfjs-host-kernel.js';
 
 /**
  * UnsortedSegmentSum in one pass over x, for the cpu and wasm backends (see backend-gaps.ts).
  * x [...segmentIds.shape, ...inner] -> [numSegments, ...inner]; ids outside [0, numSegments) are dropped, as in tfjs.
  */
-export const unsortedSegmentSumHost: HostKernel = {
+export const unsortedSegmentSumHost: TfjsHostKernel = {
   kernelName: 'UnsortedSegmentSum',
   compute({ x, segmentIds }, attrs) {
     const numSegments = attrs.numSegments as number;

@@ -3,14 +3,17 @@
 // (protocol.ts); the Node side alternates the models and keeps the deadlines.
 import type * as Ort from 'onnxruntime-web';
 import {
-  configureThreads,
   initWasm,
   listKernels,
+  nodesPerTree,
+  resolveThreadSettings,
   threadPoolReady,
   threadPoolStatus,
-  threadSettings,
   type ConditionalMatmulKernel,
+  type ConditionalShape,
+  type ConditionalWeights,
   type PreparedConditional,
+  type ThreadSettings,
 } from '@ufbert/cmm';
 import type { BrowserBenchPage, KernelSetup, KernelSide, ModelCall, PageInfo, PageSetup } from '../protocol.js';
 
@@ -21,7 +24,11 @@ const ORT_BUNDLE = { wasm: 'ort.wasm.min.mjs', webgpu: 'ort.webgpu.min.mjs' } as
 let ort: typeof Ort | undefined;
 let ep: PageSetup['ep'] = 'wasm';
 const sessions = new Map<string, Ort.InferenceSession>();
-let kernels: { cmm: ConditionalMatmulKernel; prepared: PreparedConditional; hidden: number; dense: Ort.InferenceSession } | undefined;
+let kernels:
+  | { cmm: ConditionalMatmulKernel; weights: ConditionalWeights; shape: ConditionalShape; prepared: PreparedConditional; hidden: number; dense: Ort.InferenceSession }
+  | undefined;
+/** The threads the cmm kernel is prepared with: its own, set by cmmThreads (the defaults until then). */
+let cmmThreadSettings: ThreadSettings = resolveThreadSettings();
 
 async function fetchBytes(file: string): Promise<Uint8Array> {
   const response = await fetch(`/models/${file}`);
@@ -138,7 +145,7 @@ const page: BrowserBenchPage = {
     await initWasm();
     const cmm = listKernels('ConditionalMatmul', ['wasm']).find((k) => k.level === 'fused' && k.isSupported());
     if (!cmm) throw new Error('@ufbert/cmm has no fused wasm ConditionalMatmul that runs in this page');
-    const n = 2 ** (setup.depth + 1) - 1;
+    const n = nodesPerTree(setup.depth);
     const h = setup.hidden;
     const all = new Float32Array((await fetchBytes(setup.fffWeightsFile)).buffer);
     if (all.length !== n * h * 2 + n) throw new Error(`expected ${n * h * 2 + n} floats of FFF weights, got ${all.length}`);
@@ -147,9 +154,10 @@ const page: BrowserBenchPage = {
       bIn: { values: all.subarray(n * h, n * h + n), shape: [n] },
       wOut: { values: all.subarray(n * h + n), shape: [h, n] },
     };
-    const prepared = cmm.prepare(weights, { trees: 1, depth: setup.depth, inputSize: h, outputSize: h });
+    const shape = { trees: 1, depth: setup.depth, inputSize: h, outputSize: h };
+    const prepared = cmm.prepare(weights, shape, cmmThreadSettings);
     const dense = await runtime().InferenceSession.create(await fetchBytes(setup.denseFile), { executionProviders: [ep], graphOptimizationLevel: 'all' });
-    kernels = { cmm, prepared, hidden: h, dense };
+    kernels = { cmm, weights, shape, prepared, hidden: h, dense };
     return `${cmm.kernelName}/${cmm.backend}/${cmm.level}`;
   },
 
@@ -166,12 +174,17 @@ const page: BrowserBenchPage = {
       if (ticking) setTimeout(tick, 0);
     };
     setTimeout(tick, 0);
-    configureThreads({ threads, calibrate });
-    await threadPoolReady();
+    cmmThreadSettings = resolveThreadSettings({ threads, calibrate });
+    // kernels loaded already run on the threads they were prepared with: prepare them again
+    if (kernels) {
+      kernels.prepared.dispose();
+      kernels.prepared = kernels.cmm.prepare(kernels.weights, kernels.shape, cmmThreadSettings);
+    }
+    await threadPoolReady(cmmThreadSettings);
     const startMs = performance.now() - start;
     ticking = false;
-    const status = threadPoolStatus();
-    return { ...status, minConditionalBatch: threadSettings().minConditionalBatch, startMs, longestBlockMs };
+    const status = threadPoolStatus(cmmThreadSettings);
+    return { ...status, minConditionalBatch: cmmThreadSettings.minConditionalBatch, startMs, longestBlockMs };
   },
 
   async timeKernel(side: KernelSide, batch: number, calls: number, samples: number) {

@@ -2,7 +2,7 @@ import { groupPaths, scatterColumns, visitedColumns } from '../../path-groups.js
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalBackwardKernel } from '../../types.js';
 import { checkBackwardInputs, gradientBuffers } from '../../validate.js';
-import { wasmSimdSupported } from '../../wasm/runtime.js';
+import { wasmSimdSupported } from '../../wasm/wasm-instance.js';
 import { readRows, writeRows } from './copy.js';
 import { WasmTrainingPrepared } from './training-prepared.js';
 

@@ -3,8 +3,8 @@
 // logits, and a scratch area per thread.
 import type { ConditionalResult, ConditionalRunOptions, ConditionalShape } from '../../types.js';
 import { checkBatch, outputArray } from '../../validate.js';
-import type { WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, threadPool, type PoolFunction } from '../../wasm/threads.js';
+import type { WasmInstance } from '../../wasm/wasm-instance.js';
+import { splitStart, threadPool, type PoolFunction, type ThreadSettings } from '../../wasm/threads.js';
 import { readRows, writeRows } from './copy.js';
 
 /** The caller's share of a split batch, relative to a worker's 1: it also copies the inputs and outputs. */
@@ -22,7 +22,7 @@ export interface CallBuffers {
 
 /** What a kernel's prepared weights say about its calls' buffers. */
 export interface CallLayout {
-  readonly runtime: WasmRuntime;
+  readonly runtime: WasmInstance;
   readonly shape: ConditionalShape;
   /** floats per row of x and of y in WASM memory (rows padded to whole vectors) */
   readonly xStride: number;
@@ -31,6 +31,8 @@ export interface CallLayout {
   readonly visits: number;
   /** bytes of scratch per thread, whole cache lines, so threads never write to the same line */
   readonly scratchBytes: number;
+  /** how this prepared instance uses threads (its own, from prepare's options) */
+  readonly threads: ThreadSettings;
 }
 
 const roundUp64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
@@ -70,15 +72,15 @@ export interface ConditionalShares {
 /**
  * One conditional inference call of the fp32 or the q8 kernel (they differ only in their
  * walk): x copied in, the batch split across the thread pool from `minConditionalBatch`
- * tokens, y copied out, the visited nodes read back if asked for.
+ * tokens (the prepared instance's threads), y copied out, the visited nodes read back if asked for.
  */
 export function runConditionalCall(p: CallLayout & ConditionalShares, slot: string, x: Float32Array, batch: number, options: ConditionalRunOptions): ConditionalResult {
   const { inputSize: h, outputSize: o } = p.shape;
   checkBatch('x', x, batch, h);
   if (options.out) outputArray(options.out, batch, o, false);
   if (batch === 0) return { y: options.out ?? new Float32Array(0), nodes: options.returnNodes ? new Int32Array(0) : undefined };
-  const settings = currentThreadSettings();
-  const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool() : undefined;
+  const settings = p.threads;
+  const pool = batch >= settings.minConditionalBatch && settings.threads > 1 ? threadPool(settings) : undefined;
   const threads = pool ? Math.min(pool.size, settings.threads, batch) : 1;
   if (threads > 1) pool!.wake();
   const at = callBuffers(p, slot, batch, threads);

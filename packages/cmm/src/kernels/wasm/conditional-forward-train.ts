@@ -2,7 +2,7 @@ import { gatherColumns, groupPaths } from '../../path-groups.js';
 import { claimPrepared, kernelLabel } from '../../prepared.js';
 import type { ConditionalForwardTrainKernel } from '../../types.js';
 import { checkBatch, checkConditionalWeights } from '../../validate.js';
-import { wasmSimdSupported } from '../../wasm/runtime.js';
+import { wasmSimdSupported } from '../../wasm/wasm-instance.js';
 import { readRows, writeRows } from './copy.js';
 import { WasmTrainingPrepared } from './training-prepared.js';
 

@@ -2,8 +2,8 @@ import { transpose } from '../../layout.js';
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { ConditionalMatmulKernel, ConditionalShape } from '../../types.js';
 import { checkConditionalWeights } from '../../validate.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, startThreadPool, threadPool } from '../../wasm/threads.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
+import { resolveThreadSettings, startThreadPool, threadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { padded, writeRows } from './copy.js';
 import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 import { nodesPerTree } from '../../tree.js';
@@ -29,10 +29,11 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements 
 
   constructor(
     shape: ConditionalShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly wIn: number,
     readonly bIn: number,
     readonly wOutT: number,
+    readonly threads: ThreadSettings,
   ) {
     super(shape, label);
     this.hv = padded(shape.inputSize) / 4;
@@ -66,16 +67,17 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements 
  * level by level, tokens at the same node share each load of its weight row, dots
  * add eight f32x4 products per loop-carried add, and each token's output is one
  * register-blocked sum of its k(d+1) rows of wOut^T, in passes of 16 rows. Batches of
- * at least `minConditionalBatch` tokens are split across the thread pool in Node (see
- * configureThreads).
+ * at least `minConditionalBatch` tokens are split across the shared thread pool, on the
+ * threads the prepared instance was given (prepare's ThreadOptions).
  */
 export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
-  prepare(weights, shape) {
+  prepare(weights, shape, threadOptions) {
     const neurons = checkConditionalWeights(weights, shape);
-    const rt = wasmRuntime();
-    startThreadPool();
+    const threads = resolveThreadSettings(threadOptions);
+    const rt = wasmInstance();
+    startThreadPool(threads);
     const { inputSize: h, outputSize: o } = shape;
     const hp = padded(h);
     const op = padded(o);
@@ -86,7 +88,7 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
     writeRows(view, wIn >> 2, weights.wIn.values, neurons, h, hp);
     view.set(weights.bIn.values, bIn >> 2);
     writeRows(view, wOutT >> 2, transpose(weights.wOut.values, o, neurons), neurons, o, op);
-    return new WasmConditionalPrepared({ ...shape }, rt, wIn, bIn, wOutT);
+    return new WasmConditionalPrepared({ ...shape }, rt, wIn, bIn, wOutT, threads);
   },
   run(prepared, x, batch, options = {}) {
     return runConditionalCall(claimPrepared(prepared, WasmConditionalPrepared, label), 'conditional', x, batch, options);
@@ -94,10 +96,10 @@ export const conditionalMatmulWasmFused: ConditionalMatmulKernel = {
   prefetch(prepared, batch) {
     const p = claimPrepared(prepared, WasmConditionalPrepared, label);
     if (!Number.isInteger(batch) || batch < 0) throw new UfbertError(`${label}.prefetch: batch must be a non-negative integer, got ${batch}`);
-    const settings = currentThreadSettings();
+    const settings = p.threads;
     // Only where run will use the pool: its worker is the thread that would otherwise idle.
     if (batch < settings.minConditionalBatch || settings.threads < 2) return;
-    const pool = threadPool();
+    const pool = threadPool(settings);
     const top = prefetchNodesPerTree(p.shape, batch);
     if (!pool || pool.size < 2 || top === 0) return;
     const sink = p.runtime.scratch('prefetch', 64);

@@ -1,8 +1,8 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import { checkQuantizedWeights, quantizeConditional } from '../../quantize.js';
-import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights } from '../../types.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { startThreadPool } from '../../wasm/threads.js';
+import type { ConditionalMatmulKernel, ConditionalShape, QuantizedConditionalWeights, ThreadOptions } from '../../types.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
+import { resolveThreadSettings, startThreadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { runConditionalCall, type CallBuffers, type CallLayout, type ConditionalShares } from './conditional-call.js';
 
 const identity = { kernelName: 'ConditionalMatmul', backend: 'wasm', level: 'fused', dtype: 'q8' } as const;
@@ -29,9 +29,10 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
 
   constructor(
     shape: ConditionalShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     /** byte addresses: wIn, wScale, rowSum, bIn, wOutT, oScale */
     readonly tables: readonly [number, number, number, number, number, number],
+    readonly threads: ThreadSettings,
   ) {
     super(shape, label);
     this.hb = padded16(shape.inputSize);
@@ -60,7 +61,7 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
   }
 }
 
-const probed = new WeakMap<WasmRuntime, boolean>();
+const probed = new WeakMap<WasmInstance, boolean>();
 /** Operands of the probe: int8 a, 7-bit b (top bit clear), i32 accumulator. */
 const PROBE_A = [-127, -5, 3, 100, -1, -2, -3, -4, 1, 2, 3, 4, 5, 6, 7, -128];
 const PROBE_B = [1, 127, 64, 2, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
@@ -72,7 +73,7 @@ const PROBE_ACC = [1, -2, 3, -4];
  * --experimental-wasm-relaxed-simd) gives twice them in its baseline compiler, where every
  * function starts; there the q8 walk uses the portable dot, which computes the same integers.
  */
-export function relaxedDotWorks(rt: WasmRuntime): boolean {
+export function relaxedDotWorks(rt: WasmInstance): boolean {
   let works = probed.get(rt);
   if (works !== undefined) return works;
   const at = rt.scratch('relaxed-dot-probe', 64);
@@ -88,9 +89,10 @@ export function relaxedDotWorks(rt: WasmRuntime): boolean {
   return works;
 }
 
-function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number): WasmQ8Prepared {
-  const rt = wasmRuntime();
-  startThreadPool();
+function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalShape, neurons: number, threadOptions?: ThreadOptions): WasmQ8Prepared {
+  const threads = resolveThreadSettings(threadOptions);
+  const rt = wasmInstance();
+  startThreadPool(threads);
   const { inputSize: h, outputSize: o } = shape;
   const hb = padded16(h);
   const ob = padded16(o);
@@ -117,7 +119,7 @@ function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalSh
   rt.i32.set(sums, rowSum >> 2);
   rt.f32.set(tables.bIn, bIn >> 2);
   rt.f32.set(tables.wOutScale, oScale >> 2);
-  return new WasmQ8Prepared({ ...shape }, rt, [wIn, wScale, rowSum, bIn, wOutT, oScale]);
+  return new WasmQ8Prepared({ ...shape }, rt, [wIn, wScale, rowSum, bIn, wOutT, oScale], threads);
 }
 
 /**
@@ -132,12 +134,12 @@ function prepareTables(tables: QuantizedConditionalWeights, shape: ConditionalSh
 export const conditionalMatmulWasmQ8: ConditionalMatmulKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
-  prepare(weights, shape) {
+  prepare(weights, shape, threadOptions) {
     const tables = quantizeConditional(weights, shape);
-    return prepareTables(tables, shape, tables.bIn.length);
+    return prepareTables(tables, shape, tables.bIn.length, threadOptions);
   },
-  prepareQuantized(tables, shape) {
-    return prepareTables(tables, shape, checkQuantizedWeights(tables, shape));
+  prepareQuantized(tables, shape, threadOptions) {
+    return prepareTables(tables, shape, checkQuantizedWeights(tables, shape), threadOptions);
   },
   run(prepared, x, batch, options = {}) {
     return runConditionalCall(claimPrepared(prepared, WasmQ8Prepared, label), 'conditional-q8', x, batch, options);

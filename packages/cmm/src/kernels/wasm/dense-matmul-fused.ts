@@ -1,8 +1,8 @@
 import { claimPrepared, kernelLabel, PreparedBase } from '../../prepared.js';
 import type { DenseMatmulKernel, DenseShape } from '../../types.js';
 import { checkBatch, checkDenseWeights, outputArray } from '../../validate.js';
-import { wasmRuntime, wasmSimdSupported, type WasmRuntime } from '../../wasm/runtime.js';
-import { currentThreadSettings, splitStart, startThreadPool, threadPool } from '../../wasm/threads.js';
+import { wasmInstance, wasmSimdSupported, type WasmInstance } from '../../wasm/wasm-instance.js';
+import { resolveThreadSettings, splitStart, startThreadPool, threadPool, type ThreadSettings } from '../../wasm/threads.js';
 import { readRows } from './copy.js';
 
 const identity = { kernelName: 'DenseMatmul', backend: 'wasm', level: 'fused' } as const;
@@ -34,10 +34,12 @@ class WasmDensePrepared extends PreparedBase<DenseShape> {
 
   constructor(
     shape: DenseShape,
-    readonly runtime: WasmRuntime,
+    readonly runtime: WasmInstance,
     readonly wIn: number,
     readonly bIn: number,
     readonly wOut: number,
+    /** how this prepared instance uses threads (its own, from prepare's options) */
+    readonly threads: ThreadSettings,
   ) {
     super(shape, label);
     this.hiddenPanels = Math.ceil(shape.hiddenSize / PANEL);
@@ -55,15 +57,16 @@ class WasmDensePrepared extends PreparedBase<DenseShape> {
  * Fused WebAssembly SIMD dense feedforward (assembly/dense.ts): two blocked products
  * on pre-packed weights, hidden = GELU(X wIn^T + bIn) with bias and GELU applied as
  * each output tile completes, then Y = hidden wOut^T. Large products are split by
- * panels across the thread pool in Node.
+ * panels across the shared thread pool, on the threads the prepared instance was given.
  */
 export const denseMatmulWasmFused: DenseMatmulKernel = {
   ...identity,
   isSupported: wasmSimdSupported,
-  prepare(weights, shape) {
+  prepare(weights, shape, threadOptions) {
     checkDenseWeights(weights, shape);
-    const rt = wasmRuntime();
-    startThreadPool();
+    const threads = resolveThreadSettings(threadOptions);
+    const rt = wasmInstance();
+    startThreadPool(threads);
     const { inputSize: h, hiddenSize: m, outputSize: o } = shape;
     const hiddenPanels = Math.ceil(m / PANEL);
     const outputPanels = Math.ceil(o / PANEL);
@@ -77,7 +80,7 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
       view.fill(0, bIn >> 2, (bIn >> 2) + hiddenPanels * PANEL);
       view.set(weights.bIn.values, bIn >> 2);
     }
-    return new WasmDensePrepared({ ...shape }, rt, wIn, bIn, wOut);
+    return new WasmDensePrepared({ ...shape }, rt, wIn, bIn, wOut, threads);
   },
   run(prepared, x, batch, options = {}) {
     const p = claimPrepared(prepared, WasmDensePrepared, label);
@@ -93,8 +96,8 @@ export const denseMatmulWasmFused: DenseMatmulKernel = {
     const yAt = rt.scratch('dense.y', batch * outStride * 4);
     const view = rt.f32;
     view.set(x, xAt >> 2);
-    const settings = currentThreadSettings();
-    const pool = batch * m * (h + o) >= settings.minDenseWork && settings.threads > 1 ? threadPool() : undefined;
+    const settings = p.threads;
+    const pool = batch * m * (h + o) >= settings.minDenseWork && settings.threads > 1 ? threadPool(settings) : undefined;
     const threads = pool ? Math.min(pool.size, settings.threads) : 1;
     const gemm = (a: number, lda: number, packed: number, depth: number, panels: number, c: number, ldc: number, bias: number, gelu: number): void => {
       if (threads > 1) {

@@ -2,12 +2,12 @@ import { PreparedBase } from '../../prepared.js';
 import { nodesPerTree } from '../../tree.js';
 import type { ConditionalShape } from '../../types.js';
 import { checkConditionalShape } from '../../validate.js';
-import { wasmRuntime, type WasmRuntime } from '../../wasm/runtime.js';
+import { wasmInstance, type WasmInstance } from '../../wasm/wasm-instance.js';
 import { padded } from './copy.js';
 
 /** Geometry of the WASM training kernels; their buffers are runtime scratch, reused from call to call. */
 export class WasmTrainingPrepared extends PreparedBase<ConditionalShape> {
-  readonly runtime: WasmRuntime;
+  readonly runtime: WasmInstance;
   readonly neurons: number;
   readonly nodesPerTree: number;
   readonly visits: number;
@@ -18,7 +18,7 @@ export class WasmTrainingPrepared extends PreparedBase<ConditionalShape> {
   constructor(shape: ConditionalShape, owner: string) {
     const neurons = checkConditionalShape(shape);
     super({ ...shape }, owner);
-    this.runtime = wasmRuntime();
+    this.runtime = wasmInstance();
     this.neurons = neurons;
     this.nodesPerTree = nodesPerTree(shape.depth);
     this.visits = shape.trees * (shape.depth + 1);

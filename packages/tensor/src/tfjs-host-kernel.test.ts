@@ -2,11 +2,11 @@ import { expect, it } from 'vitest';
 import { tf } from './tf.js';
 import { describe, beforeAll } from 'vitest';
 import { setBackend } from './backend.js';
-import { HOST_BACKENDS, registerHostKernel } from './host-kernel.js';
+import { HOST_DEVICES, registerTfjsHostKernel } from './tfjs-host-kernel.js';
 
 // y = 2x written in place into an output allocated by the backend, plus a scratch output
 // large enough to grow the wasm heap, which detaches views taken before it.
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: 'UfbertTestDoubleInPlace',
   compute({ x }, attrs, outputs) {
     const { scratch } = attrs as unknown as { scratch: number };
@@ -26,7 +26,7 @@ registerHostKernel({
   },
 });
 
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: 'UfbertTestThrowsAfterAllocating',
   compute({ x }, _attrs, outputs) {
     outputs.allocate([{ shape: [1 << 20], dtype: 'float32' }]);
@@ -34,14 +34,14 @@ registerHostKernel({
   },
 });
 
-registerHostKernel({
+registerTfjsHostKernel({
   kernelName: 'UfbertTestFreshOutput',
   compute({ x }) {
     return [{ values: Float32Array.from(x.values, (v) => v + 1), shape: x.shape }];
   },
 });
 
-describe.each(HOST_BACKENDS)('host kernels [%s]', (backend) => {
+describe.each(HOST_DEVICES)('host kernels [%s]', (backend) => {
   beforeAll(() => setBackend(backend));
 
   it('adopt outputs allocated in the backend, and read inputs valid after the heap grew', async () => {

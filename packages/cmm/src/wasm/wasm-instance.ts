@@ -119,7 +119,7 @@ function moduleBytes(build: WasmBuild, shared: boolean): Uint8Array<ArrayBuffer>
 }
 
 /** One instance of the module, its memory, and a heap over that memory. */
-export class WasmRuntime {
+export class WasmInstance {
   readonly exports: CmmWasmExports;
   private readonly allocator: Allocator;
   private f32View: Float32Array;
@@ -194,7 +194,7 @@ export class WasmRuntime {
   }
 }
 
-let runtime: WasmRuntime | undefined;
+let runtime: WasmInstance | undefined;
 let compiled: { module: WebAssembly.Module; shared: boolean; build: WasmBuild } | undefined;
 
 function wantShared(): boolean {
@@ -219,7 +219,7 @@ export async function initWasm(): Promise<void> {
  * workers can share its memory (Node's worker threads; Web Workers in a cross-origin-isolated
  * page) it uses the shared-memory module, so a thread pool can run on the same memory.
  */
-export function wasmRuntime(): WasmRuntime {
+export function wasmInstance(): WasmInstance {
   if (runtime) return runtime;
   const build = wasmBuild();
   if (!build) throw new BackendUnavailableError('WebAssembly SIMD is not available in this engine');
@@ -229,6 +229,6 @@ export function wasmRuntime(): WasmRuntime {
   const memory = shared
     ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial });
-  runtime = new WasmRuntime(module, memory, shared, build);
+  runtime = new WasmInstance(module, memory, shared, build);
   return runtime;
 }

@@ -1,9 +1,9 @@
 import { tf } from './tf.js';
 import type { TensorInfo, KernelConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
 
-/** The CPU-side backends: their tensors live in JS or WASM memory, so kernels can run as plain TypeScript. */
-export const HOST_BACKENDS = ['cpu', 'wasm'] as const;
-export type HostBackendName = (typeof HOST_BACKENDS)[number];
+/** The devices on the host: their tfjs tensors live in JS or WASM memory, so a tfjs kernel can run as plain TypeScript. */
+export const HOST_DEVICES = ['cpu', 'wasm'] as const;
+export type HostDevice = (typeof HOST_DEVICES)[number];
 
 export interface HostInput {
   /**
@@ -38,11 +38,12 @@ export interface OutputAllocator {
 }
 
 /**
- * A kernel written once in TypeScript for every host backend. `compute` gets read-only
+ * A tfjs kernel written once in TypeScript for every host device (tfjs's cpu and wasm
+ * backends); not to be confused with @ufbert/cmm's kernels, which a tfjs kernel may call. `compute` gets read-only
  * views of its inputs and returns its outputs: fresh arrays, which the backend copies in,
  * or arrays from `outputs.allocate`, which it adopts as they are.
  */
-export interface HostKernel {
+export interface TfjsHostKernel {
   kernelName: string;
   compute(inputs: Record<string, HostInput>, attrs: NamedAttrMap, outputs: OutputAllocator): HostOutput[];
 }
@@ -59,7 +60,7 @@ interface WasmBackend extends HostBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array;
 }
 
-function readInput(name: HostBackendName, backend: HostBackend, info: TensorInfo): HostInput {
+function readInput(name: HostDevice, backend: HostBackend, info: TensorInfo): HostInput {
   if (info.dtype !== 'float32' && info.dtype !== 'int32') {
     throw new TypeError(`host kernels take float32 or int32 tensors, got ${info.dtype}`);
   }
@@ -87,7 +88,7 @@ class Outputs implements OutputAllocator {
   private readonly inPlace = new Map<Float32Array | Int32Array, TensorInfo>();
 
   constructor(
-    private readonly name: HostBackendName,
+    private readonly name: HostDevice,
     private readonly backend: unknown,
   ) {}
 
@@ -136,8 +137,8 @@ class Outputs implements OutputAllocator {
  * Registers `kernel` for the cpu and wasm backends. A backend's own kernel of that name
  * stays, unless `replace` is set (for tfjs kernels that are too slow to keep).
  */
-export function registerHostKernel(kernel: HostKernel, options: { replace?: boolean } = {}): void {
-  for (const backendName of HOST_BACKENDS) {
+export function registerTfjsHostKernel(kernel: TfjsHostKernel, options: { replace?: boolean } = {}): void {
+  for (const backendName of HOST_DEVICES) {
     const config: KernelConfig = {
       kernelName: kernel.kernelName,
       backendName,
