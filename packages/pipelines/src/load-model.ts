@@ -1,11 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
 import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
-import { downloadModel, type DownloadOptions } from './download-model.js';
+import type { DownloadOptions } from './hub/download-options.js';
+import { modelFolder } from './hub/model-name.js';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import { parseModelFiles, type LoadedModel } from './model-parts.js';
@@ -39,8 +40,8 @@ export interface LoadModelOptions extends DownloadOptions {
 }
 
 /**
- * Loads a model from a folder, an http(s) URL (downloaded into the cache folder first) or
- * the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
+ * Loads a model from a folder, a hub id `owner/name` or an http(s) URL (both resolved to a
+ * snapshot folder in the Python-layout hub cache first, see `modelFolder`) or the files' bytes. From a folder (or the cache) onnxruntime's export is cached beside the
  * checkpoint, one file per dtype; from bytes it is made in memory on every load.
  */
 export async function loadModelSource(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
@@ -66,19 +67,12 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
     return { runtime: await runtimeOf(model, backend, onnxOptions), dtype, tokenizer, id2label };
   }
 
-  const dir = await localFolder(source, options);
+  const dir = await modelFolder(source, options);
   const contents = new Map<string, Uint8Array>();
   for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
   const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
   const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
   return { runtime, dtype, tokenizer, id2label };
-}
-
-/** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */
-async function localFolder(source: string | URL, options: DownloadOptions): Promise<string> {
-  if (source instanceof URL || /^https?:\/\//i.test(source)) return downloadModel(new URL(source), options);
-  if (!existsSync(source) || !statSync(source).isDirectory()) throw new ModelLoadError(`expected a model folder or an http(s) URL, got '${source}' (no such folder)`);
-  return source;
 }
 
 /** The model exported for onnxruntime in memory (the tfjs model freed after), or kept for tfjs on its backend. */
