@@ -52,7 +52,8 @@ export async function fetchToFile(url: URL, target: string | ((file: FetchedFile
     clearTimeout(stall);
     stall = setTimeout(() => stop(`stalled: no data for ${options.stallMs} ms`), options.stallMs);
   };
-  const fail = (message: string, at: URL = url) => new DownloadError(`download of ${printableUrl(at)}: ${message}`, printableUrl(at));
+  // Named by the URL asked for (it says which file), with the host a redirect led to.
+  const fail = (message: string, at: URL = url) => new DownloadError(`download of ${printableUrl(url)}${at.origin !== url.origin ? ` (from ${at.origin})` : ''}: ${message}`, printableUrl(url));
   try {
     const { response, at, first } = await follow(url, options, abort.signal, () => (abort.signal.aborted ? fail(reason) : undefined), fail);
     if (response.status === 404) {
