@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { DownloadError, HubIdError, ModelLoadError, ModelNotCachedError } from '../errors.js';
@@ -181,4 +183,27 @@ describe('models by hub id (a local hub and file storage)', () => {
     await expect(notAModel).rejects.toThrow(ModelLoadError);
     await expect(notAModel).rejects.toThrow(/expected someone\/readme-only at [0-9a-f]{12} to hold a crammedBERT model .* no model\.safetensors \(files: README\.md\)/);
   });
+
+  it('the CLI takes --model owner/name --revision REV: exit 0 with the results, 1 for an unknown revision or a bad id, 2 for a usage error', async () => {
+    const args = ['fill-mask', '--model', 'pbelcak/tiny-fff', '--runtime', 'tfjs', '--device', 'cpu', '--top-k', '1', '--json'];
+    const ok = await cli(...args, '--revision', 'main', TEXT);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain(`ufbert: downloading model.safetensors of pbelcak/tiny-fff from ${hub.storage}`);
+    expect(JSON.parse(ok.stdout)[0]).toEqual(await best(mlmDir));
+    const unknown = await cli(...args, '--revision', 'no-such-branch', TEXT);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^ufbert: HubIdError: expected the hub at .* pbelcak\/tiny-fff with revision no-such-branch, got 404/);
+    expect(unknown.stderr).not.toContain(TOKEN);
+    expect((await cli('fill-mask', '--model', 'a/b/c', TEXT)).code).toBe(1);
+    expect((await cli(...args, '--revision')).code).toBe(2);
+  });
 });
+
+const cliPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+
+/** The built CLI in a child process, asynchronously: the local hub answers from this process's event loop. */
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env } }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}
