@@ -316,20 +316,62 @@ function modelValues(c: CrammedBertConfig): number {
   return (c.embedding.vocab_size + c.embedding.max_seq_length + 4) * h + c.num_transformer_layers * layer + head;
 }
 
+/** `model_type` of the reference's `crammedBertConfig`, which `save_pretrained` writes into config.json. */
+export const CRAMMED_BERT_MODEL_TYPE = 'crammedBERT';
+
 /**
- * Reads a reference `arch` config: the contents of model_config.json, or a Hugging Face
- * config.json that wraps it as `{ "arch": {...} }`. Absent optional fields take the
- * crammed-bert.yaml defaults; every problem is reported in one ConfigError.
+ * The model classes a config.json's `architectures` may name (`save_pretrained` writes the class saved):
+ * the MLM model or the sequence classifier. The reference's `ScriptableLMForSCRIPTTraining` is not built here.
+ */
+const HF_ARCHITECTURES = { mlm: 'ScriptableLMForPreTraining', classifier: 'ScriptableLMForSequenceClassification' } as const;
+
+/**
+ * Checks the Hugging Face wrapper of a config.json (`{ arch, model_type, architectures, ... }`) and returns its
+ * `arch`, or undefined when `arch` is not an object (a problem is recorded). Other keys `save_pretrained` writes
+ * (`torch_dtype`, `transformers_version`) are ignored, as the reference ignores them.
+ */
+function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<string, unknown> | undefined {
+  if (json.model_type !== undefined && json.model_type !== CRAMMED_BERT_MODEL_TYPE) {
+    problems.push(`model_type must be ${JSON.stringify(CRAMMED_BERT_MODEL_TYPE)} (the reference's crammedBertConfig), got ${JSON.stringify(json.model_type)}`);
+  }
+  const arch = json.arch;
+  if (!isPlainObject(arch)) {
+    problems.push(`arch must be an object (the reference arch config), got ${JSON.stringify(arch)}`);
+    return undefined;
+  }
+  const classes = json.architectures;
+  if (classes !== undefined) {
+    const known: readonly unknown[] = Object.values(HF_ARCHITECTURES);
+    const expected = arch.num_labels === null || arch.num_labels === undefined ? HF_ARCHITECTURES.mlm : HF_ARCHITECTURES.classifier;
+    if (!Array.isArray(classes) || classes.length !== 1 || !known.includes(classes[0])) {
+      problems.push(`architectures must be [${Object.values(HF_ARCHITECTURES).map((c) => JSON.stringify(c)).join('] or [')}], got ${JSON.stringify(classes)}`);
+    } else if (classes[0] !== expected) {
+      problems.push(`architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${expected}`);
+    }
+  }
+  return arch;
+}
+
+/**
+ * Reads a reference `arch` config: the contents of model_config.json, or a Hugging Face config.json as the
+ * reference's `push_to_hub` writes it, `{ "arch": {...}, "model_type": "crammedBERT", "architectures": [...] }`
+ * (problems inside it are named `arch.<field>`). Absent optional fields take the crammed-bert.yaml defaults;
+ * every problem is reported in one ConfigError.
  */
 export function parseConfig(json: unknown): CrammedBertConfig {
   if (!isPlainObject(json)) throw new ConfigError('model config', [`expected a JSON object, got ${JSON.stringify(json)}`]);
-  const arch = isPlainObject(json.arch) ? json.arch : json;
   const problems: string[] = [];
+  const wrapped = Object.hasOwn(json, 'arch');
+  const arch = wrapped ? unwrapArch(json, problems) : json;
+  if (arch === undefined) throw new ConfigError('model config', problems);
+  const where = wrapped ? 'arch.' : '';
   const base = defaultConfig() as unknown as Record<string, unknown>;
   // embedding_dim defaults to hidden_size, as the yaml's ${arch.hidden_size} interpolation does.
   if (isInteger(arch.hidden_size)) (base.embedding as Record<string, unknown>).embedding_dim = arch.hidden_size;
-  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) problems.push(`intermed_depth is missing (expected an integer in [0, ${CONFIG_LIMITS.intermed_depth}] for intermed_type fff)`);
-  const config = resolve(SCHEMA, arch, base, '', problems) as unknown as CrammedBertConfig;
+  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) {
+    problems.push(`${where}intermed_depth is missing (expected an integer in [0, ${CONFIG_LIMITS.intermed_depth}] for intermed_type fff)`);
+  }
+  const config = resolve(SCHEMA, arch, base, wrapped ? 'arch' : '', problems) as unknown as CrammedBertConfig;
   if (problems.length === 0) crossChecks(config, problems);
   if (problems.length) throw new ConfigError('model config', problems);
   return config;

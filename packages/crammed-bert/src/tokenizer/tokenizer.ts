@@ -3,12 +3,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
-import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
+import { findSpecialTokens, specialTokenConfig, type SpecialTokens } from './special-tokens.js';
+import { useRustComponents } from './rust-components.js';
 import type { TokenizerJson } from './tokenizer-json.js';
 import { readTextFile } from '@ufbert/tensor';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
+/** transformers' `save_pretrained` writes the special tokens here too; its names win over tokenizer_config.json's. */
+export const SPECIAL_TOKENS_MAP_FILE = 'special_tokens_map.json';
 
 /** One text, or a pair of texts (sentence-pair tasks). */
 export type TextInput = string | readonly [string, string];
@@ -60,6 +63,7 @@ export class TextTokenizer {
     } catch (error) {
       throw new TokenizerError(`@huggingface/tokenizers cannot load this tokenizer.json: ${(error as Error).message}`);
     }
+    useRustComponents(this.tokenizer, json);
     const vocab = this.tokenizer.get_vocab(true);
     let maxId = -1;
     for (const id of vocab.values()) maxId = Math.max(maxId, id);
@@ -67,8 +71,8 @@ export class TextTokenizer {
     this.specialTokens = findSpecialTokens(json, vocab, config);
   }
 
-  /** From tokenizer.json contents and, optionally, tokenizer_config.json contents. */
-  static fromJSON(json: unknown, config: Record<string, unknown> = {}): TextTokenizer {
+  /** From tokenizer.json contents and, optionally, tokenizer_config.json and special_tokens_map.json contents. */
+  static fromJSON(json: unknown, config: Record<string, unknown> = {}, specialTokensMap: Record<string, unknown> = {}): TextTokenizer {
     if (!json || typeof json !== 'object' || typeof (json as TokenizerJson).model !== 'object' || (json as TokenizerJson).model === null) {
       throw new TokenizerError('a tokenizer.json must be an object with a "model" entry');
     }
@@ -82,16 +86,18 @@ export class TextTokenizer {
       post_processor: given.post_processor ?? null,
       decoder: given.decoder ?? null,
     };
-    return new TextTokenizer(complete, config);
+    return new TextTokenizer(complete, specialTokenConfig(config, specialTokensMap));
   }
 
-  /** From a tokenizer.json path, or a folder holding tokenizer.json (and tokenizer_config.json, read when present). */
+  /** From a tokenizer.json path, or a folder holding tokenizer.json (tokenizer_config.json and special_tokens_map.json beside it are read when present). */
   static async load(path: string): Promise<TextTokenizer> {
     const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
     if (!existsSync(file)) throw new TokenizerError(`no tokenizer at ${file}`);
     const configFile = join(dirname(file), TOKENIZER_CONFIG_FILE);
     const config = existsSync(configFile) ? await readJson(configFile) : {};
-    return TextTokenizer.fromJSON(await readJson(file), config as Record<string, unknown>);
+    const mapFile = join(dirname(file), SPECIAL_TOKENS_MAP_FILE);
+    const specialTokensMap = existsSync(mapFile) ? await readJson(mapFile) : {};
+    return TextTokenizer.fromJSON(await readJson(file), config as Record<string, unknown>, specialTokensMap as Record<string, unknown>);
   }
 
   /** Writes tokenizer.json to `path` (a folder gets `path/tokenizer.json`). */
