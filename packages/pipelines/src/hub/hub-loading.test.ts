@@ -16,10 +16,11 @@ import { modelFolder } from './model-name.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ufbert-hub-'));
 const TOKEN = 'hf_test_token_never_printed';
-const TEXT = 'the capital of france is [MASK].';
+const TEXT = 'the capital of france is <mask>.';
+// A model folder in exactly the layout of pbelcak/UltraFastBERT-1x11-long (config.json with arch, no decoder.weight, <mask> tokens).
+const PUBLISHED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'fixtures', 'published-layout');
 let hub: LocalHub;
 let mlmDir: string;
-let clsDir: string;
 let commit: string;
 let cache: string;
 let cacheCount = 0;
@@ -28,9 +29,9 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   await setBackend('cpu');
-  ({ mlmDir, clsDir } = await writeTinyModels(work));
+  ({ mlmDir } = await writeTinyModels(work));
   hub = await LocalHub.start();
-  commit = hub.publish('pbelcak/tiny-fff', folderFiles(mlmDir));
+  commit = hub.publish('pbelcak/tiny-fff', folderFiles(PUBLISHED));
   // A repository without weights: not a model ufbert can load.
   hub.publish('someone/readme-only', new Map([['README.md', new TextEncoder().encode('# nothing here')]]));
 });
@@ -77,7 +78,7 @@ describe('models by hub id (a local hub and file storage)', () => {
   it('fill-mask by id equals fill-mask on the same folder, with progress that names the storage redirect, the token kept from the storage', async () => {
     const events: ProgressInfo[] = [];
     const byId = await best('pbelcak/tiny-fff', { progress_callback: (e: ProgressInfo) => events.push(e) });
-    expect(byId).toEqual(await best(mlmDir));
+    expect(byId).toEqual(await best(PUBLISHED));
     const weights = events.filter((e) => 'file' in e && e.file === 'model.safetensors');
     expect(weights[0].status).toBe('initiate');
     expect(weights.find((e) => e.status === 'download')).toEqual({ status: 'download', name: 'pbelcak/tiny-fff', file: 'model.safetensors', host: hub.storage });
@@ -91,8 +92,8 @@ describe('models by hub id (a local hub and file storage)', () => {
     expect(readFileSync(join(repoDir(), 'refs', 'main'), 'utf8')).toBe(commit);
     const weightsLink = join(repoDir(), 'snapshots', commit, 'model.safetensors');
     expect(lstatSync(weightsLink).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(weightsLink)).toBe(`../../blobs/${sha256(readFileSync(join(mlmDir, 'model.safetensors')))}`);
-    expect(existsSync(join(repoDir(), '.no_exist', commit, 'special_tokens_map.json'))).toBe(true);
+    expect(readlinkSync(weightsLink)).toBe(`../../blobs/${sha256(readFileSync(join(PUBLISHED, 'model.safetensors')))}`);
+    expect(existsSync(join(repoDir(), '.no_exist', commit, 'model_config.json'))).toBe(true);
 
     hub.requests.length = 0;
     expect(await best('pbelcak/tiny-fff')).toEqual(byId);
@@ -120,11 +121,11 @@ describe('models by hub id (a local hub and file storage)', () => {
     mkdirSync(join(dir, 'snapshots', pythonCommit), { recursive: true });
     mkdirSync(join(dir, 'refs'), { recursive: true });
     writeFileSync(join(dir, 'refs', 'main'), pythonCommit);
-    for (const [file, bytes] of folderFiles(mlmDir)) {
+    for (const [file, bytes] of folderFiles(PUBLISHED)) {
       writeFileSync(join(dir, 'blobs', sha256(bytes)), bytes);
       symlinkSync(`../../blobs/${sha256(bytes)}`, join(dir, 'snapshots', pythonCommit, file));
     }
-    expect(await best('python/made')).toEqual(await best(mlmDir));
+    expect(await best('python/made')).toEqual(await best(PUBLISHED));
     expect(hub.requests).toEqual([]);
   });
 
@@ -135,7 +136,7 @@ describe('models by hub id (a local hub and file storage)', () => {
     ['slow', /did not finish within 800 ms/],
     ['error', /expected 200 OK, got 500/],
   ])('a %s download of the weights ends in a DownloadError within seconds and leaves no usable snapshot', async (fault, message) => {
-    const weights = sha256(readFileSync(join(mlmDir, 'model.safetensors')));
+    const weights = sha256(readFileSync(join(PUBLISHED, 'model.safetensors')));
     hub.faults.set(weights, fault);
     const started = Date.now();
     const load = modelFolder('pbelcak/tiny-fff', { download_timeout_ms: 800, stall_timeout_ms: 2000 });
@@ -154,8 +155,7 @@ describe('models by hub id (a local hub and file storage)', () => {
 
   it('never mixes two commits: a failed download of a new main leaves the old snapshot whole, and the new one loads complete', async () => {
     const v1 = await best('pbelcak/tiny-fff');
-    const v2Files = folderFiles(clsDir);
-    v2Files.delete('config.json');
+    const v2Files = folderFiles(mlmDir);
     const v2 = hub.publish('pbelcak/tiny-fff', v2Files);
     try {
       hub.faults.set(sha256(v2Files.get('model.safetensors')!), 'truncate');
@@ -164,9 +164,9 @@ describe('models by hub id (a local hub and file storage)', () => {
       expect(await best('pbelcak/tiny-fff')).toEqual(v1);
       hub.faults.clear();
       const folder = await modelFolder('pbelcak/tiny-fff', { revision: v2 });
-      expect(readFileSync(join(folder, 'model.safetensors')).equals(readFileSync(join(clsDir, 'model.safetensors')))).toBe(true);
+      expect(readFileSync(join(folder, 'model.safetensors')).equals(readFileSync(join(mlmDir, 'model.safetensors')))).toBe(true);
     } finally {
-      hub.publish('pbelcak/tiny-fff', folderFiles(mlmDir));
+      hub.publish('pbelcak/tiny-fff', folderFiles(PUBLISHED));
     }
   });
 
@@ -189,7 +189,7 @@ describe('models by hub id (a local hub and file storage)', () => {
     const ok = await cli(...args, '--revision', 'main', TEXT);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain(`ufbert: downloading model.safetensors of pbelcak/tiny-fff from ${hub.storage}`);
-    expect(JSON.parse(ok.stdout)[0]).toEqual(await best(mlmDir));
+    expect(JSON.parse(ok.stdout)[0]).toEqual(await best(PUBLISHED));
     const unknown = await cli(...args, '--revision', 'no-such-branch', TEXT);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^ufbert: HubIdError: expected the hub at .* pbelcak\/tiny-fff with revision no-such-branch, got 404/);
