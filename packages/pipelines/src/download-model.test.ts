@@ -120,7 +120,7 @@ describe('models from a URL', () => {
     await expect(reset).rejects.toThrow(ModelLoadError);
     await expect(reset).rejects.toThrow(/\/reset\/model\.safetensors/);
     const leftovers = readdirSync(resetCache, { recursive: true }).map(String);
-    expect(leftovers.filter((f) => f.endsWith('model.safetensors') || f.endsWith('.incomplete'))).toEqual([]);
+    expect(leftovers.filter((f) => f.endsWith('model.safetensors') || f.includes('.ufbert-tmp-'))).toEqual([]);
     const started = Date.now();
     await expect(downloadModel(new URL(`${base}/stall`), { cache_dir: cache, stall_timeout_ms: 300 })).rejects.toThrow(/download of .*\/stall\/model\.safetensors: stalled: no data for 300 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -146,6 +146,6 @@ describe('models from a URL', () => {
     const started = Date.now();
     await expect(downloadModel(new URL(`${base}/huge/`), { cache_dir: join(work, 'cache-huge') })).rejects.toThrow(/declared 10000000000000 bytes, more than the \d+ allowed for this file/);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(readdirSync(join(work, 'cache-huge'), { recursive: true }).map(String).filter((f) => f.startsWith('snapshots') || f.endsWith('.incomplete'))).toEqual([]);
+    expect(readdirSync(join(work, 'cache-huge'), { recursive: true }).map(String).filter((f) => f.startsWith('snapshots') || f.includes('.ufbert-tmp-'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DownloadError, ModelLoadError, ModelNotCachedError } from './errors.js';
 import { downloadLimits, type DownloadOptions } from './hub/download-options.js';
 import { fetchToFile } from './hub/fetch-file.js';
-import { ensureFolder } from './hub/file-layer.js';
+import { ensureFolder } from '@ufbert/tensor/node';
 import { FETCHED_FILES, downloadCap, missingRequired } from './hub/hub-files.js';
 import { env } from './hub/hub-env.js';
 import { cachedCommit, snapshotContents } from './hub/python-cache.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DownloadError } from '../errors.js';
-import { createPartialFile } from './cache-disk.js';
+import { createStreamedFile } from '@ufbert/tensor/node';
 import { printableUrl } from './redact.js';
 
 export interface FetchFileOptions {
@@ -72,7 +72,7 @@ export async function fetchToFile(url: URL, target: string | ((file: FetchedFile
       throw fail(`declared ${total} bytes, more than the ${options.maxBytes} allowed for this file`, at);
     }
     options.onStart?.(total);
-    const sink = await createPartialFile(typeof target === 'string' ? target : options.partialBeside ?? '');
+    const sink = await createStreamedFile(typeof target === 'string' ? target : (options.partialBeside ?? ''), { what: `download of ${printableUrl(url)}` });
     try {
       const sha256 = createHash('sha256');
       // git's blob id hashes a header holding the length first: known up front only when declared (the hub always declares it).

@@ -1,10 +1,9 @@
 import { modelInfo, pathsInfo, type PathInfo } from '@huggingface/hub';
 import { DownloadError, HubIdError, ModelLoadError, ModelNotCachedError } from '../errors.js';
 import type { ProgressCallback } from '../progress.js';
-import { leadsToRegularFile } from './cache-disk.js';
 import { downloadLimits, type DownloadOptions, type DownloadLimits } from './download-options.js';
 import { fetchToFile } from './fetch-file.js';
-import { ensureFolder } from './file-layer.js';
+import { ensureFolder, followedKind } from '@ufbert/tensor/node';
 import { FETCHED_FILES, downloadCap, missingRequired } from './hub-files.js';
 import { env, hubToken } from './hub-env.js';
 import { COMMIT, checkRevision, type HubId } from './hub-id.js';
@@ -141,7 +140,7 @@ async function downloadBlob(
   if (expected.size > cap) throw new DownloadError(`${file} of ${id.repo} is ${expected.size} bytes by the hub's paths-info, more than the ${cap} allowed for it`, printableUrl(url));
   notify({ status: 'initiate', name, file });
   const target = blobFile(repoDir, expected.etag);
-  if (await leadsToRegularFile(target)) {
+  if ((await followedKind(target)) === 'file') {
     notify({ status: 'done', name, file });
     return { file, etag: expected.etag };
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { downloadModel } from '../download-model.js';
 import { HubIdError, ModelLoadError } from '../errors.js';
-import { leadsToFolder } from './cache-disk.js';
+import { followedKind } from '@ufbert/tensor/node';
 import type { DownloadOptions } from './download-options.js';
 import { env } from './hub-env.js';
 import { hubIdProblem, parseHubId } from './hub-id.js';
@@ -19,9 +19,9 @@ export async function modelFolder(source: string | URL, options: DownloadOptions
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) throw new ModelLoadError(`expected a model folder, an http(s) URL or a hub id owner/name, got the ${source.split(':')[0]}: URL ${printableUrl(source)}`);
   const problem = hubIdProblem(source);
   if (env.allowLocalModels) {
-    if (source !== '' && (await leadsToFolder(source))) return source;
+    if (source !== '' && (await followedKind(source)) === 'folder') return source;
     const localModelPath = env.localModelPath;
-    if (localModelPath !== undefined && problem === undefined && (await leadsToFolder(join(localModelPath, source)))) return join(localModelPath, source);
+    if (localModelPath !== undefined && problem === undefined && (await followedKind(join(localModelPath, source))) === 'folder') return join(localModelPath, source);
   }
   if (problem !== undefined) {
     throw new HubIdError(`expected a model folder, an http(s) URL or a hub id owner/name (for example pbelcak/UltraFastBERT-1x11-long), got '${source.slice(0, 120)}': no such folder, and as a hub id ${problem}`);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { COMMIT, type HubId } from './hub-id.js';
-import { leadsToRegularFile } from './cache-disk.js';
-import { pathKind, readText } from './file-layer.js';
+import { followedKind, pathKind, readText } from '@ufbert/tensor/node';
 
 // The cache layout of Python's huggingface_hub (file_download.py), which both sides read and write:
 //   <cache>/models--<owner>--<name>/blobs/<etag>              a file's bytes, named by the hub's etag (LFS: its sha256; else its git oid)
@@ -25,7 +24,7 @@ export const blobLinkTarget = (etag: string) => `../../blobs/${etag}`;
 export async function cachedCommit(repoDir: string, revision: string): Promise<string | undefined> {
   if (COMMIT.test(revision)) return revision;
   const path = refFile(repoDir, revision);
-  if ((await pathKind(path)) !== 'file') return undefined;
+  if (pathKind(path) !== 'file') return undefined;
   const commit = (await readText(path, { what: `the cached ref ${revision}`, maxBytes: 1024 })).trim();
   return COMMIT.test(commit) ? commit : undefined;
 }
@@ -42,8 +41,8 @@ export async function snapshotContents(repoDir: string, commit: string, files: r
   const folder = snapshotFolder(repoDir, commit);
   const contents: SnapshotContents = { folder, present: [], missing: [], unknown: [] };
   for (const file of files) {
-    if (await leadsToRegularFile(join(folder, file))) contents.present.push(file);
-    else if ((await pathKind(noExistFile(repoDir, commit, file))) === 'file') contents.missing.push(file);
+    if ((await followedKind(join(folder, file))) === 'file') contents.present.push(file);
+    else if (pathKind(noExistFile(repoDir, commit, file)) === 'file') contents.missing.push(file);
     else contents.unknown.push(file);
   }
   return contents;

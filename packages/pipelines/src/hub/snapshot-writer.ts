@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { INCOMPLETE, renameFolderInto, replaceWithLink } from './cache-disk.js';
-import { ensureFolder, removePath, writeFileAtomic } from './file-layer.js';
+import { ensureFolder, removePath, renameFolderInto, replaceWithLink, stagingFolderFor, writeFileAtomic } from '@ufbert/tensor/node';
 import { blobLinkTarget, noExistFile, refFile, snapshotFolder } from './python-cache.js';
+
+const LINK = { what: 'snapshot file' };
 
 /** A file of a snapshot whose verified blob is already in `blobs/`. */
 export interface SnapshotFile {
@@ -18,21 +18,21 @@ export interface SnapshotFile {
  */
 export async function publishSnapshot(repoDir: string, commit: string, present: readonly SnapshotFile[], missing: readonly string[], ref: string | undefined): Promise<string> {
   if (missing.length) await ensureFolder(join(repoDir, '.no_exist', commit), { what: 'the cache' });
-  for (const file of missing) await writeFileAtomic(noExistFile(repoDir, commit, file), '');
+  for (const file of missing) await writeFileAtomic(noExistFile(repoDir, commit, file), '', { what: 'marker of a file the commit lacks' });
   const folder = snapshotFolder(repoDir, commit);
-  const staging = join(repoDir, 'snapshots', `.${commit}.${randomBytes(6).toString('hex')}${INCOMPLETE}`);
+  const staging = stagingFolderFor(folder);
   await ensureFolder(staging, { what: 'the cache' });
   try {
     // The staging folder sits beside snapshots/<commit>, so the same relative link is right in both.
-    for (const { file, etag } of present) await replaceWithLink(join(staging, file), blobLinkTarget(etag));
-    if (!(await renameFolderInto(staging, folder))) for (const { file, etag } of present) await replaceWithLink(join(folder, file), blobLinkTarget(etag));
+    for (const { file, etag } of present) await replaceWithLink(join(staging, file), blobLinkTarget(etag), LINK);
+    if (!(await renameFolderInto(staging, folder, { what: 'snapshot' }))) for (const { file, etag } of present) await replaceWithLink(join(folder, file), blobLinkTarget(etag), LINK);
   } finally {
     await removePath(staging);
   }
   if (ref !== undefined) {
     const path = refFile(repoDir, ref);
     await ensureFolder(dirname(path), { what: 'the cache' });
-    await writeFileAtomic(path, commit);
+    await writeFileAtomic(path, commit, { what: `ref ${ref}` });
   }
   return folder;
 }
