@@ -97,7 +97,8 @@ async function callHub<T>(call: () => Promise<T>, id: HubId, revision: string, h
     if (status === 404) throw new HubIdError(`expected the hub at ${where} to have the model repository ${id.repo} with revision ${revision}, got 404 (no such repository or revision)`);
     if (status === 401 || status === 403) throw new ModelLoadError(`the hub at ${where} refused ${id.repo} (${status}): a private or gated repository needs HF_TOKEN with access to it`);
     if (status !== undefined) throw new ModelLoadError(`expected the hub at ${where} to answer for ${id.repo}, got ${status}`);
-    throw new ModelLoadError(`cannot reach the hub at ${where} for ${id.repo}: ${(error as Error).message} (HF_HUB_OFFLINE=1 loads from the cache only)`);
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new ModelLoadError(`cannot reach the hub at ${where} for ${id.repo}: ${(error as Error).message}${cause ? ` (${cause})` : ''}; HF_HUB_OFFLINE=1 loads from the cache only`);
   }
 }
 
