@@ -51,6 +51,7 @@ afterEach(() => {
   for (const key of ['HF_ENDPOINT', 'HF_HUB_CACHE', 'HF_TOKEN', 'HF_HUB_OFFLINE']) if (saved[key] === undefined) delete process.env[key];
   else process.env[key] = saved[key];
   env.allowRemoteModels = undefined as unknown as boolean;
+  env.localModelPath = undefined;
 });
 
 afterAll(async () => {
@@ -112,6 +113,18 @@ describe('models by hub id (a local hub and file storage)', () => {
     const missing = modelFolder('pbelcak/other-model', { local_files_only: true });
     await expect(missing).rejects.toThrow(ModelNotCachedError);
     await expect(missing).rejects.toThrow(/pbelcak\/other-model \(revision main\) is not in the cache .* local_files_only is set/);
+  });
+
+  it('looks a name up under env.localModelPath first, and off the network with env.allowRemoteModels = false', async () => {
+    const models = join(work, 'local-models');
+    mkdirSync(join(models, 'pbelcak'), { recursive: true });
+    symlinkSync(PUBLISHED, join(models, 'pbelcak', 'tiny-fff'));
+    env.localModelPath = models;
+    expect(await modelFolder('pbelcak/tiny-fff')).toBe(join(models, 'pbelcak', 'tiny-fff'));
+    env.localModelPath = undefined;
+    env.allowRemoteModels = false;
+    await expect(modelFolder('pbelcak/tiny-fff')).rejects.toThrow(/remote models are off/);
+    expect(hub.requests).toEqual([]);
   });
 
   it('uses a cache in Python layout made by hand as it is', async () => {
