@@ -3,6 +3,9 @@
 // main entries of @ufbert/tensor and @ufbert/crammed-bert it imports still name node:fs and
 // node:path (their file loaders), which a bundler has to leave out (see the README).
 export { webPipeline, type WebPipelineOptions } from './web-pipeline.js';
+export { fetchModelFiles, type WebModelSourceOptions } from './hub/web-model-files.js';
+export { parseHubId, type HubId } from './hub/hub-id.js';
+export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { loadWebModel, modelFiles, WEB_RUNTIMES, type WebRuntime, type WebModelOptions, type ModelFiles } from './web-model.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export { parseModelFiles, type LoadedModel, type ModelFileParts } from './model-parts.js';
@@ -15,5 +18,5 @@ export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
 export { MODEL_FILES, HF_CONFIG_FILE, type ModelBytes } from './model-files.js';
 export { TfjsDeviceRuntime } from './tfjs-device-runtime.js';
 export { resolveDtype, type DtypeChoice, type DtypeRuntime } from './dtype.js';
-export { PipelineError, ModelLoadError } from './errors.js';
+export { PipelineError, ModelLoadError, HubIdError, ModelNotCachedError, DownloadError } from './errors.js';
 export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';
