@@ -90,6 +90,7 @@ export class LocalHub {
   }
 
   private answerHub(req: IncomingMessage, res: ServerResponse): void {
+    if (allowCrossOrigin(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://hub');
     this.requests.push({ host: 'hub', method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
     const parts = url.pathname.split('/').map(decodeURIComponent);
@@ -123,6 +124,7 @@ export class LocalHub {
   }
 
   private answerStorage(req: IncomingMessage, res: ServerResponse): void {
+    if (allowCrossOrigin(req, res)) return;
     this.requests.push({ host: 'storage', method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
     const url = new URL(req.url ?? '/', 'http://storage');
     const oid = url.pathname.split('/')[2];
@@ -151,6 +153,20 @@ export class LocalHub {
     }
     res.end(bytes);
   }
+}
+
+/**
+ * CORS as the hub and its storage send it, so a page (cross-origin isolated, as the playground
+ * is) may fetch from them: every answer allowed to any origin with its headers readable, and a
+ * preflight (paths-info is a JSON POST) answered here; true when the request was the preflight.
+ */
+function allowCrossOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('access-control-expose-headers', 'etag, x-repo-commit, x-linked-etag, x-linked-size, content-length, x-error-code');
+  res.setHeader('cross-origin-resource-policy', 'cross-origin');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization, range, accept' }).end();
+  return true;
 }
 
 function pathInfo(path: string, bytes: Uint8Array) {
