@@ -134,7 +134,9 @@ async function follow(url: URL, options: FetchFileOptions, signal: AbortSignal, 
   for (let hop = 0; ; hop++) {
     let response: Response;
     try {
-      response = await fetch(at, { signal, redirect: 'manual', headers: at.origin === url.origin ? options.headers : undefined });
+      // identity: the declared length is then the file's, and the digests are of the file's bytes, not of a compressed form.
+      const headers = { 'accept-encoding': 'identity', ...(at.origin === url.origin ? options.headers : {}) };
+      response = await fetch(at, { signal, redirect: 'manual', headers });
     } catch (error) {
       throw aborted() ?? fail(`failed: ${causeOf(error)}`, at);
     }
