@@ -42,7 +42,7 @@ describe('the published layout (config.json with arch, model.safetensors without
   });
 
   it('refuses a config.json whose wrapper or arch it does not support, naming the field', () => {
-    const problems = (json: unknown): string[] => {
+    const problems = (json: unknown): readonly string[] => {
       try {
         parseConfig(json);
       } catch (error) {
