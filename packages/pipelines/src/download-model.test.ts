@@ -95,7 +95,7 @@ describe('models from a URL', () => {
 
     const before = requests.length;
     await downloadModel(new URL(`${base}/ok`), { cache_dir: cache });
-    expect(requests.length - before).toBe(2); // only the files the server did not have (404s) are asked for again
+    expect(requests.length - before).toBe(3); // only the files the server did not have (404s) are asked for again
   });
 
   it('follows a slow server to the end, with progress per piece', async () => {
