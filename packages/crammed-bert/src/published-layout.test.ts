@@ -52,16 +52,27 @@ describe('the published layout (config.json with arch, model.safetensors without
       throw new Error('expected a ConfigError');
     };
     const good = publishedConfig();
-    expect(problems({ ...good, model_type: 'bert' })).toEqual(['model_type must be "crammedBERT" (the reference\'s crammedBertConfig), got "bert"']);
+    expect(problems({ ...good, model_type: 'roberta' })).toEqual(['model_type must be one of "crammedBERT", "bert" (the reference\'s crammedBertConfig, ufbert export\'s), got "roberta"']);
     expect(problems({ ...good, arch: 'crammed-bert-fff' })[0]).toMatch(/^arch must be an object/);
-    expect(problems({ ...good, architectures: ['ScriptableLMForSCRIPTTraining'] })[0]).toMatch(/^architectures must be \["ScriptableLMForPreTraining"\] or/);
-    expect(problems({ ...good, architectures: ['ScriptableLMForSequenceClassification'] })[0]).toMatch(/arch\.num_labels null makes the model a ScriptableLMForPreTraining/);
+    expect(problems({ ...good, architectures: ['ScriptableLMForSCRIPTTraining'] })).toEqual([
+      'architectures must name one of "ScriptableLMForPreTraining", "ScriptableLMForSequenceClassification", got ["ScriptableLMForSCRIPTTraining"]',
+    ]);
+    expect(problems({ ...good, architectures: ['BertForMaskedLM'] })[0]).toMatch(/^architectures must name one of "ScriptableLMForPreTraining"/);
+    expect(problems({ ...good, architectures: ['ScriptableLMForSequenceClassification'] })).toEqual([
+      'architectures names ScriptableLMForSequenceClassification, but arch.num_labels null makes the model a masked LM',
+    ]);
     const arch = { ...good.arch, norm_scheme: 'post', intermed_type: 'glu', attention: { ...(good.arch.attention as object), rotary_embedding: true } };
     expect(problems({ ...good, arch })).toEqual([
       'arch.intermed_type must be one of "ff", "fff", got "glu"',
       'arch.norm_scheme must be "pre" (the only supported value), got "post"',
       'arch.attention.rotary_embedding must be false (the only supported value), got true',
     ]);
+  });
+
+  it("reads ufbert export's BERT-shaped config.json (model_type bert, BertFor* classes) too", () => {
+    const good = publishedConfig();
+    const exported = { model_type: 'bert', architectures: ['BertForMaskedLM'], vocab_size: 97, hidden_size: 32, arch: good.arch };
+    expect(parseConfig(exported)).toEqual(parseConfig(good));
   });
 
   it('ignores the keys save_pretrained adds beside arch', () => {
