@@ -6,7 +6,7 @@ import { TokenizerError } from '../errors.js';
 import { findSpecialTokens, specialTokenConfig, type SpecialTokens } from './special-tokens.js';
 import { useRustComponents } from './rust-components.js';
 import type { TokenizerJson } from './tokenizer-json.js';
-import { readTextFile } from '@ufbert/tensor';
+import { readTextFile } from '@ufbert/tensor/node';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
