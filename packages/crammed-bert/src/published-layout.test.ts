@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors, relativeError, tf, toFloat32, openSafetensors } from '@ufbert/tensor';
+import { relativeError, tf, toFloat32 } from '@ufbert/tensor';
+import { openSafetensorsFile, readSafetensorsFile } from '@ufbert/tensor/node';
 import type { Tensor2D } from '@ufbert/tensor';
 import { loadConfig, loadModel } from './checkpoint.js';
 import { parseConfig } from './config.js';
@@ -16,14 +17,14 @@ const publishedConfig = () => JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'co
 
 describe('the published layout (config.json with arch, model.safetensors without decoder.weight)', () => {
   it('holds no decoder.weight, and its config.json maps to the reference model_config.json', async () => {
-    const opened = await openSafetensors(join(PUBLISHED_LAYOUT, 'model.safetensors'));
+    const opened = await openSafetensorsFile(join(PUBLISHED_LAYOUT, 'model.safetensors'));
     expect(opened.entries.map((e) => e.name)).not.toContain(DECODER_WEIGHT);
     opened.close();
     expect(await loadConfig(PUBLISHED_LAYOUT)).toEqual(await loadConfig(REFERENCE));
   });
 
   it('gives the reference fixture model its hidden states and logits (decoder tied to the word embedding)', async () => {
-    const io = (await readSafetensors(join(REFERENCE, 'io.safetensors'))).tensors;
+    const io = (await readSafetensorsFile(join(REFERENCE, 'io.safetensors'))).tensors;
     const ids = io.get('input_ids')!;
     const shape = ids.shape as [number, number];
     const model = (await loadModel(PUBLISHED_LAYOUT)).eval();
