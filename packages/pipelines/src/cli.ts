@@ -23,8 +23,8 @@ const USAGE = `usage:
   ufbert --version
 
 DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.json; a URL
-serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write [MASK]
-where fill-mask should predict. classify names labels from the config's id2label; --labels
+serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write the
+model's mask token ([MASK], or <mask> for the published UltraFastBERT) where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
 A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
 --debug prints the stack of an error.
