@@ -316,14 +316,18 @@ function modelValues(c: CrammedBertConfig): number {
   return (c.embedding.vocab_size + c.embedding.max_seq_length + 4) * h + c.num_transformer_layers * layer + head;
 }
 
-/** `model_type` of the reference's `crammedBertConfig`, which `save_pretrained` writes into config.json. */
-export const CRAMMED_BERT_MODEL_TYPE = 'crammedBERT';
-
 /**
- * The model classes a config.json's `architectures` may name (`save_pretrained` writes the class saved):
- * the MLM model or the sequence classifier. The reference's `ScriptableLMForSCRIPTTraining` is not built here.
+ * The `model_type`s a config.json wrapping `arch` may have, with the classes its `architectures` may name for
+ * a masked LM and a classifier: the reference's `crammedBertConfig` (what `save_pretrained` writes; its
+ * `ScriptableLMForSCRIPTTraining` is not built here) and the BERT-shaped config.json that `ufbert export`
+ * writes for transformers.js.
  */
-const HF_ARCHITECTURES = { mlm: 'ScriptableLMForPreTraining', classifier: 'ScriptableLMForSequenceClassification' } as const;
+const HF_MODEL_CLASSES: Readonly<Record<string, { mlm: string; classifier: string }>> = {
+  crammedBERT: { mlm: 'ScriptableLMForPreTraining', classifier: 'ScriptableLMForSequenceClassification' },
+  bert: { mlm: 'BertForMaskedLM', classifier: 'BertForSequenceClassification' },
+};
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
 /**
  * Checks the Hugging Face wrapper of a config.json (`{ arch, model_type, architectures, ... }`) and returns its
@@ -331,8 +335,9 @@ const HF_ARCHITECTURES = { mlm: 'ScriptableLMForPreTraining', classifier: 'Scrip
  * (`torch_dtype`, `transformers_version`) are ignored, as the reference ignores them.
  */
 function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<string, unknown> | undefined {
-  if (json.model_type !== undefined && json.model_type !== CRAMMED_BERT_MODEL_TYPE) {
-    problems.push(`model_type must be ${JSON.stringify(CRAMMED_BERT_MODEL_TYPE)} (the reference's crammedBertConfig), got ${JSON.stringify(json.model_type)}`);
+  const modelType = json.model_type;
+  if (modelType !== undefined && !(typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType))) {
+    problems.push(`model_type must be one of ${quoted(Object.keys(HF_MODEL_CLASSES))} (the reference's crammedBertConfig, ufbert export's), got ${JSON.stringify(modelType)}`);
   }
   const arch = json.arch;
   if (!isPlainObject(arch)) {
@@ -340,14 +345,14 @@ function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<s
     return undefined;
   }
   const classes = json.architectures;
-  if (classes !== undefined) {
-    const known: readonly unknown[] = Object.values(HF_ARCHITECTURES);
-    const expected = arch.num_labels === null || arch.num_labels === undefined ? HF_ARCHITECTURES.mlm : HF_ARCHITECTURES.classifier;
-    if (!Array.isArray(classes) || classes.length !== 1 || !known.includes(classes[0])) {
-      problems.push(`architectures must be [${Object.values(HF_ARCHITECTURES).map((c) => JSON.stringify(c)).join('] or [')}], got ${JSON.stringify(classes)}`);
-    } else if (classes[0] !== expected) {
-      problems.push(`architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${expected}`);
-    }
+  if (classes === undefined) return arch;
+  const families = typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType) ? [HF_MODEL_CLASSES[modelType]] : Object.values(HF_MODEL_CLASSES);
+  const known = families.flatMap((family) => [family.mlm, family.classifier]);
+  const role = arch.num_labels === null || arch.num_labels === undefined ? 'mlm' : 'classifier';
+  if (!Array.isArray(classes) || classes.length !== 1 || !known.includes(classes[0])) {
+    problems.push(`architectures must name one of ${quoted(known)}, got ${JSON.stringify(classes)}`);
+  } else if (!families.some((family) => family[role] === classes[0])) {
+    problems.push(`architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${role === 'mlm' ? 'masked LM' : 'classifier'}`);
   }
   return arch;
 }

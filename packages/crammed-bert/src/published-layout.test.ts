@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors, relativeError, tf, toFloat32, openSafetensors } from '@ufbert/tensor';
+import { relativeError, tf, toFloat32 } from '@ufbert/tensor';
+import { openSafetensorsFile, readSafetensorsFile } from '@ufbert/tensor/node';
 import type { Tensor2D } from '@ufbert/tensor';
 import { loadConfig, loadModel } from './checkpoint.js';
 import { parseConfig } from './config.js';
@@ -16,14 +17,14 @@ const publishedConfig = () => JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'co
 
 describe('the published layout (config.json with arch, model.safetensors without decoder.weight)', () => {
   it('holds no decoder.weight, and its config.json maps to the reference model_config.json', async () => {
-    const opened = await openSafetensors(join(PUBLISHED_LAYOUT, 'model.safetensors'));
+    const opened = await openSafetensorsFile(join(PUBLISHED_LAYOUT, 'model.safetensors'));
     expect(opened.entries.map((e) => e.name)).not.toContain(DECODER_WEIGHT);
     opened.close();
     expect(await loadConfig(PUBLISHED_LAYOUT)).toEqual(await loadConfig(REFERENCE));
   });
 
   it('gives the reference fixture model its hidden states and logits (decoder tied to the word embedding)', async () => {
-    const io = (await readSafetensors(join(REFERENCE, 'io.safetensors'))).tensors;
+    const io = (await readSafetensorsFile(join(REFERENCE, 'io.safetensors'))).tensors;
     const ids = io.get('input_ids')!;
     const shape = ids.shape as [number, number];
     const model = (await loadModel(PUBLISHED_LAYOUT)).eval();
@@ -42,7 +43,7 @@ describe('the published layout (config.json with arch, model.safetensors without
   });
 
   it('refuses a config.json whose wrapper or arch it does not support, naming the field', () => {
-    const problems = (json: unknown): string[] => {
+    const problems = (json: unknown): readonly string[] => {
       try {
         parseConfig(json);
       } catch (error) {
@@ -52,16 +53,27 @@ describe('the published layout (config.json with arch, model.safetensors without
       throw new Error('expected a ConfigError');
     };
     const good = publishedConfig();
-    expect(problems({ ...good, model_type: 'bert' })).toEqual(['model_type must be "crammedBERT" (the reference\'s crammedBertConfig), got "bert"']);
+    expect(problems({ ...good, model_type: 'roberta' })).toEqual(['model_type must be one of "crammedBERT", "bert" (the reference\'s crammedBertConfig, ufbert export\'s), got "roberta"']);
     expect(problems({ ...good, arch: 'crammed-bert-fff' })[0]).toMatch(/^arch must be an object/);
-    expect(problems({ ...good, architectures: ['ScriptableLMForSCRIPTTraining'] })[0]).toMatch(/^architectures must be \["ScriptableLMForPreTraining"\] or/);
-    expect(problems({ ...good, architectures: ['ScriptableLMForSequenceClassification'] })[0]).toMatch(/arch\.num_labels null makes the model a ScriptableLMForPreTraining/);
+    expect(problems({ ...good, architectures: ['ScriptableLMForSCRIPTTraining'] })).toEqual([
+      'architectures must name one of "ScriptableLMForPreTraining", "ScriptableLMForSequenceClassification", got ["ScriptableLMForSCRIPTTraining"]',
+    ]);
+    expect(problems({ ...good, architectures: ['BertForMaskedLM'] })[0]).toMatch(/^architectures must name one of "ScriptableLMForPreTraining"/);
+    expect(problems({ ...good, architectures: ['ScriptableLMForSequenceClassification'] })).toEqual([
+      'architectures names ScriptableLMForSequenceClassification, but arch.num_labels null makes the model a masked LM',
+    ]);
     const arch = { ...good.arch, norm_scheme: 'post', intermed_type: 'glu', attention: { ...(good.arch.attention as object), rotary_embedding: true } };
     expect(problems({ ...good, arch })).toEqual([
       'arch.intermed_type must be one of "ff", "fff", got "glu"',
       'arch.norm_scheme must be "pre" (the only supported value), got "post"',
       'arch.attention.rotary_embedding must be false (the only supported value), got true',
     ]);
+  });
+
+  it("reads ufbert export's BERT-shaped config.json (model_type bert, BertFor* classes) too", () => {
+    const good = publishedConfig();
+    const exported = { model_type: 'bert', architectures: ['BertForMaskedLM'], vocab_size: 97, hidden_size: 32, arch: good.arch };
+    expect(parseConfig(exported)).toEqual(parseConfig(good));
   });
 
   it('ignores the keys save_pretrained adds beside arch', () => {

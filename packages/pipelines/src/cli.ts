@@ -29,7 +29,7 @@ a hub id owner/name (pbelcak/UltraFastBERT-1x11-long) at --revision REV (branch,
 default main), or an http(s) URL serving the same files. Ids and URLs are downloaded once into
 --cache-dir (default: Python's hub cache, HF_HUB_CACHE or HF_HOME/hub or ~/.cache/huggingface/hub);
 HF_ENDPOINT names the hub, HF_TOKEN its token, HF_HUB_OFFLINE=1 uses the cache only. Write the
-model's mask token ([MASK] or <mask>) where fill-mask should predict. classify names labels from the config's id2label; --labels
+model's mask token ([MASK], or <mask> for the published UltraFastBERT) where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
 A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
 --debug prints the stack of an error.

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activeBackend, setBackend, tf, type BackendName } from '@ufbert/tensor';
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, MODEL_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, loadModel, parseConfig, type CrammedBertModel, type InferenceRuntime, type KernelChoice } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions, type Parallelism } from '@ufbert/onnx';
 import { chooseRuntime, type Device, type Runtime } from './device.js';
 import type { DownloadOptions } from './hub/download-options.js';
@@ -69,7 +69,7 @@ export async function loadModelSource(source: ModelSource, options: LoadModelOpt
 
   const dir = await modelFolder(source, options);
   const contents = new Map<string, Uint8Array>();
-  for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
+  for (const file of [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, SPECIAL_TOKENS_MAP_FILE, CONFIG_FILE, HF_CONFIG_FILE]) if (existsSync(join(dir, file))) contents.set(file, await readFile(join(dir, file)));
   const { tokenizer, id2label } = parseModelFiles((file) => contents.get(file), dir);
   const runtime = backend ? new TfjsDeviceRuntime(await loadModel(dir, { warn: options.warn, kernel: options.kernel }), backend) : await OnnxInferenceRuntime.fromCheckpoint(dir, onnxOptions);
   return { runtime, dtype, tokenizer, id2label };

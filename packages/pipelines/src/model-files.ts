@@ -1,4 +1,4 @@
-import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, MODEL_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '@ufbert/crammed-bert';
 
 /** A Hugging Face config.json: the label names (and, from our export, the reference config under `arch`). */
 export const HF_CONFIG_FILE = 'config.json';
@@ -11,6 +11,7 @@ export const MODEL_FILES: readonly { file: string; required: boolean }[] = [
   { file: CONFIG_FILE, required: false },
   { file: HF_CONFIG_FILE, required: false },
   { file: TOKENIZER_CONFIG_FILE, required: false },
+  { file: SPECIAL_TOKENS_MAP_FILE, required: false },
 ];
 
 /** Model files already in memory (a browser file picker, a download), by file name. */

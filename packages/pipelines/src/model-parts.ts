@@ -1,4 +1,4 @@
-import { CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, type InferenceRuntime } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, TextTokenizer, type InferenceRuntime } from '@ufbert/crammed-bert';
 import type { Dtype } from '@ufbert/onnx/dtype';
 import { ModelLoadError } from './errors.js';
 import { labelsFromConfig } from './labels.js';
@@ -40,5 +40,5 @@ export function parseModelFiles(read: (file: string) => Uint8Array | undefined, 
   const configJson = ours ?? huggingFace;
   if (!configJson) throw new ModelLoadError(`expected ${CONFIG_FILE} or ${HF_CONFIG_FILE} in ${where}`);
   const id2label = (huggingFace && labelsFromConfig(huggingFace, `${where}/${HF_CONFIG_FILE}`)) ?? (ours && labelsFromConfig(ours, `${where}/${CONFIG_FILE}`));
-  return { tokenizer: TextTokenizer.fromJSON(tokenizerJson, json(TOKENIZER_CONFIG_FILE) ?? {}), configJson, id2label };
+  return { tokenizer: TextTokenizer.fromJSON(tokenizerJson, json(TOKENIZER_CONFIG_FILE) ?? {}, json(SPECIAL_TOKENS_MAP_FILE) ?? {}), configJson, id2label };
 }
