@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
+import { FileLayerError } from '@ufbert/tensor/node';
 import { DownloadError, HubIdError, ModelLoadError, ModelNotCachedError } from '../errors.js';
 import { pipeline } from '../pipeline.js';
 import type { ProgressInfo } from '../progress.js';
@@ -183,7 +184,7 @@ describe('models by hub id (a local hub and file storage)', () => {
     }
   });
 
-  it('refuses malformed ids, an unknown revision or repository, and a repository without a model, naming what was expected', async () => {
+  it('refuses malformed ids, an unknown revision or repository, a cache on /proc, and a repository without a model, naming what was expected', async () => {
     for (const id of ['a/b/c', '../x', '', 'owner/na--me']) {
       await expect(modelFolder(id)).rejects.toThrow(HubIdError);
     }
@@ -192,6 +193,9 @@ describe('models by hub id (a local hub and file storage)', () => {
     await expect(modelFolder('pbelcak/tiny-fff', { revision: 'no-such-branch' })).rejects.toThrow(/expected the hub at .* to have the model repository pbelcak\/tiny-fff with revision no-such-branch, got 404/);
     await expect(modelFolder('pbelcak/tiny-fff', { revision: '../../etc' })).rejects.toThrow(HubIdError);
     await expect(modelFolder('nobody/nothing')).rejects.toThrow(HubIdError);
+    const started = Date.now();
+    await expect(modelFolder('pbelcak/tiny-fff', { cache_dir: '/proc/x' })).rejects.toThrow(FileLayerError);
+    expect(Date.now() - started).toBeLessThan(5000);
     const notAModel = modelFolder('someone/readme-only');
     await expect(notAModel).rejects.toThrow(ModelLoadError);
     await expect(notAModel).rejects.toThrow(/expected someone\/readme-only at [0-9a-f]{12} to hold a crammedBERT model .* no model\.safetensors \(files: README\.md\)/);
