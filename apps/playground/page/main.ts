@@ -1,7 +1,7 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@ufbert/fff';
 import { tf } from '@ufbert/tensor';
-import { ModelLoadError, type ModelBytes, type TokenRoutes } from '@ufbert/pipelines/web';
+import { ModelLoadError, fetchModelFiles as fetchByName, parseHubId, type ModelBytes, type ProgressInfo, type TokenRoutes } from '@ufbert/pipelines/web';
 import { RUNTIME_OPTIONS, runtimeOption } from './backends.js';
 import { fetchModelFiles, pickedModelFiles } from './model-source.js';
 import type { PageState } from './page-state.js';
@@ -68,6 +68,48 @@ async function loadModels(): Promise<void> {
     setStatus('busy', `loading ${source.name} on ${backend.label}…`);
     loaded.push(await PlaygroundModel.load(source.name, await source.files(), backend));
   }
+}
+
+const progressBar = $<HTMLProgressElement>('download');
+
+/**
+ * A model by hub id (owner/name) or absolute http(s) URL, fetched by @ufbert/pipelines/web with
+ * progress shown in the bar and kept in the Cache API (a reload downloads nothing); `?hub=` names
+ * another hub (transformers.js's env.remoteHost). Anything else is a folder URL of this site.
+ */
+function addNamedSource(raw: string): void {
+  let isHubId = true;
+  try {
+    parseHubId(raw);
+  } catch {
+    isHubId = false;
+  }
+  if (!isHubId && !/^https?:\/\//i.test(raw)) {
+    const folder = new URL(raw.endsWith('/') ? raw : `${raw}/`, document.baseURI);
+    addSource(folder.href, folder.href, () => fetchModelFiles(folder));
+    modelSelect.value = folder.href;
+    return;
+  }
+  const remoteHost = new URLSearchParams(location.search).get('hub') ?? undefined;
+  addSource(raw, raw, async () => {
+    const download: NonNullable<PageState['download']> = { name: raw, fetched: [] };
+    state.download = download;
+    progressBar.hidden = false;
+    const progress_callback = (event: ProgressInfo) => {
+      if (event.status === 'download') download.fetched.push(event.file);
+      if (event.status === 'progress') {
+        Object.assign(download, { file: event.file, loaded: event.loaded, total: event.total });
+        progressBar.value = event.progress;
+        setStatus('busy', `downloading ${event.file} of ${raw}: ${event.progress.toFixed(0)}%`);
+      }
+    };
+    try {
+      return await fetchByName(raw, { remoteHost, progress_callback });
+    } finally {
+      progressBar.hidden = true;
+    }
+  });
+  modelSelect.value = raw;
 }
 
 function answerView(model: PlaygroundModel, answer: ModelAnswer): HTMLElement {
@@ -154,6 +196,7 @@ async function start(): Promise<void> {
   for (const entry of (await response.json()) as CatalogueEntry[]) addSource(entry.path, entry.name, () => fetchModelFiles(siteUrl(entry.path)));
   modelSelect.value = params.get('model') ?? 'models/tiny-fff/';
   compareSelect.value = params.get('compare') ?? 'models/tiny-ff/';
+  if (params.has('id')) addNamedSource(params.get('id')!);
   if (params.has('text')) textInput.value = params.get('text')!;
   if (params.has('top_k')) topKInput.value = params.get('top_k')!;
   await loadModels();
@@ -167,10 +210,7 @@ textInput.addEventListener('keydown', (event) => {
 });
 $('load-url').addEventListener('click', () =>
   void guarded(async () => {
-    const raw = $<HTMLInputElement>('url').value.trim();
-    const folder = new URL(raw.endsWith('/') ? raw : `${raw}/`, document.baseURI);
-    addSource(folder.href, folder.href, () => fetchModelFiles(folder));
-    modelSelect.value = folder.href;
+    addNamedSource($<HTMLInputElement>('url').value.trim());
     await loadModels();
     await run();
   }),

@@ -20,6 +20,8 @@ export interface PageState {
   text: string;
   models: ModelState[];
   error?: string;
+  /** The last download of a model named by hub id or URL: the files fetched over the network (none when the Cache API had them all) and the last progress. */
+  download?: { name: string; fetched: string[]; file?: string; loaded?: number; total?: number };
 }
 
 declare global {

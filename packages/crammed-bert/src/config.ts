@@ -318,19 +318,66 @@ function modelValues(c: CrammedBertConfig): number {
 }
 
 /**
- * Reads a reference `arch` config: the contents of model_config.json, or a Hugging Face
- * config.json that wraps it as `{ "arch": {...} }`. Absent optional fields take the
- * crammed-bert.yaml defaults; every problem is reported in one ConfigError.
+ * The `model_type`s a config.json wrapping `arch` may have, with the classes its `architectures` may name for
+ * a masked LM and a classifier: the reference's `crammedBertConfig` (what `save_pretrained` writes; its
+ * `ScriptableLMForSCRIPTTraining` is not built here) and the BERT-shaped config.json that `ufbert export`
+ * writes for transformers.js.
+ */
+const HF_MODEL_CLASSES: Readonly<Record<string, { mlm: string; classifier: string }>> = {
+  crammedBERT: { mlm: 'ScriptableLMForPreTraining', classifier: 'ScriptableLMForSequenceClassification' },
+  bert: { mlm: 'BertForMaskedLM', classifier: 'BertForSequenceClassification' },
+};
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
+/**
+ * Checks the Hugging Face wrapper of a config.json (`{ arch, model_type, architectures, ... }`) and returns its
+ * `arch`, or undefined when `arch` is not an object (a problem is recorded). Other keys `save_pretrained` writes
+ * (`torch_dtype`, `transformers_version`) are ignored, as the reference ignores them.
+ */
+function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<string, unknown> | undefined {
+  const modelType = json.model_type;
+  if (modelType !== undefined && !(typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType))) {
+    problems.push(`model_type must be one of ${quoted(Object.keys(HF_MODEL_CLASSES))} (the reference's crammedBertConfig, ufbert export's), got ${JSON.stringify(modelType)}`);
+  }
+  const arch = json.arch;
+  if (!isPlainObject(arch)) {
+    problems.push(`arch must be an object (the reference arch config), got ${JSON.stringify(arch)}`);
+    return undefined;
+  }
+  const classes = json.architectures;
+  if (classes === undefined) return arch;
+  const families = typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType) ? [HF_MODEL_CLASSES[modelType]] : Object.values(HF_MODEL_CLASSES);
+  const known = families.flatMap((family) => [family.mlm, family.classifier]);
+  const role = arch.num_labels === null || arch.num_labels === undefined ? 'mlm' : 'classifier';
+  if (!Array.isArray(classes) || classes.length !== 1 || !known.includes(classes[0])) {
+    problems.push(`architectures must name one of ${quoted(known)}, got ${JSON.stringify(classes)}`);
+  } else if (!families.some((family) => family[role] === classes[0])) {
+    problems.push(`architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${role === 'mlm' ? 'masked LM' : 'classifier'}`);
+  }
+  return arch;
+}
+
+/**
+ * Reads a reference `arch` config: the contents of model_config.json, or a Hugging Face config.json as the
+ * reference's `push_to_hub` writes it, `{ "arch": {...}, "model_type": "crammedBERT", "architectures": [...] }`
+ * (problems inside it are named `arch.<field>`). Absent optional fields take the crammed-bert.yaml defaults;
+ * every problem is reported in one ConfigError.
  */
 export function parseConfig(json: unknown): CrammedBertConfig {
   if (!isPlainObject(json)) throw new ConfigError('model config', [`expected a JSON object, got ${JSON.stringify(json)}`]);
-  const arch = isPlainObject(json.arch) ? json.arch : json;
   const problems: string[] = [];
+  const wrapped = Object.hasOwn(json, 'arch');
+  const arch = wrapped ? unwrapArch(json, problems) : json;
+  if (arch === undefined) throw new ConfigError('model config', problems);
+  const where = wrapped ? 'arch.' : '';
   const base = defaultConfig() as unknown as Record<string, unknown>;
   // embedding_dim defaults to hidden_size, as the yaml's ${arch.hidden_size} interpolation does.
   if (isInteger(arch.hidden_size)) (base.embedding as Record<string, unknown>).embedding_dim = arch.hidden_size;
-  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) problems.push(`intermed_depth is missing (expected an integer in [0, ${CONFIG_LIMITS.intermed_depth}] for intermed_type fff)`);
-  const config = resolve(SCHEMA, arch, base, '', problems) as unknown as CrammedBertConfig;
+  if (arch.intermed_type === 'fff' && arch.intermed_depth === undefined) {
+    problems.push(`${where}intermed_depth is missing (expected an integer in [0, ${CONFIG_LIMITS.intermed_depth}] for intermed_type fff)`);
+  }
+  const config = resolve(SCHEMA, arch, base, wrapped ? 'arch' : '', problems) as unknown as CrammedBertConfig;
   if (problems.length === 0) crossChecks(config, problems);
   if (problems.length) throw new ConfigError('model config', problems);
   return config;

@@ -15,6 +15,6 @@ export { loadCheckpoint, type LoadCheckpointOptions } from './load-checkpoint.js
 export { TextTokenizer, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
 export { WordPieceTrainer, trainWordPiece, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
-export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
+export { findSpecialTokens, specialTokenConfig, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
 export { parseKernelChoice, formatKernelChoice, treeRoute, type KernelChoice, type LayerRoutes, type TreeRoute } from '@ufbert/fff';

@@ -8,6 +8,8 @@ import { exportOnnxFromCheckpoint, exportTransformersJsFolder } from '@ufbert/on
 
 const PARALLELISMS: readonly Parallelism[] = ['intra-op', 'sequences'];
 import { RUNTIMES, isDeviceOption, type Runtime } from './device.js';
+import { modelFolder } from './hub/model-name.js';
+import type { ProgressCallback } from './progress.js';
 import { pipeline, type PipelineOptions } from './pipeline.js';
 import { fffRoutes } from './routes.js';
 import { POOLINGS, type Pooling } from './tasks/feature-extraction.js';
@@ -16,16 +18,19 @@ import type { LabelScore } from './tasks/text-classification.js';
 import type { TextPipeline } from './text-pipeline.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
-  ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none] [--overwrite]
-  ufbert routes    --model DIR [--json] [--device D] TEXT
+  ufbert fill-mask --model MODEL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
+  ufbert classify  --model MODEL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
+  ufbert embed     --model MODEL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
+  ufbert export    --format onnx --model MODEL --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none] [--overwrite]
+  ufbert routes    --model MODEL [--json] [--device D] TEXT
   ufbert --version
 
-DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.json; a URL
-serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write [MASK]
-where fill-mask should predict. classify names labels from the config's id2label; --labels
+MODEL is a folder holding model.safetensors, model_config.json (or config.json) and tokenizer.json,
+a hub id owner/name (pbelcak/UltraFastBERT-1x11-long) at --revision REV (branch, tag or commit;
+default main), or an http(s) URL serving the same files. Ids and URLs are downloaded once into
+--cache-dir (default: Python's hub cache, HF_HUB_CACHE or HF_HOME/hub or ~/.cache/huggingface/hub);
+HF_ENDPOINT names the hub, HF_TOKEN its token, HF_HUB_OFFLINE=1 uses the cache only. Write the
+model's mask token ([MASK], or <mask> for the published UltraFastBERT) where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
 A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
 --debug prints the stack of an error.
@@ -70,7 +75,7 @@ function kernelChoice(value: string): KernelChoice {
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head', 'overwrite'] as const;
 
 /** --dtype: fp32 or q8, a usage error listing them for anything else (`toString` included: a list, not an object lookup). */
@@ -103,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
       kernel: { type: 'string' },
       normalize: { type: 'boolean' },
       'cache-dir': { type: 'string' },
+      revision: { type: 'string' },
       'top-k': { type: 'string' },
       pair: { type: 'string' },
       labels: { type: 'string' },
@@ -122,7 +128,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!values.model) throw new UsageError('--model DIR is required');
+  if (!values.model) throw new UsageError('--model DIR, --model owner/name or --model URL is required');
+  const model = values.model;
+  // Every command reads its model through one resolver (a folder as it is, a hub id or URL from the cache or downloaded into it),
+  // called once the flags are checked, so a usage error never waits for a download.
+  const modelDir = () => modelFolder(model, { revision: values.revision, cache_dir: values['cache-dir'], progress_callback: downloadProgress() });
 
   const given = (flags: readonly string[]) => flags.filter((flag) => values[flag as keyof typeof values] !== undefined).map((flag) => `--${flag}`);
   if (command === 'routes') {
@@ -131,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(`routes takes exactly one TEXT, got ${positionals.length}`);
     const device = values.device;
     if (device !== undefined && !isDeviceOption(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, auto, got '${device}'`);
-    const tokens = await fffRoutes(values.model, positionals[0], { device });
+    const tokens = await fffRoutes(await modelDir(), positionals[0], { device });
     if (values.json) console.log(JSON.stringify(tokens, null, 2));
     else
       for (const { token, layers } of tokens) {
@@ -156,12 +166,12 @@ async function main(argv: string[]): Promise<number> {
     const dtype = dtypeFlag(values.dtype);
     if (/\.onnx$/i.test(values.out)) {
       if (values.overwrite !== undefined) throw new UsageError('--overwrite applies to --out DIR (a folder of another kind is moved aside); --out FILE.onnx replaces the file');
-      const result = await exportOnnxFromCheckpoint(values.model, values.out, { head, fffDenseLevels, dtype });
+      const result = await exportOnnxFromCheckpoint(await modelDir(), values.out, { head, fffDenseLevels, dtype });
       console.log(`ufbert: wrote ${result.path} (${dtype ?? 'fp32'}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     } else {
       if (head !== undefined) throw new UsageError('--head applies to --out FILE.onnx; the transformers.js layout always has every position\'s logits');
       if (dtype !== undefined) throw new UsageError('--dtype applies to --out FILE.onnx; the transformers.js layout holds both (onnx/model.onnx fp32, onnx/model_quantized.onnx q8)');
-      const result = await exportTransformersJsFolder(values.model, values.out, { fffDenseLevels, overwrite: values.overwrite });
+      const result = await exportTransformersJsFolder(await modelDir(), values.out, { fffDenseLevels, overwrite: values.overwrite });
       console.log(`ufbert: wrote ${values.out} in transformers.js's layout (${result.path}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     }
     return 0;
@@ -191,11 +201,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
+  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), truncation: values.truncate ?? false };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
-    const fill = await pipeline('fill-mask', values.model, options);
+    const fill = await pipeline('fill-mask', await modelDir(), options);
     console.error(`ufbert: running on ${ranOn(fill)}`);
     try {
       const results = await fill(texts, { top_k: topK ?? undefined });
@@ -205,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
       await fill.dispose();
     }
   } else if (command === 'classify') {
-    const classify = await pipeline('text-classification', values.model, options);
+    const classify = await pipeline('text-classification', await modelDir(), options);
     console.error(`ufbert: running on ${ranOn(classify)}`);
     try {
       const input = values.pair !== undefined ? { text: positionals[0], text_pair: values.pair } : texts;
@@ -216,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
       await classify.dispose();
     }
   } else {
-    const embed = await pipeline('feature-extraction', values.model, options);
+    const embed = await pipeline('feature-extraction', await modelDir(), options);
     console.error(`ufbert: running on ${ranOn(embed)}`);
     try {
       const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
@@ -226,6 +236,13 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** A line on stderr per file actually downloaded (a cached model says nothing), with the storage host a hub redirect led to. */
+function downloadProgress(): ProgressCallback {
+  return (event) => {
+    if (event.status === 'download') console.error(`ufbert: downloading ${event.file} of ${event.name}${event.host ? ` from ${event.host}` : ''}`);
+  };
 }
 
 /** What ran, for stderr: the runtime's own description, with the dtype where it does not say it (tfjs, which runs fp32). */

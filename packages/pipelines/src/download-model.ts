@@ -1,113 +1,88 @@
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFolder, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
-import { ModelLoadError } from './errors.js';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILES } from '@ufbert/crammed-bert';
-import type { ProgressCallback } from './progress.js';
+import { DownloadError, ModelLoadError, ModelNotCachedError } from './errors.js';
+import { downloadLimits, type DownloadOptions } from './hub/download-options.js';
+import { fetchToFile } from './hub/fetch-file.js';
+import { ensureFolder } from '@ufbert/tensor/node';
+import { FETCHED_FILES, downloadCap, missingRequired } from './hub/hub-files.js';
+import { env } from './hub/hub-env.js';
+import { cachedCommit, snapshotContents } from './hub/python-cache.js';
+import { printableUrl } from './hub/redact.js';
+import { publishSnapshot, type SnapshotFile } from './hub/snapshot-writer.js';
 
-export interface DownloadOptions {
-  /** Where downloads are kept. Default `$XDG_CACHE_HOME/ufbert` or `~/.cache/ufbert`. */
-  cache_dir?: string;
-  progress_callback?: ProgressCallback;
-  /** A download that receives no byte for this long fails (milliseconds, default 30000). */
-  stall_timeout_ms?: number;
+export type { DownloadOptions } from './hub/download-options.js';
+
+/** A model served at a plain URL is cached like a hub repository of its own, under a name no hub id can have. */
+function urlRepoFolder(cacheDir: string, base: URL): string {
+  return join(cacheDir, `urls--${createHash('sha256').update(base.href).digest('hex').slice(0, 32)}`);
 }
 
-export function defaultCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ufbert');
-}
+/** The same ref for every URL: a URL has one version, the last complete download. */
+const URL_REF = 'main';
 
 /**
- * Downloads a model folder served at `url` (model.safetensors, tokenizer.json, a config,
- * tokenizer_config.json when present) into the cache, one folder per URL, and returns that
- * folder. Files already cached are not fetched again; each file is written under a temporary
- * name and renamed when complete, so an interrupted download is never mistaken for a file.
+ * Downloads a model folder served at `url` (model.safetensors, tokenizer.json, a config, the
+ * optional tokenizer files) into the cache with the hub's rules, and returns the snapshot folder:
+ * each file streamed to a temporary name, bounded, named by its SHA-256 once whole; the snapshot
+ * made visible only when every file is there; optional files that 404 remembered, so the next
+ * load (offline too) asks for nothing. `user:password` in the URL is sent as Basic authorization
+ * to that host only and never printed; the query string is kept on every file's URL; a redirect
+ * to another host is refused.
  */
 export async function downloadModel(url: URL, options: DownloadOptions = {}): Promise<string> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ModelLoadError(`expected an http(s) URL, got ${url.href}`);
-  const stallMs = options.stall_timeout_ms ?? 30_000;
-  if (!(stallMs > 0)) throw new ModelLoadError(`stall_timeout_ms must be a positive number of milliseconds, got ${stallMs}`);
-  const base = url.href.endsWith('/') ? url : new URL(`${url.href}/`);
-  const folder = join(options.cache_dir ?? defaultCacheDir(), createHash('sha256').update(base.href).digest('hex').slice(0, 24));
-  // Through the guarded layer: a cache under /proc is refused at once (a recursive mkdir there never returns).
-  await ensureFolder(folder, { what: 'download cache folder', fail: (message) => new ModelLoadError(message) });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ModelLoadError(`expected an http(s) URL, got ${printableUrl(url)}`);
+  const { base, authorization } = splitCredentials(url);
+  const name = printableUrl(base);
+  const repoDir = urlRepoFolder(options.cache_dir ?? env.cacheDir, base);
   const notify = options.progress_callback ?? (() => {});
-  const name = url.href;
-  for (const { file, required } of MODEL_FILES) {
-    const target = join(folder, file);
+  const commit = await cachedCommit(repoDir, URL_REF);
+  if (commit !== undefined) {
+    const contents = await snapshotContents(repoDir, commit, FETCHED_FILES);
+    if (!missingRequired(contents.present)) {
+      for (const file of contents.present) {
+        notify({ status: 'initiate', name, file });
+        notify({ status: 'done', name, file });
+      }
+      return contents.folder;
+    }
+  }
+  if (options.local_files_only || !env.allowRemoteModels) throw new ModelNotCachedError(`${name} is not in the cache ${repoDir} and downloads are off (local_files_only, HF_HUB_OFFLINE or env.allowRemoteModels = false)`);
+  const limits = downloadLimits(options, (message) => new ModelLoadError(message));
+  await ensureFolder(join(repoDir, 'blobs'), { what: 'the download cache' });
+  const present: SnapshotFile[] = [];
+  const missing: string[] = [];
+  for (const file of FETCHED_FILES) {
+    const fileUrl = new URL(file, base);
+    fileUrl.search = base.search;
     notify({ status: 'initiate', name, file });
-    if (pathKind(target) === 'file') {
-      notify({ status: 'done', name, file });
-      continue;
-    }
-    const bytes = await fetchFile(new URL(file, base), stallMs, (loaded, total) => notify({ status: 'progress', name, file, loaded, total, progress: total > 0 ? (100 * loaded) / total : 0 }), () => notify({ status: 'download', name, file }));
-    if (bytes === undefined) {
-      if (required) throw new ModelLoadError(`expected ${new URL(file, base).href} (a model folder holds ${file}), got 404 Not Found`);
-      notify({ status: 'done', name, file });
-      continue;
-    }
-    await writeFileAtomic(target, bytes, { what: 'downloaded model file', fail: (message) => new ModelLoadError(message) });
+    const fetched = await fetchToFile(fileUrl, (got) => join(repoDir, 'blobs', got.sha256), {
+      maxBytes: downloadCap(file),
+      stallMs: limits.stallMs,
+      deadlineMs: limits.deadlineMs,
+      headers: authorization,
+      crossOriginRedirect: () => false,
+      partialBeside: join(repoDir, 'blobs', 'download'),
+      onStart: () => notify({ status: 'download', name, file }),
+      onProgress: (loaded, total) => notify({ status: 'progress', name, file, loaded, total, progress: total > 0 ? (100 * loaded) / total : 0 }),
+    });
+    if (fetched) present.push({ file, etag: fetched.sha256 });
+    else missing.push(file);
     notify({ status: 'done', name, file });
   }
-  if (pathKind(join(folder, CONFIG_FILE)) !== 'file' && pathKind(join(folder, HF_CONFIG_FILE)) !== 'file') throw new ModelLoadError(`expected model_config.json or config.json under ${base.href}, got 404 Not Found for both`);
-  return folder;
+  const absent = missingRequired(present.map(({ file }) => file));
+  if (absent) throw new DownloadError(`expected ${absent} under ${name} (a model folder holds model.safetensors, tokenizer.json and a config), got 404 Not Found`, name);
+  // The snapshot's name stands for its contents: the same bytes downloaded twice make the same snapshot.
+  const version = createHash('sha256').update(JSON.stringify(present.map(({ file, etag }) => [file, etag]))).digest('hex').slice(0, 40);
+  return publishSnapshot(repoDir, version, present, missing, URL_REF);
 }
 
-/** A file's bytes; undefined on 404. Any other status, a reset connection or a stall fails with the URL in the message. */
-async function fetchFile(url: URL, stallMs: number, onProgress: (loaded: number, total: number) => void, onStart: () => void): Promise<Uint8Array | undefined> {
-  const abort = new AbortController();
-  let timer = setTimeout(() => abort.abort(), stallMs);
-  const stalled = () => new ModelLoadError(`download of ${url.href} stalled: no data for ${stallMs} ms`);
-  try {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: abort.signal });
-    } catch (error) {
-      throw abort.signal.aborted ? stalled() : new ModelLoadError(`cannot fetch ${url.href}: ${causeOf(error)}`);
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      throw new ModelLoadError(`expected 200 OK from ${url.href}, got ${response.status} ${response.statusText}`);
-    }
-    onStart();
-    const total = Number(response.headers.get('content-length') ?? 0);
-    const chunks: Uint8Array[] = [];
-    let loaded = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        throw abort.signal.aborted ? stalled() : new ModelLoadError(`download of ${url.href} failed after ${loaded} bytes: ${causeOf(error)}`);
-      }
-      if (chunk.done) break;
-      clearTimeout(timer);
-      timer = setTimeout(() => abort.abort(), stallMs);
-      chunks.push(chunk.value);
-      loaded += chunk.value.length;
-      onProgress(loaded, total);
-    }
-    if (total > 0 && loaded !== total) throw new ModelLoadError(`download of ${url.href} ended after ${loaded} of ${total} bytes`);
-    const bytes = new Uint8Array(loaded);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return bytes;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Node's fetch reports network failures as "fetch failed" with the reason in `cause`. */
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? `${(error as Error).message} (${cause.code ?? cause.message})` : (error as Error).message;
+/** The URL without `user:password` (fetch refuses a URL holding them), and those as a Basic Authorization header. */
+function splitCredentials(url: URL): { base: URL; authorization: Record<string, string> | undefined } {
+  const base = new URL(url.href);
+  if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
+  if (!base.username && !base.password) return { base, authorization: undefined };
+  const credentials = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`;
+  base.username = '';
+  base.password = '';
+  return { base, authorization: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
 }

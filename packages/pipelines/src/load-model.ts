@@ -1,12 +1,12 @@
-import { pathKind } from '@ufbert/tensor/node';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import type { Parallelism } from '@ufbert/onnx';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions } from '@ufbert/onnx/node';
 import type { Dtype } from '@ufbert/onnx/dtype';
 import type { Device } from '@ufbert/tensor';
 import { chooseRuntime, type Runtime } from './device.js';
-import { downloadModel, type DownloadOptions } from './download-model.js';
+import type { DownloadOptions } from './hub/download-options.js';
+import { modelFolder } from './hub/model-name.js';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
 import { ModelLoadError } from './errors.js';
 import type { LoadedModel } from './loaded-model.js';
@@ -44,20 +44,21 @@ export interface ModelSourceOptions extends DownloadOptions {
 }
 
 /** Every file a pipeline reads from a model folder, read as one snapshot. */
-const PIPELINE_FILES = [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE];
+const PIPELINE_FILES = [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, SPECIAL_TOKENS_MAP_FILE];
 
 /**
- * The Node edge of the one model loader: a model from a folder, an http(s) URL (downloaded into
- * the cache folder first) or the files' bytes. A folder is read as one consistent snapshot
- * through the guarded file layer; from a folder (or the cache) onnxruntime's export is cached
- * beside the checkpoint, one file per dtype; from bytes it is made in memory on every load.
+ * The Node edge of the one model loader: a model from a folder, a hub id `owner/name` or an
+ * http(s) URL (both resolved to a snapshot folder in the Python-layout hub cache first, see
+ * `modelFolder`) or the files' bytes. A folder is read as one consistent snapshot through the
+ * guarded file layer; from a folder (or the cache) onnxruntime's export is cached beside the
+ * checkpoint, one file per dtype; from bytes it is made in memory on every load.
  */
 export async function loadModelSource(source: ModelSource, options: ModelSourceOptions = {}): Promise<LoadedModel> {
   const choice = chooseRuntime(options.runtime, options.device);
   const dtype = resolveDtype(options.dtype, choice.runtime, 'fp32');
   checkRuntimeOptions(choice.runtime, options, ONNXRUNTIME_NODE);
   const fromBytes = typeof source !== 'string' && !(source instanceof URL);
-  const dir = fromBytes ? undefined : await localFolder(source, options);
+  const dir = fromBytes ? undefined : await modelFolder(source, options);
   const parts = dir ? await readModelFolder(await readModelFolderSnapshot(dir, PIPELINE_FILES), dir) : await readModelFolder(bytesReader(source as ModelBytes), 'the model bytes');
   const kernel = options.threads === undefined ? options.kernel : { ...options.kernel, threads: options.threads };
   const tfjs: TfjsChoice | undefined = choice.runtime === 'tfjs' ? { backend: choice.backend ?? 'active', kernel } : undefined;
@@ -79,11 +80,4 @@ async function openOnnx(parts: ModelFolderParts, dtype: Dtype, folder: string | 
   } finally {
     model.dispose();
   }
-}
-
-/** The folder a string or URL names: a local folder as it is, an http(s) URL downloaded into the cache. */
-async function localFolder(source: string | URL, options: DownloadOptions): Promise<string> {
-  if (source instanceof URL || /^https?:\/\//i.test(source)) return downloadModel(new URL(source), options);
-  if (pathKind(source) !== 'folder') throw new ModelLoadError(`expected a model folder or an http(s) URL, got '${source}' (no such folder)`);
-  return source;
 }

@@ -5,7 +5,8 @@
  */
 export type ProgressInfo =
   | { status: 'initiate'; name: string; file: string }
-  | { status: 'download'; name: string; file: string }
+  /** `host`: the origin the bytes come from when the hub redirected to its file storage (another host). */
+  | { status: 'download'; name: string; file: string; host?: string }
   | { status: 'progress'; name: string; file: string; progress: number; loaded: number; total: number }
   | { status: 'done'; name: string; file: string }
   | { status: 'ready'; task: string; model: string };

@@ -5,6 +5,9 @@ export { webPipeline, webPipeline as pipeline, type WebPipelineOptions } from '.
 export { loadWebModel, modelFiles, type WebModelOptions } from './web-model.js';
 export { loadModelParts, checkRuntimeOptions, type OnnxEdge, type RuntimeOptionOwners, type TfjsChoice } from './model-loader.js';
 export { RUNTIMES, type Runtime } from './device.js';
+export { fetchModelFiles, type WebModelSourceOptions } from './hub/web-model-files.js';
+export { parseHubId, type HubId } from './hub/hub-id.js';
+export type { ProgressInfo, ProgressCallback } from './progress.js';
 export { taskPipeline, resolveTask, type TaskPipelineOptions } from './task-pipeline.js';
 export type { LoadedModel } from './loaded-model.js';
 export { MODEL_FILES } from '@ufbert/crammed-bert';
@@ -16,5 +19,5 @@ export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';
 export { bytesReader, type ModelBytes } from './model-bytes.js';
 export { resolveDtype, type DtypeChoice } from './dtype.js';
-export { PipelineError, ModelLoadError } from './errors.js';
+export { PipelineError, ModelLoadError, HubIdError, ModelNotCachedError, DownloadError } from './errors.js';
 export { fffRoutesOfModel, type TreeRoute, type TokenRoutes } from './fff-routes-of-model.js';

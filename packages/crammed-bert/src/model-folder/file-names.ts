@@ -21,7 +21,7 @@ export const ONNX_MODEL_FILE = 'onnx/model.onnx';
 export const ONNX_QUANTIZED_MODEL_FILE = 'onnx/model_quantized.onnx';
 
 /** What a model folder's file holds. */
-export type ModelFilePart = 'weights' | 'config' | 'hf-config' | 'tokenizer' | 'tokenizer-config';
+export type ModelFilePart = 'weights' | 'config' | 'hf-config' | 'tokenizer' | 'tokenizer-config' | 'special-tokens-map';
 
 /**
  * The files a model is read from, in the order they are tried, and whether each must be
@@ -34,6 +34,7 @@ export const MODEL_FILES: readonly { file: string; part: ModelFilePart; required
   { file: CONFIG_FILE, part: 'config', required: false },
   { file: HF_CONFIG_FILE, part: 'hf-config', required: false },
   { file: TOKENIZER_CONFIG_FILE, part: 'tokenizer-config', required: false },
+  { file: SPECIAL_TOKENS_MAP_FILE, part: 'special-tokens-map', required: false },
 ];
 
 /** What a folder was written as: `saveModel`'s checkpoint, a fine-tuned classifier, or transformers.js's layout. */

@@ -1,7 +1,7 @@
 import { parseConfig, type CrammedBertConfig } from '../config.js';
 import { ConfigError, ModelFolderError } from '../errors.js';
 import { TextTokenizer } from '../tokenizer/tokenizer.js';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from './file-names.js';
+import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from './file-names.js';
 import { readLabels } from './labels.js';
 
 /** A file's bytes by its name in the folder, or undefined when the folder has no such file. */
@@ -40,11 +40,11 @@ export async function readModelConfig(read: ReadModelFile, where: string): Promi
   return { config, labels };
 }
 
-/** The tokenizer of a model folder: tokenizer.json, with tokenizer_config.json when present. */
+/** The tokenizer of a model folder: tokenizer.json, with tokenizer_config.json and special_tokens_map.json when present. */
 export async function readModelTokenizer(read: ReadModelFile, where: string): Promise<TextTokenizer> {
   const json = await readJson(read, TOKENIZER_FILE, where);
   if (!json) throw new ModelFolderError(`expected ${TOKENIZER_FILE} in ${where}, found none`);
-  return TextTokenizer.fromJSON(json, (await readJson(read, TOKENIZER_CONFIG_FILE, where)) ?? {});
+  return TextTokenizer.fromJSON(json, (await readJson(read, TOKENIZER_CONFIG_FILE, where)) ?? {}, (await readJson(read, SPECIAL_TOKENS_MAP_FILE, where)) ?? {});
 }
 
 /** The checkpoint's bytes (model.safetensors), checked only for being there: `loadCheckpoint` checks the rest. */

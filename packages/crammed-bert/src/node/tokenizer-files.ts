@@ -1,15 +1,17 @@
 import { dirname, join } from 'node:path';
 import { FILE_LIMITS, pathKind, readText, writeFileAtomic } from '@ufbert/tensor/node';
 import { TokenizerError } from '../errors.js';
-import { TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '../model-folder/file-names.js';
+import { SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '../model-folder/file-names.js';
 import { TextTokenizer } from '../tokenizer/tokenizer.js';
 
-/** From a tokenizer.json path, or a folder holding tokenizer.json (and tokenizer_config.json, read when present). */
+/** From a tokenizer.json path, or a folder holding tokenizer.json (tokenizer_config.json and special_tokens_map.json beside it are read when present). */
 export async function loadTokenizer(path: string): Promise<TextTokenizer> {
   const file = pathKind(path) === 'folder' ? join(path, TOKENIZER_FILE) : path;
   const configFile = join(dirname(file), TOKENIZER_CONFIG_FILE);
   const config = pathKind(configFile) === 'missing' ? {} : await readJson(configFile, FILE_LIMITS.json);
-  return TextTokenizer.fromJSON(await readJson(file, FILE_LIMITS.tokenizer), config as Record<string, unknown>);
+  const mapFile = join(dirname(file), SPECIAL_TOKENS_MAP_FILE);
+  const specialTokensMap = pathKind(mapFile) === 'missing' ? {} : await readJson(mapFile, FILE_LIMITS.json);
+  return TextTokenizer.fromJSON(await readJson(file, FILE_LIMITS.tokenizer), config as Record<string, unknown>, specialTokensMap as Record<string, unknown>);
 }
 
 /**

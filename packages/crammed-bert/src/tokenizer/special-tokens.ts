@@ -1,3 +1,4 @@
+import { TokenizerError } from '../errors.js';
 import type { SpecialTokenNames, TokenizerJson } from './tokenizer-json.js';
 
 export interface SpecialToken {
@@ -37,9 +38,20 @@ function configToken(value: unknown): string | undefined {
 }
 
 /**
+ * The special-token names of a tokenizer's files as transformers reads them: tokenizer_config.json's entries,
+ * with special_tokens_map.json's (`save_pretrained` writes both) taking precedence where both name a role.
+ */
+export function specialTokenConfig(tokenizerConfig: Record<string, unknown>, specialTokensMap: Record<string, unknown> = {}): Record<string, unknown> {
+  const merged = { ...tokenizerConfig };
+  for (const key of Object.values(CONFIG_KEYS)) if (configToken(specialTokensMap[key]) !== undefined) merged[key] = specialTokensMap[key];
+  return merged;
+}
+
+/**
  * Finds the pad, unk, cls, sep and mask tokens of any tokenizer.json: named in
- * tokenizer_config.json when it is given, else by the model's `unk_token`, else by the
- * spelling patterns above. Roles nothing matches are left out.
+ * tokenizer_config.json when it is given (a name that is not in the vocabulary is a
+ * TokenizerError), else by the model's `unk_token`, else by the spelling patterns above.
+ * Roles nothing matches are left out.
  */
 export function findSpecialTokens(json: TokenizerJson, vocab: ReadonlyMap<string, number>, config: Record<string, unknown> = {}): SpecialTokens {
   const found: SpecialTokens = {};
@@ -47,6 +59,9 @@ export function findSpecialTokens(json: TokenizerJson, vocab: ReadonlyMap<string
   const candidates = [...added.filter((t) => t.special).map((t) => t.content), ...added.filter((t) => !t.special).map((t) => t.content), ...vocab.keys()];
   for (const role of Object.keys(PATTERNS) as (keyof SpecialTokenNames)[]) {
     let token = configToken(config[CONFIG_KEYS[role]]);
+    if (token !== undefined && !vocab.has(token)) {
+      throw new TokenizerError(`the tokenizer config names ${CONFIG_KEYS[role]} ${JSON.stringify(token)}, which is not in the tokenizer's vocabulary or added tokens`);
+    }
     if (token === undefined && role === 'unk' && typeof json.model.unk_token === 'string') token = json.model.unk_token;
     if (token === undefined) {
       for (const pattern of PATTERNS[role]) {

@@ -1,6 +1,7 @@
 import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
-import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
+import { findSpecialTokens, specialTokenConfig, type SpecialTokens } from './special-tokens.js';
+import { useRustComponents } from './rust-components.js';
 import type { TokenizerJson } from './tokenizer-json.js';
 
 /** One text, or a pair of texts (sentence-pair tasks). */
@@ -53,6 +54,7 @@ export class TextTokenizer {
     } catch (error) {
       throw new TokenizerError(`@huggingface/tokenizers cannot load this tokenizer.json: ${(error as Error).message}`);
     }
+    useRustComponents(this.tokenizer, json);
     const vocab = this.tokenizer.get_vocab(true);
     let maxId = -1;
     for (const id of vocab.values()) maxId = Math.max(maxId, id);
@@ -60,8 +62,8 @@ export class TextTokenizer {
     this.specialTokens = findSpecialTokens(json, vocab, config);
   }
 
-  /** From tokenizer.json contents and, optionally, tokenizer_config.json contents. */
-  static fromJSON(json: unknown, config: Record<string, unknown> = {}): TextTokenizer {
+  /** From tokenizer.json contents and, optionally, tokenizer_config.json and special_tokens_map.json contents. */
+  static fromJSON(json: unknown, config: Record<string, unknown> = {}, specialTokensMap: Record<string, unknown> = {}): TextTokenizer {
     if (!json || typeof json !== 'object' || typeof (json as TokenizerJson).model !== 'object' || (json as TokenizerJson).model === null) {
       throw new TokenizerError('a tokenizer.json must be an object with a "model" entry');
     }
@@ -75,7 +77,7 @@ export class TextTokenizer {
       post_processor: given.post_processor ?? null,
       decoder: given.decoder ?? null,
     };
-    return new TextTokenizer(complete, config);
+    return new TextTokenizer(complete, specialTokenConfig(config, specialTokensMap));
   }
 
   /** tokenizer.json's text, as a folder holds it. */

@@ -58,7 +58,7 @@ describe('exportOnnx', () => {
   });
 
   async function io() {
-    const tensors = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    const tensors = (await readSafetensorsFile(join(folder, 'io.safetensors'))).tensors;
     const ids = tensors.get('input_ids')!;
     return { ids: ids.data as BigInt64Array, mask: tensors.get('attention_mask')!.data as BigInt64Array, dims: ids.shape as [number, number], logits: toFloat32(tensors.get('logits')!) };
   }

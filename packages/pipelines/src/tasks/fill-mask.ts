@@ -23,8 +23,12 @@ export interface FillMaskOptions {
   top_k?: number;
 }
 
-/** Spellings of the mask placeholder accepted in inputs, whatever the tokenizer calls its mask token. */
-const MASK_SPELLINGS = ['[MASK]', '<mask>'];
+/**
+ * Mask spellings of other tokenizers (BERT's, the published UltraFastBERT's). Only the model's own mask token
+ * is a mask, as in transformers.js; another one in the input is refused, since its tokenizer would spell it as
+ * ordinary text (`<mask>` as `<`, `m`, ...) and the model would be asked about no mask, or the wrong one.
+ */
+const OTHER_MASK_SPELLINGS = ['[MASK]', '<mask>'];
 
 /**
  * `fill-mask`: the most likely tokens for each mask of a text, never a special token
@@ -49,7 +53,11 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
     const mask = this.tokenizer.specialTokens.mask!;
     const vocab = this.model.config.embedding.vocab_size;
     const k = Math.min(top_k, vocab - this.specialIds.size);
-    const inputs = (typeof texts === 'string' ? [texts] : texts).map((text) => MASK_SPELLINGS.reduce((t, spelling) => t.split(spelling).join(mask.token), text));
+    const inputs = typeof texts === 'string' ? [texts] : texts;
+    for (const text of inputs) {
+      const foreign = OTHER_MASK_SPELLINGS.find((spelling) => spelling !== mask.token && text.includes(spelling));
+      if (foreign) throw new PipelineError(`"${excerpt(text)}" writes the mask as ${foreign}, but this model's mask token is ${mask.token}: write ${mask.token}`);
+    }
     const results = await this.batched(inputs, async (batch, encoded) => {
       const positions = encoded.inputIds.map((ids, i) => {
         const found = ids.flatMap((id, s) => (id === mask.id && encoded.attentionMask[i][s] === 1 ? [s] : []));

@@ -21,7 +21,6 @@ const ALLOWED = new Set([
   'packages/onnx/dist/onnx-runtime.js', // moves with model-folder (issue 27)
   'packages/onnx/dist/transformers-js-folder.js', // moves with model-folder (issue 27)
   'packages/pipelines/dist/cli.js', // moves with model-folder (issue 27)
-  'packages/pipelines/dist/download-model.js', // moves with model-folder (issue 27)
   'packages/pipelines/dist/load-model.js', // moves with model-folder (issue 27)
 ]);
 

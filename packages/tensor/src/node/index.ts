@@ -16,3 +16,4 @@ export { readFolderSnapshot, type ReadFolderOptions, type FolderSnapshot } from 
 export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from './output-lock.js';
 export { openSafetensorsFile, readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
 export { readTextFile, InputFileError, type ReadTextFileOptions } from './legacy-names.js';
+export { createStreamedFile, replaceWithLink, stagingFolderFor, renameFolderInto, followedKind, type StreamedFile } from './streamed-file.js';
