@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { relativeError, tf, toFloat32 } from '@ufbert/tensor';
 import { openSafetensorsFile, readSafetensorsFile } from '@ufbert/tensor/node';
 import type { Tensor2D } from '@ufbert/tensor';
-import { loadConfig, loadModel } from './checkpoint.js';
+import { loadModel, loadModelConfig } from './node/load-model.js';
 import { parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { DECODER_WEIGHT } from './parameters.js';
@@ -20,7 +20,7 @@ describe('the published layout (config.json with arch, model.safetensors without
     const opened = await openSafetensorsFile(join(PUBLISHED_LAYOUT, 'model.safetensors'));
     expect(opened.entries.map((e) => e.name)).not.toContain(DECODER_WEIGHT);
     opened.close();
-    expect(await loadConfig(PUBLISHED_LAYOUT)).toEqual(await loadConfig(REFERENCE));
+    expect((await loadModelConfig(PUBLISHED_LAYOUT)).config).toEqual((await loadModelConfig(REFERENCE)).config);
   });
 
   it('gives the reference fixture model its hidden states and logits (decoder tied to the word embedding)', async () => {

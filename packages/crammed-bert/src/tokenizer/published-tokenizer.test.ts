@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenizerError } from '../errors.js';
 import { TextTokenizer } from './tokenizer.js';
+import { loadTokenizer } from '../node/tokenizer-files.js';
 import { rustNormalizer, rustPreTokenizer } from './rust-components.js';
 import { lowercaseCodePoints } from './code-point-lowercase.js';
 import { splitUnicodeWords } from './unicode-whitespace.js';
@@ -31,7 +32,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the published tokenizer, read as Hugging Face tokenizers (Rust) reads it', () => {
   it('finds <cls>, <sep>, <mask>, <pad>, <unk> from tokenizer_config.json', async () => {
-    const tokenizer = await TextTokenizer.load(PUBLISHED_LAYOUT);
+    const tokenizer = await loadTokenizer(PUBLISHED_LAYOUT);
     expect(tokenizer.specialTokens).toEqual({
       pad: { token: '<pad>', id: 0 },
       unk: { token: '<unk>', id: 3 },
@@ -42,7 +43,7 @@ describe('the published tokenizer, read as Hugging Face tokenizers (Rust) reads 
   });
 
   it("gives Rust's ids on accents, non-ASCII, backquotes, runs of spaces, punctuation, numbers, CJK and emoji", async () => {
-    const tokenizer = await TextTokenizer.load(PUBLISHED_LAYOUT);
+    const tokenizer = await loadTokenizer(PUBLISHED_LAYOUT);
     for (const { text, ids, tokens } of expected.singles) expect(tokenizer.encode(text), JSON.stringify(text)).toEqual({ ids, tokens });
     for (const { text, ids } of expected.pairs) expect(tokenizer.encode(text).ids, JSON.stringify(text)).toEqual(ids);
     const normalize = rustNormalizer(tokenizerJson().normalizer)!;
@@ -78,7 +79,7 @@ describe('the published tokenizer, read as Hugging Face tokenizers (Rust) reads 
     writeFileSync(join(folder, 'tokenizer.json'), readFileSync(join(PUBLISHED_LAYOUT, 'tokenizer.json')));
     writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ mask_token: '<unk>', cls_token: '<s>' }));
     writeFileSync(join(folder, 'special_tokens_map.json'), readFileSync(join(PUBLISHED_LAYOUT, 'special_tokens_map.json')));
-    const tokenizer = await TextTokenizer.load(folder);
+    const tokenizer = await loadTokenizer(folder);
     expect(tokenizer.specialTokens.mask).toEqual({ token: '<mask>', id: 6 });
     expect(tokenizer.specialTokens.cls).toEqual({ token: '<cls>', id: 4 });
   });
