@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { relativeError, toFloat32 } from '@ufbert/tensor';
-import { readSafetensorsFile as readSafetensors } from '@ufbert/tensor/node';
+import { readSafetensorsFile } from '@ufbert/tensor/node';
 import { CheckpointError, type CrammedBertModel } from '@ufbert/crammed-bert';
 import { loadModel } from '@ufbert/crammed-bert/node';
 import { exportOnnx, exportOnnxFromCheckpoint } from './export.js';
