@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FILE_LIMITS, readJson } from '@ufbert/tensor/node';
 import { DEVICES, UfbertError, type Device } from '@ufbert/tensor';
 import { parseKernelChoice, type KernelChoice } from '@ufbert/crammed-bert';
 import { DTYPES, type Dtype, type GraphHead, type Parallelism } from '@ufbert/onnx';
@@ -52,8 +53,8 @@ class UsageError extends Error {}
 const COMMANDS = ['fill-mask', 'classify', 'embed', 'export', 'routes'];
 const HEADS: readonly GraphHead[] = ['all', 'selected', 'none'];
 
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+async function version(): Promise<string> {
+  const manifest = (await readJson(fileURLToPath(new URL('../package.json', import.meta.url)), { what: 'package.json', maxBytes: FILE_LIMITS.json })) as { version: string };
   return manifest.version;
 }
 
@@ -88,7 +89,7 @@ function dtypeFlag(value: string | undefined): Dtype | undefined {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
-    console.log(version());
+    console.log(await version());
     return 0;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

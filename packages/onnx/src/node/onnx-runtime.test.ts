@@ -177,4 +177,16 @@ describe('the onnxruntime runtime', () => {
     await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(new FileLayerError(first.source, 'not-regular', `${first.source}: is a FIFO, expected a regular cached ONNX export`));
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  it('stops at once with a typed error on a FIFO as model.safetensors, before hashing or exporting anything', async () => {
+    const dir = join(work, 'fifo-weights');
+    await cp(mlmDir, dir, { recursive: true });
+    await rm(join(dir, 'model.safetensors'));
+    execFileSync('mkfifo', [join(dir, 'model.safetensors')]);
+    const started = performance.now();
+    await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(
+      new FileLayerError(join(dir, 'model.safetensors'), 'not-regular', `${join(dir, 'model.safetensors')}: is a FIFO, expected a regular file of the model folder`),
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });
