@@ -12,17 +12,7 @@ const LAYER = 'packages/tensor/dist/node/';
  * Modules that still import node:fs themselves, outside the layer. Each is the model-folder
  * branch's to move onto @ufbert/tensor/node; the lead empties this list at the merge.
  */
-const ALLOWED = new Set([
-  'packages/crammed-bert/dist/checkpoint.js', // moves with model-folder (issue 27)
-  'packages/crammed-bert/dist/parity.js', // moves with model-folder (issue 27)
-  'packages/crammed-bert/dist/tokenizer/tokenizer.js', // moves with model-folder (issue 27)
-  'packages/crammed-bert/dist/tokenizer/wordpiece-trainer.js', // moves with model-folder (issue 27)
-  'packages/onnx/dist/export.js', // moves with model-folder (issue 27)
-  'packages/onnx/dist/onnx-runtime.js', // moves with model-folder (issue 27)
-  'packages/onnx/dist/transformers-js-folder.js', // moves with model-folder (issue 27)
-  'packages/pipelines/dist/cli.js', // moves with model-folder (issue 27)
-  'packages/pipelines/dist/load-model.js', // moves with model-folder (issue 27)
-]);
+const ALLOWED = new Set<string>([]);
 
 /** A static import or re-export, a dynamic import() or a require() of fs or fs/promises, with or without `node:`. */
 const FS_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(['"])(?:node:)?fs(?:\/promises)?\1/;
