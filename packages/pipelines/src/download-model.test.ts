@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
+import { FileLayerError } from '@ufbert/tensor/node';
 import { pipeline } from './pipeline.js';
 import { downloadModel } from './download-model.js';
 import { DownloadError, ModelLoadError } from './errors.js';
@@ -152,8 +153,8 @@ describe('models from a URL', () => {
   it('refuses a cache folder under /proc at once, before any request (--cache-dir /proc/x)', async () => {
     const before = requests.length;
     const started = performance.now();
-    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(ModelLoadError);
-    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(/^\/proc\/ufbert-cache\/[0-9a-f]+: the download cache folder is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/);
+    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(FileLayerError);
+    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(/^\/proc\/ufbert-cache\/urls--[0-9a-f]+\/blobs: the download cache is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(requests.length).toBe(before);
   });

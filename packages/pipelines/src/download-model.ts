@@ -48,7 +48,7 @@ export async function downloadModel(url: URL, options: DownloadOptions = {}): Pr
   }
   if (options.local_files_only || !env.allowRemoteModels) throw new ModelNotCachedError(`${name} is not in the cache ${repoDir} and downloads are off (local_files_only, HF_HUB_OFFLINE or env.allowRemoteModels = false)`);
   const limits = downloadLimits(options, (message) => new ModelLoadError(message));
-  await ensureFolder(join(repoDir, 'blobs'), { what: 'the download cache' });
+  await ensureFolder(join(repoDir, 'blobs'), { what: 'download cache' });
   const present: SnapshotFile[] = [];
   const missing: string[] = [];
   for (const file of FETCHED_FILES) {

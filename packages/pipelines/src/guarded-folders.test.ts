@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { HF_CONFIG_FILE, MANIFEST_FILE, TOKENIZER_FILE } from '@ufbert/crammed-bert';
 import { OnnxInferenceRuntime } from '@ufbert/onnx/node';
-import { MANIFEST_FILE as LAYER_MANIFEST_FILE } from '@ufbert/tensor/node';
+import { FOLDER_MANIFEST_FILE as LAYER_MANIFEST_FILE } from '@ufbert/tensor/node';
 import { writeTinyModels } from './test-utils/tiny-models.js';
 
 // The CLI as a user runs it (built dist/cli.js), on model folders holding what a cloned

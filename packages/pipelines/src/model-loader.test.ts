@@ -19,13 +19,14 @@ beforeAll(async () => {
 describe('one loader, two edges', () => {
   it('refuses the other runtime\'s options in the same words on the Node edge and the web edge, before reading a file', async () => {
     const nowhere = join(work, 'no-such-folder');
-    await expect(loadModelSource(nowhere, { runtime: 'tfjs', threads: 2 })).rejects.toThrow(new ModelLoadError('threads applies to the onnxruntime runtime, not tfjs'));
+    // threads belong to both runtimes (onnxruntime's intra-op threads, or the tfjs FFF kernel's own).
+    await expect(loadModelSource(nowhere, { runtime: 'tfjs', parallelism: 'sequences' })).rejects.toThrow(new ModelLoadError('parallelism applies to the onnxruntime runtime, not tfjs'));
     await expect(loadModelSource(nowhere, { runtime: 'tfjs', threads: 2, parallelism: 'sequences', fffDenseLevels: 1 })).rejects.toThrow(
-      new ModelLoadError('threads, parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs'),
+      new ModelLoadError('parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs'),
     );
     await expect(loadModelSource(nowhere, { kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'));
-    await expect(loadWebModel(new Map(), { runtime: 'tfjs', executionProviders: ['wasm'] })).rejects.toThrow(new ModelLoadError('executionProviders applies to the onnxruntime-web runtime, not tfjs'));
-    await expect(loadWebModel(new Map(), { kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime-web'));
+    await expect(loadWebModel(new Map(), { runtime: 'tfjs', executionProviders: ['wasm'] })).rejects.toThrow(new ModelLoadError('executionProviders applies to the onnxruntime runtime, not tfjs'));
+    await expect(loadWebModel(new Map(), { kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'));
   });
 
   it('reads a folder, its bytes and a page\'s bytes into the same parts', async () => {

@@ -39,7 +39,7 @@ export async function hubSnapshot(id: HubId, options: DownloadOptions = {}): Pro
   const wanted = FETCHED_FILES.filter((file) => files.has(file));
   const afterMove = await usableSnapshot(repoDir, commit, id.repo, notify);
   if (afterMove) return publishSnapshot(repoDir, commit, [], [], revision === commit ? undefined : revision);
-  await ensureFolder(`${repoDir}/blobs`, { what: 'the hub cache' });
+  await ensureFolder(`${repoDir}/blobs`, { what: 'hub cache' });
   const infos = await callHub(() => pathsInfo({ repo: { type: 'model', name: id.repo }, paths: wanted, revision: commit, ...hub.params }), id, revision, hub);
   const present: SnapshotFile[] = [];
   for (const file of wanted) present.push(await downloadBlob(id, commit, file, infos, repoDir, { limits, hub, notify }));

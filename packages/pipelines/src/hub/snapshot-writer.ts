@@ -17,11 +17,11 @@ export interface SnapshotFile {
  * atomically), and only then `ref` pointed at the commit.
  */
 export async function publishSnapshot(repoDir: string, commit: string, present: readonly SnapshotFile[], missing: readonly string[], ref: string | undefined): Promise<string> {
-  if (missing.length) await ensureFolder(join(repoDir, '.no_exist', commit), { what: 'the cache' });
+  if (missing.length) await ensureFolder(join(repoDir, '.no_exist', commit), { what: 'hub cache' });
   for (const file of missing) await writeFileAtomic(noExistFile(repoDir, commit, file), '', { what: 'marker of a file the commit lacks' });
   const folder = snapshotFolder(repoDir, commit);
   const staging = stagingFolderFor(folder);
-  await ensureFolder(staging, { what: 'the cache' });
+  await ensureFolder(staging, { what: 'hub cache' });
   try {
     // The staging folder sits beside snapshots/<commit>, so the same relative link is right in both.
     for (const { file, etag } of present) await replaceWithLink(join(staging, file), blobLinkTarget(etag), LINK);
@@ -31,7 +31,7 @@ export async function publishSnapshot(repoDir: string, commit: string, present: 
   }
   if (ref !== undefined) {
     const path = refFile(repoDir, ref);
-    await ensureFolder(dirname(path), { what: 'the cache' });
+    await ensureFolder(dirname(path), { what: 'hub cache' });
     await writeFileAtomic(path, commit, { what: `ref ${ref}` });
   }
   return folder;
