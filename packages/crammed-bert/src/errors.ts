@@ -22,3 +22,6 @@ export class TokenizerError extends UfbertError {}
 
 /** A model method was called on a model that cannot run it: disposed, or without the head it needs. */
 export class ModelError extends UfbertError {}
+
+/** A batch handed to a runtime is not token ids the model can embed: ids outside the vocabulary, rows longer than the window, a malformed mask. */
+export class TokenBatchError extends UfbertError {}

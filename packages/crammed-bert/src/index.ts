@@ -14,4 +14,5 @@ export { WordPieceTrainer, trainWordPiece, trainWordPieceFromFiles, type WordPie
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
+export { checkTokenBatch } from './token-batch-check.js';
 export type { KernelChoice } from '@ufbert/fff';

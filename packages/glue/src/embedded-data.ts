@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EMBEDDED_TASKS, type EmbeddedTaskName } from './embedded-tasks.js';
+import { embeddedTask, type EmbeddedTaskName } from './embedded-tasks.js';
 import type { GlueExample } from './read-split.js';
 import { splitTrainDev, type SplitOptions, type TrainDevSplit } from './seeded-split.js';
 import { readSentimentSentences } from './sentiment-sentences.js';
@@ -17,6 +17,7 @@ export type LabeledExample = GlueExample & { readonly label: number };
 
 /** Examples of an embedded task with the ids of their source, before the train/dev split. */
 export function embeddedTaskSource(name: EmbeddedTaskName, options: EmbeddedTaskOptions = {}): LabeledExample[] {
+  embeddedTask(name);
   const items = name === 'spam' ? readSpamAssassin({ maxChars: options.maxChars }) : readSentimentSentences();
   // A text that occurs twice (re-sent spam, repeated review lines) would otherwise land on both sides of the split.
   const seen = new Set<string>();
@@ -48,7 +49,7 @@ export async function writeEmbeddedTask(
   dataDir: string,
   options: EmbeddedTaskOptions = {},
 ): Promise<{ train: string; dev: string }> {
-  const task = EMBEDDED_TASKS[name];
+  const task = embeddedTask(name);
   const directory = join(dataDir, task.directory);
   await mkdir(directory, { recursive: true });
   const { train, dev } = loadEmbeddedTask(name, options);

@@ -1,3 +1,4 @@
+import { excerpt, hasOwnEntry, ownEntry } from '@ufbert/tensor';
 import { PipelineError } from './errors.js';
 import type { LoadedModel } from './model-parts.js';
 import { SUPPORTED_TASKS, TASK_ALIASES, type PipelineFor, type TaskAlias, type TaskName } from './tasks.js';
@@ -17,8 +18,11 @@ export interface TaskPipelineOptions {
 
 /** The canonical name of a task or alias; a PipelineError listing the known ones for any other. */
 export function resolveTask(task: string): TaskName {
-  const name = (TASK_ALIASES as Record<string, TaskName>)[task] ?? task;
-  if (!(name in SUPPORTED_TASKS)) throw new PipelineError(`unknown task '${task}': expected one of ${[...Object.keys(SUPPORTED_TASKS), ...Object.keys(TASK_ALIASES)].join(', ')}`);
+  const name = ownEntry<TaskName>(TASK_ALIASES, task) ?? task;
+  if (!hasOwnEntry(SUPPORTED_TASKS, name)) {
+    const got = typeof task === 'string' ? `'${excerpt(task)}'` : `a value of type ${typeof task}`;
+    throw new PipelineError(`unknown task ${got}: expected one of ${[...Object.keys(SUPPORTED_TASKS), ...Object.keys(TASK_ALIASES)].join(', ')}`);
+  }
   return name;
 }
 
