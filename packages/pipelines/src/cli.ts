@@ -15,9 +15,9 @@ import type { LabelScore } from './tasks/text-classification.js';
 import type { TextPipeline } from './text-pipeline.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert embed     --model DIR|URL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
+  ufbert fill-mask --model DIR|URL [--top-k N] [--json] [--no-truncate] [RUNTIME] TEXT...
+  ufbert classify  --model DIR|URL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--no-truncate] [RUNTIME] TEXT...
+  ufbert embed     --model DIR|URL [--pooling none|mean|cls|first_token|eos|last_token] [--normalize] [--no-truncate] [RUNTIME] TEXT...
   ufbert export    --format onnx --model DIR --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none]
   ufbert routes    --model DIR [--json] [--device D] TEXT
   ufbert --version
@@ -26,7 +26,9 @@ DIR holds model.safetensors, model_config.json (or config.json) and tokenizer.js
 serves the same files (downloaded once into --cache-dir, default ~/.cache/ufbert). Write [MASK]
 where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
-A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
+A TEXT longer than the model's window is cut to it, as transformers.js's pipelines do; with
+--no-truncate it is an error instead. embed pools as feature-extraction does: by default not at
+all (every token's vector, as transformers.js); --pooling mean gives one vector per TEXT.
 --debug prints the stack of an error.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
 conditional, cached beside it in onnx-cache/) [--dtype fp32|q8] [--threads N]
@@ -64,7 +66,7 @@ function kernelChoice(value: string): KernelChoice {
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'cache-dir', 'truncate', 'no-truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head'] as const;
 
 /** --dtype: fp32 or q8, a usage error listing them for anything else (`toString` included: a list, not an object lookup). */
@@ -109,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
       dtype: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       truncate: { type: 'boolean' },
+      'no-truncate': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -165,8 +168,10 @@ async function main(argv: string[]): Promise<number> {
   const threads = positiveInteger('--threads', values.threads);
   const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
   const dtype = dtypeFlag(values.dtype);
-  const pooling = (values.pooling ?? 'mean') as Pooling;
-  if (!POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
+  // No default here: the pipeline's (transformers.js's `none`) applies, so the CLI and the library agree.
+  const pooling = values.pooling as Pooling | undefined;
+  if (pooling !== undefined && !POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
+  if (values.truncate && values['no-truncate']) throw new UsageError('--truncate (the default) and --no-truncate contradict each other');
   const runtime = values.runtime as Runtime | undefined;
   if (runtime !== undefined && !RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
   const device = values.device as Device | undefined;
@@ -184,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: values.truncate ?? false };
+  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), cache_dir: values['cache-dir'], truncation: !values['no-truncate'] };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
@@ -212,7 +217,7 @@ async function main(argv: string[]): Promise<number> {
     const embed = await pipeline('feature-extraction', values.model, options);
     console.error(`ufbert: running on ${ranOn(embed)}`);
     try {
-      const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
+      const tensor = await embed(positionals, { ...(pooling && { pooling }), normalize: values.normalize ?? false });
       console.log(JSON.stringify(tensor.tolist()));
     } finally {
       await embed.dispose();

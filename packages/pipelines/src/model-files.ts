@@ -1,4 +1,7 @@
 import { CONFIG_FILE, MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE } from '@ufbert/crammed-bert';
+import { excerpt } from '@ufbert/tensor';
+import { describeValue } from './describe-value.js';
+import { ModelLoadError } from './errors.js';
 
 /** A Hugging Face config.json: the label names (and, from our export, the reference config under `arch`). */
 export const HF_CONFIG_FILE = 'config.json';
@@ -19,6 +22,15 @@ export type ModelBytes = ReadonlyMap<string, Uint8Array> | Readonly<Record<strin
 /** A folder path, an http(s) URL, or the files' bytes. */
 export type ModelSource = string | URL | ModelBytes;
 
+/** The files by name, each checked to be a Uint8Array (an ArrayBuffer or a string would fail later with a raw TypeError). */
 export function bytesMap(files: ModelBytes): ReadonlyMap<string, Uint8Array> {
-  return files instanceof Map ? files : new Map(Object.entries(files));
+  const map: ReadonlyMap<unknown, unknown> = files instanceof Map ? files : new Map(Object.entries(files));
+  for (const [name, bytes] of map) {
+    if (typeof name !== 'string') throw new ModelLoadError(`expected the model files by file name, got a key ${describeValue(name)}`);
+    if (!(bytes instanceof Uint8Array)) {
+      const hint = bytes instanceof ArrayBuffer ? ' (wrap it: new Uint8Array(buffer))' : '';
+      throw new ModelLoadError(`expected the bytes of ${excerpt(name)} as a Uint8Array, got ${describeValue(bytes)}${hint}`);
+    }
+  }
+  return map as ReadonlyMap<string, Uint8Array>;
 }

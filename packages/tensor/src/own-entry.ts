@@ -6,7 +6,7 @@
  */
 
 /** Whether `name` is one of `table`'s own keys (a string, never an inherited property). */
-export function hasOwnEntry<K extends string>(table: Readonly<Record<K, unknown>>, name: unknown): name is K {
+export function hasOwnEntry<T extends object>(table: T, name: unknown): name is keyof T & string {
   return typeof name === 'string' && Object.hasOwn(table, name);
 }
 
