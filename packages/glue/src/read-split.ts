@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
-import { createReadStream, existsSync } from 'node:fs';
-import { openRegularFile } from '@ufbert/tensor';
+import { FILE_LIMITS, pathKind, readTextChunks } from '@ufbert/tensor/node';
 import { join } from 'node:path';
 import { GlueError, GlueFormatError } from './errors.js';
 import type { TaskDefinition, TsvLayout } from './task-definition.js';
@@ -54,12 +52,12 @@ export async function readTaskSplit(dataDir: string, task: TaskName | TaskDefini
   const definition = getTask(task);
   const path = join(dataDir, definition.directory, getSplit(definition, split).file);
   const reader = new SplitReader(definition, split, path);
-  if (!existsSync(path)) {
+  if (pathKind(path) === 'missing') {
     throw new GlueError(`expected the ${definition.name} ${split} file at ${path} (the official GLUE layout; scripts/fetch-glue.mjs makes it), found nothing there`);
   }
-  // A FIFO or a device would block the stream or never end; only a regular file is read.
-  const { fd } = openRegularFile(fs, path, `${definition.name} ${split} TSV file`, (message) => new GlueError(message));
-  for await (const line of tsvLinesFromChunks(createReadStream(path, { fd, encoding: 'utf8' }))) reader.addLine(line);
+  // A FIFO or a device would block the read or never end; only a regular file is read.
+  const chunks = readTextChunks(path, { what: `${definition.name} ${split} TSV file`, maxBytes: FILE_LIMITS.text, fail: (message) => new GlueError(message) });
+  for await (const line of tsvLinesFromChunks(chunks)) reader.addLine(line);
   return reader.finish();
 }
 

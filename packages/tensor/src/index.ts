@@ -15,4 +15,3 @@ export { registerHostKernel, HOST_BACKENDS, type HostKernel, type HostInput, typ
 export * from './safetensors.js';
 export { excerpt, EXCERPT_LENGTH } from './excerpt.js';
 export { hasOwnEntry, ownEntry, INHERITED_NAMES } from './own-entry.js';
-export { readTextFile, openRegularFile, InputFileError, type ReadTextFileOptions, type FileErrorFactory } from './regular-file.js';

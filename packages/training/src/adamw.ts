@@ -1,4 +1,5 @@
-import { tf, readSafetensors, writeSafetensors, formatShape, type SafeTensor, type Tensor } from '@ufbert/tensor';
+import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
+import { tf, formatShape, type SafeTensor, type Tensor } from '@ufbert/tensor';
 import { CheckpointError, TrainingConfigError, TrainingContractError } from './errors.js';
 
 export interface AdamWOptions {
@@ -154,11 +155,11 @@ export class AdamW {
   /** Writes the state as safetensors (atomically), the step in the metadata. */
   async save(path: string): Promise<void> {
     const { step, tensors } = await this.state();
-    await writeSafetensors(path, tensors, { format: 'ufbert-adamw', [STEP_KEY]: String(step) });
+    await writeSafetensorsFile(path, tensors, { format: 'ufbert-adamw', [STEP_KEY]: String(step) });
   }
 
   async load(path: string): Promise<void> {
-    const { tensors, metadata } = await readSafetensors(path);
+    const { tensors, metadata } = await readSafetensorsFile(path);
     const step = Number(metadata[STEP_KEY]);
     this.setState({ step, tensors }, path);
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AdamW } from './adamw.js';
 import { writeJsonAtomic } from './atomic-file.js';
 import type { BatchStreamState } from './batch-stream.js';
-import { openSafetensors } from '@ufbert/tensor';
+import { openSafetensorsFile } from '@ufbert/tensor/node';
 import type { TrainingConfig } from './config.js';
 import { CheckpointError } from './errors.js';
 import type { MaskedLanguageModel } from './model.js';
@@ -144,7 +144,7 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
     if (actual !== sha256) throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
     if (name.endsWith('.safetensors')) {
       // The weights carry their step and config hash in their own header: a file from another step or run is refused even where a manifest was rewritten around it.
-      const opened = await openSafetensors(file);
+      const opened = await openSafetensorsFile(file);
       const { metadata } = opened;
       opened.close();
       const expectedHash = configHash(manifest.config, manifest.modelConfig);

@@ -47,7 +47,7 @@ export {
 export { readTrainingLog, TrainingLog, type StepRecord, type ValidationRecord, type TrainingLogRecord } from './training-log.js';
 export { renderTrainingChart, niceTicks, type ChartOptions } from './chart.js';
 export { ValidationSet, type ValidationSetOptions } from './validation-loss.js';
-export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from './output-lock.js';
+export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputLockOptions } from '@ufbert/tensor/node';
 export { ensureWritableDirectory, assertOrdinaryFileSystem, directoryEntries, moveRunAside } from './output-directory.js';
 export { pretrain, LOG_FILE, CHART_FILE, MAX_CONSECUTIVE_SKIPS, type PretrainOptions, type PretrainResult } from './pretrain.js';
 export { CrammedBertMlm } from './crammed-bert-mlm.js';

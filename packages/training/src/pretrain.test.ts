@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR, checkpointDirectory } from './checkpoint.js';
 import type { TrainingConfigInput } from './config.js';
 import { CheckpointError, CorpusError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
-import { LOCK_FILE, OutputLockedError } from './output-lock.js';
+import { LOCK_FILE, OutputLockedError } from '@ufbert/tensor/node';
 import { CHART_FILE, LOG_FILE, pretrain, type PretrainOptions } from './pretrain.js';
 import { topicDocuments, topicTokenizer } from './test-utils/fixtures.js';
 import { ToyMaskedLanguageModel } from './toy/toy-model.js';

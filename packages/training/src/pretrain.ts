@@ -24,7 +24,7 @@ import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
 import { CheckpointError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
 import { ensureWritableDirectory, moveRunAside } from './output-directory.js';
-import { LOCK_FILE, OutputLock } from './output-lock.js';
+import { LOCK_FILE, OutputLock } from '@ufbert/tensor/node';
 import { fingerprintSequences, packSequences, type PackedSequences } from './packing.js';
 import { progressDisplay } from './progress-bar.js';
 import { accumulationStepsAt, budgetProgress, learningRateAt } from './schedules.js';
