@@ -20,8 +20,11 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
   }, 300_000);
 
   it('piped into head, exits quietly (141, as a process ended by SIGPIPE) once its reader is gone, and releases its lock', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'trainer-epipe-')), 'run');
-    const child = spawn(process.execPath, [main, '--steps', '5', '--vocab', '300', '--tasks', 'sentiment', '--backend', 'cpu', '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const root = mkdtempSync(join(tmpdir(), 'trainer-epipe-'));
+    const out = join(root, 'run');
+    writeFileSync(join(root, 'corpus.txt'), 'the capital of france is paris. rome is a city in italy.\n\n'.repeat(200));
+    const args = ['--corpus', join(root, 'corpus.txt'), '--steps', '5', '--vocab', '200', '--tasks', 'sentiment', '--backend', 'cpu', '--quiet', '--out', out];
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // What `head -n 1` does: read the first line, then close the pipe.
