@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INHERITED_NAMES } from '@ufbert/tensor';
 import { parseOptions, type TrainerOptions } from './options.js';
 import { PreflightError, runTrainer } from './run.js';
 import { CorpusError, LOCK_FILE, OutputLock, OutputLockedError } from '@ufbert/training';
@@ -33,6 +34,12 @@ describe('trainer preflight', () => {
     const started = performance.now();
     await expect(runTrainer(options(['--out', '/proc/self/out']), () => {})).rejects.toThrow(/the output folder \/proc\/self\/out is on procfs/);
     expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses --ff-preset toString (and every inherited name) as an unknown preset, which once trained a 110M-parameter crammedBERT-3072', async () => {
+    for (const name of INHERITED_NAMES) {
+      await expect(runTrainer(options(['--ff-preset', name]), () => {})).rejects.toThrow(new RegExp(`preset '${name}'.*\\n.*unknown preset; expected one of crammedBERT-3072`));
+    }
   });
 
   it('rejects an FF preset in the FFF slot', async () => {

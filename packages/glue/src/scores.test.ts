@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { UfbertError } from '@ufbert/tensor';
+import { INHERITED_NAMES, UfbertError } from '@ufbert/tensor';
 import { GlueError } from './errors.js';
 import {
   evaluateTask,
   getSplit,
+  embeddedTaskSource,
   getTask,
   GLUE_TASKS,
   glueAverage,
@@ -11,6 +12,8 @@ import {
   METRICS,
   TASKS,
   taskScore,
+  loadEmbeddedTask,
+  type EmbeddedTaskName,
   type GlueTaskName,
 } from './index.js';
 
@@ -112,5 +115,12 @@ describe('task lookups by name', () => {
     }
     expect(new GlueError('x')).toBeInstanceOf(UfbertError);
     expect(() => getSplit(getTask('RTE'), 'toString')).toThrow(/^RTE has no split "toString"/);
+  });
+
+  it('only find own embedded tasks: inherited names are a GlueError listing spam and sentiment (toString once loaded sentiment)', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => embeddedTaskSource(name as EmbeddedTaskName)).toThrow(`unknown embedded task "${name}": expected one of spam, sentiment`);
+      expect(() => loadEmbeddedTask(name as EmbeddedTaskName)).toThrow(GlueError);
+    }
   });
 });
