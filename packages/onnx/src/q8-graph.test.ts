@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import onnxProto from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-common';
 import { loadModel, type CrammedBertConfig } from '@ufbert/crammed-bert';
-import { setBackend } from '@ufbert/tensor';
+import { INHERITED_NAMES, setBackend } from '@ufbert/tensor';
 import { FIXTURES } from '../../../fixtures/index.js';
 import { crammedBertGraph } from './crammed-bert-graph.js';
 import { onnxModelBytes } from './export.js';
@@ -167,6 +167,12 @@ describe('q8 export errors', () => {
     }
     expect(() => parseDtype('int4', '--dtype')).toThrow("expected --dtype one of 'fp32', 'q8', got 'int4'");
     expect(() => crammedBertGraph(config, weights, { dtype: 'fp16' as never })).toThrow(DtypeError);
+  });
+
+  it('accepts the heads all, selected and none only: an inherited name is no head (toString was exported as all)', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => crammedBertGraph(config, weights, { head: name as never })).toThrow(`expected head one of all, selected, none, got '${name}'`);
+    }
   });
 });
 
