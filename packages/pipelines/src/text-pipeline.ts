@@ -62,8 +62,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     this.dtype = parts.dtype;
     this.tokenizer = parts.tokenizer;
     this.id2label = parts.id2label;
-    const { truncation } = parts.defaults;
-    if (truncation !== undefined && typeof truncation !== 'boolean') throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
+    checkTruncation(parts.defaults.truncation);
     this.batchSize = parts.batchSize;
     this.defaults = parts.defaults;
   }
@@ -96,7 +95,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
 
   /** Runs `run` on padded batches of at most `batchSize` inputs and concatenates what it returns. */
   protected async batched<I extends TextInput, O>(inputs: readonly I[], truncation: boolean | undefined, run: (batch: readonly I[], encoded: BatchEncoding) => Promise<O[]>): Promise<O[]> {
-    if (truncation !== undefined && typeof truncation !== 'boolean') throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
+    checkTruncation(truncation);
     if (inputs.length === 0) throw new PipelineError('expected at least one input text, got an empty array');
     const out: O[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
@@ -115,4 +114,8 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     }
     return out;
   }
+}
+
+function checkTruncation(truncation: unknown): void {
+  if (truncation !== undefined && typeof truncation !== 'boolean') throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
 }
