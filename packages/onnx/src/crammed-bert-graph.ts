@@ -75,7 +75,8 @@ const HEADS: { readonly [H in GraphHead]: true } = { all: true, selected: true, 
 
 /** A head of the export's (an unknown one, `toString` included, would be written as `all`); `selected` decodes MLM positions, which a classifier does not have. */
 export function checkHead(config: CrammedBertConfig, head: GraphHead): void {
-  if (!hasOwnEntry(HEADS, head)) throw new OnnxExportError(`expected head one of ${Object.keys(HEADS).join(', ')}, got ${typeof head === 'string' ? `'${head.slice(0, 40)}'` : typeof head}`);
+  const given: unknown = head;
+  if (!hasOwnEntry(HEADS, given)) throw new OnnxExportError(`expected head one of ${Object.keys(HEADS).join(', ')}, got ${typeof given === 'string' ? `'${given.slice(0, 40)}'` : typeof given}`);
   if (head === 'selected' && isClassifier(config)) throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
 }
 
