@@ -7,7 +7,7 @@ const config = createConfig({ num_transformer_layers: 1, hidden_size: 8, interme
 
 describe('checkTokenBatch', () => {
   it('accepts ids in [0, vocab) within the window, and positions inside the batch', () => {
-    expect(() => checkTokenBatch({ inputIds: [[0, 9, 3], Int32Array.of(1, 2, 0)], attentionMask: [[1, 1, 1], [1, 1, 0]] }, config, [0, 5])).not.toThrow();
+    expect(() => checkTokenBatch({ inputIds: [[0, 9, 3], [1, 2, 0]], attentionMask: [[1, 1, 1], [1, 1, 0]] }, config, [0, 5])).not.toThrow();
   });
 
   it.each([
