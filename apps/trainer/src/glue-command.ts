@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKENDS, UfbertError, excerpt, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
 import { TextTokenizer } from '@ufbert/crammed-bert';
-import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
-import { LOCK_FILE, OutputLock, directoryEntries, ensureWritableDirectory, moveRunAside } from '@ufbert/training';
+import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
+import { fineTune, readTaskSplit } from '@ufbert/glue/node';
+import { ensureWritableFolder, folderEntries, LOCK_FILE, moveFolderContentsAside, OutputLock, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
+import { OutputDirectoryError } from '@ufbert/training';
 import { PreflightError } from './run.js';
 import { UsageError } from './options.js';
 
@@ -52,9 +52,9 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   }
   const problems: string[] = [];
   if (!values.model) problems.push('--model is required');
-  else if (!existsSync(join(values.model, 'model.safetensors'))) problems.push(`--model ${values.model} holds no model.safetensors`);
+  else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.push(`--model ${values.model} holds no model.safetensors`);
   if (!values.data) problems.push('--data is required');
-  else if (!existsSync(values.data)) problems.push(`--data ${values.data} does not exist`);
+  else if (pathKind(values.data) === 'missing') problems.push(`--data ${values.data} does not exist`);
   const backend = (values.backend ?? 'wasm') as BackendChoice;
   if (![...BACKENDS, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...BACKENDS, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
   const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
@@ -73,23 +73,23 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   const tasks = values.tasks
     ? (values.tasks.split(',').filter(Boolean) as GlueTaskName[])
     : values.data
-      ? known.filter((t) => existsSync(join(values.data!, GLUE_TASKS[t].directory)))
+      ? known.filter((t) => pathKind(join(values.data!, GLUE_TASKS[t].directory)) !== 'missing')
       : [];
   for (const t of tasks) if (!known.includes(t)) problems.push(`unknown GLUE task '${excerpt(t)}'; expected ${known.join(', ')}`);
-  if (values.data && existsSync(values.data) && !tasks.length) problems.push(`no GLUE task folder under ${values.data}`);
+  if (values.data && pathKind(values.data) !== 'missing' && !tasks.length) problems.push(`no GLUE task folder under ${values.data}`);
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${GLUE_USAGE}`);
 
   const modelDir = resolve(values.model!);
   const outDir = resolve(values.out ?? 'runs/glue');
-  await ensureWritableDirectory(outDir);
+  await ensureWritableFolder(outDir, { what: 'output folder', fail: (message) => new OutputDirectoryError(message) });
   const lock = OutputLock.acquire(outDir, { print });
   try {
     // An earlier run's reports are never silently replaced: refuse, or with --overwrite move them aside.
-    const earlier = await directoryEntries(outDir, [LOCK_FILE]);
+    const earlier = folderEntries(outDir, [LOCK_FILE]);
     if (earlier.length && !values.overwrite) {
       throw new PreflightError(`cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`);
     }
-    if (earlier.length) print(`moved the earlier run to ${await moveRunAside(outDir, [LOCK_FILE])}`);
+    if (earlier.length) print(`moved the earlier run to ${await moveFolderContentsAside(outDir, [LOCK_FILE])}`);
     await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);
   } finally {
     lock.release();
@@ -169,8 +169,8 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
   }
   const rows = [{ model: values.name ?? modelDir.split('/').pop()!, scores }];
   const markdown = formatReportMarkdown(rows);
-  await writeFile(join(outDir, 'report.md'), `${markdown}\n`);
-  await writeFile(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
+  await writeFileAtomic(join(outDir, 'report.md'), `${markdown}\n`);
+  await writeFileAtomic(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
   print(`\n${markdown}\n\nwritten: ${join(outDir, 'report.md')}, ${join(outDir, 'report.json')}`);
   if (failed.length) throw new GlueError(`${failed.length} of ${tasks.length} tasks failed (the report holds the others):\n  - ${failed.join('\n  - ')}`);
 }

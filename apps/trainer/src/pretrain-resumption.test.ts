@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync, mkdirSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CrammedBertModel, presetConfig, trainWordPiece } from '@ufbert/crammed-bert';
-import { CHECKPOINTS_DIR, CrammedBertMlm, LOG_FILE, mlmTokenizer, pretrain, type CorpusDocument } from '@ufbert/training';
+import { mlmTokenizer, type CorpusDocument } from '@ufbert/training';
+import { CHECKPOINTS_DIR, CrammedBertMlm, LOG_FILE, pretrain } from '@ufbert/training/node';
 import { pretrainResumption } from './pretrain-resumption.js';
 
 const TEXT = 'the capital of france is paris. the capital of italy is rome. paris is a beautiful city. rome is old. '.repeat(40);

@@ -1,4 +1,4 @@
-import { findLatestCheckpoint } from '@ufbert/training';
+import { findLatestCheckpoint } from '@ufbert/training/node';
 
 /** How one model's pretraining starts under the run's `--resume`: from its checkpoint, or over (a partial log moved aside). */
 export interface PretrainResumption {

@@ -4,7 +4,6 @@ import { GlueError } from './errors.js';
 import {
   evaluateTask,
   getSplit,
-  embeddedTaskSource,
   getTask,
   GLUE_TASKS,
   glueAverage,
@@ -12,10 +11,10 @@ import {
   METRICS,
   TASKS,
   taskScore,
-  loadEmbeddedTask,
   type EmbeddedTaskName,
   type GlueTaskName,
 } from './index.js';
+import { embeddedTaskSource, loadEmbeddedTask } from './node.js';
 
 describe('task registry', () => {
   it('has the nine GLUE tasks with their label counts and sentence columns', () => {

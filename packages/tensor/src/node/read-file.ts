@@ -59,6 +59,11 @@ export async function readBytes(path: string, options: ReadFileOptions): Promise
   return readBytesSync(path, options);
 }
 
+/** readBytesSync decoded as UTF-8. */
+export function readTextSync(path: string, options: ReadFileOptions): string {
+  return new TextDecoder().decode(readBytesSync(path, options));
+}
+
 /** readBytes decoded as UTF-8. */
 export async function readText(path: string, options: ReadFileOptions): Promise<string> {
   return new TextDecoder().decode(await readBytes(path, options));

@@ -31,3 +31,10 @@ export function openRegularFile(path: string, what: string, fail: FileErrorFacto
   }
   return { fd, size: stats.size };
 }
+
+/** The size of the regular file at `path`, checked as openRegularFile checks it, without reading it. */
+export function regularFileSize(path: string, what: string, fail: FileErrorFactory = fileLayerFailure(path)): number {
+  const { fd, size } = openRegularFile(path, what, fail);
+  closeSync(fd);
+  return size;
+}

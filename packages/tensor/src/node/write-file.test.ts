@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../../tools/built-package.js';
 import { FileLayerError } from './file-layer-error.js';
 import { pathKind } from './path-kind.js';
+import { AppendFile } from './append-file.js';
 import { removePath, writeFileAtomic, writeJsonAtomic } from './write-file.js';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -96,5 +97,21 @@ describe('a write killed halfway', () => {
     expect(existsSync(target)).toBe(false);
     await writeFileAtomic(join(folder, 'other.json'), '{}');
     expect(readdirSync(folder)).toEqual(['other.json']);
+  });
+});
+
+describe('AppendFile', () => {
+  it('appends line by line to a regular file, and refuses a link or a FIFO at the path', async () => {
+    const folder = mkdtempSync(join(dir, 'append-'));
+    const log = AppendFile.open(join(folder, 'log.jsonl'), { what: 'training log' });
+    log.append('a\n');
+    log.append('b\n');
+    log.close();
+    expect(readFileSync(join(folder, 'log.jsonl'), 'utf8')).toBe('a\nb\n');
+    writeFileSync(join(folder, 'elsewhere'), 'keep');
+    symlinkSync('elsewhere', join(folder, 'linked.jsonl'));
+    expect(() => AppendFile.open(join(folder, 'linked.jsonl'), { what: 'training log' })).toThrow(expect.objectContaining({ reason: 'link' }));
+    expect(readFileSync(join(folder, 'elsewhere'), 'utf8')).toBe('keep');
+    expect(() => AppendFile.open('/dev/null', { what: 'training log' })).toThrow(expect.objectContaining({ reason: 'special-filesystem' }));
   });
 });

@@ -67,6 +67,11 @@ export function syncFolder(folder: string): void {
  * regular file replaced keeps its mode. Temporaries of killed writes in the folder are removed.
  */
 export async function writeFileAtomic(path: string, contents: FileContents, options: WriteFileOptions = {}): Promise<void> {
+  writeFileAtomicSync(path, contents, options);
+}
+
+/** writeFileAtomic without waiting: for report writers and CLIs whose callers are synchronous. */
+export function writeFileAtomicSync(path: string, contents: FileContents, options: WriteFileOptions = {}): void {
   const what = options.what ?? 'file';
   const fail = options.fail ?? fileLayerFailure(path);
   const folder = dirname(path);
@@ -101,7 +106,16 @@ export async function writeFileAtomic(path: string, contents: FileContents, opti
 
 /** writeFileAtomic of `value` as indented JSON with a final newline. */
 export async function writeJsonAtomic(path: string, value: unknown, options: WriteFileOptions = {}): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
+  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`, options);
+}
+
+/** Renames `from` to `to` (same file system), a typed error naming both when it fails. */
+export async function movePath(from: string, to: string): Promise<void> {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    throw failFromErrno(error, from, `move it to ${to}`, fileLayerFailure(from));
+  }
 }
 
 /** Removes a file, a link (never its target) or a folder with everything in it; nothing there is fine. */

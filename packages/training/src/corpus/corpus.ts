@@ -1,6 +1,6 @@
 import { excerpt, ownEntry } from '@ufbert/tensor';
 import { CorpusError } from '../errors.js';
-import { readBrown } from './brown.js';
+import { readBrown } from './brown-files.js';
 import type { CorpusDocument } from './document.js';
 import { readMobyDick } from './moby-dick.js';
 import { readSotu } from './sotu.js';

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
+import { FILE_LIMITS, readJson, readSafetensorsFile, writeJsonAtomic, writeSafetensorsFile } from '@ufbert/tensor/node';
 import { tf, layerNorm, Rng, formatShape, type Tensor1D, type Tensor2D, type Tensor3D, type SafeTensor } from '@ufbert/tensor';
-import { writeJsonAtomic } from '../atomic-file.js';
 import { CheckpointError, TrainingConfigError } from '../errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from '../model.js';
 
@@ -82,7 +80,7 @@ export class ToyMaskedLanguageModel implements MaskedLanguageModel {
   }
 
   async loadCheckpoint(dir: string): Promise<void> {
-    const config = JSON.parse(await readFile(join(dir, TOY_CONFIG_FILE), 'utf8')) as ToyMlmConfig;
+    const config = (await readJson(join(dir, TOY_CONFIG_FILE), { what: 'toy model config', maxBytes: FILE_LIMITS.config, fail: (message) => new CheckpointError(message) })) as ToyMlmConfig;
     if (config.vocabSize !== this.config.vocabSize || config.hiddenSize !== this.config.hiddenSize) {
       throw new CheckpointError(`${dir}: expected a toy model with vocabSize ${this.config.vocabSize} and hiddenSize ${this.config.hiddenSize}, got ${config.vocabSize} and ${config.hiddenSize}`);
     }
