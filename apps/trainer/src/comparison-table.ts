@@ -24,8 +24,8 @@ export function comparisonTable(summaries: ModelSummary[]): string {
   });
   const kept = retention(summaries);
   if (kept) {
-    const cell = (v: number | null) => (v === null ? 'n/a' : `${pct(v)}%`);
-    rows.push(['FFF retention (FFF / FF)', '', '', '', ...tasks.map((t) => cell(kept.tasks[t])), cell(kept.average)]);
+    const cell = (v: number | null, key: string) => (v === null ? `n/a${kept.notes[key] ? ` (${kept.notes[key]})` : ''}` : `${pct(v)}%`);
+    rows.push(['FFF retention (FFF / FF)', '', '', '', ...tasks.map((t) => cell(kept.tasks[t] ?? null, t)), cell(kept.average, 'average')]);
   }
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

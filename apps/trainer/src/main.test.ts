@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,23 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
       expect(result.stderr, args.join(' ')).not.toMatch(STACK_LINE);
     }
     expect(run('--tasks', 'toString').stderr).toMatch(/--tasks: unknown task 'toString'; expected spam, sentiment/);
+  }, 300_000);
+
+  it('piped into head, exits quietly (141, as a process ended by SIGPIPE) once its reader is gone, and releases its lock', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'trainer-epipe-'));
+    const out = join(root, 'run');
+    writeFileSync(join(root, 'corpus.txt'), 'the capital of france is paris. rome is a city in italy.\n\n'.repeat(200));
+    const args = ['--corpus', join(root, 'corpus.txt'), '--steps', '5', '--vocab', '200', '--tasks', 'sentiment', '--backend', 'cpu', '--quiet', '--out', out];
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // What `head -n 1` does: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(status).toBe(141);
+    expect(readdirSync(out).filter((name) => name.includes('lock'))).toEqual([]);
   }, 300_000);
 
   it('prints help and exits 0, for the trainer and for glue', () => {

@@ -93,8 +93,9 @@ function resultsSection(report: RunReport): string {
   });
   if (report.retention) {
     const r = report.retention;
-    const cell = (v: number | null, path: Array<string | number>): RichText => (v === null ? 'n/a' : [percent(v, path), '%']);
-    rows.push(['FFF retention (FFF / FF)', '', '', '', '', ...tasks.map((t) => cell(r.tasks[t] ?? null, ['retention', 'tasks', t])), cell(r.average, ['retention', 'average'])]);
+    const cell = (v: number | null, key: string, path: Array<string | number>): RichText =>
+      v !== null ? [percent(v, path), '%'] : r.notes[key] ? `n/a (${r.notes[key]})` : 'n/a';
+    rows.push(['FFF retention (FFF / FF)', '', '', '', '', ...tasks.map((t) => cell(r.tasks[t] ?? null, t, ['retention', 'tasks', t])), cell(r.average, 'average', ['retention', 'average'])]);
   }
   const metricRows: RichText[][] = report.models.flatMap((m, i) =>
     tasks.flatMap((t) => {

@@ -134,7 +134,10 @@ export interface Versions {
 /** The FFF model's score as a fraction of the FF model's, per task and on the average of the tasks. */
 export interface Retention {
   tasks: Record<string, number | null>;
+  /** Over the tasks with a retention. */
   average: number | null;
+  /** Why a task's retention (or, under `average`, the average's) is null, where it is. */
+  notes: Record<string, string>;
 }
 
 export interface RunReport {

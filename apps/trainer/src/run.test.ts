@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INHERITED_NAMES } from '@ufbert/tensor';
 import { parseOptions, type TrainerOptions } from './options.js';
 import { PreflightError, runTrainer } from './run.js';
 import { LOCK_FILE, OutputLock, OutputLockedError } from '@ufbert/tensor/node';
@@ -35,6 +36,12 @@ describe('trainer preflight', () => {
     await expect(runTrainer(options(['--out', out]), () => {})).rejects.toThrow(new RegExp(`  - ${out}: the output folder is on (procfs|sysfs)`));
     expect(performance.now() - started).toBeLessThan(1000);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses --ff-preset toString (and every inherited name) as an unknown preset, which once trained a 110M-parameter crammedBERT-3072', async () => {
+    for (const name of INHERITED_NAMES) {
+      await expect(runTrainer(options(['--ff-preset', name]), () => {})).rejects.toThrow(new RegExp(`preset '${name}'.*\\n.*unknown preset; expected one of crammedBERT-3072`));
+    }
   });
 
   it('rejects an FF preset in the FFF slot', async () => {

@@ -27,6 +27,7 @@ import { q8Table } from './q8-table.js';
 import { fillMaskSamples } from './fill-mask-samples.js';
 import { machineInfo, versions } from './machine-info.js';
 import { renderReportPage } from './report-page.js';
+import { pretrainResumption } from './pretrain-resumption.js';
 import { averageScore, retention } from './retention.js';
 import { REPORT_HTML, REPORT_JSON, REPORT_MD, type LayerUsage, type ModelSummary, type PhaseTiming, type RunReport } from './run-report.js';
 import { validationNodeUsage } from './validation-node-usage.js';
@@ -187,13 +188,14 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     print(`\n== ${name}: pretraining (${'steps' in options.budget ? `${options.budget.steps} steps` : `${options.budget.minutes} min`}) ==`);
     const pretrainStarted = performance.now();
     const model = CrammedBertModel.create(config, { seed: options.seed });
+    const resumption = await pretrainResumption(join(runDir, 'pretrain'), options.resume, name, print);
     const result = await pretrain({
       model: new CrammedBertMlm(model),
       tokenizer: mlmTokenizer(tokenizer),
       corpus: { documents },
       outputDir: join(runDir, 'pretrain'),
       config: trainingConfig(options),
-      resume: options.resume,
+      ...resumption,
       onNonFiniteLoss: options.nonFiniteLoss,
       quiet: options.quiet,
       chartTitle: `${name}: pretraining`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INHERITED_NAMES } from '@ufbert/tensor';
 import {
   fastestConditionalKernel,
   fastestKernel,
@@ -72,6 +73,15 @@ describe('kernel registry', () => {
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'webgpu' }, 'cpu')).toThrow('expected a kernel backend of ts or wasm');
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'gpu' as never }, 'cpu')).toThrow("unknown kernel backend 'gpu'; expected one of ts, wasm, webgpu");
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'wasm', level: 1 }, 'cpu')).toThrow(KernelNotFoundError);
+  });
+
+  it('finds no kernel, backend, level or dtype by a name every object inherits', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => chooseKernel('ConditionalMatmul', { backend: name as never }, 'cpu')).toThrow(`unknown kernel backend '${name}'; expected one of ts, wasm, webgpu`);
+      expect(() => chooseKernel('ConditionalMatmul', { dtype: name as never }, 'cpu')).toThrow(`unknown weight dtype '${name}'; expected one of fp32, q8`);
+      expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts', level: name as never }, 'cpu')).toThrow(KernelNotFoundError);
+      expect(() => getKernel(name as never, 'ts', 1)).toThrow(`no kernel registered as ${name}/ts/1; registered: none`);
+    }
   });
 
   it('keys q8 kernels by weight dtype: chosen only when asked for, under the same name and level', () => {

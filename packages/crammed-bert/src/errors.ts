@@ -25,3 +25,6 @@ export class ModelError extends UfbertError {}
 
 /** A model folder (or its files' bytes) lacks a file it needs, or holds one that cannot be read as what its name says. */
 export class ModelFolderError extends UfbertError {}
+
+/** A batch handed to a runtime is not token ids the model can embed: ids outside the vocabulary, rows longer than the window, a malformed mask. */
+export class TokenBatchError extends UfbertError {}

@@ -17,4 +17,5 @@ export { WordPieceTrainer, trainWordPiece, type WordPieceTrainerOptions } from '
 export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, specialTokenConfig, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
+export { checkTokenBatch } from './token-batch-check.js';
 export { parseKernelChoice, formatKernelChoice, treeRoute, type KernelChoice, type LayerRoutes, type TreeRoute } from '@ufbert/fff';

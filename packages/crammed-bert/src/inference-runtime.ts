@@ -2,6 +2,7 @@ import { tf, activeBackend, describeBackend, setBackend, type Device } from '@uf
 import type { Tensor2D } from '@ufbert/tensor';
 import type { CrammedBertConfig } from './config.js';
 import type { CrammedBertModel } from './model.js';
+import { checkTokenBatch } from './token-batch-check.js';
 
 /** Token ids and padding mask of a batch, rows of equal length. */
 export interface TokenBatch {
@@ -24,6 +25,7 @@ export interface InferenceRuntime {
   maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array>;
   /** Classification (or regression) logits [B, num_labels]. */
   classificationLogits(batch: TokenBatch): Promise<Float32Array>;
+  /** Frees the model; idempotent (a second call does nothing), and a call after it is a typed error. */
   dispose(): Promise<void> | void;
 }
 
@@ -54,7 +56,8 @@ export class TfjsRuntime implements InferenceRuntime {
     return this.read(batch, (ids, mask) => this.model.hiddenStates(ids, mask));
   }
 
-  maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array> {
+  async maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array> {
+    checkTokenBatch(batch, this.config, positions);
     return this.read(batch, (ids, mask) => {
       const hidden = tf.reshape(this.model.hiddenStates(ids, mask), [-1, this.config.hidden_size]) as Tensor2D;
       return this.model.decode(tf.gather(hidden, tf.tensor1d(Int32Array.from(positions), 'int32')) as Tensor2D);
@@ -70,6 +73,7 @@ export class TfjsRuntime implements InferenceRuntime {
   }
 
   private async read(batch: TokenBatch, forward: (ids: Tensor2D, mask: Tensor2D) => tf.Tensor): Promise<Float32Array> {
+    checkTokenBatch(batch, this.config);
     if (this.device !== undefined && activeBackend() !== this.device) await setBackend(this.device);
     const wasTraining = this.model.training;
     this.model.eval();

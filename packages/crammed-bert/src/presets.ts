@@ -1,4 +1,5 @@
 import { createConfig, type CrammedBertConfig, type CrammedBertConfigInput } from './config.js';
+import { excerpt, ownEntry } from '@ufbert/tensor';
 import { ConfigError } from './errors.js';
 
 /** Width and depth of the tiny presets: small enough to train in seconds on a CPU. */
@@ -28,14 +29,14 @@ export const PRESET_NAMES: readonly string[] = ['crammedBERT-3072', 'crammedBERT
  * or `UltraFastBERT-tiny-KxD`. Overrides apply on top (for example the tokenizer's vocab_size).
  */
 export function presetConfig(name: string, overrides: CrammedBertConfigInput = {}): CrammedBertConfig {
-  const fixed = FIXED_PRESETS[name];
+  const fixed = ownEntry(FIXED_PRESETS, name);
   let base: CrammedBertConfigInput;
   if (fixed !== undefined) {
     base = fixed;
   } else {
-    const match = ULTRAFAST.exec(name);
+    const match = typeof name === 'string' ? ULTRAFAST.exec(name) : null;
     if (!match) {
-      throw new ConfigError(`preset '${name}'`, [`unknown preset; expected one of ${PRESET_NAMES.join(', ')}`]);
+      throw new ConfigError(`preset '${excerpt(String(name))}'`, [`unknown preset; expected one of ${PRESET_NAMES.join(', ')}`]);
     }
     const [, tiny, trees, depth] = match;
     base = { ...(tiny ? TINY : {}), intermed_type: 'fff', intermed_size: Number(trees), intermed_depth: Number(depth) };

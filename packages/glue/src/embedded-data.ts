@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ensureFolder, writeFileAtomic } from '@ufbert/tensor/node';
 import { GlueError } from './errors.js';
-import { EMBEDDED_TASKS, type EmbeddedTaskName } from './embedded-tasks.js';
+import { embeddedTask, type EmbeddedTaskName } from './embedded-tasks.js';
 import type { GlueExample } from './read-split.js';
 import { splitTrainDev, type SplitOptions, type TrainDevSplit } from './seeded-split.js';
 import { readSentimentSentences } from './sentiment-sentences.js';
@@ -18,6 +18,7 @@ export type LabeledExample = GlueExample & { readonly label: number };
 
 /** Examples of an embedded task with the ids of their source, before the train/dev split. */
 export function embeddedTaskSource(name: EmbeddedTaskName, options: EmbeddedTaskOptions = {}): LabeledExample[] {
+  embeddedTask(name);
   const items = name === 'spam' ? readSpamAssassin({ maxChars: options.maxChars }) : readSentimentSentences();
   // A text that occurs twice (re-sent spam, repeated review lines) would otherwise land on both sides of the split.
   const seen = new Set<string>();
@@ -49,7 +50,7 @@ export async function writeEmbeddedTask(
   dataDir: string,
   options: EmbeddedTaskOptions = {},
 ): Promise<{ train: string; dev: string }> {
-  const task = EMBEDDED_TASKS[name];
+  const task = embeddedTask(name);
   const directory = join(dataDir, task.directory);
   await ensureFolder(directory, { what: 'embedded task folder', fail: (message) => new GlueError(message) });
   const { train, dev } = loadEmbeddedTask(name, options);

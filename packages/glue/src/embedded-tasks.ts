@@ -1,3 +1,5 @@
+import { excerpt, ownEntry } from '@ufbert/tensor';
+import { GlueError } from './errors.js';
 import { SENTENCE_LABEL_LAYOUT } from './glue-tasks.js';
 import type { TaskDefinition } from './task-definition.js';
 
@@ -52,3 +54,10 @@ export const EMBEDDED_TASKS: Readonly<Record<EmbeddedTaskName, TaskDefinition>> 
   spam: SPAM,
   sentiment: SENTIMENT,
 };
+
+/** The embedded task of that name (own entries only: `toString` is no task), or a GlueError listing them. */
+export function embeddedTask(name: EmbeddedTaskName): TaskDefinition {
+  const task = ownEntry(EMBEDDED_TASKS, name);
+  if (!task) throw new GlueError(`unknown embedded task "${excerpt(String(name))}": expected one of ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
+  return task;
+}

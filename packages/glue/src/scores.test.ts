@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UfbertError } from '@ufbert/tensor';
+import { INHERITED_NAMES, UfbertError } from '@ufbert/tensor';
 import { GlueError } from './errors.js';
 import {
   evaluateTask,
@@ -11,8 +11,10 @@ import {
   METRICS,
   TASKS,
   taskScore,
+  type EmbeddedTaskName,
   type GlueTaskName,
 } from './index.js';
+import { embeddedTaskSource, loadEmbeddedTask } from './node.js';
 
 describe('task registry', () => {
   it('has the nine GLUE tasks with their label counts and sentence columns', () => {
@@ -112,5 +114,12 @@ describe('task lookups by name', () => {
     }
     expect(new GlueError('x')).toBeInstanceOf(UfbertError);
     expect(() => getSplit(getTask('RTE'), 'toString')).toThrow(/^RTE has no split "toString"/);
+  });
+
+  it('only find own embedded tasks: inherited names are a GlueError listing spam and sentiment (toString once loaded sentiment)', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => embeddedTaskSource(name as EmbeddedTaskName)).toThrow(`unknown embedded task "${name}": expected one of spam, sentiment`);
+      expect(() => loadEmbeddedTask(name as EmbeddedTaskName)).toThrow(GlueError);
+    }
   });
 });

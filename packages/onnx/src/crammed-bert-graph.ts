@@ -1,3 +1,4 @@
+import { hasOwnEntry } from '@ufbert/tensor';
 import { isClassifier, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, FLOAT, INT64, int } from './graph-builder.js';
@@ -70,8 +71,12 @@ export function crammedBertGraph(config: CrammedBertConfig, weights: StateDict, 
   });
 }
 
-/** `selected` decodes MLM positions, which a classifier does not have. */
+const HEADS: { readonly [H in GraphHead]: true } = { all: true, selected: true, none: true };
+
+/** A head of the export's (an unknown one, `toString` included, would be written as `all`); `selected` decodes MLM positions, which a classifier does not have. */
 export function checkHead(config: CrammedBertConfig, head: GraphHead): void {
+  const given: unknown = head;
+  if (!hasOwnEntry(HEADS, given)) throw new OnnxExportError(`expected head one of ${Object.keys(HEADS).join(', ')}, got ${typeof given === 'string' ? `'${given.slice(0, 40)}'` : typeof given}`);
   if (head === 'selected' && isClassifier(config)) throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
 }
 

@@ -1,4 +1,4 @@
-import type { CrammedBertConfig, InferenceRuntime, TokenBatch } from '@ufbert/crammed-bert';
+import { checkTokenBatch, type CrammedBertConfig, type InferenceRuntime, type TokenBatch } from '@ufbert/crammed-bert';
 import type { GraphHead } from './crammed-bert-graph.js';
 import type { EncoderRunner } from './encoder-session.js';
 import { OnnxRuntimeError } from './errors.js';
@@ -17,6 +17,7 @@ export class EncoderSessionRuntime implements InferenceRuntime {
   readonly config: CrammedBertConfig;
   readonly session: EncoderRunner;
   private readonly name: string;
+  private released: Promise<void> | undefined;
   /** The graph's dtype, where the runtime exported it (and so knows it). */
   readonly dtype?: Dtype;
 
@@ -43,7 +44,7 @@ export class EncoderSessionRuntime implements InferenceRuntime {
   }
 
   async maskedLogits(batch: TokenBatch, positions: readonly number[]): Promise<Float32Array> {
-    this.checkBatch(batch);
+    this.checkBatch(batch, positions);
     if (this.config.num_labels !== null) throw new OnnxRuntimeError('this model is a classifier: it has no MLM decoder');
     if (this.session.selectsPositions) return (await this.session.run(batch, positions)).logits!;
     if (!this.session.hasLogits) throw new OnnxRuntimeError("this graph was exported without a head (head 'none'): export with head 'selected' (or 'all') to decode masks");
@@ -61,17 +62,15 @@ export class EncoderSessionRuntime implements InferenceRuntime {
     return (await this.session.run(batch)).logits!;
   }
 
-  /** What the graph cannot check itself: ids inside the vocabulary (a Gather wraps negative ones), the model's window. */
-  private checkBatch(batch: TokenBatch): void {
-    const vocab = this.config.embedding.vocab_size;
-    const window = this.config.embedding.max_seq_length;
-    for (const row of batch.inputIds) {
-      if (row.length > window) throw new OnnxRuntimeError(`a sequence of ${row.length} tokens exceeds the model's max_seq_length ${window}`);
-      for (const id of row) if (!(id >= 0 && id < vocab)) throw new OnnxRuntimeError(`expected token ids in [0, ${vocab}), got ${String(id).slice(0, 20)}`);
-    }
+  /** Ids, mask and window checked as every runtime checks them (a Gather would wrap a negative id), before onnxruntime sees them. */
+  private checkBatch(batch: TokenBatch, positions?: readonly number[]): void {
+    if (this.released) throw new OnnxRuntimeError(`this ${this.name} runtime was disposed`);
+    checkTokenBatch(batch, this.config, positions);
   }
 
-  async dispose(): Promise<void> {
-    await this.session.release();
+  /** Releases the session once: a second call waits for the first (onnxruntime throws on a second release). */
+  dispose(): Promise<void> {
+    this.released ??= this.session.release();
+    return this.released;
   }
 }

@@ -7,7 +7,7 @@ import onnxProto from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-common';
 import { ONNX_CACHE_DIR, fffNeurons, type CrammedBertConfig } from '@ufbert/crammed-bert';
 import { loadModel } from '@ufbert/crammed-bert/node';
-import { setBackend } from '@ufbert/tensor';
+import { INHERITED_NAMES, setBackend } from '@ufbert/tensor';
 import { FIXTURES } from '../../../fixtures/index.js';
 import { crammedBertGraph } from './crammed-bert-graph.js';
 import { onnxModelBytes } from './onnx-model-bytes.js';
@@ -168,6 +168,12 @@ describe('q8 export errors', () => {
     }
     expect(() => parseDtype('int4', '--dtype')).toThrow("expected --dtype one of 'fp32', 'q8', got 'int4'");
     expect(() => crammedBertGraph(config, weights, { dtype: 'fp16' as never })).toThrow(DtypeError);
+  });
+
+  it('accepts the heads all, selected and none only: an inherited name is no head (toString was exported as all)', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => crammedBertGraph(config, weights, { head: name as never })).toThrow(`expected head one of all, selected, none, got '${name}'`);
+    }
   });
 });
 

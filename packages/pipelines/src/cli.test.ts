@@ -100,7 +100,10 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(['negative', 'neutral', 'positive']).toContain(json[0].label); // the names in the folder's config.json
     const all = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', '--top-k', 'all', '--labels', 'neg,mid,pos', 'a text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(all.map((s: { label: string }) => s.label).sort()).toEqual(['mid', 'neg', 'pos']);
-    const vectors = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    // Pooled as feature-extraction pools by default (transformers.js's `none`): every token's vector, padded to the longest TEXT.
+    const tokens = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(tokens.map((t: number[][]) => t.map((v) => v.length))).toEqual([new Array(5).fill(32), new Array(5).fill(32)]);
+    const vectors = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, '--pooling', 'mean', 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(vectors.map((v: number[]) => v.length)).toEqual([32, 32]);
   });
 
@@ -184,11 +187,11 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     const debug = run('fill-mask', '--debug', '--model', mlmDir, '--runtime', 'tfjs', 'no mask');
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/PipelineError: expected \[MASK\] within[\s\S]*\n\s+at /);
-    const long = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', `${'paris '.repeat(20_000)}[MASK]`);
+    const long = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--no-truncate', `${'paris '.repeat(20_000)}[MASK]`);
     expect(long.status).toBe(1);
     expect(long.stderr).toMatch(/is \d+ tokens, more than the model's window of 32/);
     expect(long.stderr.length).toBeLessThan(1000);
-    const cut = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', '--truncate', `[MASK] ${'paris '.repeat(100)}`);
+    const cut = run('fill-mask', '--model', mlmDir, '--runtime', 'tfjs', `[MASK] ${'paris '.repeat(100)}`);
     expect(cut.status, cut.stderr).toBe(0);
   }, 180_000);
 });

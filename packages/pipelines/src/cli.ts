@@ -19,9 +19,9 @@ import type { LabelScore } from './tasks/text-classification.js';
 import type { TextPipeline } from './text-pipeline.js';
 
 const USAGE = `usage:
-  ufbert fill-mask --model MODEL [--top-k N] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert classify  --model MODEL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--truncate] [RUNTIME] TEXT...
-  ufbert embed     --model MODEL [--pooling mean|cls|none] [--normalize] [--truncate] [RUNTIME] TEXT...
+  ufbert fill-mask --model MODEL [--top-k N] [--json] [--no-truncate] [RUNTIME] TEXT...
+  ufbert classify  --model MODEL [--pair TEXT] [--top-k N|all] [--labels A,B,...] [--json] [--no-truncate] [RUNTIME] TEXT...
+  ufbert embed     --model MODEL [--pooling none|mean|cls|first_token|eos|last_token] [--normalize] [--no-truncate] [RUNTIME] TEXT...
   ufbert export    --format onnx --model MODEL --out FILE.onnx|DIR [--dtype fp32|q8] [--fff-dense-levels N] [--head all|selected|none] [--overwrite]
   ufbert routes    --model MODEL [--json] [--device D] TEXT
   ufbert --version
@@ -33,7 +33,9 @@ default main), or an http(s) URL serving the same files. Ids and URLs are downlo
 HF_ENDPOINT names the hub, HF_TOKEN its token, HF_HUB_OFFLINE=1 uses the cache only. Write the
 model's mask token ([MASK], or <mask> for the published UltraFastBERT) where fill-mask should predict. classify names labels from the config's id2label; --labels
 overrides them. --json (fill-mask, classify) and embed print the library's results as JSON.
-A TEXT longer than the model's window is an error unless --truncate cuts it to the window.
+A TEXT longer than the model's window is cut to it, as transformers.js's pipelines do; with
+--no-truncate it is an error instead. embed pools as feature-extraction does: by default not at
+all (every token's vector, as transformers.js); --pooling mean gives one vector per TEXT.
 --debug prints the stack of an error.
 RUNTIME: --runtime onnxruntime (default: the model exported once, with its FFF layers
 conditional, cached beside it in onnx-cache/) [--dtype fp32|q8] [--threads N]
@@ -76,7 +78,7 @@ function kernelChoice(value: string): KernelChoice {
 }
 
 /** Flags that belong to the inference commands, not to export (and the reverse). */
-const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'truncate'] as const;
+const INFERENCE_FLAGS = ['runtime', 'threads', 'parallelism', 'device', 'kernel', 'top-k', 'pair', 'labels', 'pooling', 'normalize', 'json', 'truncate', 'no-truncate'] as const;
 const EXPORT_FLAGS = ['format', 'out', 'head', 'overwrite'] as const;
 
 /** --dtype: fp32 or q8, a usage error listing them for anything else (`toString` included: a list, not an object lookup). */
@@ -123,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
       truncate: { type: 'boolean' },
       overwrite: { type: 'boolean' },
+      'no-truncate': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -184,8 +187,10 @@ async function main(argv: string[]): Promise<number> {
   const threads = positiveInteger('--threads', values.threads);
   const fffDenseLevels = positiveInteger('--fff-dense-levels', values['fff-dense-levels']);
   const dtype = dtypeFlag(values.dtype);
-  const pooling = (values.pooling ?? 'mean') as Pooling;
-  if (!POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
+  // No default here: the pipeline's (transformers.js's `none`) applies, so the CLI and the library agree.
+  const pooling = values.pooling as Pooling | undefined;
+  if (pooling !== undefined && !POOLINGS.includes(pooling)) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${pooling}'`);
+  if (values.truncate && values['no-truncate']) throw new UsageError('--truncate (the default) and --no-truncate contradict each other');
   const runtime = values.runtime as Runtime | undefined;
   if (runtime !== undefined && !RUNTIMES.includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIMES.join(', ')}, got '${runtime}'`);
   const device = values.device as Device | 'auto' | undefined;
@@ -202,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'embed' && topK !== undefined) throw new UsageError('--top-k applies to fill-mask and classify');
   if (values.pair !== undefined && positionals.length !== 1) throw new UsageError('--pair takes exactly one TEXT');
 
-  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), truncation: values.truncate ?? false };
+  const options: PipelineOptions = { runtime, device, kernel, dtype, threads, parallelism, fffDenseLevels, labels: values.labels?.split(','), truncation: !values['no-truncate'] };
   // One TEXT is passed as a string, several as an array: the JSON has the library's shape for the same call.
   const texts = positionals.length === 1 ? positionals[0] : positionals;
   if (command === 'fill-mask') {
@@ -230,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     const embed = await pipeline('feature-extraction', await modelDir(), options);
     console.error(`ufbert: running on ${ranOn(embed)}`);
     try {
-      const tensor = await embed(positionals, { pooling, normalize: values.normalize ?? false });
+      const tensor = await embed(positionals, { ...(pooling && { pooling }), normalize: values.normalize ?? false });
       console.log(JSON.stringify(tensor.tolist()));
     } finally {
       await embed.dispose();

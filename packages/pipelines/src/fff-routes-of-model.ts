@@ -1,5 +1,6 @@
 import { tf } from '@ufbert/tensor';
-import { treeRoute, type CrammedBertModel, type TextTokenizer, type TreeRoute } from '@ufbert/crammed-bert';
+import { checkTokenBatch, treeRoute, type CrammedBertModel, type TextTokenizer, type TreeRoute } from '@ufbert/crammed-bert';
+import { describeValue } from './describe-value.js';
 import { PipelineError } from './errors.js';
 
 export type { TreeRoute };
@@ -17,11 +18,14 @@ export interface TokenRoutes {
  * same code as `fffRoutes(dir, text)` and `ufbert routes`.
  */
 export async function fffRoutesOfModel(model: CrammedBertModel, tokenizer: TextTokenizer, text: string): Promise<TokenRoutes[]> {
+  if (typeof text !== 'string') throw new PipelineError(`expected the text whose routes to trace as a string, got ${describeValue(text)}`);
   const config = model.config;
   if (config.intermed_type !== 'fff') throw new PipelineError('routes need a model with FFF blocks; this one has dense feedforward blocks');
   const encoded = tokenizer.encodeBatch([text]);
   const window = config.embedding.max_seq_length;
   if (encoded.lengths[0] > window) throw new PipelineError(`the text is ${encoded.lengths[0]} tokens, more than the model's window of ${window}`);
+  // The ids reach tfjs's Gather: out of the vocabulary (a tokenizer larger than the model's) it fails its own way, or reads zeros.
+  checkTokenBatch(encoded, config);
   const ids = tf.tensor2d(encoded.inputIds, undefined, 'int32');
   const mask = tf.tensor2d(encoded.attentionMask, undefined, 'int32');
   let layers;

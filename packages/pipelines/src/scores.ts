@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { PipelineError } from './errors.js';
 
 /** Returns `values` unchanged, or throws when the model produced NaN or infinity (corrupt weights, never a score). */
@@ -35,9 +36,10 @@ export function topIndices(values: Float32Array, k: number, excluded: ReadonlySe
 }
 
 /** `top_k` as transformers.js takes it: a positive integer, or null (and for classification only) for every entry. */
-export function checkTopK(topK: number | null, allowAll: boolean): void {
+export function checkTopK(topK: unknown, allowAll: boolean): asserts topK is number | null {
   if (topK === null && allowAll) return;
   if (typeof topK !== 'number' || !Number.isSafeInteger(topK) || topK < 1) {
-    throw new PipelineError(`top_k must be a positive integer${allowAll ? ' or null (all labels)' : ''}, got ${String(topK)}`);
+    const got = typeof topK === 'number' ? String(topK) : describeValue(topK);
+    throw new PipelineError(`top_k must be a positive integer${allowAll ? ' or null (all labels)' : ''}, got ${got}`);
   }
 }

@@ -2,7 +2,10 @@ import type { BatchEncoding, InferenceRuntime, TextInput, TextTokenizer } from '
 import type { Dtype } from '@ufbert/onnx/dtype';
 import { Callable } from './callable.js';
 import { PipelineError } from './errors.js';
-import { excerpt } from '@ufbert/tensor';
+import { excerpt, hasOwnEntry } from '@ufbert/tensor';
+import { describeValue } from './describe-value.js';
+import { checkOptions, type OptionTable } from './options-check.js';
+import type { Pooling } from './tasks/pooling.js';
 
 /** What every task's pipeline is built from. */
 export interface TextPipelineParts {
@@ -15,15 +18,27 @@ export interface TextPipelineParts {
   id2label: readonly string[] | undefined;
   /** Sequences per forward pass. */
   batchSize: number;
-  /** Cut inputs longer than the window to it (true) or refuse them (false). */
-  truncation: boolean;
+  /** The pipeline's defaults for its calls' options (`pipeline(task, model, { top_k: 3 })`); a call's own options win. */
+  defaults: CallDefaults;
+}
+
+/** Call options a pipeline can also take once, for every call: each task uses those of its calls. */
+export interface CallDefaults {
+  /** Cut inputs longer than the window to it (default true, as transformers.js's pipelines) or refuse them (false). */
+  truncation?: boolean;
+  /** fill-mask and text-classification: results per mask or input. */
+  top_k?: number | null;
+  /** feature-extraction: how token vectors are pooled. */
+  pooling?: Pooling;
+  /** feature-extraction: scale to unit length. */
+  normalize?: boolean;
 }
 
 /**
  * A pipeline over a text model: a function (`await pipe(texts, options)`) holding the model,
  * its tokenizer and the batching every task shares. Inputs longer than the model's window
- * are refused, or with `truncation: true` cut to it, keeping the closing special token, as
- * transformers.js's `truncation: true` does.
+ * are cut to it, keeping the closing special token, as transformers.js's pipelines do
+ * (`truncation: true`); with `truncation: false` they are refused.
  */
 export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, Promise<R>> {
   readonly task: string;
@@ -34,7 +49,7 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
   readonly tokenizer: TextTokenizer;
   protected readonly id2label: readonly string[] | undefined;
   private readonly batchSize: number;
-  private readonly truncation: boolean;
+  private readonly defaults: CallDefaults;
 
   constructor(parts: TextPipelineParts) {
     super();
@@ -47,17 +62,40 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
     this.dtype = parts.dtype;
     this.tokenizer = parts.tokenizer;
     this.id2label = parts.id2label;
+    checkTruncation(parts.defaults.truncation);
     this.batchSize = parts.batchSize;
-    this.truncation = parts.truncation;
+    this.defaults = parts.defaults;
   }
 
-  /** Frees the runtime (and the model it runs). */
+  /** Frees the runtime (and the model it runs); a second call does nothing, a call to the pipeline after it is a typed error. */
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
 
+  /**
+   * A call's options over the pipeline's defaults, after checking that they are an object
+   * of this task's options only (`topk` for `top_k` is an error, not 5 results).
+   */
+  protected options<O extends CallDefaults>(options: unknown, accepted: OptionTable<O>): O {
+    checkOptions<O>(options, accepted, `options of a ${this.task} call`);
+    const defaults = Object.fromEntries(Object.entries(this.defaults).filter(([key, value]) => value !== undefined && hasOwnEntry(accepted, key)));
+    return { ...defaults, ...options } as O;
+  }
+
+  /** `texts` as a list: a string is a list of one; anything else a PipelineError saying what was expected. */
+  protected textList(texts: unknown): string[] {
+    if (typeof texts === 'string') return [texts];
+    if (Array.isArray(texts)) {
+      const bad = texts.findIndex((text) => typeof text !== 'string');
+      if (bad === -1) return texts as string[];
+      throw new PipelineError(`expected ${this.task} inputs as strings, got ${describeValue(texts[bad])} at index ${bad}`);
+    }
+    throw new PipelineError(`expected a text or an array of texts for ${this.task}, got ${describeValue(texts)}`);
+  }
+
   /** Runs `run` on padded batches of at most `batchSize` inputs and concatenates what it returns. */
-  protected async batched<I extends TextInput, O>(inputs: readonly I[], run: (batch: readonly I[], encoded: BatchEncoding) => Promise<O[]>): Promise<O[]> {
+  protected async batched<I extends TextInput, O>(inputs: readonly I[], truncation: boolean | undefined, run: (batch: readonly I[], encoded: BatchEncoding) => Promise<O[]>): Promise<O[]> {
+    checkTruncation(truncation);
     if (inputs.length === 0) throw new PipelineError('expected at least one input text, got an empty array');
     const out: O[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
@@ -66,14 +104,18 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
       const encoded = this.tokenizer.encodeBatch(batch, { maxLength: window });
       if (encoded.lengths.some((n) => n === 0)) throw new PipelineError('an input encodes to no tokens');
       const long = encoded.fullLengths.findIndex((n, i) => n > encoded.lengths[i]);
-      if (long >= 0 && !this.truncation) {
+      if (long >= 0 && truncation === false) {
         const input = batch[long] as TextInput;
         throw new PipelineError(
-          `input ${start + long + 1} ("${excerpt(typeof input === 'string' ? input : input.join(' || '))}") is ${encoded.fullLengths[long]} tokens, more than the model's window of ${window}; shorten it, or pass truncation: true to cut it`,
+          `input ${start + long + 1} ("${excerpt(typeof input === 'string' ? input : input.join(' || '))}") is ${encoded.fullLengths[long]} tokens, more than the model's window of ${window}; shorten it, or leave truncation at its default (true) to cut it`,
         );
       }
       out.push(...(await run(batch, encoded)));
     }
     return out;
   }
+}
+
+function checkTruncation(truncation: unknown): void {
+  if (truncation !== undefined && typeof truncation !== 'boolean') throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
 }

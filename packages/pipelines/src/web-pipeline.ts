@@ -1,10 +1,15 @@
 import { fetchModelFiles, type WebModelSourceOptions } from './hub/web-model-files.js';
 import type { ModelBytes } from './model-bytes.js';
-import { resolveTask, taskPipeline, type TaskPipelineOptions } from './task-pipeline.js';
+import { checkModelSource } from './model-source-check.js';
+import { checkOptions, type OptionTable } from './options-check.js';
+import { resolveTask, taskOptionTable, taskPipeline, type TaskPipelineOptions } from './task-pipeline.js';
 import type { PipelineFor, TaskAlias, TaskName } from './tasks.js';
 import { loadWebModel, type WebModelOptions } from './web-model.js';
 
 export interface WebPipelineOptions extends WebModelOptions, TaskPipelineOptions, WebModelSourceOptions {}
+
+/** The loader's options `webPipeline()` takes (the task's come from `taskOptionTable`). */
+const WEB_MODEL_OPTIONS: OptionTable<WebModelOptions> = { runtime: true, device: true, kernel: true, dtype: true, executionProviders: true, wasmPaths: true, warn: true };
 
 /**
  * `pipeline(task, model)` for a browser: the same task classes and call shapes, over the
@@ -14,8 +19,11 @@ export interface WebPipelineOptions extends WebModelOptions, TaskPipelineOptions
  */
 export async function webPipeline<T extends TaskName | TaskAlias>(task: T, model: ModelBytes | string | URL, options: WebPipelineOptions = {}): Promise<PipelineFor<T>> {
   const name = resolveTask(task);
-  const files = typeof model === 'string' || model instanceof URL ? await fetchModelFiles(model, options) : model;
+  checkOptions<WebPipelineOptions>(options, { ...WEB_MODEL_OPTIONS, ...taskOptionTable(name) }, `options of webPipeline('${name}')`);
+  const byName = typeof model === 'string' || model instanceof URL;
+  checkModelSource(name, model, byName ? 'source' : 'bytes');
+  const files = byName ? await fetchModelFiles(model, options) : model;
   const built = await taskPipeline(task, await loadWebModel(files, options), options);
-  options.progress_callback?.({ status: 'ready', task: name, model: typeof model === 'string' || model instanceof URL ? String(model) : 'bytes' });
+  options.progress_callback?.({ status: 'ready', task: name, model: byName ? String(model) : 'bytes' });
   return built;
 }

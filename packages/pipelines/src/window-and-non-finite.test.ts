@@ -48,26 +48,30 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const long = (words: number, word = 'paris') => Array.from({ length: words }, () => word).join(' ');
 
 describe('inputs longer than the model window', () => {
-  it('are refused by default, naming the input, its length and the window', async () => {
-    const extract = await pipeline('feature-extraction', windowDir, { runtime: 'tfjs' });
-    const fill = await pipeline('fill-mask', windowDir, { runtime: 'tfjs' });
+  it('are refused with truncation: false, naming the input, its length and the window', async () => {
+    const extract = await pipeline('feature-extraction', windowDir, { runtime: 'tfjs', truncation: false });
+    const fill = await pipeline('fill-mask', windowDir, { runtime: 'tfjs', truncation: false });
     try {
       await expect(extract(long(40))).rejects.toThrow(PipelineError);
-      await expect(extract(['paris', long(40)])).rejects.toThrow(/^input 2 \("paris paris .*"\) is 42 tokens, more than the model's window of 16; shorten it, or pass truncation: true/);
+      await expect(extract(['paris', long(40)])).rejects.toThrow(/^input 2 \("paris paris .*"\) is 42 tokens, more than the model's window of 16; shorten it, or leave truncation at its default \(true\) to cut it/);
       await expect(fill(`${long(40)} [MASK]`)).rejects.toThrow(/is 43 tokens, more than the model's window of 16/);
+      expect((await extract(long(40), { pooling: 'mean', truncation: true })).dims).toEqual([1, 16]);
     } finally {
       await Promise.all([extract.dispose(), fill.dispose()]);
     }
   });
 
-  it('are cut to the window with truncation: true, but masks beyond it are an error, never a shorter answer', async () => {
-    const extract = await pipeline('feature-extraction', windowDir, { runtime: 'tfjs', truncation: true });
-    const fill = await pipeline('fill-mask', windowDir, { runtime: 'tfjs', truncation: true });
+  it("are cut to the window by default, as transformers.js's pipelines do, but masks beyond it are an error, never a shorter answer", async () => {
+    const extract = await pipeline('feature-extraction', windowDir, { runtime: 'tfjs' });
+    const fill = await pipeline('fill-mask', windowDir, { runtime: 'tfjs' });
     try {
       expect((await extract(long(40), { pooling: 'mean' })).dims).toEqual([1, 16]);
       expect(await fill(`[MASK] ${long(40)}`)).toHaveLength(5);
       const masks = Array.from({ length: 30 }, () => '[MASK]').join(' ');
       await expect(fill(masks)).rejects.toThrow(/^16 of 30 \[MASK\] in "\[MASK\] \[MASK\].*" lie beyond the model's window of 16 tokens$/);
+      // Per call, over the pipeline's default, either way.
+      await expect(extract(long(40), { truncation: false })).rejects.toThrow(/is 42 tokens, more than the model's window of 16/);
+      await expect(fill(`[MASK] ${long(40)}`, { truncation: 'no' as never })).rejects.toThrow("truncation must be true or false, got 'no'");
     } finally {
       await Promise.all([extract.dispose(), fill.dispose()]);
     }

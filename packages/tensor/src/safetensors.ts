@@ -52,6 +52,12 @@ const METADATA_KEY = '__metadata__';
 const PREFIX_BYTES = 8;
 /** Far beyond any real header; stops a corrupt length prefix from allocating gigabytes. */
 const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * A header nests three levels (header -> tensor entry -> shape); a deeper one is no safetensors
+ * header, and a deep enough one (a megabyte of `[`) overflows the stack of whatever walks or
+ * prints it, an untyped RangeError.
+ */
+const MAX_HEADER_DEPTH = 16;
 /** Elements converted per step for F16/BF16, so conversion never needs a second full-size buffer. */
 const HALF_CHUNK = 1 << 16;
 
@@ -204,11 +210,32 @@ function parseHeaderJson(bytes: Uint8Array, fail: (message: string) => Safetenso
   } catch {
     throw fail('header is not valid UTF-8');
   }
+  const depth = nestingDepth(text, MAX_HEADER_DEPTH);
+  if (depth > MAX_HEADER_DEPTH) throw fail(`header nests deeper than ${MAX_HEADER_DEPTH} levels; expected a JSON object of tensor entries (3 levels)`);
   try {
     return JSON.parse(text);
   } catch (error) {
     throw fail(`header is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The deepest nesting of `[` and `{` outside JSON strings, counted only up to just past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      deepest = Math.max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 function parseMetadata(value: unknown, fail: (message: string) => SafetensorsError): Record<string, string> {

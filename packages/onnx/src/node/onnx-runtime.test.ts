@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend, tf } from '@ufbert/tensor';
 import { FileLayerError } from '@ufbert/tensor/node';
-import { ONNX_CACHE_DIR, TfjsRuntime } from '@ufbert/crammed-bert';
+import { ONNX_CACHE_DIR, TfjsRuntime, TokenBatchError } from '@ufbert/crammed-bert';
 import { loadModel, loadTokenizer, saveModel } from '@ufbert/crammed-bert/node';
 import { tinyModelFolder } from '../test-utils/tiny-model.js';
 import { OnnxInferenceRuntime } from './onnx-runtime.js';
@@ -110,14 +110,19 @@ describe('the onnxruntime runtime', () => {
   it('refuses ids outside the vocabulary or the window, and mask values other than 0 and 1', async () => {
     const runtime = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 });
     try {
-      await expect(runtime.hiddenStates({ inputIds: [[2, -1, 3]], attentionMask: [[1, 1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\), got -1/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, -1, 3]], attentionMask: [[1, 1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\) \(the model's vocab_size\), got -1/);
+      const vocab = runtime.config.embedding.vocab_size;
+      await expect(runtime.hiddenStates({ inputIds: [[2, vocab]], attentionMask: [[1, 1]] })).rejects.toThrow(TokenBatchError);
       await expect(runtime.hiddenStates({ inputIds: [[2, 3]], attentionMask: [[1, 2]] })).rejects.toThrow(/attention-mask values 0 or 1, got 2/);
-      await expect(runtime.hiddenStates({ inputIds: [[2, 1.5]], attentionMask: [[1, 1]] })).rejects.toThrow(/non-negative integers, got 1.5/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, 1.5]], attentionMask: [[1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\) \(the model's vocab_size\), got 1.5/);
       await expect(runtime.hiddenStates({ inputIds: [new Array(33).fill(2)], attentionMask: [new Array(33).fill(1)] })).rejects.toThrow(/exceeds the model's max_seq_length 32/);
       await expect(runtime.session.runTensors(new BigInt64Array(0), new BigInt64Array(0), [0, 5])).rejects.toThrow(/positive integers, got \[0, 5\]/);
     } finally {
       await runtime.dispose();
     }
+    // A second dispose does nothing (onnxruntime throws on a second release); a run after it is a typed error.
+    await expect(runtime.dispose()).resolves.toBeUndefined();
+    await expect(runtime.hiddenStates({ inputIds: [[2]], attentionMask: [[1]] })).rejects.toThrow(/runtime was disposed/);
   });
 
   it('refuses bad session options before it reads the cache or exports', async () => {

@@ -1,35 +1,49 @@
+import { describeValue } from '../describe-value.js';
 import { assertFinite } from '../scores.js';
 import { PipelineError } from '../errors.js';
 import { FeatureTensor } from '../feature-tensor.js';
-import { TextPipeline } from '../text-pipeline.js';
+import type { OptionTable } from '../options-check.js';
+import { TextPipeline, type TextPipelineParts } from '../text-pipeline.js';
+import { checkPooling, poolTokens, type Pooling } from './pooling.js';
 
-/** `none`: every token's vector; `mean`: their mean (padding excluded); `cls`: the first token's. */
-export type Pooling = 'none' | 'mean' | 'cls';
-export const POOLINGS: readonly Pooling[] = ['none', 'mean', 'cls'];
+export { POOLINGS, type Pooling } from './pooling.js';
 
 export interface FeatureExtractionOptions {
-  /** Default `none`, as transformers.js. */
+  /** Default `none`, as transformers.js: every token's vector; `mean`, `cls` (`first_token`), `eos` (`last_token`). */
   pooling?: Pooling;
   /** Scale each vector to unit L2 norm. Default false. */
   normalize?: boolean;
+  /** Cut an input longer than the model's window to it (default true) or refuse it (false). */
+  truncation?: boolean;
 }
+
+/** The options a feature-extraction call (or its pipeline, for every call) takes. */
+export const FEATURE_EXTRACTION_OPTIONS: OptionTable<FeatureExtractionOptions> = { pooling: true, normalize: true, truncation: true };
 
 /**
  * `feature-extraction`: the final hidden states as a tensor-like `{ dims, data, tolist() }`:
  * `[batch, tokens, hidden]` with pooling `none` (padded to the longest input, padding
- * positions zero), `[batch, hidden]` with `mean` or `cls`. A string is a batch of one.
+ * positions zero), `[batch, hidden]` pooled. A string is a batch of one.
  */
 export class FeatureExtractionPipeline extends TextPipeline<[texts: string | readonly string[], options?: FeatureExtractionOptions], FeatureTensor> {
-  async _call(texts: string | readonly string[], { pooling = 'none', normalize = false }: FeatureExtractionOptions = {}): Promise<FeatureTensor> {
-    if (!POOLINGS.includes(pooling)) throw new PipelineError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(pooling)}'`);
+  constructor(parts: TextPipelineParts) {
+    super(parts);
+    if (parts.defaults.pooling !== undefined) checkPooling(parts.defaults.pooling);
+    if (parts.defaults.normalize !== undefined) checkNormalize(parts.defaults.normalize);
+  }
+
+  async _call(texts: string | readonly string[], options?: FeatureExtractionOptions): Promise<FeatureTensor> {
+    const { pooling: asked = 'none', normalize = false, truncation } = this.options(options, FEATURE_EXTRACTION_OPTIONS);
+    const pooling = checkPooling(asked);
+    checkNormalize(normalize);
     const h = this.model.config.hidden_size;
-    const rows = await this.batched(typeof texts === 'string' ? [texts] : texts, async (_batch, encoded) => {
+    const rows = await this.batched(this.textList(texts), truncation, async (_batch, encoded) => {
       const hidden = assertFinite(await this.model.hiddenStates(encoded));
       const width = encoded.inputIds[0].length;
       return encoded.inputIds.map((_, i) => {
         const tokens = Array.from({ length: encoded.lengths[i] }, (_, s) => hidden.subarray((i * width + s) * h, (i * width + s + 1) * h));
         if (pooling === 'none') return tokens.map((v) => (normalize ? unit(v) : v.slice()));
-        const pooled = pooling === 'cls' ? tokens[0].slice() : mean(tokens, h);
+        const pooled = poolTokens(tokens, pooling, h);
         return [normalize ? unit(pooled) : pooled];
       });
     });
@@ -46,10 +60,8 @@ export class FeatureExtractionPipeline extends TextPipeline<[texts: string | rea
   }
 }
 
-function mean(vectors: readonly Float32Array[], h: number): Float32Array {
-  const sum = new Float64Array(h);
-  for (const v of vectors) for (let j = 0; j < h; j++) sum[j] += v[j];
-  return Float32Array.from(sum, (v) => v / vectors.length);
+function checkNormalize(normalize: unknown): void {
+  if (typeof normalize !== 'boolean') throw new PipelineError(`normalize must be true or false, got ${describeValue(normalize)}`);
 }
 
 function unit(v: Float32Array): Float32Array {

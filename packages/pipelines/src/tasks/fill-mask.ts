@@ -1,6 +1,7 @@
 import { PipelineError } from '../errors.js';
 import { excerpt } from '@ufbert/tensor';
 import { checkTopK, softmax, topIndices } from '../scores.js';
+import type { OptionTable } from '../options-check.js';
 import { TextPipeline, type TextPipelineParts } from '../text-pipeline.js';
 
 /** One candidate for a mask, in transformers.js's fields. */
@@ -21,7 +22,12 @@ export type FillMaskResult = FillMaskCandidate[] | FillMaskCandidate[][];
 export interface FillMaskOptions {
   /** Candidates per mask. Default 5. */
   top_k?: number;
+  /** Cut an input longer than the model's window to it (default true) or refuse it (false). A mask cut off is an error. */
+  truncation?: boolean;
 }
+
+/** The options a fill-mask call (or its pipeline, for every call) takes. */
+export const FILL_MASK_OPTIONS: OptionTable<FillMaskOptions> = { top_k: true, truncation: true };
 
 /**
  * Mask spellings of other tokenizers (BERT's, the published UltraFastBERT's). Only the model's own mask token
@@ -41,6 +47,7 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
     super(parts);
     if (parts.runtime.config.num_labels !== null) throw new PipelineError('fill-mask needs a masked-language model; this one has a classification head (use text-classification)');
     if (!parts.tokenizer.specialTokens.mask) throw new PipelineError('fill-mask needs a tokenizer with a mask token; this one has none');
+    if (parts.defaults.top_k !== undefined) checkTopK(parts.defaults.top_k, false);
     const added = parts.tokenizer.json.added_tokens.filter((t) => t.special).map((t) => t.id);
     this.specialIds = new Set([...Object.values(parts.tokenizer.specialTokens).map((t) => t.id), ...added]);
   }
@@ -48,17 +55,18 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
   async _call(texts: string, options?: FillMaskOptions): Promise<FillMaskResult>;
   async _call(texts: readonly string[], options?: FillMaskOptions): Promise<FillMaskResult[]>;
   async _call(texts: string | readonly string[], options?: FillMaskOptions): Promise<FillMaskResult | FillMaskResult[]>;
-  async _call(texts: string | readonly string[], { top_k = 5 }: FillMaskOptions = {}): Promise<FillMaskResult | FillMaskResult[]> {
+  async _call(texts: string | readonly string[], options?: FillMaskOptions): Promise<FillMaskResult | FillMaskResult[]> {
+    const { top_k = 5, truncation } = this.options(options, FILL_MASK_OPTIONS);
     checkTopK(top_k, false);
     const mask = this.tokenizer.specialTokens.mask!;
     const vocab = this.model.config.embedding.vocab_size;
     const k = Math.min(top_k, vocab - this.specialIds.size);
-    const inputs = typeof texts === 'string' ? [texts] : texts;
+    const inputs = this.textList(texts);
     for (const text of inputs) {
       const foreign = OTHER_MASK_SPELLINGS.find((spelling) => spelling !== mask.token && text.includes(spelling));
       if (foreign) throw new PipelineError(`"${excerpt(text)}" writes the mask as ${foreign}, but this model's mask token is ${mask.token}: write ${mask.token}`);
     }
-    const results = await this.batched(inputs, async (batch, encoded) => {
+    const results = await this.batched(inputs, truncation, async (batch, encoded) => {
       const positions = encoded.inputIds.map((ids, i) => {
         const found = ids.flatMap((id, s) => (id === mask.id && encoded.attentionMask[i][s] === 1 ? [s] : []));
         if (found.length === 0) throw new PipelineError(`expected ${mask.token} within the first ${ids.length} tokens of "${excerpt(batch[i])}", found none`);

@@ -1,3 +1,4 @@
+import { excerpt, ownEntry } from '@ufbert/tensor';
 import { CorpusError } from '../errors.js';
 import { readBrown } from './brown-files.js';
 import type { CorpusDocument } from './document.js';
@@ -21,8 +22,8 @@ export type CorpusSpec = { files: readonly string[] } | { embedded: readonly Emb
 /** The embedded default corpus: State of the Union addresses, Moby Dick and the Brown corpus. */
 export function readEmbeddedCorpus(sources: readonly EmbeddedSource[] = EMBEDDED_SOURCES): CorpusDocument[] {
   return sources.flatMap((source) => {
-    const reader = EMBEDDED_READERS[source];
-    if (!reader) throw new CorpusError(`unknown embedded corpus '${String(source)}', expected one of ${EMBEDDED_SOURCES.join(', ')}`);
+    const reader = ownEntry(EMBEDDED_READERS, source);
+    if (!reader) throw new CorpusError(`unknown embedded corpus '${excerpt(String(source))}', expected one of ${EMBEDDED_SOURCES.join(', ')}`);
     return reader();
   });
 }
