@@ -11,7 +11,7 @@ export interface PipelineOptions extends ModelSourceOptions, TaskPipelineOptions
 }
 
 /** The loader's options `pipeline()` takes (the task's come from `taskOptionTable`). */
-const LOAD_MODEL_OPTIONS: OptionTable<LoadModelOptions> = {
+const LOAD_MODEL_OPTIONS: OptionTable<ModelSourceOptions> = {
   runtime: true,
   device: true,
   dtype: true,
@@ -23,6 +23,9 @@ const LOAD_MODEL_OPTIONS: OptionTable<LoadModelOptions> = {
   cache_dir: true,
   progress_callback: true,
   stall_timeout_ms: true,
+  download_timeout_ms: true,
+  revision: true,
+  local_files_only: true,
 };
 
 /**

@@ -9,7 +9,24 @@ import { loadWebModel, type WebModelOptions } from './web-model.js';
 export interface WebPipelineOptions extends WebModelOptions, TaskPipelineOptions, WebModelSourceOptions {}
 
 /** The loader's options `webPipeline()` takes (the task's come from `taskOptionTable`). */
-const WEB_MODEL_OPTIONS: OptionTable<WebModelOptions> = { runtime: true, device: true, kernel: true, dtype: true, executionProviders: true, wasmPaths: true, warn: true };
+const WEB_MODEL_OPTIONS: OptionTable<WebModelOptions & WebModelSourceOptions> = {
+  runtime: true,
+  device: true,
+  kernel: true,
+  threads: true,
+  dtype: true,
+  executionProviders: true,
+  wasmPaths: true,
+  warn: true,
+  revision: true,
+  remoteHost: true,
+  cacheName: true,
+  local_files_only: true,
+  progress_callback: true,
+  max_model_bytes: true,
+  stall_timeout_ms: true,
+  download_timeout_ms: true,
+};
 
 /**
  * `pipeline(task, model)` for a browser: the same task classes and call shapes, over the
