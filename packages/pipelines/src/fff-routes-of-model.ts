@@ -31,7 +31,7 @@ export async function fffRoutesOfModel(model: CrammedBertModel, tokenizer: TextT
   if (encoded.lengths[0] > window) throw new PipelineError(`the text is ${encoded.lengths[0]} tokens, more than the model's window of ${window}`);
   const ids = tf.tensor2d(encoded.inputIds, undefined, 'int32');
   const mask = tf.tensor2d(encoded.attentionMask, undefined, 'int32');
-  let layers;
+  let layers: Awaited<ReturnType<typeof model.fffRoutes>>;
   try {
     layers = await model.fffRoutes(ids, mask);
   } finally {

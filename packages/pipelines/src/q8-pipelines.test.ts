@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { trainWordPiece } from '@ufbert/crammed-bert';
-import { ONNX_CACHE_DIR, OnnxInferenceRuntime } from '@ufbert/onnx';
+import { ONNX_CACHE_DIR, type OnnxInferenceRuntime } from '@ufbert/onnx';
 import { pipeline } from './pipeline.js';
 import { PipelineError } from './errors.js';
 import type { FillMaskCandidate } from './tasks/fill-mask.js';

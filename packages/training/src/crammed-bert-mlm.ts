@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { tf, readSafetensors, toFloat32, type Tensor2D, type RngState } from '@ufbert/tensor';
-import { CrammedBertModel, MODEL_FILE, saveModel } from '@ufbert/crammed-bert';
+import { type CrammedBertModel, MODEL_FILE, saveModel } from '@ufbert/crammed-bert';
 import { TrainingContractError } from './errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from './model.js';
 

@@ -56,9 +56,9 @@ export function writeResult(result: BenchResult, outDir: string): WrittenFiles {
   const charts = [...headlineChart(result), ...batchCharts(result.rows), ...depthCharts(result.rows)].map((c) => ({ ...c, file: `${stem}-${c.name}.svg` }));
   for (const chart of charts) writeFileSync(join(outDir, chart.file), chart.svg);
   const json = join(outDir, `${stem}.json`);
-  writeFileSync(json, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   const summaryFile = join(outDir, `${stem}-summary.json`);
-  writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   const markdown = join(outDir, `${stem}.md`);
   writeFileSync(markdown, renderMarkdown(result, { charts: charts.map(({ file, alt }) => ({ file, alt })) }));
   return { json, summary: summaryFile, markdown, svgs: charts.map((c) => join(outDir, c.file)) };

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { CrammedBertModel, createConfig, saveModel, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
 
 const CORPUS = [
