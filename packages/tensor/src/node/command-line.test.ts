@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHelp, parseChoiceFlag, parseCommandLine, parseListFlag, parseNumberFlag, UsageError, UsageProblems, type CommandSpec } from './command-line.js';
+import { formatHelp, formatUsageError, parseChoiceFlag, parseCommandLine, parseListFlag, parseNumberFlag, UsageError, UsageProblems, type CommandSpec } from './command-line.js';
 
 const spec = {
   usage: 'tool --model DIR [options] TEXT...',
@@ -23,6 +23,7 @@ describe('parseCommandLine', () => {
   it('turns an unknown flag, a missing value and an unexpected operand into a UsageError with exit status 2', () => {
     expect(() => parseCommandLine(spec, ['--fast'])).toThrow(UsageError);
     expect(() => parseCommandLine(spec, ['--fast'])).toThrow(/--fast/);
+    expect(() => parseCommandLine(spec, ['--fast'])).toThrow(expect.objectContaining({ help: formatHelp(spec) }));
     expect(() => parseCommandLine(spec, ['--model'])).toThrow(UsageError);
     expect(() => parseCommandLine({ ...spec, positionals: false }, ['text'])).toThrow(UsageError);
     expect(new UsageError('x').exitCode).toBe(2);
@@ -76,7 +77,16 @@ describe('UsageProblems', () => {
     expect(problems.check(() => parseNumberFlag('a', 'x'))).toBeUndefined();
     expect(problems.check(() => parseNumberFlag('b', '2'))).toBe(2);
     problems.add('give --x or --y, not both');
-    expect(() => problems.throwIfAny()).toThrow("--a must be a finite number, got 'x'\ngive --x or --y, not both\n\nHELP");
+    expect(() => problems.throwIfAny()).toThrow("--a must be a finite number, got 'x'\ngive --x or --y, not both");
+    const thrown = (() => {
+      try {
+        problems.throwIfAny();
+      } catch (error) {
+        return error as UsageError;
+      }
+    })();
+    expect(thrown?.help).toBe('HELP');
+    expect(formatUsageError('tool', thrown!)).toBe("tool: --a must be a finite number, got 'x'\ngive --x or --y, not both\n\nHELP");
     expect(() => problems.check(() => JSON.parse('{'))).toThrow(SyntaxError);
     expect(() => new UsageProblems('HELP').throwIfAny()).not.toThrow();
   });

@@ -6,6 +6,19 @@ import { excerpt } from '../excerpt.js';
 export class UsageError extends UfbertError {
   /** The exit status of a usage mistake, as in POSIX utilities (1 is a run that failed). */
   readonly exitCode = 2;
+
+  /** @param help the help of the command that was misused, printed after the message. */
+  constructor(
+    message: string,
+    readonly help?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a program reports a usage mistake on stderr: `program: message`, then the command's help where known. */
+export function formatUsageError(program: string, error: UsageError): string {
+  return `${program}: ${error.message}${error.help ? `\n\n${error.help}` : ''}`;
 }
 
 /** One option of a command: its kind, the placeholder of its value in the help, and its help text. */
@@ -53,7 +66,7 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   } catch (error) {
     // parseArgs's own messages already name the flag ("Unknown option '--fast'"); its other errors are ours (a bad spec).
     if (!(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, formatHelp(spec));
   }
   const { help, ...values } = parsed.values;
   return { values: values as OptionValues<O>, positionals: parsed.positionals, help: help === true };
@@ -128,10 +141,7 @@ export function parseListFlag<T extends string>(flag: string, raw: string, allow
   return items as T[];
 }
 
-/**
- * Collects usage mistakes so that every bad flag is reported at once, then throws one UsageError
- * holding them all and the command's help.
- */
+/** Collects usage mistakes so that every bad flag is reported at once, in one UsageError that carries the command's help. */
 export class UsageProblems {
   private readonly problems: string[] = [];
 
@@ -153,6 +163,6 @@ export class UsageProblems {
   }
 
   throwIfAny(): void {
-    if (this.problems.length) throw new UsageError(`${this.problems.join('\n')}\n\n${this.help}`);
+    if (this.problems.length) throw new UsageError(this.problems.join('\n'), this.help);
   }
 }
