@@ -25,7 +25,12 @@ export function importsOf(text, fileName = 'file.ts') {
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
       if (!node.isTypeOnly && !(named?.length && named.every((element) => element.isTypeOnly))) found.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       found.push(node.arguments[0].text);
     }
     if (!ts.isImportTypeNode(node)) ts.forEachChild(node, visit);
@@ -72,7 +77,14 @@ export function readImportGraph(conditions = ['browser', 'import', 'default']) {
 
   const resolveRelative = (from, specifier) => {
     const base = join(dirname(from), specifier);
-    const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')];
+    const candidates = [
+      base,
+      base.replace(/\.js$/, '.ts'),
+      base.replace(/\.js$/, '.tsx'),
+      base.replace(/\.mjs$/, '.mts'),
+      `${base}.ts`,
+      join(base, 'index.ts'),
+    ];
     return candidates.find((candidate) => existsSync(candidate) && extname(candidate) !== '');
   };
 

@@ -7,5 +7,6 @@ export default defineConfig({
     root: new URL('.', import.meta.url).pathname,
     include: ['*.test.mjs'],
     testTimeout: 240_000,
+    hookTimeout: 240_000,
   },
 });

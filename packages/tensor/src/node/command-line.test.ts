@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatHelp, formatUsageError, parseChoiceFlag, parseCommandLine, parseListFlag, parseNumberFlag, UsageError, UsageProblems, type CommandSpec } from './command-line.js';
+import {
+  formatHelp,
+  formatUsageError,
+  parseChoiceFlag,
+  parseCommandLine,
+  parseListFlag,
+  parseNumberFlag,
+  UsageError,
+  UsageProblems,
+  type CommandSpec,
+} from './command-line.js';
 
 const spec = {
   usage: 'tool --model DIR [options] TEXT...',
@@ -63,7 +73,8 @@ describe('value parsers', () => {
 
   it('takes one of a list (never an inherited property) and lists of known names, each once', () => {
     expect(parseChoiceFlag('dtype', 'q8', ['fp32', 'q8'])).toBe('q8');
-    for (const raw of ['toString', '__proto__', 'Q8']) expect(() => parseChoiceFlag('dtype', raw, ['fp32', 'q8'])).toThrow(`--dtype must be one of fp32, q8, got '${raw}'`);
+    for (const raw of ['toString', '__proto__', 'Q8'])
+      expect(() => parseChoiceFlag('dtype', raw, ['fp32', 'q8'])).toThrow(`--dtype must be one of fp32, q8, got '${raw}'`);
     expect(parseListFlag('tasks', 'spam, sentiment', ['spam', 'sentiment'])).toEqual(['spam', 'sentiment']);
     expect(() => parseListFlag('tasks', 'spam,spam', ['spam', 'sentiment'])).toThrow("--tasks names 'spam' twice");
     expect(() => parseListFlag('tasks', 'spam,nope', ['spam'])).toThrow("--tasks: unknown 'nope'; expected some of spam");
