@@ -1,9 +1,9 @@
 import { builtinModules } from 'node:module';
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KNOWN_IMPURE, librarySubpaths, NODE_ENTRIES, ROOT } from './workspace.mjs';
+import { isNodeEntry, KNOWN_IMPURE, librarySubpaths, ROOT } from './workspace.mjs';
 
 // Packages that load a native addon (Node-API), which esbuild would meet only as a glob of `.node` files.
 const NATIVE_PACKAGES = ['onnxruntime-node', 'webgpu'];
@@ -13,7 +13,7 @@ const NATIVE_PACKAGES = ['onnxruntime-node', 'webgpu'];
 const NODE_ONLY = new RegExp(`^(node:.*|(${[...builtinModules, ...NATIVE_PACKAGES].map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})(/.*)?)$|\\.node$`);
 
 /** The browser entries, built: what a bundler of a web app that imports them reads. */
-const entries = librarySubpaths().filter(({ entry }) => !Object.hasOwn(NODE_ENTRIES, entry));
+const entries = librarySubpaths().filter(({ entry }) => !isNodeEntry(entry));
 
 let bundled;
 beforeAll(async () => {
@@ -31,7 +31,23 @@ beforeAll(async () => {
     splitting: true,
     metafile: true,
     logLevel: 'silent',
-    plugins: [{ name: 'node-only', setup: (b) => b.onResolve({ filter: NODE_ONLY }, (args) => ({ path: args.path, external: true })) }],
+    plugins: [
+      {
+        name: 'node-only',
+        setup: (b) => {
+          b.onResolve({ filter: NODE_ONLY }, async (args) => {
+            if (args.pluginData === 'node-only') return undefined;
+            if (NATIVE_PACKAGES.includes(args.path.split('/')[0]) || args.path.endsWith('.node')) return { path: args.path, external: true };
+            // A package's `browser` field may map a builtin away (tfjs-core maps `util` to false): esbuild then resolves it to
+            // a path that is no file, and the bundle gets an empty module, as a browser build of that package would.
+            const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'node-only' });
+            if (resolved.errors.length === 0 && !resolved.external && !isAbsolute(resolved.path)) return { path: args.path, namespace: 'browser-disabled' };
+            return { path: args.path, external: true };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'browser-disabled' }, () => ({ contents: '', loader: 'js' }));
+        },
+      },
+    ],
   }).catch((error) => ({ failure: (error.errors ?? [error]).map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`) }));
 });
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CrammedBertModel, presetConfig, saveModel, trainWordPiece } from '@ufbert/crammed-bert';
-import { OutputLock, OutputLockedError } from '@ufbert/training';
+import { OutputLock, OutputLockedError } from '@ufbert/tensor/node';
+import { OutputDirectoryError } from '@ufbert/training';
 import { runGlueCommand } from './glue-command.js';
 
 const GLUE_TEST_DATA = fileURLToPath(new URL('../../../packages/glue/test-data/glue', import.meta.url));
@@ -47,6 +48,20 @@ describe('trainer glue', () => {
 
   it('says what is missing', async () => {
     await expect(runGlueCommand(['--data', '/nonexistent'], () => {})).rejects.toThrow(/--model is required[\s\S]*--data \/nonexistent does not exist/);
+  });
+
+  it.each(['/proc/self/glue-out', '/sys/kernel/glue-out'])('refuses --out %s within a second with an OutputDirectoryError', async (out) => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-cmd-'));
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'model', 'model.safetensors'), '');
+    const started = performance.now();
+    const run = runGlueCommand(['--model', join(dir, 'model'), '--data', GLUE_TEST_DATA, '--tasks', 'RTE', '--out', out], () => {});
+    await expect(run).rejects.toBeInstanceOf(OutputDirectoryError);
+    await expect(runGlueCommand(['--model', join(dir, 'model'), '--data', GLUE_TEST_DATA, '--tasks', 'RTE', '--out', out], () => {})).rejects.toThrow(
+      new RegExp(`^${out}: the output folder is on (procfs|sysfs)`),
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('fails at once on an output folder another run holds', async () => {

@@ -1,11 +1,25 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BACKENDS, UfbertError, setBackend, describeBackend, type BackendChoice } from '@ufbert/tensor';
-import { formatHelp, parseChoiceFlag, parseCommandLine, parseListFlag, parseNumberFlag, UsageProblems, type CommandSpec } from '@ufbert/tensor/node';
 import { TextTokenizer } from '@ufbert/crammed-bert';
-import { GLUE_TASKS, GlueError, fineTune, formatReportJson, formatReportMarkdown, getTask, readTaskSplit, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
-import { LOCK_FILE, OutputLock, directoryEntries, ensureWritableDirectory, moveRunAside } from '@ufbert/training';
+import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
+import { fineTune, readTaskSplit } from '@ufbert/glue/node';
+import {
+  ensureWritableFolder,
+  folderEntries,
+  formatHelp,
+  LOCK_FILE,
+  moveFolderContentsAside,
+  OutputLock,
+  parseChoiceFlag,
+  parseCommandLine,
+  parseListFlag,
+  parseNumberFlag,
+  pathKind,
+  UsageProblems,
+  writeFileAtomic,
+  type CommandSpec,
+} from '@ufbert/tensor/node';
+import { OutputDirectoryError } from '@ufbert/training';
 import { PreflightError } from './run.js';
 
 export const GLUE_COMMAND = {
@@ -35,9 +49,9 @@ function parseGlueCommand(argv: string[]): (GlueRun & { overwrite: boolean }) | 
   if (help) return 'help';
   const problems = new UsageProblems(GLUE_USAGE);
   if (!values.model) problems.add('--model is required');
-  else if (!existsSync(join(values.model, 'model.safetensors'))) problems.add(`--model ${values.model} holds no model.safetensors`);
+  else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.add(`--model ${values.model} holds no model.safetensors`);
   if (!values.data) problems.add('--data is required');
-  else if (!existsSync(values.data)) problems.add(`--data ${values.data} does not exist`);
+  else if (pathKind(values.data) === 'missing') problems.add(`--data ${values.data} does not exist`);
   const backend = values.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<BackendChoice>('backend', values.backend!, [...BACKENDS, 'auto']));
   const numeric = (flag: 'epochs' | 'lr' | 'batch' | 'max-length', integer: boolean) => {
     const raw = values[flag];
@@ -54,9 +68,9 @@ function parseGlueCommand(argv: string[]): (GlueRun & { overwrite: boolean }) | 
   const tasks = values.tasks
     ? (problems.check(() => parseListFlag('tasks', values.tasks!, known)) ?? [])
     : data
-      ? known.filter((t) => existsSync(join(data, GLUE_TASKS[t].directory)))
+      ? known.filter((t) => pathKind(join(data, GLUE_TASKS[t].directory)) !== 'missing')
       : [];
-  if (data && existsSync(data) && !values.tasks && !tasks.length) problems.add(`no GLUE task folder under ${data}`);
+  if (data && pathKind(data) !== 'missing' && !values.tasks && !tasks.length) problems.add(`no GLUE task folder under ${data}`);
   problems.throwIfAny();
   return {
     data: data!,
@@ -78,15 +92,15 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
   }
   const { overwrite, ...run } = parsed;
   const { outDir } = run;
-  await ensureWritableDirectory(outDir);
+  await ensureWritableFolder(outDir, { what: 'output folder', fail: (message) => new OutputDirectoryError(message) });
   const lock = OutputLock.acquire(outDir, { print });
   try {
     // An earlier run's reports are never silently replaced: refuse, or with --overwrite move them aside.
-    const earlier = await directoryEntries(outDir, [LOCK_FILE]);
+    const earlier = folderEntries(outDir, [LOCK_FILE]);
     if (earlier.length && !overwrite) {
       throw new PreflightError(`cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`);
     }
-    if (earlier.length) print(`moved the earlier run to ${await moveRunAside(outDir, [LOCK_FILE])}`);
+    if (earlier.length) print(`moved the earlier run to ${await moveFolderContentsAside(outDir, [LOCK_FILE])}`);
     await fineTuneTasks(run, print);
   } finally {
     lock.release();
@@ -166,8 +180,8 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
   }
   const rows = [{ model: values.name ?? modelDir.split('/').pop()!, scores }];
   const markdown = formatReportMarkdown(rows);
-  await writeFile(join(outDir, 'report.md'), `${markdown}\n`);
-  await writeFile(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
+  await writeFileAtomic(join(outDir, 'report.md'), `${markdown}\n`);
+  await writeFileAtomic(join(outDir, 'report.json'), `${formatReportJson(rows)}\n`);
   print(`\n${markdown}\n\nwritten: ${join(outDir, 'report.md')}, ${join(outDir, 'report.json')}`);
   if (failed.length) throw new GlueError(`${failed.length} of ${tasks.length} tasks failed (the report holds the others):\n  - ${failed.join('\n  - ')}`);
 }

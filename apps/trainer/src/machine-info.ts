@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeBackend, tf } from '@ufbert/tensor';
+import { FILE_LIMITS, readTextSync } from '@ufbert/tensor/node';
 import type { MachineInfo, Versions } from './run-report.js';
 
 /** The machine a run's times were measured on. */
@@ -20,6 +20,6 @@ export function machineInfo(): MachineInfo {
 /** Node, the @ufbert packages (one fixed version for all) and tfjs-core. */
 export function versions(): Versions {
   // @ufbert/tensor's entry is dist/index.js; its manifest sits one folder above dist.
-  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@ufbert/tensor'))), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readTextSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@ufbert/tensor'))), { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { version: string };
   return { node: process.version, ufbert: manifest.version, tfjsCore: tf.version_core };
 }

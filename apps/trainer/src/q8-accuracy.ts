@@ -1,5 +1,6 @@
 import { loadModel } from '@ufbert/crammed-bert';
-import { getTask, type LabeledExample, type TaskName } from '@ufbert/glue';
+import { getTask, type TaskName } from '@ufbert/glue';
+import type { LabeledExample } from '@ufbert/glue/node';
 import { OnnxEncoderSession, onnxModelBytes, type EncoderOutputs } from '@ufbert/onnx';
 import { pipeline, type LabelScore } from '@ufbert/pipelines';
 import type { PackedSequences } from '@ufbert/training';

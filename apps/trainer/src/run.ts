@@ -1,25 +1,25 @@
-import { access, mkdir, readFile, writeFile, constants } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setBackend, describeBackend, UfbertError } from '@ufbert/tensor';
-import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
-import { GLUE_SANE, fineTune, getTask, loadEmbeddedTask, saveClassifier, type EmbeddedTaskName, type LabeledExample, type TaskEvaluation } from '@ufbert/glue';
 import {
-  CrammedBertMlm,
+  ensureFolder,
+  ensureWritableFolder,
+  FILE_LIMITS,
+  FileLayerError,
+  folderEntries,
   LOCK_FILE,
+  moveFolderContentsAside,
   OutputLock,
-  directoryEntries,
-  ensureWritableDirectory,
-  mlmTokenizer,
-  moveRunAside,
-  pretrain,
-  readCorpus,
-  readTrainingLog,
-  type CorpusDocument,
-  type TrainingConfig,
-  type TrainingConfigInput,
-} from '@ufbert/training';
+  readText,
+  regularFileSize,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '@ufbert/tensor/node';
+import { CrammedBertModel, TextTokenizer, presetConfig, saveModel, trainWordPiece, type CrammedBertConfig } from '@ufbert/crammed-bert';
+import { GLUE_SANE, getTask, type EmbeddedTaskName, type TaskEvaluation } from '@ufbert/glue';
+import { fineTune, loadEmbeddedTask, saveClassifier, type LabeledExample } from '@ufbert/glue/node';
+import { mlmTokenizer, OutputDirectoryError, type CorpusDocument, type TrainingConfig, type TrainingConfigInput } from '@ufbert/training';
+import { CrammedBertMlm, pretrain, readCorpus, readTrainingLog } from '@ufbert/training/node';
 import type { TrainerOptions } from './options.js';
 import { comparisonTable } from './comparison-table.js';
 import { q8Table } from './q8-table.js';
@@ -40,13 +40,14 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
   const problems: string[] = [];
   for (const file of options.corpus) {
     try {
-      await access(file, constants.R_OK);
-    } catch {
-      problems.push(`corpus file ${file} does not exist or is not readable`);
+      regularFileSize(file, 'corpus text file');
+    } catch (error) {
+      if (!(error instanceof FileLayerError)) throw error;
+      problems.push(`corpus file ${error.message}`);
     }
   }
   try {
-    await ensureWritableDirectory(options.outDir);
+    await ensureWritableFolder(options.outDir, { what: 'output folder', fail: (message) => new OutputDirectoryError(message) });
   } catch (error) {
     if (!(error instanceof UfbertError)) throw error;
     problems.push(error.message);
@@ -82,13 +83,23 @@ function pretrainingConfig(preset: string, kind: 'fff' | 'ff', options: TrainerO
   };
 }
 
+/** The corpus key a cached tokenizer was trained for; undefined when there is none. */
+async function readCachedKey(keyFile: string): Promise<string | undefined> {
+  try {
+    return await readText(keyFile, { what: 'tokenizer cache key', maxBytes: FILE_LIMITS.config });
+  } catch (error) {
+    if (error instanceof FileLayerError && error.reason === 'missing') return undefined;
+    throw error;
+  }
+}
+
 async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions, print: Print): Promise<{ tokenizer: TextTokenizer; cached: boolean }> {
   const hash = createHash('sha256');
   for (const d of documents) hash.update(d.text);
   const key = `${hash.digest('hex').slice(0, 16)}-v${options.vocabSize}`;
   const dir = join(options.outDir, 'tokenizer');
   const keyFile = join(dir, 'corpus-key.txt');
-  if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')) === key) {
+  if ((await readCachedKey(keyFile)) === key) {
     print(`tokenizer: cached in ${dir}`);
     return { tokenizer: await TextTokenizer.load(dir), cached: true };
   }
@@ -97,9 +108,9 @@ async function tokenizerFor(documents: CorpusDocument[], options: TrainerOptions
     documents.map((d) => d.text),
     { vocabSize: options.vocabSize },
   );
-  await mkdir(dir, { recursive: true });
+  await ensureFolder(dir, { what: 'tokenizer folder' });
   await tokenizer.save(dir);
-  await writeFile(keyFile, key);
+  await writeFileAtomic(keyFile, key);
   print(`tokenizer: trained WordPiece (${tokenizer.vocabSize} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s, saved to ${dir}`);
   return { tokenizer, cached: false };
 }
@@ -143,7 +154,7 @@ export async function runTrainer(options: TrainerOptions, print: Print): Promise
 
 /** Refuses to start over an earlier run unless told to resume it or to move it aside. */
 async function claimOutputFolder(options: TrainerOptions, print: Print): Promise<void> {
-  const earlier = await directoryEntries(options.outDir, [LOCK_FILE]);
+  const earlier = folderEntries(options.outDir, [LOCK_FILE]);
   if (earlier.length === 0 || options.resume) return;
   if (!options.overwrite) {
     throw new PreflightError(
@@ -151,7 +162,7 @@ async function claimOutputFolder(options: TrainerOptions, print: Print): Promise
         `--overwrite to start over (the earlier run is moved to ${options.outDir}.replaced-<time>), or choose another --out`,
     );
   }
-  print(`moved the earlier run to ${await moveRunAside(options.outDir, [LOCK_FILE])}`);
+  print(`moved the earlier run to ${await moveFolderContentsAside(options.outDir, [LOCK_FILE])}`);
 }
 
 /** Seconds since `started` (a performance.now() reading). */
@@ -284,10 +295,10 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
   };
   const table = `${comparisonTable(summaries)}\n\n${q8Table(summaries)}`;
   const files = { markdown: join(options.outDir, REPORT_MD), json: join(options.outDir, REPORT_JSON), html: join(options.outDir, REPORT_HTML) };
-  await writeFile(files.markdown, `${table}\n`);
-  await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(files.markdown, `${table}\n`);
+  await writeJsonAtomic(files.json, report);
   const logs = summaries.map((s) => readTrainingLog(join(options.outDir, s.logFile)));
-  await writeFile(files.html, renderReportPage(report, logs));
+  await writeFileAtomic(files.html, renderReportPage(report, logs));
   print(`\n${table}`);
   print(`\nwritten: ${options.outDir}`);
   for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);

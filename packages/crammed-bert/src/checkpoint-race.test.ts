@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSafetensors, setBackend, type SafeTensor } from '@ufbert/tensor';
+import { setBackend, type SafeTensor } from '@ufbert/tensor';
+import { readSafetensorsFile } from '@ufbert/tensor/node';
 import { loadModel, MODEL_FILE, saveModel } from './checkpoint.js';
 import { CrammedBertModel } from './model.js';
 import { tinyConfig } from './test-utils/tiny.js';
@@ -39,7 +40,7 @@ describe('loading a checkpoint while it is replaced', () => {
       await saveModel(model, dirs[name]);
       model.dispose();
     }
-    const stored = { a: (await readSafetensors(join(dirs.a, MODEL_FILE))).tensors, b: (await readSafetensors(join(dirs.b, MODEL_FILE))).tensors };
+    const stored = { a: (await readSafetensorsFile(join(dirs.a, MODEL_FILE))).tensors, b: (await readSafetensorsFile(join(dirs.b, MODEL_FILE))).tensors };
     // Tensors the two seeds happen to make equal (LayerNorm's ones and zeros) tell nothing apart.
     const telling = [...stored.a.keys()].filter((name) => !bytesOf(stored.a.get(name)!).equals(bytesOf(stored.b.get(name)!)));
     expect(telling.length).toBeGreaterThan(5);

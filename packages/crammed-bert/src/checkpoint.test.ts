@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, cpSync, writeFileSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, setBackend, readSafetensors, writeSafetensors, type SafeTensor } from '@ufbert/tensor';
+import { tf, setBackend, type SafeTensor } from '@ufbert/tensor';
+import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
 import type { Tensor } from '@ufbert/tensor';
 import { loadConfig, loadModel, saveModel } from './checkpoint.js';
 import { CheckpointError, ConfigError } from './errors.js';
@@ -45,10 +46,10 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly string[]>
 async function variant(source: string, name: string, edit: (tensors: Map<string, SafeTensor>) => void): Promise<string> {
   const dir = join(work, name);
   cpSync(source, dir, { recursive: true });
-  const { tensors, metadata } = await readSafetensors(join(source, 'model.safetensors'));
+  const { tensors, metadata } = await readSafetensorsFile(join(source, 'model.safetensors'));
   edit(tensors);
   rmSync(join(dir, 'model.safetensors'));
-  await writeSafetensors(join(dir, 'model.safetensors'), tensors, metadata);
+  await writeSafetensorsFile(join(dir, 'model.safetensors'), tensors, metadata);
   return dir;
 }
 
@@ -67,7 +68,7 @@ describe.each([
     const loaded = await loadModel(dir);
     expect(await outputs(loaded)).toEqual(await outputs(model));
     expect(loaded.config).toEqual(model.config);
-    const { tensors, metadata } = await readSafetensors(join(dir, 'model.safetensors'));
+    const { tensors, metadata } = await readSafetensorsFile(join(dir, 'model.safetensors'));
     expect(metadata).toEqual({ format: 'pt' });
     expect([...tensors.keys()]).toEqual(parameterSpecs(model.config).map((s) => s.name));
     expect(tensors.has('encoder.layers.1.attn.self_attention.norm_factor')).toBe(true);
@@ -85,8 +86,8 @@ describe('reference checkpoints', () => {
     const dir = join(work, 'resaved');
     await saveModel(model, dir);
     model.dispose();
-    const original = (await readSafetensors(join(source, 'model.safetensors'))).tensors;
-    const resaved = (await readSafetensors(join(dir, 'model.safetensors'))).tensors;
+    const original = (await readSafetensorsFile(join(source, 'model.safetensors'))).tensors;
+    const resaved = (await readSafetensorsFile(join(dir, 'model.safetensors'))).tensors;
     expect(new Set(resaved.keys())).toEqual(new Set(original.keys()));
     for (const [name, tensor] of original) {
       expect(resaved.get(name)!.shape, name).toEqual(tensor.shape);

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, Rng, openSafetensors, readTextFile, writeSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
+import { tf, Rng, openSafetensors, toFloat32, formatShape, type SafetensorsEntry } from '@ufbert/tensor';
+import { openSafetensorsFile, readTextFile, writeSafetensorsFile } from '@ufbert/tensor/node';
 import type { Tensor } from '@ufbert/tensor';
 import { parseConfig, type CrammedBertConfig } from './config.js';
 import { CheckpointError, ConfigError } from './errors.js';
@@ -80,7 +81,7 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;
   const specs = parameterSpecs(target);
   const file = typeof source === 'string' ? source : 'safetensors bytes';
-  const opened = await openSafetensors(source);
+  const opened = typeof source === 'string' ? await openSafetensorsFile(source) : await openSafetensors(source);
   const tensors = new Map<string, Tensor>();
   try {
     const toLoad = checkIndex(file, new Map(opened.entries.map((entry) => [entry.name, entry])), specs, freshHead);
@@ -110,7 +111,7 @@ export async function loadCheckpoint(source: string | Uint8Array, config: Cramme
 export async function saveModel(model: CrammedBertModel, dir: string, options: { metadata?: Record<string, string> } = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   // format 'pt' last: the reference loader reads it, so no caller's key may replace it.
-  await writeSafetensors(join(dir, MODEL_FILE), await model.stateDict(), { ...options.metadata, format: 'pt' });
+  await writeSafetensorsFile(join(dir, MODEL_FILE), await model.stateDict(), { ...options.metadata, format: 'pt' });
   await writeFile(join(dir, CONFIG_FILE), `${JSON.stringify(model.config, null, 1)}\n`);
 }
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSafetensors, setBackend, writeSafetensors } from '@ufbert/tensor';
+import { setBackend } from '@ufbert/tensor';
+import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
 import { loadModel, MODEL_FILE, saveModel } from './checkpoint.js';
 import { createConfig } from './config.js';
 import { CrammedBertModel } from './model.js';
@@ -27,11 +28,11 @@ async function corruptFolder(numLabels: number | null): Promise<string> {
   model.dispose();
   await tokenizer.save(dir);
   const file = join(dir, MODEL_FILE);
-  const { tensors, metadata } = await readSafetensors(file);
+  const { tensors, metadata } = await readSafetensorsFile(file);
   const data = tensors.get(WEIGHT)!.data as Float32Array;
   data.fill(NaN, 0, 100);
   data[100] = Infinity;
-  await writeSafetensors(file, tensors, metadata);
+  await writeSafetensorsFile(file, tensors, metadata);
   return dir;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, readSafetensors, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
+import { readSafetensorsFile } from '@ufbert/tensor/node';
+import { tf, relativeError, toFloat32, UfbertError } from '@ufbert/tensor';
 import type { ParityReport, SafeTensor, Tensor2D } from '@ufbert/tensor';
 import { loadModel } from './checkpoint.js';
 
@@ -23,7 +24,7 @@ export async function readModelFixtureCases(dir: string): Promise<ModelFixtureCa
   const cases: ModelFixtureCase[] = [];
   for (const name of folders.sort()) {
     const folder = join(dir, name);
-    const io = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    const io = (await readSafetensorsFile(join(folder, 'io.safetensors'))).tensors;
     cases.push({
       name,
       folder,

@@ -1,4 +1,4 @@
-import { tf, readSafetensors, writeSafetensors, toFloat32, UfbertError, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
+import { tf, toFloat32, UfbertError, ShapeError, formatShape, activeBackend } from '@ufbert/tensor';
 import type { Tensor, Tensor2D, SafeTensor } from '@ufbert/tensor';
 import { chooseKernel, kernelLabel, type KernelChoice, type KernelOf } from '@ufbert/cmm';
 import { parameterShapes, validateConfig, type FFFConfig } from './config.js';
@@ -138,7 +138,9 @@ export class FFF {
   }
 
   async load(path: string, prefix = ''): Promise<void> {
-    const file = await readSafetensors(path, { names: (n) => n.startsWith(prefix) });
+    // Imported when called: the file layer is Node's, and this entry also runs in browsers.
+    const { readSafetensorsFile } = await import('@ufbert/tensor/node');
+    const file = await readSafetensorsFile(path, { names: (n) => n.startsWith(prefix) });
     this.loadParameters(file.tensors, prefix);
   }
 
@@ -151,7 +153,8 @@ export class FFF {
   }
 
   async save(path: string, prefix = ''): Promise<void> {
-    await writeSafetensors(path, await this.toSafeTensors(prefix), { format: 'pt' });
+    const { writeSafetensorsFile } = await import('@ufbert/tensor/node');
+    await writeSafetensorsFile(path, await this.toSafeTensors(prefix), { format: 'pt' });
   }
 
   /** The inference layout of the current weights, if `infer` made it (a host kernel's prepared copy, or webgpu's neuron-major linear_out). */

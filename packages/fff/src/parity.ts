@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tf, readSafetensors, relativeError, toFloat32, UfbertError, type ParityReport, type Safetensors } from '@ufbert/tensor';
+import { FILE_LIMITS, readJson, readSafetensorsFile } from '@ufbert/tensor/node';
+import { tf, relativeError, toFloat32, UfbertError, type ParityReport, type Safetensors } from '@ufbert/tensor';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 // The whole main entry, for the kernels it registers on every backend; it does not import this file.
 import { fastFeedforward } from './index.js';
@@ -60,6 +60,6 @@ export async function checkFFFFixtures(spec: FFFFixtureSpec, file: Safetensors, 
 
 /** `checkFFFFixtures` on fff.json + fff.safetensors in `dir` (Node). */
 export async function runFFFParity(dir: string, options: { report: ParityReport }): Promise<void> {
-  const spec = JSON.parse(await readFile(join(dir, 'fff.json'), 'utf8')) as FFFFixtureSpec;
-  await checkFFFFixtures(spec, await readSafetensors(join(dir, 'fff.safetensors')), options);
+  const spec = (await readJson(join(dir, 'fff.json'), { what: 'FFF fixture spec', maxBytes: FILE_LIMITS.json })) as FFFFixtureSpec;
+  await checkFFFFixtures(spec, await readSafetensorsFile(join(dir, 'fff.safetensors')), options);
 }

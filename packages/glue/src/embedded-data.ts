@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureFolder, writeFileAtomic } from '@ufbert/tensor/node';
+import { GlueError } from './errors.js';
 import { EMBEDDED_TASKS, type EmbeddedTaskName } from './embedded-tasks.js';
 import type { GlueExample } from './read-split.js';
 import { splitTrainDev, type SplitOptions, type TrainDevSplit } from './seeded-split.js';
@@ -50,7 +51,7 @@ export async function writeEmbeddedTask(
 ): Promise<{ train: string; dev: string }> {
   const task = EMBEDDED_TASKS[name];
   const directory = join(dataDir, task.directory);
-  await mkdir(directory, { recursive: true });
+  await ensureFolder(directory, { what: 'embedded task folder', fail: (message) => new GlueError(message) });
   const { train, dev } = loadEmbeddedTask(name, options);
   const paths = { train: join(directory, task.splits.train.file), dev: join(directory, task.splits.dev.file) };
   for (const [split, examples] of [['train', train], ['dev', dev]] as const) {
@@ -58,10 +59,8 @@ export async function writeEmbeddedTask(
       formatTsvRow(['sentence', 'label']),
       ...examples.map((example) => formatTsvRow([example.textA, task.fileLabels[example.label]])),
     ];
-    // Written aside and renamed, so that an interrupted run never leaves a half file that reads as whole.
-    const partial = `${paths[split]}.${process.pid}.partial`;
-    await writeFile(partial, `${lines.join('\n')}\n`, 'utf8');
-    await rename(partial, paths[split]);
+    // Atomic, so that an interrupted run never leaves a half file that reads as whole.
+    await writeFileAtomic(paths[split], `${lines.join('\n')}\n`, { what: `${name} ${split} TSV file` });
   }
   return paths;
 }

@@ -16,24 +16,11 @@ export {
   type SplitPredictions,
   type TaskEvaluation,
 } from './scores.js';
-export { parseTaskSplit, readTaskSplit, type GlueExample, type SkippedRow, type SplitData } from './read-split.js';
+export { parseTaskSplit, type GlueExample, type SkippedRow, type SplitData } from './read-split.js';
 export { tsvLines, formatTsvRow } from './tsv.js';
 export { seededRandom, seededShuffle, splitTrainDev, type SplitOptions, type TrainDevSplit } from './seeded-split.js';
 export { emailText, truncateText, type EmailText } from './email-text.js';
 export { readSpamAssassin, type SpamAssassinMessage, type SpamAssassinOptions } from './spam-assassin.js';
-export {
-  readSentimentSentences,
-  SENTIMENT_SOURCES,
-  type SentimentSentence,
-  type SentimentSource,
-} from './sentiment-sentences.js';
-export {
-  embeddedTaskSource,
-  loadEmbeddedTask,
-  writeEmbeddedTask,
-  type EmbeddedTaskOptions,
-  type LabeledExample,
-} from './embedded-data.js';
 export {
   buildReport,
   formatReportMarkdown,
@@ -43,14 +30,3 @@ export {
   type ReportRow,
 } from './report.js';
 export { GLUE_SANE, recipeFor, cosineWithWarmup, type FineTuneRecipe } from './fine-tune-recipe.js';
-export {
-  fineTune,
-  fineTuneConfig,
-  predict,
-  evaluateModel,
-  baselineEvaluation,
-  type FineTuneOptions,
-  type FineTuneResult,
-  type FineTuneProgress,
-} from './fine-tune.js';
-export { saveClassifier, LABELS_FILE } from './save-classifier.js';

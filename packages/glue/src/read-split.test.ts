@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GlueError, GlueFormatError } from './errors.js';
-import { GLUE_TASKS, parseTaskSplit, readTaskSplit, type GlueTaskName } from './index.js';
+import { GLUE_TASKS, parseTaskSplit, type GlueTaskName } from './index.js';
+import { readTaskSplit } from './node.js';
 
 const glueDir = fileURLToPath(new URL('../test-data/glue', import.meta.url));
 const malformedDir = fileURLToPath(new URL('../test-data/glue-malformed', import.meta.url));

@@ -1,11 +1,7 @@
-import * as fs from 'node:fs';
-import { createReadStream, existsSync } from 'node:fs';
-import { openRegularFile } from '@ufbert/tensor';
-import { join } from 'node:path';
-import { GlueError, GlueFormatError } from './errors.js';
+import { GlueFormatError } from './errors.js';
 import type { TaskDefinition, TsvLayout } from './task-definition.js';
 import { getSplit, getTask, type TaskName } from './task-registry.js';
-import { tsvLines, tsvLinesFromChunks } from './tsv.js';
+import { tsvLines } from './tsv.js';
 
 /** One example of a task: one sentence or a sentence pair, and its label where the split has labels. */
 export interface GlueExample {
@@ -46,23 +42,6 @@ export function parseTaskSplit(
   return reader.finish();
 }
 
-/**
- * Reads one split of a task from `dataDir/<task directory>/<split file>`, e.g. `glue/MNLI/dev_matched.tsv`.
- * The file is streamed, so MNLI's and QQP's large train files need no second copy in memory.
- */
-export async function readTaskSplit(dataDir: string, task: TaskName | TaskDefinition, split: string): Promise<SplitData> {
-  const definition = getTask(task);
-  const path = join(dataDir, definition.directory, getSplit(definition, split).file);
-  const reader = new SplitReader(definition, split, path);
-  if (!existsSync(path)) {
-    throw new GlueError(`expected the ${definition.name} ${split} file at ${path} (the official GLUE layout; scripts/fetch-glue.mjs makes it), found nothing there`);
-  }
-  // A FIFO or a device would block the stream or never end; only a regular file is read.
-  const { fd } = openRegularFile(fs, path, `${definition.name} ${split} TSV file`, (message) => new GlueError(message));
-  for await (const line of tsvLinesFromChunks(createReadStream(path, { fd, encoding: 'utf8' }))) reader.addLine(line);
-  return reader.finish();
-}
-
 /** Column positions, known once the header row (or the layout's fixed column list) has been seen. */
 interface ColumnPositions {
   readonly names: readonly string[];
@@ -72,7 +51,8 @@ interface ColumnPositions {
   readonly label?: number;
 }
 
-class SplitReader {
+/** Collects the rows of one split, line by line, from text in memory or a file read in pieces. */
+export class SplitReader {
   private readonly examples: GlueExample[] = [];
   private readonly skipped: SkippedRow[] = [];
   private readonly layout: TsvLayout;

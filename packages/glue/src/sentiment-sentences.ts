@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { FILE_LIMITS, readTextSync } from '@ufbert/tensor/node';
 import { dirname, join } from 'node:path';
 import { GlueError } from './errors.js';
 
@@ -27,7 +27,7 @@ export function readSentimentSentences(): SentimentSentence[] {
   const packageDir = dirname(createRequire(import.meta.url).resolve('sentiment/package.json'));
   return SENTIMENT_SOURCES.flatMap((source) => {
     const file = join(packageDir, 'test', 'fixtures', `${source}.json`);
-    return parseSentimentFixture(source, JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
+    return parseSentimentFixture(source, JSON.parse(readTextSync(file, { what: 'sentiment fixture', maxBytes: FILE_LIMITS.json, fail: (message) => new GlueError(message) })) as unknown, file);
   });
 }
 

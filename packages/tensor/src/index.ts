@@ -14,4 +14,3 @@ export { Rng, type RngState } from './rng.js';
 export { registerHostKernel, HOST_BACKENDS, type HostKernel, type HostInput, type HostOutput, type HostBackendName, type OutputAllocator, type OutputSpec } from './host-kernel.js';
 export * from './safetensors.js';
 export { excerpt, EXCERPT_LENGTH } from './excerpt.js';
-export { readTextFile, openRegularFile, InputFileError, type ReadTextFileOptions, type FileErrorFactory } from './regular-file.js';

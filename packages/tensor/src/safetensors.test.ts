@@ -7,11 +7,11 @@ import {
   readSafetensors,
   serializeSafetensors,
   toFloat32,
-  writeSafetensors,
   type SafeTensor,
   type Safetensors,
 } from './safetensors.js';
 import { UfbertError } from './errors.js';
+import { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 import { FIXTURES } from '../../../fixtures/index.js';
 
 const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[])
@@ -60,7 +60,7 @@ describe('reference fixtures', () => {
   it.each(fixtureFiles)('%s reads and round-trips bit for bit', async (file) => {
     const path = join(FIXTURES, file);
     const original = readFileSync(path);
-    const fromPath = await readSafetensors(path);
+    const fromPath = await readSafetensorsFile(path);
     const fromBytes = await readSafetensors(new Uint8Array(original));
     expectSameTensors(fromBytes, fromPath);
     expect(fromPath.tensors.size).toBeGreaterThan(0);
@@ -71,13 +71,13 @@ describe('reference fixtures', () => {
     expectSameTensors(await readSafetensors(serialized), fromPath);
 
     const out = join(tempDir, file.replaceAll('/', '_'));
-    await writeSafetensors(out, fromPath.tensors, fromPath.metadata);
+    await writeSafetensorsFile(out, fromPath.tensors, fromPath.metadata);
     expect(readFileSync(out).equals(original)).toBe(true);
-    expectSameTensors(await readSafetensors(out), fromPath);
+    expectSameTensors(await readSafetensorsFile(out), fromPath);
   });
 
   it('knows a few facts about the fixtures', async () => {
-    const fff = await readSafetensors(join(FIXTURES, 'fff.safetensors'));
+    const fff = await readSafetensorsFile(join(FIXTURES, 'fff.safetensors'));
     const x = fff.tensors.get('case0.x')!;
     expect(x.dtype).toBe('F32');
     expect(x.shape).toEqual([32, 16]);
@@ -85,7 +85,7 @@ describe('reference fixtures', () => {
     expect(x.data.length).toBe(512);
 
     for (const file of fixtureFiles.filter((f) => f.endsWith('io.safetensors'))) {
-      const io = await readSafetensors(join(FIXTURES, file));
+      const io = await readSafetensorsFile(join(FIXTURES, file));
       const ids = io.tensors.get('input_ids')!;
       expect(ids.dtype, file).toBe('I64');
       expect(ids.data, file).toBeInstanceOf(BigInt64Array);
@@ -95,8 +95,8 @@ describe('reference fixtures', () => {
 
   it('loads only the tensors selected by names, in file order', async () => {
     const path = join(FIXTURES, 'fff.safetensors');
-    const all = await readSafetensors(path);
-    const some = await readSafetensors(path, { names: (n) => n.startsWith('case1.') });
+    const all = await readSafetensorsFile(path);
+    const some = await readSafetensorsFile(path, { names: (n) => n.startsWith('case1.') });
     const expected = [...all.tensors.keys()].filter((n) => n.startsWith('case1.'));
     expect(expected.length).toBeGreaterThan(0);
     expect([...some.tensors.keys()]).toEqual(expected);
@@ -171,7 +171,7 @@ describe('malformed files', () => {
   it.each(cases)('rejects %s (path), naming the file', async (name, bytes, message) => {
     const path = join(tempDir, `bad-${name.replace(/\W+/g, '-')}.safetensors`);
     writeFileSync(path, bytes);
-    const error = await readSafetensors(path).catch((e: unknown) => e);
+    const error = await readSafetensorsFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetensorsError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message.startsWith(`${path}: `)).toBe(true);
@@ -314,14 +314,14 @@ describe('writeSafetensors', () => {
     const path = join(dir, 'model.safetensors');
     writeFileSync(path, 'old contents');
     const tensors = { w: { dtype: 'BF16', shape: [2], data: new Float32Array([1, -2]) } } satisfies Record<string, SafeTensor>;
-    await writeSafetensors(path, tensors, { format: 'pt' });
+    await writeSafetensorsFile(path, tensors, { format: 'pt' });
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
     expect(readFileSync(path).equals(Buffer.from(serializeSafetensors(tensors, { format: 'pt' })))).toBe(true);
 
     const bad = { w: { dtype: 'F32', shape: [3], data: new Float32Array(2) } } satisfies Record<string, SafeTensor>;
-    await expect(writeSafetensors(path, bad)).rejects.toBeInstanceOf(SafetensorsError);
+    await expect(writeSafetensorsFile(path, bad)).rejects.toBeInstanceOf(SafetensorsError);
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
-    expect((await readSafetensors(path)).tensors.get('w')!.data).toEqual(new Float32Array([1, -2]));
+    expect((await readSafetensorsFile(path)).tensors.get('w')!.data).toEqual(new Float32Array([1, -2]));
   });
 });
 

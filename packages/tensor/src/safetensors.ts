@@ -1,5 +1,4 @@
 import { UfbertError, formatShape } from './errors.js';
-import { openRegularFile } from './regular-file.js';
 
 /** A safetensors file (or buffer) is malformed, or a tensor cannot be stored as safetensors. */
 export class SafetensorsError extends UfbertError {}
@@ -55,8 +54,6 @@ const PREFIX_BYTES = 8;
 const MAX_HEADER_BYTES = 100_000_000;
 /** Elements converted per step for F16/BF16, so conversion never needs a second full-size buffer. */
 const HALF_CHUNK = 1 << 16;
-/** fs.readSync/writeSync reject lengths above 2 GiB, so large tensors are moved in pieces. */
-const IO_CHUNK = 1 << 30;
 
 // Tensor bytes are copied straight into typed arrays, which use the host byte order.
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -169,8 +166,8 @@ interface Header {
   metadata: Record<string, string>;
 }
 
-/** Where a file's bytes come from: a path read with fs, or bytes already in memory. */
-interface ByteSource {
+/** Where a file's bytes come from: a file read by `@ufbert/tensor/node`, or bytes already in memory. */
+export interface ByteSource {
   /** Used to prefix error messages; undefined for in-memory bytes. */
   file: string | undefined;
   size: number;
@@ -376,88 +373,42 @@ function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-type Fs = typeof import('node:fs');
-
-function fileSource(fs: Fs, fd: number, size: number, file: string): ByteSource {
-  return {
-    file,
-    size,
-    readInto(dst, position) {
-      let done = 0;
-      while (done < dst.length) {
-        const n = fs.readSync(fd, dst, done, Math.min(IO_CHUNK, dst.length - done), position + done);
-        if (n === 0) throw failer(file)(`file ended at byte ${position + done} while reading (was it truncated during the read?)`);
-        done += n;
-      }
-    },
-  };
-}
-
 /**
- * Opens a safetensors file (Node) or bytes already in memory and validates the header without
- * reading tensor data; see SafetensorsFile. Rejects anything but a regular file before reading from it.
+ * A SafetensorsFile over any byte source: the header validated at once, tensors read on
+ * demand; `close` is called once, by the first close(). `@ufbert/tensor/node` opens files with it.
  */
-export async function openSafetensors(pathOrBytes: string | Uint8Array): Promise<SafetensorsFile> {
-  if (typeof pathOrBytes !== 'string') return openBytes(pathOrBytes);
-  const path = pathOrBytes;
-  const fs = await import('node:fs');
-  const { fd, size } = openRegularFile(fs, path, 'safetensors file', (message) => new SafetensorsError(message));
-  let closed = false;
-  try {
-    const source = fileSource(fs, fd, size, path);
-    const { header, dataStart } = parseSource(source);
-    const byName = new Map(header.entries.map((entry) => [entry.name, entry]));
-    return {
-      path,
-      entries: header.entries.map(({ name, dtype, shape }) => ({ name, dtype, shape: [...shape] })),
-      metadata: header.metadata,
-      read(name) {
-        if (closed) throw new SafetensorsError(`${path}: read '${name}' after close()`);
-        const entry = byName.get(name);
-        if (!entry) throw new SafetensorsError(`${path}: holds no tensor '${name}'`);
-        return loadTensor(entry, source, dataStart);
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        fs.closeSync(fd);
-      },
-    };
-  } catch (error) {
-    closed = true;
-    fs.closeSync(fd);
-    throw error;
-  }
-}
-
-function openBytes(bytes: Uint8Array): SafetensorsFile {
-  const label = 'safetensors bytes';
-  const source = bytesSource(bytes);
+export function safetensorsFromSource(source: ByteSource, label: string, close: () => void = () => {}): SafetensorsFile {
   const { header, dataStart } = parseSource(source);
   const byName = new Map(header.entries.map((entry) => [entry.name, entry]));
+  let closed = false;
   return {
     path: label,
     entries: header.entries.map(({ name, dtype, shape }) => ({ name, dtype, shape: [...shape] })),
     metadata: header.metadata,
     read(name) {
+      if (closed) throw new SafetensorsError(`${label}: read '${name}' after close()`);
       const entry = byName.get(name);
       if (!entry) throw new SafetensorsError(`${label}: holds no tensor '${name}'`);
       return loadTensor(entry, source, dataStart);
     },
-    close() {},
+    close() {
+      if (closed) return;
+      closed = true;
+      close();
+    },
   };
 }
 
 /**
- * Reads a safetensors file from a path (Node) or from bytes. From a path, each tensor is read
- * straight into its own typed array, so a checkpoint is never held in memory twice.
+ * Opens safetensors bytes already in memory and validates the header without converting
+ * tensor data; see SafetensorsFile. A file on disk: `openSafetensorsFile` of `@ufbert/tensor/node`.
  */
-export async function readSafetensors(
-  pathOrBytes: string | Uint8Array,
-  options?: ReadSafetensorsOptions,
-): Promise<Safetensors> {
-  if (typeof pathOrBytes !== 'string') return readFromSource(bytesSource(pathOrBytes), options);
-  const file = await openSafetensors(pathOrBytes);
+export async function openSafetensors(bytes: Uint8Array): Promise<SafetensorsFile> {
+  return safetensorsFromSource(bytesSource(bytes), 'safetensors bytes');
+}
+
+/** Every tensor of an open file (or those `options.names` passes), then closes it. */
+export function readAllTensors(file: SafetensorsFile, options?: ReadSafetensorsOptions): Safetensors {
   try {
     const tensors = new Map<string, SafeTensor>();
     for (const { name } of file.entries) if (!options?.names || options.names(name)) tensors.set(name, file.read(name));
@@ -465,6 +416,11 @@ export async function readSafetensors(
   } finally {
     file.close();
   }
+}
+
+/** Reads safetensors bytes. A file on disk: `readSafetensorsFile` of `@ufbert/tensor/node`. */
+export async function readSafetensors(bytes: Uint8Array, options?: ReadSafetensorsOptions): Promise<Safetensors> {
+  return readFromSource(bytesSource(bytes), options);
 }
 
 // ---------------------------------------------------------------------------
@@ -565,38 +521,16 @@ export function serializeSafetensors(
 }
 
 /**
- * Writes a safetensors file tensor by tensor into a temporary file next to `path`, then renames
- * it into place, so readers never see a half-written file.
+ * The bytes of a safetensors file in order, head first, then tensor by tensor, so a writer
+ * streams a checkpoint to disk without holding it twice (`writeSafetensorsFile` of `@ufbert/tensor/node`).
  */
-export async function writeSafetensors(
-  path: string,
+export function* safetensorsChunks(
   tensors: Map<string, SafeTensor> | Record<string, SafeTensor>,
   metadata?: Record<string, string>,
-): Promise<void> {
+): Generator<Uint8Array> {
   const plan = layout(tensors, metadata);
-  const fs = await import('node:fs');
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = fs.openSync(temp, 'wx');
-  const writeAll = (bytes: Uint8Array): void => {
-    for (let done = 0; done < bytes.length; ) {
-      done += fs.writeSync(fd, bytes, done, Math.min(IO_CHUNK, bytes.length - done));
-    }
-  };
-  try {
-    try {
-      writeAll(plan.head);
-      for (const [, tensor] of plan.tensors) {
-        for (const chunk of tensorBytes(tensor)) writeAll(chunk);
-      }
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, path);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
+  yield plan.head;
+  for (const [, tensor] of plan.tensors) yield* tensorBytes(tensor);
 }
 
 // ---------------------------------------------------------------------------

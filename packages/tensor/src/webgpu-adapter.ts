@@ -69,8 +69,9 @@ async function requestFromNavigator(): Promise<AcquiredAdapter> {
  */
 async function requestFromDawn(): Promise<AcquiredAdapter> {
   const dawn = await loadDawn();
-  const { existsSync } = await import('node:fs');
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+  // getBuiltinModule, not an import: the main entry stays free of node: imports for bundlers
+  // (this runs only in Node), and the file layer is for files read or written, not probed.
+  if (!process.env.VK_ICD_FILENAMES && process.getBuiltinModule('node:fs').existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   Object.assign(globalThis, dawn.globals);

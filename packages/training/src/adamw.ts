@@ -1,4 +1,4 @@
-import { tf, readSafetensors, writeSafetensors, formatShape, type SafeTensor, type Tensor } from '@ufbert/tensor';
+import { tf, formatShape, type SafeTensor, type Tensor } from '@ufbert/tensor';
 import { CheckpointError, TrainingConfigError, TrainingContractError } from './errors.js';
 
 export interface AdamWOptions {
@@ -154,11 +154,14 @@ export class AdamW {
   /** Writes the state as safetensors (atomically), the step in the metadata. */
   async save(path: string): Promise<void> {
     const { step, tensors } = await this.state();
-    await writeSafetensors(path, tensors, { format: 'ufbert-adamw', [STEP_KEY]: String(step) });
+    // Imported when called: the file layer is Node's, and this entry also runs in browsers.
+    const { writeSafetensorsFile } = await import('@ufbert/tensor/node');
+    await writeSafetensorsFile(path, tensors, { format: 'ufbert-adamw', [STEP_KEY]: String(step) });
   }
 
   async load(path: string): Promise<void> {
-    const { tensors, metadata } = await readSafetensors(path);
+    const { readSafetensorsFile } = await import('@ufbert/tensor/node');
+    const { tensors, metadata } = await readSafetensorsFile(path);
     const step = Number(metadata[STEP_KEY]);
     this.setState({ step, tensors }, path);
   }

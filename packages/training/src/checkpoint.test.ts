@@ -10,13 +10,13 @@ import {
   findLatestCheckpoint,
   pruneCheckpoints,
   readTrainerState,
-  sha256File,
   writeCheckpoint,
   type TrainerState,
 } from './checkpoint.js';
 import { resolveTrainingConfig } from './config.js';
 import { CheckpointError } from './errors.js';
 import { ToyMaskedLanguageModel } from './toy/toy-model.js';
+import { FILE_LIMITS, sha256File } from '@ufbert/tensor/node';
 
 const config = resolveTrainingConfig({ budget: { steps: 10 } });
 const state = (step: number): TrainerState => ({
@@ -86,7 +86,7 @@ describe('checkpoints', () => {
     const newer = await writeCheckpoint(out, { model, optimizer, state: state(6), config });
     const weights = newer.manifest.files.find((f) => f.name.endsWith('.safetensors') && f.name !== 'optimizer.safetensors')!.name;
     copyFileSync(join(older.dir, weights), join(newer.dir, weights));
-    const files = await Promise.all(newer.manifest.files.map(async (f) => (f.name === weights ? { ...f, bytes: statSync(join(newer.dir, weights)).size, sha256: await sha256File(join(newer.dir, weights)) } : f)));
+    const files = await Promise.all(newer.manifest.files.map(async (f) => (f.name === weights ? { ...f, bytes: statSync(join(newer.dir, weights)).size, sha256: await sha256File(join(newer.dir, weights), { maxBytes: FILE_LIMITS.weights }) } : f)));
     writeFileSync(join(newer.dir, MANIFEST_FILE), JSON.stringify({ ...newer.manifest, files }));
     const corrupt: string[] = [];
     const found = await findLatestCheckpoint(out, { onCorrupt: ({ error }) => corrupt.push(error.message) });

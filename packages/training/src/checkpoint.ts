@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureFolder, FILE_LIMITS, FileLayerError, folderEntries, movePath, openSafetensorsFile, pathKind, readJson, regularFileSize, removePath, sha256File, writeJsonAtomic } from '@ufbert/tensor/node';
 import type { AdamW } from './adamw.js';
-import { writeJsonAtomic } from './atomic-file.js';
 import type { BatchStreamState } from './batch-stream.js';
-import { openSafetensors } from '@ufbert/tensor';
 import type { TrainingConfig } from './config.js';
 import { CheckpointError } from './errors.js';
 import type { MaskedLanguageModel } from './model.js';
@@ -78,27 +75,31 @@ export interface CheckpointContents {
 export async function writeCheckpoint(outputDir: string, contents: CheckpointContents): Promise<Checkpoint> {
   const { model, optimizer, state, config } = contents;
   const dir = checkpointDirectory(outputDir, state.step);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const fail = (message: string): CheckpointError => new CheckpointError(message);
+  await removePath(dir);
+  await ensureFolder(dir, { what: 'checkpoint folder', fail });
   await model.saveCheckpoint(dir, { [STEP_METADATA]: String(state.step), [CONFIG_METADATA]: configHash(config, model.config ?? null) });
   await optimizer.save(join(dir, OPTIMIZER_FILE));
   await writeJsonAtomic(join(dir, TRAINER_STATE_FILE), state);
   const files: CheckpointFile[] = [];
-  for (const name of (await readdir(dir)).sort()) {
-    if (name === MANIFEST_FILE) continue;
+  for (const name of folderEntries(dir, [MANIFEST_FILE])) {
     const path = join(dir, name);
-    files.push({ name, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+    const bytes = await readBytesOf(path);
+    files.push({ name, bytes, sha256: await sha256File(path, { what: 'checkpoint file', maxBytes: FILE_LIMITS.weights, fail }) });
   }
   const manifest: CheckpointManifest = { format: FORMAT, version: 2, step: state.step, createdAt: new Date().toISOString(), config, modelConfig: model.config ?? null, files };
   await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
   return { dir, manifest };
 }
 
-/** Hex SHA-256 of a file, streamed so a large checkpoint is never held in memory for it. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** The size of a checkpoint file (a regular file; -1 when missing), without reading it. */
+async function readBytesOf(path: string): Promise<number> {
+  try {
+    return regularFileSize(path, 'checkpoint file', (message, reason) => (reason === 'missing' ? new FileLayerError(path, reason, message) : new CheckpointError(message)));
+  } catch (error) {
+    if (error instanceof FileLayerError && error.reason === 'missing') return -1;
+    throw error;
+  }
 }
 
 /** Keys of the weights file's own header that tie it to its checkpoint, checked against the manifest on resume. */
@@ -119,13 +120,8 @@ const isHex64 = (value: unknown): boolean => typeof value === 'string' && /^[0-9
  */
 async function readManifest(dir: string): Promise<CheckpointManifest | undefined> {
   const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) return undefined;
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(await readFile(path, 'utf8')) as CheckpointManifest;
-  } catch (error) {
-    throw new CheckpointError(`${path}: not valid JSON: ${(error as Error).message}`);
-  }
+  if (pathKind(path) === 'missing') return undefined;
+  const manifest = (await readJson(path, { what: 'checkpoint manifest', maxBytes: FILE_LIMITS.json, fail: (message) => new CheckpointError(message) })) as CheckpointManifest;
   const files: unknown = manifest?.files;
   if (
     manifest?.format !== FORMAT ||
@@ -138,13 +134,13 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
   }
   for (const { name, bytes, sha256 } of manifest.files) {
     const file = join(dir, name);
-    const size = existsSync(file) ? (await stat(file)).size : -1;
+    const size = await readBytesOf(file);
     if (size !== bytes) throw new CheckpointError(`${file}: expected ${bytes} bytes as the manifest records, ${size < 0 ? 'the file is missing' : `got ${size}`}`);
-    const actual = await sha256File(file);
+    const actual = await sha256File(file, { what: 'checkpoint file', maxBytes: FILE_LIMITS.weights, fail: (message) => new CheckpointError(message) });
     if (actual !== sha256) throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
     if (name.endsWith('.safetensors')) {
       // The weights carry their step and config hash in their own header: a file from another step or run is refused even where a manifest was rewritten around it.
-      const opened = await openSafetensors(file);
+      const opened = await openSafetensorsFile(file);
       const { metadata } = opened;
       opened.close();
       const expectedHash = configHash(manifest.config, manifest.modelConfig);
@@ -162,8 +158,7 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
 /** Step folders under `<outputDir>/checkpoints`, newest first. */
 async function stepDirectories(outputDir: string): Promise<{ dir: string; step: number }[]> {
   const root = join(outputDir, CHECKPOINTS_DIR);
-  if (!existsSync(root)) return [];
-  return (await readdir(root))
+  return folderEntries(root)
     .flatMap((name) => {
       const match = STEP_DIR.exec(name);
       return match ? [{ dir: join(root, name), step: Number(match[1]) }] : [];
@@ -214,15 +209,15 @@ export async function findLatestCheckpoint(outputDir: string, options: FindCheck
  */
 export async function setAsideCorruptCheckpoint(dir: string): Promise<string> {
   const aside = `${dir}.corrupt`;
-  await rm(aside, { recursive: true, force: true });
-  await rename(dir, aside);
+  await removePath(aside);
+  await movePath(dir, aside);
   return aside;
 }
 
 export async function readTrainerState(checkpoint: Checkpoint): Promise<TrainerState> {
   const path = join(checkpoint.dir, TRAINER_STATE_FILE);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as TrainerState;
+    return (await readJson(path, { what: 'trainer state', maxBytes: FILE_LIMITS.json })) as TrainerState;
   } catch (error) {
     throw new CheckpointError(`${path}: cannot be read: ${(error as Error).message}`);
   }
@@ -232,9 +227,9 @@ export async function readTrainerState(checkpoint: Checkpoint): Promise<TrainerS
 export async function pruneCheckpoints(outputDir: string, keep: number): Promise<void> {
   let complete = 0;
   for (const { dir } of await stepDirectories(outputDir)) {
-    const isComplete = existsSync(join(dir, MANIFEST_FILE));
+    const isComplete = pathKind(join(dir, MANIFEST_FILE)) !== 'missing';
     if (isComplete && complete++ < keep) continue;
-    await rm(dir, { recursive: true, force: true });
+    await removePath(dir);
   }
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { tf, readSafetensors, toFloat32, type Tensor2D, type RngState } from '@ufbert/tensor';
+import { readSafetensorsFile } from '@ufbert/tensor/node';
+import { tf, toFloat32, type Tensor2D, type RngState } from '@ufbert/tensor';
 import { type CrammedBertModel, MODEL_FILE, saveModel } from '@ufbert/crammed-bert';
 import { TrainingContractError } from './errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from './model.js';
@@ -38,7 +39,7 @@ export class CrammedBertMlm implements MaskedLanguageModel {
   }
 
   async loadCheckpoint(dir: string): Promise<void> {
-    const { tensors } = await readSafetensors(join(dir, MODEL_FILE));
+    const { tensors } = await readSafetensorsFile(join(dir, MODEL_FILE));
     const params = this.model.namedParameters();
     for (const [name, variable] of params) {
       const stored = tensors.get(name);

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureWritableFolder, LOCK_FILE, moveFolderContentsAside, OutputLock, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
 import { performance } from 'node:perf_hooks';
 import { tf, type Tensor } from '@ufbert/tensor';
 import { AdamW } from './adamw.js';
-import { writeFileAtomic } from './atomic-file.js';
 import { BatchStream } from './batch-stream.js';
 import { renderTrainingChart } from './chart.js';
 import {
@@ -23,8 +22,6 @@ import { resolveTrainingConfig, type TrainingConfig, type TrainingConfigInput } 
 import { readCorpus, type CorpusSpec } from './corpus/corpus.js';
 import { CheckpointError, NonFiniteLossError, OutputDirectoryError, TrainingConfigError, TrainingContractError } from './errors.js';
 import { batchTensors, disposeBatchTensors, type MaskedLanguageModel } from './model.js';
-import { ensureWritableDirectory, moveRunAside } from './output-directory.js';
-import { LOCK_FILE, OutputLock } from './output-lock.js';
 import { fingerprintSequences, packSequences, type PackedSequences } from './packing.js';
 import { progressDisplay } from './progress-bar.js';
 import { accumulationStepsAt, budgetProgress, learningRateAt } from './schedules.js';
@@ -130,9 +127,9 @@ async function prepare(options: PretrainOptions, print: (message: string) => voi
     if (stableJson(model.config ?? null) !== stableJson(checkpoint.manifest.modelConfig)) {
       throw new CheckpointError(`${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`);
     }
-  } else if ((await hasCheckpoints(outputDir)) || existsSync(join(outputDir, LOG_FILE))) {
+  } else if ((await hasCheckpoints(outputDir)) || pathKind(join(outputDir, LOG_FILE)) !== 'missing') {
     if (!options.overwrite) throw new OutputDirectoryError(`${outputDir} already holds a run (checkpoints or ${LOG_FILE}): resume it, pass overwrite to start over (the old run is moved aside), or choose another folder`);
-    print(`moved the earlier run in ${outputDir} to ${await moveRunAside(outputDir, [LOCK_FILE])}`);
+    print(`moved the earlier run in ${outputDir} to ${await moveFolderContentsAside(outputDir, [LOCK_FILE])}`);
   }
   const resolved = config!;
 
@@ -160,7 +157,7 @@ async function prepare(options: PretrainOptions, print: (message: string) => voi
  */
 export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
   const print = options.print ?? (options.quiet ? () => {} : (message: string) => process.stderr.write(`${message}\n`));
-  await ensureWritableDirectory(options.outputDir);
+  await ensureWritableFolder(options.outputDir, { what: 'output folder', fail: (message) => new OutputDirectoryError(message) });
   // Held until the run ends, so a second run on the same folder fails at once instead
   // of mixing its checkpoints and log lines with this one's.
   const lock = OutputLock.acquire(options.outputDir, { print });

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR } from './checkpoint.js';
-import { LOCK_FILE } from './output-lock.js';
+import { LOCK_FILE } from '@ufbert/tensor/node';
 import { LOG_FILE } from './pretrain.js';
 import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { readTrainingLog, type StepRecord } from './training-log.js';

@@ -1,5 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-file.js';
+import { AppendFile, FILE_LIMITS, FileLayerError, readTextSync, writeFileAtomic } from '@ufbert/tensor/node';
 
 /** One optimiser step, as logged. */
 export interface StepRecord {
@@ -30,9 +29,16 @@ export interface ValidationRecord {
 
 export type TrainingLogRecord = StepRecord | ValidationRecord;
 
+/** The records of a JSONL training log; none when there is no log yet. */
 export function readTrainingLog(path: string): TrainingLogRecord[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  let text: string;
+  try {
+    text = readTextSync(path, { what: 'training log', maxBytes: FILE_LIMITS.text });
+  } catch (error) {
+    if (error instanceof FileLayerError && error.reason === 'missing') return [];
+    throw error;
+  }
+  return text
     .split('\n')
     .filter((line) => line.trim() !== '')
     .flatMap((line) => {
@@ -51,11 +57,11 @@ export function readTrainingLog(path: string): TrainingLogRecord[] {
  */
 export class TrainingLog {
   readonly path: string;
-  private fd: number;
+  private readonly file: AppendFile;
 
   private constructor(path: string) {
     this.path = path;
-    this.fd = openSync(path, 'a');
+    this.file = AppendFile.open(path, { what: 'training log' });
   }
 
   /** A fresh log (any old file is replaced). */
@@ -76,11 +82,10 @@ export class TrainingLog {
   }
 
   append(record: TrainingLogRecord): void {
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    this.file.append(`${JSON.stringify(record)}\n`);
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 }

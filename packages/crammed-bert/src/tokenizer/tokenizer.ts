@@ -5,7 +5,7 @@ import { Tokenizer, type HfTokenizer } from './hf-tokenizers.js';
 import { TokenizerError } from '../errors.js';
 import { findSpecialTokens, type SpecialTokens } from './special-tokens.js';
 import type { TokenizerJson } from './tokenizer-json.js';
-import { readTextFile } from '@ufbert/tensor';
+import { readTextFile } from '@ufbert/tensor/node';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brownCorpusDirectory, brownSentence, brownSentences, brownWord, readBrown } from './brown.js';
+import { brownSentence, brownSentences, brownWord } from './brown.js';
+import { brownCorpusDirectory, readBrown } from './brown-files.js';
 
 describe('the Brown corpus reader', () => {
   it('takes the text of a word/tag token as everything before the last slash', () => {

@@ -1,5 +1,5 @@
 import { CorpusError } from '../errors.js';
-import { readBrown } from './brown.js';
+import { readBrown } from './brown-files.js';
 import type { CorpusDocument } from './document.js';
 import { readMobyDick } from './moby-dick.js';
 import { readSotu } from './sotu.js';

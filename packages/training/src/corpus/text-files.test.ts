@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,21 @@ describe('readTextFiles', () => {
     const error = await readTextFiles([good, missing, empty, folder]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorpusError);
     const message = (error as Error).message;
-    expect(message).toContain(`${missing}: no such file`);
+    expect(message).toContain(`${missing}: cannot open the corpus text file: no such file or folder (ENOENT)`);
     expect(message).toContain(`${empty}: the file is empty`);
-    expect(message).toContain(`${folder}: expected a text file, got a folder`);
+    expect(message).toContain(`${folder}: is a folder, expected a regular corpus text file`);
     expect(message).not.toContain(`${good}:`);
+  });
+
+  it('refuses a FIFO and /dev/zero at once instead of blocking or filling memory', async () => {
+    const fifo = join(dir, 'fifo.txt');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
+    const started = performance.now();
+    const error = await readTextFiles([fifo, '/dev/zero']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorpusError);
+    expect((error as Error).message).toContain(`${fifo}: is a FIFO, expected a regular corpus text file`);
+    expect((error as Error).message).toContain('/dev/zero: is a character device, expected a regular corpus text file');
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('refuses an empty file list and whitespace-only files', async () => {

@@ -1,29 +1,29 @@
-import { readFile, stat } from 'node:fs/promises';
+import { FILE_LIMITS, readText } from '@ufbert/tensor/node';
 import { CorpusError } from '../errors.js';
 import type { CorpusDocument } from './document.js';
 
 /**
- * UTF-8 text files, one document each. Every path is checked before any is read, and one
- * CorpusError names all that are missing, not files, or empty.
+ * UTF-8 text files, one document each, each a regular file within FILE_LIMITS.text. One
+ * CorpusError names every file that is missing, not a regular file (a FIFO, a device, a
+ * folder), too large or empty.
  */
 export async function readTextFiles(paths: readonly string[]): Promise<CorpusDocument[]> {
   if (paths.length === 0) throw new CorpusError('expected at least one corpus text file, got none');
   const problems: string[] = [];
-  for (const path of paths) {
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) problems.push(`${path}: expected a text file, got a ${info.isDirectory() ? 'folder' : 'special file'}`);
-      else if (info.size === 0) problems.push(`${path}: the file is empty`);
-    } catch (error) {
-      problems.push(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
-  }
-  if (problems.length > 0) throw new CorpusError(`corpus files cannot be used:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const documents: CorpusDocument[] = [];
   for (const path of paths) {
-    const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim();
-    if (text === '') throw new CorpusError(`${path}: the file holds only whitespace`);
-    documents.push({ source: 'file', id: path, text });
+    let raw: string;
+    try {
+      raw = await readText(path, { what: 'corpus text file', maxBytes: FILE_LIMITS.text });
+    } catch (error) {
+      problems.push((error as Error).message);
+      continue;
+    }
+    if (raw === '') problems.push(`${path}: the file is empty`);
+    else documents.push({ source: 'file', id: path, text: raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim() });
   }
+  if (problems.length > 0) throw new CorpusError(`corpus files cannot be used:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const blank = documents.find((document) => document.text === '');
+  if (blank) throw new CorpusError(`${blank.id}: the file holds only whitespace`);
   return documents;
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { tf, layerNorm, readSafetensors, writeSafetensors, Rng, formatShape, type Tensor1D, type Tensor2D, type Tensor3D, type SafeTensor } from '@ufbert/tensor';
-import { writeJsonAtomic } from '../atomic-file.js';
+import { FILE_LIMITS, readJson, readSafetensorsFile, writeJsonAtomic, writeSafetensorsFile } from '@ufbert/tensor/node';
+import { tf, layerNorm, Rng, formatShape, type Tensor1D, type Tensor2D, type Tensor3D, type SafeTensor } from '@ufbert/tensor';
 import { CheckpointError, TrainingConfigError } from '../errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from '../model.js';
 
@@ -76,16 +75,16 @@ export class ToyMaskedLanguageModel implements MaskedLanguageModel {
     for (const [name, variable] of this.parameters) {
       tensors.set(name, { dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
     }
-    await writeSafetensors(join(dir, TOY_MODEL_FILE), tensors, { ...metadata, format: 'pt' });
+    await writeSafetensorsFile(join(dir, TOY_MODEL_FILE), tensors, { ...metadata, format: 'pt' });
     await writeJsonAtomic(join(dir, TOY_CONFIG_FILE), this.config);
   }
 
   async loadCheckpoint(dir: string): Promise<void> {
-    const config = JSON.parse(await readFile(join(dir, TOY_CONFIG_FILE), 'utf8')) as ToyMlmConfig;
+    const config = (await readJson(join(dir, TOY_CONFIG_FILE), { what: 'toy model config', maxBytes: FILE_LIMITS.config, fail: (message) => new CheckpointError(message) })) as ToyMlmConfig;
     if (config.vocabSize !== this.config.vocabSize || config.hiddenSize !== this.config.hiddenSize) {
       throw new CheckpointError(`${dir}: expected a toy model with vocabSize ${this.config.vocabSize} and hiddenSize ${this.config.hiddenSize}, got ${config.vocabSize} and ${config.hiddenSize}`);
     }
-    const { tensors } = await readSafetensors(join(dir, TOY_MODEL_FILE));
+    const { tensors } = await readSafetensorsFile(join(dir, TOY_MODEL_FILE));
     for (const [name, variable] of this.parameters) {
       const stored = tensors.get(name);
       if (!stored || !tf.util.arraysEqual(stored.shape, variable.shape)) {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSafetensors, readSafetensors, SafetensorsError } from './safetensors.js';
+import { SafetensorsError } from '../safetensors.js';
+import { openSafetensorsFile, readSafetensorsFile } from './safetensors-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ufbert-special-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
 
 async function rejection(path: string): Promise<Error> {
-  const error = await readSafetensors(path).then(
+  const error = await readSafetensorsFile(path).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -25,7 +26,7 @@ describe('safetensors from anything but a regular file', () => {
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const started = performance.now();
     expect((await rejection(fifo)).message).toBe(`${fifo}: is a FIFO, expected a regular safetensors file`);
-    await expect(openSafetensors(fifo)).rejects.toThrow(SafetensorsError);
+    await expect(openSafetensorsFile(fifo)).rejects.toThrow(SafetensorsError);
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
@@ -34,11 +35,11 @@ describe('safetensors from anything but a regular file', () => {
   });
 
   it('says what is wrong with a missing file, a folder and a symbolic link loop, as a SafetensorsError', async () => {
-    expect((await rejection(join(dir, 'missing.safetensors'))).message).toMatch(/missing\.safetensors: cannot open: no such file$/);
+    expect((await rejection(join(dir, 'missing.safetensors'))).message).toMatch(/missing\.safetensors: cannot open the safetensors file: no such file or folder \(ENOENT\)$/);
     expect((await rejection(dir)).message).toMatch(/: is a folder, expected a regular safetensors file$/);
     const loop = join(dir, 'loop');
     symlinkSync(loop, loop);
-    expect((await rejection(loop)).message).toMatch(/loop: cannot open: is a symbolic link loop$/);
+    expect((await rejection(loop)).message).toMatch(/loop: cannot open the safetensors file: is a symbolic link loop \(ELOOP\)$/);
   });
 
   it('rejects a procfs file by its size before parsing', async () => {

@@ -1,7 +1,11 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OutputDirectoryError } from './errors.js';
+import { FileLayerError } from './file-layer-error.js';
+import { FILE_LIMITS } from './file-limits.js';
+import { readBytesSync } from './read-file.js';
+import { assertOrdinaryFileSystem } from './special-filesystem.js';
+import { isRunning } from './temporary-names.js';
 
 /** The lock file a run keeps in the folder it writes to, for as long as it writes there. */
 export const LOCK_FILE = '.ufbert-lock';
@@ -17,13 +21,13 @@ export interface LockHolder {
 }
 
 /** Another run, alive or of unknown state, holds the output folder. */
-export class OutputLockedError extends OutputDirectoryError {
+export class OutputLockedError extends FileLayerError {
   constructor(
     readonly lockFile: string,
     readonly holder: LockHolder | undefined,
     why: string,
   ) {
-    super(`${lockFile}: ${why}`);
+    super(lockFile, 'exists', `${lockFile}: ${why}`);
   }
 }
 
@@ -46,21 +50,12 @@ function parseHolder(text: string): LockHolder | undefined {
   return undefined;
 }
 
-/** Whether `pid` names a running process on this host; EPERM means it runs under another user. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
+/** The lock file's text; undefined when there is none. A FIFO or device planted there fails at once instead of blocking. */
 function readOrUndefined(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return new TextDecoder().decode(readBytesSync(path, { what: 'lock file', maxBytes: FILE_LIMITS.lock }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof FileLayerError && error.reason === 'missing') return undefined;
     throw error;
   }
 }
@@ -88,6 +83,7 @@ export class OutputLock {
    * or a lock file this code did not write.
    */
   static acquire(dir: string, options: OutputLockOptions = {}): OutputLock {
+    assertOrdinaryFileSystem(dir, 'output folder');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, LOCK_FILE);
     const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: process.argv.slice(1).join(' ').slice(0, 200) };
@@ -97,7 +93,7 @@ export class OutputLock {
     for (let round = 0; round < 2; round++) {
       let fd: number;
       try {
-        fd = openSync(path, 'wx');
+        fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         OutputLock.takeOverIfStale(path, options);
@@ -127,7 +123,7 @@ export class OutputLock {
     const mutex = `${path}.takeover`;
     let fd: number;
     try {
-      fd = openSync(mutex, 'wx');
+      fd = openSync(mutex, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new OutputLockedError(path, holder, `another run is taking over the stale lock of ${describeHolder(holder)}; if none is, remove ${mutex}`);
       throw error;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UfbertError } from './errors.js';
-import { InputFileError, readTextFile } from './regular-file.js';
+import { UfbertError } from '../errors.js';
+import { InputFileError, readTextFile } from './legacy-names.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ufbert-text-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ describe('readTextFile', () => {
 
   it('refuses /dev/zero and a FIFO at once, by type', async () => {
     const started = performance.now();
-    await expect(readTextFile('/dev/zero', options)).rejects.toThrow(new InputFileError('/dev/zero: is a character device, expected a regular tokenizer.json file'));
+    await expect(readTextFile('/dev/zero', options)).rejects.toThrow(new InputFileError('/dev/zero', 'not-regular', '/dev/zero: is a character device, expected a regular tokenizer.json file'));
     if (spawnSync('mkfifo', [join(dir, 'fifo')]).status === 0) {
       await expect(readTextFile(join(dir, 'fifo'), options)).rejects.toThrow(/fifo: is a FIFO, expected a regular tokenizer\.json file$/);
     }
@@ -33,6 +33,6 @@ describe('readTextFile', () => {
   it('throws the caller\'s typed error', async () => {
     class TokenizerProblem extends UfbertError {}
     await expect(readTextFile(join(dir, 'missing.json'), { ...options, fail: (m) => new TokenizerProblem(m) })).rejects.toThrow(TokenizerProblem);
-    await expect(readTextFile(join(dir, 'missing.json'), options)).rejects.toThrow(/missing\.json: cannot open: no such file$/);
+    await expect(readTextFile(join(dir, 'missing.json'), options)).rejects.toThrow(/missing\.json: cannot open the tokenizer.json file: no such file or folder \(ENOENT\)$/);
   });
 });
