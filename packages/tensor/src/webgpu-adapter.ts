@@ -94,8 +94,7 @@ async function requestFromDawn(): Promise<AcquiredAdapter> {
   }
   tried.push('opengles (EGL_PLATFORM=surfaceless)');
   throw new BackendUnavailableError(
-    `webgpu: Dawn found no adapter; tried ${tried.join(', ')}. ` +
-      `Install Debian's chromium (SwiftShader Vulkan ICD) and libvulkan1, or Mesa's EGL.`,
+    `webgpu: Dawn found no adapter; tried ${tried.join(', ')}. Install Debian's chromium (SwiftShader Vulkan ICD) and libvulkan1, or Mesa's EGL.`,
   );
 }
 
