@@ -1,11 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { listFolder, pathKind } from '@ufbert/tensor/node';
 
 /** Where the Vulkan loader looks for drivers (ICD manifests), system-wide. */
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 
 function list(dir: string, keep: (name: string) => boolean = () => true): string[] {
   try {
-    return readdirSync(dir)
+    return listFolder(dir)
       .filter(keep)
       .map((name) => `${dir}/${name}`);
   } catch {
@@ -25,6 +25,6 @@ export function gpuDiagnostics(): Record<string, string | string[]> {
     NVIDIA_DRIVER_CAPABILITIES: process.env.NVIDIA_DRIVER_CAPABILITIES ?? 'unset',
     vulkan_icds: ICD_DIRS.flatMap((dir) => list(dir)),
     gpu_devices: [...list('/dev', (name) => /^nvidia\d+$/.test(name)), ...list('/dev/dri')],
-    nvidia_smi: existsSync('/usr/bin/nvidia-smi') ? '/usr/bin/nvidia-smi' : 'absent',
+    nvidia_smi: pathKind('/usr/bin/nvidia-smi') !== 'missing' ? '/usr/bin/nvidia-smi' : 'absent',
   };
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureFolderSync, FILE_LIMITS, readTextSync, writeFileAtomicSync } from '@ufbert/tensor/node';
 import type { WebGpuAdapterDescription } from '@ufbert/tensor';
 import type { BenchResult } from '../src/report/types.js';
 import { validate, type JsonSchema } from '../src/schema/validate.js';
@@ -31,7 +32,7 @@ export interface GpuBenchReport {
 /** Versions written by scripts/bundle-gpu.mjs next to bench.mjs. */
 export function bundledVersions(): Record<string, string> {
   try {
-    return JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as Record<string, string>;
+    return JSON.parse(readTextSync(fileURLToPath(new URL('./versions.json', import.meta.url)), { what: 'bundle versions file', maxBytes: FILE_LIMITS.json })) as Record<string, string>;
   } catch {
     return { bundle: 'versions.json missing (not run from the bundle)' };
   }
@@ -50,9 +51,9 @@ const fileName = (createdAt: string) => `gpu-bench-${createdAt.replace(/[:.]/g, 
 
 /** Writes gpu-bench-<time>.json for a run that could not start, so a remote runner still collects one file. */
 export function writeFailure(dir: string, failure: GpuBenchFailure): string {
-  mkdirSync(dir, { recursive: true });
+  ensureFolderSync(dir, { what: 'results folder' });
   const file = join(dir, fileName(failure.created_at));
-  writeFileSync(file, `${JSON.stringify(failure, null, 2)}\n`);
+  writeFileAtomicSync(file, `${JSON.stringify(failure, null, 2)}\n`);
   return file;
 }
 
@@ -62,8 +63,8 @@ export function writeReport(dir: string, report: GpuBenchReport): string {
   if (errors.length) {
     throw new InvalidResultError(`the run does not match results.schema.json: ${errors.slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
   }
-  mkdirSync(dir, { recursive: true });
+  ensureFolderSync(dir, { what: 'results folder' });
   const file = join(dir, fileName(report.run.created_at));
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomicSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

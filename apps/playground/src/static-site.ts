@@ -1,5 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { FILE_LIMITS, FileLayerError, readBytes } from '@ufbert/tensor/node';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -32,16 +32,21 @@ export interface StaticSite {
  * with the isolation headers, as a host configured by dist/_headers sends them.
  */
 export async function serveStaticSite(root: string, prefix = '/'): Promise<StaticSite> {
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
     const inside = path.startsWith(prefix) ? normalize(path.slice(prefix.length)) : undefined;
     const file = inside === undefined || inside.startsWith('..') ? undefined : join(root, inside === '.' || inside.endsWith(sep) || inside === '' ? join(inside, 'index.html') : inside);
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+    // Regular files only, bounded: a folder, a FIFO or a device is a 404, as on any static host.
+    const bytes = file ? await readBytes(file, { what: 'site file', maxBytes: FILE_LIMITS.onnx }).catch((error: unknown) => {
+      if (error instanceof FileLayerError) return undefined;
+      throw error;
+    }) : undefined;
+    if (!bytes) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
+    res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES[extname(file!)] ?? 'application/octet-stream' });
+    res.end(bytes);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { FILE_LIMITS, FileLayerError, readBytes, removePath, ensureFolderSync } from '@ufbert/tensor/node';
+import type { ServerResponse } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type InlineConfig, type Plugin } from 'vite';
@@ -11,6 +12,20 @@ import { ONNX_FIXTURES } from '../page/onnxruntime-web.js';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Sends a regular file through the file layer; false (nothing sent) when there is none at `file`. */
+async function sendFile(res: ServerResponse, file: string, type: string): Promise<boolean> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBytes(file, { what: 'served file', maxBytes: FILE_LIMITS.onnx });
+  } catch (error) {
+    if (error instanceof FileLayerError) return false;
+    throw error;
+  }
+  res.setHeader('content-type', type);
+  res.end(bytes);
+  return true;
+}
+
 /** Serves the fixture files at /fixtures/<name>, nothing else from that folder. */
 function fixtures(dir: string): Plugin {
   return {
@@ -18,9 +33,7 @@ function fixtures(dir: string): Plugin {
     configurePreviewServer(server) {
       server.middlewares.use('/fixtures', (req, res, next) => {
         const file = join(dir, basename(decodeURIComponent((req.url ?? '').split('?')[0])));
-        if (!existsSync(file) || !statSync(file).isFile()) return next();
-        res.setHeader('content-type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-        createReadStream(file).pipe(res);
+        void sendFile(res, file, file.endsWith('.json') ? 'application/json' : 'application/octet-stream').then((sent) => sent || next(), next);
       });
     },
   };
@@ -39,9 +52,8 @@ function onnxModels(dir: string, models: ReadonlyMap<string, Uint8Array>): Plugi
     configurePreviewServer(server) {
       server.middlewares.use('/onnx', (req, res, next) => {
         const [folder, file] = decodeURIComponent((req.url ?? '').split('?')[0]).split('/').filter(Boolean);
-        if (folder === 'ort' && file && /^[\w.-]+\.m?(js|wasm)$/.test(file) && existsSync(join(ortDist, file))) {
-          res.setHeader('content-type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
-          createReadStream(join(ortDist, file)).pipe(res);
+        if (folder === 'ort' && file && /^[\w.-]+\.m?(js|wasm)$/.test(file)) {
+          void sendFile(res, join(ortDist, file), file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript').then((sent) => sent || next(), next);
           return;
         }
         const model = models.get(folder);
@@ -51,8 +63,7 @@ function onnxModels(dir: string, models: ReadonlyMap<string, Uint8Array>): Plugi
           return;
         }
         if (model && file === 'io.safetensors') {
-          res.setHeader('content-type', 'application/octet-stream');
-          createReadStream(join(dir, folder, file)).pipe(res);
+          void sendFile(res, join(dir, folder, file), 'application/octet-stream').then((sent) => sent || next(), next);
           return;
         }
         next();
@@ -82,7 +93,8 @@ export interface ServedPage {
 
 /** Builds page/ with Vite into a fresh temporary folder and serves it on 127.0.0.1 (a secure context, as WebGPU needs). */
 export async function servePage(): Promise<ServedPage> {
-  const outDir = mkdtempSync(join(tmpdir(), 'ufbert-webgpu-page-'));
+  const outDir = join(tmpdir(), `ufbert-webgpu-page-${process.pid}-${Date.now().toString(36)}`);
+  ensureFolderSync(outDir, { what: 'page build folder' });
   const config: InlineConfig = {
     root: join(appDir, 'page'),
     configFile: false,
@@ -100,7 +112,7 @@ export async function servePage(): Promise<ServedPage> {
     url,
     async close() {
       await server.close();
-      rmSync(outDir, { recursive: true, force: true });
+      await removePath(outDir);
     },
   };
 }

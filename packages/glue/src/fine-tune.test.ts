@@ -92,5 +92,6 @@ describe('fineTune on a model with NaN weights', () => {
       /^spam: fine-tuning step 1 of 2 \(epoch 1\) gave a loss of NaN/,
     );
     expect(tf.memory().numTensors).toBe(before);
-  });
+    // Loads the embedded spam task (about 3 s alone) and fine-tunes twice: past vitest's 5 s default on a busy 2-core machine.
+  }, 60_000);
 });

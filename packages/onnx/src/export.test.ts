@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, cp, lstat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors, relativeError, toFloat32 } from '@ufbert/tensor';
+import { relativeError, toFloat32 } from '@ufbert/tensor';
+import { readSafetensorsFile } from '@ufbert/tensor/node';
 import { CheckpointError, loadModel, type CrammedBertModel } from '@ufbert/crammed-bert';
 import { exportOnnx, exportOnnxFromCheckpoint, onnxModelBytes } from './export.js';
 import { OnnxEncoderSession } from './session.js';
@@ -53,7 +54,7 @@ describe('exportOnnx', () => {
   });
 
   async function io() {
-    const tensors = (await readSafetensors(join(folder, 'io.safetensors'))).tensors;
+    const tensors = (await readSafetensorsFile(join(folder, 'io.safetensors'))).tensors;
     const ids = tensors.get('input_ids')!;
     return { ids: ids.data as BigInt64Array, mask: tensors.get('attention_mask')!.data as BigInt64Array, dims: ids.shape as [number, number], logits: toFloat32(tensors.get('logits')!) };
   }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSafetensors, setBackend, writeSafetensors } from '@ufbert/tensor';
+import { setBackend } from '@ufbert/tensor';
+import { readSafetensorsFile, writeSafetensorsFile } from '@ufbert/tensor/node';
 import { CrammedBertModel, MODEL_FILE, createConfig, saveModel } from '@ufbert/crammed-bert';
 import { pipeline } from './pipeline.js';
 import { PipelineError } from './errors.js';
@@ -30,11 +31,11 @@ async function folder(name: string, numLabels: number | null, corrupt: boolean):
   await tokenizer.save(dir);
   if (corrupt) {
     const file = join(dir, MODEL_FILE);
-    const { tensors, metadata } = await readSafetensors(file);
+    const { tensors, metadata } = await readSafetensorsFile(file);
     const data = tensors.get('encoder.layers.0.attn.dense.weight')!.data as Float32Array;
     data.fill(NaN, 0, 100);
     data[100] = Infinity;
-    await writeSafetensors(file, tensors, metadata);
+    await writeSafetensorsFile(file, tensors, metadata);
   }
   return dir;
 }

@@ -34,7 +34,8 @@ export function checkAdamWOptions(options: AdamWOptions): string[] {
 
 const FIRST_MOMENT = 'exp_avg.';
 const SECOND_MOMENT = 'exp_avg_sq.';
-const STEP_KEY = 'step';
+/** The safetensors metadata key that holds the optimiser's step (optimizer-file.ts). */
+export const STEP_KEY = 'step';
 
 /**
  * AdamW as PyTorch's `torch.optim.AdamW` computes it (decoupled weight decay applied before
@@ -149,21 +150,6 @@ export class AdamW {
       this.replace(this.secondMoments, name, state.tensors.get(SECOND_MOMENT + name)!, variable.shape);
     }
     this.steps = state.step;
-  }
-
-  /** Writes the state as safetensors (atomically), the step in the metadata. */
-  async save(path: string): Promise<void> {
-    const { step, tensors } = await this.state();
-    // Imported when called: the file layer is Node's, and this entry also runs in browsers.
-    const { writeSafetensorsFile } = await import('@ufbert/tensor/node');
-    await writeSafetensorsFile(path, tensors, { format: 'ufbert-adamw', [STEP_KEY]: String(step) });
-  }
-
-  async load(path: string): Promise<void> {
-    const { readSafetensorsFile } = await import('@ufbert/tensor/node');
-    const { tensors, metadata } = await readSafetensorsFile(path);
-    const step = Number(metadata[STEP_KEY]);
-    this.setState({ step, tensors }, path);
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureFolder, FILE_LIMITS, FileLayerError, folderEntries, movePath, openSafetensorsFile, pathKind, readJson, regularFileSize, removePath, sha256File, writeJsonAtomic } from '@ufbert/tensor/node';
 import type { AdamW } from './adamw.js';
+import { saveOptimizerState } from './optimizer-file.js';
 import type { BatchStreamState } from './batch-stream.js';
 import type { TrainingConfig } from './config.js';
 import { CheckpointError } from './errors.js';
@@ -79,7 +80,7 @@ export async function writeCheckpoint(outputDir: string, contents: CheckpointCon
   await removePath(dir);
   await ensureFolder(dir, { what: 'checkpoint folder', fail });
   await model.saveCheckpoint(dir, { [STEP_METADATA]: String(state.step), [CONFIG_METADATA]: configHash(config, model.config ?? null) });
-  await optimizer.save(join(dir, OPTIMIZER_FILE));
+  await saveOptimizerState(optimizer, join(dir, OPTIMIZER_FILE));
   await writeJsonAtomic(join(dir, TRAINER_STATE_FILE), state);
   const files: CheckpointFile[] = [];
   for (const name of folderEntries(dir, [MANIFEST_FILE])) {

@@ -25,3 +25,4 @@ export {
 export { readTrainingLog, TrainingLog } from './training-log.js';
 export { pretrain, LOG_FILE, CHART_FILE, MAX_CONSECUTIVE_SKIPS, type PretrainOptions, type PretrainResult } from './pretrain.js';
 export { CrammedBertMlm } from './crammed-bert-mlm.js';
+export { saveOptimizerState, loadOptimizerState } from './optimizer-file.js';

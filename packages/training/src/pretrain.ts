@@ -3,6 +3,7 @@ import { ensureWritableFolder, LOCK_FILE, moveFolderContentsAside, OutputLock, p
 import { performance } from 'node:perf_hooks';
 import { tf, type Tensor } from '@ufbert/tensor';
 import { AdamW } from './adamw.js';
+import { loadOptimizerState } from './optimizer-file.js';
 import { BatchStream } from './batch-stream.js';
 import { renderTrainingChart } from './chart.js';
 import {
@@ -317,7 +318,7 @@ async function startOrResume(
   if (!prepared.resumeFrom) return { step: 0, tokens: 0, elapsedBefore: 0, lastCheckpoint: undefined, revalidate: false, log: await TrainingLog.create(logFile) };
   const { checkpoint, state } = prepared.resumeFrom;
   await model.loadCheckpoint(checkpoint.dir);
-  await optimizer.load(join(checkpoint.dir, OPTIMIZER_FILE));
+  await loadOptimizerState(optimizer, join(checkpoint.dir, OPTIMIZER_FILE));
   if (optimizer.step !== state.step) throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
   stream.setState(state.data);
   if (state.modelRandomState !== undefined) model.setRandomState?.(state.modelRandomState);

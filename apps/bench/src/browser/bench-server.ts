@@ -1,8 +1,8 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FILE_LIMITS, FileLayerError, pathKind, readBytes, readTextSync } from '@ufbert/tensor/node';
 import { BrowserUnavailableError } from './errors.js';
 import { benchPageHtml, MODULE_PREFIX, MODEL_PREFIX, PAGE_SCRIPT } from './page-html.js';
 
@@ -33,7 +33,7 @@ function packageDir(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.resolve(name)));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+    if (pathKind(manifest) === 'file' && (JSON.parse(readTextSync(manifest, { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { name?: string }).name === name) return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error(`no package.json named ${name} above its entry`);
     dir = up;
@@ -68,11 +68,11 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** A file under `root`, or undefined for a path that leaves it or names no regular file. */
+/** A path under `root`, or undefined for a path that leaves it; whether it is a regular file is the read's to check. */
 function fileUnder(root: string, relative: string): string | undefined {
   const path = normalize(join(root, relative));
   if (path !== root && !path.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
-  return existsSync(path) && statSync(path).isFile() ? path : undefined;
+  return path;
 }
 
 /**
@@ -80,12 +80,12 @@ function fileUnder(root: string, relative: string): string | undefined {
  * with its .wasm files, and the bench's models, each response with the isolation headers.
  */
 export async function serveBenchPage(options: BenchServerOptions): Promise<BenchServer> {
-  if (!existsSync(join(PAGE_DIR, PAGE_SCRIPT))) {
+  if (pathKind(join(PAGE_DIR, PAGE_SCRIPT)) === 'missing') {
     throw new BrowserUnavailableError(`the bench page's script ${join(PAGE_DIR, PAGE_SCRIPT)} is missing; build the bench first (pnpm --filter bench build)`);
   }
   const roots = moduleRoots();
   const headers = options.isolated === false ? {} : ISOLATION_HEADERS;
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, type: string, body?: Uint8Array | string) => {
       res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
@@ -110,8 +110,15 @@ export async function serveBenchPage(options: BenchServerOptions): Promise<Bench
       if (name) file = fileUnder(roots.get(name)!, rest.slice(name.length + 1));
     }
     if (!file) return send(404, 'text/plain', `not found: ${path}`);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-    createReadStream(file).pipe(res);
+    let bytes: Uint8Array;
+    try {
+      // A regular file only, bounded: a FIFO or device under a served folder is a 404, not a hung request.
+      bytes = await readBytes(file, { what: 'page file', maxBytes: FILE_LIMITS.onnx });
+    } catch (error) {
+      if (error instanceof FileLayerError) return send(404, 'text/plain', `not found: ${path}`);
+      throw error;
+    }
+    send(200, TYPES[extname(file)] ?? 'application/octet-stream', bytes);
   };
   const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureFolderSync, FILE_LIMITS, readTextSync, writeFileAtomicSync } from '@ufbert/tensor/node';
 import { validate, type JsonSchema } from '../schema/validate.js';
 import { renderMarkdown } from './markdown.js';
 import { buildSummary } from './summary.js';
@@ -12,11 +13,11 @@ export const SCHEMA_URL = new URL('../../results.schema.json', import.meta.url);
 export const SUMMARY_SCHEMA_URL = new URL('../../summary.schema.json', import.meta.url);
 
 export function loadSchema(): JsonSchema {
-  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+  return JSON.parse(readTextSync(fileURLToPath(SCHEMA_URL), { what: 'results schema', maxBytes: FILE_LIMITS.json })) as JsonSchema;
 }
 
 export function loadSummarySchema(): JsonSchema {
-  return JSON.parse(readFileSync(SUMMARY_SCHEMA_URL, 'utf8')) as JsonSchema;
+  return JSON.parse(readTextSync(fileURLToPath(SUMMARY_SCHEMA_URL), { what: 'summary schema', maxBytes: FILE_LIMITS.json })) as JsonSchema;
 }
 
 export interface WrittenFiles {
@@ -52,14 +53,14 @@ export function writeResult(result: BenchResult, outDir: string): WrittenFiles {
   if (summaryErrors.length) {
     throw new InvalidResultError(`the summary does not match summary.schema.json: ${summaryErrors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`);
   }
-  mkdirSync(outDir, { recursive: true });
+  ensureFolderSync(outDir, { what: 'bench results folder' });
   const charts = [...headlineChart(result), ...batchCharts(result.rows), ...depthCharts(result.rows)].map((c) => ({ ...c, file: `${stem}-${c.name}.svg` }));
-  for (const chart of charts) writeFileSync(join(outDir, chart.file), chart.svg);
+  for (const chart of charts) writeFileAtomicSync(join(outDir, chart.file), chart.svg);
   const json = join(outDir, `${stem}.json`);
-  writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileAtomicSync(json, `${JSON.stringify(result, null, 2)}\n`);
   const summaryFile = join(outDir, `${stem}-summary.json`);
-  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomicSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   const markdown = join(outDir, `${stem}.md`);
-  writeFileSync(markdown, renderMarkdown(result, { charts: charts.map(({ file, alt }) => ({ file, alt })) }));
+  writeFileAtomicSync(markdown, renderMarkdown(result, { charts: charts.map(({ file, alt }) => ({ file, alt })) }));
   return { json, summary: summaryFile, markdown, svgs: charts.map((c) => join(outDir, c.file)) };
 }

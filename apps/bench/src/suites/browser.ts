@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { pathKind } from '@ufbert/tensor/node';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, launchHeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import type { SuiteContext } from '../context.js';
@@ -56,7 +56,7 @@ function median(values: readonly number[]): number {
  * served cross-origin isolated; a threaded row from a page that is not is refused.
  */
 export async function runBrowser(ctx: SuiteContext): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
+  if (pathKind(CHROMIUM) === 'missing') {
     ctx.skip('browser suite', `${CHROMIUM} is missing (tools/setup-system.sh installs Debian's chromium)`);
     return;
   }

@@ -17,6 +17,11 @@ export interface FolderOptions {
  * where the folder should be is reason 'not-folder'.
  */
 export async function ensureFolder(path: string, options: FolderOptions): Promise<void> {
+  ensureFolderSync(path, options);
+}
+
+/** ensureFolder without waiting, for synchronous callers (report writers). */
+export function ensureFolderSync(path: string, options: FolderOptions): void {
   const fail = options.fail ?? fileLayerFailure(path);
   assertOrdinaryFileSystem(path, options.what, fail);
   try {

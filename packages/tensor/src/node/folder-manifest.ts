@@ -1,7 +1,7 @@
 import { FileLayerError } from './file-layer-error.js';
 
 /** The manifest a folder written as a unit carries: what it is and every file's size and digest. */
-export const MANIFEST_FILE = 'ufbert-manifest.json';
+export const FOLDER_MANIFEST_FILE = 'ufbert-manifest.json';
 
 export interface FolderManifest {
   /** What the folder holds (`crammed-bert-model`, `glue-classifier`, ...); a folder of one kind is not silently replaced by another. */
@@ -31,8 +31,8 @@ export function parseManifest(path: string, value: unknown): FolderManifest {
  */
 export function checkMemberName(folder: string, name: string): string[] {
   const segments = name.split('/');
-  if (name === MANIFEST_FILE || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
-    throw new FileLayerError(folder, 'io', `${folder}: '${name}' is not a file name for a folder written as a unit (expected a relative path without '.', '..' or empty parts, and not ${MANIFEST_FILE})`);
+  if (name === FOLDER_MANIFEST_FILE || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
+    throw new FileLayerError(folder, 'io', `${folder}: '${name}' is not a file name for a folder written as a unit (expected a relative path without '.', '..' or empty parts, and not ${FOLDER_MANIFEST_FILE})`);
   }
   return segments;
 }

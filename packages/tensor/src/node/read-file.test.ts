@@ -38,9 +38,9 @@ describe('readBytes, readText, readJson', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('refuse /dev/zero and a relative link to it without reading a byte', async () => {
+  it('refuse /dev/zero and a link to it without reading a byte', async () => {
     const link = join(dir, 'model.safetensors');
-    symlinkSync('../../../../../../../../../../dev/zero', link);
+    symlinkSync('/dev/zero', link);
     for (const path of ['/dev/zero', link]) {
       const error = await refusal(readBytes(path, { what: 'weights file', maxBytes: FILE_LIMITS.weights }));
       expect(error.reason).toBe('not-regular');

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { FileLayerError, type FileLayerReason } from './file-layer-error.js';
 import { FILE_LIMITS } from './file-limits.js';
-import { checkMemberName, type FolderManifest, MANIFEST_FILE, parseManifest } from './folder-manifest.js';
+import { checkMemberName, type FolderManifest, FOLDER_MANIFEST_FILE, parseManifest } from './folder-manifest.js';
 import { pathKind } from './path-kind.js';
 import { readBytes, readJson, sha256Bytes } from './read-file.js';
 import { hasTemporaryOf } from './temporary-names.js';
@@ -34,7 +34,7 @@ function limitOf(options: ReadFolderOptions, name: string): number {
 }
 
 async function readManifest(folder: string): Promise<FolderManifest | undefined> {
-  const file = join(folder, MANIFEST_FILE);
+  const file = join(folder, FOLDER_MANIFEST_FILE);
   try {
     return parseManifest(file, await readJson(file, { what: 'folder manifest', maxBytes: FILE_LIMITS.manifest }));
   } catch (error) {

@@ -67,6 +67,11 @@ export function syncFolder(folder: string): void {
  * regular file replaced keeps its mode. Temporaries of killed writes in the folder are removed.
  */
 export async function writeFileAtomic(path: string, contents: FileContents, options: WriteFileOptions = {}): Promise<void> {
+  writeFileAtomicSync(path, contents, options);
+}
+
+/** writeFileAtomic without waiting: for report writers and CLIs whose callers are synchronous. */
+export function writeFileAtomicSync(path: string, contents: FileContents, options: WriteFileOptions = {}): void {
   const what = options.what ?? 'file';
   const fail = options.fail ?? fileLayerFailure(path);
   const folder = dirname(path);
@@ -101,7 +106,7 @@ export async function writeFileAtomic(path: string, contents: FileContents, opti
 
 /** writeFileAtomic of `value` as indented JSON with a final newline. */
 export async function writeJsonAtomic(path: string, value: unknown, options: WriteFileOptions = {}): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
+  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 /** Renames `from` to `to` (same file system), a typed error naming both when it fails. */

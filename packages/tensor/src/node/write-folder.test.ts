@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLayerError } from './file-layer-error.js';
-import { MANIFEST_FILE } from './folder-manifest.js';
+import { FOLDER_MANIFEST_FILE } from './folder-manifest.js';
 import { readFolderSnapshot } from './read-folder.js';
 import { writeFolderAtomic } from './write-folder.js';
 
@@ -26,8 +26,8 @@ describe('writeFolderAtomic', () => {
     const folder = join(dir, 'model');
     const weights = new Uint8Array([1, 2, 3, 4]);
     const { manifest } = await writeFolderAtomic(folder, { 'config.json': '{"a":1}', 'onnx/model.onnx': weights }, { kind: 'crammed-bert-model' });
-    expect(readdirSync(folder).sort()).toEqual(['config.json', 'onnx', MANIFEST_FILE]);
-    expect(JSON.parse(readFileSync(join(folder, MANIFEST_FILE), 'utf8'))).toEqual({
+    expect(readdirSync(folder).sort()).toEqual(['config.json', 'onnx', FOLDER_MANIFEST_FILE]);
+    expect(JSON.parse(readFileSync(join(folder, FOLDER_MANIFEST_FILE), 'utf8'))).toEqual({
       kind: 'crammed-bert-model',
       files: { 'config.json': { size: 7, sha256: sha256('{"a":1}') }, 'onnx/model.onnx': { size: 4, sha256: sha256(weights) } },
     });
@@ -43,7 +43,7 @@ describe('writeFolderAtomic', () => {
     await writeFolderAtomic(folder, { 'config.json': 'old', 'labels.json': '[]' }, { kind: 'classifier' });
     const result = await writeFolderAtomic(folder, { 'config.json': 'new' }, { kind: 'classifier' });
     expect(result.movedAside).toBeUndefined();
-    expect(readdirSync(folder).sort()).toEqual(['config.json', MANIFEST_FILE]);
+    expect(readdirSync(folder).sort()).toEqual(['config.json', FOLDER_MANIFEST_FILE]);
     expect(readdirSync(dir).filter((name) => name.includes('same-kind'))).toEqual(['same-kind']);
   });
 
@@ -58,7 +58,7 @@ describe('writeFolderAtomic', () => {
     const { movedAside } = await writeFolderAtomic(folder, { 'model.onnx': 'x' }, { kind: 'onnx-export', overwrite: true });
     expect(movedAside).toMatch(/other-kind\.replaced-\d{4}-/);
     expect(readFileSync(join(movedAside!, 'config.json'), 'utf8')).toBe('classifier');
-    expect(readdirSync(folder).sort()).toEqual(['model.onnx', MANIFEST_FILE]);
+    expect(readdirSync(folder).sort()).toEqual(['model.onnx', FOLDER_MANIFEST_FILE]);
 
     const foreign = join(dir, 'foreign');
     mkdirSync(foreign);
@@ -69,7 +69,7 @@ describe('writeFolderAtomic', () => {
   });
 
   it('refuses names that would leave the folder', async () => {
-    for (const name of ['../escape', 'a/../../b', '/abs', MANIFEST_FILE, 'a//b']) {
+    for (const name of ['../escape', 'a/../../b', '/abs', FOLDER_MANIFEST_FILE, 'a//b']) {
       await expect(writeFolderAtomic(join(dir, 'names'), { [name]: 'x' }, { kind: 'model' })).rejects.toThrow(/is not a file name for a folder written as a unit/);
     }
     expect(existsSync(join(dir, 'escape'))).toBe(false);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { ensureFolder, asideName } from './ensure-folder.js';
 import { FileLayerError, failFromErrno, fileLayerFailure } from './file-layer-error.js';
 import { FILE_LIMITS } from './file-limits.js';
-import { checkMemberName, type FolderManifest, MANIFEST_FILE, parseManifest } from './folder-manifest.js';
+import { checkMemberName, type FolderManifest, FOLDER_MANIFEST_FILE, parseManifest } from './folder-manifest.js';
 import { pathKind, listFolder } from './path-kind.js';
 import { readJson, sha256Bytes } from './read-file.js';
 import { removeStaleTemporaries, temporarySibling } from './temporary-names.js';
@@ -40,16 +40,16 @@ async function fillFolder(temporary: string, files: Record<string, Uint8Array | 
     await writeFileAtomic(join(temporary, ...segments), bytes);
     manifest.files[name] = { size: bytes.length, sha256: sha256Bytes(bytes) };
   }
-  await writeFileAtomic(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(join(temporary, FOLDER_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   syncFolder(temporary);
   return manifest;
 }
 
 /** The kind of the folder at `path` ('' for an empty folder, undefined for one without a readable manifest). */
 async function kindOfFolder(path: string): Promise<string | undefined> {
-  if (pathKind(join(path, MANIFEST_FILE)) !== 'file') return listFolder(path).length === 0 ? '' : undefined;
+  if (pathKind(join(path, FOLDER_MANIFEST_FILE)) !== 'file') return listFolder(path).length === 0 ? '' : undefined;
   try {
-    return parseManifest(join(path, MANIFEST_FILE), await readJson(join(path, MANIFEST_FILE), { what: 'folder manifest', maxBytes: FILE_LIMITS.manifest })).kind;
+    return parseManifest(join(path, FOLDER_MANIFEST_FILE), await readJson(join(path, FOLDER_MANIFEST_FILE), { what: 'folder manifest', maxBytes: FILE_LIMITS.manifest })).kind;
   } catch {
     return undefined;
   }
