@@ -113,7 +113,7 @@ function lockedVersions() {
   let inPackages = false;
   for (const line of readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8').split('\n')) {
     if (/^\S/.test(line)) inPackages = line === 'packages:';
-    const key = inPackages && /^  '?((?:@[^@/'\s]+\/)?[^@'\s]+)@([^()'\s]+)'?:$/.exec(line);
+    const key = inPackages && /^ {2}'?((?:@[^@/'\s]+\/)?[^@'\s]+)@([^()'\s]+)'?:$/.exec(line);
     if (!key || key[2].includes('-')) continue;
     versions.set(key[1], new Set([...(versions.get(key[1]) ?? []), key[2]]));
   }

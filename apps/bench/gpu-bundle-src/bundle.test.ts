@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelLabel, listKernels } from '@ufbert/cmm';
-import { webgpuTestExpectation } from '@ufbert/tensor';
+import { webgpuTestExpectation } from '@ufbert/test-utils/webgpu-test-expectation';
 import type { Row } from '../src/report/types.js';
 import type { GpuBenchReport } from './results.js';
 

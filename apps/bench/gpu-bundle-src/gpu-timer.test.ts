@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { conditionalMatmulWebGpu, initWebGpu } from '@ufbert/cmm/webgpu';
-import { webgpuTestExpectation } from '@ufbert/tensor';
+import { webgpuTestExpectation } from '@ufbert/test-utils/webgpu-test-expectation';
 import { BenchData } from '../src/data.js';
 import { DeviceWatch } from './device-watch.js';
 import { GpuCallTimer, unionMs, type TimingMethod } from './gpu-timer.js';

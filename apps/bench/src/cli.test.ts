@@ -24,7 +24,9 @@ describe('parseCli', () => {
     expect(() => parseCli(['--suites', 'kernels,gpu'])).toThrow(UsageError);
     expect(() => parseCli(['--budget=-1'])).toThrow(/positive number/);
     expect(() => parseCli(['--quick', '--smoke'])).toThrow(/exclude each other/);
-    expect(() => parseCli(['--fast'])).toThrow();
+    expect(() => parseCli(['--fast'])).toThrow(UsageError);
+    expect(() => parseCli(['--suites', 'kernels,kernels'])).toThrow("--suites names 'kernels' twice");
+    expect(() => parseCli(['--wasm-build', 'sse'])).toThrow("--wasm-build must be one of relaxed-simd, simd, auto, got 'sse'");
   });
 
   it('takes --suite browser for the browser suite alone, and keeps the browser suite out of a plain --smoke', () => {

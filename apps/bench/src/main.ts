@@ -1,4 +1,5 @@
-import { parseCli, USAGE, UsageError } from './cli.js';
+import { formatUsageError, UsageError } from '@ufbert/tensor/node';
+import { parseCli, USAGE } from './cli.js';
 import { runBench } from './run.js';
 
 try {
@@ -14,9 +15,9 @@ try {
     if (failed.length || failures.length) process.exitCode = 1;
   }
 } catch (err) {
-  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
+  if (err instanceof UsageError) {
+    console.error(formatUsageError('bench', err));
+    process.exitCode = err.exitCode;
   } else {
     throw err;
   }

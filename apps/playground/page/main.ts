@@ -203,7 +203,12 @@ async function start(): Promise<void> {
   await run();
 }
 
-for (const select of [modelSelect, compareSelect, backendSelect]) select.addEventListener('change', () => void guarded(async () => (await loadModels(), await run())));
+for (const select of [modelSelect, compareSelect, backendSelect]) select.addEventListener('change', () =>
+    void guarded(async () => {
+      await loadModels();
+      await run();
+    }),
+  );
 $('run').addEventListener('click', () => void guarded(run));
 textInput.addEventListener('keydown', (event) => {
   if (event.key === 'Enter') void guarded(run);

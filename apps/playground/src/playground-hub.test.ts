@@ -8,7 +8,7 @@ import { setBackend } from '@ufbert/tensor';
 import { pipeline, type FillMaskCandidate } from '@ufbert/pipelines';
 import { LocalHub, folderFiles } from '../../../packages/pipelines/src/test-utils/local-hub.js';
 import type { PageState } from '../page/page-state.js';
-import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import { serveStaticSite, type StaticSite } from './static-site.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));

@@ -9,7 +9,7 @@ import { setBackend } from '@ufbert/tensor';
 import { fffRoutes, pipeline, type FillMaskCandidate, type LabelScore, type TokenRoutes } from '@ufbert/pipelines';
 import type { PageState } from '../page/page-state.js';
 import type { SpeedState } from '../page/speed-state.js';
-import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import { serveStaticSite, type StaticSite } from './static-site.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));

@@ -1,96 +1,107 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DEVICES, UfbertError, excerpt, setBackend, describeBackend, type Device } from '@ufbert/tensor';
+import { DEVICES, UfbertError, setBackend, describeBackend, type Device } from '@ufbert/tensor';
 import { loadTokenizer } from '@ufbert/crammed-bert/node';
 import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
 import { fineTune, readTaskSplit } from '@ufbert/glue/node';
-import { ensureWritableFolder, folderEntries, LOCK_FILE, moveFolderContentsAside, OutputLock, pathKind, writeFileAtomic } from '@ufbert/tensor/node';
+import {
+  ensureWritableFolder,
+  folderEntries,
+  formatHelp,
+  LOCK_FILE,
+  moveFolderContentsAside,
+  OutputLock,
+  parseChoiceFlag,
+  parseCommandLine,
+  parseListFlag,
+  parseNumberFlag,
+  pathKind,
+  UsageProblems,
+  writeFileAtomic,
+  type CommandSpec,
+} from '@ufbert/tensor/node';
 import { OutputDirectoryError } from '@ufbert/training';
 import { PreflightError } from './run.js';
-import { UsageError } from './options.js';
 
-export const GLUE_USAGE = `Usage: pnpm --filter trainer start -- glue --model DIR --data DIR [options]
+export const GLUE_COMMAND = {
+  usage: 'pnpm --filter trainer start -- glue --model DIR --data DIR [options]',
+  summary: `Fine-tunes a pretrained checkpoint on GLUE tasks in the official layout (CoLA/train.tsv,
+MNLI/dev_matched.tsv, ...) with the GLUE_sane recipe and writes a report like the paper's.`,
+  options: {
+    model: { type: 'string', value: 'DIR', help: 'pretrained folder: model.safetensors, model_config.json, tokenizer.json' },
+    data: { type: 'string', value: 'DIR', help: 'GLUE root folder (packages/glue/scripts/fetch-glue.mjs downloads one)' },
+    tasks: { type: 'string', value: 'A,B', help: 'tasks to run, each once (default: every task whose folder exists under --data)' },
+    name: { type: 'string', value: 'NAME', help: "the model's row name in the report (default: the model folder's name)" },
+    out: { type: 'string', value: 'DIR', help: 'where report.md and report.json go (default ./runs/glue)' },
+    overwrite: { type: 'boolean', help: 'replace the reports of an earlier run in --out (moved to DIR.replaced-<time>)' },
+    backend: { type: 'string', value: 'B', help: 'cpu, wasm, webgpu or auto (default wasm)' },
+    epochs: { type: 'string', value: 'N', help: 'recipe override: fine-tuning epochs' },
+    lr: { type: 'string', value: 'X', help: 'recipe override: peak learning rate' },
+    batch: { type: 'string', value: 'N', help: 'recipe override: batch size' },
+    'max-length': { type: 'string', value: 'N', help: 'recipe override: sequence length' },
+  },
+} as const satisfies CommandSpec;
 
-Fine-tunes a pretrained checkpoint on GLUE tasks in the official layout (CoLA/train.tsv,
-MNLI/dev_matched.tsv, ...) with the GLUE_sane recipe and writes a report like the paper's.
+export const GLUE_USAGE = formatHelp(GLUE_COMMAND);
 
-  --model DIR          pretrained folder: model.safetensors, model_config.json, tokenizer.json
-  --data DIR           GLUE root folder (packages/glue/scripts/fetch-glue.mjs downloads one)
-  --tasks A,B          tasks to run (default: every task whose folder exists under --data)
-  --name NAME          the model's row name in the report (default: the model folder's name)
-  --out DIR            where report.md and report.json go (default ./runs/glue)
-  --overwrite          replace the reports of an earlier run in --out (moved to DIR.replaced-<time>)
-  --backend B          cpu, wasm, webgpu or auto (default wasm)
-  --epochs N --lr X --batch N --max-length N   recipe overrides`;
+/** The command line of `glue`, every flag checked and every mistake listed at once, before the output folder is touched. */
+function parseGlueCommand(argv: string[]): (GlueRun & { overwrite: boolean }) | 'help' {
+  const { values, help } = parseCommandLine(GLUE_COMMAND, argv);
+  if (help) return 'help';
+  const problems = new UsageProblems(GLUE_USAGE);
+  if (!values.model) problems.add('--model is required');
+  else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.add(`--model ${values.model} holds no model.safetensors`);
+  if (!values.data) problems.add('--data is required');
+  else if (pathKind(values.data) === 'missing') problems.add(`--data ${values.data} does not exist`);
+  const backend = values.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<Device | 'auto'>('backend', values.backend!, [...DEVICES, 'auto']));
+  const numeric = (flag: 'epochs' | 'lr' | 'batch' | 'max-length', integer: boolean) => {
+    const raw = values[flag];
+    return raw === undefined ? undefined : problems.check(() => parseNumberFlag(flag, raw, integer ? { integer, min: 1 } : { positive: true }));
+  };
+  const recipe: Partial<FineTuneRecipe> = {
+    ...(values.epochs !== undefined && { epochs: numeric('epochs', true) }),
+    ...(values.lr !== undefined && { lr: numeric('lr', false) }),
+    ...(values.batch !== undefined && { batchSize: numeric('batch', true) }),
+    ...(values['max-length'] !== undefined && { maxLength: numeric('max-length', true) }),
+  };
+  const known = Object.keys(GLUE_TASKS) as GlueTaskName[];
+  const data = values.data;
+  const tasks = values.tasks
+    ? (problems.check(() => parseListFlag('tasks', values.tasks!, known)) ?? [])
+    : data
+      ? known.filter((t) => pathKind(join(data, GLUE_TASKS[t].directory)) !== 'missing')
+      : [];
+  if (data && pathKind(data) !== 'missing' && !values.tasks && !tasks.length) problems.add(`no GLUE task folder under ${data}`);
+  problems.throwIfAny();
+  return {
+    data: data!,
+    name: values.name,
+    tasks,
+    modelDir: resolve(values.model!),
+    outDir: resolve(values.out ?? 'runs/glue'),
+    backend: backend ?? 'wasm',
+    recipe,
+    overwrite: values.overwrite === true,
+  };
+}
 
 export async function runGlueCommand(argv: string[], print: (line: string) => void): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        model: { type: 'string' },
-        data: { type: 'string' },
-        tasks: { type: 'string' },
-        name: { type: 'string' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-        epochs: { type: 'string' },
-        lr: { type: 'string' },
-        batch: { type: 'string' },
-        'max-length': { type: 'string' },
-        overwrite: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${GLUE_USAGE}`);
-  }
-  if (values.help) {
+  const parsed = parseGlueCommand(argv);
+  if (parsed === 'help') {
     print(GLUE_USAGE);
     return;
   }
-  const problems: string[] = [];
-  if (!values.model) problems.push('--model is required');
-  else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.push(`--model ${values.model} holds no model.safetensors`);
-  if (!values.data) problems.push('--data is required');
-  else if (pathKind(values.data) === 'missing') problems.push(`--data ${values.data} does not exist`);
-  const backend = (values.backend ?? 'wasm') as Device | 'auto';
-  if (![...DEVICES, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...DEVICES, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
-  const numeric = (flag: string, raw: string | undefined, integer: boolean) => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!(n > 0) || (integer && !Number.isInteger(n))) problems.push(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${raw}'`);
-    return n;
-  };
-  const recipe = {
-    ...(values.epochs !== undefined && { epochs: numeric('epochs', values.epochs, true) }),
-    ...(values.lr !== undefined && { lr: numeric('lr', values.lr, false) }),
-    ...(values.batch !== undefined && { batchSize: numeric('batch', values.batch, true) }),
-    ...(values['max-length'] !== undefined && { maxLength: numeric('max-length', values['max-length'], true) }),
-  };
-  const known = Object.keys(GLUE_TASKS) as GlueTaskName[];
-  const tasks = values.tasks
-    ? (values.tasks.split(',').filter(Boolean) as GlueTaskName[])
-    : values.data
-      ? known.filter((t) => pathKind(join(values.data!, GLUE_TASKS[t].directory)) !== 'missing')
-      : [];
-  for (const t of tasks) if (!known.includes(t)) problems.push(`unknown GLUE task '${excerpt(t)}'; expected ${known.join(', ')}`);
-  if (values.data && pathKind(values.data) !== 'missing' && !tasks.length) problems.push(`no GLUE task folder under ${values.data}`);
-  if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${GLUE_USAGE}`);
-
-  const modelDir = resolve(values.model!);
-  const outDir = resolve(values.out ?? 'runs/glue');
+  const { overwrite, ...run } = parsed;
+  const { outDir } = run;
   await ensureWritableFolder(outDir, { what: 'output folder', fail: (message) => new OutputDirectoryError(message) });
   const lock = OutputLock.acquire(outDir, { print });
   try {
     // An earlier run's reports are never silently replaced: refuse, or with --overwrite move them aside.
     const earlier = folderEntries(outDir, [LOCK_FILE]);
-    if (earlier.length && !values.overwrite) {
+    if (earlier.length && !overwrite) {
       throw new PreflightError(`cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`);
     }
     if (earlier.length) print(`moved the earlier run to ${await moveFolderContentsAside(outDir, [LOCK_FILE])}`);
-    await fineTuneTasks({ data: values.data!, name: values.name, tasks, modelDir, outDir, backend, recipe }, print);
+    await fineTuneTasks(run, print);
   } finally {
     lock.release();
   }

@@ -16,7 +16,7 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).not.toMatch(STACK_LINE);
     }
-    expect(run('--tasks', 'toString').stderr).toMatch(/--tasks: unknown task 'toString'; expected spam, sentiment/);
+    expect(run('--tasks', 'toString').stderr).toMatch(/^trainer: --tasks: unknown 'toString'; expected some of spam, sentiment\n\nusage: /);
   }, 300_000);
 
   it('piped into head, exits quietly (141, as a process ended by SIGPIPE) once its reader is gone, and releases its lock', async () => {
@@ -36,9 +36,19 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
     expect(readdirSync(out).filter((name) => name.includes('lock'))).toEqual([]);
   }, 300_000);
 
+  it('checks every flag before the output folder exists: a refused seed or a repeated task leaves no folder behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainer-usage-'));
+    for (const args of [['--seed', '1e30'], ['--tasks', 'spam,spam']]) {
+      const out = join(dir, args[0].slice(2));
+      const result = run('--out', out, '--steps', '1', ...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(existsSync(out), args.join(' ')).toBe(false);
+    }
+  }, 120_000);
+
   it('prints help and exits 0, for the trainer and for glue', () => {
-    expect(run('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:/) });
-    expect(run('glue', '--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage:.* glue /) });
+    expect(run('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: .*\n[\s\S]*--seed N/) });
+    expect(run('glue', '--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: .* glue [\s\S]*--max-length N/) });
   }, 120_000);
 
   it('prints an expected GLUE failure as one line without a stack, and the stack with --debug', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UfbertError } from '@ufbert/tensor';
-import { parseOptions, USAGE, UsageError } from './options.js';
+import { formatUsageError, UsageError } from '@ufbert/tensor/node';
+import { parseOptions, USAGE } from './options.js';
 import { runTrainer } from './run.js';
 import { runGlueCommand } from './glue-command.js';
 import { OUTPUT_CLOSED_EXIT_CODE, OutputClosedError, stdoutPrinter } from './stdout-printer.js';
@@ -32,8 +33,9 @@ main(args.filter((a) => a !== '--debug')).then(
     if (error instanceof OutputClosedError && !debug) process.exit(OUTPUT_CLOSED_EXIT_CODE);
     // Usage errors exit 2, every other expected failure 1, each as one line; an
     // unexpected error, or any with --debug, shows its stack.
-    if (error instanceof UfbertError && !debug) console.error(`trainer: ${error.message}`);
+    if (error instanceof UsageError && !debug) console.error(formatUsageError('trainer', error));
+    else if (error instanceof UfbertError && !debug) console.error(`trainer: ${error.message}`);
     else console.error(error);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(error instanceof UsageError ? error.exitCode : 1);
   },
 );

@@ -14,15 +14,22 @@ describe('trainer options', () => {
       const message = (error as Error).message;
       expect(message).toContain("--backend must be one of cpu, wasm, webgpu, auto, got 'tpu'");
       expect(message).toContain("--steps must be a positive integer, got '0'");
-      expect(message).toContain("--tasks: unknown task 'nope'");
-      expect(message).toContain('Usage:');
+      expect(message).toContain("--tasks: unknown 'nope'; expected some of spam, sentiment");
+      expect((error as UsageError).help).toMatch(/^usage: /);
     }
     expect(() => parseOptions(['--minutes', '1', '--steps', '2'])).toThrow('give --minutes or --steps, not both');
     expect(() => parseOptions(['--bogus'])).toThrow(UsageError);
-    expect(() => parseOptions(['--nonfinite-loss', 'ignore'])).toThrow("--nonfinite-loss must be abort or skip, got 'ignore'");
+    expect(() => parseOptions(['--nonfinite-loss', 'ignore'])).toThrow("--nonfinite-loss must be one of abort, skip, got 'ignore'");
     expect(parseOptions(['--nonfinite-loss', 'skip'])).toMatchObject({ nonFiniteLoss: 'skip' });
     expect(() => parseOptions(['--finetune-examples', '0'])).toThrow("--finetune-examples must be a positive integer, got '0'");
     expect(parseOptions(['--finetune-examples', '64'])).toMatchObject({ fineTuneExamples: 64 });
     expect(() => parseOptions(['--resume', '--overwrite'])).toThrow('give --resume or --overwrite, not both');
+  });
+
+  it('refuses a seed that is no safe integer and a task named twice, before any run (they once created the output folder first)', () => {
+    expect(() => parseOptions(['--seed', '1e30'])).toThrow("--seed must be a non-negative integer, got '1e30'");
+    expect(() => parseOptions(['--seed', '-1'])).toThrow(UsageError);
+    expect(parseOptions(['--seed', '7'])).toMatchObject({ seed: 7 });
+    expect(() => parseOptions(['--tasks', 'spam,spam'])).toThrow("--tasks names 'spam' twice");
   });
 });

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { DEVICES, UfbertError, excerpt, type Device } from '@ufbert/tensor';
+import { DEVICES, type Device } from '@ufbert/tensor';
+import { formatHelp, parseChoiceFlag, parseCommandLine, parseListFlag, parseNumberFlag, UsageProblems, type CommandSpec } from '@ufbert/tensor/node';
 import { EMBEDDED_TASKS, type EmbeddedTaskName } from '@ufbert/glue';
 
-export class UsageError extends UfbertError {}
+export { UsageError } from '@ufbert/tensor/node';
 
 export interface TrainerOptions {
   /** Text files to pretrain on; empty: the embedded default corpus. */
@@ -39,119 +39,96 @@ export interface TrainerOptions {
  */
 export const DEFAULT_FINETUNE_EPOCHS: Partial<Record<EmbeddedTaskName, number>> = { spam: 1, sentiment: 3 };
 
-export const USAGE = `Usage: pnpm --filter trainer start -- [options]
-
-Pretrains a tiny UltraFastBERT and a crammedBERT with a dense feedforward of the same width
+export const TRAINER_COMMAND = {
+  usage: 'pnpm --filter trainer start -- [options]',
+  summary: `Pretrains a tiny UltraFastBERT and a crammedBERT with a dense feedforward of the same width
 for the same budget on real English text, fine-tunes both on real labelled tasks, and prints
-a comparison table.
-
-  --corpus FILE           a text file to pretrain on; repeat for more files (default: the
-                          embedded corpus, State of the Union addresses, Moby Dick and the
-                          Brown corpus)
-  --fff-preset NAME       FFF model (default UltraFastBERT-tiny-1x7: 2 layers, hidden 64, 255 neurons)
-  --ff-preset NAME        FF model (default crammedBERT-tiny with intermed_size 255)
-  --vocab N               WordPiece vocabulary size (default 4096)
-  --minutes M             pretraining budget per model in minutes (default 3)
-  --steps N               pretraining budget per model in optimiser steps (instead of --minutes)
-  --backend B             cpu, wasm, webgpu or auto (default wasm)
-  --out DIR               output folder (default ./runs/default)
-  --tasks A,B             downstream tasks (default spam,sentiment)
-  --finetune-epochs N     fine-tuning epochs of every task (default: spam 1, sentiment 3)
-  --finetune-lr X         fine-tuning peak learning rate (default 5e-4, see README)
-  --finetune-max-length N fine-tuning sequence length (default 64)
-  --finetune-examples N   fine-tune on at most N training examples per task (default: all);
-                          for a quick look, the dev split stays whole
-  --seed N                seed of data order, masks and init (default 0)
-  --resume                continue pretraining from the checkpoints in --out, exactly
-  --overwrite             start over in an --out that holds an earlier run; the earlier run
-                          is moved to <out>.replaced-<time>, not deleted
-  --nonfinite-loss M      abort (default: stop, naming the step) or skip (skip and count the
-                          batch) when a pretraining loss is NaN or infinite
-  --quiet                 no progress bars
-  --debug                 print the stack of an error, not only its message
-  --help
-
+a comparison table.`,
+  options: {
+    corpus: {
+      type: 'string',
+      value: 'FILE',
+      multiple: true,
+      help: 'a text file to pretrain on; repeat for more files (default: the\nembedded corpus, State of the Union addresses, Moby Dick and the\nBrown corpus)',
+    },
+    'fff-preset': { type: 'string', value: 'NAME', help: 'FFF model (default UltraFastBERT-tiny-1x7: 2 layers, hidden 64, 255 neurons)' },
+    'ff-preset': { type: 'string', value: 'NAME', help: 'FF model (default crammedBERT-tiny with intermed_size 255)' },
+    vocab: { type: 'string', value: 'N', help: 'WordPiece vocabulary size (default 4096)' },
+    minutes: { type: 'string', value: 'M', help: 'pretraining budget per model in minutes (default 3)' },
+    steps: { type: 'string', value: 'N', help: 'pretraining budget per model in optimiser steps (instead of --minutes)' },
+    backend: { type: 'string', value: 'B', help: 'cpu, wasm, webgpu or auto (default wasm)' },
+    out: { type: 'string', value: 'DIR', help: 'output folder (default ./runs/default)' },
+    tasks: { type: 'string', value: 'A,B', help: 'downstream tasks, each once (default spam,sentiment)' },
+    'finetune-epochs': { type: 'string', value: 'N', help: 'fine-tuning epochs of every task (default: spam 1, sentiment 3)' },
+    'finetune-lr': { type: 'string', value: 'X', help: 'fine-tuning peak learning rate (default 5e-4, see README)' },
+    'finetune-max-length': { type: 'string', value: 'N', help: 'fine-tuning sequence length, 8 to 128 (default 64)' },
+    'finetune-examples': {
+      type: 'string',
+      value: 'N',
+      help: 'fine-tune on at most N training examples per task (default: all);\nfor a quick look, the dev split stays whole',
+    },
+    seed: { type: 'string', value: 'N', help: 'seed of data order, masks and init, a non-negative integer (default 0)' },
+    resume: { type: 'boolean', help: 'continue pretraining from the checkpoints in --out, exactly' },
+    overwrite: {
+      type: 'boolean',
+      help: 'start over in an --out that holds an earlier run; the earlier run\nis moved to <out>.replaced-<time>, not deleted',
+    },
+    'nonfinite-loss': {
+      type: 'string',
+      value: 'M',
+      help: 'abort (default: stop, naming the step) or skip (skip and count the\nbatch) when a pretraining loss is NaN or infinite',
+    },
+    quiet: { type: 'boolean', help: 'no progress bars' },
+  },
+  notes: `--debug prints the stack of an error, not only its message.
 Exit status: 0 done, 1 a run that could not start or failed, 2 usage.
 
-  glue --model DIR --data DIR ...   fine-tune on GLUE in the official layout (glue --help)`;
+  glue --model DIR --data DIR ...   fine-tune on GLUE in the official layout (glue --help)`,
+} as const satisfies CommandSpec;
 
+export const USAGE = formatHelp(TRAINER_COMMAND);
+
+const NON_FINITE_LOSS = ['abort', 'skip'] as const;
+
+/**
+ * Every flag checked, and every mistake reported at once, before the run touches the disk: a
+ * refused `--seed 1e30` used to be found only after the output folder was created.
+ */
 export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        corpus: { type: 'string', multiple: true },
-        'fff-preset': { type: 'string' },
-        'ff-preset': { type: 'string' },
-        vocab: { type: 'string' },
-        minutes: { type: 'string' },
-        steps: { type: 'string' },
-        backend: { type: 'string' },
-        out: { type: 'string' },
-        tasks: { type: 'string' },
-        'finetune-epochs': { type: 'string' },
-        'finetune-lr': { type: 'string' },
-        'finetune-max-length': { type: 'string' },
-        'finetune-examples': { type: 'string' },
-        seed: { type: 'string' },
-        quiet: { type: 'boolean' },
-        resume: { type: 'boolean' },
-        overwrite: { type: 'boolean' },
-        'nonfinite-loss': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const v = parsed.values;
-  if (v.help) return 'help';
-  const problems: string[] = [];
-  const number = (name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!check(n)) problems.push(`--${name} must be ${expected}, got '${excerpt(raw)}'`);
-    return n;
+  const { values: v, help } = parseCommandLine(TRAINER_COMMAND, argv);
+  if (help) return 'help';
+  const problems = new UsageProblems(USAGE);
+  const number = (flag: keyof typeof v, fallback: number, rules: Parameters<typeof parseNumberFlag>[2]): number => {
+    const raw = v[flag];
+    return typeof raw === 'string' ? (problems.check(() => parseNumberFlag(flag, raw, rules)) ?? fallback) : fallback;
   };
-  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
-  const vocabSize = number('vocab', v.vocab, 4096, (n) => positiveInt(n) && n >= 64, 'an integer >= 64');
-  if (v.minutes !== undefined && v.steps !== undefined) problems.push('give --minutes or --steps, not both');
-  const budget =
-    v.steps !== undefined
-      ? { steps: number('steps', v.steps, 0, positiveInt, 'a positive integer') }
-      : { minutes: number('minutes', v.minutes, 3, (n) => n > 0 && Number.isFinite(n), 'a positive number') };
-  const backend = (v.backend ?? 'wasm') as Device | 'auto';
-  if (![...DEVICES, 'auto'].includes(backend)) problems.push(`--backend must be one of ${[...DEVICES, 'auto'].join(', ')}, got '${excerpt(backend)}'`);
-  const tasks = (v.tasks ?? 'spam,sentiment').split(',').filter(Boolean) as EmbeddedTaskName[];
-  // Own properties only: `toString` or `__proto__` are not tasks.
-  for (const t of tasks) if (!Object.hasOwn(EMBEDDED_TASKS, t)) problems.push(`--tasks: unknown task '${excerpt(t)}'; expected ${Object.keys(EMBEDDED_TASKS).join(', ')}`);
-  if (!tasks.length) problems.push('--tasks names no task');
+  if (v.minutes !== undefined && v.steps !== undefined) problems.add('give --minutes or --steps, not both');
+  const budget = v.steps !== undefined ? { steps: number('steps', 1, { integer: true, min: 1 }) } : { minutes: number('minutes', 3, { positive: true }) };
+  const backend = v.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<Device | 'auto'>('backend', v.backend!, [...DEVICES, 'auto']));
+  const taskNames = Object.keys(EMBEDDED_TASKS) as EmbeddedTaskName[];
+  const tasks = problems.check(() => parseListFlag('tasks', v.tasks ?? 'spam,sentiment', taskNames)) ?? [];
+  const nonFiniteLoss = v['nonfinite-loss'] === undefined ? 'abort' : problems.check(() => parseChoiceFlag('nonfinite-loss', v['nonfinite-loss']!, NON_FINITE_LOSS));
+  const epochs = v['finetune-epochs'] === undefined ? undefined : number('finetune-epochs', 1, { integer: true, min: 1 });
   const options: TrainerOptions = {
     corpus: (v.corpus ?? []).map((f) => resolve(cwd, f)),
     fffPreset: v['fff-preset'] ?? 'UltraFastBERT-tiny-1x7',
     ffPreset: v['ff-preset'] ?? 'crammedBERT-tiny',
-    vocabSize,
+    vocabSize: number('vocab', 4096, { integer: true, min: 64 }),
     budget,
-    backend,
+    backend: backend ?? 'wasm',
     outDir: resolve(cwd, v.out ?? 'runs/default'),
     tasks,
-    fineTuneEpochs:
-      v['finetune-epochs'] === undefined
-        ? DEFAULT_FINETUNE_EPOCHS
-        : Object.fromEntries(tasks.map((t) => [t, number('finetune-epochs', v['finetune-epochs'], 1, positiveInt, 'a positive integer')])),
-    fineTuneMaxLength: number('finetune-max-length', v['finetune-max-length'], 64, (n) => positiveInt(n) && n >= 8 && n <= 128, 'an integer in [8, 128]'),
-    fineTuneExamples: v['finetune-examples'] === undefined ? null : number('finetune-examples', v['finetune-examples'], 0, positiveInt, 'a positive integer'),
-    fineTuneLearningRate: number('finetune-lr', v['finetune-lr'], 5e-4, (n) => n > 0 && Number.isFinite(n), 'a positive number'),
-    seed: number('seed', v.seed, 0, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-    quiet: !!v.quiet,
-    resume: !!v.resume,
-    overwrite: !!v.overwrite,
-    nonFiniteLoss: v['nonfinite-loss'] === 'skip' ? 'skip' : 'abort',
+    fineTuneEpochs: epochs === undefined ? DEFAULT_FINETUNE_EPOCHS : Object.fromEntries(tasks.map((t) => [t, epochs])),
+    fineTuneMaxLength: number('finetune-max-length', 64, { integer: true, min: 8, max: 128 }),
+    fineTuneExamples: v['finetune-examples'] === undefined ? null : number('finetune-examples', 1, { integer: true, min: 1 }),
+    fineTuneLearningRate: number('finetune-lr', 5e-4, { positive: true }),
+    seed: number('seed', 0, { integer: true, min: 0 }),
+    quiet: v.quiet === true,
+    resume: v.resume === true,
+    overwrite: v.overwrite === true,
+    nonFiniteLoss: nonFiniteLoss ?? 'abort',
   };
-  if (v['nonfinite-loss'] !== undefined && v['nonfinite-loss'] !== 'abort' && v['nonfinite-loss'] !== 'skip') problems.push(`--nonfinite-loss must be abort or skip, got '${excerpt(v['nonfinite-loss'])}'`);
-  if (options.resume && options.overwrite) problems.push('give --resume or --overwrite, not both');
-  if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
+  if (options.resume && options.overwrite) problems.add('give --resume or --overwrite, not both');
+  problems.throwIfAny();
   return options;
 }

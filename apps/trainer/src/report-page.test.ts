@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import { chromium } from 'playwright-core';
-import { launchHeadlessChromium } from '../../../tools/headless-chromium.js';
+import { launchHeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import type { TrainingLogRecord } from '@ufbert/training';
 import { readCorpus, readTrainingLog } from '@ufbert/training/node';
 import { parseOptions } from './options.js';

@@ -61,7 +61,7 @@ function pretrainingCharts(report: RunReport, logs: RunLogs): string {
       return out;
     });
   const fff = report.models.findIndex((m) => m.kind === 'fff');
-  const baselineAt = fff >= 0 ? fff : 0;
+  const baselineAt = Math.max(fff, 0);
   const reference = report.models.length
     ? { value: report.models[baselineAt].unigramBaseline, label: ['unigram baseline ', fixed(report.models[baselineAt].unigramBaseline, 3, ['models', baselineAt, 'unigramBaseline'])] }
     : undefined;

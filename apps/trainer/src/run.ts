@@ -217,35 +217,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     }
     print(`pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`);
 
-    const tasks: ModelSummary['tasks'] = {};
-    const classifiers: Array<{ task: string; dir: string; dev: LabeledExample[] }> = [];
-    for (const task of options.tasks) {
-      const taskStarted = performance.now();
-      const { train: all, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
-      const train = options.fineTuneExamples === null ? all : all.slice(0, options.fineTuneExamples);
-      const epochs = options.fineTuneEpochs[task] ?? GLUE_SANE.epochs;
-      print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev, ${epochs} epoch${epochs > 1 ? 's' : ''}`);
-      const tuned = await fineTune({
-        modelDir: pretrainedDir,
-        tokenizer,
-        task,
-        train,
-        eval: { dev },
-        recipe: { epochs, lr: options.fineTuneLearningRate, maxLength: options.fineTuneMaxLength, seed: options.seed },
-        onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${epochs}: ${formatMetrics(evaluation.metrics)}`),
-      });
-      const classifierDir = join(runDir, 'classifiers', task);
-      try {
-        await saveClassifier(tuned.model, tokenizer, getTask(task), classifierDir);
-      } finally {
-        tuned.model.dispose();
-      }
-      const seconds = secondsSince(taskStarted);
-      phases.push({ phase: `fine-tuning and evaluation: ${task}`, model: name, seconds });
-      tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline, classifierDir: relativePath(classifierDir), seconds };
-      classifiers.push({ task, dir: classifierDir, dev });
-      print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
-    }
+    const { tasks, classifiers } = await fineTuneEmbeddedTasks({ options, tokenizer, pretrainedDir, runDir, model: name, phases, relativePath, print });
     const q8Started = performance.now();
     const q8: ModelSummary['q8'] = { ...(await maskedModelAgreement(pretrainedDir, result.validation, tokenizer.specialTokens.mask!.id)), tasks: {} };
     for (const { task, dir, dev } of classifiers) q8.tasks[task] = await classifierAgreement(dir, task, dev);
@@ -291,6 +263,61 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     phases,
     samples,
   };
+  const files = await writeRunReports(options, report, summaries, print);
+  return { report, files };
+}
+
+interface FineTuneRun {
+  options: TrainerOptions;
+  tokenizer: TextTokenizer;
+  pretrainedDir: string;
+  runDir: string;
+  /** The model's name in the progress lines and phase timings. */
+  model: string;
+  phases: PhaseTiming[];
+  relativePath: (path: string) => string;
+  print: Print;
+}
+
+/** Fine-tunes the pretrained model on each embedded task, saving a classifier per task: the report's task cells and what the q8 check compares. */
+async function fineTuneEmbeddedTasks({ options, tokenizer, pretrainedDir, runDir, model: name, phases, relativePath, print }: FineTuneRun): Promise<{
+  tasks: ModelSummary['tasks'];
+  classifiers: Array<{ task: string; dir: string; dev: LabeledExample[] }>;
+}> {
+  const tasks: ModelSummary['tasks'] = {};
+  const classifiers: Array<{ task: string; dir: string; dev: LabeledExample[] }> = [];
+  for (const task of options.tasks) {
+    const taskStarted = performance.now();
+    const { train: all, dev } = loadEmbeddedTask(task as EmbeddedTaskName, { seed: options.seed });
+    const train = options.fineTuneExamples === null ? all : all.slice(0, options.fineTuneExamples);
+    const epochs = options.fineTuneEpochs[task] ?? GLUE_SANE.epochs;
+    print(`fine-tuning on ${task}: ${train.length} train, ${dev.length} dev, ${epochs} epoch${epochs > 1 ? 's' : ''}`);
+    const tuned = await fineTune({
+      modelDir: pretrainedDir,
+      tokenizer,
+      task,
+      train,
+      eval: { dev },
+      recipe: { epochs, lr: options.fineTuneLearningRate, maxLength: options.fineTuneMaxLength, seed: options.seed },
+      onEpoch: (epoch, evaluation: TaskEvaluation) => print(`  epoch ${epoch + 1}/${epochs}: ${formatMetrics(evaluation.metrics)}`),
+    });
+    const classifierDir = join(runDir, 'classifiers', task);
+    try {
+      await saveClassifier(tuned.model, tokenizer, getTask(task), classifierDir);
+    } finally {
+      tuned.model.dispose();
+    }
+    const seconds = secondsSince(taskStarted);
+    phases.push({ phase: `fine-tuning and evaluation: ${task}`, model: name, seconds });
+    tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline, classifierDir: relativePath(classifierDir), seconds };
+    classifiers.push({ task, dir: classifierDir, dev });
+    print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
+  }
+  return { tasks, classifiers };
+}
+
+/** report.md (the tables), report.json and report.html, each written atomically, and where they are printed. */
+async function writeRunReports(options: TrainerOptions, report: RunReport, summaries: ModelSummary[], print: Print): Promise<TrainerResult['files']> {
   const table = `${comparisonTable(summaries)}\n\n${q8Table(summaries)}`;
   const files = { markdown: join(options.outDir, REPORT_MD), json: join(options.outDir, REPORT_JSON), html: join(options.outDir, REPORT_HTML) };
   await writeFileAtomic(files.markdown, `${table}\n`);
@@ -301,7 +328,7 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
   print(`\nwritten: ${options.outDir}`);
   for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);
   print(`  report: ${files.html} (open it in a browser), ${REPORT_MD} and ${REPORT_JSON}; tokenizer: ${join(options.outDir, 'tokenizer')}`);
-  return { report, files };
+  return files;
 }
 
 /** One line for the progress output; the table and report.html show every figure. */

@@ -24,7 +24,7 @@ export async function validationNodeUsage(model: CrammedBertModel, validation: P
     const lengths = validation.lengths.subarray(start, start + count);
     const ids = tf.tensor2d(validation.ids.subarray(start * S, (start + count) * S), [count, S], 'int32');
     const mask = tf.tensor2d(Int32Array.from({ length: count * S }, (_, i) => (i % S < lengths[Math.floor(i / S)] ? 1 : 0)), [count, S], 'int32');
-    let routes;
+    let routes: Awaited<ReturnType<typeof model.fffRoutes>>;
     try {
       routes = await model.fffRoutes(ids, mask);
     } finally {

@@ -4,7 +4,7 @@ import { kernelLabel, listKernels } from '@ufbert/cmm';
 import { CONDITIONAL_CASES, DENSE_CASES, TRAINING_CASES, conditionalCaseName, denseCaseName } from '@ufbert/cmm/conformance';
 import type { PageReport } from '../page/report.js';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '../../../tools/headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium, type HeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import { servePage, type ServedPage } from './serve.js';
 
 // Where Chromium is installed, WebGPU must work in it: a missing adapter fails the test.

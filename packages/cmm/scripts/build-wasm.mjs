@@ -54,5 +54,5 @@ for (const [name, args] of Object.entries(variants)) {
   lines.push(`export const ${name} = '${Buffer.from(binary).toString('base64')}';`);
 }
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, lines.join('\n') + '\n');
+writeFileSync(outFile, `${lines.join('\n')}\n`);
 console.log(`build-wasm: wrote ${outFile}`);

@@ -123,7 +123,9 @@ for (const b of BATCHES) {
 // products of size B x N x 768 (2 forward, 4 backward) cost at least three dense
 // FF-4095 forwards, timed here with the fastest dense kernel.
 console.log('\ntraining step, FFF-1x11 (forward + backward):');
-const fastestDense = listKernels('DenseMatmul').filter((k) => k.isSupported()).sort((a, b) => (a.backend === 'wasm' ? -1 : 1))[0];
+// Prefer wasm, else the first supported (a sort comparator of one argument is no ordering).
+const supportedDense = listKernels('DenseMatmul').filter((k) => k.isSupported());
+const fastestDense = supportedDense.find((k) => k.backend === 'wasm') ?? supportedDense[0];
 const densePrepared = fastestDense.prepare(dense.get(4095), { inputSize: H, hiddenSize: 4095, outputSize: O }, threads);
 for (const B of quick ? [128] : [128, 1024]) {
   const x = xs.get(B);

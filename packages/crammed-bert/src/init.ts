@@ -1,4 +1,4 @@
-import { tf, Rng } from '@ufbert/tensor';
+import { tf, type Rng } from '@ufbert/tensor';
 import type { Tensor } from '@ufbert/tensor';
 import { headDim, type CrammedBertConfig } from './config.js';
 import type { ParameterSpec } from './parameters.js';

@@ -41,7 +41,7 @@ const CASES: Case[] = [
   { h: 24, o: 24, depth: 2, k: 16, batch: 1 },
 ];
 
-describeEachBackend('fastFeedforward', (backend) => {
+describeEachBackend('fastFeedforward', () => {
   it.each(CASES)('forward and all gradients equal the dense masking oracle (%o)', async (c) => {
     const before = tf.memory().numTensors;
     const t = tensors(c, c.h * 31 + c.depth);

@@ -168,5 +168,6 @@ function htmlToText(html: string): string {
 }
 
 function normalizeWhitespace(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes from mail text
   return text.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
 }

@@ -1,4 +1,4 @@
-import { GlueError, GlueFormatError } from './errors.js';
+import { GlueFormatError } from './errors.js';
 import type { TaskDefinition, TsvLayout } from './task-definition.js';
 import { getSplit, getTask, type TaskName } from './task-registry.js';
 import { tsvLines } from './tsv.js';

@@ -145,6 +145,27 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(run('routes', '--model', mlmDir, '--top-k', '2', 'paris').status).toBe(2);
   });
 
+  it("prints each command's own help (its options only) and answers a misused command with that help", () => {
+    const routes = run('routes', '--help');
+    expect(routes.status).toBe(0);
+    expect(routes.stdout).toMatch(/^usage: ufbert routes --model DIR /);
+    expect(routes.stdout).toMatch(/\n {2}--device D +tfjs: cpu, wasm, webgpu or auto\n/);
+    expect(routes.stdout).not.toContain('--top-k');
+    const exported = run('export', '-h');
+    expect(exported.stdout).toMatch(/^usage: ufbert export --format onnx /);
+    expect(exported.stdout).toContain('--head H');
+    expect(exported.stdout).not.toContain('--runtime');
+    const overview = run('--help');
+    for (const command of ['fill-mask', 'classify', 'embed', 'export', 'routes']) expect(overview.stdout).toMatch(new RegExp(`\n {2}${command} +[A-Z]`));
+    expect(overview.stdout).toContain('ufbert <command> --help');
+    const misused = run('routes', '--model', mlmDir, '--top-k', '2', 'paris');
+    expect(misused.status).toBe(2);
+    expect(misused.stderr).toMatch(/^ufbert: Unknown option '--top-k'[\s\S]*\n\nusage: ufbert routes /);
+    const late = run('classify', '--model', mlmDir, '--pair', 'b', 'a', 'c');
+    expect(late.status).toBe(2);
+    expect(late.stderr).toMatch(/^ufbert: --pair takes exactly one TEXT\n\nusage: ufbert classify /);
+  });
+
   it('prints its version and help (exit 0), exits 2 on usage errors and 1 with the typed error on bad input', () => {
     const manifest = JSON.parse(readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'));
     expect(run('--version').stdout.trim()).toBe(manifest.version);

@@ -28,7 +28,7 @@ export async function fffRoutesOfModel(model: CrammedBertModel, tokenizer: TextT
   checkTokenBatch(encoded, config);
   const ids = tf.tensor2d(encoded.inputIds, undefined, 'int32');
   const mask = tf.tensor2d(encoded.attentionMask, undefined, 'int32');
-  let layers;
+  let layers: Awaited<ReturnType<typeof model.fffRoutes>>;
   try {
     layers = await model.fffRoutes(ids, mask);
   } finally {

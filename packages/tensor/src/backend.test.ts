@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tf } from './tf.js';
 import { setBackend, activeBackend, describeBackend, webgpuAdapter } from './backend.js';
 import { UfbertError } from './errors.js';
-import { formatAdapter, webgpuTestExpectation } from './webgpu-adapter.js';
+import { webgpuTestExpectation } from '@ufbert/test-utils/webgpu-test-expectation';
+import { formatAdapter } from './webgpu-adapter.js';
 
 describe('setBackend', () => {
   it('switches between cpu and wasm and computes the same result', async () => {

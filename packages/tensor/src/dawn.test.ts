@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { DAWN_PACKAGE, DAWN_RANGE, loadDawn } from './dawn.js';
 import { BackendUnavailableError, MissingOptionalPackageError } from './errors.js';
 

@@ -2,7 +2,7 @@
 // (torch.nn.functional.gelu(approximate='none')): 0.5 z (1 + erf(z / sqrt 2)).
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
-const INV_SQRT_2 = 0.7071067811865476;
+const INV_SQRT_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 0.3989422804014327;
 
 /**

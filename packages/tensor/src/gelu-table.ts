@@ -12,7 +12,7 @@ export const ERF_TABLE_ROWS = 97;
 /** Float64 values per row: Taylor coefficients a0..a6 and one pad, a 64-byte row. */
 export const ERF_TABLE_STRIDE = 8;
 
-const INV_SQRT_2 = 0.7071067811865476;
+const INV_SQRT_2 = Math.SQRT1_2;
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 /** phi(z) = erf'(z / sqrt 2) / (2 sqrt 2) */
 const INV_TWO_SQRT_2 = 0.3535533905932738;

@@ -2,7 +2,7 @@ export { tf } from './tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Rank, DataType, TensorContainer } from './tf.js';
 export * from './errors.js';
 export * from './backend.js';
-export { formatAdapter, webgpuTestExpectation, type WebGpuAdapterDescription } from './webgpu-adapter.js';
+export { formatAdapter, type WebGpuAdapterDescription } from './webgpu-adapter.js';
 export { relativeError, type ParityReport } from './compare.js';
 export * from './gelu-math.js';
 export { geluFast, geluDerivativeFast, ERF_TABLE, ERF_TABLE_ROWS, ERF_TABLE_STEP_INVERSE, ERF_TABLE_STRIDE } from './gelu-table.js';

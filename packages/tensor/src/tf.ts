@@ -8,7 +8,7 @@
 // would fail inside tfjs-core. Our declarations reference it, from our own dependency.
 /// <reference types="long" preserve="true" />
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import './cpu-backend.js';
 import '#tfjs-registrations';
 
 export { tf };

@@ -94,8 +94,7 @@ async function requestFromDawn(): Promise<AcquiredAdapter> {
   }
   tried.push('opengles (EGL_PLATFORM=surfaceless)');
   throw new BackendUnavailableError(
-    `webgpu: Dawn found no adapter; tried ${tried.join(', ')}. ` +
-      `Install Debian's chromium (SwiftShader Vulkan ICD) and libvulkan1, or Mesa's EGL (tools/setup-system.sh does this as root).`,
+    `webgpu: Dawn found no adapter; tried ${tried.join(', ')}. Install Debian's chromium (SwiftShader Vulkan ICD) and libvulkan1, or Mesa's EGL.`,
   );
 }
 
@@ -107,18 +106,6 @@ function installNavigatorGpu(gpu: GPU): void {
   } else if (!g.navigator.gpu) {
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   }
-}
-
-/**
- * Whether WebGPU suites must run here, for the test suites of every ufbert package: where
- * tools/setup-system.sh installed the SwiftShader Vulkan driver, a missing adapter is a
- * failure, not a skip. `UFBERT_SKIP_WEBGPU=1` skips them anywhere.
- */
-export function webgpuTestExpectation(): { expected: boolean; reason: string } {
-  if (!isNode()) return { expected: true, reason: '' };
-  if (process.env.UFBERT_SKIP_WEBGPU === '1') return { expected: false, reason: 'UFBERT_SKIP_WEBGPU=1' };
-  if (process.getBuiltinModule('node:fs').existsSync(SWIFTSHADER_ICD)) return { expected: true, reason: '' };
-  return { expected: false, reason: `no WebGPU driver installed (${SWIFTSHADER_ICD} missing; run tools/setup-system.sh as root)` };
 }
 
 let pending: Promise<AcquiredAdapter> | undefined;

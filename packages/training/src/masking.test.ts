@@ -6,7 +6,7 @@ import { packSequences } from './packing.js';
 import { letterTokenizer } from './test-utils/fixtures.js';
 
 const MASK = letterTokenizer.specialIds.mask;
-const text = 'thequickbrownfoxjumpsoverthelazydog'.repeat(30) + 'xy';
+const text = `${'thequickbrownfoxjumpsoverthelazydog'.repeat(30)}xy`;
 const packed = packSequences([{ source: 't', id: '1', text }, { source: 't', id: '2', text: 'hello' }], letterTokenizer, { sequenceLength: 32 });
 const allRows = Array.from({ length: packed.count }, (_, i) => i);
 

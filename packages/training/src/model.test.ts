@@ -1,4 +1,4 @@
-import { tf, Rng, type Tensor1D, type Tensor2D } from '@ufbert/tensor';
+import { tf, Rng, type Tensor2D } from '@ufbert/tensor';
 import { describe, expect, it } from 'vitest';
 import { sparseCrossEntropy } from './model.js';
 

@@ -26,7 +26,13 @@ describe('packSequences', () => {
 
   it('encodes paragraph by paragraph without separating them', () => {
     const calls: string[] = [];
-    const tokenizer = { ...letterTokenizer, encode: (text: string) => (calls.push(text), letterTokenizer.encode(text)) };
+    const tokenizer = {
+      ...letterTokenizer,
+      encode: (text: string) => {
+        calls.push(text);
+        return letterTokenizer.encode(text);
+      },
+    };
     const packed = packSequences([doc('1', 'ab\n\ncd\n  \nef')], tokenizer, { sequenceLength: 10 });
     expect(calls).toEqual(['ab', 'cd', 'ef']);
     expect(row(packed.ids, 10, 0)).toEqual([2, 10, 11, 12, 13, 14, 15, 3, 3, 0]);

@@ -179,43 +179,22 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   print(`unigram baseline: ${baseline.crossEntropy.toFixed(4)} nats (masked tokens predicted from unigram frequencies alone)`);
 
   const parameters = model.namedParameters();
-  const nameOfVariable = new Map([...parameters].map(([name, variable]) => [variable.name, name]));
-  const variables = [...parameters.values()];
   const optimizer = new AdamW(parameters, { ...config.adamW, maxGradNorm: config.maxGradNorm });
   const stream = new BatchStream(train, tokenizer, { microBatchSize: config.microBatchSize, seed: config.seed, masking: config.masking });
   const validationSet = new ValidationSet(validation, tokenizer, { microBatchSize: config.microBatchSize, seed: config.seed, masking: config.masking });
   const dataFingerprint = fingerprintSequences(train);
   const logFile = join(outputDir, LOG_FILE);
 
-  let step = 0;
-  let tokens = 0;
-  let elapsedBefore = 0;
-  let log: TrainingLog;
-  let lastCheckpoint: Checkpoint | undefined;
   let lastValidation: { step: number; loss: number | null } | undefined;
-  let revalidate = false;
+  let start: RunStart;
   try {
-    if (prepared.resumeFrom) {
-      const { checkpoint, state } = prepared.resumeFrom;
-      await model.loadCheckpoint(checkpoint.dir);
-      await loadOptimizerState(optimizer, join(checkpoint.dir, OPTIMIZER_FILE));
-      if (optimizer.step !== state.step) throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
-      stream.setState(state.data);
-      if (state.modelRandomState !== undefined) model.setRandomState?.(state.modelRandomState);
-      ({ step, tokens } = state);
-      elapsedBefore = state.elapsedMs;
-      lastCheckpoint = checkpoint;
-      await pruneCheckpoints(outputDir, config.keepCheckpoints);
-      revalidate = readTrainingLog(logFile).some((record) => record.kind === 'validation' && record.step === step);
-      log = await TrainingLog.continueFrom(logFile, step);
-      print(`resumed from ${checkpoint.dir} at step ${step}`);
-    } else {
-      log = await TrainingLog.create(logFile);
-    }
+    start = await startOrResume(prepared, { model, optimizer, stream, outputDir, logFile, print });
   } catch (error) {
     optimizer.dispose();
     throw error;
   }
+  let { step, tokens, lastCheckpoint } = start;
+  const { elapsedBefore, revalidate, log } = start;
 
   const sessionStart = performance.now();
   const elapsedMs = (): number => elapsedBefore + (performance.now() - sessionStart);
@@ -253,31 +232,8 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
         { microBatchSize: config.microBatchSize, finalBatchSize: config.finalBatchSize, rampFraction: config.batchSizeRampFraction },
         progress,
       );
-      const gradients = new Map<string, Tensor>();
-      let lossSum: Tensor = tf.scalar(0);
-      for (let micro = 0; micro < accumulation; micro++) {
-        const batch = stream.next();
-        tokens += batch.tokenCount;
-        const tensors = batchTensors(batch);
-        try {
-          const { value, grads } = tf.variableGrads(() => tf.mul(model.mlmLoss(tensors, true), 1 / accumulation) as tf.Scalar, variables);
-          const summed = tf.add(lossSum, value);
-          tf.dispose([lossSum, value]);
-          lossSum = summed;
-          for (const [variableName, gradient] of Object.entries(grads)) {
-            const name = nameOfVariable.get(variableName)!;
-            const previous = gradients.get(name);
-            if (previous) {
-              gradients.set(name, tf.add(previous, gradient));
-              tf.dispose([previous, gradient]);
-            } else {
-              gradients.set(name, gradient);
-            }
-          }
-        } finally {
-          disposeBatchTensors(tensors);
-        }
-      }
+      const { gradients, loss: lossSum, tokenCount } = accumulateGradients(model, stream, parameters, accumulation);
+      tokens += tokenCount;
       // Read before the update, so a NaN never reaches the weights or the optimiser state.
       const lossData = await lossSum.data();
       lossSum.dispose();
@@ -340,4 +296,76 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
   return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, validation, checkpoint: lastCheckpoint!, logFile, chartFile };
+}
+
+/** Where a run starts: step 0 with a new log, or the state of the checkpoint it resumes from. */
+interface RunStart {
+  step: number;
+  tokens: number;
+  elapsedBefore: number;
+  lastCheckpoint: Checkpoint | undefined;
+  /** The killed run logged a validation pass at this step: recompute it on the model as loaded. */
+  revalidate: boolean;
+  log: TrainingLog;
+}
+
+/** A new run, or the checkpoint to resume from loaded into the model, the optimiser and the batch stream, exactly. */
+async function startOrResume(
+  prepared: Prepared,
+  run: { model: MaskedLanguageModel; optimizer: AdamW; stream: BatchStream; outputDir: string; logFile: string; print: (message: string) => void },
+): Promise<RunStart> {
+  const { model, optimizer, stream, outputDir, logFile, print } = run;
+  if (!prepared.resumeFrom) return { step: 0, tokens: 0, elapsedBefore: 0, lastCheckpoint: undefined, revalidate: false, log: await TrainingLog.create(logFile) };
+  const { checkpoint, state } = prepared.resumeFrom;
+  await model.loadCheckpoint(checkpoint.dir);
+  await loadOptimizerState(optimizer, join(checkpoint.dir, OPTIMIZER_FILE));
+  if (optimizer.step !== state.step) throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
+  stream.setState(state.data);
+  if (state.modelRandomState !== undefined) model.setRandomState?.(state.modelRandomState);
+  await pruneCheckpoints(outputDir, prepared.config.keepCheckpoints);
+  const revalidate = readTrainingLog(logFile).some((record) => record.kind === 'validation' && record.step === state.step);
+  const log = await TrainingLog.continueFrom(logFile, state.step);
+  print(`resumed from ${checkpoint.dir} at step ${state.step}`);
+  return { step: state.step, tokens: state.tokens, elapsedBefore: state.elapsedMs, lastCheckpoint: checkpoint, revalidate, log };
+}
+
+/**
+ * The gradients of one optimiser step by parameter name, summed over `accumulation` micro-batches of the stream
+ * (each loss scaled by 1 / accumulation, so the sum is the mean), with the summed loss and the tokens read.
+ */
+function accumulateGradients(
+  model: MaskedLanguageModel,
+  stream: BatchStream,
+  parameters: ReadonlyMap<string, tf.Variable>,
+  accumulation: number,
+): { gradients: Map<string, Tensor>; loss: Tensor; tokenCount: number } {
+  const nameOfVariable = new Map([...parameters].map(([name, variable]) => [variable.name, name]));
+  const variables = [...parameters.values()];
+  const gradients = new Map<string, Tensor>();
+  let loss: Tensor = tf.scalar(0);
+  let tokenCount = 0;
+  for (let micro = 0; micro < accumulation; micro++) {
+    const batch = stream.next();
+    tokenCount += batch.tokenCount;
+    const tensors = batchTensors(batch);
+    try {
+      const { value, grads } = tf.variableGrads(() => tf.mul(model.mlmLoss(tensors, true), 1 / accumulation) as tf.Scalar, variables);
+      const summed = tf.add(loss, value);
+      tf.dispose([loss, value]);
+      loss = summed;
+      for (const [variableName, gradient] of Object.entries(grads)) {
+        const name = nameOfVariable.get(variableName)!;
+        const previous = gradients.get(name);
+        if (previous) {
+          gradients.set(name, tf.add(previous, gradient));
+          tf.dispose([previous, gradient]);
+        } else {
+          gradients.set(name, gradient);
+        }
+      }
+    } finally {
+      disposeBatchTensors(tensors);
+    }
+  }
+  return { gradients, loss, tokenCount };
 }

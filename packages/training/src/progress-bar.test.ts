@@ -19,7 +19,7 @@ describe('progressDisplay', () => {
   it('shows percentage, ETA, tokens/s and loss on a terminal', () => {
     const terminal = fakeTerminal(true);
     const display = progressDisplay(true, terminal.stream);
-    display.update({ progress: 0.5, step: 10, loss: 3.14159, tokensPerSecond: 12345.6 });
+    display.update({ progress: 0.5, step: 10, loss: Math.PI, tokensPerSecond: 12345.6 });
     display.stop();
     display.stop();
     const text = terminal.output();

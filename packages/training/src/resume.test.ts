@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_DIR } from './checkpoint.js';
 import { LOCK_FILE } from '@ufbert/tensor/node';
 import { LOG_FILE } from './pretrain.js';
-import { ensureBuilt } from '../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { readTrainingLog, type StepRecord } from './training-log.js';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

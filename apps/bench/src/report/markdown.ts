@@ -135,7 +135,21 @@ function levelSection(rows: readonly Row[], batch: number): string[] {
 }
 
 export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): string {
-  const { rows, machine, settings } = result;
+  const { rows } = result;
+  const out = machineSection(result);
+  const entries = headlineEntries(result);
+  if (entries.length) out.push(...headlineSection(result, entries));
+  const kernelBatches = [...new Set(rows.filter((r) => r.suite === 'kernels').map((r) => r.batch))].sort((a, b) => a - b);
+  const widths = [...new Set(rows.filter((r) => r.suite === 'kernels' && r.family === 'ff').map((r) => r.neurons))].sort((a, b) => a - b);
+  if (kernelBatches.length) out.push(...kernelSections(rows, kernelBatches, widths));
+  out.push(...depthSweepSection(rows, widths), ...trainingSection(rows), ...modelSection(rows));
+  out.push(...browserSection(result.browser, result.browser_profile));
+  out.push(...appendixSections(result, links));
+  return out.join('\n');
+}
+
+/** The title and the machine, software and settings the numbers were taken on. */
+function machineSection({ machine, settings, ...result }: BenchResult): string[] {
   const out: string[] = [];
   out.push(`# ufbert benchmark: ${result.mode} run, ${result.created_at}`, '');
   out.push(
@@ -157,174 +171,185 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
     '',
   );
   if (result.mode === 'smoke') out.push('> Smoke run: tiny H, a handful of calls. The numbers only prove the pipeline works.', '');
+  return out;
+}
 
-  const entries = headlineEntries(result);
-  if (entries.length) out.push(...headlineSection(result, entries));
+/** The level comparison, the speedup by batch size and µs per token by batch size of the kernel suite. */
+function kernelSections(rows: Row[], kernelBatches: number[], widths: number[]): string[] {
+  const out: string[] = [];
+  const batch = kernelBatches.includes(128) ? 128 : kernelBatches[kernelBatches.length - 1];
+  out.push(...levelSection(rows, batch));
 
-  const kernelBatches = [...new Set(rows.filter((r) => r.suite === 'kernels').map((r) => r.batch))].sort((a, b) => a - b);
-  const widths = [...new Set(rows.filter((r) => r.suite === 'kernels' && r.family === 'ff').map((r) => r.neurons))].sort((a, b) => a - b);
-
-  if (kernelBatches.length) {
-    const batch = kernelBatches.includes(128) ? 128 : kernelBatches[kernelBatches.length - 1];
-    out.push(...levelSection(rows, batch));
-
-    if (widths.length) {
-      const lines = levelLines(rows);
-      const multi = new Set(lines.filter((l) => l.threads > 1).map((l) => l.backend));
-      out.push(`## Speedup of FFF-1x11 over FF-${widths[0]} at the same level, by batch size`, '');
-      const speedBody = lines.map(({ backend, level, threads }) => [
-        lineName(backend, level, threads, multi.has(backend)),
-        ...kernelBatches.map((b) => formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0], threads), matchingConditional(rows, backend, level, b, threads)))),
-      ]);
-      out.push(table(['Implementation', ...kernelBatches.map((b) => `B=${b}`)], speedBody), '');
-    }
-
-    out.push('## µs per token by batch size', '');
-    const perBatch = groupBy(
-      rows.filter((r) => r.suite === 'kernels' || r.suite === 'external'),
-      (r) => `${r.name}\u0000${r.implementation}`,
-    );
-    out.push(
-      table(
-        ['Layer', 'Implementation', ...kernelBatches.map((b) => `B=${b}`)],
-        [...perBatch.values()].map((group) => [
-          group[0].name,
-          group[0].implementation,
-          ...kernelBatches.map((b) => {
-            const r = group.find((g) => g.batch === b);
-            return r ? spread(r) : '—';
-          }),
-        ]),
-      ),
-      '',
-    );
+  if (widths.length) {
+    const lines = levelLines(rows);
+    const multi = new Set(lines.filter((l) => l.threads > 1).map((l) => l.backend));
+    out.push(`## Speedup of FFF-1x11 over FF-${widths[0]} at the same level, by batch size`, '');
+    const speedBody = lines.map(({ backend, level, threads }) => [
+      lineName(backend, level, threads, multi.has(backend)),
+      ...kernelBatches.map((b) => formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0], threads), matchingConditional(rows, backend, level, b, threads)))),
+    ]);
+    out.push(table(['Implementation', ...kernelBatches.map((b) => `B=${b}`)], speedBody), '');
   }
 
-  const sweep = rows.filter((r) => r.suite === 'depth-sweep');
-  if (sweep.length) {
-    const impls = [...new Set(sweep.map((r) => r.implementation))];
-    const configs = [...new Set(sweep.map((r) => r.name))];
-    const batch = sweep[0].batch;
-    const denseWidth = widths.includes(4095) ? 4095 : widths[0];
-    out.push(`## KxD sweep (B = ${batch})`, '');
-    out.push(`µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend and threads (every KxD here has 4064 to 4095 neurons).`, '');
-    const body = configs.map((name) => {
-      const group = sweep.filter((r) => r.name === name);
-      const cells = impls.map((impl) => {
-        const r = group.find((g) => g.implementation === impl);
-        if (!r) return '—';
-        const dense = matchingDense(rows, r.backend, r.level, r.batch, denseWidth, threadsOf(r));
-        return `${formatUs(r.median_us_per_token)} (${formatSpeedup(ratio(dense, r))})`;
-      });
-      return [name.replace('fff-', ''), String(group[0].neurons), ...cells];
-    });
-    out.push(table(['KxD', 'N', ...impls], body), '');
-  }
-
-  const training = rows.filter((r) => r.suite === 'training');
-  if (training.length) {
-    out.push(`## Training step, forward + backward (B = ${training[0].batch})`, '');
-    out.push(
-      table(
-        ['Layer', 'Implementation', 'Backend', 'µs/token', 'ms/step', 'speedup vs masked oracle'],
-        training.map((r) => [r.name, r.implementation, r.backend, formatUs(r.median_us_per_token), formatUs(r.median_ms_per_call), formatSpeedup(r.speedup?.vs_masked_oracle)]),
-      ),
-      '',
-    );
-  }
-
-  const model = modelEntries(rows);
-  if (model.length) {
-    out.push('## Whole model', '');
-    out.push(
-      "The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share (the median of three profiled forward passes, tf.profile), the time outside the feedforward blocks (non-FF), " +
-        "and Amdahl's bound 1 / (1 - s) from crammedBERT's measured feedforward share s: the speedup a feedforward of zero cost would give. " +
-        'The FF-predicted speedup is crammedBERT\'s time over its non-FF time plus UltraFastBERT\'s FF time: what the feedforward times alone explain. ' +
-        'A measured speedup above the bound means the two runs spent different times outside the feedforward blocks (the same attention code): run-to-run spread, shown by the two non-FF columns. ' +
-        'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched, ' +
-        'in fp32 and in q8 (int8 weights; activations quantized per call, as onnxruntime\'s dynamic quantization and transformers.js\'s q8 models run), all of one thread count timed in alternating rounds. ' +
-        'Each model is compared with crammedBERT of the same dtype. ' +
-        "The FLOP ratio is crammedBERT's FLOPs per token over this model's (FFF: visited nodes only); the speedups are measured medians of the same run.",
-      '',
-    );
-    out.push(
-      table(
-        [
-          'Model',
-          'Backend',
-          'dtype',
-          'threads',
-          'call',
-          'µs/token (min–max)',
-          'ms/call',
-          'FF blocks µs/token',
-          'non-FF µs/token',
-          'FLOP ratio',
-          'vs crammedBERT, same backend',
-          'Amdahl bound',
-          'FF-predicted',
-          'vs crammedBERT on onnxruntime',
-        ],
-        model.map(({ row: r, dense, speedup, nonFfUsPerToken, amdahlBound, feedforwardPredicted }) => {
-          const flopRatio = r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
-          const overBound = speedup !== undefined && amdahlBound !== undefined && speedup > amdahlBound ? ' (above the bound)' : '';
-          return [
-            r.name.replace('model ', ''),
-            r.backend,
-            dtypeOf(r),
-            r.threads === undefined ? '—' : `${r.threads}${r.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}`,
-            `${r.sequences ?? 1}x${r.batch / (r.sequences ?? 1)}`,
-            spread(r),
-            formatUs(r.median_ms_per_call),
-            r.ff_us_per_token === undefined ? '—' : formatUs(r.ff_us_per_token),
-            nonFfUsPerToken === undefined ? '—' : formatUs(nonFfUsPerToken),
-            flopRatio,
-            `${formatSpeedup(speedup ?? r.speedup?.vs_crammedbert_3072)}${overBound}`,
-            amdahlBound === undefined ? '—' : `${amdahlBound.toFixed(2)}×`,
-            feedforwardPredicted === undefined ? '—' : `${feedforwardPredicted.toFixed(2)}×`,
-            formatSpeedup(r.speedup?.vs_onnxruntime_crammedbert_3072),
-          ];
+  out.push('## µs per token by batch size', '');
+  const perBatch = groupBy(
+    rows.filter((r) => r.suite === 'kernels' || r.suite === 'external'),
+    (r) => `${r.name}\u0000${r.implementation}`,
+  );
+  out.push(
+    table(
+      ['Layer', 'Implementation', ...kernelBatches.map((b) => `B=${b}`)],
+      [...perBatch.values()].map((group) => [
+        group[0].name,
+        group[0].implementation,
+        ...kernelBatches.map((b) => {
+          const r = group.find((g) => g.batch === b);
+          return r ? spread(r) : '—';
         }),
+      ]),
+    ),
+    '',
+  );
+  return out;
+}
+
+/** The KxD sweep against the dense layer of about the same width. */
+function depthSweepSection(rows: Row[], widths: number[]): string[] {
+  const out: string[] = [];
+  const sweep = rows.filter((r) => r.suite === 'depth-sweep');
+  if (!sweep.length) return [];
+  const impls = [...new Set(sweep.map((r) => r.implementation))];
+  const configs = [...new Set(sweep.map((r) => r.name))];
+  const batch = sweep[0].batch;
+  const denseWidth = widths.includes(4095) ? 4095 : widths[0];
+  out.push(`## KxD sweep (B = ${batch})`, '');
+  out.push(`µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend and threads (every KxD here has 4064 to 4095 neurons).`, '');
+  const body = configs.map((name) => {
+    const group = sweep.filter((r) => r.name === name);
+    const cells = impls.map((impl) => {
+      const r = group.find((g) => g.implementation === impl);
+      if (!r) return '—';
+      const dense = matchingDense(rows, r.backend, r.level, r.batch, denseWidth, threadsOf(r));
+      return `${formatUs(r.median_us_per_token)} (${formatSpeedup(ratio(dense, r))})`;
+    });
+    return [name.replace('fff-', ''), String(group[0].neurons), ...cells];
+  });
+  out.push(table(['KxD', 'N', ...impls], body), '');
+  return out;
+}
+
+/** One training step, forward and backward, against the masked oracle. */
+function trainingSection(rows: Row[]): string[] {
+  const out: string[] = [];
+  const training = rows.filter((r) => r.suite === 'training');
+  if (!training.length) return [];
+  out.push(`## Training step, forward + backward (B = ${training[0].batch})`, '');
+  out.push(
+    table(
+      ['Layer', 'Implementation', 'Backend', 'µs/token', 'ms/step', 'speedup vs masked oracle'],
+      training.map((r) => [r.name, r.implementation, r.backend, formatUs(r.median_us_per_token), formatUs(r.median_ms_per_call), formatSpeedup(r.speedup?.vs_masked_oracle)]),
+    ),
+    '',
+  );
+  return out;
+}
+
+/** The whole model on every runtime: the table, the non-FF check, the issue targets and short-sequence latency. */
+function modelSection(rows: Row[]): string[] {
+  const out: string[] = [];
+  const model = modelEntries(rows);
+  if (!model.length) return [];
+  out.push('## Whole model', '');
+  out.push(
+    "The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share (the median of three profiled forward passes, tf.profile), the time outside the feedforward blocks (non-FF), " +
+      "and Amdahl's bound 1 / (1 - s) from crammedBERT's measured feedforward share s: the speedup a feedforward of zero cost would give. " +
+      'The FF-predicted speedup is crammedBERT\'s time over its non-FF time plus UltraFastBERT\'s FF time: what the feedforward times alone explain. ' +
+      'A measured speedup above the bound means the two runs spent different times outside the feedforward blocks (the same attention code): run-to-run spread, shown by the two non-FF columns. ' +
+      'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched, ' +
+      'in fp32 and in q8 (int8 weights; activations quantized per call, as onnxruntime\'s dynamic quantization and transformers.js\'s q8 models run), all of one thread count timed in alternating rounds. ' +
+      'Each model is compared with crammedBERT of the same dtype. ' +
+      "The FLOP ratio is crammedBERT's FLOPs per token over this model's (FFF: visited nodes only); the speedups are measured medians of the same run.",
+    '',
+  );
+  out.push(
+    table(
+      [
+        'Model',
+        'Backend',
+        'dtype',
+        'threads',
+        'call',
+        'µs/token (min–max)',
+        'ms/call',
+        'FF blocks µs/token',
+        'non-FF µs/token',
+        'FLOP ratio',
+        'vs crammedBERT, same backend',
+        'Amdahl bound',
+        'FF-predicted',
+        'vs crammedBERT on onnxruntime',
+      ],
+      model.map(({ row: r, dense, speedup, nonFfUsPerToken, amdahlBound, feedforwardPredicted }) => {
+        const flopRatio = r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
+        const overBound = speedup !== undefined && amdahlBound !== undefined && speedup > amdahlBound ? ' (above the bound)' : '';
+        return [
+          r.name.replace('model ', ''),
+          r.backend,
+          dtypeOf(r),
+          r.threads === undefined ? '—' : `${r.threads}${r.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}`,
+          `${r.sequences ?? 1}x${r.batch / (r.sequences ?? 1)}`,
+          spread(r),
+          formatUs(r.median_ms_per_call),
+          r.ff_us_per_token === undefined ? '—' : formatUs(r.ff_us_per_token),
+          nonFfUsPerToken === undefined ? '—' : formatUs(nonFfUsPerToken),
+          flopRatio,
+          `${formatSpeedup(speedup ?? r.speedup?.vs_crammedbert_3072)}${overBound}`,
+          amdahlBound === undefined ? '—' : `${amdahlBound.toFixed(2)}×`,
+          feedforwardPredicted === undefined ? '—' : `${feedforwardPredicted.toFixed(2)}×`,
+          formatSpeedup(r.speedup?.vs_onnxruntime_crammedbert_3072),
+        ];
+      }),
+    ),
+    '',
+  );
+  for (const { row, dense, nonFfUsPerToken } of model) {
+    const denseNonFf = dense?.ff_us_per_token !== undefined ? dense.median_us_per_token - dense.ff_us_per_token : undefined;
+    if (nonFfUsPerToken === undefined || denseNonFf === undefined) continue;
+    const apart = Math.abs(nonFfUsPerToken - denseNonFf) / Math.min(nonFfUsPerToken, denseNonFf);
+    out.push(
+      `- Non-FF time on ${row.backend}: ${row.name.replace('model ', '')} ${formatUs(nonFfUsPerToken)} µs/token, ${dense!.name.replace('model ', '')} ${formatUs(denseNonFf)}: ` +
+        `${(apart * 100).toFixed(1)}% apart (the same attention stack; ${apart <= 0.05 ? 'within' : 'NOT within'} 5%).`,
+    );
+  }
+  out.push('');
+  const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
+  if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
+  const q8 = q8ModelTargets(rows);
+  if (q8.length) out.push('Targets (issue 25, int8):', '', ...q8.map((t) => `- ${t.what}: ${t.value.toFixed(2)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`), '');
+  const latency = latencyEntries(rows);
+  if (latency.length) {
+    out.push(
+      'Latency of one short sequence (1x16) on onnxruntime:',
+      '',
+      ...latency.map(
+        (e) =>
+          `- ${e.dtype}, ${e.threads} thread${e.threads === 1 ? '' : 's'}: ${e.fff.name.replace('model ', '')} ${e.fff.median_ms_per_call.toFixed(2)} ms, ` +
+          `${e.dense.name.replace('model ', '')} ${e.dense.median_ms_per_call.toFixed(2)} ms (${e.speedup.toFixed(2)}x)`,
       ),
       '',
     );
-    for (const { row, dense, nonFfUsPerToken } of model) {
-      const denseNonFf = dense?.ff_us_per_token !== undefined ? dense.median_us_per_token - dense.ff_us_per_token : undefined;
-      if (nonFfUsPerToken === undefined || denseNonFf === undefined) continue;
-      const apart = Math.abs(nonFfUsPerToken - denseNonFf) / Math.min(nonFfUsPerToken, denseNonFf);
-      out.push(
-        `- Non-FF time on ${row.backend}: ${row.name.replace('model ', '')} ${formatUs(nonFfUsPerToken)} µs/token, ${dense!.name.replace('model ', '')} ${formatUs(denseNonFf)}: ` +
-          `${(apart * 100).toFixed(1)}% apart (the same attention stack; ${apart <= 0.05 ? 'within' : 'NOT within'} 5%).`,
-      );
-    }
-    out.push('');
-    const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
-    if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
-    const q8 = q8ModelTargets(rows);
-    if (q8.length) out.push('Targets (issue 25, int8):', '', ...q8.map((t) => `- ${t.what}: ${t.value.toFixed(2)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`), '');
-    const latency = latencyEntries(rows);
-    if (latency.length) {
-      out.push(
-        'Latency of one short sequence (1x16) on onnxruntime:',
-        '',
-        ...latency.map(
-          (e) =>
-            `- ${e.dtype}, ${e.threads} thread${e.threads === 1 ? '' : 's'}: ${e.fff.name.replace('model ', '')} ${e.fff.median_ms_per_call.toFixed(2)} ms, ` +
-            `${e.dense.name.replace('model ', '')} ${e.dense.median_ms_per_call.toFixed(2)} ms (${e.speedup.toFixed(2)}x)`,
-        ),
-        '',
-      );
-    }
   }
+  return out;
+}
 
-  out.push(...browserSection(result.browser, result.browser_profile));
-
+/** Charts, notes, what was skipped and the output checks. */
+function appendixSections(result: BenchResult, links: ChartLinks): string[] {
+  const out: string[] = [];
   if (links.charts?.length) {
     out.push('## Charts', '');
     for (const { file, alt } of links.charts) out.push(`![${alt}](${file})`, '');
   }
-
-  const notes = rows.filter((r) => r.note);
+  const notes = result.rows.filter((r) => r.note);
   if (notes.length) {
     out.push('## Notes', '');
     for (const r of notes) out.push(`- ${r.name}, ${r.implementation}, B=${r.batch}: ${r.note}`);
@@ -345,7 +370,7 @@ export function renderMarkdown(result: BenchResult, links: ChartLinks = {}): str
       '',
     );
   }
-  return out.join('\n');
+  return out;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

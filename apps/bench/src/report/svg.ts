@@ -171,7 +171,7 @@ export function renderLineChart(chart: LineChart): string {
     );
   });
   parts.push('</svg>');
-  return parts.join('\n') + '\n';
+  return `${parts.join('\n')}\n`;
 }
 
 /** `ts/fused`, `wasm/fused 2t`, `onnxruntime 2t`: the short name of an implementation in a legend. */

@@ -57,9 +57,9 @@ export function writeResult(result: BenchResult, outDir: string): WrittenFiles {
   const charts = [...headlineChart(result), ...batchCharts(result.rows), ...depthCharts(result.rows)].map((c) => ({ ...c, file: `${stem}-${c.name}.svg` }));
   for (const chart of charts) writeFileAtomicSync(join(outDir, chart.file), chart.svg);
   const json = join(outDir, `${stem}.json`);
-  writeFileAtomicSync(json, JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomicSync(json, `${JSON.stringify(result, null, 2)}\n`);
   const summaryFile = join(outDir, `${stem}-summary.json`);
-  writeFileAtomicSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomicSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   const markdown = join(outDir, `${stem}.md`);
   writeFileAtomicSync(markdown, renderMarkdown(result, { charts: charts.map(({ file, alt }) => ({ file, alt })) }));
   return { json, summary: summaryFile, markdown, svgs: charts.map((c) => join(outDir, c.file)) };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, launchHeadlessChromium } from '../../../../tools/headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import { BenchPageDriver } from '../browser/bench-page-driver.js';
 import { serveBenchPage } from '../browser/bench-server.js';
 import { PageError } from '../browser/errors.js';

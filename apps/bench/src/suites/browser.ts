@@ -1,6 +1,6 @@
 import { pathKind } from '@ufbert/tensor/node';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, launchHeadlessChromium } from '../../../../tools/headless-chromium.js';
+import { CHROMIUM, launchHeadlessChromium } from '@ufbert/test-utils/headless-chromium';
 import type { SuiteContext } from '../context.js';
 import { BenchPageDriver } from '../browser/bench-page-driver.js';
 import { serveBenchPage } from '../browser/bench-server.js';

@@ -344,12 +344,17 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
 export function describeKernelConformance(kernel: Kernel | WebGpuKernel): void {
   switch (kernel.kernelName) {
     case 'ConditionalMatmul':
-      return kernel.dtype === 'q8' ? describeConditionalMatmulQ8Conformance(kernel) : describeConditionalMatmulConformance(kernel);
+      if (kernel.dtype === 'q8') describeConditionalMatmulQ8Conformance(kernel);
+      else describeConditionalMatmulConformance(kernel);
+      break;
     case 'DenseMatmul':
-      return describeDenseMatmulConformance(kernel);
+      describeDenseMatmulConformance(kernel);
+      break;
     case 'ConditionalForwardTrain':
-      return describeForwardTrainConformance(kernel);
+      describeForwardTrainConformance(kernel);
+      break;
     case 'ConditionalBackward':
-      return describeBackwardConformance(kernel);
+      describeBackwardConformance(kernel);
+      break;
   }
 }

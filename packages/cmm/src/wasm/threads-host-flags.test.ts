@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { wasmSimdSupported } from './wasm-instance.js';
 import { nodeWorkerThreads } from './worker-host.js';
 

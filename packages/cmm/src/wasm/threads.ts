@@ -300,7 +300,7 @@ export class ThreadPool {
 
   private sleepUntilDone(thread: number, fn: PoolFunction, at: number, seq: number): void {
     const deadline = performance.now() + STUCK_MS;
-    for (let done; (done = Atomics.load(this.control, at)) !== seq; ) {
+    for (let done: number; (done = Atomics.load(this.control, at)) !== seq; ) {
       if (performance.now() > deadline) throw this.stuck(thread, fn);
       // Sleep only on the value just seen to be short of seq: loading it again here
       // could read seq itself, after the worker's notify, and sleep out the timeout.

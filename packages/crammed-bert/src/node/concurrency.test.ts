@@ -10,7 +10,7 @@ import { setBackend } from '@ufbert/tensor';
 import type { CrammedBertConfig } from '../config.js';
 import { CrammedBertModel } from '../model.js';
 import { tinyConfig } from '../test-utils/tiny.js';
-import { ensureBuilt } from '../../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { loadModel } from './load-model.js';
 import { saveModel } from './save-model.js';
 

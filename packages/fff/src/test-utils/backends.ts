@@ -1,6 +1,6 @@
 import * as tensor from '@ufbert/tensor';
 import type { Device } from '@ufbert/tensor';
-import { describeEachBackend as describeOnEach } from '../../../../tools/describe-each-backend.js';
+import { describeEachBackend as describeOnEach } from '@ufbert/test-utils/describe-each-backend';
 // Registers the webgpu kernels, which tests importing single modules would not load.
 import '../webgpu/index.js';
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cachedPipelineCount, conditionalMatmulWebGpu, initWebGpu } from '@ufbert/cmm/webgpu';
-import { Rng, setBackend, tf, describeBackend, relativeError, webgpuTestExpectation } from '@ufbert/tensor';
+import { Rng, setBackend, tf, describeBackend, relativeError } from '@ufbert/tensor';
+import { webgpuTestExpectation } from '@ufbert/test-utils/webgpu-test-expectation';
 import type { Tensor, Tensor1D, Tensor2D } from '@ufbert/tensor';
 import { fastFeedforward } from '../conditional-op.js';
 import { conditionalInference } from '../inference.js';

@@ -14,7 +14,7 @@ import { OnnxEncoderSession } from './session.js';
 import { runOnnxModelParity } from './parity.js';
 import { OnnxExportError, OnnxRuntimeError } from '../errors.js';
 import { FIXTURES } from '../../../../fixtures/index.js';
-import { ensureBuilt } from '../../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 
 describe('reference fixtures through onnxruntime', () => {
   for (const graphOptimization of ['all', 'disabled'] as const) {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setBackend } from '@ufbert/tensor';
 import { loadModel } from '@ufbert/crammed-bert/node';
-import { ensureBuilt } from '../../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { tinyModelFolder } from '../test-utils/tiny-model.js';
 import { onnxModelBytes } from '../onnx-model-bytes.js';
 import { OnnxEncoderSession } from './session.js';

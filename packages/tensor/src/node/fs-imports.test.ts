@@ -46,7 +46,12 @@ function modulesOf(root: string): { path: string; text: string }[] {
   return [...built, ...sources].map((file) => ({ path: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 }
 
-const roots = ['packages', 'apps'].flatMap((group) => readdirSync(join(ROOT, group)).map((name) => join(ROOT, group, name)));
+// packages/test-utils, the private test helpers, is test code like the test-utils folders.
+const roots = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(ROOT, group))
+    .filter((name) => !isTest(name))
+    .map((name) => join(ROOT, group, name)),
+);
 const modules = roots.flatMap(modulesOf);
 const importsFs = (text: string): boolean => FS_IMPORT.test(text);
 

@@ -17,3 +17,4 @@ export { OutputLock, OutputLockedError, LOCK_FILE, type LockHolder, type OutputL
 export { openSafetensorsFile, readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
 export { readTextFile, InputFileError, type ReadTextFileOptions } from './legacy-names.js';
 export { createStreamedFile, replaceWithLink, stagingFolderFor, renameFolderInto, followedKind, type StreamedFile } from './streamed-file.js';
+export * from './command-line.js';

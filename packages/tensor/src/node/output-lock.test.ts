@@ -15,7 +15,11 @@ async function otherProcess(): Promise<{ pid: number; kill: () => Promise<void> 
   await new Promise((resolve) => child.once('spawn', resolve));
   return {
     pid: child.pid!,
-    kill: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGKILL'))),
+    kill: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
   };
 }
 

@@ -1,11 +1,11 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { type FileErrorFactory, failFromErrno, fileLayerFailure } from './file-layer-error.js';
 
 export type PathKind = 'missing' | 'file' | 'folder' | 'link' | 'special';
 
 /** What is at `path`, without following a symbolic link there (a FIFO or device is 'special'). */
 export function pathKind(path: string): PathKind {
-  let stats;
+  let stats: Stats;
   try {
     stats = lstatSync(path);
   } catch (error) {

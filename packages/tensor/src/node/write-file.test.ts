@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../../../tools/built-package.js';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { FileLayerError } from './file-layer-error.js';
 import { pathKind } from './path-kind.js';
 import { AppendFile } from './append-file.js';

@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FileErrorFactory, failFromErrno, fileLayerFailure } from './file-layer-error.js';
 import { assertOrdinaryFileSystem } from './special-filesystem.js';
@@ -33,7 +33,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 
 /** The mode to keep (a regular file replaced) and the link to report, from what stands at `path` now. */
 function inspectTarget(path: string, what: string, fail: FileErrorFactory): { keptMode?: number; linkTarget?: string } {
-  let stats;
+  let stats: Stats;
   try {
     stats = lstatSync(path);
   } catch (error) {

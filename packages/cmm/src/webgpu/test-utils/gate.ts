@@ -1,8 +1,9 @@
-import { formatAdapter, webgpuTestExpectation } from '@ufbert/tensor';
+import { formatAdapter } from '@ufbert/tensor';
+import { webgpuTestExpectation } from '@ufbert/test-utils/webgpu-test-expectation';
 import { initWebGpu, type WebGpuInfo } from '../device.js';
 
 /**
- * Starts the webgpu kernels' device for a test file, as @ufbert/tensor's
+ * Starts the webgpu kernels' device for a test file, as the workspace's
  * webgpuTestExpectation() decides: where WebGPU is expected, a missing adapter fails the
  * file instead of skipping it; elsewhere the suites are skipped with the reason. Prints the adapter.
  */

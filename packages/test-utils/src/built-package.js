@@ -18,5 +18,7 @@ function newestSource(dir) {
 export function ensureBuilt(packageRoot) {
   const entry = join(packageRoot, 'dist', 'index.js');
   if (existsSync(entry) && statSync(entry).mtimeMs >= newestSource(join(packageRoot, 'src'))) return;
-  execFileSync(process.execPath, [join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(packageRoot, 'tsconfig.build.json')], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(packageRoot, 'tsconfig.build.json')], {
+    stdio: 'pipe',
+  });
 }
