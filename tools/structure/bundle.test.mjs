@@ -1,6 +1,6 @@
 import { builtinModules } from 'node:module';
-import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isNodeEntry, KNOWN_IMPURE, librarySubpaths, ROOT } from './workspace.mjs';
@@ -47,9 +47,37 @@ beforeAll(async () => {
           b.onLoad({ filter: /.*/, namespace: 'browser-disabled' }, () => ({ contents: '', loader: 'js' }));
         },
       },
+      {
+        // A package's `browser` field may also swap the file its `exports` give for a browser build (@huggingface/hub maps
+        // dist/index.mjs to dist/browser/index.mjs). Vite and webpack apply that map after `exports`; esbuild does not, so it is applied here.
+        name: 'browser-field-files',
+        setup: (b) => {
+          b.onResolve({ filter: /^[^./]/ }, async (args) => {
+            // Nested resolves (this plugin's, node-only's) and Node builtins are left to esbuild and the plugin above.
+            if (args.pluginData !== undefined || NODE_ONLY.test(args.path)) return undefined;
+            const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'browser-field-files' });
+            if (resolved.errors.length || resolved.external || !isAbsolute(resolved.path)) return undefined;
+            const swapped = browserFieldFile(resolved.path);
+            return swapped ? { path: swapped } : undefined;
+          });
+        },
+      },
     ],
   }).catch((error) => ({ failure: (error.errors ?? [error]).map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`) }));
 });
+
+/** The file a package's `browser` object field puts in place of `file` (a path inside that package), if it names one. */
+function browserFieldFile(file) {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { browser } = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (!browser || typeof browser !== 'object') return undefined;
+    const swapped = browser[`./${relative(dir, file).split(sep).join('/')}`];
+    return typeof swapped === 'string' ? join(dir, swapped) : undefined;
+  }
+  return undefined;
+}
 
 /** The externalised imports an input reaches, each with the chain of modules from the entry. */
 function externalsReached(inputs, start) {
@@ -59,6 +87,8 @@ function externalsReached(inputs, start) {
   while (queue.length) {
     const chain = queue.shift();
     for (const imported of inputs[chain.at(-1)]?.imports ?? []) {
+      // `<runtime>` is esbuild's own helper module (`__require`, `__commonJS`), bundled with every build: not an import of the page.
+      if (imported.path === '<runtime>') continue;
       if (imported.external) reached.push([...chain, imported.path].join(' -> '));
       else if (!seen.has(imported.path)) {
         seen.add(imported.path);

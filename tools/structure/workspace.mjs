@@ -42,21 +42,7 @@ export const NODE_ENTRIES = {
  * Browser entries that still reach Node today. The lead empties this list as the branches that
  * move Node to the edge land; an entry missing here fails the tests, and so does one listed that is pure.
  */
-export const KNOWN_IMPURE = {
-  // moves with fs-layer: fff's fff-layer.ts imports @ufbert/tensor/node from the main entry
-  '@ufbert/fff': 'fs-layer',
-  // moves with no branch of this round: the embedded data of the main entries (glue's spam task, training's Moby Dick,
-  // Brown and State of the Union corpora) bundle @stdlib datasets whose @stdlib/buffer-ctor requires Node's `buffer`;
-  // they belong in the /node subpaths with the other files (the sources themselves import no node: module)
-  '@ufbert/training': 'no branch yet',
-  '@ufbert/glue': 'no branch yet',
-  // moves with model-folder: load/save, parity and the onnxruntime-node runtime go to /node subpaths
-  '@ufbert/crammed-bert': 'model-folder',
-  '@ufbert/onnx': 'model-folder',
-  '@ufbert/onnx/web': 'model-folder',
-  '@ufbert/pipelines': 'model-folder',
-  '@ufbert/pipelines/web': 'model-folder',
-};
+export const KNOWN_IMPURE = {};
 
 /** A `/node` subpath (`@ufbert/tensor/node`) or one of NODE_ENTRIES: Node code by design. */
 export function isNodeEntry(entry) {
@@ -90,11 +76,18 @@ export function librarySubpaths() {
   for (const { name, dir, pkg } of workspacePackages()) {
     if (pkg.private || !pkg.exports) continue;
     for (const [subpath, target] of Object.entries(pkg.exports)) {
-      const file = typeof target === 'string' ? target : (target.browser ?? target.import ?? target.default);
+      const file = browserTarget(target);
       subpaths.push({ entry: subpath === '.' ? name : `${name}${subpath.slice(1)}`, file: join(dir, file), dir });
     }
   }
   return subpaths;
+}
+
+/** The file a browser bundler picks from an exports target: conditions nest (`browser: { types, import }`), so it is resolved to a string. */
+function browserTarget(target) {
+  if (typeof target === 'string') return target;
+  for (const condition of ['browser', 'import', 'default']) if (target[condition] !== undefined) return browserTarget(target[condition]);
+  throw new Error(`an exports target with none of browser, import, default: ${JSON.stringify(target)}`);
 }
 
 export const relativeToRoot = (path) => relative(ROOT, path);

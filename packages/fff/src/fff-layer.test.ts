@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tf, Rng, ShapeError } from '@ufbert/tensor';
 import { PreparedKernelError, KernelChoiceError, KernelNotFoundError, quantizeConditional } from '@ufbert/cmm';
 import { compareWithFloat, referenceConditionalQ8 } from '@ufbert/cmm/conformance';
+import { loadFFF, saveFFF } from './node.js';
 import { FFF } from './fff-layer.js';
 import type { InferenceLayout } from './inference.js';
 import { NodeUsage } from './usage-stats.js';
@@ -92,14 +93,14 @@ describeEachBackend('FFF layer', (backend) => {
     const dir = mkdtempSync(join(tmpdir(), 'fff-'));
     const config = { inputWidth: 10, outputWidth: 6, depth: 2, trees: 3 };
     const a = new FFF(config, { seed: 1 });
-    await a.save(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
+    await saveFFF(a, join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
     const b = new FFF(config, { seed: 2 });
-    await b.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
+    await loadFFF(b, join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.');
     const x = tf.randomNormal([4, 10]);
     expect(Array.from(await b.apply(x).data())).toEqual(Array.from(await a.apply(x).data()));
     const wrong = new FFF({ ...config, depth: 3 }, { seed: 1 });
-    await expect(wrong.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(ShapeError);
-    await expect(wrong.load(join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(
+    await expect(loadFFF(wrong, join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(ShapeError);
+    await expect(loadFFF(wrong, join(dir, 'fff.safetensors'), 'encoder.layers.0.ffn.')).rejects.toThrow(
       'expected encoder.layers.0.ffn.linear_in.weight of shape [45, 10], got [21, 10]',
     );
     tf.dispose(x);

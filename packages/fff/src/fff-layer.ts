@@ -150,24 +150,12 @@ export class FFF {
     }
   }
 
-  async load(path: string, prefix = ''): Promise<void> {
-    // Imported when called: the file layer is Node's, and this entry also runs in browsers.
-    const { readSafetensorsFile } = await import('@ufbert/tensor/node');
-    const file = await readSafetensorsFile(path, { names: (n) => n.startsWith(prefix) });
-    this.loadParameters(file.tensors, prefix);
-  }
-
   async toSafeTensors(prefix = ''): Promise<Map<string, SafeTensor>> {
     const out = new Map<string, SafeTensor>();
     for (const [name, v] of Object.entries(this.parameters())) {
       out.set(prefix + name, { dtype: 'F32', shape: v.shape.slice(), data: (await v.data()) as Float32Array });
     }
     return out;
-  }
-
-  async save(path: string, prefix = ''): Promise<void> {
-    const { writeSafetensorsFile } = await import('@ufbert/tensor/node');
-    await writeSafetensorsFile(path, await this.toSafeTensors(prefix), { format: 'pt' });
   }
 
   /** The inference layout of the current weights, if `infer` made it (a host kernel's prepared copy, or webgpu's neuron-major linear_out). */

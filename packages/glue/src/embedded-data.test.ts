@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDED_TASKS, readSpamAssassin, splitTrainDev, type SpamAssassinMessage, type TrainDevSplit } from './index.js';
+import { EMBEDDED_TASKS, splitTrainDev, type TrainDevSplit } from './index.js';
+import { readSpamAssassin, type SpamAssassinMessage } from './node.js';
 import { embeddedTaskSource, loadEmbeddedTask, readSentimentSentences, readTaskSplit, writeEmbeddedTask, type LabeledExample } from './node.js';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string | number): Record<string, number> {

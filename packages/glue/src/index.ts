@@ -20,7 +20,6 @@ export { parseTaskSplit, type GlueExample, type SkippedRow, type SplitData } fro
 export { tsvLines, formatTsvRow } from './tsv.js';
 export { seededRandom, seededShuffle, splitTrainDev, type SplitOptions, type TrainDevSplit } from './seeded-split.js';
 export { emailText, truncateText, type EmailText } from './email-text.js';
-export { readSpamAssassin, type SpamAssassinMessage, type SpamAssassinOptions } from './spam-assassin.js';
 export {
   buildReport,
   formatReportMarkdown,

@@ -1,7 +1,5 @@
 export * from './errors.js';
 export type { CorpusDocument } from './corpus/document.js';
-export { readSotu } from './corpus/sotu.js';
-export { readMobyDick } from './corpus/moby-dick.js';
 export { brownSentence, brownSentences, brownWord } from './corpus/brown.js';
 export { checkTokenizer, specialIdTable, type MlmTokenizer, type SpecialIds } from './tokenizer.js';
 export { packSequences, selectSequences, fingerprintSequences, type PackedSequences, type PackOptions } from './packing.js';

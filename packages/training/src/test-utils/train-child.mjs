@@ -2,8 +2,7 @@
 // `step N` and `checkpoint N` lines so the resume test can kill it at a known point.
 // Usage: node train-child.mjs <outputDir> start|resume
 import { setBackend } from '@ufbert/tensor';
-import { readMobyDick } from '../../dist/index.js';
-import { pretrain } from '../../dist/node.js';
+import { pretrain, readMobyDick } from '../../dist/node.js';
 import { ToyMaskedLanguageModel, WordTokenizer } from '../../dist/testing.js';
 
 const [outputDir, mode] = process.argv.slice(2);
