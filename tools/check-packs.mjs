@@ -90,7 +90,10 @@ function workspaceAllowBuilds() {
   const start = lines.indexOf('allowBuilds:');
   if (start === -1) return '';
   const end = lines.findIndex((line, i) => i > start && /^\S/.test(line));
-  return `${lines.slice(start, end === -1 ? undefined : end).join('\n').trimEnd()}\n`;
+  return `${lines
+    .slice(start, end === -1 ? undefined : end)
+    .join('\n')
+    .trimEnd()}\n`;
 }
 
 // The exports map's subpaths, as import specifiers.
@@ -99,8 +102,14 @@ function specifiers(name, manifest) {
   return subpaths.map((subpath) => (subpath === '.' ? name : `${name}/${subpath.slice(2)}`));
 }
 
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
-const lastLines = (err) => String(`${err.stdout ?? ''}${err.stderr ?? ''}` || err.message).trim().split('\n').slice(-12).join('\n    ');
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+const lastLines = (err) =>
+  String(`${err.stdout ?? ''}${err.stderr ?? ''}` || err.message)
+    .trim()
+    .split('\n')
+    .slice(-12)
+    .join('\n    ');
 
 // The versions the workspace's lockfile resolved, for each third-party package it holds one
 // release version of (prereleases aside). An offline install resolves a range against the
@@ -125,10 +134,11 @@ function lockedVersions() {
 function installConsumer(dir, label, wanted, tarballs, manifests) {
   mkdirSync(dir, { recursive: true });
   const typesNode = readJson(join(root, 'package.json')).devDependencies['@types/node'];
-  const dependencies = Object.fromEntries(
-    wanted.map((name) => [name, tarballs.has(name) ? `file:${tarballs.get(name)}` : peerRange(name, manifests)]),
+  const dependencies = Object.fromEntries(wanted.map((name) => [name, tarballs.has(name) ? `file:${tarballs.get(name)}` : peerRange(name, manifests)]));
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: `check-packs-${label}`, private: true, type: 'module', dependencies, devDependencies: { '@types/node': typesNode } }, null, 2)}\n`,
   );
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `check-packs-${label}`, private: true, type: 'module', dependencies, devDependencies: { '@types/node': typesNode } }, null, 2)}\n`);
   const pinned = lockedVersions().filter(([name]) => !tarballs.has(name));
   const overrides = [...[...tarballs].map(([name, path]) => [name, `file:${path}`]), ...pinned].map(([name, to]) => `  '${name}': '${to}'`).join('\n');
   writeFileSync(join(dir, 'pnpm-workspace.yaml'), `${workspaceAllowBuilds()}overrides:\n${overrides}\n`);
@@ -154,7 +164,15 @@ function checkImports(dir, label, names, manifests) {
   for (const name of names.filter((n) => manifests.has(n))) {
     for (const specifier of specifiers(name, manifests.get(name))) {
       try {
-        run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports');`], dir);
+        run(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports');`,
+          ],
+          dir,
+        );
       } catch (err) {
         fail(`${specifier} (${label}): the packed form does not import:\n    ${lastLines(err)}`);
       }
@@ -169,7 +187,15 @@ function checkTypes(dir, label, names, manifests) {
     .flatMap((name) => specifiers(name, manifests.get(name)))
     .map((specifier, i) => `import * as m${i} from '${specifier}';\nexport { m${i} };\n`);
   writeFileSync(join(dir, 'check.ts'), imports.join(''));
-  const compilerOptions = { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'] };
+  const compilerOptions = {
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    types: ['node'],
+  };
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, files: ['check.ts'] }, null, 2)}\n`);
   try {
     run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
@@ -190,7 +216,11 @@ try {
   const manifests = new Map();
   for (const { dir, manifest } of packages) {
     const out = execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: dir, encoding: 'utf8' });
-    const tarball = out.trim().split('\n').filter((l) => l.endsWith('.tgz')).pop();
+    const tarball = out
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith('.tgz'))
+      .pop();
     const path = tarball.startsWith('/') ? tarball : join(work, tarball.split('/').pop());
     tarballs.set(manifest.name, path);
     const unpacked = join(work, 'unpacked', manifest.name);
@@ -217,7 +247,8 @@ try {
     if (bytes > INSTALL_LIMIT_BYTES) fail(`pnpm add ${single.join(' ')}: node_modules is ${mb} MB; expected at most ${INSTALL_LIMIT_BYTES / 1e6} MB`);
     else console.log(`PASS pnpm add ${single.join(' ')}: node_modules is ${mb} MB (limit ${INSTALL_LIMIT_BYTES / 1e6} MB)`);
     checkImports(singleDir, 'fff alone', single, manifests);
-    if (checkTypes(singleDir, 'fff alone', single, manifests)) console.log(`PASS tsc --strict (no skipLibCheck) on ${single.filter((n) => manifests.has(n)).join(', ')}`);
+    if (checkTypes(singleDir, 'fff alone', single, manifests))
+      console.log(`PASS tsc --strict (no skipLibCheck) on ${single.filter((n) => manifests.has(n)).join(', ')}`);
   }
 
   // Every package, and every peer any of them names, optional ones included (onnxruntime-web
@@ -227,7 +258,8 @@ try {
   const allDir = join(work, 'consumer-all');
   if (installConsumer(allDir, 'every package', everything, tarballs, manifests)) {
     checkImports(allDir, 'every package', everything, manifests);
-    if (checkTypes(allDir, 'every package', everything, manifests)) console.log(`PASS tsc --strict (no skipLibCheck) on every export of ${manifests.size} packages`);
+    if (checkTypes(allDir, 'every package', everything, manifests))
+      console.log(`PASS tsc --strict (no skipLibCheck) on every export of ${manifests.size} packages`);
   }
   for (const name of manifests.keys()) {
     if (!failures.some((f) => f.startsWith(name))) console.log(`PASS ${name}: packs clean, maps carry their sources, imports from a fresh project`);

@@ -76,7 +76,10 @@ async function main() {
   if (modelDirs.length && runtime === 'onnxruntime') {
     const { runOnnxModelParity } = await load('onnx', 'node/index.js');
     for (const graphOptimization of ['all', 'disabled']) {
-      await runOnnxModelParity(dir, { graphOptimization, report: (caseName, tensorName, relErr) => report(`${caseName} [onnxruntime, optimisation ${graphOptimization}]`, tensorName, relErr) });
+      await runOnnxModelParity(dir, {
+        graphOptimization,
+        report: (caseName, tensorName, relErr) => report(`${caseName} [onnxruntime, optimisation ${graphOptimization}]`, tensorName, relErr),
+      });
     }
   } else if (modelDirs.length) {
     const modelParity = join(root, 'tools', 'parity-model.mjs');

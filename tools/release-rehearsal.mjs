@@ -20,7 +20,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // it adds no run of its own. Packages not published here install at their latest version.
 const INSTALLS = [
   { label: 'fff-alone', packages: ['@ufbert/fff', '@ufbert/tensor', '@tensorflow/tfjs-core'], examples: ['@ufbert/fff'] },
-  { label: 'pipelines', packages: ['@ufbert/crammed-bert', '@ufbert/onnx', '@ufbert/pipelines', '@ufbert/tensor', '@tensorflow/tfjs-core'], examples: ['@ufbert/crammed-bert', '@ufbert/onnx', '@ufbert/pipelines'] },
+  {
+    label: 'pipelines',
+    packages: ['@ufbert/crammed-bert', '@ufbert/onnx', '@ufbert/pipelines', '@ufbert/tensor', '@tensorflow/tfjs-core'],
+    examples: ['@ufbert/crammed-bert', '@ufbert/onnx', '@ufbert/pipelines'],
+  },
 ];
 const CLIENTS = ['npm', 'pnpm'];
 const REQUIRED_FILES = ['package.json', 'README.md', 'LICENSE'];
@@ -65,7 +69,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     killAll();
     if (work) rmSync(work, { recursive: true, force: true });
-    process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[signal]);
+    process.exit(128 + { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[signal]);
   });
 }
 
@@ -286,7 +290,10 @@ function allowBuildsBlock(workspaceYaml) {
   const start = lines.indexOf('allowBuilds:');
   if (start === -1) return '';
   const end = lines.findIndex((line, i) => i > start && /^\S/.test(line));
-  return `${lines.slice(start, end === -1 ? undefined : end).join('\n').trimEnd()}\n`;
+  return `${lines
+    .slice(start, end === -1 ? undefined : end)
+    .join('\n')
+    .trimEnd()}\n`;
 }
 
 function firstJsExample(readme) {
@@ -316,7 +323,8 @@ function checkInstalledPackage(consumer, name, published, failures, where) {
     return;
   }
   const manifest = readJson(join(dir, 'package.json'));
-  if (manifest.version !== published.get(name)) failures.push(`${name} (${where}): installed ${manifest.version}, expected the published ${published.get(name)}`);
+  if (manifest.version !== published.get(name))
+    failures.push(`${name} (${where}): installed ${manifest.version}, expected the published ${published.get(name)}`);
   for (const file of [...REQUIRED_FILES, ...declaredFiles(manifest)]) {
     if (!existsSync(join(dir, file))) failures.push(`${name} (${where}): the published package lacks ${file}`);
   }
@@ -326,8 +334,10 @@ function checkPublishedManifest(name, manifest, published, failures) {
   const sections = ['dependencies', 'optionalDependencies', 'peerDependencies'];
   for (const section of sections) {
     for (const [dep, range] of Object.entries(manifest[section] ?? {})) {
-      if (String(range).startsWith('workspace:')) failures.push(`${name}@${manifest.version}: ${section}.${dep} was published as ${range}, expected a version range`);
-      else if (dep.startsWith('@ufbert/') && !published.has(dep)) failures.push(`${name}@${manifest.version}: ${section}.${dep} (${range}) names a package this release did not publish`);
+      if (String(range).startsWith('workspace:'))
+        failures.push(`${name}@${manifest.version}: ${section}.${dep} was published as ${range}, expected a version range`);
+      else if (dep.startsWith('@ufbert/') && !published.has(dep))
+        failures.push(`${name}@${manifest.version}: ${section}.${dep} (${range}) names a package this release did not publish`);
       else if (dep.startsWith('@ufbert/') && ![published.get(dep), `^${published.get(dep)}`, `~${published.get(dep)}`].includes(range)) {
         failures.push(`${name}@${manifest.version}: ${section}.${dep} is ${range}, expected it to admit the published ${published.get(dep)}`);
       }
@@ -356,16 +366,30 @@ async function rehearse() {
     writeFileSync(join(repo, '.npmrc'), readFileSync(join(work, 'npmrc')));
     step(`verdaccio listens on ${url}`);
 
-    const git = (...args) => run(`git ${args[0]} in the copy`, 'git', ['-c', 'user.name=release rehearsal', '-c', 'user.email=rehearsal@127.0.0.1', ...args], { cwd: repo, env, timeoutMs: TIMEOUTS.query });
+    const git = (...args) =>
+      run(`git ${args[0]} in the copy`, 'git', ['-c', 'user.name=release rehearsal', '-c', 'user.email=rehearsal@127.0.0.1', ...args], {
+        cwd: repo,
+        env,
+        timeoutMs: TIMEOUTS.query,
+      });
     await git('init', '-q', '-b', 'main');
     await git('add', '-A');
     await git('commit', '-q', '--no-verify', '-m', 'release rehearsal snapshot');
 
-    await run('pnpm install in the copy', 'pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], { cwd: repo, env, timeoutMs: TIMEOUTS.install });
+    await run('pnpm install in the copy', 'pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], {
+      cwd: repo,
+      env,
+      timeoutMs: TIMEOUTS.install,
+    });
     const packages = publishablePackages(repo);
     const before = new Map(packages.map(({ manifest }) => [manifest.name, manifest.version]));
     step(`building ${packages.length} publishable packages: ${[...before.keys()].join(', ')}`);
-    const buildLog = await run('turbo build in the copy', 'pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only', ...packages.map(({ manifest }) => `--filter=${manifest.name}`)], { cwd: repo, env, timeoutMs: TIMEOUTS.build });
+    const buildLog = await run(
+      'turbo build in the copy',
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only', ...packages.map(({ manifest }) => `--filter=${manifest.name}`)],
+      { cwd: repo, env, timeoutMs: TIMEOUTS.build },
+    );
     step(`built (${/Cached:\s+(.*)/.exec(buildLog)?.[1]?.trim() ?? 'turbo printed no cache summary'})`);
 
     step('changeset version');
@@ -388,7 +412,9 @@ async function rehearse() {
       const document = await packument(url, name);
       const manifest = document.versions?.[version];
       if (!manifest) {
-        failures.push(`${name}: version ${version} is not on the registry after changeset publish (it has ${Object.keys(document.versions ?? {}).join(', ') || 'none'})`);
+        failures.push(
+          `${name}: version ${version} is not on the registry after changeset publish (it has ${Object.keys(document.versions ?? {}).join(', ') || 'none'})`,
+        );
         continue;
       }
       checkPublishedManifest(name, manifest, published, failures);
@@ -402,7 +428,10 @@ async function rehearse() {
         const where = `${client}, ${install.label}`;
         const consumer = join(consumers, `${client}-${install.label}`);
         mkdirSync(consumer, { recursive: true });
-        writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: `rehearsal-${client}-${install.label}`, private: true, type: 'module' }, null, 2)}\n`);
+        writeFileSync(
+          join(consumer, 'package.json'),
+          `${JSON.stringify({ name: `rehearsal-${client}-${install.label}`, private: true, type: 'module' }, null, 2)}\n`,
+        );
         writeFileSync(join(consumer, '.npmrc'), readFileSync(join(work, 'npmrc')));
         // pnpm fails an install whose dependencies have unapproved build scripts; a user
         // approves them, and the consumer takes the workspace's own decisions.
@@ -414,7 +443,12 @@ async function rehearse() {
         // onnxruntime-node's install script would download CUDA providers from outside the
         // npm registry; its CPU binary ships in the package (the workspace skips it too).
         // Their metadata caches are temporary: one keyed by a port used once is no use later.
-        const installEnv = { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_cache: join(work, 'cache', 'npm'), PNPM_CONFIG_CACHE_DIR: join(work, 'cache', 'pnpm') };
+        const installEnv = {
+          ...env,
+          ONNXRUNTIME_NODE_INSTALL: 'skip',
+          npm_config_cache: join(work, 'cache', 'npm'),
+          PNPM_CONFIG_CACHE_DIR: join(work, 'cache', 'pnpm'),
+        };
         try {
           await run(`${where}: install`, client, args, { cwd: consumer, env: installEnv, timeoutMs: TIMEOUTS.install });
         } catch (err) {
@@ -425,12 +459,16 @@ async function rehearse() {
         sizes.push({ client, install: install.label, packages: specs.join(' '), mib: kib / 1024 });
         // Also the @ufbert packages npm hoisted there as dependencies (pnpm links only the direct ones).
         const installed = readdirSync(join(consumer, 'node_modules', '@ufbert')).map((dir) => `@ufbert/${dir}`);
-        for (const name of new Set([...install.packages.filter((n) => published.has(n)), ...installed])) checkInstalledPackage(consumer, name, published, failures, where);
+        for (const name of new Set([...install.packages.filter((n) => published.has(n)), ...installed]))
+          checkInstalledPackage(consumer, name, published, failures, where);
         if (install.packages.includes('@ufbert/pipelines')) {
           // The bin as a user reaches it: npx from the consumer folder, no download.
           try {
-            const printed = (await run(`ufbert --version (${where})`, 'npx', ['--no-install', 'ufbert', '--version'], { cwd: consumer, env, timeoutMs: TIMEOUTS.example })).trim();
-            if (printed !== published.get('@ufbert/pipelines')) failures.push(`@ufbert/pipelines (${where}): npx ufbert --version printed '${printed}', expected ${published.get('@ufbert/pipelines')}`);
+            const printed = (
+              await run(`ufbert --version (${where})`, 'npx', ['--no-install', 'ufbert', '--version'], { cwd: consumer, env, timeoutMs: TIMEOUTS.example })
+            ).trim();
+            if (printed !== published.get('@ufbert/pipelines'))
+              failures.push(`@ufbert/pipelines (${where}): npx ufbert --version printed '${printed}', expected ${published.get('@ufbert/pipelines')}`);
             else step(`npx ufbert --version prints ${printed} (${where})`);
           } catch (err) {
             failures.push(err.message);

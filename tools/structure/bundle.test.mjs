@@ -55,7 +55,12 @@ beforeAll(async () => {
           b.onResolve({ filter: /^[^./]/ }, async (args) => {
             // Nested resolves (this plugin's, node-only's) and Node builtins are left to esbuild and the plugin above.
             if (args.pluginData !== undefined || NODE_ONLY.test(args.path)) return undefined;
-            const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'browser-field-files' });
+            const resolved = await b.resolve(args.path, {
+              kind: args.kind,
+              importer: args.importer,
+              resolveDir: args.resolveDir,
+              pluginData: 'browser-field-files',
+            });
             if (resolved.errors.length || resolved.external || !isAbsolute(resolved.path)) return undefined;
             const swapped = browserFieldFile(resolved.path);
             return swapped ? { path: swapped } : undefined;

@@ -46,7 +46,10 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     const files = existsSync(join(work, 'results')) ? readdirSync(join(work, 'results')) : [];
     if (run.status !== 0 || files.length !== 1) throw new Error(`run.sh exited ${run.status} with results ${JSON.stringify(files)}:\n${run.stderr}`);
     report = JSON.parse(readFileSync(join(work, 'results', files[0]), 'utf8')) as GpuBenchReport;
-    stdoutRows = String(run.stdout).trim().split('\n').map((line) => JSON.parse(line) as Row);
+    stdoutRows = String(run.stdout)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Row);
   }, 240_000);
 
   afterAll(() => {
@@ -71,7 +74,7 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     expect(run.stderr).toMatch(/isFallbackAdapter true, CPU adapter true, timestamp-query true/);
   });
 
-  it('passes conformance for every webgpu kernel of the registry, on cmm\'s cases', () => {
+  it("passes conformance for every webgpu kernel of the registry, on cmm's cases", () => {
     const kernels = listKernels(undefined, ['webgpu']).map((k) => kernelLabel(k));
     expect(report.conformance.map((v) => v.kernel)).toEqual(kernels);
     for (const verdict of report.conformance) {
@@ -97,7 +100,9 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     expect(report.run.rows.map(label).sort()).toEqual(planned.sort());
     expect(stdoutRows.map(label).sort()).toEqual(planned.sort());
     for (const row of report.run.rows) {
-      expect(row.note).toMatch(/^WebGPU on a CPU adapter \(an emulated GPU\): not the speed of a real GPU; GPU time of the compute passes \(timestamp queries\)/);
+      expect(row.note).toMatch(
+        /^WebGPU on a CPU adapter \(an emulated GPU\): not the speed of a real GPU; GPU time of the compute passes \(timestamp queries\)/,
+      );
       expect(row.median_us_per_token).toBeGreaterThan(0);
       expect(row.samples).toBeGreaterThanOrEqual(3);
     }
@@ -108,6 +113,8 @@ describe.skipIf(!gate.expected)(`the GPU bench bundle${gate.expected ? '' : ` (s
     expect(report.run.rows.find((r) => r.suite === 'model' && r.family === 'fff')?.speedup?.vs_crammedbert_3072).toBeGreaterThan(0);
     expect(run.stderr).toMatch(/FFF-1x11 against the dense FF at the same level/);
     expect(run.stderr).toMatch(/whole model: model ultrafastbert-tiny-1x11 [\d.]+ µs\/token on tfjs-webgpu; crammedBERT's time \/ this: [\d.]+x/);
-    expect(report.run.skipped).toEqual([{ what: 'training rows of the dense FF on webgpu', reason: '@ufbert/cmm has no webgpu dense training kernel; the training rows are the FFF step alone' }]);
+    expect(report.run.skipped).toEqual([
+      { what: 'training rows of the dense FF on webgpu', reason: '@ufbert/cmm has no webgpu dense training kernel; the training rows are the FFF step alone' },
+    ]);
   });
 });

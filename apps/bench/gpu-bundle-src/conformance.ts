@@ -21,7 +21,11 @@ const CASES_DEADLINE_FACTOR = 5;
  * Runs cmm's conformance cases for each webgpu kernel on this adapter, kernel by kernel,
  * so that one failing or throwing kernel does not take the others' verdicts with it.
  */
-export async function conformanceVerdicts(kernels: ReadonlyArray<KernelOf<KernelName, 'webgpu'>>, watch: DeviceWatch, log: (line: string) => void): Promise<KernelVerdict[]> {
+export async function conformanceVerdicts(
+  kernels: ReadonlyArray<KernelOf<KernelName, 'webgpu'>>,
+  watch: DeviceWatch,
+  log: (line: string) => void,
+): Promise<KernelVerdict[]> {
   const verdicts: KernelVerdict[] = [];
   for (const kernel of kernels) {
     const label = kernelLabel(kernel);

@@ -27,7 +27,18 @@ function setup(deadlineMs: number, verdicts: KernelVerdict[] = []): { setup: Gpu
   };
 }
 
-const identity = (batch: number): RowIdentity => ({ suite: 'kernels', name: 'ff-3072', family: 'ff', implementation: 'DenseMatmul/webgpu/fused', backend: 'webgpu', level: 'fused', batch, input_size: 8, output_size: 8, neurons: 3072 });
+const identity = (batch: number): RowIdentity => ({
+  suite: 'kernels',
+  name: 'ff-3072',
+  family: 'ff',
+  implementation: 'DenseMatmul/webgpu/fused',
+  backend: 'webgpu',
+  level: 'fused',
+  batch,
+  input_size: 8,
+  output_size: 8,
+  neurons: 3072,
+});
 
 describe('timeRow', () => {
   it('skips the row of a call that hangs past the deadline, and every row after it, with the reason', async () => {
@@ -60,7 +71,12 @@ describe('timeRow', () => {
 
 describe('conforming', () => {
   it('keeps the kernels that passed and skips the others with their failed check', () => {
-    const failed = { kernel: 'DenseMatmul/webgpu/3', ok: false, checks: [{ name: 'DenseMatmul/webgpu/3 H=1 y', ok: false, detail: 'relative error 1e-2' }], seconds: 1 };
+    const failed = {
+      kernel: 'DenseMatmul/webgpu/3',
+      ok: false,
+      checks: [{ name: 'DenseMatmul/webgpu/3 H=1 y', ok: false, detail: 'relative error 1e-2' }],
+      seconds: 1,
+    };
     const passed = { kernel: 'DenseMatmul/webgpu/fused', ok: true, checks: [], seconds: 1 };
     const { setup: s } = setup(1000, [failed, passed]);
     const kernels = [
@@ -69,7 +85,10 @@ describe('conforming', () => {
     ];
     expect(conforming(s, kernels)).toEqual([kernels[1]]);
     expect(s.ctx.skipped).toEqual([
-      { what: 'DenseMatmul/webgpu/3 (every row)', reason: 'failed 1 conformance check(s) on this adapter, e.g. DenseMatmul/webgpu/3 H=1 y: relative error 1e-2' },
+      {
+        what: 'DenseMatmul/webgpu/3 (every row)',
+        reason: 'failed 1 conformance check(s) on this adapter, e.g. DenseMatmul/webgpu/3 H=1 y: relative error 1e-2',
+      },
     ]);
   });
 });

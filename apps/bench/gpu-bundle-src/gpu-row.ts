@@ -33,7 +33,10 @@ export async function timeRow(setup: GpuRowSetup, identity: RowIdentity, call: (
   if (performance.now() > setup.stopAt) return void ctx.skip(what, 'the run reached its --max-s limit before this row');
   const predictedS = previous ? (previous.median_us_per_token * identity.batch) / 1e6 : 0;
   if (predictedS > setup.maxCallS) {
-    return void ctx.skip(what, `one call would take about ${formatSeconds(predictedS)} (${previous!.median_us_per_token} µs/token at B=${previous!.batch}), over --max-call-s ${setup.maxCallS}`);
+    return void ctx.skip(
+      what,
+      `one call would take about ${formatSeconds(predictedS)} (${previous!.median_us_per_token} µs/token at B=${previous!.batch}), over --max-call-s ${setup.maxCallS}`,
+    );
   }
   try {
     const row = makeRow({ ...identity, note: TIMING_NOTES[timer.method] }, await measureGpu(timer, what, call, setup.budgetS));
@@ -53,4 +56,3 @@ export function conforming<K extends { kernelName: string; backend: string; leve
     return !why;
   });
 }
-

@@ -117,7 +117,8 @@ export class GpuCallTimer {
     let first = stamps[0];
     let last = stamps[1];
     for (let i = 0; i < q.passes; i++) {
-      if (stamps[2 * i + 1] < stamps[2 * i]) throw new GpuTimingError(`${what}: pass ${i} ends (${stamps[2 * i + 1]} ns) before it begins (${stamps[2 * i]} ns)`);
+      if (stamps[2 * i + 1] < stamps[2 * i])
+        throw new GpuTimingError(`${what}: pass ${i} ends (${stamps[2 * i + 1]} ns) before it begins (${stamps[2 * i]} ns)`);
       if (stamps[2 * i] < first) first = stamps[2 * i];
       if (stamps[2 * i + 1] > last) last = stamps[2 * i + 1];
     }
@@ -156,7 +157,8 @@ function instrument(encoder: GPUCommandEncoder, q: EncoderQueries): GPUCommandEn
   const begin = encoder.beginComputePass;
   const finish = encoder.finish;
   encoder.beginComputePass = (descriptor: GPUComputePassDescriptor = {}) => {
-    if (q.passes >= MAX_PASSES) throw new GpuTimingError(`more than ${MAX_PASSES} compute passes in one command encoder; expected at most that many per kernel call`);
+    if (q.passes >= MAX_PASSES)
+      throw new GpuTimingError(`more than ${MAX_PASSES} compute passes in one command encoder; expected at most that many per kernel call`);
     const i = q.passes++;
     return begin.call(encoder, { ...descriptor, timestampWrites: { querySet: q.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
   };

@@ -67,7 +67,18 @@ function addInferenceContenders(setup: GpuRowSetup, contenders: Contender[]): vo
     prepareOrSkip(setup, contenders, `fff-1x11 ${implementation}`, () => {
       const prepared = kernel.prepare(weights, shape);
       return {
-        identity: { suite: 'kernels', name: fffName(TREES, DEPTH), family: 'fff', neurons: TREES * nodesPerTree(DEPTH), trees: TREES, depth: DEPTH, ...layer, implementation, backend: 'webgpu', level: kernel.level },
+        identity: {
+          suite: 'kernels',
+          name: fffName(TREES, DEPTH),
+          family: 'fff',
+          neurons: TREES * nodesPerTree(DEPTH),
+          trees: TREES,
+          depth: DEPTH,
+          ...layer,
+          implementation,
+          backend: 'webgpu',
+          level: kernel.level,
+        },
         call: (x, batch) => kernel.run(prepared, x, batch),
         dispose: () => prepared.dispose(),
       };

@@ -40,7 +40,8 @@ class StreamingContext extends SuiteContext {
 }
 
 function describeAdapter(info: WebGpuInfo): AdapterReport {
-  if (!info.adapter) throw new BackendUnavailableError('initWebGpu() gave a device but no adapter description; expected @ufbert/tensor to describe the adapter it found');
+  if (!info.adapter)
+    throw new BackendUnavailableError('initWebGpu() gave a device but no adapter description; expected @ufbert/tensor to describe the adapter it found');
   const dawnInfo = (info.device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
   const report: AdapterReport = { ...info.adapter, timestampQuery: info.device.features.has('timestamp-query') };
   if (dawnInfo?.isFallbackAdapter !== undefined) report.isFallbackAdapter = dawnInfo.isFallbackAdapter;
@@ -81,7 +82,14 @@ function explainNoAdapter(options: GpuBenchOptions, createdAt: string, versions:
 }
 
 /** The run in results.schema.json's shape; fields of suites this bundle does not run are empty or the bench's defaults. */
-function benchResult(ctx: SuiteContext, options: GpuBenchOptions, createdAt: string, durationS: number, budgetS: number, software: Record<string, string>): BenchResult {
+function benchResult(
+  ctx: SuiteContext,
+  options: GpuBenchOptions,
+  createdAt: string,
+  durationS: number,
+  budgetS: number,
+  software: Record<string, string>,
+): BenchResult {
   return {
     schema_version: 1,
     created_at: createdAt,
@@ -129,7 +137,13 @@ async function run(options: GpuBenchOptions): Promise<number> {
 
   const watch = new DeviceWatch(info.device, options.deadlineS * 1000);
   const kernels = listKernels(undefined, ['webgpu']);
-  const benchOptions = { ...modeDefaults('full', options.resultsDir), inputSize: options.inputSize, batches: options.batches, tfjsBackends: ['webgpu' as const], log };
+  const benchOptions = {
+    ...modeDefaults('full', options.resultsDir),
+    inputSize: options.inputSize,
+    batches: options.batches,
+    tfjsBackends: ['webgpu' as const],
+    log,
+  };
   const ctx = new StreamingContext(benchOptions, { description: adapter }, { kernels });
   const budgetS = options.budgetS / (plannedMeasurements(options.batches) + (options.model === 'none' ? 0 : 2));
   let verdicts: KernelVerdict[] = [];

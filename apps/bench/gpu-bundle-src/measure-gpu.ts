@@ -25,6 +25,7 @@ export async function measureGpu(timer: GpuCallTimer, what: string, call: () => 
   const perCallS: number[] = [];
   for (let s = 0; s < samples; s++) perCallS.push((await timer.time(what, call)).gpuS);
   const medianS = median(perCallS);
-  if (!(medianS > 0)) throw new GpuTimingError(`${what}: a median GPU time of ${medianS} s over ${samples} calls; expected a positive time (does the adapter write timestamps?)`);
+  if (!(medianS > 0))
+    throw new GpuTimingError(`${what}: a median GPU time of ${medianS} s over ${samples} calls; expected a positive time (does the adapter write timestamps?)`);
   return { perCallS, samples, callsPerSample: 1, warmupCalls, medianS, minS: Math.min(...perCallS), maxS: Math.max(...perCallS) };
 }

@@ -41,21 +41,25 @@ export async function runModelRows(setup: GpuRowSetup, plan: ModelPlan): Promise
     };
     try {
       const h = config.hidden_size;
-      await timeRow(setup, {
-        suite: 'model',
-        name: `model ${preset.toLowerCase()}`,
-        family: isFff ? 'fff' : 'ff',
-        implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, ${sequences}x${tokens} tokens`,
-        backend: 'tfjs-webgpu',
-        level: 'model',
-        batch: sequences * tokens,
-        sequences,
-        layers: config.num_transformer_layers,
-        input_size: h,
-        output_size: h,
-        neurons,
-        ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
-      }, forward);
+      await timeRow(
+        setup,
+        {
+          suite: 'model',
+          name: `model ${preset.toLowerCase()}`,
+          family: isFff ? 'fff' : 'ff',
+          implementation: `CrammedBertModel.hiddenStates, ${config.num_transformer_layers} layers, hidden ${h}, ${sequences}x${tokens} tokens`,
+          backend: 'tfjs-webgpu',
+          level: 'model',
+          batch: sequences * tokens,
+          sequences,
+          layers: config.num_transformer_layers,
+          input_size: h,
+          output_size: h,
+          neurons,
+          ...(isFff ? { trees: config.intermed_size, depth: config.intermed_depth } : {}),
+        },
+        forward,
+      );
     } finally {
       ids.dispose();
       model.dispose();

@@ -6,7 +6,10 @@ describe('parseOptions', () => {
   it('takes the results folder and budget from the environment, flags winning', () => {
     const env = { UFBERT_GPU_BENCH_RESULTS: '/r/env', UFBERT_GPU_BENCH_BUDGET_S: '30' };
     expect(parseOptions([], env)).toEqual({ ...DEFAULTS, resultsDir: '/r/env', budgetS: 30 });
-    const flags = parseOptions(['--results', '/r/flag', '--budget-s', '2', '--batches', '1,8', '--timing', 'wall', '--model', 'tiny', '--input-size', '16'], env);
+    const flags = parseOptions(
+      ['--results', '/r/flag', '--budget-s', '2', '--batches', '1,8', '--timing', 'wall', '--model', 'tiny', '--input-size', '16'],
+      env,
+    );
     expect(flags).toMatchObject({ resultsDir: '/r/flag', budgetS: 2, batches: [1, 8], timing: 'wall', model: 'tiny', inputSize: 16 });
   });
 

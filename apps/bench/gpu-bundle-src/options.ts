@@ -43,13 +43,15 @@ const USAGE =
 
 function positive(flag: string, text: string | undefined): number {
   const value = Number(text);
-  if (text === undefined || !Number.isFinite(value) || value <= 0) throw new GpuBenchOptionError(`${flag}: expected a positive number of seconds, got '${text}'; ${USAGE}`);
+  if (text === undefined || !Number.isFinite(value) || value <= 0)
+    throw new GpuBenchOptionError(`${flag}: expected a positive number of seconds, got '${text}'; ${USAGE}`);
   return value;
 }
 
 function batchList(text: string | undefined, flag = '--batches'): number[] {
   const batches = (text ?? '').split(',').map(Number);
-  if (!text || batches.some((b) => !Number.isInteger(b) || b < 1)) throw new GpuBenchOptionError(`${flag}: expected positive integers separated by commas, got '${text}'`);
+  if (!text || batches.some((b) => !Number.isInteger(b) || b < 1))
+    throw new GpuBenchOptionError(`${flag}: expected positive integers separated by commas, got '${text}'`);
   return batches;
 }
 

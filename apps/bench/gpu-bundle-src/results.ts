@@ -32,7 +32,9 @@ export interface GpuBenchReport {
 /** Versions written by scripts/bundle-gpu.mjs next to bench.mjs. */
 export function bundledVersions(): Record<string, string> {
   try {
-    return JSON.parse(readTextSync(fileURLToPath(new URL('./versions.json', import.meta.url)), { what: 'bundle versions file', maxBytes: FILE_LIMITS.json })) as Record<string, string>;
+    return JSON.parse(
+      readTextSync(fileURLToPath(new URL('./versions.json', import.meta.url)), { what: 'bundle versions file', maxBytes: FILE_LIMITS.json }),
+    ) as Record<string, string>;
   } catch {
     return { bundle: 'versions.json missing (not run from the bundle)' };
   }
@@ -61,7 +63,12 @@ export function writeFailure(dir: string, failure: GpuBenchFailure): string {
 export function writeReport(dir: string, report: GpuBenchReport): string {
   const errors = validate(schema as JsonSchema, report.run);
   if (errors.length) {
-    throw new InvalidResultError(`the run does not match results.schema.json: ${errors.slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+    throw new InvalidResultError(
+      `the run does not match results.schema.json: ${errors
+        .slice(0, 3)
+        .map((e) => `${e.path || '/'} ${e.message}`)
+        .join('; ')}`,
+    );
   }
   ensureFolderSync(dir, { what: 'results folder' });
   const file = join(dir, fileName(report.run.created_at));

@@ -82,7 +82,8 @@ async function bundleScript(stage) {
 async function main() {
   const started = Date.now();
   for (const pkg of ['tensor', 'cmm', 'fff']) {
-    if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js'))) throw new Error(`packages/${pkg}/dist is missing; run pnpm --filter @ufbert/${pkg} build first`);
+    if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js')))
+      throw new Error(`packages/${pkg}/dist is missing; run pnpm --filter @ufbert/${pkg} build first`);
   }
   const stage = mkdtempSync(join(tmpdir(), 'ufbert-gpu-bundle-'));
   try {

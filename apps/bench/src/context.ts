@@ -46,7 +46,12 @@ export class SuiteContext {
   check(what: string, maxAbsDiff: number, tolerance: number): void {
     const ok = maxAbsDiff <= tolerance;
     // NaN fails the comparison above and is written as null (JSON has no NaN).
-    this.checks.push({ what, max_abs_diff: Number.isFinite(maxAbsDiff) ? Number(maxAbsDiff.toPrecision(3)) : null, tolerance: Number(tolerance.toPrecision(3)), ok });
+    this.checks.push({
+      what,
+      max_abs_diff: Number.isFinite(maxAbsDiff) ? Number(maxAbsDiff.toPrecision(3)) : null,
+      tolerance: Number(tolerance.toPrecision(3)),
+      ok,
+    });
     if (!ok) this.log(`  CHECK FAILED ${what}: max |diff| ${maxAbsDiff} > ${tolerance}`);
   }
 }

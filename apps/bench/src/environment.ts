@@ -55,7 +55,9 @@ export function softwareVersions(): Record<string, string> {
   const out: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
   for (const name of ['@tensorflow/tfjs-core', 'onnxruntime-node', '@ufbert/tensor', '@ufbert/cmm', '@ufbert/fff', '@ufbert/crammed-bert']) {
     try {
-      const pkg = JSON.parse(readTextSync(join(appRoot, 'node_modules', name, 'package.json'), { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { version?: string };
+      const pkg = JSON.parse(readTextSync(join(appRoot, 'node_modules', name, 'package.json'), { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as {
+        version?: string;
+      };
       out[name] = pkg.version ?? 'unknown';
     } catch {
       out[name] = 'not installed';

@@ -48,16 +48,19 @@ describe('measure', () => {
 describe('measureInterleaved', () => {
   it('times every call once per round, in alternating order, until each has spent the budget', async () => {
     const order: string[] = [];
-    const [a, b] = await measureInterleaved([
-      () => {
-        order.push('a');
-        return busyWait(2);
-      },
-      () => {
-        order.push('b');
-        return busyWait(4);
-      },
-    ], { budgetS: 0.012, minSamples: 2, maxSamples: 10 });
+    const [a, b] = await measureInterleaved(
+      [
+        () => {
+          order.push('a');
+          return busyWait(2);
+        },
+        () => {
+          order.push('b');
+          return busyWait(4);
+        },
+      ],
+      { budgetS: 0.012, minSamples: 2, maxSamples: 10 },
+    );
     expect(order.slice(0, 6)).toEqual(['a', 'b', 'b', 'a', 'a', 'b']);
     // b reaches 12 ms in about 3 rounds, a in about 6: the rounds go on until both have.
     const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);

@@ -54,7 +54,12 @@ export async function measure(call: Call, options: MeasureOptions): Promise<Meas
       perCallS.push(t);
       spent += t;
     }
-    return summarise(perCallS, 1, 0, `repetitions capped at ${perCallS.length}: one call takes ${formatSeconds(first)}, over the ${formatSeconds(budgetS)} budget; the first call is also a sample`);
+    return summarise(
+      perCallS,
+      1,
+      0,
+      `repetitions capped at ${perCallS.length}: one call takes ${formatSeconds(first)}, over the ${formatSeconds(budgetS)} budget; the first call is also a sample`,
+    );
   }
 
   // Warm-up: at least one more call, for a tenth of the budget, so the JIT has settled.

@@ -72,7 +72,11 @@ export interface BrowserSuiteOptions {
 }
 
 const BROWSER_FULL: BrowserSuiteOptions = {
-  shapes: [[1, 16], [1, 128], [8, 128]],
+  shapes: [
+    [1, 16],
+    [1, 128],
+    [8, 128],
+  ],
   threads: [1, 2],
   rounds: 3,
   tokensPerRound: 512,
@@ -123,7 +127,11 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 25,
         modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
         modelTokens: 128,
-        onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
+        onnxModelShapes: [
+          [1, 128],
+          [8, 128],
+          [1, 16],
+        ],
       };
     case 'quick':
       return {
@@ -142,7 +150,11 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 4,
         modelPresets: ['UltraFastBERT-1x11', 'crammedBERT-3072'],
         modelTokens: 128,
-        onnxModelShapes: [[1, 128], [8, 128], [1, 16]],
+        onnxModelShapes: [
+          [1, 128],
+          [8, 128],
+          [1, 16],
+        ],
         onnxThreads: [1, 2],
         browser: { ...BROWSER_FULL, rounds: 2, tokensPerRound: 128 },
       };
@@ -164,10 +176,16 @@ export function modeDefaults(mode: Mode, outDir: string): BenchOptions {
         modelBudgetS: 0.001,
         modelPresets: ['UltraFastBERT-tiny-1x11', 'crammedBERT-tiny'],
         modelTokens: 8,
-        onnxModelShapes: [[1, 8], [2, 8]],
+        onnxModelShapes: [
+          [1, 8],
+          [2, 8],
+        ],
         probeWebGpu: false,
         browser: {
-          shapes: [[1, 8], [2, 8]],
+          shapes: [
+            [1, 8],
+            [2, 8],
+          ],
           threads: [1, 2],
           rounds: 1,
           tokensPerRound: 1,

@@ -3,14 +3,7 @@ import type { Row } from './report/types.js';
 
 export type RowIdentity = Omit<
   Row,
-  | 'median_us_per_token'
-  | 'min_us_per_token'
-  | 'max_us_per_token'
-  | 'median_ms_per_call'
-  | 'tokens_per_second'
-  | 'samples'
-  | 'calls_per_sample'
-  | 'warmup_calls'
+  'median_us_per_token' | 'min_us_per_token' | 'max_us_per_token' | 'median_ms_per_call' | 'tokens_per_second' | 'samples' | 'calls_per_sample' | 'warmup_calls'
 >;
 
 /** Turns a measurement of calls of `identity.batch` tokens into a row, per token. */

@@ -1,6 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { formatAdapter, setBackend, tf } from '@ufbert/tensor';
-import { multiplyAddPeak, selectWasmBuild, simdThroughput, defaultThreadCount, startThreadPool, threadCalibration, wasmBuild, wasmSimdSupported } from '@ufbert/cmm';
+import {
+  multiplyAddPeak,
+  selectWasmBuild,
+  simdThroughput,
+  defaultThreadCount,
+  startThreadPool,
+  threadCalibration,
+  wasmBuild,
+  wasmSimdSupported,
+} from '@ufbert/cmm';
 import { SuiteContext } from './context.js';
 import { machineInfo, probeWebGpu, softwareVersions, type WebGpuProbe } from './environment.js';
 import type { BenchOptions } from './options.js';
@@ -139,7 +148,9 @@ async function webgpuKernelsFor(options: BenchOptions, webgpu: WebGpuProbe, log:
   );
   return {
     kernels: loaded.kernels.filter((k) => k.kernelName === 'ConditionalMatmul'),
-    reason: loaded.reason ?? `${formatAdapter(webgpu.description)} emulates a GPU on the CPU, where this kernel takes minutes per call; --webgpu-on-cpu-adapter runs it`,
+    reason:
+      loaded.reason ??
+      `${formatAdapter(webgpu.description)} emulates a GPU on the CPU, where this kernel takes minutes per call; --webgpu-on-cpu-adapter runs it`,
   };
 }
 

@@ -203,35 +203,42 @@ async function start(): Promise<void> {
   await run();
 }
 
-for (const select of [modelSelect, compareSelect, backendSelect]) select.addEventListener('change', () =>
-    void guarded(async () => {
-      await loadModels();
-      await run();
-    }),
+for (const select of [modelSelect, compareSelect, backendSelect])
+  select.addEventListener(
+    'change',
+    () =>
+      void guarded(async () => {
+        await loadModels();
+        await run();
+      }),
   );
 $('run').addEventListener('click', () => void guarded(run));
 textInput.addEventListener('keydown', (event) => {
   if (event.key === 'Enter') void guarded(run);
 });
-$('load-url').addEventListener('click', () =>
-  void guarded(async () => {
-    addNamedSource($<HTMLInputElement>('url').value.trim());
-    await loadModels();
-    await run();
-  }),
+$('load-url').addEventListener(
+  'click',
+  () =>
+    void guarded(async () => {
+      addNamedSource($<HTMLInputElement>('url').value.trim());
+      await loadModels();
+      await run();
+    }),
 );
-$<HTMLInputElement>('files').addEventListener('change', (event) =>
-  void guarded(async () => {
-    const picked = (event.target as HTMLInputElement).files;
-    if (!picked?.length) return;
-    const files = await pickedModelFiles(picked);
-    const name = `picked: ${picked[0].webkitRelativePath.split('/')[0] || picked[0].name}`;
-    const value = `picked-${sources.size}`;
-    addSource(value, name, async () => files);
-    modelSelect.value = value;
-    await loadModels();
-    await run();
-  }),
+$<HTMLInputElement>('files').addEventListener(
+  'change',
+  (event) =>
+    void guarded(async () => {
+      const picked = (event.target as HTMLInputElement).files;
+      if (!picked?.length) return;
+      const files = await pickedModelFiles(picked);
+      const name = `picked: ${picked[0].webkitRelativePath.split('/')[0] || picked[0].name}`;
+      const value = `picked-${sources.size}`;
+      addSource(value, name, async () => files);
+      modelSelect.value = value;
+      await loadModels();
+      await run();
+    }),
 );
 
 void guarded(start);

@@ -38,7 +38,13 @@ export class PlaygroundModel {
   private readonly routing?: CrammedBertModel;
   private readonly routesBackend: RuntimeOption['routes'];
 
-  private constructor(name: string, config: CrammedBertConfig, pipe: FillMaskPipeline | TextClassificationPipeline, routing: CrammedBertModel | undefined, routesBackend: RuntimeOption['routes']) {
+  private constructor(
+    name: string,
+    config: CrammedBertConfig,
+    pipe: FillMaskPipeline | TextClassificationPipeline,
+    routing: CrammedBertModel | undefined,
+    routesBackend: RuntimeOption['routes'],
+  ) {
     this.name = name;
     this.config = config;
     if (pipe.task === 'fill-mask') this.fill = pipe as FillMaskPipeline;

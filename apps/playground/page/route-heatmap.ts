@@ -15,7 +15,12 @@ const FOOTER_H = 38;
  */
 export function routeHeatmap(routes: readonly TokenRoutes[], usage: readonly TreeUsage[], selected: number, onSelect: (token: number) => void): SVGSVGElement {
   const columns = usage.length;
-  const root = svg('svg', { width: LABEL_W + columns * CELL_W + 8, height: HEADER_H + routes.length * CELL_H + FOOTER_H, role: 'img', 'aria-label': 'FFF leaf reached per token and layer' });
+  const root = svg('svg', {
+    width: LABEL_W + columns * CELL_W + 8,
+    height: HEADER_H + routes.length * CELL_H + FOOTER_H,
+    role: 'img',
+    'aria-label': 'FFF leaf reached per token and layer',
+  });
   usage.forEach((u, c) => {
     const x = LABEL_W + c * CELL_W + CELL_W / 2;
     root.append(svg('text', { x, y: 14, class: 'axis' }, `layer ${u.layer}`), svg('text', { x, y: 28, class: 'axis' }, `tree ${u.tree}`));
@@ -30,7 +35,14 @@ export function routeHeatmap(routes: readonly TokenRoutes[], usage: readonly Tre
       const { nodes } = token.layers[u.layer][u.tree];
       const leaf = nodes[nodes.length - 1];
       const rank = leaf - (u.leaves - 1);
-      const cell = svg('rect', { x: LABEL_W + c * CELL_W, y, width: CELL_W - 2, height: CELL_H - 2, class: 'cell', fill: `hsl(${Math.round((300 * rank) / Math.max(1, u.leaves - 1))}, 70%, 55%)` });
+      const cell = svg('rect', {
+        x: LABEL_W + c * CELL_W,
+        y,
+        width: CELL_W - 2,
+        height: CELL_H - 2,
+        class: 'cell',
+        fill: `hsl(${Math.round((300 * rank) / Math.max(1, u.leaves - 1))}, 70%, 55%)`,
+      });
       cell.append(svg('title', {}, `${token.token}, layer ${u.layer} tree ${u.tree}: ${token.layers[u.layer][u.tree].path} -> leaf ${leaf}`));
       line.append(cell, svg('text', { x: LABEL_W + c * CELL_W + CELL_W / 2 - 1, y: y + 14, class: 'cell-label' }, String(leaf)));
     });

@@ -26,7 +26,12 @@ export function routeTree(token: TokenRoutes, usage: readonly TreeUsage[], token
   const trees = token.layers[0].length;
   const width = 2 ** (levels - 1) * LEAF_SPACING;
   const layerHeight = LAYER_TITLE + levels * LEVEL_HEIGHT;
-  const root = svg('svg', { width: trees * (width + TREE_GAP), height: token.layers.length * layerHeight, role: 'img', 'aria-label': `FFF paths of token ${token.token}` });
+  const root = svg('svg', {
+    width: trees * (width + TREE_GAP),
+    height: token.layers.length * layerHeight,
+    role: 'img',
+    'aria-label': `FFF paths of token ${token.token}`,
+  });
   token.layers.forEach((treeRoutes, layer) => {
     const group = svg('g', { class: 'layer', 'data-layer': layer, transform: `translate(0, ${layer * layerHeight})` });
     group.append(svg('text', { x: 0, y: 14, class: 'layer-title' }, `layer ${layer}`));
@@ -42,7 +47,14 @@ export function routeTree(token: TokenRoutes, usage: readonly TreeUsage[], token
       for (let node = 0; node < nodesPerTree(levels - 1); node++) {
         const { x, y } = position(node, width);
         const share = tokenCount ? (visits[node] ?? 0) / tokenCount : 0;
-        const circle = svg('circle', { cx: x, cy: y, r: 9, class: onPath.has(node) ? 'node visited' : 'node', 'data-node': node, 'fill-opacity': (0.12 + 0.88 * share).toFixed(3) });
+        const circle = svg('circle', {
+          cx: x,
+          cy: y,
+          r: 9,
+          class: onPath.has(node) ? 'node visited' : 'node',
+          'data-node': node,
+          'fill-opacity': (0.12 + 0.88 * share).toFixed(3),
+        });
         circle.append(svg('title', {}, `node ${node}: visited by ${visits[node] ?? 0} of ${tokenCount} tokens`));
         g.append(circle);
       }
@@ -50,7 +62,9 @@ export function routeTree(token: TokenRoutes, usage: readonly TreeUsage[], token
         const { x, y } = position(node, width);
         g.append(svg('text', { x: x + 12, y: y - 8, class: 'logit' }, route.logits[level].toFixed(2)));
       });
-      g.append(svg('text', { x: width / 2, y: levels * LEVEL_HEIGHT - 4, class: 'tree-title' }, `tree ${tree}: ${route.path} → leaf ${route.nodes[levels - 1]}`));
+      g.append(
+        svg('text', { x: width / 2, y: levels * LEVEL_HEIGHT - 4, class: 'tree-title' }, `tree ${tree}: ${route.path} → leaf ${route.nodes[levels - 1]}`),
+      );
       group.append(g);
     });
     root.append(group);

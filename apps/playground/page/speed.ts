@@ -48,7 +48,11 @@ async function session(preset: string): Promise<{ config: CrammedBertConfig; ses
   setStatus('busy', `loading ${preset} into onnxruntime-web (${state.backend}, ${threads} thread${threads > 1 ? 's' : ''})…`);
   // onnxruntime-web's own module file (tools/site-assets.ts), which its wasm threads start from
   const wasmPaths = new URL('ort-wasm/', document.baseURI).href;
-  const entry = { config, backend: state.backend, session: await OnnxWebEncoderSession.create(bytes, { threads, executionProviders: [state.backend], wasmPaths }) };
+  const entry = {
+    config,
+    backend: state.backend,
+    session: await OnnxWebEncoderSession.create(bytes, { threads, executionProviders: [state.backend], wasmPaths }),
+  };
   built.set(preset, entry);
   return entry;
 }
@@ -79,7 +83,14 @@ async function measure(): Promise<void> {
   }
   state.models = models.map<SpeedModel>((m) => {
     const msPerCall = median(ms.get(m.name)!);
-    return { name: m.name, kind: m.kind, msPerCall, usPerToken: (msPerCall * 1000) / count, flopsPerToken: encoderFlopsPerToken(m.config, tokens), calls: rounds };
+    return {
+      name: m.name,
+      kind: m.kind,
+      msPerCall,
+      usPerToken: (msPerCall * 1000) / count,
+      flopsPerToken: encoderFlopsPerToken(m.config, tokens),
+      calls: rounds,
+    };
   });
   const [fff, ff] = state.models;
   state.ratio = ff.usPerToken / fff.usPerToken;

@@ -37,8 +37,14 @@ function expectSameAsNode(state: PageState, expected: { candidates: FillMaskCand
   candidates.forEach((c, i) => expect(Math.abs(c.score - expected.candidates[i].score)).toBeLessThan(1e-4));
   const routes = fff.routes!;
   expect(routes.map((t) => t.token)).toEqual(expected.routes.map((t) => t.token));
-  expect(routes.map((t) => t.layers.map((trees) => trees.map((r) => r.nodes)))).toEqual(expected.routes.map((t) => t.layers.map((trees) => trees.map((r) => r.nodes))));
-  routes.forEach((t, i) => t.layers.forEach((trees, l) => trees.forEach((r, k) => r.logits.forEach((logit, level) => expect(Math.abs(logit - expected.routes[i].layers[l][k].logits[level])).toBeLessThan(1e-3)))));
+  expect(routes.map((t) => t.layers.map((trees) => trees.map((r) => r.nodes)))).toEqual(
+    expected.routes.map((t) => t.layers.map((trees) => trees.map((r) => r.nodes))),
+  );
+  routes.forEach((t, i) =>
+    t.layers.forEach((trees, l) =>
+      trees.forEach((r, k) => r.logits.forEach((logit, level) => expect(Math.abs(logit - expected.routes[i].layers[l][k].logits[level])).toBeLessThan(1e-3))),
+    ),
+  );
 }
 
 describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromium${existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} is missing)`}`, () => {
@@ -89,7 +95,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
 
     const onOrt = await settled(page);
     console.info(`playground: ${onOrt.backend}; FFF model on ${onOrt.models[0].runtime}, routes on tfjs wasm`);
-    expect(onOrt.models.map((m) => [m.kind, m.task])).toEqual([['fff', 'fill-mask'], ['ff', 'fill-mask']]);
+    expect(onOrt.models.map((m) => [m.kind, m.task])).toEqual([
+      ['fff', 'fill-mask'],
+      ['ff', 'fill-mask'],
+    ]);
     expect(onOrt.models[0].runtime).toMatch(/^onnxruntime-web \[wasm\]/);
     expectSameAsNode(onOrt, expectedQ8);
     expect(await page.locator('.answer').count()).toBe(2);
@@ -140,7 +149,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the built playground in headless Chromiu
     expect(speed.status).toBe('ready');
     expect(speed.crossOriginIsolated).toBe(true);
     expect(speed.threads).toBe(2);
-    expect(speed.models.map((m) => [m.name, m.kind])).toEqual([['UltraFastBERT-tiny-1x11', 'fff'], ['crammedBERT-tiny', 'ff']]);
+    expect(speed.models.map((m) => [m.name, m.kind])).toEqual([
+      ['UltraFastBERT-tiny-1x11', 'fff'],
+      ['crammedBERT-tiny', 'ff'],
+    ]);
     for (const m of speed.models) {
       expect(m.usPerToken).toBeGreaterThan(0);
       expect(m.msPerCall * 1000).toBeCloseTo(m.usPerToken * 16, 6);

@@ -35,12 +35,17 @@ export async function serveStaticSite(root: string, prefix = '/'): Promise<Stati
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
     const inside = path.startsWith(prefix) ? normalize(path.slice(prefix.length)) : undefined;
-    const file = inside === undefined || inside.startsWith('..') ? undefined : join(root, inside === '.' || inside.endsWith(sep) || inside === '' ? join(inside, 'index.html') : inside);
+    const file =
+      inside === undefined || inside.startsWith('..')
+        ? undefined
+        : join(root, inside === '.' || inside.endsWith(sep) || inside === '' ? join(inside, 'index.html') : inside);
     // Regular files only, bounded: a folder, a FIFO or a device is a 404, as on any static host.
-    const bytes = file ? await readBytes(file, { what: 'site file', maxBytes: FILE_LIMITS.onnx }).catch((error: unknown) => {
-      if (error instanceof FileLayerError) return undefined;
-      throw error;
-    }) : undefined;
+    const bytes = file
+      ? await readBytes(file, { what: 'site file', maxBytes: FILE_LIMITS.onnx }).catch((error: unknown) => {
+          if (error instanceof FileLayerError) return undefined;
+          throw error;
+        })
+      : undefined;
     if (!bytes) {
       res.writeHead(404).end();
       return;

@@ -72,12 +72,19 @@ function fitMaskedWords(model: CrammedBertModel, tokenizer: TextTokenizer, steps
     const targets = encoded.inputIds.map((ids, i) => ids[positions[i]]);
     const ids = tf.tensor2d(inputs, undefined, 'int32');
     const attention = tf.tensor2d(encoded.attentionMask, undefined, 'int32');
-    const flat = tf.tensor1d(positions.map((s, i) => i * width + s), 'int32');
+    const flat = tf.tensor1d(
+      positions.map((s, i) => i * width + s),
+      'int32',
+    );
     const labels = tf.oneHot(tf.tensor1d(targets, 'int32'), tokenizer.vocabSize);
-    const loss = optimizer.minimize(() => {
-      const rows = tf.gather(tf.reshape(model.hiddenStates(ids, attention), [-1, hidden]), flat) as Tensor2D;
-      return tf.losses.softmaxCrossEntropy(labels, model.decode(rows)) as tf.Scalar;
-    }, true, model.trainableVariables());
+    const loss = optimizer.minimize(
+      () => {
+        const rows = tf.gather(tf.reshape(model.hiddenStates(ids, attention), [-1, hidden]), flat) as Tensor2D;
+        return tf.losses.softmaxCrossEntropy(labels, model.decode(rows)) as tf.Scalar;
+      },
+      true,
+      model.trainableVariables(),
+    );
     tf.dispose([loss, ids, attention, flat, labels].filter((t) => t !== null));
   }
   model.eval();
@@ -95,9 +102,17 @@ async function writeModel(dir: string, model: CrammedBertModel, tokenizer: TextT
  */
 export async function writeDemoModels(dir: string): Promise<DemoModel[]> {
   const catalogue: DemoModel[] = [
-    { name: 'tiny UltraFastBERT (FFF 2x3)', path: 'models/tiny-fff/', description: '2 layers, hidden 64, 2 trees of depth 3 per layer, fitted for a few seconds on 12 sentences (so expect the words of those sentences)' },
+    {
+      name: 'tiny UltraFastBERT (FFF 2x3)',
+      path: 'models/tiny-fff/',
+      description: '2 layers, hidden 64, 2 trees of depth 3 per layer, fitted for a few seconds on 12 sentences (so expect the words of those sentences)',
+    },
     { name: 'tiny crammedBERT (FF 30)', path: 'models/tiny-ff/', description: 'the same model with a dense feedforward of 30 neurons, fitted the same way' },
-    { name: 'tiny UltraFastBERT classifier (untrained head)', path: 'models/tiny-fff-classifier/', description: 'the FFF model with a fresh 2-label head: shows the classification view, its labels mean nothing' },
+    {
+      name: 'tiny UltraFastBERT classifier (untrained head)',
+      path: 'models/tiny-fff-classifier/',
+      description: 'the FFF model with a fresh 2-label head: shows the classification view, its labels mean nothing',
+    },
   ];
   const stamp = join(dir, 'generation.txt');
   if (existsSync(stamp) && (await readFile(stamp, 'utf8')) === GENERATION) return catalogue;

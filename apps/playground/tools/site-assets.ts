@@ -40,7 +40,8 @@ function trainerRunModels(runDir: string, into: Map<string, string>): DemoModel[
   for (const kind of ['fff', 'ff']) {
     const folders = [[`${kind}/pretrained`, `trainer run: ${kind.toUpperCase()} pretrained`]];
     const classifiers = join(runDir, kind, 'classifiers');
-    if (existsSync(classifiers)) for (const task of readdirSync(classifiers)) folders.push([`${kind}/classifiers/${task}`, `trainer run: ${kind.toUpperCase()} ${task} classifier`]);
+    if (existsSync(classifiers))
+      for (const task of readdirSync(classifiers)) folders.push([`${kind}/classifiers/${task}`, `trainer run: ${kind.toUpperCase()} ${task} classifier`]);
     for (const [folder, name] of folders) {
       const dir = join(runDir, folder);
       if (!existsSync(join(dir, 'model.safetensors'))) continue;
@@ -79,7 +80,13 @@ export function siteAssets(options: { modelsDir: string; trainerRunDir: string }
         }
         const file = files.get(path);
         if (!file || !statSync(file).isFile()) return next();
-        const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.json') ? 'application/json' : file.endsWith('.mjs') ? 'text/javascript' : 'application/octet-stream';
+        const type = file.endsWith('.wasm')
+          ? 'application/wasm'
+          : file.endsWith('.json')
+            ? 'application/json'
+            : file.endsWith('.mjs')
+              ? 'text/javascript'
+              : 'application/octet-stream';
         res.setHeader('content-type', type);
         createReadStream(file).pipe(res);
       });

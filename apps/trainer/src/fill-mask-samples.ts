@@ -10,7 +10,11 @@ export const SAMPLE_TEXTS: readonly string[] = [
 ];
 
 /** The top `topK` fills of each text by each pretrained model (tfjs, on the backend the run trains on). */
-export async function fillMaskSamples(models: ReadonlyArray<{ name: string; dir: string }>, texts: readonly string[] = SAMPLE_TEXTS, topK = 3): Promise<FillMaskSample[]> {
+export async function fillMaskSamples(
+  models: ReadonlyArray<{ name: string; dir: string }>,
+  texts: readonly string[] = SAMPLE_TEXTS,
+  topK = 3,
+): Promise<FillMaskSample[]> {
   const samples: FillMaskSample[] = texts.map((text) => ({ text, candidates: {} }));
   for (const { name, dir } of models) {
     const fill = await pipeline('fill-mask', dir, { runtime: 'tfjs' });

@@ -16,7 +16,9 @@ async function tinyModel(dir: string): Promise<string> {
   const modelDir = join(dir, 'model');
   const corpus = readFileSync(join(GLUE_TEST_DATA, 'RTE', 'train.tsv'), 'utf8') + readFileSync(join(GLUE_TEST_DATA, 'STS-B', 'train.tsv'), 'utf8');
   const tokenizer = trainWordPiece(corpus.split('\n'), { vocabSize: 300 });
-  const model = CrammedBertModel.create(presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 64 } }));
+  const model = CrammedBertModel.create(
+    presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 64 } }),
+  );
   await saveModel(model, modelDir, { tokenizer });
   model.dispose();
   return modelDir;
@@ -27,7 +29,25 @@ describe('trainer glue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-cmd-'));
     const modelDir = await tinyModel(dir);
     const lines: string[] = [];
-    await runGlueCommand(['--model', modelDir, '--data', GLUE_TEST_DATA, '--tasks', 'RTE,STS-B', '--epochs', '1', '--max-length', '64', '--out', join(dir, 'out'), '--name', 'tiny'], (l) => lines.push(l));
+    await runGlueCommand(
+      [
+        '--model',
+        modelDir,
+        '--data',
+        GLUE_TEST_DATA,
+        '--tasks',
+        'RTE,STS-B',
+        '--epochs',
+        '1',
+        '--max-length',
+        '64',
+        '--out',
+        join(dir, 'out'),
+        '--name',
+        'tiny',
+      ],
+      (l) => lines.push(l),
+    );
     const report = readFileSync(join(dir, 'out', 'report.md'), 'utf8');
     expect(report).toMatch(/RTE/);
     expect(report).toMatch(/STS-B/);
@@ -81,21 +101,29 @@ describe('trainer glue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-cmd-'));
     const data = join(dir, 'data');
     cpSync(GLUE_TEST_DATA, data, { recursive: true });
-    writeFileSync(join(data, 'STS-B', 'dev.tsv'), 'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\ttoo few columns\n');
+    writeFileSync(
+      join(data, 'STS-B', 'dev.tsv'),
+      'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\ttoo few columns\n',
+    );
     const lines: string[] = [];
-    const run = runGlueCommand(['--model', await tinyModel(dir), '--data', data, '--tasks', 'RTE,STS-B', '--epochs', '1', '--out', join(dir, 'out')], (l) => lines.push(l));
+    const run = runGlueCommand(['--model', await tinyModel(dir), '--data', data, '--tasks', 'RTE,STS-B', '--epochs', '1', '--out', join(dir, 'out')], (l) =>
+      lines.push(l),
+    );
     await expect(run).rejects.toThrow(/cannot start, the task files hold 1 problem:\n {2}- STS-B: .*dev\.tsv:2: /);
     expect(lines.filter((l) => l.includes('epoch'))).toEqual([]);
   }, 120_000);
 
-  it('keeps the finished tasks\' results when a later task fails', async () => {
+  it("keeps the finished tasks' results when a later task fails", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-cmd-'));
     const data = join(dir, 'data');
     cpSync(GLUE_TEST_DATA, data, { recursive: true });
     // Reads fine, but there is nothing to score STS-B on.
     writeFileSync(join(data, 'STS-B', 'dev.tsv'), `${readFileSync(join(GLUE_TEST_DATA, 'STS-B', 'dev.tsv'), 'utf8').split('\n')[0]}\n`);
     const lines: string[] = [];
-    const run = runGlueCommand(['--model', await tinyModel(dir), '--data', data, '--tasks', 'RTE,STS-B', '--epochs', '1', '--max-length', '64', '--out', join(dir, 'out')], (l) => lines.push(l));
+    const run = runGlueCommand(
+      ['--model', await tinyModel(dir), '--data', data, '--tasks', 'RTE,STS-B', '--epochs', '1', '--max-length', '64', '--out', join(dir, 'out')],
+      (l) => lines.push(l),
+    );
     await expect(run).rejects.toThrow(/1 of 2 tasks failed \(the report holds the others\):\n {2}- STS-B: /);
     expect(existsSync(join(dir, 'out', 'report.json'))).toBe(true);
     const report = JSON.stringify(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));

@@ -1,7 +1,17 @@
 import { join, resolve } from 'node:path';
 import { DEVICES, UfbertError, setBackend, describeBackend, type Device } from '@ufbert/tensor';
 import { loadTokenizer } from '@ufbert/crammed-bert/node';
-import { GLUE_TASKS, GlueError, formatReportJson, formatReportMarkdown, getTask, type FineTuneRecipe, type GlueExample, type GlueTaskName, type TaskDefinition } from '@ufbert/glue';
+import {
+  GLUE_TASKS,
+  GlueError,
+  formatReportJson,
+  formatReportMarkdown,
+  getTask,
+  type FineTuneRecipe,
+  type GlueExample,
+  type GlueTaskName,
+  type TaskDefinition,
+} from '@ufbert/glue';
 import { fineTune, readTaskSplit } from '@ufbert/glue/node';
 import {
   ensureWritableFolder,
@@ -52,7 +62,8 @@ function parseGlueCommand(argv: string[]): (GlueRun & { overwrite: boolean }) | 
   else if (pathKind(join(values.model, 'model.safetensors')) === 'missing') problems.add(`--model ${values.model} holds no model.safetensors`);
   if (!values.data) problems.add('--data is required');
   else if (pathKind(values.data) === 'missing') problems.add(`--data ${values.data} does not exist`);
-  const backend = values.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<Device | 'auto'>('backend', values.backend!, [...DEVICES, 'auto']));
+  const backend =
+    values.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<Device | 'auto'>('backend', values.backend!, [...DEVICES, 'auto']));
   const numeric = (flag: 'epochs' | 'lr' | 'batch' | 'max-length', integer: boolean) => {
     const raw = values[flag];
     return raw === undefined ? undefined : problems.check(() => parseNumberFlag(flag, raw, integer ? { integer, min: 1 } : { positive: true }));
@@ -98,7 +109,9 @@ export async function runGlueCommand(argv: string[], print: (line: string) => vo
     // An earlier run's reports are never silently replaced: refuse, or with --overwrite move them aside.
     const earlier = folderEntries(outDir, [LOCK_FILE]);
     if (earlier.length && !overwrite) {
-      throw new PreflightError(`cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`);
+      throw new PreflightError(
+        `cannot start: ${outDir} holds an earlier run (${earlier.join(', ')}); pass --overwrite to move it to ${outDir}.replaced-<time>, or choose another --out`,
+      );
     }
     if (earlier.length) print(`moved the earlier run to ${await moveFolderContentsAside(outDir, [LOCK_FILE])}`);
     await fineTuneTasks(run, print);
@@ -143,7 +156,8 @@ async function readTasks(dataDir: string, tasks: readonly GlueTaskName[]): Promi
       problems.push(`${task.name}: ${error.message}`);
     }
   }
-  if (problems.length) throw new GlueError(`cannot start, the task files hold ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length)
+    throw new GlueError(`cannot start, the task files hold ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  - ${problems.join('\n  - ')}`);
   return read;
 }
 
@@ -156,7 +170,11 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
   const scores: Record<string, number> = {};
   const failed: string[] = [];
   for (const { task, train, eval: evalSplits } of tasks) {
-    print(`${task.name}: ${train.length} train, ${Object.entries(evalSplits).map(([s, e]) => `${e.length} ${s}`).join(', ')}`);
+    print(
+      `${task.name}: ${train.length} train, ${Object.entries(evalSplits)
+        .map(([s, e]) => `${e.length} ${s}`)
+        .join(', ')}`,
+    );
     try {
       const result = await fineTune({
         modelDir,
@@ -166,7 +184,11 @@ async function fineTuneTasks(values: GlueRun, print: (line: string) => void): Pr
         eval: evalSplits,
         recipe,
         onEpoch: (epoch, evaluation) =>
-          print(`  epoch ${epoch + 1}: ${Object.entries(evaluation.metrics).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ')}`),
+          print(
+            `  epoch ${epoch + 1}: ${Object.entries(evaluation.metrics)
+              .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`)
+              .join(', ')}`,
+          ),
       });
       result.model.dispose();
       scores[task.name] = result.evaluation.score;

@@ -93,7 +93,11 @@ function layoutLegend(entries: RichText[]): Array<{ x: number; row: number }> {
  * attributes, so a test can recompute every point from the log.
  */
 export function renderLineChart(spec: LineChartSpec): string {
-  const legendEntries: Array<{ name: RichText; color: string; style: ChartSeries['style'] | 'reference' }> = spec.series.map((s) => ({ name: s.name, color: s.color, style: s.style }));
+  const legendEntries: Array<{ name: RichText; color: string; style: ChartSeries['style'] | 'reference' }> = spec.series.map((s) => ({
+    name: s.name,
+    color: s.color,
+    style: s.style,
+  }));
   if (spec.reference) legendEntries.push({ name: spec.reference.label, color: REFERENCE_COLOR, style: 'reference' });
   const legend = layoutLegend(legendEntries.map((e) => e.name));
   const legendRows = legend.length ? legend[legend.length - 1].row + 1 : 0;
@@ -120,7 +124,10 @@ export function renderLineChart(spec: LineChartSpec): string {
     const { x, row } = legend[i];
     const y = TITLE_HEIGHT + row * LEGEND_ROW + 8;
     if (entry.style === 'dots') parts.push(`<circle cx="${x + 10}" cy="${y - 4}" r="4" fill="${entry.color}"/>`);
-    else parts.push(`<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${entry.color}" stroke-width="2"${DASHES[entry.style] ? ` stroke-dasharray="${DASHES[entry.style]}"` : ''}/>`);
+    else
+      parts.push(
+        `<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${entry.color}" stroke-width="2"${DASHES[entry.style] ? ` stroke-dasharray="${DASHES[entry.style]}"` : ''}/>`,
+      );
     parts.push(`<text class="legend-entry" x="${x + LEGEND_SWATCH}" y="${y}">${renderRich(entry.name, 'tspan')}</text>`);
   });
   parts.push('</g>');
@@ -138,20 +145,26 @@ export function renderLineChart(spec: LineChartSpec): string {
   }
   if (spec.reference) {
     const at = f(py(spec.reference.value));
-    parts.push(`<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${at}" y2="${at}" stroke="${REFERENCE_COLOR}" stroke-dasharray="${DASHES.reference}"/>`);
+    parts.push(
+      `<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${at}" y2="${at}" stroke="${REFERENCE_COLOR}" stroke-dasharray="${DASHES.reference}"/>`,
+    );
   }
   for (const s of spec.series) {
     const source = `data-src="${escapeXml(s.source.file)}" data-kind="${s.source.kind}" data-x="${s.source.x}" data-y="${s.source.y}"`;
     if (s.style !== 'dots') {
       const dashes = DASHES[s.style] ? ` stroke-dasharray="${DASHES[s.style]}"` : '';
-      parts.push(`<polyline class="series" ${source} fill="none" stroke="${s.color}" stroke-width="2"${dashes} points="${s.points.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`);
+      parts.push(
+        `<polyline class="series" ${source} fill="none" stroke="${s.color}" stroke-width="2"${dashes} points="${s.points.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`,
+      );
     } else {
       parts.push(`<g class="series" ${source} fill="${s.color}">${s.points.map((p) => `<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="4"/>`).join('')}</g>`);
     }
   }
   parts.push('</g>');
   parts.push(`<text class="axis-label" x="${MARGIN.left + plotWidth / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
-  parts.push(`<text class="axis-label" x="18" y="${top + PLOT_HEIGHT / 2}" text-anchor="middle" transform="rotate(-90 18 ${top + PLOT_HEIGHT / 2})">${escapeXml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text class="axis-label" x="18" y="${top + PLOT_HEIGHT / 2}" text-anchor="middle" transform="rotate(-90 18 ${top + PLOT_HEIGHT / 2})">${escapeXml(spec.yLabel)}</text>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 }

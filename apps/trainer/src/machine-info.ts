@@ -20,6 +20,8 @@ export function machineInfo(): MachineInfo {
 /** Node, the @ufbert packages (one fixed version for all) and tfjs-core. */
 export function versions(): Versions {
   // @ufbert/tensor's entry is dist/index.js; its manifest sits one folder above dist.
-  const manifest = JSON.parse(readTextSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@ufbert/tensor'))), { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { version: string };
+  const manifest = JSON.parse(
+    readTextSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@ufbert/tensor'))), { what: 'package manifest', maxBytes: FILE_LIMITS.json }),
+  ) as { version: string };
   return { node: process.version, ufbert: manifest.version, tfjsCore: tf.version_core };
 }

@@ -38,7 +38,10 @@ describe.skipIf(!existsSync(main))('trainer exit codes and messages (built dist/
 
   it('checks every flag before the output folder exists: a refused seed or a repeated task leaves no folder behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trainer-usage-'));
-    for (const args of [['--seed', '1e30'], ['--tasks', 'spam,spam']]) {
+    for (const args of [
+      ['--seed', '1e30'],
+      ['--tasks', 'spam,spam'],
+    ]) {
       const out = join(dir, args[0].slice(2));
       const result = run('--out', out, '--steps', '1', ...args);
       expect(result.status, args.join(' ')).toBe(2);

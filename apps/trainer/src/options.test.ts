@@ -4,7 +4,21 @@ import { parseOptions, UsageError } from './options.js';
 describe('trainer options', () => {
   it('has the documented defaults', () => {
     const o = parseOptions([], '/app');
-    expect(o).toMatchObject({ fffPreset: 'UltraFastBERT-tiny-1x7', ffPreset: 'crammedBERT-tiny', vocabSize: 4096, budget: { minutes: 3 }, backend: 'wasm', outDir: '/app/runs/default', tasks: ['spam', 'sentiment'], resume: false, overwrite: false, nonFiniteLoss: 'abort', fineTuneEpochs: { spam: 1, sentiment: 3 }, fineTuneMaxLength: 64, fineTuneExamples: null });
+    expect(o).toMatchObject({
+      fffPreset: 'UltraFastBERT-tiny-1x7',
+      ffPreset: 'crammedBERT-tiny',
+      vocabSize: 4096,
+      budget: { minutes: 3 },
+      backend: 'wasm',
+      outDir: '/app/runs/default',
+      tasks: ['spam', 'sentiment'],
+      resume: false,
+      overwrite: false,
+      nonFiniteLoss: 'abort',
+      fineTuneEpochs: { spam: 1, sentiment: 3 },
+      fineTuneMaxLength: 64,
+      fineTuneExamples: null,
+    });
   });
   it('lists every bad flag at once, with the usage', () => {
     expect(() => parseOptions(['--backend', 'tpu', '--steps', '0', '--tasks', 'spam,nope'], '/w')).toThrow(UsageError);

@@ -107,7 +107,8 @@ export function parseOptions(argv: string[], cwd = process.cwd()): TrainerOption
   const backend = v.backend === undefined ? 'wasm' : problems.check(() => parseChoiceFlag<Device | 'auto'>('backend', v.backend!, [...DEVICES, 'auto']));
   const taskNames = Object.keys(EMBEDDED_TASKS) as EmbeddedTaskName[];
   const tasks = problems.check(() => parseListFlag('tasks', v.tasks ?? 'spam,sentiment', taskNames)) ?? [];
-  const nonFiniteLoss = v['nonfinite-loss'] === undefined ? 'abort' : problems.check(() => parseChoiceFlag('nonfinite-loss', v['nonfinite-loss']!, NON_FINITE_LOSS));
+  const nonFiniteLoss =
+    v['nonfinite-loss'] === undefined ? 'abort' : problems.check(() => parseChoiceFlag('nonfinite-loss', v['nonfinite-loss']!, NON_FINITE_LOSS));
   const epochs = v['finetune-epochs'] === undefined ? undefined : number('finetune-epochs', 1, { integer: true, min: 1 });
   const options: TrainerOptions = {
     corpus: (v.corpus ?? []).map((f) => resolve(cwd, f)),

@@ -17,7 +17,16 @@ async function pretrainOne(dir: string, resume: boolean, print: (line: string) =
   const model = CrammedBertModel.create(presetConfig('crammedBERT-tiny', { embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 } }), { seed: 0 });
   try {
     const resumption = await pretrainResumption(dir, resume, 'ff', print);
-    return await pretrain({ model: new CrammedBertMlm(model), tokenizer: mlmTokenizer(tokenizer), corpus: { documents }, outputDir: dir, config, ...resumption, quiet: true, print });
+    return await pretrain({
+      model: new CrammedBertMlm(model),
+      tokenizer: mlmTokenizer(tokenizer),
+      corpus: { documents },
+      outputDir: dir,
+      config,
+      ...resumption,
+      quiet: true,
+      print,
+    });
   } finally {
     model.dispose();
   }

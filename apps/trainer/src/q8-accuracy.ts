@@ -26,7 +26,15 @@ class Comparison {
   tokensWithLeafDiffering = 0;
 
   /** One batch: `a` fp32, `b` q8, `masks[s]` the masked positions of sequence s, `lengths[s]` its tokens before padding. */
-  add(a: EncoderOutputs, b: EncoderOutputs, lengths: readonly number[], masks: readonly (readonly number[])[], sequence: number, hidden: number, vocab: number): void {
+  add(
+    a: EncoderOutputs,
+    b: EncoderOutputs,
+    lengths: readonly number[],
+    masks: readonly (readonly number[])[],
+    sequence: number,
+    hidden: number,
+    vocab: number,
+  ): void {
     lengths.forEach((length, s) => {
       for (const p of masks[s]) {
         const at = (s * sequence + p) * vocab;
@@ -95,7 +103,10 @@ export async function maskedModelAgreement(dir: string, validation: PackedSequen
   const isFff = config.intermed_type === 'fff';
   try {
     model.eval();
-    graphs = [await onnxModelBytes(model, { head: 'all', routes: isFff, dtype: 'fp32' }), await onnxModelBytes(model, { head: 'all', routes: isFff, dtype: 'q8' })];
+    graphs = [
+      await onnxModelBytes(model, { head: 'all', routes: isFff, dtype: 'fp32' }),
+      await onnxModelBytes(model, { head: 'all', routes: isFff, dtype: 'q8' }),
+    ];
   } finally {
     model.dispose();
   }

@@ -7,7 +7,19 @@ const summary = (name: string, kind: 'fff' | 'ff', q8: Partial<Q8Accuracy>): Mod
     name,
     kind,
     tasks: { spam: {}, sentiment: {} },
-    q8: { dtype: 'q8', baseline: 'fp32', maskedPositions: 0, top1Agreement: null, tokens: 0, hiddenCosineMin: null, hiddenCosineMean: null, leafDifferShare: null, tokensWithLeafDifferingShare: null, tasks: {}, ...q8 },
+    q8: {
+      dtype: 'q8',
+      baseline: 'fp32',
+      maskedPositions: 0,
+      top1Agreement: null,
+      tokens: 0,
+      hiddenCosineMin: null,
+      hiddenCosineMean: null,
+      leafDifferShare: null,
+      tokensWithLeafDifferingShare: null,
+      tasks: {},
+      ...q8,
+    },
   }) as unknown as ModelSummary;
 
 describe('q8Table', () => {
@@ -21,7 +33,10 @@ describe('q8Table', () => {
         hiddenCosineMean: 0.999871,
         leafDifferShare: 0.0123,
         tokensWithLeafDifferingShare: 0.05,
-        tasks: { spam: { examples: 100, fp32Accuracy: 0.91, q8Accuracy: 0.905, differencePoints: -0.5 }, sentiment: { examples: 60, fp32Accuracy: 0.7, q8Accuracy: 0.7, differencePoints: 0 } },
+        tasks: {
+          spam: { examples: 100, fp32Accuracy: 0.91, q8Accuracy: 0.905, differencePoints: -0.5 },
+          sentiment: { examples: 60, fp32Accuracy: 0.7, q8Accuracy: 0.7, differencePoints: 0 },
+        },
       }),
       summary('crammedBERT-tiny-FF255', 'ff', { tasks: { spam: { examples: 100, fp32Accuracy: 0.9, q8Accuracy: 0.91, differencePoints: 1 } } }),
     ]);

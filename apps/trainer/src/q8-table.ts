@@ -12,7 +12,14 @@ const cosine = (v: number | null) => (v === null ? 'n/a' : v.toFixed(5));
  */
 export function q8Table(summaries: readonly ModelSummary[]): string {
   const tasks = taskNames(summaries);
-  const header = ['model (q8 vs fp32, onnxruntime)', 'masked top-1 agreement', 'hidden cosine min', 'hidden cosine mean', 'FFF leaves differing (tokens with any)', ...tasks.map((t) => `${t} accuracy fp32 -> q8`)];
+  const header = [
+    'model (q8 vs fp32, onnxruntime)',
+    'masked top-1 agreement',
+    'hidden cosine min',
+    'hidden cosine mean',
+    'FFF leaves differing (tokens with any)',
+    ...tasks.map((t) => `${t} accuracy fp32 -> q8`),
+  ];
   const rows = summaries.map(({ name, q8 }) => [
     name,
     q8.top1Agreement === null ? 'n/a' : `${pct(q8.top1Agreement)} of ${q8.maskedPositions}`,
@@ -21,7 +28,9 @@ export function q8Table(summaries: readonly ModelSummary[]): string {
     q8.leafDifferShare === null ? 'n/a (dense)' : `${pct(q8.leafDifferShare)} (${pct(q8.tokensWithLeafDifferingShare)})`,
     ...tasks.map((t) => {
       const a = q8.tasks[t];
-      return a ? `${(100 * a.fp32Accuracy).toFixed(1)} -> ${(100 * a.q8Accuracy).toFixed(1)} (${a.differencePoints >= 0 ? '+' : ''}${a.differencePoints.toFixed(1)} points)` : 'n/a';
+      return a
+        ? `${(100 * a.fp32Accuracy).toFixed(1)} -> ${(100 * a.q8Accuracy).toFixed(1)} (${a.differencePoints >= 0 ? '+' : ''}${a.differencePoints.toFixed(1)} points)`
+        : 'n/a';
     }),
   ]);
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');

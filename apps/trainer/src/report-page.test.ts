@@ -30,7 +30,8 @@ function* descendants(node: Node): Generator<Node> {
   }
 }
 
-const elements = (root: Node, predicate: (e: Element) => boolean): Element[] => [...descendants(root)].filter((n): n is Element => isElement(n) && predicate(n));
+const elements = (root: Node, predicate: (e: Element) => boolean): Element[] =>
+  [...descendants(root)].filter((n): n is Element => isElement(n) && predicate(n));
 const byTag = (root: Node, tag: string) => elements(root, (e) => e.tagName === tag);
 const byClass = (root: Node, name: string) => elements(root, (e) => hasClass(e, name));
 const text = (node: Node): string => ('value' in node && node.nodeName === '#text' ? node.value : children(node).map(text).join(''));
@@ -82,10 +83,38 @@ describe('report.html of a tiny run', () => {
     const root = mkdtempSync(join(tmpdir(), 'trainer-report-'));
     // Three State of the Union addresses: a few hundred sequences, enough for a validation split.
     const corpus = join(root, 'corpus.txt');
-    writeFileSync(corpus, (await readCorpus({ embedded: ['sotu'] })).slice(-3).map((d) => d.text).join('\n\n'));
+    writeFileSync(
+      corpus,
+      (await readCorpus({ embedded: ['sotu'] }))
+        .slice(-3)
+        .map((d) => d.text)
+        .join('\n\n'),
+    );
     out = join(root, 'run');
     const options = parseOptions(
-      ['--corpus', corpus, '--out', out, '--steps', '3', '--vocab', '300', '--fff-preset', 'UltraFastBERT-tiny-1x3', '--tasks', 'sentiment', '--finetune-epochs', '1', '--finetune-max-length', '16', '--finetune-examples', '64', '--backend', 'wasm', '--quiet'],
+      [
+        '--corpus',
+        corpus,
+        '--out',
+        out,
+        '--steps',
+        '3',
+        '--vocab',
+        '300',
+        '--fff-preset',
+        'UltraFastBERT-tiny-1x3',
+        '--tasks',
+        'sentiment',
+        '--finetune-epochs',
+        '1',
+        '--finetune-max-length',
+        '16',
+        '--finetune-examples',
+        '64',
+        '--backend',
+        'wasm',
+        '--quiet',
+      ],
       root,
     );
     if (options === 'help') throw new Error('unexpected help');
@@ -134,13 +163,25 @@ describe('report.html of a tiny run', () => {
     expect(report.retention).toEqual(
       ff.tasks.sentiment.evaluation.score > ff.tasks.sentiment.baseline.score
         ? { tasks: { sentiment: ratio }, average: ratio, notes: {} }
-        : { tasks: { sentiment: null }, average: null, notes: { sentiment: 'the FF model is at or below its majority baseline on sentiment', average: 'the FF model is above its majority baseline on no task' } },
+        : {
+            tasks: { sentiment: null },
+            average: null,
+            notes: {
+              sentiment: 'the FF model is at or below its majority baseline on sentiment',
+              average: 'the FF model is above its majority baseline on no task',
+            },
+          },
     );
   });
 
   it('has the four charts, titled with both models, with complete legends and every point inside its axes', () => {
     const charts = byClass(body, 'chart');
-    expect(charts.map((c) => text(byClass(c, 'chart-title')[0]).split(':')[0])).toEqual(['MLM loss over tokens', 'MLM loss over wall-clock time', 'Learning rate', 'Gradient norm before clipping']);
+    expect(charts.map((c) => text(byClass(c, 'chart-title')[0]).split(':')[0])).toEqual([
+      'MLM loss over tokens',
+      'MLM loss over wall-clock time',
+      'Learning rate',
+      'Gradient norm before clipping',
+    ]);
     const [fff, ff] = report.models;
     expect([fff.kind, ff.kind]).toEqual(['fff', 'ff']);
     for (const chart of charts) {
@@ -150,10 +191,20 @@ describe('report.html of a tiny run', () => {
       // One legend entry per series, plus the baseline's on the loss charts.
       expect(legend.length).toBe(series.length + byClass(chart, 'reference').length);
       for (const m of report.models) expect(series.filter((s) => attr(s, 'data-src') === m.logFile).length).toBeGreaterThan(0);
-      expect(byClass(chart, 'axis-label').map(text).every((label) => label.length > 0)).toBe(true);
+      expect(
+        byClass(chart, 'axis-label')
+          .map(text)
+          .every((label) => label.length > 0),
+      ).toBe(true);
     }
     expect(charts.slice(0, 2).map((c) => byClass(c, 'legend-entry').map(text))).toEqual(
-      Array(2).fill([`${fff.name} training loss`, `${fff.name} validation loss`, `${ff.name} training loss`, `${ff.name} validation loss`, `unigram baseline ${fff.unigramBaseline.toFixed(3)}`]),
+      Array(2).fill([
+        `${fff.name} training loss`,
+        `${fff.name} validation loss`,
+        `${ff.name} training loss`,
+        `${ff.name} validation loss`,
+        `unigram baseline ${fff.unigramBaseline.toFixed(3)}`,
+      ]),
     );
   });
 
@@ -162,7 +213,9 @@ describe('report.html of a tiny run', () => {
     expect(series.length).toBe(12);
     for (const s of series) {
       const plot = ancestors(s).find((a) => hasClass(a, 'plot'))!;
-      const [left, top, width, height, xMin, xMax, yMin, yMax] = ['left', 'top', 'width', 'height', 'x-min', 'x-max', 'y-min', 'y-max'].map((k) => Number(attr(plot, `data-${k}`)));
+      const [left, top, width, height, xMin, xMax, yMin, yMax] = ['left', 'top', 'width', 'height', 'x-min', 'x-max', 'y-min', 'y-max'].map((k) =>
+        Number(attr(plot, `data-${k}`)),
+      );
       const records = logs.get(attr(s, 'data-src')!)!;
       const steps = records.filter((r) => r.kind === 'step');
       const kind = attr(s, 'data-kind');
@@ -170,10 +223,14 @@ describe('report.html of a tiny run', () => {
       const yField = attr(s, 'data-y')!;
       const field = (r: TrainingLogRecord, name: string): number =>
         name === 'step:tokens' ? steps.find((step) => step.step === r.step)!.tokens : (r as unknown as Record<string, number>)[name];
-      const expected = records.filter((r) => r.kind === kind).map((r) => [left + ((field(r, xField) - xMin) / (xMax - xMin)) * width, top + height - ((field(r, yField) - yMin) / (yMax - yMin)) * height]);
+      const expected = records
+        .filter((r) => r.kind === kind)
+        .map((r) => [left + ((field(r, xField) - xMin) / (xMax - xMin)) * width, top + height - ((field(r, yField) - yMin) / (yMax - yMin)) * height]);
       const drawn =
         s.tagName === 'polyline'
-          ? attr(s, 'points')!.split(' ').map((p) => p.split(',').map(Number))
+          ? attr(s, 'points')!
+              .split(' ')
+              .map((p) => p.split(',').map(Number))
           : byTag(s, 'circle').map((c) => [Number(attr(c, 'cx')), Number(attr(c, 'cy'))]);
       expect(drawn.length, `${attr(s, 'data-src')} ${kind} ${xField}/${yField}`).toBe(expected.length);
       expect(drawn.length).toBeGreaterThan(0);
@@ -217,7 +274,9 @@ describe('report.html of a tiny run', () => {
     expect(rows('samples').length).toBe(report.samples.length);
     expect(rows('samples').length).toBeGreaterThan(0);
     expect(text(byTag(body, 'dl')[0])).toMatch(/retention[\s\S]*sentiment: accuracy/);
-    expect(byClass(body, 'command').map(text)).toEqual(report.models.map((m) => `ufbert classify --model ${m.kind}/classifiers/sentiment "The food was wonderful and the staff were friendly."`));
+    expect(byClass(body, 'command').map(text)).toEqual(
+      report.models.map((m) => `ufbert classify --model ${m.kind}/classifiers/sentiment "The food was wonderful and the staff were friendly."`),
+    );
     expect(rows('settings').length).toBeGreaterThan(40);
   });
 
@@ -258,14 +317,16 @@ describe('report.html of a tiny run', () => {
     }
     expect(checked).toBeGreaterThan(100);
     // Every text with a digit is a sourced value, a tick on an axis, or the name of a setting whose value's pointer spells it.
-    const unsourced = [...descendants(body)].filter((node) => node.nodeName === '#text' && /\d/.test(text(node))).filter((node) => {
-      const up = ancestors(node);
-      if (up.some((a) => attr(a, 'data-src') !== undefined || hasClass(a, 'tick'))) return false;
-      const key = up.find((a) => hasClass(a, 'key'));
-      if (!key) return true;
-      const value = elements(key.parentNode as Element, (e) => attr(e, 'data-src') !== undefined)[0];
-      return !attr(value, 'data-src')!.endsWith(`/${text(key).split('.').join('/')}`);
-    });
+    const unsourced = [...descendants(body)]
+      .filter((node) => node.nodeName === '#text' && /\d/.test(text(node)))
+      .filter((node) => {
+        const up = ancestors(node);
+        if (up.some((a) => attr(a, 'data-src') !== undefined || hasClass(a, 'tick'))) return false;
+        const key = up.find((a) => hasClass(a, 'key'));
+        if (!key) return true;
+        const value = elements(key.parentNode as Element, (e) => attr(e, 'data-src') !== undefined)[0];
+        return !attr(value, 'data-src')!.endsWith(`/${text(key).split('.').join('/')}`);
+      });
     expect(unsourced.map(text)).toEqual([]);
   });
 

@@ -43,7 +43,13 @@ function pretrainingCharts(report: RunReport, logs: RunLogs): string {
       const steps = logs[i].filter((r) => r.kind === 'step');
       const what = y === 'loss' ? 'training loss' : y === 'learningRate' ? 'learning rate' : 'grad-norm';
       const out: ChartSeries[] = [
-        { name: [modelName(report, i), ` ${what}`], color: COLORS[m.kind].train, style: m.kind === 'ff' ? 'dashed' : 'line', points: steps.map((r) => ({ x: r[x], y: r[y] })), source: { file: m.logFile, kind: 'step', x, y } },
+        {
+          name: [modelName(report, i), ` ${what}`],
+          color: COLORS[m.kind].train,
+          style: m.kind === 'ff' ? 'dashed' : 'line',
+          points: steps.map((r) => ({ x: r[x], y: r[y] })),
+          source: { file: m.logFile, kind: 'step', x, y },
+        },
       ];
       if (withValidation) {
         // Validation records carry the step and wall time, not the tokens: the step's record gives those.
@@ -63,13 +69,38 @@ function pretrainingCharts(report: RunReport, logs: RunLogs): string {
   const fff = report.models.findIndex((m) => m.kind === 'fff');
   const baselineAt = Math.max(fff, 0);
   const reference = report.models.length
-    ? { value: report.models[baselineAt].unigramBaseline, label: ['unigram baseline ', fixed(report.models[baselineAt].unigramBaseline, 3, ['models', baselineAt, 'unigramBaseline'])] }
+    ? {
+        value: report.models[baselineAt].unigramBaseline,
+        label: ['unigram baseline ', fixed(report.models[baselineAt].unigramBaseline, 3, ['models', baselineAt, 'unigramBaseline'])],
+      }
     : undefined;
   const charts: LineChartSpec[] = [
-    { title: ['MLM loss over tokens: ', ...modelsTitle(report)], xLabel: 'tokens trained on', yLabel: 'MLM loss (nats)', series: series('tokens', 'loss', true), reference },
-    { title: ['MLM loss over wall-clock time: ', ...modelsTitle(report)], xLabel: 'seconds of pretraining', yLabel: 'MLM loss (nats)', series: series('elapsed', 'loss', true), reference },
-    { title: ['Learning rate: ', ...modelsTitle(report)], xLabel: 'tokens trained on', yLabel: 'learning rate', series: series('tokens', 'learningRate', false) },
-    { title: ['Gradient norm before clipping: ', ...modelsTitle(report)], xLabel: 'tokens trained on', yLabel: 'global grad-norm', series: series('tokens', 'gradNorm', false) },
+    {
+      title: ['MLM loss over tokens: ', ...modelsTitle(report)],
+      xLabel: 'tokens trained on',
+      yLabel: 'MLM loss (nats)',
+      series: series('tokens', 'loss', true),
+      reference,
+    },
+    {
+      title: ['MLM loss over wall-clock time: ', ...modelsTitle(report)],
+      xLabel: 'seconds of pretraining',
+      yLabel: 'MLM loss (nats)',
+      series: series('elapsed', 'loss', true),
+      reference,
+    },
+    {
+      title: ['Learning rate: ', ...modelsTitle(report)],
+      xLabel: 'tokens trained on',
+      yLabel: 'learning rate',
+      series: series('tokens', 'learningRate', false),
+    },
+    {
+      title: ['Gradient norm before clipping: ', ...modelsTitle(report)],
+      xLabel: 'tokens trained on',
+      yLabel: 'global grad-norm',
+      series: series('tokens', 'gradNorm', false),
+    },
   ];
   return charts.map((c) => `<figure>${renderLineChart(c)}</figure>`).join('\n');
 }
@@ -85,8 +116,16 @@ function resultsSection(report: RunReport): string {
       integer(m.tokens, ['models', i, 'tokens']),
       m.validationLoss === null ? 'n/a' : fixed(m.validationLoss, 3, ['models', i, 'validationLoss']),
       fixed(m.unigramBaseline, 3, ['models', i, 'unigramBaseline']),
-      ...tasks.map((t): RichText =>
-        m.tasks[t] ? [percent(m.tasks[t].evaluation.score, ['models', i, 'tasks', t, 'evaluation', 'score']), ' (', percent(m.tasks[t].baseline.score, ['models', i, 'tasks', t, 'baseline', 'score']), ')'] : 'n/a',
+      ...tasks.map(
+        (t): RichText =>
+          m.tasks[t]
+            ? [
+                percent(m.tasks[t].evaluation.score, ['models', i, 'tasks', t, 'evaluation', 'score']),
+                ' (',
+                percent(m.tasks[t].baseline.score, ['models', i, 'tasks', t, 'baseline', 'score']),
+                ')',
+              ]
+            : 'n/a',
       ),
       avg === null ? 'n/a' : sourced((100 * avg).toFixed(1), src('models', i, 'averageScore'), 100),
     ];
@@ -95,7 +134,15 @@ function resultsSection(report: RunReport): string {
     const r = report.retention;
     const cell = (v: number | null, key: string, path: Array<string | number>): RichText =>
       v !== null ? [percent(v, path), '%'] : r.notes[key] ? `n/a (${r.notes[key]})` : 'n/a';
-    rows.push(['FFF retention (FFF / FF)', '', '', '', '', ...tasks.map((t) => cell(r.tasks[t] ?? null, t, ['retention', 'tasks', t])), cell(r.average, 'average', ['retention', 'average'])]);
+    rows.push([
+      'FFF retention (FFF / FF)',
+      '',
+      '',
+      '',
+      '',
+      ...tasks.map((t) => cell(r.tasks[t] ?? null, t, ['retention', 'tasks', t])),
+      cell(r.average, 'average', ['retention', 'average']),
+    ]);
   }
   const metricRows: RichText[][] = report.models.flatMap((m, i) =>
     tasks.flatMap((t) => {
@@ -112,7 +159,9 @@ function resultsSection(report: RunReport): string {
   );
   const definitions = [
     ...SUMMARY_DEFINITIONS,
-    ...tasks.flatMap((t) => getTask(t as TaskName).metrics.map((metric) => [`${t}: ${metric.key}`, `${METRIC_DEFINITIONS[metric.metric]}, on the ${metric.split} split`] as const)),
+    ...tasks.flatMap((t) =>
+      getTask(t as TaskName).metrics.map((metric) => [`${t}: ${metric.key}`, `${METRIC_DEFINITIONS[metric.metric]}, on the ${metric.split} split`] as const),
+    ),
   ];
   return [
     '<section id="results"><h2>Results: FFF vs FF</h2>',
@@ -139,16 +188,32 @@ function q8Section(report: RunReport): string {
       q8.top1Agreement === null ? 'n/a' : [share(q8.top1Agreement, at(i, 'top1Agreement')), ' of ', integer(q8.maskedPositions, at(i, 'maskedPositions'))],
       cosine(q8.hiddenCosineMin, at(i, 'hiddenCosineMin')),
       cosine(q8.hiddenCosineMean, at(i, 'hiddenCosineMean')),
-      q8.leafDifferShare === null ? 'n/a (dense)' : [share(q8.leafDifferShare, at(i, 'leafDifferShare')), ' (', share(q8.tokensWithLeafDifferingShare, at(i, 'tokensWithLeafDifferingShare')), ')'],
+      q8.leafDifferShare === null
+        ? 'n/a (dense)'
+        : [share(q8.leafDifferShare, at(i, 'leafDifferShare')), ' (', share(q8.tokensWithLeafDifferingShare, at(i, 'tokensWithLeafDifferingShare')), ')'],
       ...tasks.map((t): RichText => {
         const a = q8.tasks[t];
         if (!a) return 'n/a';
-        return [percent(a.fp32Accuracy, at(i, 'tasks', t, 'fp32Accuracy')), ' → ', percent(a.q8Accuracy, at(i, 'tasks', t, 'q8Accuracy')), ` (${a.differencePoints >= 0 ? '+' : ''}`, fixed(a.differencePoints, 1, at(i, 'tasks', t, 'differencePoints')), ' points)'];
+        return [
+          percent(a.fp32Accuracy, at(i, 'tasks', t, 'fp32Accuracy')),
+          ' → ',
+          percent(a.q8Accuracy, at(i, 'tasks', t, 'q8Accuracy')),
+          ` (${a.differencePoints >= 0 ? '+' : ''}`,
+          fixed(a.differencePoints, 1, at(i, 'tasks', t, 'differencePoints')),
+          ' points)',
+        ];
       }),
     ];
   });
   if (!rows.length) return '';
-  const header: RichText[] = ['model', 'masked top prediction agreement', 'hidden-state cosine, min', 'hidden-state cosine, mean', 'FFF leaves differing (tokens with any)', ...tasks.map((t): RichText => [`${t} accuracy, `, baseline(0), ' → ', dtype(0)])];
+  const header: RichText[] = [
+    'model',
+    'masked top prediction agreement',
+    'hidden-state cosine, min',
+    'hidden-state cosine, mean',
+    'FFF leaves differing (tokens with any)',
+    ...tasks.map((t): RichText => [`${t} accuracy, `, baseline(0), ' → ', dtype(0)]),
+  ];
   return [
     `<section id="q8"><h2>${renderRich(['Quantized: ', dtype(0), ' against ', baseline(0), ' on onnxruntime'])}</h2>`,
     `<p>${renderRich([
@@ -180,7 +245,11 @@ function timeSection(report: RunReport): string {
   );
   const phases = table(
     ['phase', 'model', 'seconds'],
-    report.phases.map((p, i) => [p.phase, p.model === undefined ? '' : sourced(p.model, src('phases', i, 'model')), fixed(p.seconds, 1, ['phases', i, 'seconds'])]),
+    report.phases.map((p, i) => [
+      p.phase,
+      p.model === undefined ? '' : sourced(p.model, src('phases', i, 'model')),
+      fixed(p.seconds, 1, ['phases', i, 'seconds']),
+    ]),
     'phases',
   );
   return `<section id="time"><h2>Throughput and wall time</h2>${throughput}<h3>Wall time per phase</h3>${phases}</section>`;
@@ -199,7 +268,10 @@ function usageSection(report: RunReport): string {
         [fixed(u.pathEntropyBits, 2, at('pathEntropyBits')), ' of ', fixed(u.maxPathEntropyBits, 2, at('maxPathEntropyBits'))],
       ];
     });
-    return [`<h3>${renderRich(modelName(report, i))}</h3>`, table(['layer', 'validation tokens', 'leaves used', 'share of leaves used', 'path entropy (bits, of the maximum)'], rows, 'usage')];
+    return [
+      `<h3>${renderRich(modelName(report, i))}</h3>`,
+      table(['layer', 'validation tokens', 'leaves used', 'share of leaves used', 'path entropy (bits, of the maximum)'], rows, 'usage'),
+    ];
   });
   return [
     '<section id="usage"><h2>FFF node usage per layer (validation set)</h2>',
@@ -212,23 +284,30 @@ function usageSection(report: RunReport): string {
 function samplesSection(report: RunReport): string {
   const rows = report.samples.map((sample, s): RichText[] => [
     sourced(sample.text, src('samples', s, 'text')),
-    ...report.models.map((m): RichText =>
-      (sample.candidates[m.name] ?? []).flatMap((c, k): RichText[] => [
-        ...(k ? [', '] : []),
-        sourced(c.token, src('samples', s, 'candidates', m.name, k, 'token')),
-        ' (',
-        percent(c.score, ['samples', s, 'candidates', m.name, k, 'score']),
-        '%)',
-      ]),
+    ...report.models.map(
+      (m): RichText =>
+        (sample.candidates[m.name] ?? []).flatMap((c, k): RichText[] => [
+          ...(k ? [', '] : []),
+          sourced(c.token, src('samples', s, 'candidates', m.name, k, 'token')),
+          ' (',
+          percent(c.score, ['samples', s, 'candidates', m.name, k, 'score']),
+          '%)',
+        ]),
     ),
   ]);
   return `<section id="samples"><h2>Fill-mask samples</h2><p>The top candidates of each pretrained model for the masked word, with their probabilities.</p>${table(['text', ...report.models.map((_, i) => modelName(report, i))], rows, 'samples')}</section>`;
 }
 
 function classifySection(report: RunReport): string {
-  const examples: Record<string, string> = { spam: 'Congratulations, you have won a free cruise! Reply now to claim your prize.', sentiment: 'The food was wonderful and the staff were friendly.' };
+  const examples: Record<string, string> = {
+    spam: 'Congratulations, you have won a free cruise! Reply now to claim your prize.',
+    sentiment: 'The food was wonderful and the staff were friendly.',
+  };
   const commands = report.models.flatMap((m, i) =>
-    Object.entries(m.tasks).map(([task, result]) => `<pre class="command">ufbert classify --model ${renderRich(sourced(result.classifierDir, src('models', i, 'tasks', task, 'classifierDir')))} ${escapeXml(JSON.stringify(examples[task] ?? 'your text here'))}</pre>`),
+    Object.entries(m.tasks).map(
+      ([task, result]) =>
+        `<pre class="command">ufbert classify --model ${renderRich(sourced(result.classifierDir, src('models', i, 'tasks', task, 'classifierDir')))} ${escapeXml(JSON.stringify(examples[task] ?? 'your text here'))}</pre>`,
+    ),
   );
   return `<section id="classify"><h2>Use the fine-tuned classifiers</h2><p>Each classifier is saved with its label names; run from the run folder (the <code>ufbert</code> command of <code>@ufbert/pipelines</code>):</p>${commands.join('\n')}</section>`;
 }
@@ -263,7 +342,8 @@ function settingsTable(header: string, columns: ReadonlyArray<{ label: RichText;
 }
 
 function configSection(report: RunReport): string {
-  const one = (title: string, header: string, value: unknown, at: string) => `<div><h3>${title}</h3>${settingsTable(header, [{ label: 'value', value, at: [at] }])}</div>`;
+  const one = (title: string, header: string, value: unknown, at: string) =>
+    `<div><h3>${title}</h3>${settingsTable(header, [{ label: 'value', value, at: [at] }])}</div>`;
   const models = settingsTable(
     'model config',
     report.models.map((m, i) => ({ label: modelName(report, i), value: m.modelConfig, at: ['models', i, 'modelConfig'] })),

@@ -8,7 +8,12 @@ function summary(kind: 'fff' | 'ff', scores: Record<string, [score: number, base
   const tasks = Object.fromEntries(
     Object.entries(scores).map(([task, [score, baseline]]) => [
       task,
-      { evaluation: { task, metrics: { accuracy: score }, score }, baseline: { task, metrics: { accuracy: baseline }, score: baseline }, classifierDir: '', seconds: 0 },
+      {
+        evaluation: { task, metrics: { accuracy: score }, score },
+        baseline: { task, metrics: { accuracy: baseline }, score: baseline },
+        classifierDir: '',
+        seconds: 0,
+      },
     ]),
   );
   return { name: kind, kind, steps: 1, validationLoss: null, unigramBaseline: 1, tasks } as unknown as ModelSummary;
@@ -33,6 +38,8 @@ describe('FFF retention', () => {
     });
     const table = comparisonTable(models);
     expect(table).not.toMatch(/103/);
-    expect(table).toContain('| FFF retention (FFF / FF) |  |  |  | n/a (the FF model is at or below its majority baseline on sentiment) | n/a (the FF model is above its majority baseline on no task) |');
+    expect(table).toContain(
+      '| FFF retention (FFF / FF) |  |  |  | n/a (the FF model is at or below its majority baseline on sentiment) | n/a (the FF model is above its majority baseline on no task) |',
+    );
   });
 });

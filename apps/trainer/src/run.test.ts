@@ -22,25 +22,34 @@ describe('trainer preflight', () => {
     chmodSync(locked, 0o444);
     const lines: string[] = [];
     const started = performance.now();
-    const run = runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), (l) => lines.push(l));
+    const run = runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), (l) =>
+      lines.push(l),
+    );
     await expect(run).rejects.toBeInstanceOf(PreflightError);
-    await expect(runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), () => {})).rejects.toThrow(
+    await expect(
+      runTrainer(options(['--corpus', join(root, 'missing.txt'), '--out', join(locked, 'out'), '--fff-preset', 'UltraFastBERT-banana']), () => {}),
+    ).rejects.toThrow(
       /missing\.txt: cannot open the corpus text file: no such file[\s\S]*locked\/out: cannot create the output folder[\s\S]*UltraFastBERT-banana/,
     );
     expect(lines).toEqual([]);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
-  it.each(['/proc/self/out', '/proc/dir', '/sys/kernel/out'])('refuses --out %s within a second, creating nothing (recursive mkdir there never returns)', async (out) => {
-    const started = performance.now();
-    await expect(runTrainer(options(['--out', out]), () => {})).rejects.toThrow(new RegExp(`  - ${out}: the output folder is on (procfs|sysfs)`));
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(existsSync(out)).toBe(false);
-  });
+  it.each(['/proc/self/out', '/proc/dir', '/sys/kernel/out'])(
+    'refuses --out %s within a second, creating nothing (recursive mkdir there never returns)',
+    async (out) => {
+      const started = performance.now();
+      await expect(runTrainer(options(['--out', out]), () => {})).rejects.toThrow(new RegExp(`  - ${out}: the output folder is on (procfs|sysfs)`));
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it('refuses --ff-preset toString (and every inherited name) as an unknown preset, which once trained a 110M-parameter crammedBERT-3072', async () => {
     for (const name of INHERITED_NAMES) {
-      await expect(runTrainer(options(['--ff-preset', name]), () => {})).rejects.toThrow(new RegExp(`preset '${name}'.*\\n.*unknown preset; expected one of crammedBERT-3072`));
+      await expect(runTrainer(options(['--ff-preset', name]), () => {})).rejects.toThrow(
+        new RegExp(`preset '${name}'.*\\n.*unknown preset; expected one of crammedBERT-3072`),
+      );
     }
   });
 
@@ -63,7 +72,9 @@ describe('trainer output folder', () => {
     const out = earlierRun();
     const run = runTrainer(options(['--out', out]), () => {});
     await expect(run).rejects.toBeInstanceOf(PreflightError);
-    await expect(runTrainer(options(['--out', out]), () => {})).rejects.toThrow(/holds an earlier run \(fff, report\.md\); pass --resume to continue it, --overwrite to start over/);
+    await expect(runTrainer(options(['--out', out]), () => {})).rejects.toThrow(
+      /holds an earlier run \(fff, report\.md\); pass --resume to continue it, --overwrite to start over/,
+    );
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toBe('earlier report\n');
     expect(readdirSync(out).sort()).toEqual(['fff', 'report.md']);
   });

@@ -55,15 +55,20 @@ async function preflight(options: TrainerOptions): Promise<{ fff: CrammedBertCon
     problems.push(error.message);
   }
   const configs: Partial<Record<'fff' | 'ff', CrammedBertConfig>> = {};
-  for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
+  for (const [kind, preset] of [
+    ['fff', options.fffPreset],
+    ['ff', options.ffPreset],
+  ] as const) {
     try {
       configs[kind] = pretrainingConfig(preset, kind, options);
     } catch (error) {
       problems.push(`--${kind}-preset ${preset}: ${(error as Error).message}`);
     }
   }
-  if (configs.fff && configs.fff.intermed_type !== 'fff') problems.push(`--fff-preset ${options.fffPreset} has no FFF blocks (intermed_type ${configs.fff.intermed_type})`);
-  if (configs.ff && configs.ff.intermed_type !== 'ff') problems.push(`--ff-preset ${options.ffPreset} has no dense FF blocks (intermed_type ${configs.ff.intermed_type})`);
+  if (configs.fff && configs.fff.intermed_type !== 'fff')
+    problems.push(`--fff-preset ${options.fffPreset} has no FFF blocks (intermed_type ${configs.fff.intermed_type})`);
+  if (configs.ff && configs.ff.intermed_type !== 'ff')
+    problems.push(`--ff-preset ${options.ffPreset} has no dense FF blocks (intermed_type ${configs.ff.intermed_type})`);
   if (problems.length) throw new PreflightError(`cannot start:\n  - ${problems.join('\n  - ')}`);
   return configs as { fff: CrammedBertConfig; ff: CrammedBertConfig };
 }
@@ -181,7 +186,10 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
 
   const summaries: ModelSummary[] = [];
   let training: TrainingConfig | undefined;
-  for (const [kind, preset] of [['fff', options.fffPreset], ['ff', options.ffPreset]] as const) {
+  for (const [kind, preset] of [
+    ['fff', options.fffPreset],
+    ['ff', options.ffPreset],
+  ] as const) {
     const config: CrammedBertConfig = { ...configs[kind], embedding: { ...configs[kind].embedding, vocab_size: vocab } };
     const name = kind === 'fff' ? `${preset}` : `${preset}-FF${config.intermed_size}`;
     const runDir = join(options.outDir, kind);
@@ -215,7 +223,9 @@ async function runLocked(options: TrainerOptions, configs: { fff: CrammedBertCon
     } finally {
       model.dispose();
     }
-    print(`pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`);
+    print(
+      `pretrained: ${result.steps} steps, ${result.tokens} tokens, validation MLM loss ${result.validationLoss?.toFixed(4)} (unigram baseline ${result.baseline.crossEntropy.toFixed(4)}); saved to ${pretrainedDir}`,
+    );
 
     const { tasks, classifiers } = await fineTuneEmbeddedTasks({ options, tokenizer, pretrainedDir, runDir, model: name, phases, relativePath, print });
     const q8Started = performance.now();
@@ -311,7 +321,9 @@ async function fineTuneEmbeddedTasks({ options, tokenizer, pretrainedDir, runDir
     phases.push({ phase: `fine-tuning and evaluation: ${task}`, model: name, seconds });
     tasks[task] = { evaluation: tuned.evaluation, baseline: tuned.baseline, classifierDir: relativePath(classifierDir), seconds };
     classifiers.push({ task, dir: classifierDir, dev });
-    print(`  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`);
+    print(
+      `  ${task}: score ${(100 * tuned.evaluation.score).toFixed(1)} (majority baseline ${(100 * tuned.baseline.score).toFixed(1)}); classifier saved to ${classifierDir} (ufbert classify --model ${classifierDir} TEXT)`,
+    );
   }
   return { tasks, classifiers };
 }
@@ -326,7 +338,8 @@ async function writeRunReports(options: TrainerOptions, report: RunReport, summa
   await writeFileAtomic(files.html, renderReportPage(report, logs));
   print(`\n${table}`);
   print(`\nwritten: ${options.outDir}`);
-  for (const s of summaries) print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);
+  for (const s of summaries)
+    print(`  ${s.name}: log, chart and checkpoints in ${join(options.outDir, s.pretrainDir)}; pretrained model in ${join(options.outDir, s.pretrainedDir)}`);
   print(`  report: ${files.html} (open it in a browser), ${REPORT_MD} and ${REPORT_JSON}; tokenizer: ${join(options.outDir, 'tokenizer')}`);
   return files;
 }
@@ -334,7 +347,10 @@ async function writeRunReports(options: TrainerOptions, report: RunReport, summa
 /** One line for the progress output; the table and report.html show every figure. */
 function q8Line(q8: ModelSummary['q8']): string {
   const share = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
-  const parts = [`masked top-1 agreement ${share(q8.top1Agreement)} of ${q8.maskedPositions}`, `hidden-state cosine min ${q8.hiddenCosineMin?.toFixed(4) ?? 'n/a'}`];
+  const parts = [
+    `masked top-1 agreement ${share(q8.top1Agreement)} of ${q8.maskedPositions}`,
+    `hidden-state cosine min ${q8.hiddenCosineMin?.toFixed(4) ?? 'n/a'}`,
+  ];
   if (q8.leafDifferShare !== null) parts.push(`FFF leaves differing ${share(q8.leafDifferShare)}`);
   for (const [task, t] of Object.entries(q8.tasks)) parts.push(`${task} accuracy ${(100 * t.fp32Accuracy).toFixed(1)} -> ${(100 * t.q8Accuracy).toFixed(1)}`);
   return parts.join(', ');

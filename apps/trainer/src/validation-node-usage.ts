@@ -23,7 +23,11 @@ export async function validationNodeUsage(model: CrammedBertModel, validation: P
     const count = Math.min(BATCH, validation.count - start);
     const lengths = validation.lengths.subarray(start, start + count);
     const ids = tf.tensor2d(validation.ids.subarray(start * S, (start + count) * S), [count, S], 'int32');
-    const mask = tf.tensor2d(Int32Array.from({ length: count * S }, (_, i) => (i % S < lengths[Math.floor(i / S)] ? 1 : 0)), [count, S], 'int32');
+    const mask = tf.tensor2d(
+      Int32Array.from({ length: count * S }, (_, i) => (i % S < lengths[Math.floor(i / S)] ? 1 : 0)),
+      [count, S],
+      'int32',
+    );
     let routes: Awaited<ReturnType<typeof model.fffRoutes>>;
     try {
       routes = await model.fffRoutes(ids, mask);

@@ -89,7 +89,12 @@ async function forwardTrainChecks(kernel: KernelOf<'ConditionalForwardTrain', 'w
 const nonZero = (v: number): boolean => v !== 0;
 
 /** Whether every gradient entry of a neuron no token visited is exactly 0. */
-function onlyVisited(name: string, problem: ConditionalProblem, nodes: Int32Array, grads: { dWIn: Float32Array; dbIn: Float32Array; dWOut: Float32Array }): CheckResult {
+function onlyVisited(
+  name: string,
+  problem: ConditionalProblem,
+  nodes: Int32Array,
+  grads: { dWIn: Float32Array; dbIn: Float32Array; dWOut: Float32Array },
+): CheckResult {
   const { inputSize: h, outputSize: o } = problem.shape;
   const neurons = problem.weights.bIn.values.length;
   const visited = new Uint8Array(neurons);
@@ -99,7 +104,11 @@ function onlyVisited(name: string, problem: ConditionalProblem, nodes: Int32Arra
   for (let i = 0; i < neurons; i++) {
     if (!visited[i] && (grads.dbIn[i] !== 0 || grads.dWIn.subarray(i * h, (i + 1) * h).some(nonZero) || column(i).some(nonZero))) touched++;
   }
-  return { name, ok: touched === 0, detail: touched === 0 ? 'no gradient on unvisited neurons' : `${touched} unvisited neurons have a gradient (expected none)` };
+  return {
+    name,
+    ok: touched === 0,
+    detail: touched === 0 ? 'no gradient on unvisited neurons' : `${touched} unvisited neurons have a gradient (expected none)`,
+  };
 }
 
 async function backwardChecks(kernel: KernelOf<'ConditionalBackward', 'webgpu'>): Promise<CheckResult[]> {

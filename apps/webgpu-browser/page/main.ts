@@ -14,5 +14,7 @@ async function run(): Promise<PageReport> {
 
 const report = await run().catch((err: unknown): PageReport => ({ checks: [], error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
 window.ufbertReport = report;
-const lines = report.error ? [`error: ${report.error}`] : [report.adapter ?? '', ...report.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`)];
+const lines = report.error
+  ? [`error: ${report.error}`]
+  : [report.adapter ?? '', ...report.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`)];
 document.getElementById('log')!.textContent = lines.join('\n');

@@ -28,7 +28,8 @@ export async function runOnnxRuntimeWebChecks(base: string): Promise<CheckResult
       try {
         const out = await session.runTensors(ids.data as BigInt64Array, mask.data as BigInt64Array, ids.shape as [number, number]);
         const label = `onnxruntime-web [${executionProviders.join(', ')}] ${name}`;
-        if (io.has('hidden_states')) checks.push(withinTolerance(`${label} hidden_states`, relativeError(out.hiddenStates, toFloat32(io.get('hidden_states')!)), TOLERANCE));
+        if (io.has('hidden_states'))
+          checks.push(withinTolerance(`${label} hidden_states`, relativeError(out.hiddenStates, toFloat32(io.get('hidden_states')!)), TOLERANCE));
         checks.push(withinTolerance(`${label} logits`, relativeError(out.logits ?? [], toFloat32(io.get('logits')!)), TOLERANCE));
       } finally {
         await session.release();

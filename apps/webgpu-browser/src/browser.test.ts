@@ -39,11 +39,22 @@ describe.skipIf(!existsSync(CHROMIUM))(`WebGPU kernels in headless Chromium${exi
     const labels = listKernels(undefined, ['webgpu']).map((kernel) => kernelLabel(kernel));
     const ran = (label: string, caseName: string) => report.checks.some((c) => c.name.startsWith(`${label} ${caseName} `));
     for (const kernel of listKernels(undefined, ['webgpu'])) {
-      const names = kernel.kernelName === 'DenseMatmul' ? DENSE_CASES.map(denseCaseName) : (kernel.kernelName === 'ConditionalMatmul' ? CONDITIONAL_CASES : TRAINING_CASES).map(conditionalCaseName);
-      expect(names.filter((name) => !ran(kernelLabel(kernel), name)), kernelLabel(kernel)).toEqual([]);
+      const names =
+        kernel.kernelName === 'DenseMatmul'
+          ? DENSE_CASES.map(denseCaseName)
+          : (kernel.kernelName === 'ConditionalMatmul' ? CONDITIONAL_CASES : TRAINING_CASES).map(conditionalCaseName);
+      expect(
+        names.filter((name) => !ran(kernelLabel(kernel), name)),
+        kernelLabel(kernel),
+      ).toEqual([]);
     }
     // 15 fixture tensors, 3 model tensors per onnxruntime-web provider list (wasm; webgpu then wasm)
     expect(report.checks.filter((c) => !labels.some((label) => c.name.startsWith(`${label} `))).length).toBe(21);
-    console.info(report.checks.filter((c) => c.name.startsWith('onnxruntime-web')).map((c) => `webgpu-browser: ${c.name}: ${c.detail}`).join('\n'));
+    console.info(
+      report.checks
+        .filter((c) => c.name.startsWith('onnxruntime-web'))
+        .map((c) => `webgpu-browser: ${c.name}: ${c.detail}`)
+        .join('\n'),
+    );
   }, 180_000);
 });

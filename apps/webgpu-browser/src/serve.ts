@@ -51,7 +51,9 @@ function onnxModels(dir: string, models: ReadonlyMap<string, Uint8Array>): Plugi
     name: 'ufbert-onnx-models',
     configurePreviewServer(server) {
       server.middlewares.use('/onnx', (req, res, next) => {
-        const [folder, file] = decodeURIComponent((req.url ?? '').split('?')[0]).split('/').filter(Boolean);
+        const [folder, file] = decodeURIComponent((req.url ?? '').split('?')[0])
+          .split('/')
+          .filter(Boolean);
         if (folder === 'ort' && file && /^[\w.-]+\.m?(js|wasm)$/.test(file)) {
           void sendFile(res, join(ortDist, file), file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript').then((sent) => sent || next(), next);
           return;

@@ -28,7 +28,9 @@ describe('kernel choice text form', () => {
   });
 
   it('refuses unknown parts, saying what it expected', () => {
-    expect(() => parseKernelChoice('cuda')).toThrow(new KernelChoiceError(`kernel choice "cuda": unknown backend 'cuda'; expected one of ts, wasm, webgpu or auto`));
+    expect(() => parseKernelChoice('cuda')).toThrow(
+      new KernelChoiceError(`kernel choice "cuda": unknown backend 'cuda'; expected one of ts, wasm, webgpu or auto`),
+    );
     expect(() => parseKernelChoice('wasm/4')).toThrow(/unknown level '4'; expected one of 1, 2, 3, fused or auto/);
     expect(() => parseKernelChoice('wasm/fused/int4')).toThrow(/unknown dtype 'int4'; expected one of fp32, q8/);
     expect(() => parseKernelChoice('wasm/fused/q8/x')).toThrow(/too many parts/);

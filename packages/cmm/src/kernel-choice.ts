@@ -33,7 +33,8 @@ export function parseKernelChoice(text: string): KernelChoice {
   let threads: number | undefined;
   if (threadText !== undefined) {
     threads = /^[0-9]+$/.test(threadText) ? Number(threadText) : Number.NaN;
-    if (!Number.isSafeInteger(threads) || threads < 1) throw new KernelChoiceError(`kernel choice ${shown}: threads must be a positive integer; expected ${FORM}`);
+    if (!Number.isSafeInteger(threads) || threads < 1)
+      throw new KernelChoiceError(`kernel choice ${shown}: threads must be a positive integer; expected ${FORM}`);
   }
   const [backend, level, dtype, extra] = spec.split('/');
   if (extra !== undefined) throw new KernelChoiceError(`kernel choice ${shown} has too many parts; expected ${FORM}`);

@@ -30,7 +30,10 @@ export abstract class PreparedBase<S> implements PreparedKernel<S> {
  * `ConditionalMatmul/wasm/fused/q8`; one run at a set thread count adds it: `..., 2 threads`.
  * The count is an option object so that `labels.map(kernelLabel)` never reads an index as threads.
  */
-export function kernelLabel(kernel: { kernelName: string; backend: string; level: number | string; dtype?: string }, { threads }: { threads?: number } = {}): string {
+export function kernelLabel(
+  kernel: { kernelName: string; backend: string; level: number | string; dtype?: string },
+  { threads }: { threads?: number } = {},
+): string {
   const label = `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
   const withDtype = kernel.dtype === undefined || kernel.dtype === 'fp32' ? label : `${label}/${kernel.dtype}`;
   return threads === undefined ? withDtype : `${withDtype}, ${threads} thread${threads > 1 ? 's' : ''}`;

@@ -113,7 +113,11 @@ export function checkQuantizedWeights(tables: QuantizedConditionalWeights, shape
     const size = dims.reduce((a, b) => a * b, 1);
     if (values.length !== size) throw new ShapeError(`expected q8 ${name} of shape ${formatShape(dims)} (${size} values), got ${values.length} values`);
   }
-  for (const [name, values] of [['wInScale', tables.wInScale], ['bIn', tables.bIn], ['wOutScale', tables.wOutScale]] as const) {
+  for (const [name, values] of [
+    ['wInScale', tables.wInScale],
+    ['bIn', tables.bIn],
+    ['wOutScale', tables.wOutScale],
+  ] as const) {
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new QuantizationError(`q8 ${name}[${bad}] is ${values[bad]}; expected finite values`);
   }

@@ -59,7 +59,7 @@ describe('kernel registry', () => {
     expect(() => registerKernel(conditionalMatmulTsFused)).toThrow(/already registered/);
   });
 
-  it('chooses by backend and level, defaulting to the tfjs backend\'s own kernels (cpu: TypeScript)', () => {
+  it("chooses by backend and level, defaulting to the tfjs backend's own kernels (cpu: TypeScript)", () => {
     expect(chooseKernel('ConditionalMatmul', {}, 'cpu')).toBe(conditionalMatmulTsFused);
     expect(chooseKernel('ConditionalMatmul', { level: 2 }, 'cpu').level).toBe(2);
     expect(() => chooseKernel('ConditionalMatmul', { level: 2 }, 'wasm')).toThrow('no kernel registered as ConditionalMatmul/wasm/2');
@@ -69,15 +69,21 @@ describe('kernel registry', () => {
       expect(chooseKernel('ConditionalMatmul', { backend: 'wasm' }, 'cpu')).toBe(conditionalMatmulWasmFused);
     }
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts' }, 'webgpu')).toThrow(KernelChoiceError);
-    expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts' }, 'webgpu')).toThrow('ConditionalMatmul/ts cannot run on tfjs-webgpu tensors; expected a kernel backend of webgpu');
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts' }, 'webgpu')).toThrow(
+      'ConditionalMatmul/ts cannot run on tfjs-webgpu tensors; expected a kernel backend of webgpu',
+    );
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'webgpu' }, 'cpu')).toThrow('expected a kernel backend of ts or wasm');
-    expect(() => chooseKernel('ConditionalMatmul', { backend: 'gpu' as never }, 'cpu')).toThrow("unknown kernel backend 'gpu'; expected one of ts, wasm, webgpu");
+    expect(() => chooseKernel('ConditionalMatmul', { backend: 'gpu' as never }, 'cpu')).toThrow(
+      "unknown kernel backend 'gpu'; expected one of ts, wasm, webgpu",
+    );
     expect(() => chooseKernel('ConditionalMatmul', { backend: 'wasm', level: 1 }, 'cpu')).toThrow(KernelNotFoundError);
   });
 
   it('finds no kernel, backend, level or dtype by a name every object inherits', () => {
     for (const name of INHERITED_NAMES) {
-      expect(() => chooseKernel('ConditionalMatmul', { backend: name as never }, 'cpu')).toThrow(`unknown kernel backend '${name}'; expected one of ts, wasm, webgpu`);
+      expect(() => chooseKernel('ConditionalMatmul', { backend: name as never }, 'cpu')).toThrow(
+        `unknown kernel backend '${name}'; expected one of ts, wasm, webgpu`,
+      );
       expect(() => chooseKernel('ConditionalMatmul', { dtype: name as never }, 'cpu')).toThrow(`unknown weight dtype '${name}'; expected one of fp32, q8`);
       expect(() => chooseKernel('ConditionalMatmul', { backend: 'ts', level: name as never }, 'cpu')).toThrow(KernelNotFoundError);
       expect(() => getKernel(name as never, 'ts', 1)).toThrow(`no kernel registered as ${name}/ts/1; registered: none`);
@@ -93,7 +99,9 @@ describe('kernel registry', () => {
       expect(fastestKernel('ConditionalMatmul', ['ts', 'wasm'], 'q8')).toBe(conditionalMatmulWasmQ8);
     }
     expect(() => chooseKernel('ConditionalMatmul', { dtype: 'q8', level: 2 }, 'cpu')).toThrow('no kernel registered as ConditionalMatmul/ts/2/q8');
-    expect(() => chooseKernel('ConditionalMatmul', { dtype: 'q8' }, 'webgpu')).toThrow('no ConditionalMatmul kernel of backend webgpu on q8 weights can run here');
+    expect(() => chooseKernel('ConditionalMatmul', { dtype: 'q8' }, 'webgpu')).toThrow(
+      'no ConditionalMatmul kernel of backend webgpu on q8 weights can run here',
+    );
     expect(() => chooseKernel('DenseMatmul', { dtype: 'q8' }, 'cpu')).toThrow(KernelNotFoundError);
     expect(() => chooseKernel('ConditionalMatmul', { dtype: 'int4' as never }, 'cpu')).toThrow("unknown weight dtype 'int4'; expected one of fp32, q8");
   });

@@ -86,11 +86,18 @@ export function defaultKernelBackend(tensorsOn: Device): KernelBackend {
  * KernelChoiceError when the backend cannot read those tensors or the dtype is unknown,
  * KernelNotFoundError when no such kernel is registered or it cannot run here.
  */
-export function chooseKernel<K extends KernelName, B extends KernelBackend = KernelBackend>(name: K, choice: KernelChoice & { readonly backend?: B }, tensorsOn: Device): KernelOf<K, B> {
+export function chooseKernel<K extends KernelName, B extends KernelBackend = KernelBackend>(
+  name: K,
+  choice: KernelChoice & { readonly backend?: B },
+  tensorsOn: Device,
+): KernelOf<K, B> {
   const backend = choice.backend ?? defaultKernelBackend(tensorsOn);
-  if (!KERNEL_BACKENDS.includes(backend)) throw new KernelChoiceError(`unknown kernel backend '${String(backend)}'; expected one of ${KERNEL_BACKENDS.join(', ')}`);
+  if (!KERNEL_BACKENDS.includes(backend))
+    throw new KernelChoiceError(`unknown kernel backend '${String(backend)}'; expected one of ${KERNEL_BACKENDS.join(', ')}`);
   if (!READS_TENSORS_OF[backend].includes(tensorsOn)) {
-    throw new KernelChoiceError(`${name}/${backend} cannot run on tfjs-${tensorsOn} tensors; expected a kernel backend of ${KERNEL_BACKENDS.filter((b) => READS_TENSORS_OF[b].includes(tensorsOn)).join(' or ')}`);
+    throw new KernelChoiceError(
+      `${name}/${backend} cannot run on tfjs-${tensorsOn} tensors; expected a kernel backend of ${KERNEL_BACKENDS.filter((b) => READS_TENSORS_OF[b].includes(tensorsOn)).join(' or ')}`,
+    );
   }
   const dtype = choice.dtype ?? 'fp32';
   if (!WEIGHT_DTYPES.includes(dtype)) throw new KernelChoiceError(`unknown weight dtype '${String(dtype)}'; expected one of ${WEIGHT_DTYPES.join(', ')}`);

@@ -11,8 +11,12 @@ describe('config limits', () => {
   it('reject the sizes that used to run out of memory, at once and before any allocation', () => {
     const started = performance.now();
     expect(problemsOf(() => createConfig({ num_transformer_layers: 1e6 }))).toEqual(['num_transformer_layers must be an integer in [0, 256], got 1000000']);
-    expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e7 } }))).toEqual(['embedding.max_seq_length must be an integer in [1, 8192], got 10000000']);
-    expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e8 } }))).toEqual(['embedding.max_seq_length must be an integer in [1, 8192], got 100000000']);
+    expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e7 } }))).toEqual([
+      'embedding.max_seq_length must be an integer in [1, 8192], got 10000000',
+    ]);
+    expect(problemsOf(() => createConfig({ embedding: { max_seq_length: 1e8 } }))).toEqual([
+      'embedding.max_seq_length must be an integer in [1, 8192], got 100000000',
+    ]);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
@@ -37,17 +41,24 @@ describe('config limits', () => {
       `num_labels must be null (masked LM) or an integer in [1, ${CONFIG_LIMITS.num_labels}], got 131072`,
       `classification_head.head_dim must be an integer in [1, ${CONFIG_LIMITS.head_dim}], got 131072`,
     ]);
-    expect(problemsOf(() => createConfig({ intermed_type: 'fff', intermed_size: 1, intermed_depth: 25 }))).toEqual(['intermed_depth must be an integer in [0, 24], got 25']);
+    expect(problemsOf(() => createConfig({ intermed_type: 'fff', intermed_size: 1, intermed_depth: 25 }))).toEqual([
+      'intermed_depth must be an integer in [0, 24], got 25',
+    ]);
   });
 
   it('bound the whole model: sizes each within their limit may not add up to more than 2^30 values', () => {
     const [problem] = problemsOf(() => createConfig({ hidden_size: 16384, embedding: { vocab_size: 1 << 21 }, attention: { num_attention_heads: 16 } }));
     expect(problem).toMatch(/^the model would hold 5\.32e\+10 float32 values \(weights and positional table\), more than the limit of 1073741824 \(4 GiB\)$/);
-    expect(problemsOf(() => createConfig({ intermed_type: 'fff', intermed_size: 1024, intermed_depth: 20, hidden_size: 64, attention: { num_attention_heads: 1 } }))[0]).toMatch(/float32 values/);
+    expect(
+      problemsOf(() =>
+        createConfig({ intermed_type: 'fff', intermed_size: 1024, intermed_depth: 20, hidden_size: 64, attention: { num_attention_heads: 1 } }),
+      )[0],
+    ).toMatch(/float32 values/);
   });
 
   it('accept every preset and the published model', () => {
-    for (const name of ['crammedBERT-3072', 'crammedBERT-tiny', 'UltraFastBERT-1x11-long', 'UltraFastBERT-tiny-1x7']) expect(() => presetConfig(name)).not.toThrow();
+    for (const name of ['crammedBERT-3072', 'crammedBERT-tiny', 'UltraFastBERT-1x11-long', 'UltraFastBERT-tiny-1x7'])
+      expect(() => presetConfig(name)).not.toThrow();
     expect(() => createConfig({ intermed_type: 'fff', intermed_size: 1, intermed_depth: 11, num_transformer_layers: 16 })).not.toThrow();
   });
 
@@ -58,6 +69,8 @@ describe('config limits', () => {
   it('apply to model_config.json files, named in the error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crammed-bert-limits-'));
     writeFileSync(join(dir, 'model_config.json'), JSON.stringify({ ...defaultConfig(), num_transformer_layers: 1e6 }));
-    await expect(loadModelConfig(dir)).rejects.toThrow(/model_config\.json: 1 problem:\n {2}- num_transformer_layers must be an integer in \[0, 256\], got 1000000/);
+    await expect(loadModelConfig(dir)).rejects.toThrow(
+      /model_config\.json: 1 problem:\n {2}- num_transformer_layers must be an integer in \[0, 256\], got 1000000/,
+    );
   });
 });

@@ -20,7 +20,13 @@ describe('parseConfig', () => {
   });
 
   it('fills absent optional fields with the crammed-bert.yaml defaults, embedding_dim from hidden_size', () => {
-    const config = parseConfig({ num_transformer_layers: 2, hidden_size: 32, intermed_size: 64, embedding: { vocab_size: 100, max_seq_length: 16 }, attention: { num_attention_heads: 4 } });
+    const config = parseConfig({
+      num_transformer_layers: 2,
+      hidden_size: 32,
+      intermed_size: 64,
+      embedding: { vocab_size: 100, max_seq_length: 16 },
+      attention: { num_attention_heads: 4 },
+    });
     expect(config.embedding.embedding_dim).toBe(32);
     expect(config.intermed_type).toBe('ff');
     expect(config.norm_eps).toBe(1e-12);
@@ -91,9 +97,15 @@ describe('presets', () => {
 
   it('tiny presets are small and take overrides', () => {
     const c = presetConfig('UltraFastBERT-tiny-2x3', { embedding: { vocab_size: 500 }, num_labels: 2 });
-    expect([c.hidden_size, c.num_transformer_layers, c.intermed_size, c.intermed_depth, c.embedding.vocab_size, c.embedding.max_seq_length, c.num_labels]).toEqual([
-      64, 2, 2, 3, 500, 128, 2,
-    ]);
+    expect([
+      c.hidden_size,
+      c.num_transformer_layers,
+      c.intermed_size,
+      c.intermed_depth,
+      c.embedding.vocab_size,
+      c.embedding.max_seq_length,
+      c.num_labels,
+    ]).toEqual([64, 2, 2, 3, 500, 128, 2]);
     expect(presetConfig('crammedBERT-tiny').intermed_size).toBe(256);
   });
 

@@ -155,11 +155,15 @@ const string: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
 const oneOf =
   (...values: readonly unknown[]): Check =>
   (v) =>
-    values.includes(v) ? undefined : values.length === 1 ? `${JSON.stringify(values[0])} (the only supported value)` : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
+    values.includes(v)
+      ? undefined
+      : values.length === 1
+        ? `${JSON.stringify(values[0])} (the only supported value)`
+        : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
 const stringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'an array of strings');
-const numLabels: Check = (v) => (v === null || (isInteger(v) && v >= 1 && v <= CONFIG_LIMITS.num_labels) ? undefined : `null (masked LM) or an integer in [1, ${CONFIG_LIMITS.num_labels}]`);
-const sparsePrediction: Check = (v) =>
-  v === false || (typeof v === 'number' && v > 0 && v <= 1) ? undefined : 'false or a fraction in (0, 1]';
+const numLabels: Check = (v) =>
+  v === null || (isInteger(v) && v >= 1 && v <= CONFIG_LIMITS.num_labels) ? undefined : `null (masked LM) or an integer in [1, ${CONFIG_LIMITS.num_labels}]`;
+const sparsePrediction: Check = (v) => (v === false || (typeof v === 'number' && v > 0 && v <= 1) ? undefined : 'false or a fraction in (0, 1]');
 
 /**
  * Upper bounds of every size in a config, checked before anything is allocated: far above
@@ -258,7 +262,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Fills absent fields from `defaults` and checks every field, collecting problems.
  * Keys the schema does not know are kept untouched (the reference ignores them too).
  */
-function resolve(schema: Schema, input: Record<string, unknown>, defaults: Record<string, unknown> | undefined, path: string, problems: string[]): Record<string, unknown> {
+function resolve(
+  schema: Schema,
+  input: Record<string, unknown>,
+  defaults: Record<string, unknown> | undefined,
+  path: string,
+  problems: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...input };
   for (const [key, entry] of Object.entries(schema)) {
     const where = path ? `${path}.${key}` : key;
@@ -304,7 +314,9 @@ function crossChecks(c: CrammedBertConfig, problems: string[]): void {
   }
   const values = modelValues(c);
   if (values > CONFIG_LIMITS.modelValues) {
-    problems.push(`the model would hold ${values.toExponential(2)} float32 values (weights and positional table), more than the limit of ${CONFIG_LIMITS.modelValues} (4 GiB)`);
+    problems.push(
+      `the model would hold ${values.toExponential(2)} float32 values (weights and positional table), more than the limit of ${CONFIG_LIMITS.modelValues} (4 GiB)`,
+    );
   }
 }
 
@@ -313,7 +325,10 @@ function modelValues(c: CrammedBertConfig): number {
   const h = c.hidden_size;
   const ffn = c.intermed_type === 'fff' ? fffNeurons(c) * (2 * h + 1) : 2 * c.intermed_size * h;
   const layer = 4 * h + 1 + 4 * h * h + ffn;
-  const head = c.num_labels === null ? 0 : (c.classification_head.include_ff_layer ? (h + 1) * c.classification_head.head_dim : 0) + (c.classification_head.head_dim + 1) * c.num_labels;
+  const head =
+    c.num_labels === null
+      ? 0
+      : (c.classification_head.include_ff_layer ? (h + 1) * c.classification_head.head_dim : 0) + (c.classification_head.head_dim + 1) * c.num_labels;
   return (c.embedding.vocab_size + c.embedding.max_seq_length + 4) * h + c.num_transformer_layers * layer + head;
 }
 
@@ -338,7 +353,9 @@ const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v
 function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<string, unknown> | undefined {
   const modelType = json.model_type;
   if (modelType !== undefined && !(typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType))) {
-    problems.push(`model_type must be one of ${quoted(Object.keys(HF_MODEL_CLASSES))} (the reference's crammedBertConfig, ufbert export's), got ${JSON.stringify(modelType)}`);
+    problems.push(
+      `model_type must be one of ${quoted(Object.keys(HF_MODEL_CLASSES))} (the reference's crammedBertConfig, ufbert export's), got ${JSON.stringify(modelType)}`,
+    );
   }
   const arch = json.arch;
   if (!isPlainObject(arch)) {
@@ -347,13 +364,16 @@ function unwrapArch(json: Record<string, unknown>, problems: string[]): Record<s
   }
   const classes = json.architectures;
   if (classes === undefined) return arch;
-  const families = typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType) ? [HF_MODEL_CLASSES[modelType]] : Object.values(HF_MODEL_CLASSES);
+  const families =
+    typeof modelType === 'string' && Object.hasOwn(HF_MODEL_CLASSES, modelType) ? [HF_MODEL_CLASSES[modelType]] : Object.values(HF_MODEL_CLASSES);
   const known = families.flatMap((family) => [family.mlm, family.classifier]);
   const role = arch.num_labels === null || arch.num_labels === undefined ? 'mlm' : 'classifier';
   if (!Array.isArray(classes) || classes.length !== 1 || !known.includes(classes[0])) {
     problems.push(`architectures must name one of ${quoted(known)}, got ${JSON.stringify(classes)}`);
   } else if (!families.some((family) => family[role] === classes[0])) {
-    problems.push(`architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${role === 'mlm' ? 'masked LM' : 'classifier'}`);
+    problems.push(
+      `architectures names ${classes[0]}, but arch.num_labels ${JSON.stringify(arch.num_labels ?? null)} makes the model a ${role === 'mlm' ? 'masked LM' : 'classifier'}`,
+    );
   }
   return arch;
 }

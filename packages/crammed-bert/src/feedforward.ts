@@ -4,9 +4,7 @@ import type { FFF } from '@ufbert/fff';
 import { dense, recordingGradients, type DenseWeight } from './dense.js';
 
 /** The block's weights in the reference layout (no biases on the dense block: use_bias false). */
-export type FeedforwardWeights =
-  | { kind: 'ff'; denseIn: DenseWeight; denseOut: DenseWeight }
-  | { kind: 'fff'; layer: FFF };
+export type FeedforwardWeights = { kind: 'ff'; denseIn: DenseWeight; denseOut: DenseWeight } | { kind: 'fff'; layer: FFF };
 
 /**
  * `ff`: dense_out(GELU(dense_in(x))), FFNComponent. `fff`: @ufbert/fff's layer (a hard

@@ -1,7 +1,15 @@
 export * from './errors.js';
 export * from './model-folder/file-names.js';
 export { readLabels, labelEntries, labelNames, type LabelEntries } from './model-folder/labels.js';
-export { readModelFolder, readModelConfig, readModelTokenizer, readModelWeights, type ReadModelFile, type ModelFolderConfig, type ModelFolderParts } from './model-folder/read-model-folder.js';
+export {
+  readModelFolder,
+  readModelConfig,
+  readModelTokenizer,
+  readModelWeights,
+  type ReadModelFile,
+  type ModelFolderConfig,
+  type ModelFolderParts,
+} from './model-folder/read-model-folder.js';
 export { modelFolderFiles, jsonText, type ModelFolderContents } from './model-folder/model-folder-files.js';
 export * from './config.js';
 export { presetConfig, PRESET_NAMES } from './presets.js';
@@ -14,7 +22,14 @@ export { CrammedBertModel, type CreateModelOptions } from './model.js';
 export { loadCheckpoint, type LoadCheckpointOptions } from './load-checkpoint.js';
 export { TextTokenizer, type TextInput, type Encoding, type EncodeOptions, type BatchEncoding, type EncodeBatchOptions } from './tokenizer/tokenizer.js';
 export { WordPieceTrainer, trainWordPiece, type WordPieceTrainerOptions } from './tokenizer/wordpiece-trainer.js';
-export { wordPieceTokenizerJson, CONTINUATION_PREFIX, type TokenizerJson, type AddedTokenJson, type SpecialTokenNames, type WordPieceJsonOptions } from './tokenizer/tokenizer-json.js';
+export {
+  wordPieceTokenizerJson,
+  CONTINUATION_PREFIX,
+  type TokenizerJson,
+  type AddedTokenJson,
+  type SpecialTokenNames,
+  type WordPieceJsonOptions,
+} from './tokenizer/tokenizer-json.js';
 export { findSpecialTokens, specialTokenConfig, type SpecialToken, type SpecialTokens } from './tokenizer/special-tokens.js';
 export { TfjsRuntime, type InferenceRuntime, type TokenBatch } from './inference-runtime.js';
 export { checkTokenBatch } from './token-batch-check.js';

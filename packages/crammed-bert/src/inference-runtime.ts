@@ -79,7 +79,9 @@ export class TfjsRuntime implements InferenceRuntime {
     this.model.eval();
     let out: tf.Tensor;
     try {
-      out = tf.tidy(() => forward(tf.tensor2d(batch.inputIds as number[][], undefined, 'int32'), tf.tensor2d(batch.attentionMask as number[][], undefined, 'int32')));
+      out = tf.tidy(() =>
+        forward(tf.tensor2d(batch.inputIds as number[][], undefined, 'int32'), tf.tensor2d(batch.attentionMask as number[][], undefined, 'int32')),
+      );
     } finally {
       if (wasTraining) this.model.train();
     }

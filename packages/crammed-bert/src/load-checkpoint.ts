@@ -36,7 +36,11 @@ export interface LoadCheckpointOptions {
  * embedding, may be present or absent), then each tensor goes straight into its variable.
  * `where` names the checkpoint in errors and warnings.
  */
-export async function loadCheckpoint(bytes: Uint8Array, config: CrammedBertConfig, options: LoadCheckpointOptions & { where?: string } = {}): Promise<CrammedBertModel> {
+export async function loadCheckpoint(
+  bytes: Uint8Array,
+  config: CrammedBertConfig,
+  options: LoadCheckpointOptions & { where?: string } = {},
+): Promise<CrammedBertModel> {
   const numLabels = options.numLabels === undefined ? config.num_labels : options.numLabels;
   const freshHead = numLabels !== config.num_labels;
   const target: CrammedBertConfig = freshHead ? { ...config, num_labels: numLabels } : config;
@@ -53,7 +57,8 @@ export async function loadCheckpoint(bytes: Uint8Array, config: CrammedBertConfi
       if (count > 0) nonFinite.push(`${spec.name} (${count} of ${values.length})`);
       variables.set(spec.name, makeVariable(tf.tensor(values, spec.shape, 'float32'), spec));
     }
-    if (nonFinite.length) (options.warn ?? console.warn)(`${where}: non-finite weights (NaN or infinite), the model's outputs will be too: ${nonFinite.join(', ')}`);
+    if (nonFinite.length)
+      (options.warn ?? console.warn)(`${where}: non-finite weights (NaN or infinite), the model's outputs will be too: ${nonFinite.join(', ')}`);
     if (freshHead) {
       const rng = new Rng(options.seed ?? 0);
       const std = initStd(target);

@@ -52,7 +52,11 @@ describe.each(['ff', 'fff'] as const)('CrammedBertModel (%s)', (kind) => {
     const hidden = mlm.hiddenStates(inputIds, attentionMask);
     const logits = mlm.mlmLogits(inputIds, attentionMask);
     const labels = cls.classificationLogits(inputIds, attentionMask);
-    expect([hidden.shape, logits.shape, labels.shape]).toEqual([[2, 6, 16], [12, 50], [2, 3]]);
+    expect([hidden.shape, logits.shape, labels.shape]).toEqual([
+      [2, 6, 16],
+      [12, 50],
+      [2, 3],
+    ]);
     tf.dispose([hidden, logits, labels]);
   });
 
@@ -156,7 +160,9 @@ describe.each(['ff', 'fff'] as const)('CrammedBertModel (%s)', (kind) => {
     expect(prepared.every((p) => p !== undefined)).toBe(true);
     tf.dispose(model.hiddenStates(inputIds, attentionMask));
     expect(model.fffLayers.map((layer) => layer.preparedWeights)).toEqual(prepared);
-    expect(model.fffLayers.map((layer) => layer.linearInWeight)).toEqual(model.fffLayers.map((_, i) => model.parameter(`encoder.layers.${i}.ffn.linear_in.weight`)));
+    expect(model.fffLayers.map((layer) => layer.linearInWeight)).toEqual(
+      model.fffLayers.map((_, i) => model.parameter(`encoder.layers.${i}.ffn.linear_in.weight`)),
+    );
     const layers = model.fffLayers;
     model.dispose();
     // Each layer's dispose frees its prepared weights (fff's layer tests show they cannot run afterwards).

@@ -345,7 +345,12 @@ export class CrammedBertModel {
   }
 
   private norm<T extends Tensor>(prefix: string, x: T): T {
-    return layerNorm(x, this.variables.get(`${prefix}.weight`) as Tensor as Tensor1D, this.variables.get(`${prefix}.bias`) as Tensor as Tensor1D, this.config.norm_eps);
+    return layerNorm(
+      x,
+      this.variables.get(`${prefix}.weight`) as Tensor as Tensor1D,
+      this.variables.get(`${prefix}.bias`) as Tensor as Tensor1D,
+      this.config.norm_eps,
+    );
   }
 
   private linear(prefix: string, x: Tensor2D): Tensor2D {
@@ -373,7 +378,6 @@ export class CrammedBertModel {
     return { weight: this.transposed.get(variable), transposed: true };
   }
 }
-
 
 /**
  * A model over variables already made for every non-tied entry of `specs` (which are

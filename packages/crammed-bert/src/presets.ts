@@ -49,9 +49,7 @@ function mergeInput(base: CrammedBertConfigInput, over: CrammedBertConfigInput):
   for (const [key, value] of Object.entries(over)) {
     const prior = out[key];
     out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && prior !== null && typeof prior === 'object'
-        ? { ...prior, ...value }
-        : value;
+      value !== null && typeof value === 'object' && !Array.isArray(value) && prior !== null && typeof prior === 'object' ? { ...prior, ...value } : value;
   }
   return out as CrammedBertConfigInput;
 }

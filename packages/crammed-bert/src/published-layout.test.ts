@@ -13,7 +13,8 @@ import { FIXTURES, PUBLISHED_LAYOUT } from '../../../fixtures/index.js';
 // The fixtures' tolerance (fixtures/README.md).
 const TOLERANCE = 1e-4;
 const REFERENCE = join(FIXTURES, 'crammed-fff-mlm');
-const publishedConfig = () => JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'config.json'), 'utf8')) as Record<string, unknown> & { arch: Record<string, unknown> };
+const publishedConfig = () =>
+  JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'config.json'), 'utf8')) as Record<string, unknown> & { arch: Record<string, unknown> };
 
 describe('the published layout (config.json with arch, model.safetensors without decoder.weight)', () => {
   it('holds no decoder.weight, and its config.json maps to the reference model_config.json', async () => {
@@ -53,7 +54,9 @@ describe('the published layout (config.json with arch, model.safetensors without
       throw new Error('expected a ConfigError');
     };
     const good = publishedConfig();
-    expect(problems({ ...good, model_type: 'roberta' })).toEqual(['model_type must be one of "crammedBERT", "bert" (the reference\'s crammedBertConfig, ufbert export\'s), got "roberta"']);
+    expect(problems({ ...good, model_type: 'roberta' })).toEqual([
+      'model_type must be one of "crammedBERT", "bert" (the reference\'s crammedBertConfig, ufbert export\'s), got "roberta"',
+    ]);
     expect(problems({ ...good, arch: 'crammed-bert-fff' })[0]).toMatch(/^arch must be an object/);
     expect(problems({ ...good, architectures: ['ScriptableLMForSCRIPTTraining'] })).toEqual([
       'architectures must name one of "ScriptableLMForPreTraining", "ScriptableLMForSequenceClassification", got ["ScriptableLMForSCRIPTTraining"]',

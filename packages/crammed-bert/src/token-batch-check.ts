@@ -33,7 +33,8 @@ export function checkTokenBatch(batch: TokenBatch, config: CrammedBertConfig, po
       if (!(Number.isSafeInteger(id) && (id as number) >= 0 && (id as number) < vocab)) {
         throw new TokenBatchError(`expected token ids in [0, ${vocab}) (the model's vocab_size), got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
       }
-      if (mask[s] !== 0 && mask[s] !== 1) throw new TokenBatchError(`expected attention-mask values 0 or 1, got ${String(mask[s]).slice(0, 20)} at [${b}, ${s}]`);
+      if (mask[s] !== 0 && mask[s] !== 1)
+        throw new TokenBatchError(`expected attention-mask values 0 or 1, got ${String(mask[s]).slice(0, 20)} at [${b}, ${s}]`);
     }
   }
   if (positions === undefined) return;

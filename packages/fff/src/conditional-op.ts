@@ -62,7 +62,12 @@ export function checkShapes(x: Tensor, wIn: Tensor, bIn: Tensor, wOut: Tensor, d
   if (wOut.rank !== 2 || wOut.shape[1] !== n) {
     throw new ShapeError(`expected linear_out.weight of shape [O, ${n}] (k=${trees} trees of depth ${depth}), got ${formatShape(wOut.shape)}`);
   }
-  for (const [name, t] of [['x', x], ['linear_in.weight', wIn], ['linear_in.bias', bIn], ['linear_out.weight', wOut]] as const) {
+  for (const [name, t] of [
+    ['x', x],
+    ['linear_in.weight', wIn],
+    ['linear_in.bias', bIn],
+    ['linear_out.weight', wOut],
+  ] as const) {
     if (t.dtype !== 'float32') throw new ShapeError(`expected ${name} to be float32, got ${t.dtype}`);
   }
 }
@@ -73,12 +78,11 @@ registerTfjsHostKernel({
     const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
-    const result = trainingKernels(kernelBackend ?? trainingBackend()!).forward(
-      { trees, depth, inputSize, outputSize },
-      x.values as Float32Array,
-      batch,
-      { wIn: view(wIn), bIn: view(bIn), wOut: view(wOut) },
-    );
+    const result = trainingKernels(kernelBackend ?? trainingBackend()!).forward({ trees, depth, inputSize, outputSize }, x.values as Float32Array, batch, {
+      wIn: view(wIn),
+      bIn: view(bIn),
+      wOut: view(wOut),
+    });
     const path = [batch, trees, depth + 1];
     return [
       { values: result.y, shape: [batch, outputSize] },
@@ -94,15 +98,18 @@ registerTfjsHostKernel({
     const { depth, trees, kernelBackend } = attrs as unknown as TrainAttrs;
     const [batch, inputSize] = x.shape;
     const outputSize = wOut.shape[0];
-    const g = trainingKernels(kernelBackend ?? trainingBackend()!).backward({ trees, depth, inputSize, outputSize }, {
-      dy: dy.values as Float32Array,
-      x: x.values as Float32Array,
-      batch,
-      wIn: view(wIn),
-      wOut: view(wOut),
-      nodes: nodes.values as Int32Array,
-      logits: logits.values as Float32Array,
-    });
+    const g = trainingKernels(kernelBackend ?? trainingBackend()!).backward(
+      { trees, depth, inputSize, outputSize },
+      {
+        dy: dy.values as Float32Array,
+        x: x.values as Float32Array,
+        batch,
+        wIn: view(wIn),
+        wOut: view(wOut),
+        nodes: nodes.values as Int32Array,
+        logits: logits.values as Float32Array,
+      },
+    );
     return [
       { values: g.dx, shape: x.shape },
       { values: g.dWIn, shape: wIn.shape },

@@ -17,7 +17,6 @@ export interface FFFConfig {
 /** A config that is not a valid FFF. */
 export class FFFConfigError extends UfbertError {}
 
-
 /** N = k (2^(d+1) - 1), the number of neurons of the layer. */
 export function neuronCount(config: Pick<FFFConfig, 'depth' | 'trees'>): number {
   return config.trees * nodesPerTree(config.depth);

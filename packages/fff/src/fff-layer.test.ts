@@ -25,10 +25,12 @@ function expectFreed(layout: InferenceLayout): void {
 }
 
 describeEachBackend('FFF layer', (backend) => {
-  it('runs the kernel chosen for it, by default its tfjs backend\'s own (cpu: TypeScript, not WASM)', async () => {
+  it("runs the kernel chosen for it, by default its tfjs backend's own (cpu: TypeScript, not WASM)", async () => {
     const config = { inputWidth: 10, outputWidth: 6, depth: 3, trees: 2 };
     const fused = new FFF(config, { seed: 1 });
-    expect(fused.describeKernel()).toBe({ cpu: 'ConditionalMatmul/ts/fused', wasm: 'ConditionalMatmul/wasm/fused', webgpu: 'ConditionalMatmul/webgpu/fused' }[backend]);
+    expect(fused.describeKernel()).toBe(
+      { cpu: 'ConditionalMatmul/ts/fused', wasm: 'ConditionalMatmul/wasm/fused', webgpu: 'ConditionalMatmul/webgpu/fused' }[backend],
+    );
     const levelOne = new FFF(config, { seed: 1, kernel: { backend: 'ts', level: 1 } });
     const x = tf.randomNormal([7, 10]);
     if (backend === 'webgpu') {
@@ -47,7 +49,6 @@ describeEachBackend('FFF layer', (backend) => {
     fused.dispose();
     levelOne.dispose();
   });
-
 
   it('initialises like the reference: U(+-1/sqrt H) in, U(+-1/sqrt((d+1)k)) out', async () => {
     const layer = new FFF({ inputWidth: 64, outputWidth: 32, depth: 3, trees: 2 }, { seed: 1 });

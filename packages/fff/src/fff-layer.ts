@@ -67,9 +67,17 @@ export class FFF {
     const values = initialValues(this.config, options.init ?? { kind: 'reference' }, options.seed ?? 0);
     const prefix = options.name ?? `fff_${nextId++}.`;
     const trainable = options.trainable ?? true;
-    this.linearInWeight = tf.variable(tf.tensor2d(values.linearInWeight, shapes['linear_in.weight'] as [number, number]), trainable, `${prefix}linear_in.weight`);
+    this.linearInWeight = tf.variable(
+      tf.tensor2d(values.linearInWeight, shapes['linear_in.weight'] as [number, number]),
+      trainable,
+      `${prefix}linear_in.weight`,
+    );
     this.linearInBias = tf.variable(tf.tensor1d(values.linearInBias), trainable, `${prefix}linear_in.bias`);
-    this.linearOutWeight = tf.variable(tf.tensor2d(values.linearOutWeight, shapes['linear_out.weight'] as [number, number]), trainable, `${prefix}linear_out.weight`);
+    this.linearOutWeight = tf.variable(
+      tf.tensor2d(values.linearOutWeight, shapes['linear_out.weight'] as [number, number]),
+      trainable,
+      `${prefix}linear_out.weight`,
+    );
   }
 
   /** Differentiable conditional forward of x [..., H] -> [..., O]; use inside tf.grad / optimizer.minimize. */

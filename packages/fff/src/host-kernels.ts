@@ -36,8 +36,16 @@ export function trainingKernels(backend: HostKernelBackend): TrainingKernels {
     return p;
   };
   kernels = {
-    forward: (shape, x, batch, weights) => forward.run(cached(forwardPrepared, shape, () => forward.prepare(shape)), { x, batch, weights }),
-    backward: (shape, inputs) => backward.run(cached(backwardPrepared, shape, () => backward.prepare(shape)), inputs),
+    forward: (shape, x, batch, weights) =>
+      forward.run(
+        cached(forwardPrepared, shape, () => forward.prepare(shape)),
+        { x, batch, weights },
+      ),
+    backward: (shape, inputs) =>
+      backward.run(
+        cached(backwardPrepared, shape, () => backward.prepare(shape)),
+        inputs,
+      ),
   };
   byBackend.set(backend, kernels);
   return kernels;

@@ -59,7 +59,9 @@ registerTfjsHostKernel({
   compute({ x, wOut }, attrs, outputs) {
     const { depth, trees, returnNodes, host } = attrs as unknown as InferAttrs;
     if (!host) {
-      throw new UfbertError(`${FFF_INFER} on tfjs-${activeBackend()}: expected the inference kernel and its prepared weights (an FFF layer passes them), got none`);
+      throw new UfbertError(
+        `${FFF_INFER} on tfjs-${activeBackend()}: expected the inference kernel and its prepared weights (an FFF layer passes them), got none`,
+      );
     }
     const batch = x.shape[0];
     // y goes straight into the backend's memory (on wasm, tfjs's heap): the kernel copies x in

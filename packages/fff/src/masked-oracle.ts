@@ -8,14 +8,7 @@ import { nodesPerTree } from '@ufbert/cmm';
  * O(N) per token; kept only as the oracle the conditional op is tested against.
  * Everything stays on the backend (no synchronous read), so it runs on webgpu too.
  */
-export function maskedFeedforward(
-  x: Tensor2D,
-  wIn: Tensor2D,
-  bIn: Tensor1D,
-  wOut: Tensor2D,
-  depth: number,
-  trees: number,
-): Tensor2D {
+export function maskedFeedforward(x: Tensor2D, wIn: Tensor2D, bIn: Tensor1D, wOut: Tensor2D, depth: number, trees: number): Tensor2D {
   return tf.tidy(() => {
     const logits = tf.add(tf.matMul(x, wIn, false, true), bIn) as Tensor2D;
     const activations = tf.mul(geluExact(logits), pathMask(logits, depth, trees));

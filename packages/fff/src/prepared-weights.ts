@@ -61,6 +61,10 @@ function prepare(kernel: KernelOf<'ConditionalMatmul'>, variables: FFFVariables,
     return { kind: 'webgpu', outputRows: tf.keep(tf.transpose(variables.linearOutWeight) as Tensor2D) };
   }
   const view = (v: tf.Variable) => ({ values: v.dataSync() as Float32Array, shape: v.shape });
-  const prepared = kernel.prepare({ wIn: view(variables.linearInWeight), bIn: view(variables.linearInBias), wOut: view(variables.linearOutWeight) }, shape, threads);
+  const prepared = kernel.prepare(
+    { wIn: view(variables.linearInWeight), bIn: view(variables.linearInBias), wOut: view(variables.linearOutWeight) },
+    shape,
+    threads,
+  );
   return { kind: 'host', kernel, prepared };
 }

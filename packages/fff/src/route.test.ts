@@ -6,7 +6,7 @@ import { NodeUsage } from './usage-stats.js';
 import { describeEachBackend } from './test-utils/backends.js';
 
 describeEachBackend('FFF.route', (backend) => {
-  it('gives infer\'s output and each token\'s route: visited nodes and logits whose signs chose the turns', async () => {
+  it("gives infer's output and each token's route: visited nodes and logits whose signs chose the turns", async () => {
     const config = { inputWidth: 12, outputWidth: 5, depth: 3, trees: 2 };
     const layer = new FFF(config, { seed: 3 });
     const x = tf.randomNormal([2, 3, 12], 0, 1, 'float32', 7);
@@ -36,7 +36,7 @@ describeEachBackend('FFF.route', (backend) => {
     layer.dispose();
   });
 
-  it('passes the kernel choice\'s threads down to the prepared kernel the layer owns', () => {
+  it("passes the kernel choice's threads down to the prepared kernel the layer owns", () => {
     const config = { inputWidth: 8, outputWidth: 4, depth: 2, trees: 1 };
     const x = tf.randomNormal([4, 8]);
     const layer = new FFF(config, { seed: 1, kernel: backend === 'webgpu' ? {} : { backend: 'wasm', threads: 1 } });
@@ -76,6 +76,8 @@ describe('treeRoute', () => {
     byTree.recordTreeRoutes([0, 1].map((token) => [0, 1].map((tree) => treeRoute(routes, shape, token, tree))));
     expect(byTree.report()).toEqual(byGlobal.report());
     expect(() => byTree.recordTreeRoutes([[treeRoute(routes, shape, 0, 0)]])).toThrow('expected a route per tree (2) for token 0, got 1');
-    expect(() => byTree.recordTreeRoutes([[{ nodes: [0, 1, 7], path: 'LL', logits: [0, 0, 0] }, treeRoute(routes, shape, 0, 1)]])).toThrow('expected heap indices in [0, 7)');
+    expect(() => byTree.recordTreeRoutes([[{ nodes: [0, 1, 7], path: 'LL', logits: [0, 0, 0] }, treeRoute(routes, shape, 0, 1)]])).toThrow(
+      'expected heap indices in [0, 7)',
+    );
   });
 });

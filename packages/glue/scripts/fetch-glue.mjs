@@ -43,7 +43,10 @@ if (values.help) {
   console.log('usage: node scripts/fetch-glue.mjs [--dir glue_data] [--tasks CoLA,MRPC,...] [--from folder]');
   process.exit(0);
 }
-const tasks = values.tasks.split(',').map((task) => task.trim()).filter((task) => task !== '');
+const tasks = values.tasks
+  .split(',')
+  .map((task) => task.trim())
+  .filter((task) => task !== '');
 const unknown = tasks.filter((task) => !TASKS.includes(task));
 if (unknown.length > 0) {
   console.error(`fetch-glue: unknown task ${unknown.join(', ')}: expected some of ${TASKS.join(', ')}`);
@@ -113,7 +116,13 @@ async function fetchMrpc() {
       .map((line) => line.trim())
       .filter((line) => line !== ''),
   );
-  const rows = (text) => text.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '').map((line) => line.split('\t'));
+  const rows = (text) =>
+    text
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .map((line) => line.split('\t'));
   const header = `${train.slice(0, train.indexOf('\n')).replace(/\r$/, '')}\n`;
   const trainLines = [];
   const devLines = [];

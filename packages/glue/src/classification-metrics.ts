@@ -26,9 +26,7 @@ export function f1(predictions: ArrayLike<number>, labels: ArrayLike<number>): n
     const predicted = predictions[i];
     const actual = labels[i];
     if ((predicted !== 0 && predicted !== 1) || (actual !== 0 && actual !== 1)) {
-      throw new MetricInputError(
-        `f1: expected binary labels 0 or 1, got prediction ${predicted} and label ${actual} at index ${i}`,
-      );
+      throw new MetricInputError(`f1: expected binary labels 0 or 1, got prediction ${predicted} and label ${actual} at index ${i}`);
     }
     if (predicted === 1 && actual === 1) truePositives++;
     else if (predicted === 1) falsePositives++;

@@ -3,7 +3,8 @@ import { emailText, truncateText } from './index.js';
 
 describe('emailText', () => {
   it('takes the subject header and the plain body, with whitespace collapsed', () => {
-    const raw = 'From someone@example.com  Thu Aug 22 12:36:23 2002\nReturn-Path: <a@example.com>\nSubject: Meeting\n  moved to Friday\n\nHi all,\n\n\tthe meeting is on Friday now.\n';
+    const raw =
+      'From someone@example.com  Thu Aug 22 12:36:23 2002\nReturn-Path: <a@example.com>\nSubject: Meeting\n  moved to Friday\n\nHi all,\n\n\tthe meeting is on Friday now.\n';
     expect(emailText(raw)).toEqual({ subject: 'Meeting moved to Friday', body: 'Hi all, the meeting is on Friday now.' });
   });
 
@@ -39,7 +40,8 @@ describe('emailText', () => {
     ].join('\n');
     expect(emailText(alternative).body).toBe('plain version');
 
-    const html = 'Subject: deal\nContent-Type: text/html\n\n<html><head><style>p{}</style></head><body><p>Buy&nbsp;now &amp; save &#36;5</p><!-- x --></body></html>';
+    const html =
+      'Subject: deal\nContent-Type: text/html\n\n<html><head><style>p{}</style></head><body><p>Buy&nbsp;now &amp; save &#36;5</p><!-- x --></body></html>';
     expect(emailText(html).body).toBe('Buy now & save $5');
   });
 

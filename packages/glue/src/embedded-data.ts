@@ -45,21 +45,17 @@ export function loadEmbeddedTask(name: EmbeddedTaskName, options: EmbeddedTaskOp
  * GLUE task. Meant for a cache folder; the files are rebuilt from the installed packages, never committed.
  * Returns the paths written.
  */
-export async function writeEmbeddedTask(
-  name: EmbeddedTaskName,
-  dataDir: string,
-  options: EmbeddedTaskOptions = {},
-): Promise<{ train: string; dev: string }> {
+export async function writeEmbeddedTask(name: EmbeddedTaskName, dataDir: string, options: EmbeddedTaskOptions = {}): Promise<{ train: string; dev: string }> {
   const task = embeddedTask(name);
   const directory = join(dataDir, task.directory);
   await ensureFolder(directory, { what: 'embedded task folder', fail: (message) => new GlueError(message) });
   const { train, dev } = loadEmbeddedTask(name, options);
   const paths = { train: join(directory, task.splits.train.file), dev: join(directory, task.splits.dev.file) };
-  for (const [split, examples] of [['train', train], ['dev', dev]] as const) {
-    const lines = [
-      formatTsvRow(['sentence', 'label']),
-      ...examples.map((example) => formatTsvRow([example.textA, task.fileLabels[example.label]])),
-    ];
+  for (const [split, examples] of [
+    ['train', train],
+    ['dev', dev],
+  ] as const) {
+    const lines = [formatTsvRow(['sentence', 'label']), ...examples.map((example) => formatTsvRow([example.textA, task.fileLabels[example.label]]))];
     // Atomic, so that an interrupted run never leaves a half file that reads as whole.
     await writeFileAtomic(paths[split], `${lines.join('\n')}\n`, { what: `${name} ${split} TSV file` });
   }

@@ -15,7 +15,19 @@ import { GlueError } from './errors.js';
 
 describe('fine-tuning recipe', () => {
   it('is GLUE_sane', () => {
-    expect(GLUE_SANE).toMatchObject({ lr: 4e-5, betas: [0.9, 0.98], eps: 1e-6, weightDecay: 0, batchSize: 16, epochs: 5, warmupFraction: 0.1, maxLength: 128, dropout: 0.1, pooler: 'zero_index', headDim: 1024 });
+    expect(GLUE_SANE).toMatchObject({
+      lr: 4e-5,
+      betas: [0.9, 0.98],
+      eps: 1e-6,
+      weightDecay: 0,
+      batchSize: 16,
+      epochs: 5,
+      warmupFraction: 0.1,
+      maxLength: 128,
+      dropout: 0.1,
+      pooler: 'zero_index',
+      headDim: 1024,
+    });
   });
   it('warms up linearly for 10% of the steps, then decays along a cosine to 0', () => {
     expect(cosineWithWarmup(0, 100, 1, 0.1)).toBeCloseTo(0.1);
@@ -39,10 +51,17 @@ describe('fineTune on the embedded spam task', () => {
     const { train, dev } = loadEmbeddedTask('spam', { seed: 1, maxChars: 400 });
     const trainSubset = seededShuffle(train, 2).slice(0, 480);
     const devSubset = seededShuffle(dev, 3).slice(0, 240);
-    const tokenizer = trainWordPiece(trainSubset.map((e) => e.textA), { vocabSize: 1500 });
+    const tokenizer = trainWordPiece(
+      trainSubset.map((e) => e.textA),
+      { vocabSize: 1500 },
+    );
     const dir = mkdtempSync(join(tmpdir(), 'glue-ft-'));
     const model = CrammedBertModel.create(
-      presetConfig('UltraFastBERT-tiny-1x3', { num_transformer_layers: 1, hidden_size: 32, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 64 } }),
+      presetConfig('UltraFastBERT-tiny-1x3', {
+        num_transformer_layers: 1,
+        hidden_size: 32,
+        embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 64 },
+      }),
       { seed: 1 },
     );
     await saveModel(model, dir);
@@ -76,20 +95,46 @@ describe('fineTune on a model with NaN weights', () => {
   it('stops at the first non-finite loss with a typed error naming the step, freeing the model', async () => {
     await setBackend('cpu');
     const { train, dev } = loadEmbeddedTask('spam', { seed: 1, maxChars: 200 });
-    const tokenizer = trainWordPiece(train.slice(0, 50).map((e) => e.textA), { vocabSize: 300 });
+    const tokenizer = trainWordPiece(
+      train.slice(0, 50).map((e) => e.textA),
+      { vocabSize: 300 },
+    );
     const dir = mkdtempSync(join(tmpdir(), 'glue-ft-nan-'));
-    const model = CrammedBertModel.create(presetConfig('UltraFastBERT-tiny-1x2', { num_transformer_layers: 1, hidden_size: 16, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 } }), { seed: 1 });
+    const model = CrammedBertModel.create(
+      presetConfig('UltraFastBERT-tiny-1x2', {
+        num_transformer_layers: 1,
+        hidden_size: 16,
+        embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 },
+      }),
+      { seed: 1 },
+    );
     // Corrupted before the save, so the folder's manifest matches the NaN weights it holds.
     const weight = model.parameter('encoder.layers.0.attn.dense.weight');
     tf.tidy(() => weight.assign(tf.fill(weight.shape, NaN)));
     await saveModel(model, dir);
     model.dispose();
     const before = tf.memory().numTensors;
-    const run = fineTune({ modelDir: dir, tokenizer, task: 'spam', train: train.slice(0, 32), eval: { dev: dev.slice(0, 16) }, recipe: { epochs: 1, maxLength: 32, batchSize: 16 }, warn: () => undefined });
+    const run = fineTune({
+      modelDir: dir,
+      tokenizer,
+      task: 'spam',
+      train: train.slice(0, 32),
+      eval: { dev: dev.slice(0, 16) },
+      recipe: { epochs: 1, maxLength: 32, batchSize: 16 },
+      warn: () => undefined,
+    });
     await expect(run).rejects.toThrow(GlueError);
-    await expect(fineTune({ modelDir: dir, tokenizer, task: 'spam', train: train.slice(0, 32), eval: { dev: dev.slice(0, 16) }, recipe: { epochs: 1, maxLength: 32, batchSize: 16 }, warn: () => undefined })).rejects.toThrow(
-      /^spam: fine-tuning step 1 of 2 \(epoch 1\) gave a loss of NaN/,
-    );
+    await expect(
+      fineTune({
+        modelDir: dir,
+        tokenizer,
+        task: 'spam',
+        train: train.slice(0, 32),
+        eval: { dev: dev.slice(0, 16) },
+        recipe: { epochs: 1, maxLength: 32, batchSize: 16 },
+        warn: () => undefined,
+      }),
+    ).rejects.toThrow(/^spam: fine-tuning step 1 of 2 \(epoch 1\) gave a loss of NaN/);
     expect(tf.memory().numTensors).toBe(before);
     // Loads the embedded spam task (about 3 s alone) and fine-tunes twice: past vitest's 5 s default on a busy 2-core machine.
   }, 60_000);

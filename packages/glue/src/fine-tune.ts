@@ -1,5 +1,15 @@
 import { tf, setBackend, type Device, type Tensor2D } from '@ufbert/tensor';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, loadCheckpoint, readModelConfig, readModelWeights, type CrammedBertConfig, type CrammedBertModel, type TextTokenizer } from '@ufbert/crammed-bert';
+import {
+  CONFIG_FILE,
+  HF_CONFIG_FILE,
+  MODEL_FILE,
+  loadCheckpoint,
+  readModelConfig,
+  readModelWeights,
+  type CrammedBertConfig,
+  type CrammedBertModel,
+  type TextTokenizer,
+} from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import { GlueError } from './errors.js';
 import { seededShuffle } from './seeded-split.js';
@@ -71,7 +81,8 @@ function inputsOf(examples: readonly GlueExample[]): Array<string | [string, str
 
 function labelsOf(task: TaskDefinition, examples: readonly GlueExample[], split: string): number[] {
   return examples.map((e, i) => {
-    if (e.label === undefined) throw new GlueError(`${task.name} ${split}: example ${i} (${e.id}) has no label; fine-tuning and evaluation need labelled splits`);
+    if (e.label === undefined)
+      throw new GlueError(`${task.name} ${split}: example ${i} (${e.id}) has no label; fine-tuning and evaluation need labelled splits`);
     return e.label;
   });
 }
@@ -149,7 +160,12 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   // The checkpoint's own num_labels stays, so loading sees the task's head as new (fresh
   // init) unless the checkpoint already is a classifier of this task's size.
   const config = { ...fineTuneConfig(pretrained, recipe, task.numLabels), num_labels: pretrained.num_labels };
-  const model = await loadCheckpoint(await readModelWeights(read, options.modelDir), config, { where: `${options.modelDir}/${MODEL_FILE}`, numLabels: task.numLabels, seed: recipe.seed, warn: options.warn });
+  const model = await loadCheckpoint(await readModelWeights(read, options.modelDir), config, {
+    where: `${options.modelDir}/${MODEL_FILE}`,
+    numLabels: task.numLabels,
+    seed: recipe.seed,
+    warn: options.warn,
+  });
   model.train();
 
   const variables = model.trainableVariables();
@@ -190,7 +206,9 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       if (!Number.isFinite(value)) {
         optimizer.dispose();
         model.dispose();
-        throw new GlueError(`${task.name}: fine-tuning step ${step + 1} of ${totalSteps} (epoch ${epoch + 1}) gave a loss of ${value}; the checkpoint's weights or the learning rate ${lr} make the model non-finite, so no score would mean anything`);
+        throw new GlueError(
+          `${task.name}: fine-tuning step ${step + 1} of ${totalSteps} (epoch ${epoch + 1}) gave a loss of ${value}; the checkpoint's weights or the learning rate ${lr} make the model non-finite, so no score would mean anything`,
+        );
       }
       losses.push(value);
       options.onProgress?.({ task: task.name, epoch, epochs: recipe.epochs, step, totalSteps, loss: value, lr });

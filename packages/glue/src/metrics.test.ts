@@ -90,9 +90,7 @@ describe('metric conventions', () => {
     expect(() => accuracy([0, 1], [0])).toThrow('accuracy: expected as many predictions as labels, got 2 predictions and 1 labels');
     expect(() => accuracy([], [])).toThrow('accuracy: expected at least 1 prediction/label pairs, got 0');
     expect(() => pearson([1], [1])).toThrow('pearson: expected at least 2 prediction/label pairs, got 1');
-    expect(() => matthewsCorrelation([0.5, 1], [0, 1])).toThrow(
-      'matthewsCorrelation: expected integer class ids, got prediction 0.5 and label 0 at index 0',
-    );
+    expect(() => matthewsCorrelation([0.5, 1], [0, 1])).toThrow('matthewsCorrelation: expected integer class ids, got prediction 0.5 and label 0 at index 0');
     expect(() => spearman([Number.NaN, 1], [0, 1])).toThrow(MetricInputError);
   });
 });

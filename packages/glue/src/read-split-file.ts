@@ -15,11 +15,12 @@ export async function readTaskSplit(dataDir: string, task: TaskName | TaskDefini
   const path = join(dataDir, definition.directory, getSplit(definition, split).file);
   const reader = new SplitReader(definition, split, path);
   if (pathKind(path) === 'missing') {
-    throw new GlueError(`expected the ${definition.name} ${split} file at ${path} (the official GLUE layout; scripts/fetch-glue.mjs makes it), found nothing there`);
+    throw new GlueError(
+      `expected the ${definition.name} ${split} file at ${path} (the official GLUE layout; scripts/fetch-glue.mjs makes it), found nothing there`,
+    );
   }
   // A FIFO or a device would block the read or never end; only a regular file is read.
   const chunks = readTextChunks(path, { what: `${definition.name} ${split} TSV file`, maxBytes: FILE_LIMITS.text, fail: (message) => new GlueError(message) });
   for await (const line of tsvLinesFromChunks(chunks)) reader.addLine(line);
   return reader.finish();
 }
-

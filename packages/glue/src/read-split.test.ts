@@ -124,7 +124,11 @@ describe('malformed files', () => {
     ['CoLA', 'train', 'CoLA/train.tsv:2: expected 4 tab-separated fields (source, label, original_mark, sentence), got 3'],
     ['CoLA', 'test', 'CoLA/test.tsv:1: expected a header row naming index, sentence; missing index, sentence in "0\\tThe header row is missing."'],
     ['SST-2', 'dev', 'SST-2/dev.tsv:3: expected label "0" or "1" in column label, got "2"'],
-    ['MRPC', 'train', 'MRPC/train.tsv:1: expected a header row naming #1 String, #2 String, Quality; missing #2 String in "Quality\\t#1 ID\\t#2 ID\\t#1 String"'],
+    [
+      'MRPC',
+      'train',
+      'MRPC/train.tsv:1: expected a header row naming #1 String, #2 String, Quality; missing #2 String in "Quality\\t#1 ID\\t#2 ID\\t#1 String"',
+    ],
     ['STS-B', 'dev', 'STS-B/dev.tsv:3: expected a score from 0 to 5 in column score, got "5.500"'],
     ['MNLI', 'dev_matched', 'MNLI/dev_matched.tsv:2: expected label "entailment" or "neutral" or "contradiction" in column gold_label, got "-"'],
     ['QNLI', 'dev', 'QNLI/dev.tsv:2: expected label "entailment" or "not_entailment" in column label, got "entailed"'],
@@ -195,6 +199,8 @@ describe('readTaskSplit on special files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-fifo-'));
     mkdirSync(join(dir, 'RTE'));
     expect(spawnSync('mkfifo', [join(dir, 'RTE', 'train.tsv')]).status).toBe(0);
-    await expect(readTaskSplit(dir, 'RTE', 'train')).rejects.toThrow(new GlueError(`${join(dir, 'RTE', 'train.tsv')}: is a FIFO, expected a regular RTE train TSV file`));
+    await expect(readTaskSplit(dir, 'RTE', 'train')).rejects.toThrow(
+      new GlueError(`${join(dir, 'RTE', 'train.tsv')}: is a FIFO, expected a regular RTE train TSV file`),
+    );
   });
 });

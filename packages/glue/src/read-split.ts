@@ -30,12 +30,7 @@ export interface SplitData {
 }
 
 /** Reads one split of a task from text in the task's official layout. */
-export function parseTaskSplit(
-  task: TaskName | TaskDefinition,
-  split: string,
-  text: string,
-  source?: string,
-): SplitData {
+export function parseTaskSplit(task: TaskName | TaskDefinition, split: string, text: string, source?: string): SplitData {
   const definition = getTask(task);
   const reader = new SplitReader(definition, split, source ?? `${definition.directory}/${getSplit(definition, split).file}`);
   for (const line of tsvLines(text)) reader.addLine(line);

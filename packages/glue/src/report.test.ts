@@ -32,9 +32,7 @@ describe('report', () => {
   });
 
   it('leaves the averages out of a table without GLUE tasks', () => {
-    expect(formatReportMarkdown([{ model: 'm', scores: { sentiment: 0.8123 } }], { digits: 2 })).toBe(
-      '| Model | sentiment |\n| :-- | --: |\n| m | 81.23 |\n',
-    );
+    expect(formatReportMarkdown([{ model: 'm', scores: { sentiment: 0.8123 } }], { digits: 2 })).toBe('| Model | sentiment |\n| :-- | --: |\n| m | 81.23 |\n');
   });
 
   it('writes JSON with fractions and nulls', () => {

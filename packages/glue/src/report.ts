@@ -32,12 +32,14 @@ export function buildReport(results: readonly ModelScores[]): GlueReport {
   const present = new Set(results.flatMap((result) => Object.keys(result.scores)));
   const others = [...present].filter((task) => !PAPER_ORDER.includes(task) && task !== 'CoLA' && task !== 'WNLI');
   const tasks = [...PAPER_ORDER, 'CoLA', 'WNLI', ...others].filter((task) => present.has(task));
-  const rows = results.map((result): ReportRow => ({
-    model: result.model,
-    scores: Object.fromEntries(tasks.map((task) => [task, result.scores[task] ?? null])),
-    glueAverageWithoutCola: averageOrNull(result.scores, false),
-    glueAverage: averageOrNull(result.scores, true),
-  }));
+  const rows = results.map(
+    (result): ReportRow => ({
+      model: result.model,
+      scores: Object.fromEntries(tasks.map((task) => [task, result.scores[task] ?? null])),
+      glueAverageWithoutCola: averageOrNull(result.scores, false),
+      glueAverage: averageOrNull(result.scores, true),
+    }),
+  );
   return { tasks, rows };
 }
 

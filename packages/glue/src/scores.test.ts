@@ -18,9 +18,7 @@ import { embeddedTaskSource, loadEmbeddedTask } from './node.js';
 
 describe('task registry', () => {
   it('has the nine GLUE tasks with their label counts and sentence columns', () => {
-    const summary = Object.fromEntries(
-      Object.values(GLUE_TASKS).map((task) => [task.name, [task.numLabels, task.sentenceColumns.join(' + ')]]),
-    );
+    const summary = Object.fromEntries(Object.values(GLUE_TASKS).map((task) => [task.name, [task.numLabels, task.sentenceColumns.join(' + ')]]));
     expect(summary).toEqual({
       CoLA: [2, 'sentence'],
       'SST-2': [2, 'sentence'],
@@ -35,9 +33,7 @@ describe('task registry', () => {
   });
 
   it('uses the metrics GLUE reports for each task', () => {
-    const metrics = Object.fromEntries(
-      Object.values(GLUE_TASKS).map((task) => [task.name, task.metrics.map((m) => `${m.metric}@${m.split}`)]),
-    );
+    const metrics = Object.fromEntries(Object.values(GLUE_TASKS).map((task) => [task.name, task.metrics.map((m) => `${m.metric}@${m.split}`)]));
     expect(metrics).toEqual({
       CoLA: ['matthewsCorrelation@dev'],
       'SST-2': ['accuracy@dev'],
@@ -70,7 +66,7 @@ describe('task registry', () => {
 });
 
 describe('scores', () => {
-  it('averages a task\'s metrics as the GLUE leaderboard does', () => {
+  it("averages a task's metrics as the GLUE leaderboard does", () => {
     expect(taskScore('MRPC', { f1: 0.9, accuracy: 0.8 })).toBeCloseTo(0.85, 15);
     expect(taskScore('MNLI', { matchedAccuracy: 0.8, mismatchedAccuracy: 0.7 })).toBeCloseTo(0.75, 15);
     expect(taskScore('CoLA', { matthewsCorrelation: 0.4 })).toBe(0.4);

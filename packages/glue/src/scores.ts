@@ -29,9 +29,7 @@ export function taskScore(task: TaskName | TaskDefinition, metrics: Readonly<Rec
   for (const { key } of definition.metrics) {
     const value = metrics[key];
     if (value === undefined) {
-      throw new GlueError(
-        `${definition.name} score: expected metrics ${definition.metrics.map((m) => m.key).join(', ')}, missing ${key}`,
-      );
+      throw new GlueError(`${definition.name} score: expected metrics ${definition.metrics.map((m) => m.key).join(', ')}, missing ${key}`);
     }
     sum += value;
   }
@@ -39,10 +37,7 @@ export function taskScore(task: TaskName | TaskDefinition, metrics: Readonly<Rec
 }
 
 /** Computes every metric of a task from the model's outputs on the splits they are defined on, and its score. */
-export function evaluateTask(
-  task: TaskName | TaskDefinition,
-  outputs: Readonly<Record<string, SplitPredictions>>,
-): TaskEvaluation {
+export function evaluateTask(task: TaskName | TaskDefinition, outputs: Readonly<Record<string, SplitPredictions>>): TaskEvaluation {
   const definition = getTask(task);
   const metrics: Record<string, number> = {};
   for (const { key, metric, split } of definition.metrics) {
@@ -77,10 +72,7 @@ export function glueAverageTasks(options: GlueAverageOptions = {}): GlueTaskName
 }
 
 /** Mean of task scores (see `taskScore`) over the GLUE tasks; every one of them must have a score. */
-export function glueAverage(
-  scores: Readonly<Partial<Record<string, number>>>,
-  options: GlueAverageOptions = {},
-): number {
+export function glueAverage(scores: Readonly<Partial<Record<string, number>>>, options: GlueAverageOptions = {}): number {
   const tasks = glueAverageTasks(options);
   const missing = tasks.filter((task) => scores[task] === undefined);
   if (missing.length > 0) {

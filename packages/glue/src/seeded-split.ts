@@ -42,10 +42,7 @@ export interface SplitOptions {
  * Splits items into disjoint train and dev sets by a seeded shuffle, stratified by label so that both keep
  * the class balance of the whole. The same items and seed always give the same split.
  */
-export function splitTrainDev<T extends { readonly label: number }>(
-  items: readonly T[],
-  options: SplitOptions = {},
-): TrainDevSplit<T> {
+export function splitTrainDev<T extends { readonly label: number }>(items: readonly T[], options: SplitOptions = {}): TrainDevSplit<T> {
   const devFraction = options.devFraction ?? 0.2;
   const seed = options.seed ?? 0;
   if (!(devFraction > 0 && devFraction < 1)) {

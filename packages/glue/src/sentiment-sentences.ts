@@ -27,7 +27,11 @@ export function readSentimentSentences(): SentimentSentence[] {
   const packageDir = dirname(createRequire(import.meta.url).resolve('sentiment/package.json'));
   return SENTIMENT_SOURCES.flatMap((source) => {
     const file = join(packageDir, 'test', 'fixtures', `${source}.json`);
-    return parseSentimentFixture(source, JSON.parse(readTextSync(file, { what: 'sentiment fixture', maxBytes: FILE_LIMITS.json, fail: (message) => new GlueError(message) })) as unknown, file);
+    return parseSentimentFixture(
+      source,
+      JSON.parse(readTextSync(file, { what: 'sentiment fixture', maxBytes: FILE_LIMITS.json, fail: (message) => new GlueError(message) })) as unknown,
+      file,
+    );
   });
 }
 

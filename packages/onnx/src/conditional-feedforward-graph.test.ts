@@ -46,7 +46,15 @@ function referenceFFF(x: Float32Array, batch: number, w: FFFGraphWeights): { y: 
 
 function weights(trees: number, depth: number, h: number, o: number, seed: number): FFFGraphWeights {
   const total = trees * nodesPerTree(depth);
-  return { linearIn: values(total * h, seed), linearInBias: values(total, seed + 1, 0.3), linearOut: values(o * total, seed + 2), trees, depth, inputWidth: h, outputWidth: o };
+  return {
+    linearIn: values(total * h, seed),
+    linearInBias: values(total, seed + 1, 0.3),
+    linearOut: values(o * total, seed + 2),
+    trees,
+    depth,
+    inputWidth: h,
+    outputWidth: o,
+  };
 }
 
 function graph(w: FFFGraphWeights, denseLevels: number): Uint8Array {
@@ -58,7 +66,13 @@ function graph(w: FFFGraphWeights, denseLevels: number): Uint8Array {
   return g.build('fff');
 }
 
-async function run(bytes: Uint8Array, x: Float32Array, batch: number, h: number, level: 'all' | 'disabled' = 'all'): Promise<{ y: Float32Array; routes: number[] }> {
+async function run(
+  bytes: Uint8Array,
+  x: Float32Array,
+  batch: number,
+  h: number,
+  level: 'all' | 'disabled' = 'all',
+): Promise<{ y: Float32Array; routes: number[] }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: level });
   try {
     const out = await session.run({ x: new ort.Tensor('float32', x, [batch, h]) });

@@ -66,9 +66,11 @@ export function conditionalFeedforward(
   const { trees: k, depth: d, inputWidth: h, outputWidth: o } = w;
   const n = nodesPerTree(d);
   const total = k * n;
-  if (w.linearIn.length !== total * h) throw new OnnxExportError(`${prefix}: expected linear_in.weight of shape [${total}, ${h}], got ${w.linearIn.length} values`);
+  if (w.linearIn.length !== total * h)
+    throw new OnnxExportError(`${prefix}: expected linear_in.weight of shape [${total}, ${h}], got ${w.linearIn.length} values`);
   if (w.linearInBias.length !== total) throw new OnnxExportError(`${prefix}: expected linear_in.bias of shape [${total}], got ${w.linearInBias.length} values`);
-  if (w.linearOut.length !== o * total) throw new OnnxExportError(`${prefix}: expected linear_out.weight of shape [${o}, ${total}], got ${w.linearOut.length} values`);
+  if (w.linearOut.length !== o * total)
+    throw new OnnxExportError(`${prefix}: expected linear_out.weight of shape [${o}, ${total}], got ${w.linearOut.length} values`);
   const [lo, hi] = denseLevelsRange(d);
   if (!Number.isSafeInteger(denseLevels) || denseLevels < lo || denseLevels > hi) {
     throw new OnnxExportError(`fffDenseLevels must be an integer in [${lo}, ${hi}] for trees of depth ${d}, got ${denseLevels}`);
@@ -91,12 +93,21 @@ export function conditionalFeedforward(
       topOut.set(outRows.subarray(node * o, (node + 1) * o), col * o);
     }
   }
-  const topProduct = q8 ? quantizedMatMul(g, x, topIn, h, k * m, `${prefix}.linear_in.weight`, `${prefix}.top_product`) : g.op('MatMul', [x, g.floats(`${prefix}.top_in`, [h, k * m], topIn)]);
+  const topProduct = q8
+    ? quantizedMatMul(g, x, topIn, h, k * m, `${prefix}.linear_in.weight`, `${prefix}.top_product`)
+    : g.op('MatMul', [x, g.floats(`${prefix}.top_in`, [h, k * m], topIn)]);
   const topLogits = g.op('Add', [topProduct, g.floats(`${prefix}.top_bias`, [k * m], topBias)], {}, `${prefix}.top_logits`);
   const perTree = g.op('Reshape', [topLogits, g.int64Vector([0, k, m])], {}, `${prefix}.top_logits_per_tree`);
 
   // The walk through the top levels: `node` is the local heap index [T, k, 1] at each level.
-  const nodeIds = denseLevels > 1 ? g.int64s(`${prefix}.top_node_ids`, [m], Array.from({ length: m }, (_, j) => j)) : '';
+  const nodeIds =
+    denseLevels > 1
+      ? g.int64s(
+          `${prefix}.top_node_ids`,
+          [m],
+          Array.from({ length: m }, (_, j) => j),
+        )
+      : '';
   const rootOnly = new Float32Array(m);
   rootOnly[0] = 1;
   let visited = g.floats(`${prefix}.root_visited`, [m], rootOnly);
@@ -104,7 +115,13 @@ export function conditionalFeedforward(
   let node = '';
   // With `routes`: the visited node of every level as [T, k, 1] global indices, concatenated at the end.
   const routes: string[] = [];
-  const treeOffsets = options.routes ? g.int64s(`${prefix}.tree_offsets_column`, [k, 1], Array.from({ length: k }, (_, t) => t * n)) : '';
+  const treeOffsets = options.routes
+    ? g.int64s(
+        `${prefix}.tree_offsets_column`,
+        [k, 1],
+        Array.from({ length: k }, (_, t) => t * n),
+      )
+    : '';
   if (options.routes) routes.push(g.op('Expand', [treeOffsets, g.op('Shape', [logit], {}, `${prefix}.route_shape`)], {}, `${prefix}.route0`));
   for (let level = 0; level < denseLevels; level++) {
     if (level > 0) {
@@ -115,7 +132,12 @@ export function conditionalFeedforward(
     }
     if (level < d) node = nextNode(g, node, logit, `${prefix}.level${level + 1}`);
   }
-  const coefficients = g.op('Mul', [g.op('Reshape', [gelu(g, topLogits, `${prefix}.top_gelu`), g.int64Vector([0, k, m])]), visited], {}, `${prefix}.top_coefficients`);
+  const coefficients = g.op(
+    'Mul',
+    [g.op('Reshape', [gelu(g, topLogits, `${prefix}.top_gelu`), g.int64Vector([0, k, m])]), visited],
+    {},
+    `${prefix}.top_coefficients`,
+  );
   const flatCoefficients = g.op('Reshape', [coefficients, g.int64Vector([0, k * m])]);
   let y = q8
     ? quantizedMatMul(g, flatCoefficients, topOut, k * m, o, `${prefix}.linear_out.weight`, `${prefix}.top_y`)
@@ -131,7 +153,14 @@ export function conditionalFeedforward(
   const inRows = deepTables?.inRows ?? g.floats(`${prefix}.linear_in.weight`, [total, h], w.linearIn);
   const bias = g.floats(`${prefix}.linear_in.bias`, [total], w.linearInBias);
   const outTable = deepTables?.outRows ?? g.floats(`${prefix}.linear_out.weight_t`, [total, o], outRows);
-  const offsets = k > 1 ? g.int64s(`${prefix}.tree_offsets`, [k], Array.from({ length: k }, (_, t) => t * n)) : undefined;
+  const offsets =
+    k > 1
+      ? g.int64s(
+          `${prefix}.tree_offsets`,
+          [k],
+          Array.from({ length: k }, (_, t) => t * n),
+        )
+      : undefined;
   const xRows = g.op('Unsqueeze', [x, g.int64Vector([1])], {}, `${prefix}.x_rows`);
   let local = g.op('Reshape', [node, g.int64Vector([0, k])], {}, `${prefix}.level${denseLevels}_local`);
   const visitedNodes: string[] = [];
@@ -140,7 +169,15 @@ export function conditionalFeedforward(
     const p = `${prefix}.level${level}`;
     const global = offsets ? g.op('Add', [local, offsets], {}, `${p}_node`) : local;
     const rows = deepTables
-      ? g.op('Reshape', [dequantizedRows(g, inRows, global, g.op('Gather', [deepTables.inScales, global], { axis: int(0) }, `${p}_in_scale`), `${p}_in_rows`), g.int64Vector([-1, k, h])], {}, `${p}_in_rows_per_token`)
+      ? g.op(
+          'Reshape',
+          [
+            dequantizedRows(g, inRows, global, g.op('Gather', [deepTables.inScales, global], { axis: int(0) }, `${p}_in_scale`), `${p}_in_rows`),
+            g.int64Vector([-1, k, h]),
+          ],
+          {},
+          `${p}_in_rows_per_token`,
+        )
       : g.op('Gather', [inRows, global], { axis: int(0) }, `${p}_in_rows`);
     const dot = g.op('ReduceSum', [g.op('Mul', [rows, xRows], {}, `${p}_products`), g.int64Vector([2])], { keepdims: int(0) }, `${p}_dot`);
     const levelLogit = g.op('Add', [dot, g.op('Gather', [bias, global], { axis: int(0) }, `${p}_bias`)], {}, `${p}_logit`);
@@ -156,13 +193,28 @@ export function conditionalFeedforward(
   if (deepTables) {
     // Each output row's scale folded into its GELU coefficient, and the coefficient into the
     // dequantization: one pass from int8 rows to coefficient-scaled float rows, then the sum.
-    const coefficients = g.op('Mul', [allActivations, g.op('Gather', [deepTables.outScales, allNodes], { axis: int(0) }, `${prefix}.deep_out_scales`)], {}, `${prefix}.deep_coefficients`);
+    const coefficients = g.op(
+      'Mul',
+      [allActivations, g.op('Gather', [deepTables.outScales, allNodes], { axis: int(0) }, `${prefix}.deep_out_scales`)],
+      {},
+      `${prefix}.deep_coefficients`,
+    );
     const scaledRows = dequantizedRows(g, outTable, allNodes, coefficients, `${prefix}.deep_scaled_out`);
-    deepY = g.op('ReduceSum', [g.op('Reshape', [scaledRows, g.int64Vector([-1, deep * k, o])], {}, `${prefix}.deep_scaled_out_per_token`), g.int64Vector([1])], { keepdims: int(0) }, `${prefix}.deep_y`);
+    deepY = g.op(
+      'ReduceSum',
+      [g.op('Reshape', [scaledRows, g.int64Vector([-1, deep * k, o])], {}, `${prefix}.deep_scaled_out_per_token`), g.int64Vector([1])],
+      { keepdims: int(0) },
+      `${prefix}.deep_y`,
+    );
   } else {
     const columns = g.op('Gather', [outTable, allNodes], { axis: int(0) }, `${prefix}.deep_out_rows`);
     const activationColumn = g.op('Unsqueeze', [allActivations, g.int64Vector([2])], {}, `${prefix}.deep_gelu_column`);
-    deepY = g.op('ReduceSum', [g.op('Mul', [columns, activationColumn], {}, `${prefix}.deep_scaled_out`), g.int64Vector([1])], { keepdims: int(0) }, `${prefix}.deep_y`);
+    deepY = g.op(
+      'ReduceSum',
+      [g.op('Mul', [columns, activationColumn], {}, `${prefix}.deep_scaled_out`), g.int64Vector([1])],
+      { keepdims: int(0) },
+      `${prefix}.deep_y`,
+    );
   }
   y = g.op('Add', [y, deepY], {}, `${prefix}.y`);
   return finish();
@@ -186,7 +238,15 @@ interface QuantizedDeepTables {
   outScales: string;
 }
 
-function quantizedDeepTables(g: GraphBuilder, linearIn: Float32Array, outRows: Float32Array, total: number, h: number, o: number, prefix: string): QuantizedDeepTables {
+function quantizedDeepTables(
+  g: GraphBuilder,
+  linearIn: Float32Array,
+  outRows: Float32Array,
+  total: number,
+  h: number,
+  o: number,
+  prefix: string,
+): QuantizedDeepTables {
   // cmm's quantizer: the graph's tables are exactly the ones its q8 kernel runs on (checkFinite has named any bad weight).
   const inQ = quantizeRows(linearIn, total, h, `${prefix}.linear_in.weight`);
   const outQ = quantizeRows(outRows, total, o, `${prefix}.linear_out.weight`, true);

@@ -4,7 +4,18 @@ import { OnnxExportError } from './errors.js';
 import { GraphBuilder, FLOAT, INT64, int } from './graph-builder.js';
 import { defaultDenseLevels } from './conditional-feedforward-graph.js';
 import { parseDtype, type Dtype } from './dtype.js';
-import { ATTENTION_MASK, BATCH, EncoderGraphParts, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS, SEQUENCE, type GraphHead, type StateDict } from './encoder-graph-parts.js';
+import {
+  ATTENTION_MASK,
+  BATCH,
+  EncoderGraphParts,
+  HIDDEN_STATES,
+  INPUT_IDS,
+  LOGITS,
+  POSITIONS,
+  SEQUENCE,
+  type GraphHead,
+  type StateDict,
+} from './encoder-graph-parts.js';
 
 export { ATTENTION_MASK, HIDDEN_STATES, INPUT_IDS, LOGITS, POSITIONS, type GraphHead, type StateDict } from './encoder-graph-parts.js';
 
@@ -76,15 +87,21 @@ const HEADS: { readonly [H in GraphHead]: true } = { all: true, selected: true, 
 /** A head of the export's (an unknown one, `toString` included, would be written as `all`); `selected` decodes MLM positions, which a classifier does not have. */
 export function checkHead(config: CrammedBertConfig, head: GraphHead): void {
   const given: unknown = head;
-  if (!hasOwnEntry(HEADS, given)) throw new OnnxExportError(`expected head one of ${Object.keys(HEADS).join(', ')}, got ${typeof given === 'string' ? `'${given.slice(0, 40)}'` : typeof given}`);
-  if (head === 'selected' && isClassifier(config)) throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
+  if (!hasOwnEntry(HEADS, given))
+    throw new OnnxExportError(
+      `expected head one of ${Object.keys(HEADS).join(', ')}, got ${typeof given === 'string' ? `'${given.slice(0, 40)}'` : typeof given}`,
+    );
+  if (head === 'selected' && isClassifier(config))
+    throw new OnnxExportError("head 'selected' decodes MLM positions; this model is a classifier: expected head 'all' or 'none'");
 }
 
 /** The options of a config that the graph does not implement, named in one error. */
 export function checkExportable(config: CrammedBertConfig): void {
   const problems: string[] = [];
-  if (config.embedding.embedding_dim !== config.hidden_size) problems.push(`embedding_dim ${config.embedding.embedding_dim} differs from hidden_size ${config.hidden_size}`);
+  if (config.embedding.embedding_dim !== config.hidden_size)
+    problems.push(`embedding_dim ${config.embedding.embedding_dim} differs from hidden_size ${config.hidden_size}`);
   if (!config.tie_weights && !isClassifier(config)) problems.push('tie_weights false (the exporter writes the tied decoder only)');
-  if (config.hidden_size % config.attention.num_attention_heads !== 0) problems.push(`hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.attention.num_attention_heads}`);
+  if (config.hidden_size % config.attention.num_attention_heads !== 0)
+    problems.push(`hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.attention.num_attention_heads}`);
   if (problems.length) throw new OnnxExportError(`cannot export this config: expected a supported option, got ${problems.join('; ')}`);
 }

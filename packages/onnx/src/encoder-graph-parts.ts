@@ -62,7 +62,14 @@ export class EncoderGraphParts {
   }
 
   private param(name: string, dims: number[]): string {
-    return this.g.floats(name, dims, this.get(name, dims.reduce((a, b) => a * b, 1)));
+    return this.g.floats(
+      name,
+      dims,
+      this.get(
+        name,
+        dims.reduce((a, b) => a * b, 1),
+      ),
+    );
   }
 
   /**
@@ -80,12 +87,18 @@ export class EncoderGraphParts {
 
   /** A torch Linear with bias on x [rows, in]: Gemm in fp32 (as before), the quantized product plus the bias in q8. */
   private linearWithBias(x: string, prefix: string, out: number, inWidth: number, hint: string): string {
-    if (this.dtype !== 'q8') return this.g.op('Gemm', [x, this.param(`${prefix}.weight`, [out, inWidth]), this.param(`${prefix}.bias`, [out])], { transB: int(1) }, hint);
+    if (this.dtype !== 'q8')
+      return this.g.op('Gemm', [x, this.param(`${prefix}.weight`, [out, inWidth]), this.param(`${prefix}.bias`, [out])], { transB: int(1) }, hint);
     return this.g.op('Add', [this.linear(x, `${prefix}.weight`, out, inWidth, `${hint}_product`), this.param(`${prefix}.bias`, [out])], {}, hint);
   }
 
   norm(prefix: string, x: string): string {
-    return this.g.op('LayerNormalization', [x, this.param(`${prefix}.weight`, [this.h]), this.param(`${prefix}.bias`, [this.h])], { axis: int(-1), epsilon: float(this.config.norm_eps) }, prefix);
+    return this.g.op(
+      'LayerNormalization',
+      [x, this.param(`${prefix}.weight`, [this.h]), this.param(`${prefix}.bias`, [this.h])],
+      { axis: int(-1), epsilon: float(this.config.norm_eps) },
+      prefix,
+    );
   }
 
   /** The word-embedding table, stored once for the embedding and the tied decoder. */
@@ -101,7 +114,12 @@ export class EncoderGraphParts {
     const scale = this.get('encoder.embedding.pos_embedding.scale_factor', 1)[0];
     const positions = sinusoidalTable(maxLength, h).map((v) => Math.fround(v * scale));
     const seqLength = g.op('Slice', [g.op('Shape', [ids]), g.int64Vector([1]), g.int64Vector([2])], {}, 'sequence_length');
-    const positionRows = g.op('Slice', [g.floats('encoder.embedding.pos_embedding.scaled_table', [maxLength, h], positions), g.int64Vector([0]), seqLength, g.int64Vector([0])], {}, 'position_embeddings');
+    const positionRows = g.op(
+      'Slice',
+      [g.floats('encoder.embedding.pos_embedding.scaled_table', [maxLength, h], positions), g.int64Vector([0]), seqLength, g.int64Vector([0])],
+      {},
+      'position_embeddings',
+    );
     const x = g.op('Add', [g.op('Gather', [this.words(), ids], { axis: int(0) }, 'word_embeddings'), positionRows], {}, 'embeddings');
     return this.config.embedding.normalization ? this.norm('encoder.embedding.norm', x) : x;
   }
@@ -194,7 +212,8 @@ export class EncoderGraphParts {
         width = pooling.head_dim;
         pooled = this.linearWithBias(pooled, 'pooler.dense', width, h, 'pooler_dense');
       }
-      const activated = pooling.nonlin === 'Tanh' ? g.op('Tanh', [pooled]) : pooling.nonlin === 'GELU' ? gelu(g, pooled, 'pooler_gelu') : g.op('Relu', [pooled]);
+      const activated =
+        pooling.nonlin === 'Tanh' ? g.op('Tanh', [pooled]) : pooling.nonlin === 'GELU' ? gelu(g, pooled, 'pooler_gelu') : g.op('Relu', [pooled]);
       const logits = this.linearWithBias(activated, 'head', labels, width, 'head');
       g.output(logits, LOGITS, FLOAT, [BATCH, labels]);
       return;

@@ -23,7 +23,9 @@ export class EncoderSessionRuntime implements InferenceRuntime {
 
   constructor(config: CrammedBertConfig, session: EncoderRunner, name: string, dtype?: Dtype) {
     if (config.num_labels !== null && (!session.hasLogits || session.selectsPositions)) {
-      throw new OnnxRuntimeError(`expected a classifier's graph with its head (exported with head 'all'), got one ${session.hasLogits ? 'that decodes MLM positions' : 'without logits'}`);
+      throw new OnnxRuntimeError(
+        `expected a classifier's graph with its head (exported with head 'all'), got one ${session.hasLogits ? 'that decodes MLM positions' : 'without logits'}`,
+      );
     }
     this.config = config;
     this.session = session;
@@ -33,7 +35,10 @@ export class EncoderSessionRuntime implements InferenceRuntime {
 
   get description(): string {
     const { threads, parallelism, graphOptimization } = this.session;
-    const how = parallelism === 'sequences' ? `${threads} worker${threads === 1 ? '' : 's'} x 1 thread, sequence-parallel` : `${threads} thread${threads === 1 ? '' : 's'}`;
+    const how =
+      parallelism === 'sequences'
+        ? `${threads} worker${threads === 1 ? '' : 's'} x 1 thread, sequence-parallel`
+        : `${threads} thread${threads === 1 ? '' : 's'}`;
     return `${this.name} (${how}, graph optimisation ${graphOptimization}${this.dtype ? `, ${this.dtype}` : ''})`;
   }
 
@@ -47,7 +52,8 @@ export class EncoderSessionRuntime implements InferenceRuntime {
     this.checkBatch(batch, positions);
     if (this.config.num_labels !== null) throw new OnnxRuntimeError('this model is a classifier: it has no MLM decoder');
     if (this.session.selectsPositions) return (await this.session.run(batch, positions)).logits!;
-    if (!this.session.hasLogits) throw new OnnxRuntimeError("this graph was exported without a head (head 'none'): export with head 'selected' (or 'all') to decode masks");
+    if (!this.session.hasLogits)
+      throw new OnnxRuntimeError("this graph was exported without a head (head 'none'): export with head 'selected' (or 'all') to decode masks");
     // A graph with every position's logits (transformers.js's layout): keep the rows asked for.
     const logits = (await this.session.run(batch)).logits!;
     const vocab = this.config.embedding.vocab_size;

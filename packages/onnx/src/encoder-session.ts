@@ -76,7 +76,9 @@ export async function createOrtSession(ort: OrtApi, model: string | Uint8Array, 
   try {
     return typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
   } catch (error) {
-    throw new OnnxRuntimeError(`onnxruntime cannot load ${typeof model === 'string' ? model : `a model of ${model.length} bytes`}: ${(error as Error).message}`);
+    throw new OnnxRuntimeError(
+      `onnxruntime cannot load ${typeof model === 'string' ? model : `a model of ${model.length} bytes`}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -187,11 +189,13 @@ export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; atte
     const idRow = batch.inputIds[b];
     const maskRow = batch.attentionMask[b];
     if (!isRows(idRow) || !isRows(maskRow)) throw new OnnxRuntimeError(`expected row ${b} of ids and of the mask as arrays`);
-    if (idRow.length !== width || maskRow.length !== width) throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
+    if (idRow.length !== width || maskRow.length !== width)
+      throw new OnnxRuntimeError(`expected every row of ${width} tokens, row ${b} has ${idRow.length} ids and ${maskRow.length} mask values`);
     for (let s = 0; s < width; s++) {
       const id = idRow[s];
       const keep = maskRow[s];
-      if (!Number.isSafeInteger(id) || id < 0) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
+      if (!Number.isSafeInteger(id) || id < 0)
+        throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${String(id).slice(0, 20)} at [${b}, ${s}]`);
       if (keep !== 0 && keep !== 1) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${String(keep).slice(0, 20)} at [${b}, ${s}]`);
       inputIds[b * width + s] = BigInt(id);
       attentionMask[b * width + s] = BigInt(keep);
@@ -206,13 +210,15 @@ export function int64Batch(batch: EncodedBatch): { inputIds: BigInt64Array; atte
  */
 export function checkTensors(inputIds: BigInt64Array, attentionMask: BigInt64Array, dims: readonly number[]): void {
   if (!(inputIds instanceof BigInt64Array) || !(attentionMask instanceof BigInt64Array)) throw new OnnxRuntimeError('expected ids and mask as BigInt64Arrays');
-  if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0)) throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
+  if (dims.length !== 2 || !dims.every((d) => Number.isSafeInteger(d) && d > 0))
+    throw new OnnxRuntimeError(`expected dims [batch, sequence] of positive integers, got [${dims.join(', ')}]`);
   if (inputIds.length !== dims[0] * dims[1] || attentionMask.length !== inputIds.length) {
     throw new OnnxRuntimeError(`expected ids and mask of ${dims[0]}x${dims[1]} values, got ${inputIds.length} and ${attentionMask.length}`);
   }
   for (let i = 0; i < inputIds.length; i++) {
     if (inputIds[i] < 0n) throw new OnnxRuntimeError(`expected token ids as non-negative integers, got ${inputIds[i]} at flat index ${i}`);
-    if (attentionMask[i] !== 0n && attentionMask[i] !== 1n) throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${attentionMask[i]} at flat index ${i}`);
+    if (attentionMask[i] !== 0n && attentionMask[i] !== 1n)
+      throw new OnnxRuntimeError(`expected attention-mask values 0 or 1, got ${attentionMask[i]} at flat index ${i}`);
   }
 }
 

@@ -90,7 +90,9 @@ export class GraphBuilder {
   int8s(hint: string, dims: readonly number[], data: Int8Array): string {
     checkSize(hint, dims, data.length);
     const name = this.name(hint);
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: INT8, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }));
+    this.initializers.push(
+      onnx.TensorProto.create({ name, dims: [...dims], dataType: INT8, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }),
+    );
     return name;
   }
 

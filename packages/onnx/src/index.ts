@@ -9,8 +9,30 @@ export { conditionalFeedforward, defaultDenseLevels, denseLevelsRange, type FFFG
 export { transpose } from './transpose.js';
 export { quantizedMatMul } from './quantized-matmul-graph.js';
 export { quantizeColumns, type QuantizedMatrix } from './quantize.js';
-export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, LAST_HIDDEN_STATE, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
+export {
+  crammedBertGraph,
+  checkExportable,
+  INPUT_IDS,
+  ATTENTION_MASK,
+  HIDDEN_STATES,
+  LOGITS,
+  POSITIONS,
+  ROUTES,
+  LAST_HIDDEN_STATE,
+  type GraphHead,
+  type GraphOptions,
+  type StateDict,
+} from './crammed-bert-graph.js';
 export { onnxModelBytes, type ExportOptions } from './onnx-model-bytes.js';
-export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type Parallelism, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type OrtApi } from './encoder-session.js';
+export {
+  EncoderSession,
+  type OnnxSessionOptions,
+  type GraphOptimization,
+  type Parallelism,
+  type EncodedBatch,
+  type EncoderOutputs,
+  type EncoderRunner,
+  type OrtApi,
+} from './encoder-session.js';
 export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 export { transformersJsFolderFiles, huggingFaceConfig, type TransformersJsFolderOptions, type TransformersJsFolderSource } from './transformers-js-folder.js';

@@ -61,7 +61,12 @@ describe('the q8 graph, decoded', () => {
     for (let i = 0; i < config.num_transformer_layers; i++) {
       const ffn = model.graph!.initializer!.filter((t) => t.name!.startsWith(`encoder.layers.${i}.ffn.`));
       const tables = ffn.filter((t) => t.dataType === INT8).map((t) => `${t.name} [${t.dims!.join(', ')}]`);
-      expect(tables).toEqual(expect.arrayContaining([`encoder.layers.${i}.ffn.linear_in.weight_int8 [${nodes}, ${h}]`, `encoder.layers.${i}.ffn.linear_out.weight_t_int8 [${nodes}, ${h}]`]));
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          `encoder.layers.${i}.ffn.linear_in.weight_int8 [${nodes}, ${h}]`,
+          `encoder.layers.${i}.ffn.linear_out.weight_t_int8 [${nodes}, ${h}]`,
+        ]),
+      );
       // Every float initializer of the block is a vector: biases and scales, one value per node or output channel.
       for (const t of ffn.filter((t) => t.dataType === FLOAT)) {
         expect(t.dims!.length, `${t.name} is not a vector`).toBeLessThanOrEqual(1);
@@ -71,7 +76,8 @@ describe('the q8 graph, decoded', () => {
     // Nor anywhere else: no float initializer holds a deep node's linear_in row.
     const deepRow = new Uint8Array(weights.get('encoder.layers.0.ffn.linear_in.weight')!.slice((nodes - 1) * h, nodes * h).buffer);
     const hex = Buffer.from(deepRow).toString('hex');
-    for (const t of model.graph!.initializer!.filter((t) => t.dataType === FLOAT)) expect(Buffer.from(t.rawData!).toString('hex').includes(hex), t.name!).toBe(false);
+    for (const t of model.graph!.initializer!.filter((t) => t.dataType === FLOAT))
+      expect(Buffer.from(t.rawData!).toString('hex').includes(hex), t.name!).toBe(false);
   });
 
   it("writes every constant-weight MatMul as onnxruntime's dynamic quantization does, and gathers the deep rows as int8", () => {
@@ -107,7 +113,9 @@ describe('the q8 graph, decoded', () => {
 
   it('is fused by onnxruntime at graph optimisation all (DynamicQuantizeMatMul, no MatMulInteger left)', async () => {
     const require = createRequire(import.meta.url);
-    const ort = require('onnxruntime-node') as { InferenceSession: { create(bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> } };
+    const ort = require('onnxruntime-node') as {
+      InferenceSession: { create(bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> };
+    };
     const optimized = join(work, 'optimized.onnx');
     const session = await ort.InferenceSession.create(crammedBertGraph(config, weights, { dtype: 'q8', head: 'none' }), {
       graphOptimizationLevel: 'all',
@@ -124,7 +132,10 @@ describe('the q8 graph, decoded', () => {
 describe('the q8 graph in onnxruntime-web', () => {
   it('runs on its wasm provider (no contrib op), with the hidden states onnxruntime-node gives', async () => {
     const require = createRequire(import.meta.url);
-    type Ort = { InferenceSession: { create(bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> }; Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown };
+    type Ort = {
+      InferenceSession: { create(bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> };
+      Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
+    };
     const web = require('onnxruntime-web') as Ort & { env: { wasm: { numThreads: number } } };
     const node = require('onnxruntime-node') as Ort;
     web.env.wasm.numThreads = 1;
@@ -155,7 +166,9 @@ describe('q8 export errors', () => {
       data[7] = value;
       broken.set(name, data);
       expect(() => crammedBertGraph(config, broken, { dtype: 'q8' })).toThrow(OnnxExportError);
-      expect(() => crammedBertGraph(config, broken, { dtype: 'q8' })).toThrow(new RegExp(`cannot quantize ${name.replace(/\./g, '\\.')} to int8: expected finite values, got ${value} at index 7`));
+      expect(() => crammedBertGraph(config, broken, { dtype: 'q8' })).toThrow(
+        new RegExp(`cannot quantize ${name.replace(/\./g, '\\.')} to int8: expected finite values, got ${value} at index 7`),
+      );
     }
   });
 
@@ -184,10 +197,15 @@ describe('OnnxInferenceRuntime with dtype', () => {
     const q8 = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1, dtype: 'q8' });
     try {
       expect(fp32.source).not.toBe(q8.source);
-      expect([fp32.description, q8.description]).toEqual(['onnxruntime-node (1 thread, graph optimisation all, fp32)', 'onnxruntime-node (1 thread, graph optimisation all, q8)']);
+      expect([fp32.description, q8.description]).toEqual([
+        'onnxruntime-node (1 thread, graph optimisation all, fp32)',
+        'onnxruntime-node (1 thread, graph optimisation all, q8)',
+      ]);
       const files = (await readdir(join(dir, ONNX_CACHE_DIR))).filter((f) => f.endsWith('.onnx'));
       expect(files).toHaveLength(2);
-      const dtypes = await Promise.all(files.map(async (f) => decode(await readFile(join(dir, ONNX_CACHE_DIR, f))).metadataProps!.find((p) => p.key === 'dtype')?.value));
+      const dtypes = await Promise.all(
+        files.map(async (f) => decode(await readFile(join(dir, ONNX_CACHE_DIR, f))).metadataProps!.find((p) => p.key === 'dtype')?.value),
+      );
       expect(dtypes.sort()).toEqual(['fp32', 'q8']);
       // A second load of q8 reuses its cached file.
       const again = await OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1, dtype: 'q8' });

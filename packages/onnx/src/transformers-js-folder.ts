@@ -1,4 +1,16 @@
-import { HF_CONFIG_FILE, ONNX_MODEL_FILE, ONNX_QUANTIZED_MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, jsonText, labelEntries, labelNames, type CrammedBertConfig, type CrammedBertModel, type TextTokenizer } from '@ufbert/crammed-bert';
+import {
+  HF_CONFIG_FILE,
+  ONNX_MODEL_FILE,
+  ONNX_QUANTIZED_MODEL_FILE,
+  TOKENIZER_CONFIG_FILE,
+  TOKENIZER_FILE,
+  jsonText,
+  labelEntries,
+  labelNames,
+  type CrammedBertConfig,
+  type CrammedBertModel,
+  type TextTokenizer,
+} from '@ufbert/crammed-bert';
 import { onnxModelBytes } from './onnx-model-bytes.js';
 
 export interface TransformersJsFolderOptions {
@@ -21,7 +33,10 @@ export interface TransformersJsFolderSource {
  * `dtype: 'q8'`), `config.json` (a BERT-shaped config for its model registry, with the reference
  * `arch` config inside, which @ufbert/crammed-bert reads back), `tokenizer.json` and `tokenizer_config.json`.
  */
-export async function transformersJsFolderFiles(source: TransformersJsFolderSource, options: TransformersJsFolderOptions = {}): Promise<Record<string, Uint8Array | string>> {
+export async function transformersJsFolderFiles(
+  source: TransformersJsFolderSource,
+  options: TransformersJsFolderOptions = {},
+): Promise<Record<string, Uint8Array | string>> {
   const { model, tokenizer } = source;
   const config = model.config;
   const graph = { head: 'all', lastHiddenState: true, fffDenseLevels: options.fffDenseLevels } as const;

@@ -8,7 +8,19 @@ import { OnnxRuntimeError } from './errors.js';
 
 export { OnnxExportError, OnnxRuntimeError, DtypeError } from './errors.js';
 export { DTYPES, parseDtype, type Dtype } from './dtype.js';
-export { crammedBertGraph, checkExportable, INPUT_IDS, ATTENTION_MASK, HIDDEN_STATES, LOGITS, POSITIONS, ROUTES, type GraphHead, type GraphOptions, type StateDict } from './crammed-bert-graph.js';
+export {
+  crammedBertGraph,
+  checkExportable,
+  INPUT_IDS,
+  ATTENTION_MASK,
+  HIDDEN_STATES,
+  LOGITS,
+  POSITIONS,
+  ROUTES,
+  type GraphHead,
+  type GraphOptions,
+  type StateDict,
+} from './crammed-bert-graph.js';
 export { EncoderSession, type OnnxSessionOptions, type GraphOptimization, type EncodedBatch, type EncoderOutputs } from './encoder-session.js';
 export { EncoderSessionRuntime, runtimeHead } from './encoder-session-runtime.js';
 
@@ -26,7 +38,10 @@ export interface WebSessionOptions extends OnnxSessionOptions {
 export class OnnxWebEncoderSession extends EncoderSession {
   readonly executionProviders: readonly string[];
 
-  private constructor(session: InferenceSession, options: { threads: number; graphOptimization: 'disabled' | 'basic' | 'extended' | 'all'; executionProviders: readonly string[] }) {
+  private constructor(
+    session: InferenceSession,
+    options: { threads: number; graphOptimization: 'disabled' | 'basic' | 'extended' | 'all'; executionProviders: readonly string[] },
+  ) {
     super(ort as unknown as OrtApi, session, options);
     this.executionProviders = options.executionProviders;
   }

@@ -31,7 +31,21 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(tfjs.status, tfjs.stderr).toBe(0);
     // --device cpu means what it says: the FFF blocks run the TypeScript kernel, not WASM.
     expect(tfjs.stderr).toMatch(/ufbert: running on tfjs \(cpu; FFF kernel ConditionalMatmul\/ts\/fused\)/);
-    const levelTwo = run('fill-mask', '--model', mlmDir, '--top-k', '3', '--json', '--runtime', 'tfjs', '--device', 'cpu', '--kernel', 'ts/2', 'the capital of [MASK] is paris.');
+    const levelTwo = run(
+      'fill-mask',
+      '--model',
+      mlmDir,
+      '--top-k',
+      '3',
+      '--json',
+      '--runtime',
+      'tfjs',
+      '--device',
+      'cpu',
+      '--kernel',
+      'ts/2',
+      'the capital of [MASK] is paris.',
+    );
     expect(levelTwo.stderr).toMatch(/FFF kernel ConditionalMatmul\/ts\/2\)/);
     expect(JSON.parse(levelTwo.stdout).map((c: { token: number }) => c.token)).toEqual(JSON.parse(tfjs.stdout).map((c: { token: number }) => c.token));
     const [a, b] = [JSON.parse(onnx.stdout), JSON.parse(tfjs.stdout)];
@@ -95,15 +109,32 @@ describe('ufbert CLI (built dist/cli.js)', () => {
   });
 
   it('classifies a pair and embeds texts', () => {
-    const json = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const json = JSON.parse(
+      execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', 'a text', '--pair', 'b text'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     expect(json).toHaveLength(1);
     expect(['negative', 'neutral', 'positive']).toContain(json[0].label); // the names in the folder's config.json
-    const all = JSON.parse(execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', '--top-k', 'all', '--labels', 'neg,mid,pos', 'a text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const all = JSON.parse(
+      execFileSync(process.execPath, [cli, 'classify', '--model', clsDir, '--json', '--top-k', 'all', '--labels', 'neg,mid,pos', 'a text'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     expect(all.map((s: { label: string }) => s.label).sort()).toEqual(['mid', 'neg', 'pos']);
     // Pooled as feature-extraction pools by default (transformers.js's `none`): every token's vector, padded to the longest TEXT.
-    const tokens = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const tokens = JSON.parse(
+      execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
     expect(tokens.map((t: number[][]) => t.map((v) => v.length))).toEqual([new Array(5).fill(32), new Array(5).fill(32)]);
-    const vectors = JSON.parse(execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, '--pooling', 'mean', 'paris', 'rome is old'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const vectors = JSON.parse(
+      execFileSync(process.execPath, [cli, 'embed', '--model', mlmDir, '--pooling', 'mean', 'paris', 'rome is old'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     expect(vectors.map((v: number[]) => v.length)).toEqual([32, 32]);
   });
 
@@ -121,7 +152,7 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')).mask_token).toBe('[MASK]');
   });
 
-  it('prints each token\'s path through every FFF tree, whose turns follow the signs of the visited nodes\' logits', () => {
+  it("prints each token's path through every FFF tree, whose turns follow the signs of the visited nodes' logits", () => {
     const out = run('routes', '--model', mlmDir, '--json', 'the capital of france');
     expect(out.status, out.stderr).toBe(0);
     const tokens = JSON.parse(out.stdout) as Array<{ token: string; layers: Array<Array<{ nodes: number[]; path: string; logits: number[] }>> }>;
@@ -199,7 +230,9 @@ describe('ufbert CLI (built dist/cli.js)', () => {
     expect(failed.stderr).toMatch(/ufbert: PipelineError: expected \[MASK\] within/);
     const missing = run('export', '--format', 'onnx', '--model', mlmDir, '--out', join(work, 'no-such-folder', 'x.onnx'));
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/OnnxExportError: .*no-such-folder\/x\.onnx: cannot create a temporary file for the ONNX export file: no such file or folder \(ENOENT\)/);
+    expect(missing.stderr).toMatch(
+      /OnnxExportError: .*no-such-folder\/x\.onnx: cannot create a temporary file for the ONNX export file: no such file or folder \(ENOENT\)/,
+    );
   });
 
   it('prints an expected failure without a stack (--debug adds it), quoting a long input as a short excerpt', () => {

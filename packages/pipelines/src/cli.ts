@@ -138,7 +138,16 @@ type CommandName = keyof typeof COMMANDS;
 
 /** The values of whichever command ran, read through one record (each command's table says which it accepts). */
 type Values = {
-  [K in Exclude<keyof typeof RUNTIME_OPTIONS, 'truncate' | 'no-truncate'> | keyof typeof MODEL_OPTION | 'top-k' | 'pair' | 'labels' | 'pooling' | 'format' | 'out' | 'head']?: string;
+  [K in
+    | Exclude<keyof typeof RUNTIME_OPTIONS, 'truncate' | 'no-truncate'>
+    | keyof typeof MODEL_OPTION
+    | 'top-k'
+    | 'pair'
+    | 'labels'
+    | 'pooling'
+    | 'format'
+    | 'out'
+    | 'head']?: string;
 } & {
   json?: boolean;
   normalize?: boolean;
@@ -160,7 +169,9 @@ ufbert <command> --help prints that command's options.`;
 const HEADS: readonly GraphHead[] = ['all', 'selected', 'none'];
 
 async function version(): Promise<string> {
-  const manifest = (await readJson(fileURLToPath(new URL('../package.json', import.meta.url)), { what: 'package.json', maxBytes: FILE_LIMITS.json })) as { version: string };
+  const manifest = (await readJson(fileURLToPath(new URL('../package.json', import.meta.url)), { what: 'package.json', maxBytes: FILE_LIMITS.json })) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -185,10 +196,12 @@ function downloadProgress(): ProgressCallback {
  * Every command reads its model through one resolver (a folder as it is, a hub id or URL from the cache or downloaded into
  * it), called once the flags are checked, so a usage error never waits for a download.
  */
-const modelDir = (values: Values) => modelFolder(values.model!, { revision: values.revision, cache_dir: values['cache-dir'], progress_callback: downloadProgress() });
+const modelDir = (values: Values) =>
+  modelFolder(values.model!, { revision: values.revision, cache_dir: values['cache-dir'], progress_callback: downloadProgress() });
 
 const positiveInteger = (flag: string, raw: string | undefined) => (raw === undefined ? undefined : parseNumberFlag(flag, raw, { integer: true, min: 1 }));
-const choice = <T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]) => (raw === undefined ? undefined : parseChoiceFlag(flag, raw, allowed));
+const choice = <T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]) =>
+  raw === undefined ? undefined : parseChoiceFlag(flag, raw, allowed);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -231,7 +244,9 @@ async function runRoutes(values: Values, positionals: string[]): Promise<number>
       console.log(token);
       layers.forEach((trees, layer) =>
         trees.forEach((route, tree) =>
-          console.log(`  layer ${layer} tree ${tree}  ${route.path || '-'}  nodes ${route.nodes.join(' ')}  logits ${route.logits.map((l) => l.toFixed(3)).join(' ')}`),
+          console.log(
+            `  layer ${layer} tree ${tree}  ${route.path || '-'}  nodes ${route.nodes.join(' ')}  logits ${route.logits.map((l) => l.toFixed(3)).join(' ')}`,
+          ),
         ),
       );
     }
@@ -246,13 +261,15 @@ async function runExport(values: Values, positionals: string[]): Promise<number>
   const fffDenseLevels = positiveInteger('fff-dense-levels', values['fff-dense-levels']);
   const dtype = choice<Dtype>('dtype', values.dtype, DTYPES);
   if (/\.onnx$/i.test(values.out)) {
-    if (values.overwrite !== undefined) throw new UsageError('--overwrite applies to --out DIR (a folder of another kind is moved aside); --out FILE.onnx replaces the file');
+    if (values.overwrite !== undefined)
+      throw new UsageError('--overwrite applies to --out DIR (a folder of another kind is moved aside); --out FILE.onnx replaces the file');
     const result = await exportOnnxFromCheckpoint(await modelDir(values), values.out, { head, fffDenseLevels, dtype });
     console.log(`ufbert: wrote ${result.path} (${dtype ?? 'fp32'}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
     return 0;
   }
   if (head !== undefined) throw new UsageError("--head applies to --out FILE.onnx; the transformers.js layout always has every position's logits");
-  if (dtype !== undefined) throw new UsageError('--dtype applies to --out FILE.onnx; the transformers.js layout holds both (onnx/model.onnx fp32, onnx/model_quantized.onnx q8)');
+  if (dtype !== undefined)
+    throw new UsageError('--dtype applies to --out FILE.onnx; the transformers.js layout holds both (onnx/model.onnx fp32, onnx/model_quantized.onnx q8)');
   const result = await exportTransformersJsFolder(await modelDir(values), values.out, { fffDenseLevels, overwrite: values.overwrite });
   console.log(`ufbert: wrote ${values.out} in transformers.js's layout (${result.path}, ${(result.bytes / 2 ** 20).toFixed(1)} MiB)`);
   return 0;
@@ -340,7 +357,11 @@ function printFillMask(texts: readonly string[], results: readonly FillMaskResul
 
 /** With top_k 1 the library returns one best label per input; otherwise one list per input (a bare list for one input). */
 function printClassification(texts: readonly string[], results: LabelScore[] | LabelScore[][], bestOnly: boolean): void {
-  const perInput: LabelScore[][] = bestOnly ? (results as LabelScore[]).map((r) => [r]) : texts.length === 1 ? [results as LabelScore[]] : (results as LabelScore[][]);
+  const perInput: LabelScore[][] = bestOnly
+    ? (results as LabelScore[]).map((r) => [r])
+    : texts.length === 1
+      ? [results as LabelScore[]]
+      : (results as LabelScore[][]);
   perInput.forEach((scores, i) => {
     console.log(texts[i]);
     for (const s of scores) console.log(`  ${s.score.toFixed(4)}  ${s.label}`);

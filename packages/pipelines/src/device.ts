@@ -26,6 +26,7 @@ export function chooseRuntime(runtime: Runtime | undefined, device: Device | 'au
   if (device !== undefined && !isDeviceOption(device)) throw new PipelineError(`device must be one of ${DEVICES.join(', ')}, auto, got '${String(device)}'`);
   const chosen = runtime ?? (device === 'wasm' || device === 'webgpu' ? 'tfjs' : 'onnxruntime');
   if (chosen === 'tfjs') return { runtime: 'tfjs', backend: device };
-  if (device === 'wasm' || device === 'webgpu') throw new PipelineError(`device '${device}' is a tfjs backend; onnxruntime-node runs on the cpu (use runtime 'tfjs', or device 'cpu' or 'auto')`);
+  if (device === 'wasm' || device === 'webgpu')
+    throw new PipelineError(`device '${device}' is a tfjs backend; onnxruntime-node runs on the cpu (use runtime 'tfjs', or device 'cpu' or 'auto')`);
   return { runtime: 'onnxruntime' };
 }

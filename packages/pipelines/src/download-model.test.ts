@@ -32,7 +32,8 @@ function serve(): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://server');
     const [, mode, file] = url.pathname.split('/');
     const path = join(mlmDir, file ?? '');
-    if (!['ok', 'slow', 'error', 'reset', 'stall', 'signed', 'auth', 'away', 'huge'].includes(mode) || !file || !existsSync(path)) return void res.writeHead(404).end();
+    if (!['ok', 'slow', 'error', 'reset', 'stall', 'signed', 'auth', 'away', 'huge'].includes(mode) || !file || !existsSync(path))
+      return void res.writeHead(404).end();
     if (mode === 'signed' && url.searchParams.get('sig') !== 'abc') return void res.writeHead(403).end();
     if (mode === 'auth' && req.headers.authorization !== `Basic ${Buffer.from('user:secret-pw').toString('base64')}`) return void res.writeHead(401).end();
     if (mode === 'away') return void res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/ok/${file}` }).end();
@@ -108,14 +109,20 @@ describe('models from a URL', () => {
 
   it('follows a slow server to the end, with progress per piece', async () => {
     const events: ProgressInfo[] = [];
-    const folder = await downloadModel(new URL(`${base}/slow/`), { cache_dir: join(work, 'cache-slow'), progress_callback: (e) => events.push(e), stall_timeout_ms: 2000 });
+    const folder = await downloadModel(new URL(`${base}/slow/`), {
+      cache_dir: join(work, 'cache-slow'),
+      progress_callback: (e) => events.push(e),
+      stall_timeout_ms: 2000,
+    });
     expect(readFileSync(join(folder, 'model.safetensors')).equals(readFileSync(join(mlmDir, 'model.safetensors')))).toBe(true);
     expect(events.filter((e) => e.status === 'progress' && e.file === 'model.safetensors').length).toBeGreaterThanOrEqual(4);
   });
 
   it('fails with a typed error naming the URL on a 500, a reset connection or a stall, and caches nothing partial', async () => {
     const cache = join(work, 'cache-failing');
-    await expect(downloadModel(new URL(`${base}/error`), { cache_dir: cache })).rejects.toThrow(/download of http:\/\/127\.0\.0\.1:\d+\/error\/tokenizer\.json: expected 200 OK, got 500 Internal Server Error/);
+    await expect(downloadModel(new URL(`${base}/error`), { cache_dir: cache })).rejects.toThrow(
+      /download of http:\/\/127\.0\.0\.1:\d+\/error\/tokenizer\.json: expected 200 OK, got 500 Internal Server Error/,
+    );
     const resetCache = join(work, 'cache-reset');
     const reset = downloadModel(new URL(`${base}/reset`), { cache_dir: resetCache, stall_timeout_ms: 2000 });
     await expect(reset).rejects.toThrow(ModelLoadError);
@@ -123,10 +130,14 @@ describe('models from a URL', () => {
     const leftovers = readdirSync(resetCache, { recursive: true }).map(String);
     expect(leftovers.filter((f) => f.endsWith('model.safetensors') || f.includes('.ufbert-tmp-'))).toEqual([]);
     const started = Date.now();
-    await expect(downloadModel(new URL(`${base}/stall`), { cache_dir: cache, stall_timeout_ms: 300 })).rejects.toThrow(/download of .*\/stall\/model\.safetensors: stalled: no data for 300 ms/);
+    await expect(downloadModel(new URL(`${base}/stall`), { cache_dir: cache, stall_timeout_ms: 300 })).rejects.toThrow(
+      /download of .*\/stall\/model\.safetensors: stalled: no data for 300 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(pipeline('fill-mask', `${base}/missing`, { cache_dir: cache })).rejects.toThrow(/expected model\.safetensors under .*\/missing\/ .* got 404/);
-    await expect(pipeline('fill-mask', join(work, 'no-such-folder'))).rejects.toThrow(/expected a model folder, an http\(s\) URL or a hub id owner\/name .* no such folder/);
+    await expect(pipeline('fill-mask', join(work, 'no-such-folder'))).rejects.toThrow(
+      /expected a model folder, an http\(s\) URL or a hub id owner\/name .* no such folder/,
+    );
   });
 
   it('keeps the query string on every file, sends user:password to that host only and never prints it, refuses another host and a huge declared length', async () => {
@@ -143,18 +154,28 @@ describe('models from a URL', () => {
     expect(failure).toBeInstanceOf(DownloadError);
     expect((failure as Error).message).toMatch(/download of http:\/\/127\.0\.0\.1:\d+\/auth\/model\.safetensors: expected 200 OK, got 401/);
     expect((failure as Error).message).not.toMatch(/wrong-pw|user/);
-    await expect(downloadModel(new URL(`${base}/away/`), { cache_dir: join(work, 'cache-away') })).rejects.toThrow(/was redirected to another host \(http:\/\/localhost:\d+\/ok\/model\.safetensors\)/);
+    await expect(downloadModel(new URL(`${base}/away/`), { cache_dir: join(work, 'cache-away') })).rejects.toThrow(
+      /was redirected to another host \(http:\/\/localhost:\d+\/ok\/model\.safetensors\)/,
+    );
     const started = Date.now();
-    await expect(downloadModel(new URL(`${base}/huge/`), { cache_dir: join(work, 'cache-huge') })).rejects.toThrow(/declared 10000000000000 bytes, more than the \d+ allowed for this file/);
+    await expect(downloadModel(new URL(`${base}/huge/`), { cache_dir: join(work, 'cache-huge') })).rejects.toThrow(
+      /declared 10000000000000 bytes, more than the \d+ allowed for this file/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(readdirSync(join(work, 'cache-huge'), { recursive: true }).map(String).filter((f) => f.startsWith('snapshots') || f.includes('.ufbert-tmp-'))).toEqual([]);
+    expect(
+      readdirSync(join(work, 'cache-huge'), { recursive: true })
+        .map(String)
+        .filter((f) => f.startsWith('snapshots') || f.includes('.ufbert-tmp-')),
+    ).toEqual([]);
   });
 
   it('refuses a cache folder under /proc at once, before any request (--cache-dir /proc/x)', async () => {
     const before = requests.length;
     const started = performance.now();
     await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(FileLayerError);
-    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(/^\/proc\/ufbert-cache\/urls--[0-9a-f]+\/blobs: the download cache is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/);
+    await expect(downloadModel(new URL(`${base}/fast/`), { cache_dir: '/proc/ufbert-cache' })).rejects.toThrow(
+      /^\/proc\/ufbert-cache\/urls--[0-9a-f]+\/blobs: the download cache is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(requests.length).toBe(before);
   });

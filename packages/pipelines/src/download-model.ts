@@ -46,7 +46,10 @@ export async function downloadModel(url: URL, options: DownloadOptions = {}): Pr
       return contents.folder;
     }
   }
-  if (options.local_files_only || !env.allowRemoteModels) throw new ModelNotCachedError(`${name} is not in the cache ${repoDir} and downloads are off (local_files_only, HF_HUB_OFFLINE or env.allowRemoteModels = false)`);
+  if (options.local_files_only || !env.allowRemoteModels)
+    throw new ModelNotCachedError(
+      `${name} is not in the cache ${repoDir} and downloads are off (local_files_only, HF_HUB_OFFLINE or env.allowRemoteModels = false)`,
+    );
   const limits = downloadLimits(options, (message) => new ModelLoadError(message));
   await ensureFolder(join(repoDir, 'blobs'), { what: 'download cache' });
   const present: SnapshotFile[] = [];
@@ -70,9 +73,13 @@ export async function downloadModel(url: URL, options: DownloadOptions = {}): Pr
     notify({ status: 'done', name, file });
   }
   const absent = missingRequired(present.map(({ file }) => file));
-  if (absent) throw new DownloadError(`expected ${absent} under ${name} (a model folder holds model.safetensors, tokenizer.json and a config), got 404 Not Found`, name);
+  if (absent)
+    throw new DownloadError(`expected ${absent} under ${name} (a model folder holds model.safetensors, tokenizer.json and a config), got 404 Not Found`, name);
   // The snapshot's name stands for its contents: the same bytes downloaded twice make the same snapshot.
-  const version = createHash('sha256').update(JSON.stringify(present.map(({ file, etag }) => [file, etag]))).digest('hex').slice(0, 40);
+  const version = createHash('sha256')
+    .update(JSON.stringify(present.map(({ file, etag }) => [file, etag])))
+    .digest('hex')
+    .slice(0, 40);
   return publishSnapshot(repoDir, version, present, missing, URL_REF);
 }
 

@@ -31,17 +31,25 @@ afterAll(async () => {
 describe('unknown options', () => {
   it('of a call are a PipelineError listing the accepted ones (a topk typo once gave 5 results silently)', async () => {
     await expect(fill('a [MASK]', { topk: 1 } as never)).rejects.toThrow(PipelineError);
-    await expect(fill('a [MASK]', { topk: 1 } as never)).rejects.toThrow("unknown option 'topk' in the options of a fill-mask call: expected top_k, truncation");
+    await expect(fill('a [MASK]', { topk: 1 } as never)).rejects.toThrow(
+      "unknown option 'topk' in the options of a fill-mask call: expected top_k, truncation",
+    );
     await expect(fill('a [MASK]', { pooling: 'mean' } as never)).rejects.toThrow(/unknown option 'pooling'/);
     await expect(fill('a [MASK]', 3 as never)).rejects.toThrow('expected the options of a fill-mask call as an object, got a number (3)');
   });
 
   it('of a pipeline are a PipelineError naming them and what the loader and the task take, before anything loads', async () => {
-    await expect(pipeline('fill-mask', mlmDir, { topk: 1 } as never)).rejects.toThrow(/^unknown option 'topk' in the options of pipeline\('fill-mask'\): expected runtime, device, .*, top_k, truncation$/);
+    await expect(pipeline('fill-mask', mlmDir, { topk: 1 } as never)).rejects.toThrow(
+      /^unknown option 'topk' in the options of pipeline\('fill-mask'\): expected runtime, device, .*, top_k, truncation$/,
+    );
     await expect(pipeline('fill-mask', mlmDir, { pooling: 'mean' } as never)).rejects.toThrow(/unknown option 'pooling'/);
-    await expect(pipeline('feature-extraction', mlmDir, { top_k: 3 } as never)).rejects.toThrow(/unknown option 'top_k' in the options of pipeline\('feature-extraction'\)/);
+    await expect(pipeline('feature-extraction', mlmDir, { top_k: 3 } as never)).rejects.toThrow(
+      /unknown option 'top_k' in the options of pipeline\('feature-extraction'\)/,
+    );
     await expect(pipeline('fill-mask', join(work, 'no-such-folder'), { revsion: 'main' } as never)).rejects.toThrow(/unknown option 'revsion'/);
-    await expect(webPipeline('fill-mask', new Map(), { parallelism: 'sequences' } as never)).rejects.toThrow(/unknown option 'parallelism' in the options of webPipeline\('fill-mask'\): expected runtime, device/);
+    await expect(webPipeline('fill-mask', new Map(), { parallelism: 'sequences' } as never)).rejects.toThrow(
+      /unknown option 'parallelism' in the options of webPipeline\('fill-mask'\): expected runtime, device/,
+    );
   });
 });
 
@@ -68,14 +76,23 @@ describe('options per pipeline and per call', () => {
       const tokens = await extract('paris is a city', { pooling: 'none', normalize: false });
       expect(tokens.dims).toEqual([1, 6, 32]);
       const [first, last] = [tokens.data.slice(0, 32), tokens.data.slice(5 * 32)];
-      for (const [pooling, expected] of [['cls', first], ['first_token', first], ['eos', last], ['last_token', last]] as const) {
+      for (const [pooling, expected] of [
+        ['cls', first],
+        ['first_token', first],
+        ['eos', last],
+        ['last_token', last],
+      ] as const) {
         expect(Array.from((await extract('paris is a city', { pooling, normalize: false })).data), pooling).toEqual(Array.from(expected));
       }
-      await expect(extract('a', { pooling: 'max' as 'mean' })).rejects.toThrow("pooling must be one of none, mean, cls, first_token, eos, last_token, got 'max'");
+      await expect(extract('a', { pooling: 'max' as 'mean' })).rejects.toThrow(
+        "pooling must be one of none, mean, cls, first_token, eos, last_token, got 'max'",
+      );
     } finally {
       await extract.dispose();
     }
-    await expect(pipeline('feature-extraction', mlmDir, { runtime: 'tfjs', normalize: 1 as never })).rejects.toThrow('normalize must be true or false, got a number (1)');
+    await expect(pipeline('feature-extraction', mlmDir, { runtime: 'tfjs', normalize: 1 as never })).rejects.toThrow(
+      'normalize must be true or false, got a number (1)',
+    );
   });
 });
 
@@ -87,17 +104,28 @@ describe('a missing or mistyped model or input', () => {
         /^pipeline\('text-classification'\) needs a model: a folder path \(model.safetensors, .*\), an http\(s\) URL serving those files, a hub id 'owner\/name', or the files' bytes by name; ufbert has no default model$/,
       );
     }
-    await expect(pipeline('fill-mask', 42 as never)).rejects.toThrow(/^expected the model of pipeline\('fill-mask'\) as a folder path .*, got a number \(42\)$/);
+    await expect(pipeline('fill-mask', 42 as never)).rejects.toThrow(
+      /^expected the model of pipeline\('fill-mask'\) as a folder path .*, got a number \(42\)$/,
+    );
     // A page takes the files' bytes, a hub id or a URL (fetched into the Cache API); anything else is refused before a fetch.
-    await expect(webPipeline('fill-mask', 42 as never)).rejects.toThrow(/expected the model of pipeline\('fill-mask'\) as the model files' bytes by name .*, got /);
+    await expect(webPipeline('fill-mask', 42 as never)).rejects.toThrow(
+      /expected the model of pipeline\('fill-mask'\) as the model files' bytes by name .*, got /,
+    );
   });
 
   it('an ArrayBuffer in a bytes map is a ModelLoadError naming the file and what it should be', async () => {
     const weights = await readFile(join(mlmDir, 'model.safetensors'));
-    const files = { 'model.safetensors': weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length), 'tokenizer.json': await readFile(join(mlmDir, 'tokenizer.json')) };
+    const files = {
+      'model.safetensors': weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
+      'tokenizer.json': await readFile(join(mlmDir, 'tokenizer.json')),
+    };
     await expect(pipeline('fill-mask', files as never, { runtime: 'tfjs' })).rejects.toThrow(ModelLoadError);
-    await expect(pipeline('fill-mask', files as never, { runtime: 'tfjs' })).rejects.toThrow('expected the bytes of model.safetensors as a Uint8Array, got an ArrayBuffer (wrap it: new Uint8Array(buffer))');
-    await expect(webPipeline('fill-mask', { 'tokenizer.json': 'text' } as never)).rejects.toThrow("expected the bytes of tokenizer.json as a Uint8Array, got 'text'");
+    await expect(pipeline('fill-mask', files as never, { runtime: 'tfjs' })).rejects.toThrow(
+      'expected the bytes of model.safetensors as a Uint8Array, got an ArrayBuffer (wrap it: new Uint8Array(buffer))',
+    );
+    await expect(webPipeline('fill-mask', { 'tokenizer.json': 'text' } as never)).rejects.toThrow(
+      "expected the bytes of tokenizer.json as a Uint8Array, got 'text'",
+    );
   });
 
   it('null, numbers and objects as texts are PipelineErrors saying what was expected, on every task', async () => {
@@ -112,7 +140,9 @@ describe('a missing or mistyped model or input', () => {
       await expect(fill(null as never)).rejects.toThrow('expected a text or an array of texts for fill-mask, got null');
       await expect(extract(['a', 7] as never)).rejects.toThrow('expected feature-extraction inputs as strings, got a number (7) at index 1');
       await expect(classify([null] as never)).rejects.toThrow('expected a text or { text, text_pair } of strings, got null');
-      await expect(classify({ text: 'a', pair: 'b' } as never)).rejects.toThrow('expected a text or { text, text_pair } of strings, got an object with keys text, pair');
+      await expect(classify({ text: 'a', pair: 'b' } as never)).rejects.toThrow(
+        'expected a text or { text, text_pair } of strings, got an object with keys text, pair',
+      );
     } finally {
       await Promise.all([classify.dispose(), extract.dispose()]);
     }
@@ -121,7 +151,9 @@ describe('a missing or mistyped model or input', () => {
 
 describe('names a user gives are looked up among own entries only', () => {
   it.each(INHERITED_NAMES)('%s is an unknown task, pooling, dtype, runtime, device or option', async (name) => {
-    await expect(pipeline(name as 'fill-mask', mlmDir)).rejects.toThrow(new RegExp(`^unknown task '${name}': expected one of fill-mask, text-classification, feature-extraction, sentiment-analysis$`));
+    await expect(pipeline(name as 'fill-mask', mlmDir)).rejects.toThrow(
+      new RegExp(`^unknown task '${name}': expected one of fill-mask, text-classification, feature-extraction, sentiment-analysis$`),
+    );
     await expect(fill('a [MASK]', { [name]: 1 } as never)).rejects.toThrow(/unknown option .* in the options of a fill-mask call/);
     await expect(pipeline('fill-mask', mlmDir, JSON.parse(`{"${name}": 1}`))).rejects.toThrow(/unknown option .* in the options of pipeline/);
     await expect(pipeline('fill-mask', mlmDir, { dtype: name as 'q8' })).rejects.toThrow(/^dtype must be one of fp32, q8 \(or auto\)/);

@@ -19,7 +19,9 @@ export function resolveDtype(requested: unknown, runtime: Runtime, fallback: Dty
   }
   if (runtime === 'tfjs') {
     if (requested !== undefined && requested !== 'auto' && requested !== 'fp32') {
-      throw new PipelineError(`dtype '${requested}' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only: use runtime 'onnxruntime' or dtype 'fp32'`);
+      throw new PipelineError(
+        `dtype '${requested}' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only: use runtime 'onnxruntime' or dtype 'fp32'`,
+      );
     }
     return 'fp32';
   }

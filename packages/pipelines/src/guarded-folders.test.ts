@@ -67,7 +67,9 @@ describe('model folders through the CLI', () => {
     cpSync(clsDir, target, { recursive: true });
     const refused = run('export', '--format', 'onnx', '--model', mlmDir, '--out', target);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`ufbert: FileLayerError: ${target}: holds a folder of kind 'ufbert-classifier', expected nothing or a 'transformers-js' folder`);
+    expect(refused.stderr).toContain(
+      `ufbert: FileLayerError: ${target}: holds a folder of kind 'ufbert-classifier', expected nothing or a 'transformers-js' folder`,
+    );
     expect(JSON.parse(readFileSync(join(target, HF_CONFIG_FILE), 'utf8')).id2label).toEqual({ 0: 'negative', 1: 'neutral', 2: 'positive' });
     const replaced = run('export', '--format', 'onnx', '--model', mlmDir, '--out', target, '--overwrite');
     expect(replaced.status, replaced.stderr).toBe(0);

@@ -1,4 +1,15 @@
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, SPECIAL_TOKENS_MAP_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, readModelFolder, type KernelChoice, type ModelFolderParts } from '@ufbert/crammed-bert';
+import {
+  CONFIG_FILE,
+  HF_CONFIG_FILE,
+  MODEL_FILE,
+  SPECIAL_TOKENS_MAP_FILE,
+  TOKENIZER_CONFIG_FILE,
+  TOKENIZER_FILE,
+  loadCheckpoint,
+  readModelFolder,
+  type KernelChoice,
+  type ModelFolderParts,
+} from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import type { Parallelism } from '@ufbert/onnx';
 import { OnnxInferenceRuntime, type OnnxRuntimeOptions } from '@ufbert/onnx/node';
@@ -59,7 +70,9 @@ export async function loadModelSource(source: ModelSource, options: ModelSourceO
   checkRuntimeOptions(choice.runtime, options, ONNXRUNTIME_NODE);
   const fromBytes = typeof source !== 'string' && !(source instanceof URL);
   const dir = fromBytes ? undefined : await modelFolder(source, options);
-  const parts = dir ? await readModelFolder(await readModelFolderSnapshot(dir, PIPELINE_FILES), dir) : await readModelFolder(bytesReader(source as ModelBytes), 'the model bytes');
+  const parts = dir
+    ? await readModelFolder(await readModelFolderSnapshot(dir, PIPELINE_FILES), dir)
+    : await readModelFolder(bytesReader(source as ModelBytes), 'the model bytes');
   const kernel = options.threads === undefined ? options.kernel : { ...options.kernel, threads: options.threads };
   const tfjs: TfjsChoice | undefined = choice.runtime === 'tfjs' ? { backend: choice.backend ?? 'active', kernel } : undefined;
   const edge: OnnxEdge = { ...ONNXRUNTIME_NODE, open: (folderParts, folderDtype) => openOnnx(folderParts, folderDtype, dir, options) };
@@ -71,7 +84,13 @@ const ONNXRUNTIME_NODE: RuntimeOptionOwners = { name: 'onnxruntime', onnxOptions
 
 /** The export cached beside the checkpoint when the model came from a folder, else made in memory. */
 async function openOnnx(parts: ModelFolderParts, dtype: Dtype, folder: string | undefined, options: ModelSourceOptions): Promise<OnnxInferenceRuntime> {
-  const onnxOptions: OnnxRuntimeOptions = { threads: options.threads, parallelism: options.parallelism, fffDenseLevels: options.fffDenseLevels, dtype, warn: options.warn };
+  const onnxOptions: OnnxRuntimeOptions = {
+    threads: options.threads,
+    parallelism: options.parallelism,
+    fffDenseLevels: options.fffDenseLevels,
+    dtype,
+    warn: options.warn,
+  };
   if (folder) return OnnxInferenceRuntime.fromCheckpointParts(folder, parts, onnxOptions);
   // From bytes: exported in memory, the tfjs model freed after.
   const model = await loadCheckpoint(parts.weights, parts.config, { warn: options.warn });

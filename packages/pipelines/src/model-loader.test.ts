@@ -17,19 +17,27 @@ beforeAll(async () => {
 });
 
 describe('one loader, two edges', () => {
-  it('refuses the other runtime\'s options in the same words on the Node edge and the web edge, before reading a file', async () => {
+  it("refuses the other runtime's options in the same words on the Node edge and the web edge, before reading a file", async () => {
     const nowhere = join(work, 'no-such-folder');
     // threads belong to both runtimes (onnxruntime's intra-op threads, or the tfjs FFF kernel's own).
-    await expect(loadModelSource(nowhere, { runtime: 'tfjs', parallelism: 'sequences' })).rejects.toThrow(new ModelLoadError('parallelism applies to the onnxruntime runtime, not tfjs'));
+    await expect(loadModelSource(nowhere, { runtime: 'tfjs', parallelism: 'sequences' })).rejects.toThrow(
+      new ModelLoadError('parallelism applies to the onnxruntime runtime, not tfjs'),
+    );
     await expect(loadModelSource(nowhere, { runtime: 'tfjs', threads: 2, parallelism: 'sequences', fffDenseLevels: 1 })).rejects.toThrow(
       new ModelLoadError('parallelism and fffDenseLevels apply to the onnxruntime runtime, not tfjs'),
     );
-    await expect(loadModelSource(nowhere, { kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'));
-    await expect(loadWebModel(new Map(), { runtime: 'tfjs', executionProviders: ['wasm'] })).rejects.toThrow(new ModelLoadError('executionProviders applies to the onnxruntime runtime, not tfjs'));
-    await expect(loadWebModel(new Map(), { kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'));
+    await expect(loadModelSource(nowhere, { kernel: { backend: 'ts' } })).rejects.toThrow(
+      new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'),
+    );
+    await expect(loadWebModel(new Map(), { runtime: 'tfjs', executionProviders: ['wasm'] })).rejects.toThrow(
+      new ModelLoadError('executionProviders applies to the onnxruntime runtime, not tfjs'),
+    );
+    await expect(loadWebModel(new Map(), { kernel: { backend: 'ts' } })).rejects.toThrow(
+      new ModelLoadError('kernel applies to the tfjs runtime, not onnxruntime'),
+    );
   });
 
-  it('reads a folder, its bytes and a page\'s bytes into the same parts', async () => {
+  it("reads a folder, its bytes and a page's bytes into the same parts", async () => {
     const { readFile } = await import('node:fs/promises');
     const files = new Map<string, Uint8Array>();
     for (const name of ['model.safetensors', 'model_config.json', 'tokenizer.json']) files.set(name, new Uint8Array(await readFile(join(mlmDir, name))));

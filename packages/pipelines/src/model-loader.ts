@@ -36,14 +36,21 @@ export interface TfjsChoice {
  */
 export function checkRuntimeOptions(runtime: Runtime, options: object, edge: RuntimeOptionOwners): void {
   const given = (names: readonly string[]) => names.filter((name) => (options as Record<string, unknown>)[name] !== undefined);
-  const [misplaced, owner, chosen] = runtime === 'tfjs' ? [given(edge.onnxOptions), edge.name, 'tfjs'] : [given(['kernel', ...edge.tfjsOptions]), 'tfjs', edge.name];
+  const [misplaced, owner, chosen] =
+    runtime === 'tfjs' ? [given(edge.onnxOptions), edge.name, 'tfjs'] : [given(['kernel', ...edge.tfjsOptions]), 'tfjs', edge.name];
   if (misplaced.length === 0) return;
   const names = misplaced.length === 1 ? misplaced[0] : `${misplaced.slice(0, -1).join(', ')} and ${misplaced[misplaced.length - 1]}`;
   throw new ModelLoadError(`${names} ${misplaced.length === 1 ? 'applies' : 'apply'} to the ${owner} runtime, not ${chosen}`);
 }
 
 /** A model folder's parts, read by an edge, on tfjs with ufbert's kernels (`tfjs` given) or in the edge's onnxruntime. */
-export async function loadModelParts(parts: ModelFolderParts, dtype: Dtype, tfjs: TfjsChoice | undefined, edge: OnnxEdge, warn?: (message: string) => void): Promise<LoadedModel> {
+export async function loadModelParts(
+  parts: ModelFolderParts,
+  dtype: Dtype,
+  tfjs: TfjsChoice | undefined,
+  edge: OnnxEdge,
+  warn?: (message: string) => void,
+): Promise<LoadedModel> {
   const { tokenizer, labels: id2label } = parts;
   if (!tfjs) return { runtime: await edge.open(parts, dtype), dtype, tokenizer, id2label };
   // `active`: the backend already running, or cpu in a process that has none yet.

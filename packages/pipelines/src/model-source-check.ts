@@ -15,7 +15,9 @@ export function checkModelSource(task: string, model: unknown, accepted: 'source
   if (model === undefined || model === null || model === '') {
     throw new PipelineError(`pipeline('${task}') needs a model: ${how}; ufbert has no default model`);
   }
-  const isBytes = model instanceof Map || (typeof model === 'object' && !Array.isArray(model) && !(model instanceof URL) && !ArrayBuffer.isView(model) && !(model instanceof ArrayBuffer));
+  const isBytes =
+    model instanceof Map ||
+    (typeof model === 'object' && !Array.isArray(model) && !(model instanceof URL) && !ArrayBuffer.isView(model) && !(model instanceof ArrayBuffer));
   const ok = accepted === 'bytes' ? isBytes : typeof model === 'string' || model instanceof URL || isBytes;
   if (!ok) throw new PipelineError(`expected the model of pipeline('${task}') as ${how}, got ${describeValue(model)}`);
 }

@@ -99,9 +99,13 @@ describe("pipeline(task, model, { dtype: 'q8' }) on the reference fixture models
   it('refuses q8 on the tfjs runtime and a dtype that is not one, naming it', async () => {
     const dir = await folder('crammed-fff-mlm');
     await expect(pipeline('fill-mask', dir, { runtime: 'tfjs', dtype: 'q8' })).rejects.toThrow(PipelineError);
-    await expect(pipeline('fill-mask', dir, { device: 'wasm', dtype: 'q8' })).rejects.toThrow("dtype 'q8' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only");
+    await expect(pipeline('fill-mask', dir, { device: 'wasm', dtype: 'q8' })).rejects.toThrow(
+      "dtype 'q8' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only",
+    );
     for (const dtype of ['toString', '__proto__', 'q4']) {
-      await expect(pipeline('fill-mask', dir, { dtype: dtype as 'q8' })).rejects.toThrow(new PipelineError(`dtype must be one of fp32, q8 (or auto), got '${dtype}'`));
+      await expect(pipeline('fill-mask', dir, { dtype: dtype as 'q8' })).rejects.toThrow(
+        new PipelineError(`dtype must be one of fp32, q8 (or auto), got '${dtype}'`),
+      );
     }
     const tfjs = await pipeline('fill-mask', dir, { runtime: 'tfjs', dtype: 'auto' });
     expect(tfjs.dtype).toBe('fp32');

@@ -35,7 +35,10 @@ describe('pipelines on the reference fixture models', () => {
     const [onnx, tfjs] = [await pipeline('fill-mask', mlm, { threads: 1 }), await pipeline('fill-mask', mlm, { runtime: 'tfjs' })];
     try {
       // One text with one mask: a flat list of candidates, as transformers.js returns.
-      const [a, b] = [(await onnx('rome is [MASK].', { top_k: 5 })) as FillMaskCandidate[], (await tfjs('rome is [MASK].', { top_k: 5 })) as FillMaskCandidate[]];
+      const [a, b] = [
+        (await onnx('rome is [MASK].', { top_k: 5 })) as FillMaskCandidate[],
+        (await tfjs('rome is [MASK].', { top_k: 5 })) as FillMaskCandidate[],
+      ];
       expect(a.map((c) => c.token)).toEqual(b.map((c) => c.token));
       a.forEach((c, i) => expect(c.score).toBeCloseTo(b[i].score, 5));
     } finally {

@@ -10,7 +10,10 @@ import { fffRoutesOfModel, type TokenRoutes } from './fff-routes-of-model.js';
  */
 export async function fffRoutes(dir: string, text: string, options: { device?: Device | 'auto' } = {}): Promise<TokenRoutes[]> {
   if (options.device) await setBackend(options.device);
-  const parts = await readModelFolder(await readModelFolderSnapshot(dir, [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE]), dir);
+  const parts = await readModelFolder(
+    await readModelFolderSnapshot(dir, [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE]),
+    dir,
+  );
   const model = await loadCheckpoint(parts.weights, parts.config, { where: `${dir}/${MODEL_FILE}` });
   try {
     return await fffRoutesOfModel(model, parts.tokenizer, text);

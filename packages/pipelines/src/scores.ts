@@ -3,7 +3,8 @@ import { PipelineError } from './errors.js';
 
 /** Returns `values` unchanged, or throws when the model produced NaN or infinity (corrupt weights, never a score). */
 export function assertFinite(values: Float32Array): Float32Array {
-  for (const v of values) if (!Number.isFinite(v)) throw new PipelineError(`the model produced a non-finite output (${v}); its weights or inputs hold NaN or Inf`);
+  for (const v of values)
+    if (!Number.isFinite(v)) throw new PipelineError(`the model produced a non-finite output (${v}); its weights or inputs hold NaN or Inf`);
   return values;
 }
 
@@ -23,7 +24,11 @@ export function softmax(logits: Float32Array): Float32Array {
 /** Indices of the k largest values, largest first (ties: lower index first), never one in `excluded`. */
 export function topIndices(values: Float32Array, k: number, excluded: ReadonlySet<number> = new Set()): number[] {
   // Insertion keeps the usual small k at O(V k); a large k sorts instead.
-  if (k > 64) return Array.from(values.keys()).filter((i) => !excluded.has(i)).sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
+  if (k > 64)
+    return Array.from(values.keys())
+      .filter((i) => !excluded.has(i))
+      .sort((a, b) => values[b] - values[a] || a - b)
+      .slice(0, k);
   const best: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (excluded.has(i) || (best.length === k && values[i] <= values[best[k - 1]])) continue;

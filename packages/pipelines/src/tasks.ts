@@ -23,4 +23,6 @@ export type TaskName = keyof typeof SUPPORTED_TASKS;
 export type TaskAlias = keyof typeof TASK_ALIASES;
 
 /** The pipeline class `pipeline(task)` returns for a task or alias. */
-export type PipelineFor<T extends TaskName | TaskAlias> = InstanceType<(typeof SUPPORTED_TASKS)[T extends TaskAlias ? (typeof TASK_ALIASES)[T] : T]['pipeline']>;
+export type PipelineFor<T extends TaskName | TaskAlias> = InstanceType<
+  (typeof SUPPORTED_TASKS)[T extends TaskAlias ? (typeof TASK_ALIASES)[T] : T]['pipeline']
+>;

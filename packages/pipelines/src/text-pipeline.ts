@@ -54,7 +54,9 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
   constructor(parts: TextPipelineParts) {
     super();
     if (parts.tokenizer.vocabSize > parts.runtime.config.embedding.vocab_size) {
-      throw new PipelineError(`the tokenizer has ${parts.tokenizer.vocabSize} tokens but the model's vocabulary holds ${parts.runtime.config.embedding.vocab_size}`);
+      throw new PipelineError(
+        `the tokenizer has ${parts.tokenizer.vocabSize} tokens but the model's vocabulary holds ${parts.runtime.config.embedding.vocab_size}`,
+      );
     }
     if (!Number.isSafeInteger(parts.batchSize) || parts.batchSize < 1) throw new PipelineError(`batch_size must be a positive integer, got ${parts.batchSize}`);
     this.task = parts.task;
@@ -94,7 +96,11 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
   }
 
   /** Runs `run` on padded batches of at most `batchSize` inputs and concatenates what it returns. */
-  protected async batched<I extends TextInput, O>(inputs: readonly I[], truncation: boolean | undefined, run: (batch: readonly I[], encoded: BatchEncoding) => Promise<O[]>): Promise<O[]> {
+  protected async batched<I extends TextInput, O>(
+    inputs: readonly I[],
+    truncation: boolean | undefined,
+    run: (batch: readonly I[], encoded: BatchEncoding) => Promise<O[]>,
+  ): Promise<O[]> {
     checkTruncation(truncation);
     if (inputs.length === 0) throw new PipelineError('expected at least one input text, got an empty array');
     const out: O[] = [];
@@ -117,5 +123,6 @@ export abstract class TextPipeline<A extends unknown[], R> extends Callable<A, P
 }
 
 function checkTruncation(truncation: unknown): void {
-  if (truncation !== undefined && typeof truncation !== 'boolean') throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
+  if (truncation !== undefined && typeof truncation !== 'boolean')
+    throw new PipelineError(`truncation must be true or false, got ${describeValue(truncation)}`);
 }

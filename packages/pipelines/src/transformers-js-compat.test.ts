@@ -7,7 +7,11 @@ import { exportTransformersJsFolder } from '@ufbert/onnx/node';
 import * as ufbert from './index.js';
 import { tokenizer, writeTinyModels } from './test-utils/tiny-models.js';
 
-type PipelineFactory = (task: string, model: string, options?: Record<string, unknown>) => Promise<((...args: unknown[]) => Promise<unknown>) & { dispose(): Promise<void> }>;
+type PipelineFactory = (
+  task: string,
+  model: string,
+  options?: Record<string, unknown>,
+) => Promise<((...args: unknown[]) => Promise<unknown>) & { dispose(): Promise<void> }>;
 
 /** The shape of a result, values replaced by their type: what code written against either library can rely on. */
 function shape(value: unknown): unknown {
@@ -15,7 +19,11 @@ function shape(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const tensor = value as { dims?: number[]; type?: string; tolist?: () => unknown };
     if (tensor.dims && typeof tensor.tolist === 'function') return { type: tensor.type, dims: tensor.dims.length, list: shape(tensor.tolist()) };
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shape(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shape(v)]),
+    );
   }
   return typeof value;
 }
@@ -83,7 +91,11 @@ describe('the same script against @huggingface/transformers and @ufbert/pipeline
     expect(shape(ours.everyLabel)).toEqual(shape(theirs.everyLabel));
     const flat = (r: unknown) => (r as Label[] | Label[][]).flat();
     expect(flat(ours.everyLabel).map((l) => l.label)).toEqual(flat(theirs.everyLabel).map((l) => l.label));
-    expect(flat(ours.everyLabel).map((l) => l.label).sort()).toEqual(['negative', 'negative', 'neutral', 'neutral', 'positive', 'positive']);
+    expect(
+      flat(ours.everyLabel)
+        .map((l) => l.label)
+        .sort(),
+    ).toEqual(['negative', 'negative', 'neutral', 'neutral', 'positive', 'positive']);
     flat(ours.everyLabel).forEach((l, i) => expect(l.score).toBeCloseTo(flat(theirs.everyLabel)[i].score, 5));
   });
 

@@ -68,7 +68,10 @@ async function openOnnxWeb(parts: ModelFolderParts, dtype: Dtype, options: WebMo
   let graph: Uint8Array;
   try {
     const state = await model.eval().stateDict();
-    graph = crammedBertGraph(parts.config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), { head: runtimeHead(parts.config), dtype });
+    graph = crammedBertGraph(parts.config, new Map([...state].map(([name, tensor]) => [name, tensor.data as Float32Array])), {
+      head: runtimeHead(parts.config),
+      dtype,
+    });
   } finally {
     model.dispose();
   }

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('@ufbert/pipelines/web', () => {
-  it('fill-mask over the files\' bytes on tfjs gives what pipeline() gives for the folder', async () => {
+  it("fill-mask over the files' bytes on tfjs gives what pipeline() gives for the folder", async () => {
     const text = 'the capital of france is [MASK].';
     const fromFolder = await pipeline('fill-mask', mlmDir, { runtime: 'tfjs', device: 'cpu' });
     const fromBytes = await webPipeline('fill-mask', await bytesOf(mlmDir), { runtime: 'tfjs', device: 'cpu' });
@@ -74,7 +74,7 @@ describe('@ufbert/pipelines/web', () => {
     }
   });
 
-  it("runs fp32 on onnxruntime-web when asked, fp32 on tfjs by default, and refuses q8 on tfjs naming it", async () => {
+  it('runs fp32 on onnxruntime-web when asked, fp32 on tfjs by default, and refuses q8 on tfjs naming it', async () => {
     const files = await bytesOf(mlmDir);
     const web = await webPipeline('fill-mask', files, { executionProviders: ['wasm'], dtype: 'fp32' });
     const tfjs = await webPipeline('fill-mask', files, { runtime: 'tfjs', device: 'cpu' });
@@ -87,7 +87,9 @@ describe('@ufbert/pipelines/web', () => {
     } finally {
       await Promise.all([web.dispose(), tfjs.dispose()]);
     }
-    await expect(webPipeline('fill-mask', files, { runtime: 'tfjs', device: 'cpu', dtype: 'q8' })).rejects.toThrow(new PipelineError("dtype 'q8' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only: use runtime 'onnxruntime' or dtype 'fp32'"));
+    await expect(webPipeline('fill-mask', files, { runtime: 'tfjs', device: 'cpu', dtype: 'q8' })).rejects.toThrow(
+      new PipelineError("dtype 'q8' runs on onnxruntime (the int8 export); the tfjs runtime runs fp32 weights only: use runtime 'onnxruntime' or dtype 'fp32'"),
+    );
     await expect(loadWebModel(files, { dtype: 'toString' as 'q8' })).rejects.toThrow("dtype must be one of fp32, q8 (or auto), got 'toString'");
   });
 
@@ -118,9 +120,15 @@ describe('@ufbert/pipelines/web', () => {
     await expect(loadWebModel(files, { runtime: 'tfjs' })).rejects.toThrow(new ModelFolderError('expected model.safetensors in the model bytes, found none'));
     const all = await bytesOf(mlmDir);
     await expect(webPipeline('summarization' as 'fill-mask', all)).rejects.toThrow(PipelineError);
-    await expect(loadWebModel(all, { runtime: 'onnxruntime-web' as 'tfjs' })).rejects.toThrow("runtime must be one of onnxruntime, tfjs, got 'onnxruntime-web'");
-    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow(new ModelLoadError('wasmPaths applies to the onnxruntime runtime, not tfjs'));
+    await expect(loadWebModel(all, { runtime: 'onnxruntime-web' as 'tfjs' })).rejects.toThrow(
+      "runtime must be one of onnxruntime, tfjs, got 'onnxruntime-web'",
+    );
+    await expect(loadWebModel(all, { runtime: 'tfjs', wasmPaths: '/ort/' })).rejects.toThrow(
+      new ModelLoadError('wasmPaths applies to the onnxruntime runtime, not tfjs'),
+    );
     await expect(loadWebModel(all, { device: 'wasm' })).rejects.toThrow(new ModelLoadError('device applies to the tfjs runtime, not onnxruntime'));
-    await expect(loadWebModel(all, { device: 'wasm', kernel: { backend: 'ts' } })).rejects.toThrow(new ModelLoadError('kernel and device apply to the tfjs runtime, not onnxruntime'));
+    await expect(loadWebModel(all, { device: 'wasm', kernel: { backend: 'ts' } })).rejects.toThrow(
+      new ModelLoadError('kernel and device apply to the tfjs runtime, not onnxruntime'),
+    );
   });
 });

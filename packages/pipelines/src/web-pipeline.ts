@@ -34,7 +34,11 @@ const WEB_MODEL_OPTIONS: OptionTable<WebModelOptions & WebModelSourceOptions> = 
  * kept in the Cache API, see `fetchModelFiles`), on onnxruntime-web (default) or tfjs
  * (`runtime: 'tfjs'`, `device`).
  */
-export async function webPipeline<T extends TaskName | TaskAlias>(task: T, model: ModelBytes | string | URL, options: WebPipelineOptions = {}): Promise<PipelineFor<T>> {
+export async function webPipeline<T extends TaskName | TaskAlias>(
+  task: T,
+  model: ModelBytes | string | URL,
+  options: WebPipelineOptions = {},
+): Promise<PipelineFor<T>> {
   const name = resolveTask(task);
   checkOptions<WebPipelineOptions>(options, { ...WEB_MODEL_OPTIONS, ...taskOptionTable(name) }, `options of webPipeline('${name}')`);
   const byName = typeof model === 'string' || model instanceof URL;

@@ -13,7 +13,13 @@ export type { LoadedModel } from './loaded-model.js';
 export { MODEL_FILES } from '@ufbert/crammed-bert';
 export { SUPPORTED_TASKS, TASK_ALIASES, type TaskName, type TaskAlias, type PipelineFor } from './tasks.js';
 export { FillMaskPipeline, type FillMaskCandidate, type FillMaskResult, type FillMaskOptions } from './tasks/fill-mask.js';
-export { TextClassificationPipeline, type LabelScore, type TextPair, type ClassificationInput, type TextClassificationOptions } from './tasks/text-classification.js';
+export {
+  TextClassificationPipeline,
+  type LabelScore,
+  type TextPair,
+  type ClassificationInput,
+  type TextClassificationOptions,
+} from './tasks/text-classification.js';
 export { FeatureExtractionPipeline, POOLINGS, type Pooling, type FeatureExtractionOptions } from './tasks/feature-extraction.js';
 export { TextPipeline, type TextPipelineParts } from './text-pipeline.js';
 export { FeatureTensor, type NestedNumbers } from './feature-tensor.js';

@@ -53,7 +53,9 @@ describe('inputs longer than the model window', () => {
     const fill = await pipeline('fill-mask', windowDir, { runtime: 'tfjs', truncation: false });
     try {
       await expect(extract(long(40))).rejects.toThrow(PipelineError);
-      await expect(extract(['paris', long(40)])).rejects.toThrow(/^input 2 \("paris paris .*"\) is 42 tokens, more than the model's window of 16; shorten it, or leave truncation at its default \(true\) to cut it/);
+      await expect(extract(['paris', long(40)])).rejects.toThrow(
+        /^input 2 \("paris paris .*"\) is 42 tokens, more than the model's window of 16; shorten it, or leave truncation at its default \(true\) to cut it/,
+      );
       await expect(fill(`${long(40)} [MASK]`)).rejects.toThrow(/is 43 tokens, more than the model's window of 16/);
       expect((await extract(long(40), { pooling: 'mean', truncation: true })).dims).toEqual([1, 16]);
     } finally {
@@ -88,7 +90,9 @@ describe('non-finite weights', () => {
       const classify = await pipeline('text-classification', clsDir, { runtime, warn: () => undefined });
       try {
         await expect(fill('the [MASK] is here')).rejects.toThrow(/non-finite logit/);
-        await expect(extract('the capital', { pooling: 'mean' })).rejects.toThrow(/the model produced a non-finite output \(NaN\); its weights or inputs hold NaN or Inf/);
+        await expect(extract('the capital', { pooling: 'mean' })).rejects.toThrow(
+          /the model produced a non-finite output \(NaN\); its weights or inputs hold NaN or Inf/,
+        );
         await expect(classify('a fine film')).rejects.toThrow(PipelineError);
       } finally {
         await Promise.all([fill.dispose(), extract.dispose(), classify.dispose()]);

@@ -22,10 +22,17 @@ const tfjsCoreDir = dirname(require.resolve('@tensorflow/tfjs-core/package.json'
 const { version } = JSON.parse(readFileSync(join(tfjsCoreDir, 'package.json'), 'utf8'));
 
 const rolldownVersion = JSON.parse(readFileSync(require.resolve('rolldown/package.json'), 'utf8')).version;
-const stamp = createHash('sha256').update(version).update(rolldownVersion).update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
+const stamp = createHash('sha256')
+  .update(version)
+  .update(rolldownVersion)
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .digest('hex')
+  .slice(0, 16);
 const header = `// Gradients and chained Tensor methods of @tensorflow/tfjs-core ${version} (Apache-2.0), bundled for Node by scripts/bundle-tfjs-registrations.mjs (${stamp}).\n`;
 const ENTRY = '\0ufbert-tfjs-registrations';
-const entrySource = ['register_all_gradients.js', 'public/chained_ops/register_all_chained_ops.js'].map((file) => `import ${JSON.stringify(join(tfjsCoreDir, 'dist', file))};`).join('\n');
+const entrySource = ['register_all_gradients.js', 'public/chained_ops/register_all_chained_ops.js']
+  .map((file) => `import ${JSON.stringify(join(tfjsCoreDir, 'dist', file))};`)
+  .join('\n');
 
 if (existsSync(outFile) && readFileSync(outFile, 'utf8').startsWith(header)) {
   console.log(`bundle-tfjs-registrations: up to date (tfjs-core ${version})`);

@@ -57,7 +57,9 @@ describe('Dawn (the webgpu package) as an optional peer dependency', () => {
     await expect(missing).rejects.toBeInstanceOf(MissingOptionalPackageError);
     await expect(missing).rejects.toBeInstanceOf(BackendUnavailableError);
     await expect(missing).rejects.toMatchObject({ install: `ufbert-test-no-such-dawn@${DAWN_RANGE}` });
-    await expect(missing).rejects.toThrow(/not installed; add it next to @ufbert\/tensor \(npm install ufbert-test-no-such-dawn@\^0\.6\.2, or pnpm add ufbert-test-no-such-dawn@\^0\.6\.2\)/);
+    await expect(missing).rejects.toThrow(
+      /not installed; add it next to @ufbert\/tensor \(npm install ufbert-test-no-such-dawn@\^0\.6\.2, or pnpm add ufbert-test-no-such-dawn@\^0\.6\.2\)/,
+    );
   });
 
   describe('in a project without it', () => {

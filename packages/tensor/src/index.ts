@@ -11,7 +11,16 @@ export { geluExact } from './gelu.js';
 export { ERF_WGSL } from './kernels/gelu-webgpu.js';
 export { layerNorm } from './layer-norm.js';
 export { Rng, type RngState } from './rng.js';
-export { registerTfjsHostKernel, HOST_DEVICES, type TfjsHostKernel, type HostInput, type HostOutput, type HostDevice, type OutputAllocator, type OutputSpec } from './tfjs-host-kernel.js';
+export {
+  registerTfjsHostKernel,
+  HOST_DEVICES,
+  type TfjsHostKernel,
+  type HostInput,
+  type HostOutput,
+  type HostDevice,
+  type OutputAllocator,
+  type OutputSpec,
+} from './tfjs-host-kernel.js';
 export * from './safetensors.js';
 export { excerpt, EXCERPT_LENGTH } from './excerpt.js';
 export { hasOwnEntry, ownEntry, INHERITED_NAMES } from './own-entry.js';

@@ -33,8 +33,22 @@ const baseHeaderLength = Number(new DataView(base.buffer).getBigUint64(0, true))
 
 // Values that stress shape arithmetic and offset checks once they land in a parseable header.
 const HEADER_TOKENS = [
-  '0', '-1', '1.5', '1e308', '-0', '9007199254740993', '4294967296', '99999999999999999999999',
-  'null', 'true', '"F32"', '"x"', '[]', '{}', '[0,0]', '[9007199254740991,9007199254740991]',
+  '0',
+  '-1',
+  '1.5',
+  '1e308',
+  '-0',
+  '9007199254740993',
+  '4294967296',
+  '99999999999999999999999',
+  'null',
+  'true',
+  '"F32"',
+  '"x"',
+  '[]',
+  '{}',
+  '[0,0]',
+  '[9007199254740991,9007199254740991]',
 ];
 
 type Mutation = (bytes: Uint8Array, rand: () => number) => Uint8Array;

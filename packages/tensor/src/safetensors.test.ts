@@ -2,21 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  SafetensorsError,
-  readSafetensors,
-  serializeSafetensors,
-  toFloat32,
-  type SafeTensor,
-  type Safetensors,
-} from './safetensors.js';
+import { SafetensorsError, readSafetensors, serializeSafetensors, toFloat32, type SafeTensor, type Safetensors } from './safetensors.js';
 import { UfbertError } from './errors.js';
 import { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 import { FIXTURES } from '../../../fixtures/index.js';
 
-const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.safetensors'))
-  .sort();
+const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) => f.endsWith('.safetensors')).sort();
 
 const tempDir = mkdtempSync(join(tmpdir(), 'ufbert-safetensors-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -124,7 +115,11 @@ describe('malformed files', () => {
     ['header null', rawFile('null'), /header must be a JSON object, found null/],
     ['entry not an object', headerFile({ a: 3 }, 0), /tensor 'a' must be an object/],
     ['a deeply nested header (a RangeError once)', rawFile(`{"a": ${'['.repeat(1e6)}${']'.repeat(1e6)}}`), /nests deeper than 16 levels/],
-    ['nesting inside a metadata string is text, not depth', rawFile(`{"__metadata__": {"m": "${'['.repeat(40)}"}, "a": {"dtype": [[[[[[[[[[1]]]]]]]]]]}}`), /unknown dtype/],
+    [
+      'nesting inside a metadata string is text, not depth',
+      rawFile(`{"__metadata__": {"m": "${'['.repeat(40)}"}, "a": {"dtype": [[[[[[[[[[1]]]]]]]]]]}}`),
+      /unknown dtype/,
+    ],
     ['entry without dtype', headerFile({ a: { shape: [1], data_offsets: [0, 4] } }, 4), /tensor 'a' has unknown dtype undefined/],
     ['unknown dtype', headerFile({ a: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, 1), /tensor 'a' has unknown dtype "F8"/],
     ['shape not an array', headerFile({ a: { dtype: 'U8', shape: 4, data_offsets: [0, 4] } }, 4), /tensor 'a' shape must be an array/],

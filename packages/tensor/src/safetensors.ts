@@ -126,7 +126,7 @@ function f32BitsToF16(x: number): number {
   const mant = x & 0x7fffff;
   if (exp === 0xff) {
     // Keep the top of a NaN payload, but never let a NaN collapse into infinity.
-    return sign | 0x7c00 | (mant === 0 ? 0 : (mant >>> 13) || 0x200);
+    return sign | 0x7c00 | (mant === 0 ? 0 : mant >>> 13 || 0x200);
   }
   const e = exp - 112;
   if (e >= 0x1f) return sign | 0x7c00;
@@ -227,7 +227,8 @@ function nestingDepth(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character, a quote included
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -259,12 +260,7 @@ function parseEntry(name: string, value: unknown, fail: (message: string) => Saf
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw fail(`tensor '${name}' shape must be an array of non-negative integers, found ${JSON.stringify(shape)}`);
   }
-  if (
-    !Array.isArray(offsets) ||
-    offsets.length !== 2 ||
-    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
-    offsets[0] > offsets[1]
-  ) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
     throw fail(`tensor '${name}' data_offsets must be [begin, end] integers with 0 <= begin <= end, found ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
@@ -274,9 +270,7 @@ function parseEntry(name: string, value: unknown, fail: (message: string) => Saf
     throw fail(`tensor '${name}' has shape ${formatShape(shape)}, too large to address`);
   }
   if (bytes !== end - begin) {
-    throw fail(
-      `tensor '${name}' has shape ${formatShape(shape)} (${dtype}: ${bytes} bytes) but its data_offsets span ${end - begin} bytes`,
-    );
+    throw fail(`tensor '${name}' has shape ${formatShape(shape)} (${dtype}: ${bytes} bytes) but its data_offsets span ${end - begin} bytes`);
   }
   return { name, dtype, shape: [...shape], begin, end };
 }
@@ -287,9 +281,7 @@ function checkLayout(entries: TensorEntry[], dataBytes: number, fail: (message: 
   let previous: TensorEntry | undefined;
   for (const entry of entries) {
     if (entry.begin < expected) {
-      throw fail(
-        `tensor '${entry.name}' data_offsets [${entry.begin}, ${entry.end}] overlap tensor '${previous?.name}' ending at ${expected}`,
-      );
+      throw fail(`tensor '${entry.name}' data_offsets [${entry.begin}, ${entry.end}] overlap tensor '${previous?.name}' ending at ${expected}`);
     }
     if (entry.begin > expected) {
       const after = previous === undefined ? 'the start of the data section' : `tensor '${previous.name}'`;
@@ -477,10 +469,7 @@ function checkWritable(name: string, tensor: SafeTensor): void {
   }
 }
 
-function layout(
-  input: Map<string, SafeTensor> | Record<string, SafeTensor>,
-  metadata: Record<string, string> | undefined,
-): Layout {
+function layout(input: Map<string, SafeTensor> | Record<string, SafeTensor>, metadata: Record<string, string> | undefined): Layout {
   assertLittleEndianHost();
   const tensors = input instanceof Map ? [...input] : Object.entries(input);
   // Built by hand rather than JSON.stringify(object) so integer-like names keep their given order.
@@ -530,10 +519,7 @@ function* tensorBytes(tensor: SafeTensor): Generator<Uint8Array> {
 }
 
 /** Serializes tensors in the given order, offsets contiguous from 0. */
-export function serializeSafetensors(
-  tensors: Map<string, SafeTensor> | Record<string, SafeTensor>,
-  metadata?: Record<string, string>,
-): Uint8Array {
+export function serializeSafetensors(tensors: Map<string, SafeTensor> | Record<string, SafeTensor>, metadata?: Record<string, string>): Uint8Array {
   const plan = layout(tensors, metadata);
   const out = new Uint8Array(plan.totalBytes);
   out.set(plan.head);
@@ -551,10 +537,7 @@ export function serializeSafetensors(
  * The bytes of a safetensors file in order, head first, then tensor by tensor, so a writer
  * streams a checkpoint to disk without holding it twice (`writeSafetensorsFile` of `@ufbert/tensor/node`).
  */
-export function* safetensorsChunks(
-  tensors: Map<string, SafeTensor> | Record<string, SafeTensor>,
-  metadata?: Record<string, string>,
-): Generator<Uint8Array> {
+export function* safetensorsChunks(tensors: Map<string, SafeTensor> | Record<string, SafeTensor>, metadata?: Record<string, string>): Generator<Uint8Array> {
   const plan = layout(tensors, metadata);
   yield plan.head;
   for (const [, tensor] of plan.tensors) yield* tensorBytes(tensor);

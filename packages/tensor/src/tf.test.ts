@@ -2,7 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { tf } from './tf.js';
 
 // Kernels whose gradients training crammedBERT and an FFF reaches through tfjs ops.
-const TRAINED_KERNELS = ['Add', 'BatchMatMul', 'Cast', 'GatherV2', 'Max', 'Mean', 'Multiply', 'RealDiv', 'Reshape', 'Rsqrt', 'Softmax', 'SplitV', 'Sqrt', 'Square', 'Sub', 'Sum', 'Tanh', 'Transpose'];
+const TRAINED_KERNELS = [
+  'Add',
+  'BatchMatMul',
+  'Cast',
+  'GatherV2',
+  'Max',
+  'Mean',
+  'Multiply',
+  'RealDiv',
+  'Reshape',
+  'Rsqrt',
+  'Softmax',
+  'SplitV',
+  'Sqrt',
+  'Square',
+  'Sub',
+  'Sum',
+  'Tanh',
+  'Transpose',
+];
 
 describe('tf', () => {
   it("registers tfjs-core's gradients", () => {

@@ -62,7 +62,10 @@ describe.each(HOST_DEVICES)('host kernels [%s]', (backend) => {
   });
 
   it('copy in fresh outputs', async () => {
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const y = tf.engine().runKernel('UfbertTestFreshOutput', { x }, {}) as tf.Tensor;
     expect(y.shape).toEqual([2, 2]);
     expect(Array.from(await y.data())).toEqual([2, 3, 4, 5]);

@@ -26,7 +26,11 @@ function referenceAdamW(lrs: number[], options = { beta1: 0.9, beta2: 0.98, epsi
   const norms: number[] = [];
   GRADIENTS.forEach((grads, index) => {
     const step = index + 1;
-    const norm = Math.sqrt(Object.values(grads).flat().reduce((s, g) => s + g * g, 0));
+    const norm = Math.sqrt(
+      Object.values(grads)
+        .flat()
+        .reduce((s, g) => s + g * g, 0),
+    );
     norms.push(norm);
     const clip = Math.min(1, options.maxGradNorm / (norm + 1e-6));
     const lr = lrs[index];

@@ -140,7 +140,8 @@ export class AdamW {
         const stored = state.tensors.get(key);
         if (!stored) problems.push(`missing ${key}`);
         else if (stored.dtype !== 'F32') problems.push(`expected ${key} as F32, got ${stored.dtype}`);
-        else if (!tf.util.arraysEqual(stored.shape, variable.shape)) problems.push(`expected ${key} of shape ${formatShape(variable.shape)}, got ${formatShape(stored.shape)}`);
+        else if (!tf.util.arraysEqual(stored.shape, variable.shape))
+          problems.push(`expected ${key} of shape ${formatShape(variable.shape)}, got ${formatShape(stored.shape)}`);
       }
     }
     for (const key of state.tensors.keys()) if (!expected.has(key)) problems.push(`unexpected ${key}: no parameter of that name`);

@@ -16,7 +16,7 @@ describe('renderTrainingChart', () => {
       kind: 'step' as const,
       step: i + 1,
       loss: 7 - i * 0.05,
-      learningRate: 1e-3 * (i + 1) / 50,
+      learningRate: (1e-3 * (i + 1)) / 50,
       batchSize: 8,
       tokens: (i + 1) * 100,
       gradNorm: 1,

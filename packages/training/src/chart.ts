@@ -82,11 +82,15 @@ function renderPanel(panel: Panel, xRange: [number, number]): string {
   for (const tick of niceTicks(xRange[0], xRange[1])) {
     parts.push(`<text x="${x(tick).toFixed(1)}" y="${panel.top + PANEL_HEIGHT + 16}" text-anchor="middle">${formatTick(tick)}</text>`);
   }
-  parts.push(`<text x="16" y="${panel.top + PANEL_HEIGHT / 2}" text-anchor="middle" transform="rotate(-90 16 ${panel.top + PANEL_HEIGHT / 2})">${escapeXml(panel.label)}</text>`);
+  parts.push(
+    `<text x="16" y="${panel.top + PANEL_HEIGHT / 2}" text-anchor="middle" transform="rotate(-90 16 ${panel.top + PANEL_HEIGHT / 2})">${escapeXml(panel.label)}</text>`,
+  );
   if (panel.reference) {
     const at = y(panel.reference.value).toFixed(1);
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${at}" y2="${at}" stroke="#888888" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${MARGIN.left + plotWidth - 4}" y="${(Number(at) - 4).toFixed(1)}" text-anchor="end" fill="#555555">${escapeXml(panel.reference.label)}</text>`);
+    parts.push(
+      `<text x="${MARGIN.left + plotWidth - 4}" y="${(Number(at) - 4).toFixed(1)}" text-anchor="end" fill="#555555">${escapeXml(panel.reference.label)}</text>`,
+    );
   }
   panel.lines.forEach((line, index) => {
     const points = thin(line.points.filter((p) => Number.isFinite(p.y)));

@@ -37,7 +37,13 @@ describe('checkpoints', () => {
     const written = await writeCheckpoint(out, { model, optimizer, state: state(10), config });
     expect(written.dir).toBe(checkpointDirectory(out, 10));
     expect(written.dir.endsWith(join(CHECKPOINTS_DIR, 'step-00000010'))).toBe(true);
-    expect(readdirSync(written.dir).sort()).toEqual(['checkpoint.json', 'model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
+    expect(readdirSync(written.dir).sort()).toEqual([
+      'checkpoint.json',
+      'model.safetensors',
+      'model_config.json',
+      'optimizer.safetensors',
+      'trainer-state.json',
+    ]);
     expect(written.manifest.files.map((f) => f.name)).toEqual(['model.safetensors', 'model_config.json', 'optimizer.safetensors', 'trainer-state.json']);
     expect(written.manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     expect(written.manifest.modelConfig).toEqual({ vocabSize: 12, hiddenSize: 4, seed: 0 });
@@ -75,18 +81,28 @@ describe('checkpoints', () => {
     const corrupt: string[] = [];
     const found = await findLatestCheckpoint(out, { onCorrupt: ({ dir, error }) => corrupt.push(`${dir}: ${error.message}`) });
     expect(found?.manifest.step).toBe(4);
-    expect(corrupt).toEqual([expect.stringMatching(/step-00000008: .*model\.safetensors: contents changed since the checkpoint was written \(SHA-256 [0-9a-f]{64}, the manifest records [0-9a-f]{64}\)/)]);
+    expect(corrupt).toEqual([
+      expect.stringMatching(
+        /step-00000008: .*model\.safetensors: contents changed since the checkpoint was written \(SHA-256 [0-9a-f]{64}, the manifest records [0-9a-f]{64}\)/,
+      ),
+    ]);
     rmSync(checkpointDirectory(out, 4), { recursive: true });
     await expect(findLatestCheckpoint(out)).rejects.toThrow(/model\.safetensors: contents changed/);
   });
 
-  it("refuse weights whose own header names another step, even in a manifest rewritten around them", async () => {
+  it('refuse weights whose own header names another step, even in a manifest rewritten around them', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
     const older = await writeCheckpoint(out, { model, optimizer, state: state(3), config });
     const newer = await writeCheckpoint(out, { model, optimizer, state: state(6), config });
     const weights = newer.manifest.files.find((f) => f.name.endsWith('.safetensors') && f.name !== 'optimizer.safetensors')!.name;
     copyFileSync(join(older.dir, weights), join(newer.dir, weights));
-    const files = await Promise.all(newer.manifest.files.map(async (f) => (f.name === weights ? { ...f, bytes: statSync(join(newer.dir, weights)).size, sha256: await sha256File(join(newer.dir, weights), { maxBytes: FILE_LIMITS.weights }) } : f)));
+    const files = await Promise.all(
+      newer.manifest.files.map(async (f) =>
+        f.name === weights
+          ? { ...f, bytes: statSync(join(newer.dir, weights)).size, sha256: await sha256File(join(newer.dir, weights), { maxBytes: FILE_LIMITS.weights }) }
+          : f,
+      ),
+    );
     writeFileSync(join(newer.dir, MANIFEST_FILE), JSON.stringify({ ...newer.manifest, files }));
     const corrupt: string[] = [];
     const found = await findLatestCheckpoint(out, { onCorrupt: ({ error }) => corrupt.push(error.message) });
@@ -97,8 +113,13 @@ describe('checkpoints', () => {
   it('refuse a manifest without checksums (version 1)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ufbert-ckpt-'));
     const written = await writeCheckpoint(out, { model, optimizer, state: state(1), config });
-    writeFileSync(join(written.dir, MANIFEST_FILE), JSON.stringify({ ...written.manifest, version: 1, files: written.manifest.files.map(({ name, bytes }) => ({ name, bytes })) }));
-    await expect(findLatestCheckpoint(out)).rejects.toThrow(/expected a ufbert-training-checkpoint manifest, version 2, listing each file's name, bytes and sha256/);
+    writeFileSync(
+      join(written.dir, MANIFEST_FILE),
+      JSON.stringify({ ...written.manifest, version: 1, files: written.manifest.files.map(({ name, bytes }) => ({ name, bytes })) }),
+    );
+    await expect(findLatestCheckpoint(out)).rejects.toThrow(
+      /expected a ufbert-training-checkpoint manifest, version 2, listing each file's name, bytes and sha256/,
+    );
   });
 });
 

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ensureFolder, FILE_LIMITS, FileLayerError, folderEntries, movePath, openSafetensorsFile, pathKind, readJson, regularFileSize, removePath, sha256File, writeJsonAtomic } from '@ufbert/tensor/node';
+import {
+  ensureFolder,
+  FILE_LIMITS,
+  FileLayerError,
+  folderEntries,
+  movePath,
+  openSafetensorsFile,
+  pathKind,
+  readJson,
+  regularFileSize,
+  removePath,
+  sha256File,
+  writeJsonAtomic,
+} from '@ufbert/tensor/node';
 import type { AdamW } from './adamw.js';
 import { saveOptimizerState } from './optimizer-file.js';
 import type { BatchStreamState } from './batch-stream.js';
@@ -88,7 +101,15 @@ export async function writeCheckpoint(outputDir: string, contents: CheckpointCon
     const bytes = await readBytesOf(path);
     files.push({ name, bytes, sha256: await sha256File(path, { what: 'checkpoint file', maxBytes: FILE_LIMITS.weights, fail }) });
   }
-  const manifest: CheckpointManifest = { format: FORMAT, version: 2, step: state.step, createdAt: new Date().toISOString(), config, modelConfig: model.config ?? null, files };
+  const manifest: CheckpointManifest = {
+    format: FORMAT,
+    version: 2,
+    step: state.step,
+    createdAt: new Date().toISOString(),
+    config,
+    modelConfig: model.config ?? null,
+    files,
+  };
   await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
   return { dir, manifest };
 }
@@ -96,7 +117,9 @@ export async function writeCheckpoint(outputDir: string, contents: CheckpointCon
 /** The size of a checkpoint file (a regular file; -1 when missing), without reading it. */
 async function readBytesOf(path: string): Promise<number> {
   try {
-    return regularFileSize(path, 'checkpoint file', (message, reason) => (reason === 'missing' ? new FileLayerError(path, reason, message) : new CheckpointError(message)));
+    return regularFileSize(path, 'checkpoint file', (message, reason) =>
+      reason === 'missing' ? new FileLayerError(path, reason, message) : new CheckpointError(message),
+    );
   } catch (error) {
     if (error instanceof FileLayerError && error.reason === 'missing') return -1;
     throw error;
@@ -122,7 +145,11 @@ const isHex64 = (value: unknown): boolean => typeof value === 'string' && /^[0-9
 async function readManifest(dir: string): Promise<CheckpointManifest | undefined> {
   const path = join(dir, MANIFEST_FILE);
   if (pathKind(path) === 'missing') return undefined;
-  const manifest = (await readJson(path, { what: 'checkpoint manifest', maxBytes: FILE_LIMITS.json, fail: (message) => new CheckpointError(message) })) as CheckpointManifest;
+  const manifest = (await readJson(path, {
+    what: 'checkpoint manifest',
+    maxBytes: FILE_LIMITS.json,
+    fail: (message) => new CheckpointError(message),
+  })) as CheckpointManifest;
   const files: unknown = manifest?.files;
   if (
     manifest?.format !== FORMAT ||
@@ -136,9 +163,11 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
   for (const { name, bytes, sha256 } of manifest.files) {
     const file = join(dir, name);
     const size = await readBytesOf(file);
-    if (size !== bytes) throw new CheckpointError(`${file}: expected ${bytes} bytes as the manifest records, ${size < 0 ? 'the file is missing' : `got ${size}`}`);
+    if (size !== bytes)
+      throw new CheckpointError(`${file}: expected ${bytes} bytes as the manifest records, ${size < 0 ? 'the file is missing' : `got ${size}`}`);
     const actual = await sha256File(file, { what: 'checkpoint file', maxBytes: FILE_LIMITS.weights, fail: (message) => new CheckpointError(message) });
-    if (actual !== sha256) throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
+    if (actual !== sha256)
+      throw new CheckpointError(`${file}: contents changed since the checkpoint was written (SHA-256 ${actual}, the manifest records ${sha256})`);
     if (name.endsWith('.safetensors')) {
       // The weights carry their step and config hash in their own header: a file from another step or run is refused even where a manifest was rewritten around it.
       const opened = await openSafetensorsFile(file);
@@ -149,7 +178,9 @@ async function readManifest(dir: string): Promise<CheckpointManifest | undefined
         throw new CheckpointError(`${file}: its header says step ${metadata[STEP_METADATA]}, the manifest step ${manifest.step}`);
       }
       if (CONFIG_METADATA in metadata && metadata[CONFIG_METADATA] !== expectedHash) {
-        throw new CheckpointError(`${file}: written for another config (header ${metadata[CONFIG_METADATA].slice(0, 12)}..., manifest ${expectedHash.slice(0, 12)}...)`);
+        throw new CheckpointError(
+          `${file}: written for another config (header ${metadata[CONFIG_METADATA].slice(0, 12)}..., manifest ${expectedHash.slice(0, 12)}...)`,
+        );
       }
     }
   }
@@ -199,7 +230,8 @@ export async function findLatestCheckpoint(outputDir: string, options: FindCheck
     if (manifest) return { dir, manifest };
   }
   if (corrupt.length === 1) throw corrupt[0].error;
-  if (corrupt.length) throw new CheckpointError(`no intact checkpoint in ${join(outputDir, CHECKPOINTS_DIR)}:\n${corrupt.map((c) => `  - ${c.error.message}`).join('\n')}`);
+  if (corrupt.length)
+    throw new CheckpointError(`no intact checkpoint in ${join(outputDir, CHECKPOINTS_DIR)}:\n${corrupt.map((c) => `  - ${c.error.message}`).join('\n')}`);
   return undefined;
 }
 

@@ -70,7 +70,8 @@ const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v
  * problems (unknown keys included, to catch typos).
  */
 export function resolveTrainingConfig(input: TrainingConfigInput): TrainingConfig {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TrainingConfigError([`expected a config object, got ${JSON.stringify(input)}`]);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new TrainingConfigError([`expected a config object, got ${JSON.stringify(input)}`]);
   const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as TrainingConfigInput;
   const config: TrainingConfig = {
     ...DEFAULT_TRAINING_CONFIG,
@@ -87,20 +88,24 @@ export function resolveTrainingConfig(input: TrainingConfigInput): TrainingConfi
   else if ('minutes' in budget && !(typeof budget.minutes === 'number' && budget.minutes > 0 && Number.isFinite(budget.minutes))) {
     problems.push(`budget.minutes must be a positive number, got ${budget.minutes}`);
   }
-  if (!Number.isInteger(config.sequenceLength) || config.sequenceLength < 3) problems.push(`sequenceLength must be an integer >= 3, got ${config.sequenceLength}`);
+  if (!Number.isInteger(config.sequenceLength) || config.sequenceLength < 3)
+    problems.push(`sequenceLength must be an integer >= 3, got ${config.sequenceLength}`);
   if (!isPositiveInteger(config.microBatchSize)) problems.push(`microBatchSize must be a positive integer, got ${config.microBatchSize}`);
   if (!isPositiveInteger(config.finalBatchSize)) problems.push(`finalBatchSize must be a positive integer, got ${config.finalBatchSize}`);
   else if (isPositiveInteger(config.microBatchSize) && config.finalBatchSize % config.microBatchSize !== 0) {
     problems.push(`finalBatchSize ${config.finalBatchSize} must be a multiple of microBatchSize ${config.microBatchSize}`);
   }
-  if (!(config.batchSizeRampFraction >= 0 && config.batchSizeRampFraction <= 1)) problems.push(`batchSizeRampFraction must be in [0, 1], got ${config.batchSizeRampFraction}`);
+  if (!(config.batchSizeRampFraction >= 0 && config.batchSizeRampFraction <= 1))
+    problems.push(`batchSizeRampFraction must be in [0, 1], got ${config.batchSizeRampFraction}`);
   if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(config.schedule)) {
     problems.push(`schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}, got ${JSON.stringify(config.schedule)}`);
   }
-  if (!(config.peakLearningRate > 0 && Number.isFinite(config.peakLearningRate))) problems.push(`peakLearningRate must be a positive number, got ${config.peakLearningRate}`);
+  if (!(config.peakLearningRate > 0 && Number.isFinite(config.peakLearningRate)))
+    problems.push(`peakLearningRate must be a positive number, got ${config.peakLearningRate}`);
   problems.push(...checkAdamWOptions({ ...config.adamW, maxGradNorm: config.maxGradNorm }));
   problems.push(...checkMaskingOptions(config.masking));
-  if (!(config.validationFraction >= 0 && config.validationFraction < 1)) problems.push(`validationFraction must be in [0, 1), got ${config.validationFraction}`);
+  if (!(config.validationFraction >= 0 && config.validationFraction < 1))
+    problems.push(`validationFraction must be in [0, 1), got ${config.validationFraction}`);
   if (!Number.isSafeInteger(config.seed) || config.seed < 0) problems.push(`seed must be a non-negative safe integer, got ${config.seed}`);
   if (!(config.checkpointEveryMinutes > 0)) problems.push(`checkpointEveryMinutes must be positive, got ${config.checkpointEveryMinutes}`);
   if (config.checkpointEverySteps !== null && !isPositiveInteger(config.checkpointEverySteps)) {

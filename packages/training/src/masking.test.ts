@@ -7,7 +7,14 @@ import { letterTokenizer } from './test-utils/fixtures.js';
 
 const MASK = letterTokenizer.specialIds.mask;
 const text = `${'thequickbrownfoxjumpsoverthelazydog'.repeat(30)}xy`;
-const packed = packSequences([{ source: 't', id: '1', text }, { source: 't', id: '2', text: 'hello' }], letterTokenizer, { sequenceLength: 32 });
+const packed = packSequences(
+  [
+    { source: 't', id: '1', text },
+    { source: 't', id: '2', text: 'hello' },
+  ],
+  letterTokenizer,
+  { sequenceLength: 32 },
+);
 const allRows = Array.from({ length: packed.count }, (_, i) => i);
 
 describe('maskSequences', () => {

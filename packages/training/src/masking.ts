@@ -57,7 +57,13 @@ export function maskedCount(maskable: number, rate: number): number {
  * probability 0.8, a random ordinary token with probability 0.1, or stays. Every draw comes
  * from `rng`, so a seeded Rng gives the same batch on every run and backend.
  */
-export function maskSequences(sequences: PackedSequences, rows: readonly number[], tokenizer: MlmTokenizer, rng: Rng, options: MaskingOptions = {}): MaskedBatch {
+export function maskSequences(
+  sequences: PackedSequences,
+  rows: readonly number[],
+  tokenizer: MlmTokenizer,
+  rng: Rng,
+  options: MaskingOptions = {},
+): MaskedBatch {
   const problems = checkMaskingOptions(options);
   if (problems.length > 0) throw new TrainingConfigError(problems);
   const { rate = 0.25, maskTokenFraction = 0.8, randomTokenFraction = 0.1 } = options;

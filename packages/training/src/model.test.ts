@@ -17,4 +17,3 @@ describe('sparseCrossEntropy', () => {
     tf.dispose([logits, targets, ours.value, ours.grad, reference.value, reference.grad]);
   });
 });
-

@@ -75,4 +75,3 @@ export function sparseCrossEntropy(logits: Tensor2D, targets: Tensor1D): tf.Scal
   });
   return tf.tidy(() => crossEntropy(logits) as tf.Scalar);
 }
-

@@ -57,7 +57,9 @@ export function packSequences(documents: Iterable<CorpusDocument>, tokenizer: Ml
       if (paragraph.trim() === '') continue;
       for (const id of tokenizer.encode(paragraph)) {
         if (!Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize) {
-          throw new TrainingContractError(`tokenizer.encode gave id ${id} for ${document.source} ${document.id}, outside the vocabulary [0, ${tokenizer.vocabSize})`);
+          throw new TrainingContractError(
+            `tokenizer.encode gave id ${id} for ${document.source} ${document.id}, outside the vocabulary [0, ${tokenizer.vocabSize})`,
+          );
         }
         push(id);
       }

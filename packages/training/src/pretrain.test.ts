@@ -101,7 +101,12 @@ describe('pretrain', () => {
 describe('pretrain budgets and checkpoint timing', () => {
   it('checkpoints on the clock as well as by steps', async () => {
     const written: number[] = [];
-    await pretrain(options(freshDir(), { config: { ...CONFIG, budget: { steps: 4 }, checkpointEverySteps: null, checkpointEveryMinutes: 1e-9 }, onCheckpoint: (c) => written.push(c.manifest.step) }));
+    await pretrain(
+      options(freshDir(), {
+        config: { ...CONFIG, budget: { steps: 4 }, checkpointEverySteps: null, checkpointEveryMinutes: 1e-9 },
+        onCheckpoint: (c) => written.push(c.manifest.step),
+      }),
+    );
     expect(written).toEqual([1, 2, 3, 4]);
   });
 
@@ -137,7 +142,10 @@ describe('pretrain checks its inputs before training', () => {
   it('a bad config', async () => {
     const { error, trained } = await failure({ config: { ...CONFIG, finalBatchSize: 12, peakLearningRate: 0 } });
     expect(error).toBeInstanceOf(TrainingConfigError);
-    expect((error as TrainingConfigError).problems).toEqual(['finalBatchSize 12 must be a multiple of microBatchSize 8', 'peakLearningRate must be a positive number, got 0']);
+    expect((error as TrainingConfigError).problems).toEqual([
+      'finalBatchSize 12 must be a multiple of microBatchSize 8',
+      'peakLearningRate must be a positive number, got 0',
+    ]);
     expect(trained).toBe(false);
     expect((await failure({ config: undefined })).error).toBeInstanceOf(TrainingConfigError);
   });
@@ -169,7 +177,12 @@ describe('pretrain checks its inputs before training', () => {
     const changed = await failure({ resume: true, config: { ...CONFIG, budget: { steps: 2 }, seed: 4 } }, used);
     expect(changed.error).toBeInstanceOf(TrainingConfigError);
     expect((changed.error as TrainingConfigError).problems).toEqual(['seed is 4, but the checkpoint was trained with 3']);
-    const broken = { ...tokenizer, encode: tokenizer.encode.bind(tokenizer), vocabSize: tokenizer.vocabSize, specialIds: { ...tokenizer.specialIds, mask: tokenizer.specialIds.pad } };
+    const broken = {
+      ...tokenizer,
+      encode: tokenizer.encode.bind(tokenizer),
+      vocabSize: tokenizer.vocabSize,
+      specialIds: { ...tokenizer.specialIds, mask: tokenizer.specialIds.pad },
+    };
     expect((await failure({ tokenizer: broken })).error).toBeInstanceOf(TrainingContractError);
   });
 });
@@ -196,7 +209,10 @@ describe('pretrain owns its output folder', () => {
     const oldLog = readFileSync(join(dir, LOG_FILE), 'utf8');
     const messages: string[] = [];
     await pretrain(options(dir, { config: { ...CONFIG, budget: { steps: 2 } }, overwrite: true, quiet: false, print: (m) => messages.push(m) }));
-    const moved = messages.find((m) => m.startsWith('moved the earlier run'))!.split(' to ').at(-1)!;
+    const moved = messages
+      .find((m) => m.startsWith('moved the earlier run'))!
+      .split(' to ')
+      .at(-1)!;
     expect(moved).toMatch(/\.replaced-/);
     expect(readFileSync(join(moved, LOG_FILE), 'utf8')).toBe(oldLog);
     expect(readdirSync(join(moved, CHECKPOINTS_DIR))).toEqual(['step-00000003']);
@@ -232,7 +248,11 @@ describe('pretrain resumes only from what it verified', () => {
     writeFileSync(log, readFileSync(log, 'utf8').replace(/("kind":"validation","step":60,"loss":)[^,]+/, '$1123'));
     const resumed = await pretrain(options(dir, { config: undefined, resume: true }));
     expect(resumed.validationLoss).toBe(first.validationLoss);
-    expect(readTrainingLog(log).filter((r) => r.kind === 'validation').map((r) => [r.step, r.loss])).toEqual([
+    expect(
+      readTrainingLog(log)
+        .filter((r) => r.kind === 'validation')
+        .map((r) => [r.step, r.loss]),
+    ).toEqual([
       [20, expect.any(Number)],
       [40, expect.any(Number)],
       [60, first.validationLoss],
@@ -267,7 +287,9 @@ describe('pretrain on a non-finite loss', () => {
   it('aborts by default with a typed error naming the step, before the update', async () => {
     const dir = freshDir();
     const model = nanModel((call) => call === 4);
-    const error = await pretrain(options(dir, { model, config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } })).catch((e: unknown) => e);
+    const error = await pretrain(options(dir, { model, config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as NonFiniteLossError).step).toBe(4);
     expect((error as Error).message).toMatch(/^step 4: the loss is NaN, not a finite number; stopped before applying it/);
@@ -277,14 +299,18 @@ describe('pretrain on a non-finite loss', () => {
   it('skips and counts such batches when told to, every logged loss finite', async () => {
     const dir = freshDir();
     const model = nanModel((call) => call === 4 || call === 7);
-    const result = await pretrain(options(dir, { model, onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } }));
+    const result = await pretrain(
+      options(dir, { model, onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 }, microBatchSize: 8, finalBatchSize: 8 } }),
+    );
     expect(result.skippedSteps).toBe(2);
     expect(result.steps).toBe(10);
     expect(stepLosses(dir).every((r) => Number.isFinite(r.loss))).toBe(true);
   });
 
   it('gives up when every batch is non-finite, even when skipping', async () => {
-    const error = await pretrain(options(freshDir(), { model: nanModel(() => true), onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 } } })).catch((e: unknown) => e);
+    const error = await pretrain(
+      options(freshDir(), { model: nanModel(() => true), onNonFiniteLoss: 'skip', config: { ...CONFIG, budget: { steps: 10 } } }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as Error).message).toMatch(/^step 1: .*20 batches in a row had a non-finite loss, giving up/);
   });

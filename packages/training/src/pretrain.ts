@@ -100,7 +100,9 @@ interface Prepared {
 
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
@@ -121,15 +123,27 @@ async function prepare(options: PretrainOptions, print: (message: string) => voi
     if (!checkpoint) throw new CheckpointError(`cannot resume: ${join(outputDir, CHECKPOINTS_DIR)} holds no complete checkpoint`);
     const stored = checkpoint.manifest.config;
     if (config && stableJson(config) !== stableJson(stored)) {
-      const differing = Object.keys({ ...stored, ...config }).filter((key) => stableJson(config![key as keyof TrainingConfig]) !== stableJson(stored[key as keyof TrainingConfig]));
-      throw new TrainingConfigError(differing.map((key) => `${key} is ${stableJson(config![key as keyof TrainingConfig])}, but the checkpoint was trained with ${stableJson(stored[key as keyof TrainingConfig])}`));
+      const differing = Object.keys({ ...stored, ...config }).filter(
+        (key) => stableJson(config![key as keyof TrainingConfig]) !== stableJson(stored[key as keyof TrainingConfig]),
+      );
+      throw new TrainingConfigError(
+        differing.map(
+          (key) =>
+            `${key} is ${stableJson(config![key as keyof TrainingConfig])}, but the checkpoint was trained with ${stableJson(stored[key as keyof TrainingConfig])}`,
+        ),
+      );
     }
     config = resolveTrainingConfig(stored);
     if (stableJson(model.config ?? null) !== stableJson(checkpoint.manifest.modelConfig)) {
-      throw new CheckpointError(`${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`);
+      throw new CheckpointError(
+        `${checkpoint.dir}: the checkpoint was written by a model with config ${stableJson(checkpoint.manifest.modelConfig)}, not ${stableJson(model.config ?? null)}`,
+      );
     }
   } else if ((await hasCheckpoints(outputDir)) || pathKind(join(outputDir, LOG_FILE)) !== 'missing') {
-    if (!options.overwrite) throw new OutputDirectoryError(`${outputDir} already holds a run (checkpoints or ${LOG_FILE}): resume it, pass overwrite to start over (the old run is moved aside), or choose another folder`);
+    if (!options.overwrite)
+      throw new OutputDirectoryError(
+        `${outputDir} already holds a run (checkpoints or ${LOG_FILE}): resume it, pass overwrite to start over (the old run is moved aside), or choose another folder`,
+      );
     print(`moved the earlier run in ${outputDir} to ${await moveFolderContentsAside(outputDir, [LOCK_FILE])}`);
   }
   const resolved = config!;
@@ -142,7 +156,9 @@ async function prepare(options: PretrainOptions, print: (message: string) => voi
   const state = await readTrainerState(checkpoint);
   const fingerprint = fingerprintSequences(train);
   if (state.dataFingerprint !== fingerprint) {
-    throw new CheckpointError(`${checkpoint.dir}: the checkpoint was trained on other data (fingerprint ${state.dataFingerprint}, this corpus and tokenizer give ${fingerprint})`);
+    throw new CheckpointError(
+      `${checkpoint.dir}: the checkpoint was trained on other data (fingerprint ${state.dataFingerprint}, this corpus and tokenizer give ${fingerprint})`,
+    );
   }
   return { config: resolved, train, validation, documents: documents.length, resumeFrom: { checkpoint, state } };
 }
@@ -240,9 +256,11 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
       if (!Number.isFinite(lossData[0])) {
         tf.dispose([...gradients.values()]);
         const where = lastCheckpoint ? `the last checkpoint is ${lastCheckpoint.dir}` : 'no checkpoint was written yet';
-        if (onNonFiniteLoss === 'abort') throw new NonFiniteLossError(step + 1, lossData[0], `stopped before applying it (${where}); onNonFiniteLoss: 'skip' skips such batches`);
+        if (onNonFiniteLoss === 'abort')
+          throw new NonFiniteLossError(step + 1, lossData[0], `stopped before applying it (${where}); onNonFiniteLoss: 'skip' skips such batches`);
         skippedSteps++;
-        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) throw new NonFiniteLossError(step + 1, lossData[0], `${consecutiveSkips} batches in a row had a non-finite loss, giving up (${where})`);
+        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS)
+          throw new NonFiniteLossError(step + 1, lossData[0], `${consecutiveSkips} batches in a row had a non-finite loss, giving up (${where})`);
         print(`step ${step + 1}: loss ${lossData[0]}, batch skipped (${skippedSteps} so far)`);
         continue;
       }
@@ -288,14 +306,30 @@ async function pretrainLocked(options: PretrainOptions, print: (message: string)
   const chartFile = join(outputDir, CHART_FILE);
   await writeFileAtomic(
     chartFile,
-    renderTrainingChart(readTrainingLog(logFile), { title: options.chartTitle, baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` } }),
+    renderTrainingChart(readTrainingLog(logFile), {
+      title: options.chartTitle,
+      baseline: { value: baseline.crossEntropy, label: `unigram baseline ${baseline.crossEntropy.toFixed(3)}` },
+    }),
   );
   const validationLoss = lastValidation?.loss ?? null;
   print(
     `done: ${step} steps, ${tokens.toLocaleString('en-US')} tokens in ${(elapsedMs() / 60_000).toFixed(1)} min; ` +
       `${finalLoss === null ? '' : `last loss ${finalLoss.toFixed(4)}, `}validation loss ${validationLoss === null ? 'n/a' : validationLoss.toFixed(4)}; checkpoint ${lastCheckpoint!.dir}`,
   );
-  return { config, steps: step, tokens, elapsedMs: elapsedMs(), finalLoss, validationLoss, skippedSteps, baseline, validation, checkpoint: lastCheckpoint!, logFile, chartFile };
+  return {
+    config,
+    steps: step,
+    tokens,
+    elapsedMs: elapsedMs(),
+    finalLoss,
+    validationLoss,
+    skippedSteps,
+    baseline,
+    validation,
+    checkpoint: lastCheckpoint!,
+    logFile,
+    chartFile,
+  };
 }
 
 /** Where a run starts: step 0 with a new log, or the state of the checkpoint it resumes from. */
@@ -315,11 +349,13 @@ async function startOrResume(
   run: { model: MaskedLanguageModel; optimizer: AdamW; stream: BatchStream; outputDir: string; logFile: string; print: (message: string) => void },
 ): Promise<RunStart> {
   const { model, optimizer, stream, outputDir, logFile, print } = run;
-  if (!prepared.resumeFrom) return { step: 0, tokens: 0, elapsedBefore: 0, lastCheckpoint: undefined, revalidate: false, log: await TrainingLog.create(logFile) };
+  if (!prepared.resumeFrom)
+    return { step: 0, tokens: 0, elapsedBefore: 0, lastCheckpoint: undefined, revalidate: false, log: await TrainingLog.create(logFile) };
   const { checkpoint, state } = prepared.resumeFrom;
   await model.loadCheckpoint(checkpoint.dir);
   await loadOptimizerState(optimizer, join(checkpoint.dir, OPTIMIZER_FILE));
-  if (optimizer.step !== state.step) throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
+  if (optimizer.step !== state.step)
+    throw new CheckpointError(`${checkpoint.dir}: optimiser state is at step ${optimizer.step}, trainer state at step ${state.step}`);
   stream.setState(state.data);
   if (state.modelRandomState !== undefined) model.setRandomState?.(state.modelRandomState);
   await pruneCheckpoints(outputDir, prepared.config.keepCheckpoints);

@@ -79,7 +79,7 @@ function progressLines(stream: NodeJS.WriteStream, options: ProgressDisplayOptio
       if (at - lastLineAt < intervalMs) return;
       lastLineAt = at;
       const rate = (progress - first.progress) / (at - first.at);
-      const eta = rate > 0 ? formatDuration(((1 - progress) / rate) / 1000) : '-';
+      const eta = rate > 0 ? formatDuration((1 - progress) / rate / 1000) : '-';
       stream.write(
         `pretraining: step ${step} | loss ${loss.toFixed(4)} | ${Math.round(tokensPerSecond).toLocaleString('en-US')} tok/s | ${(100 * progress).toFixed(0)}% | ETA ${eta}\n`,
       );

@@ -6,7 +6,8 @@ import type { MlmTokenizer } from './tokenizer.js';
 export function mlmTokenizer(tokenizer: TextTokenizer): MlmTokenizer {
   const roles = ['cls', 'sep', 'pad', 'mask', 'unk'] as const;
   const missing = roles.filter((role) => tokenizer.specialTokens[role] === undefined);
-  if (missing.length) throw new TrainingContractError(`the tokenizer has no special token for ${missing.join(', ')}; MLM pretraining needs cls, sep, pad, mask and unk`);
+  if (missing.length)
+    throw new TrainingContractError(`the tokenizer has no special token for ${missing.join(', ')}; MLM pretraining needs cls, sep, pad, mask and unk`);
   const id = (role: (typeof roles)[number]) => tokenizer.specialTokens[role]!.id;
   return {
     encode: (text) => tokenizer.encode(text, { addSpecialTokens: false }).ids,

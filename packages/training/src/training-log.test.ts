@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTrainingLog, TrainingLog, type StepRecord } from './training-log.js';
 
-const record = (step: number): StepRecord => ({ kind: 'step', step, loss: 1 / step, learningRate: 1e-3, batchSize: 4, tokens: step * 10, gradNorm: 1, elapsed: step });
+const record = (step: number): StepRecord => ({
+  kind: 'step',
+  step,
+  loss: 1 / step,
+  learningRate: 1e-3,
+  batchSize: 4,
+  tokens: step * 10,
+  gradNorm: 1,
+  elapsed: step,
+});
 
 describe('TrainingLog', () => {
   it('writes one JSON line per record, readable at once', async () => {
@@ -17,7 +26,7 @@ describe('TrainingLog', () => {
     log.close();
   });
 
-  it('continues after a resume without the killed run\'s later records or its torn last line', async () => {
+  it("continues after a resume without the killed run's later records or its torn last line", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ufbert-log-')), 'log.jsonl');
     const log = await TrainingLog.create(path);
     for (let step = 1; step <= 6; step++) log.append(record(step));

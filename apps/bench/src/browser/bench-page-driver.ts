@@ -37,10 +37,10 @@ export class BenchPageDriver {
   /** Calls the page's `method` with `args`. */
   async call<M extends Method>(method: M, ...args: Arg<M>): Promise<Answer<M>> {
     return this.deadline(`${method}(${JSON.stringify(args).slice(1, -1)})`, () =>
-      this.page.evaluate(
-        ({ method, args }) => (window.ufbertBrowserBench![method] as (...a: unknown[]) => Promise<unknown>)(...args),
-        { method, args: args as unknown[] },
-      ),
+      this.page.evaluate(({ method, args }) => (window.ufbertBrowserBench![method] as (...a: unknown[]) => Promise<unknown>)(...args), {
+        method,
+        args: args as unknown[],
+      }),
     ) as Promise<Answer<M>>;
   }
 
@@ -73,7 +73,10 @@ export class BenchPageDriver {
   private async deadline<T>(what: string, work: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PageDeadlineError(`the bench page did not finish ${what} in ${this.deadlineMs / 1000} s; closed it`)), this.deadlineMs);
+      timer = setTimeout(
+        () => reject(new PageDeadlineError(`the bench page did not finish ${what} in ${this.deadlineMs / 1000} s; closed it`)),
+        this.deadlineMs,
+      );
     });
     try {
       return await Promise.race([work(), expired]);

@@ -33,7 +33,11 @@ function packageDir(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.resolve(name)));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (pathKind(manifest) === 'file' && (JSON.parse(readTextSync(manifest, { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { name?: string }).name === name) return dir;
+    if (
+      pathKind(manifest) === 'file' &&
+      (JSON.parse(readTextSync(manifest, { what: 'package manifest', maxBytes: FILE_LIMITS.json })) as { name?: string }).name === name
+    )
+      return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error(`no package.json named ${name} above its entry`);
     dir = up;

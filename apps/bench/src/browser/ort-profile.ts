@@ -14,7 +14,10 @@ export function operatorTimes(lines: readonly string[]): Map<string, number> {
   const events: Event[] = [];
   for (const line of lines) {
     for (const part of line.split('\n')) {
-      const text = part.trim().replace(/^\[/, '').replace(/[,\]]$/, '');
+      const text = part
+        .trim()
+        .replace(/^\[/, '')
+        .replace(/[,\]]$/, '');
       if (!text.startsWith('{')) continue;
       try {
         events.push(JSON.parse(text) as Event);

@@ -38,7 +38,12 @@ export function browserTargets(rows: readonly BrowserRow[]): TargetCheck[] {
       const speedup = browserSpeedup(rows, fff);
       if (speedup === undefined) continue;
       const dense = partner(rows, fff, 'ff')!;
-      out.push({ what: `${fff.model} vs ${dense.model} per token in Chromium, onnxruntime-web wasm, ${fff.dtype}, ${threadsLabel(fff.threads)}, ${call}`, value: speedup, target: MODEL_TARGET.speedup, met: speedup >= MODEL_TARGET.speedup });
+      out.push({
+        what: `${fff.model} vs ${dense.model} per token in Chromium, onnxruntime-web wasm, ${fff.dtype}, ${threadsLabel(fff.threads)}, ${call}`,
+        value: speedup,
+        target: MODEL_TARGET.speedup,
+        met: speedup >= MODEL_TARGET.speedup,
+      });
     }
   }
   for (const fff of rows.filter((r) => r.runtime === '@ufbert/cmm' && r.call === KERNEL_TARGET.call)) {
@@ -63,7 +68,7 @@ export function browserSection(rows: readonly BrowserRow[] | undefined, profiles
     `${first.browser_version}, navigator.hardwareConcurrency ${first.hardware_concurrency}, crossOriginIsolated ${rows.every((r) => r.cross_origin_isolated)} ` +
       '(the page is served with COOP same-origin and COEP require-corp: without them SharedArrayBuffer is off and onnxruntime-web runs one thread). ' +
       'µs per token, median of the calls of every round, the models alternating round by round. The ratio is the dense row over the FFF row with the same dtype, runtime, EP, threads and call; ' +
-      'feedforward rows (B=n) compare @ufbert/cmm\'s kernel with onnxruntime-web\'s dense FF-3072 at the same threads.',
+      "feedforward rows (B=n) compare @ufbert/cmm's kernel with onnxruntime-web's dense FF-3072 at the same threads.",
     '',
   );
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -97,7 +102,7 @@ function profileSection(profiles: readonly BrowserProfile[]): string[] {
   const out = [
     `### Where the time goes: onnxruntime-web's profiler, ${profiles[0].call}, ${threadsLabel(profiles[0].threads)}`,
     '',
-    'Kernel time per operator type, µs per token, one profiled call of each model (the profiler adds its own time). Each model\'s ten slowest types are listed.',
+    "Kernel time per operator type, µs per token, one profiled call of each model (the profiler adds its own time). Each model's ten slowest types are listed.",
     '',
     line(['operator', ...profiles.map(name)]),
     line(Array(profiles.length + 1).fill('---')),

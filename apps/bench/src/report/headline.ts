@@ -47,7 +47,10 @@ export interface HeadlineEntry {
 
 /** Rows a thread-matched comparison may pick an FFF kernel from: CPU kernels on fp32 weights, as the dense ones (an emulated or real GPU is not thread-matched). */
 const cpuFffKernels = (rows: readonly Row[], batch: number) =>
-  rows.filter((r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === undefined && r.batch === batch && r.backend !== 'webgpu' && !(r.trees !== 1 || r.depth !== 11));
+  rows.filter(
+    (r) =>
+      r.suite === 'kernels' && r.family === 'fff' && r.dtype === undefined && r.batch === batch && r.backend !== 'webgpu' && !(r.trees !== 1 || r.depth !== 11),
+  );
 
 /**
  * Per onnxruntime thread count t, batch and dense width: the fastest FFF-1x11 kernel
@@ -120,7 +123,14 @@ export interface LevelEntry {
 export function matchingConditional(rows: readonly Row[], backend: string, level: RowLevel, batch: number, threads = 1): Row | undefined {
   return rows
     .filter(
-      (r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === undefined && r.backend === backend && r.batch === batch && threadsOf(r) === threads && levelRank(r.level) <= levelRank(level),
+      (r) =>
+        r.suite === 'kernels' &&
+        r.family === 'fff' &&
+        r.dtype === undefined &&
+        r.backend === backend &&
+        r.batch === batch &&
+        threadsOf(r) === threads &&
+        levelRank(r.level) <= levelRank(level),
     )
     .sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
 }
@@ -146,7 +156,9 @@ export function levelLines(rows: readonly Row[]): LevelLine[] {
     const line = { backend: r.backend, level: r.level, threads: threadsOf(r) };
     lines.set(key(line), line);
   }
-  return [...lines.values()].sort((a, b) => backendRank(a.backend) - backendRank(b.backend) || levelRank(a.level) - levelRank(b.level) || a.threads - b.threads);
+  return [...lines.values()].sort(
+    (a, b) => backendRank(a.backend) - backendRank(b.backend) || levelRank(a.level) - levelRank(b.level) || a.threads - b.threads,
+  );
 }
 
 /** FF at level L against FFF at level L (or the highest below), same backend and threads, per dense width, at `batch`. */
@@ -198,7 +210,13 @@ export function modelEntries(rows: readonly Row[]): ModelEntry[] {
       row.family === 'fff'
         ? model.find(
             (d) =>
-              d.family === 'ff' && d.backend === row.backend && d.batch === row.batch && d.sequences === row.sequences && d.threads === row.threads && d.parallelism === row.parallelism && dtypeOf(d) === dtypeOf(row),
+              d.family === 'ff' &&
+              d.backend === row.backend &&
+              d.batch === row.batch &&
+              d.sequences === row.sequences &&
+              d.threads === row.threads &&
+              d.parallelism === row.parallelism &&
+              dtypeOf(d) === dtypeOf(row),
           )
         : undefined;
     const entry: ModelEntry = { row };
@@ -235,8 +253,20 @@ export function q8ModelTargets(rows: readonly Row[]): TargetCheck[] {
     const vsQ8 = row.speedup?.vs_onnxruntime_crammedbert_3072;
     const vsFp32 = row.speedup?.vs_onnxruntime_crammedbert_3072_fp32;
     const at = `${threadsText(row)}, ${callOf(row)}`;
-    if (vsQ8 !== undefined) out.push({ what: `${name} q8 vs the faster crammedBERT-3072 q8 row, ${at}`, value: vsQ8, target: Q8_MODEL_TARGETS.vsDenseQ8, met: vsQ8 >= Q8_MODEL_TARGETS.vsDenseQ8 });
-    if (vsFp32 !== undefined) out.push({ what: `${name} q8 vs the faster crammedBERT-3072 fp32 row, ${at}`, value: vsFp32, target: Q8_MODEL_TARGETS.vsDenseFp32, met: vsFp32 >= Q8_MODEL_TARGETS.vsDenseFp32 });
+    if (vsQ8 !== undefined)
+      out.push({
+        what: `${name} q8 vs the faster crammedBERT-3072 q8 row, ${at}`,
+        value: vsQ8,
+        target: Q8_MODEL_TARGETS.vsDenseQ8,
+        met: vsQ8 >= Q8_MODEL_TARGETS.vsDenseQ8,
+      });
+    if (vsFp32 !== undefined)
+      out.push({
+        what: `${name} q8 vs the faster crammedBERT-3072 fp32 row, ${at}`,
+        value: vsFp32,
+        target: Q8_MODEL_TARGETS.vsDenseFp32,
+        met: vsFp32 >= Q8_MODEL_TARGETS.vsDenseFp32,
+      });
     return out;
   });
 }
@@ -260,6 +290,16 @@ export function latencyEntries(rows: readonly Row[]): LatencyEntry[] {
     .flatMap((fff) => {
       const dense = short.find((d) => d.family === 'ff' && d.threads === fff.threads && d.parallelism === fff.parallelism && dtypeOf(d) === dtypeOf(fff));
       if (!dense) return [];
-      return [{ dtype: dtypeOf(fff), threads: threadsOf(fff), parallelism: fff.parallelism, call: callOf(fff), fff, dense, speedup: dense.median_ms_per_call / fff.median_ms_per_call }];
+      return [
+        {
+          dtype: dtypeOf(fff),
+          threads: threadsOf(fff),
+          parallelism: fff.parallelism,
+          call: callOf(fff),
+          fff,
+          dense,
+          speedup: dense.median_ms_per_call / fff.median_ms_per_call,
+        },
+      ];
     });
 }

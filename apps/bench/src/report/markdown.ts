@@ -1,4 +1,15 @@
-import { headlineEntries, headlineTargets, latencyEntries, levelEntries, levelLines, matchingConditional, modelEntries, PAPER_CPU_FIGURES, q8ModelTargets, type HeadlineEntry } from './headline.js';
+import {
+  headlineEntries,
+  headlineTargets,
+  latencyEntries,
+  levelEntries,
+  levelLines,
+  matchingConditional,
+  modelEntries,
+  PAPER_CPU_FIGURES,
+  q8ModelTargets,
+  type HeadlineEntry,
+} from './headline.js';
 import { dtypeOf, fastest, matchingDense, ONNXRUNTIME_BACKEND, threadsOf } from './speedups.js';
 import type { BenchResult, Row, RowLevel } from './types.js';
 import { browserSection } from './browser.js';
@@ -49,8 +60,8 @@ function headlineSection(result: BenchResult, entries: readonly HeadlineEntry[])
   out.push(
     'µs per token, median (min–max). Each row gives both sides the same threads: onnxruntime-node with t intra-op threads against the fastest CPU kernel of @ufbert/cmm that uses at most t ' +
       '(the WASM kernels split a conditional call across threads from 16 tokens up, so at B = 1 the FFF side runs on one thread either way). ' +
-      'The FLOP ratio is the dense layer\'s multiply-adds per token over FFF-1x11\'s (its 12 visited nodes): the speedup if both ran at the same FLOP rate. ' +
-      'The share is speedup / FLOP ratio, the part of the FLOP saving the measured times keep; the FFF kernel\'s GFLOP/s is set against the multiply-add peak of the threads its call ran on' +
+      "The FLOP ratio is the dense layer's multiply-adds per token over FFF-1x11's (its 12 visited nodes): the speedup if both ran at the same FLOP rate. " +
+      "The share is speedup / FLOP ratio, the part of the FLOP saving the measured times keep; the FFF kernel's GFLOP/s is set against the multiply-add peak of the threads its call ran on" +
       (peak ? ` (${peak} GFLOP/s per thread, ${result.machine.wasm_build ?? 'simd'} build).` : '.'),
     '',
   );
@@ -69,7 +80,20 @@ function headlineSection(result: BenchResult, entries: readonly HeadlineEntry[])
         formatPercent(e.fffPeakFraction),
       ]);
     out.push(
-      table(['threads', 'B', 'FFF-1x11 µs/token [kernel]', `onnxruntime FF-${width} µs/token`, 'speedup', 'FLOP ratio', 'share of FLOP ratio', 'FFF GFLOP/s', 'of peak'], body),
+      table(
+        [
+          'threads',
+          'B',
+          'FFF-1x11 µs/token [kernel]',
+          `onnxruntime FF-${width} µs/token`,
+          'speedup',
+          'FLOP ratio',
+          'share of FLOP ratio',
+          'FFF GFLOP/s',
+          'of peak',
+        ],
+        body,
+      ),
       '',
     );
   }
@@ -77,7 +101,7 @@ function headlineSection(result: BenchResult, entries: readonly HeadlineEntry[])
     out.push(
       '† Above the FLOP ratio: onnxruntime ran at a lower FLOP rate than the FFF kernel. At small B a dense layer is a matrix-vector product that reads all of its weights ' +
         '(9.4 MB for FF-3072) from memory for a handful of tokens, bound by memory bandwidth, while the FFF kernel reads 12 rows of each matrix, mostly from cache. ' +
-        "A wide min–max range on the onnxruntime side means other load on the host: its threads wait for a busy core, and the FFF kernel, on one thread, is affected less.",
+        'A wide min–max range on the onnxruntime side means other load on the host: its threads wait for a busy core, and the FFF kernel, on one thread, is affected less.',
       '',
     );
   }
@@ -95,7 +119,11 @@ function levelSection(rows: readonly Row[], batch: number): string[] {
   const entries = levelEntries(rows, batch);
   if (entries.length === 0) return [];
   const widths = [...new Set(entries.map((e) => e.denseWidth))].sort((a, b) => a - b);
-  const multi = new Set(levelLines(rows).filter((l) => l.threads > 1).map((l) => l.backend));
+  const multi = new Set(
+    levelLines(rows)
+      .filter((l) => l.threads > 1)
+      .map((l) => l.backend),
+  );
   const lines = levelLines(rows).filter((l) => entries.some((e) => e.backend === l.backend && e.level === l.level && e.threads === l.threads));
   let above = false;
   const body = lines.map(({ backend, level, threads }) => {
@@ -116,7 +144,7 @@ function levelSection(rows: readonly Row[], batch: number): string[] {
   });
   const out = [`## The paper's level comparison: FF against FFF-1x11 by implementation level (B = ${batch})`, ''];
   out.push(
-    'µs per token, median. As in the paper\'s table, FF at level L faces FFF at level L on the same backend and threads; where a backend has no kernel at a level, the highest level below it stands in, named in brackets ' +
+    "µs per token, median. As in the paper's table, FF at level L faces FFF at level L on the same backend and threads; where a backend has no kernel at a level, the highest level below it stands in, named in brackets " +
       '(FFF has no level 3: a conditional product is not a matrix-matrix product). These speedups are against our own dense kernels at the same level, many of them naive TypeScript: ' +
       'they show what conditional execution saves at each level, not how FFF compares with the strongest dense implementation (the headline above). ' +
       `Each speedup is also given as a share of the same FLOP ratio (${widths.map((w) => `FF-${w}: ${(w / 12).toFixed(0)}×`).join(', ')}).`,
@@ -126,7 +154,7 @@ function levelSection(rows: readonly Row[], batch: number): string[] {
   if (above) {
     out.push(
       '† Above the FLOP ratio: the dense kernel at that level ran at a lower FLOP rate than the FFF kernel. Levels 1 and 2 are matrix-vector products: per token they stream the whole ' +
-        'weight matrices (9.4 MB for FF-3072, 12.6 MB for FF-4095, past this CPU\'s L2) from L3 or memory, while FFF-1x11 reads 12 rows of each, and the upper tree levels, shared by most tokens of a batch, ' +
+        "weight matrices (9.4 MB for FF-3072, 12.6 MB for FF-4095, past this CPU's L2) from L3 or memory, while FFF-1x11 reads 12 rows of each, and the upper tree levels, shared by most tokens of a batch, " +
         'stay in cache. The dense kernel is then bound by memory bandwidth and the FFF kernel is not, so the time ratio exceeds the FLOP ratio. It is a cache effect, not more work saved than the FLOPs allow.',
       '',
     );
@@ -155,15 +183,25 @@ function machineSection({ machine, settings, ...result }: BenchResult): string[]
   out.push(
     `- CPU: ${machine.cpu_model}, ${machine.cores} cores (available parallelism ${machine.available_parallelism}), ${machine.total_memory_gib} GiB`,
     `- Node ${machine.node_version} on ${machine.platform} ${machine.arch}`,
-    ...(machine.wasm_build ? [`- @ufbert/cmm WASM build: ${machine.wasm_build}${machine.wasm_build === 'relaxed-simd' ? ' (f32x4.relaxed_madd)' : ' (multiply, then add)'}`] : []),
+    ...(machine.wasm_build
+      ? [`- @ufbert/cmm WASM build: ${machine.wasm_build}${machine.wasm_build === 'relaxed-simd' ? ' (f32x4.relaxed_madd)' : ' (multiply, then add)'}`]
+      : []),
     ...(machine.multiply_add_peak_gflops !== undefined
-      ? [`- Multiply-add peak: ${machine.multiply_add_peak_gflops} GFLOP/s per thread (f32x4 multiply-add chains in registers, no loads, in the ${machine.wasm_build} build)`]
+      ? [
+          `- Multiply-add peak: ${machine.multiply_add_peak_gflops} GFLOP/s per thread (f32x4 multiply-add chains in registers, no loads, in the ${machine.wasm_build} build)`,
+        ]
       : []),
     `- WebGPU adapter: ${machine.webgpu_adapter}${machine.webgpu_reason ? ` (${machine.webgpu_reason})` : ''}`,
     ...(machine.simd_gflops_start !== undefined
-      ? [`- Host speed: ${machine.simd_gflops_start} GFLOP/s of f32x4 multiply-add on one core at the start of the run, ${machine.simd_gflops_end} at the end (a cached dot loop; a figure well under the machine's usual one means other load on the host slowed this run)`]
+      ? [
+          `- Host speed: ${machine.simd_gflops_start} GFLOP/s of f32x4 multiply-add on one core at the start of the run, ${machine.simd_gflops_end} at the end (a cached dot loop; a figure well under the machine's usual one means other load on the host slowed this run)`,
+        ]
       : []),
-    ...(machine.wasm_threads ? [`- WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked ?? machine.wasm_threads} (as the thread pool's calibration stood at the end of the run; conditional calls under 16 tokens run on one)`] : []),
+    ...(machine.wasm_threads
+      ? [
+          `- WASM kernel threads: ${machine.wasm_threads} of ${machine.wasm_threads_asked ?? machine.wasm_threads} (as the thread pool's calibration stood at the end of the run; conditional calls under 16 tokens run on one)`,
+        ]
+      : []),
     `- ${Object.entries(result.software)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
@@ -186,7 +224,9 @@ function kernelSections(rows: Row[], kernelBatches: number[], widths: number[]):
     out.push(`## Speedup of FFF-1x11 over FF-${widths[0]} at the same level, by batch size`, '');
     const speedBody = lines.map(({ backend, level, threads }) => [
       lineName(backend, level, threads, multi.has(backend)),
-      ...kernelBatches.map((b) => formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0], threads), matchingConditional(rows, backend, level, b, threads)))),
+      ...kernelBatches.map((b) =>
+        formatSpeedup(ratio(matchingDense(rows, backend, level, b, widths[0], threads), matchingConditional(rows, backend, level, b, threads))),
+      ),
     ]);
     out.push(table(['Implementation', ...kernelBatches.map((b) => `B=${b}`)], speedBody), '');
   }
@@ -223,7 +263,10 @@ function depthSweepSection(rows: Row[], widths: number[]): string[] {
   const batch = sweep[0].batch;
   const denseWidth = widths.includes(4095) ? 4095 : widths[0];
   out.push(`## KxD sweep (B = ${batch})`, '');
-  out.push(`µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend and threads (every KxD here has 4064 to 4095 neurons).`, '');
+  out.push(
+    `µs per token, median, and the speedup over FF-${denseWidth} at the matching level on the same backend and threads (every KxD here has 4064 to 4095 neurons).`,
+    '',
+  );
   const body = configs.map((name) => {
     const group = sweep.filter((r) => r.name === name);
     const cells = impls.map((impl) => {
@@ -247,7 +290,14 @@ function trainingSection(rows: Row[]): string[] {
   out.push(
     table(
       ['Layer', 'Implementation', 'Backend', 'µs/token', 'ms/step', 'speedup vs masked oracle'],
-      training.map((r) => [r.name, r.implementation, r.backend, formatUs(r.median_us_per_token), formatUs(r.median_ms_per_call), formatSpeedup(r.speedup?.vs_masked_oracle)]),
+      training.map((r) => [
+        r.name,
+        r.implementation,
+        r.backend,
+        formatUs(r.median_us_per_token),
+        formatUs(r.median_ms_per_call),
+        formatSpeedup(r.speedup?.vs_masked_oracle),
+      ]),
     ),
     '',
   );
@@ -261,12 +311,12 @@ function modelSection(rows: Row[]): string[] {
   if (!model.length) return [];
   out.push('## Whole model', '');
   out.push(
-    "The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share (the median of three profiled forward passes, tf.profile), the time outside the feedforward blocks (non-FF), " +
+    'The encoder (no MLM decoder) in eval mode, per token. tfjs rows: one sequence, with the feedforward share (the median of three profiled forward passes, tf.profile), the time outside the feedforward blocks (non-FF), ' +
       "and Amdahl's bound 1 / (1 - s) from crammedBERT's measured feedforward share s: the speedup a feedforward of zero cost would give. " +
-      'The FF-predicted speedup is crammedBERT\'s time over its non-FF time plus UltraFastBERT\'s FF time: what the feedforward times alone explain. ' +
+      "The FF-predicted speedup is crammedBERT's time over its non-FF time plus UltraFastBERT's FF time: what the feedforward times alone explain. " +
       'A measured speedup above the bound means the two runs spent different times outside the feedforward blocks (the same attention code): run-to-run spread, shown by the two non-FF columns. ' +
       'onnxruntime rows: the same models exported by @ufbert/onnx (UltraFastBERT with its conditional FFF; crammedBERT dense) in onnxruntime-node, thread counts matched, ' +
-      'in fp32 and in q8 (int8 weights; activations quantized per call, as onnxruntime\'s dynamic quantization and transformers.js\'s q8 models run), all of one thread count timed in alternating rounds. ' +
+      "in fp32 and in q8 (int8 weights; activations quantized per call, as onnxruntime's dynamic quantization and transformers.js's q8 models run), all of one thread count timed in alternating rounds. " +
       'Each model is compared with crammedBERT of the same dtype. ' +
       "The FLOP ratio is crammedBERT's FLOPs per token over this model's (FFF: visited nodes only); the speedups are measured medians of the same run.",
     '',
@@ -290,7 +340,8 @@ function modelSection(rows: Row[]): string[] {
         'vs crammedBERT on onnxruntime',
       ],
       model.map(({ row: r, dense, speedup, nonFfUsPerToken, amdahlBound, feedforwardPredicted }) => {
-        const flopRatio = r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
+        const flopRatio =
+          r.family === 'fff' && dense?.flops_per_token && r.flops_per_token ? `${(dense.flops_per_token / r.flops_per_token).toFixed(2)}x` : '—';
         const overBound = speedup !== undefined && amdahlBound !== undefined && speedup > amdahlBound ? ' (above the bound)' : '';
         return [
           r.name.replace('model ', ''),
@@ -325,7 +376,13 @@ function modelSection(rows: Row[]): string[] {
   const targets = [...modelTargets(model.map((m) => m.row)), ...inModelFeedforward(rows)];
   if (targets.length) out.push('Targets (issue 13):', '', ...targets.map((t) => `- ${t}`), '');
   const q8 = q8ModelTargets(rows);
-  if (q8.length) out.push('Targets (issue 25, int8):', '', ...q8.map((t) => `- ${t.what}: ${t.value.toFixed(2)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`), '');
+  if (q8.length)
+    out.push(
+      'Targets (issue 25, int8):',
+      '',
+      ...q8.map((t) => `- ${t.what}: ${t.value.toFixed(2)}x (target >= ${t.target}x): ${t.met ? 'met' : 'NOT met'}`),
+      '',
+    );
   const latency = latencyEntries(rows);
   if (latency.length) {
     out.push(
@@ -365,7 +422,12 @@ function appendixSections(result: BenchResult, links: ChartLinks): string[] {
     out.push(
       table(
         ['Compared', 'max abs diff', 'tolerance', 'ok'],
-        result.checks.map((c) => [c.what, c.max_abs_diff === null ? 'NaN' : c.max_abs_diff.toExponential(2), c.tolerance.toExponential(2), c.ok ? 'yes' : 'NO']),
+        result.checks.map((c) => [
+          c.what,
+          c.max_abs_diff === null ? 'NaN' : c.max_abs_diff.toExponential(2),
+          c.tolerance.toExponential(2),
+          c.ok ? 'yes' : 'NO',
+        ]),
       ),
       '',
     );
@@ -396,7 +458,15 @@ export function inModelFeedforward(rows: readonly Row[]): string[] {
     const kernelBackend = row.backend === 'tfjs-webgpu' ? 'webgpu' : 'wasm';
     const kernel = fastest(
       rows.filter(
-        (r) => r.suite === 'kernels' && r.family === 'fff' && r.dtype === row.dtype && r.backend === kernelBackend && r.trees === row.trees && r.depth === row.depth && r.batch === row.batch && r.input_size === row.input_size,
+        (r) =>
+          r.suite === 'kernels' &&
+          r.family === 'fff' &&
+          r.dtype === row.dtype &&
+          r.backend === kernelBackend &&
+          r.trees === row.trees &&
+          r.depth === row.depth &&
+          r.batch === row.batch &&
+          r.input_size === row.input_size,
       ),
     );
     if (!kernel) continue;
@@ -412,7 +482,9 @@ export function inModelFeedforward(rows: readonly Row[]): string[] {
     // on the model's weights, layer after layer (cold), so what is left is tfjs's share.
     const own = row.ff_kernel_us_per_token / row.layers;
     const ratio = perLayer / own;
-    out.push(`${head}; the layers' own kernel alone, layer after layer as in the model: ${own.toFixed(2)} per layer, ${ratio.toFixed(2)}x (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}; ${warmText}`);
+    out.push(
+      `${head}; the layers' own kernel alone, layer after layer as in the model: ${own.toFixed(2)} per layer, ${ratio.toFixed(2)}x (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}; ${warmText}`,
+    );
   }
   return out;
 }
@@ -429,13 +501,17 @@ export function modelTargets(model: readonly Row[]): string[] {
   for (const row of fff.filter((r) => r.backend === ONNXRUNTIME_BACKEND && r.sequences === 8)) {
     const speedup = row.speedup?.vs_onnxruntime_crammedbert_3072;
     if (speedup === undefined) continue;
-    out.push(`${row.name.replace('model ', '')}, ${row.threads} thread${row.threads === 1 ? '' : 's'}${row.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}, 8x${row.batch / 8}: ${speedup.toFixed(2)}x the faster crammedBERT-3072 row on onnxruntime with ${row.threads === 1 ? 'that thread' : 'those threads'} (target >= 2x): ${speedup >= 2 ? 'met' : 'NOT met'}`);
+    out.push(
+      `${row.name.replace('model ', '')}, ${row.threads} thread${row.threads === 1 ? '' : 's'}${row.parallelism === 'sequences' ? ' (sequence-parallel)' : ''}, 8x${row.batch / 8}: ${speedup.toFixed(2)}x the faster crammedBERT-3072 row on onnxruntime with ${row.threads === 1 ? 'that thread' : 'those threads'} (target >= 2x): ${speedup >= 2 ? 'met' : 'NOT met'}`,
+    );
   }
   const tfjs = fff.find((r) => r.backend === 'tfjs-wasm');
   const best = [...fff].filter((r) => r.backend === ONNXRUNTIME_BACKEND).sort((a, b) => a.median_us_per_token - b.median_us_per_token)[0];
   if (tfjs && best) {
     const ratio = tfjs.median_us_per_token / best.median_us_per_token;
-    out.push(`fastest UltraFastBERT row (${formatUs(best.median_us_per_token)} µs/token, onnxruntime ${best.threads} threads${best.parallelism === 'sequences' ? ' sequence-parallel' : ''}, ${best.sequences}x${best.batch / (best.sequences ?? 1)}) vs tfjs-wasm (${formatUs(tfjs.median_us_per_token)}): ${ratio.toFixed(1)}x (target >= 10x): ${ratio >= 10 ? 'met' : 'NOT met'}`);
+    out.push(
+      `fastest UltraFastBERT row (${formatUs(best.median_us_per_token)} µs/token, onnxruntime ${best.threads} threads${best.parallelism === 'sequences' ? ' sequence-parallel' : ''}, ${best.sequences}x${best.batch / (best.sequences ?? 1)}) vs tfjs-wasm (${formatUs(tfjs.median_us_per_token)}): ${ratio.toFixed(1)}x (target >= 10x): ${ratio >= 10 ? 'met' : 'NOT met'}`,
+    );
   }
   return out;
 }

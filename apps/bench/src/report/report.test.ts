@@ -31,7 +31,15 @@ const fff = (backend: string, level: RowLevel, us: number, batch = 128) =>
   row({ suite: 'kernels', name: 'fff-1x11', family: 'fff', backend, level, batch, neurons: 4095, trees: 1, depth: 11, median_us_per_token: us });
 
 describe('speedups', () => {
-  const rows = [dense('ts', 1, 1000), dense('ts', 2, 600), dense('ts', 3, 300), fff('ts', 1, 10), fff('ts', 2, 8), fff('ts', 'fused', 5), fff('wasm', 'fused', 2)];
+  const rows = [
+    dense('ts', 1, 1000),
+    dense('ts', 2, 600),
+    dense('ts', 3, 300),
+    fff('ts', 1, 10),
+    fff('ts', 2, 8),
+    fff('ts', 'fused', 5),
+    fff('wasm', 'fused', 2),
+  ];
 
   it('compares each FFF level with the highest dense level not above it on the same backend', () => {
     expect(matchingDense(rows, 'ts', 1, 128, 3072)?.level).toBe(1);
@@ -43,8 +51,28 @@ describe('speedups', () => {
   it('fills speedup with dense time over FFF time, and vs the fastest onnxruntime row', () => {
     const withOrt = [
       ...rows.map((r) => ({ ...r })),
-      row({ suite: 'external', name: 'onnxruntime ff-3072', family: 'ff', backend: 'onnxruntime-cpu', level: 'external', batch: 128, neurons: 3072, threads: 1, median_us_per_token: 100 }),
-      row({ suite: 'external', name: 'onnxruntime ff-3072', family: 'ff', backend: 'onnxruntime-cpu', level: 'external', batch: 128, neurons: 3072, threads: 2, median_us_per_token: 60 }),
+      row({
+        suite: 'external',
+        name: 'onnxruntime ff-3072',
+        family: 'ff',
+        backend: 'onnxruntime-cpu',
+        level: 'external',
+        batch: 128,
+        neurons: 3072,
+        threads: 1,
+        median_us_per_token: 100,
+      }),
+      row({
+        suite: 'external',
+        name: 'onnxruntime ff-3072',
+        family: 'ff',
+        backend: 'onnxruntime-cpu',
+        level: 'external',
+        batch: 128,
+        neurons: 3072,
+        threads: 2,
+        median_us_per_token: 60,
+      }),
     ];
     addSpeedups(withOrt);
     const byImpl = (impl: string) => withOrt.find((r) => r.family === 'fff' && r.implementation === impl)!;
@@ -59,9 +87,31 @@ describe('speedups', () => {
     created_at: '2025-01-01T00:00:00.000Z',
     mode: 'quick',
     duration_s: 1,
-    machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none', ...machine },
+    machine: {
+      cpu_model: 'cpu',
+      cores: 2,
+      available_parallelism: 2,
+      total_memory_gib: 1,
+      platform: 'linux',
+      arch: 'x64',
+      node_version: 'v20.0.0',
+      webgpu_adapter: 'none',
+      ...machine,
+    },
     software: {},
-    settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
+    settings: {
+      input_size: 768,
+      output_size: 768,
+      batches: [128],
+      sweep_batch: 128,
+      training_batch: 128,
+      budget_s: 1,
+      model_tokens: 128,
+      onnx_model_shapes: [[8, 128]],
+      tfjs_backends: ['wasm'],
+      onnxruntime_threads: [1],
+      seed: 1,
+    },
     rows,
     skipped: [{ what: 'x', reason: 'y' }],
     checks: [],
@@ -85,8 +135,25 @@ describe('speedups', () => {
   });
 
   const ort = (threads: number, us: number, batch: number, spreadUs = 0) =>
-    row({ suite: 'external', name: 'onnxruntime ff-3072', family: 'ff', backend: 'onnxruntime-cpu', level: 'external', batch, neurons: 3072, threads, median_us_per_token: us, min_us_per_token: us - spreadUs, max_us_per_token: us + spreadUs });
-  const wasmFff = (threads: number, us: number, batch: number, used = threads) => ({ ...fff('wasm', 'fused', us, batch), threads, threads_used: used, implementation: `ConditionalMatmul/wasm/fused, ${threads} threads` });
+    row({
+      suite: 'external',
+      name: 'onnxruntime ff-3072',
+      family: 'ff',
+      backend: 'onnxruntime-cpu',
+      level: 'external',
+      batch,
+      neurons: 3072,
+      threads,
+      median_us_per_token: us,
+      min_us_per_token: us - spreadUs,
+      max_us_per_token: us + spreadUs,
+    });
+  const wasmFff = (threads: number, us: number, batch: number, used = threads) => ({
+    ...fff('wasm', 'fused', us, batch),
+    threads,
+    threads_used: used,
+    implementation: `ConditionalMatmul/wasm/fused, ${threads} threads`,
+  });
   const matched = [
     ort(1, 300, 1),
     ort(2, 200, 1),
@@ -149,9 +216,30 @@ const resultOf = (rows: Row[]): BenchResult => ({
   created_at: '2025-01-01T00:00:00.000Z',
   mode: 'quick',
   duration_s: 1,
-  machine: { cpu_model: 'cpu', cores: 2, available_parallelism: 2, total_memory_gib: 1, platform: 'linux', arch: 'x64', node_version: 'v20.0.0', webgpu_adapter: 'none' },
+  machine: {
+    cpu_model: 'cpu',
+    cores: 2,
+    available_parallelism: 2,
+    total_memory_gib: 1,
+    platform: 'linux',
+    arch: 'x64',
+    node_version: 'v20.0.0',
+    webgpu_adapter: 'none',
+  },
   software: {},
-  settings: { input_size: 768, output_size: 768, batches: [128], sweep_batch: 128, training_batch: 128, budget_s: 1, model_tokens: 128, onnx_model_shapes: [[8, 128]], tfjs_backends: ['wasm'], onnxruntime_threads: [1], seed: 1 },
+  settings: {
+    input_size: 768,
+    output_size: 768,
+    batches: [128],
+    sweep_batch: 128,
+    training_batch: 128,
+    budget_s: 1,
+    model_tokens: 128,
+    onnx_model_shapes: [[8, 128]],
+    tfjs_backends: ['wasm'],
+    onnxruntime_threads: [1],
+    seed: 1,
+  },
   rows,
   skipped: [],
   checks: [],
@@ -159,7 +247,18 @@ const resultOf = (rows: Row[]): BenchResult => ({
 
 describe('whole-model rows', () => {
   const model = (family: 'ff' | 'fff', backend: string, us: number, threads?: number, sequences = 8) =>
-    row({ suite: 'model', name: family === 'ff' ? 'model crammedbert-3072' : 'model ultrafastbert-1x11', family, backend, level: 'model', batch: sequences * 128, neurons: family === 'ff' ? 3072 : 4095, median_us_per_token: us, threads, sequences });
+    row({
+      suite: 'model',
+      name: family === 'ff' ? 'model crammedbert-3072' : 'model ultrafastbert-1x11',
+      family,
+      backend,
+      level: 'model',
+      batch: sequences * 128,
+      neurons: family === 'ff' ? 3072 : 4095,
+      median_us_per_token: us,
+      threads,
+      sequences,
+    });
 
   it('compares UltraFastBERT with crammedBERT at the same threads and call shape, on its own runtime and on onnxruntime', () => {
     const rows = [
@@ -190,7 +289,15 @@ describe('whole-model rows', () => {
   });
 
   it('compares q8 rows with crammedBERT q8 and fp32, prints a dtype column, the two int8 targets and the 1x16 latency, and summarises each row with its dtype', () => {
-    const at = (family: 'ff' | 'fff', dtype: 'fp32' | 'q8', us: number, threads: number, sequences = 8, tokens = 128, parallelism: 'intra-op' | 'sequences' = 'intra-op') => ({
+    const at = (
+      family: 'ff' | 'fff',
+      dtype: 'fp32' | 'q8',
+      us: number,
+      threads: number,
+      sequences = 8,
+      tokens = 128,
+      parallelism: 'intra-op' | 'sequences' = 'intra-op',
+    ) => ({
       ...model(family, 'onnxruntime-cpu', us, threads, sequences),
       batch: sequences * tokens,
       median_ms_per_call: (us * sequences * tokens) / 1000,
@@ -227,7 +334,9 @@ describe('whole-model rows', () => {
       ['ultrafastbert-1x11 q8 vs the faster crammedBERT-3072 fp32 row, 1 thread, 8x128', 3.389, 3.5, false],
     ]);
     // The issue-13 target stays the fp32 comparison: the one fp32 UltraFastBERT row at 8x128.
-    expect(modelTargets(rows)).toEqual(['ultrafastbert-1x11, 2 threads, 8x128: 2.01x the faster crammedBERT-3072 row on onnxruntime with those threads (target >= 2x): met']);
+    expect(modelTargets(rows)).toEqual([
+      'ultrafastbert-1x11, 2 threads, 8x128: 2.01x the faster crammedBERT-3072 row on onnxruntime with those threads (target >= 2x): met',
+    ]);
     const md = renderMarkdown(resultOf(rows));
     expect(md).toContain('| Model | Backend | dtype | threads | call |');
     expect(md).toContain('| ultrafastbert-1x11 | onnxruntime-cpu | q8 | 2 | 8x128 |');
@@ -246,11 +355,24 @@ describe('whole-model rows', () => {
   it('sets the FFF blocks inside the tfjs model, per layer, against the fastest kernel of the same shape and batch', () => {
     const inModel = { ...model('fff', 'tfjs-wasm', 5000, undefined, 1), trees: 1, depth: 11, layers: 16, ff_us_per_token: 48 };
     const kernel = (us: number, threads: number, batch = 128, depth = 11) =>
-      row({ suite: 'kernels', name: 'fff-1x11', family: 'fff', backend: 'wasm', level: 'fused', batch, neurons: 4095, median_us_per_token: us, threads, trees: 1, depth, implementation: 'ConditionalMatmul/wasm/fused' });
+      row({
+        suite: 'kernels',
+        name: 'fff-1x11',
+        family: 'fff',
+        backend: 'wasm',
+        level: 'fused',
+        batch,
+        neurons: 4095,
+        median_us_per_token: us,
+        threads,
+        trees: 1,
+        depth,
+        implementation: 'ConditionalMatmul/wasm/fused',
+      });
     // The 2-thread row is the fastest at B=128; other batches and shapes are not compared.
     const lines = inModelFeedforward([inModel, kernel(2.5, 1), kernel(1.6, 2), kernel(0.5, 2, 1024), kernel(0.1, 2, 128, 7)]);
     expect(lines).toEqual([
-      'FFF blocks inside ultrafastbert-1x11 on tfjs-wasm: 48.0 µs/token over 16 layers = 3.00 per layer; the fastest kernel row (ConditionalMatmul/wasm/fused, B=128, one layer\'s weights, warm): 1.60, 1.88x (target <= 2x): met',
+      "FFF blocks inside ultrafastbert-1x11 on tfjs-wasm: 48.0 µs/token over 16 layers = 3.00 per layer; the fastest kernel row (ConditionalMatmul/wasm/fused, B=128, one layer's weights, warm): 1.60, 1.88x (target <= 2x): met",
     ]);
     expect(inModelFeedforward([{ ...inModel, ff_us_per_token: 64 }, kernel(1.6, 2)])[0]).toMatch(/2.50x \(target <= 2x\): NOT met$/);
     // With the layers' own kernel timed on the model's weights, the target is set against that.
@@ -289,8 +411,34 @@ describe('feedforward share of a profiled model', () => {
 
   it('counts the FFF ops and the kernels touching the feedforward width', () => {
     expect(isFeedforwardKernel(kernel('UfbertFFFInfer', [[128, 768]], [[128, 768]], 1), 4095)).toBe(true);
-    expect(isFeedforwardKernel(kernel('BatchMatMul', [[128, 768], [768, 3072]], [[128, 3072]], 1), 3072)).toBe(true);
-    expect(isFeedforwardKernel(kernel('BatchMatMul', [[128, 768], [768, 2304]], [[128, 2304]], 1), 3072)).toBe(false);
+    expect(
+      isFeedforwardKernel(
+        kernel(
+          'BatchMatMul',
+          [
+            [128, 768],
+            [768, 3072],
+          ],
+          [[128, 3072]],
+          1,
+        ),
+        3072,
+      ),
+    ).toBe(true);
+    expect(
+      isFeedforwardKernel(
+        kernel(
+          'BatchMatMul',
+          [
+            [128, 768],
+            [768, 2304],
+          ],
+          [[128, 2304]],
+          1,
+        ),
+        3072,
+      ),
+    ).toBe(false);
     expect(isFeedforwardKernel(kernel('Add', [[3072]], [[3072]], 1), 3072)).toBe(false);
   });
 
@@ -308,7 +456,14 @@ describe('renderLineChart', () => {
       x: { label: 'x', log: true },
       y: { label: 'y', log: false },
       series: [
-        { label: 'one', points: [[1, 1], [10, 2], [100, 3]] },
+        {
+          label: 'one',
+          points: [
+            [1, 1],
+            [10, 2],
+            [100, 3],
+          ],
+        },
         { label: 'two', points: [[1, 5]], dash: '2 3' },
       ],
     });
@@ -323,7 +478,19 @@ describe('renderLineChart', () => {
       title: 't',
       x: { label: 'x', log: true },
       y: { label: 'y', log: true },
-      series: [{ label: 'one', points: [[1, 2], [10, 3]], ranges: [[1, 1.5, 2.5], [10, 2, 4]] }],
+      series: [
+        {
+          label: 'one',
+          points: [
+            [1, 2],
+            [10, 3],
+          ],
+          ranges: [
+            [1, 1.5, 2.5],
+            [10, 2, 4],
+          ],
+        },
+      ],
       references: [{ y: 78, label: 'paper 78x' }],
     });
     // two bars of three lines each, the reference line, the legend line

@@ -26,7 +26,13 @@ export function matchingDense(rows: readonly Row[], backend: string, level: RowL
   return rows
     .filter(
       (r) =>
-        r.suite === 'kernels' && r.family === 'ff' && r.backend === backend && r.batch === batch && r.neurons === neurons && threadsOf(r) === threads && levelRank(r.level) <= rank,
+        r.suite === 'kernels' &&
+        r.family === 'ff' &&
+        r.backend === backend &&
+        r.batch === batch &&
+        r.neurons === neurons &&
+        threadsOf(r) === threads &&
+        levelRank(r.level) <= rank,
     )
     .sort((a, b) => levelRank(b.level) - levelRank(a.level))[0];
 }
@@ -67,9 +73,19 @@ export function addSpeedups(rows: Row[]): void {
     if (row.suite === 'model' && row.family === 'fff') {
       const dense = (backend: string, dtype: ModelDtype) =>
         rows.filter(
-          (r) => r.suite === 'model' && r.family === 'ff' && r.backend === backend && r.batch === row.batch && r.sequences === row.sequences && r.threads === row.threads && dtypeOf(r) === dtype,
+          (r) =>
+            r.suite === 'model' &&
+            r.family === 'ff' &&
+            r.backend === backend &&
+            r.batch === row.batch &&
+            r.sequences === row.sequences &&
+            r.threads === row.threads &&
+            dtypeOf(r) === dtype,
         );
-      s.vs_crammedbert_3072 = ratio(dense(row.backend, dtypeOf(row)).find((r) => r.parallelism === row.parallelism), row);
+      s.vs_crammedbert_3072 = ratio(
+        dense(row.backend, dtypeOf(row)).find((r) => r.parallelism === row.parallelism),
+        row,
+      );
       // Against the strongest dense alternative with these threads and weights: whichever parallelism ran faster.
       s.vs_onnxruntime_crammedbert_3072 = ratio(fastest(dense(ONNXRUNTIME_BACKEND, dtypeOf(row))), row);
       if (dtypeOf(row) === 'q8') s.vs_onnxruntime_crammedbert_3072_fp32 = ratio(fastest(dense(ONNXRUNTIME_BACKEND, 'fp32')), row);

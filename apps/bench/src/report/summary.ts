@@ -61,7 +61,10 @@ export interface BenchSummary {
   mode: BenchResult['mode'];
   /** The full results file, in the same folder. */
   results: string;
-  machine: Pick<MachineInfo, 'cpu_model' | 'cores' | 'node_version' | 'wasm_build' | 'multiply_add_peak_gflops' | 'simd_gflops_start' | 'simd_gflops_end' | 'wasm_threads'>;
+  machine: Pick<
+    MachineInfo,
+    'cpu_model' | 'cores' | 'node_version' | 'wasm_build' | 'multiply_add_peak_gflops' | 'simd_gflops_start' | 'simd_gflops_end' | 'wasm_threads'
+  >;
   headline: SummaryHeadline[];
   targets: TargetCheck[];
   levels: SummaryLevel[];
@@ -150,6 +153,8 @@ export function buildSummary(result: BenchResult, resultsFile: string): BenchSum
       }),
     ),
     paper_cpu_reference: PAPER_CPU_FIGURES.map((f) => ({ ...f })),
-    ...(result.browser?.length ? { browser: result.browser.map((r) => ({ ...r })), browser_targets: browserTargets(result.browser).map((t) => ({ ...t, value: round(t.value) })) } : {}),
+    ...(result.browser?.length
+      ? { browser: result.browser.map((r) => ({ ...r })), browser_targets: browserTargets(result.browser).map((t) => ({ ...t, value: round(t.value) })) }
+      : {}),
   };
 }

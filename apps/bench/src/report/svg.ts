@@ -162,8 +162,10 @@ export function renderLineChart(chart: LineChart): string {
     }
     const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
     const pts = [...s.points].sort((a, b) => a[0] - b[0]).filter(([x, y]) => (!chart.x.log || x > 0) && (!chart.y.log || y > 0));
-    if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ')}"/>`);
-    for (const [x, y] of pts) parts.push(`<circle cx="${f(px(x))}" cy="${f(py(y))}" r="3" fill="${color}"><title>${escapeXml(`${s.label}: ${y} at ${x}`)}</title></circle>`);
+    if (pts.length > 1)
+      parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ')}"/>`);
+    for (const [x, y] of pts)
+      parts.push(`<circle cx="${f(px(x))}" cy="${f(py(y))}" r="3" fill="${color}"><title>${escapeXml(`${s.label}: ${y} at ${x}`)}</title></circle>`);
     const ly = PLOT.top + 8 + i * 18;
     parts.push(
       `<line x1="${PLOT.right + 14}" y1="${ly}" x2="${PLOT.right + 40}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`,
@@ -247,13 +249,26 @@ export function batchCharts(rows: readonly Row[]): Chart[] {
     const fast = relevant.filter((r) => layer(r) && (r.backend === 'wasm' || r.suite === 'external'));
     const levels = relevant.filter((r) => layer(r) && r.backend === 'ts');
     const suffix = i === 0 ? '' : `-${width}`;
-    if (fast.length) charts.push(...chunked(`batch-fast${suffix}`, `FFF-1x11 (solid) vs FF-${width} (dashed): WASM kernels and onnxruntime, µs per token`, timeSeries(fast), render));
-    if (levels.length) charts.push(...chunked(`batch-levels${suffix}`, `FFF-1x11 (solid) vs FF-${width} (dashed) by level, TypeScript, µs per token`, timeSeries(levels), render));
+    if (fast.length)
+      charts.push(
+        ...chunked(`batch-fast${suffix}`, `FFF-1x11 (solid) vs FF-${width} (dashed): WASM kernels and onnxruntime, µs per token`, timeSeries(fast), render),
+      );
+    if (levels.length)
+      charts.push(
+        ...chunked(`batch-levels${suffix}`, `FFF-1x11 (solid) vs FF-${width} (dashed) by level, TypeScript, µs per token`, timeSeries(levels), render),
+      );
   });
   const gpu = relevant.filter(isEmulatedGpu);
   if (gpu.length) {
     const emulated = gpu.some((r) => r.note?.includes('CPU adapter'));
-    charts.push(...chunked('batch-webgpu', `WebGPU kernels${emulated ? ' on an emulated GPU (a CPU adapter: not a GPU speed)' : ''}, µs per token`, timeSeries(gpu), render));
+    charts.push(
+      ...chunked(
+        'batch-webgpu',
+        `WebGPU kernels${emulated ? ' on an emulated GPU (a CPU adapter: not a GPU speed)' : ''}, µs per token`,
+        timeSeries(gpu),
+        render,
+      ),
+    );
   }
   return charts;
 }
@@ -274,7 +289,9 @@ export function headlineChart(result: BenchResult): Chart[] {
     return {
       label: `vs onnxruntime FF-${denseWidth}, ${threads} thread${threads > 1 ? 's' : ''} each`,
       points: mine.map((e) => [e.batch, e.speedup] as const),
-      ranges: mine.map((e) => [e.batch, e.onnxruntime.min_us_per_token / e.fff.max_us_per_token, e.onnxruntime.max_us_per_token / e.fff.min_us_per_token] as const),
+      ranges: mine.map(
+        (e) => [e.batch, e.onnxruntime.min_us_per_token / e.fff.max_us_per_token, e.onnxruntime.max_us_per_token / e.fff.min_us_per_token] as const,
+      ),
       color: PALETTE[(i + 1) % PALETTE.length],
       ...(denseWidth !== entries[0].denseWidth ? { dash: '7 4' } : {}),
     };
@@ -333,8 +350,5 @@ export function depthCharts(rows: readonly Row[]): Chart[] {
   const title = `Speedup of KxD FFF against depth (B = ${sweep[0].batch}; solid: dense cmm, dotted: onnxruntime)`;
   const cpu = seriesOf(sweep.filter((r) => !isEmulatedGpu(r)));
   const gpu = seriesOf(sweep.filter(isEmulatedGpu));
-  return [
-    ...(cpu.length ? chunked('depth', title, cpu, render) : []),
-    ...(gpu.length ? chunked('depth-webgpu', `${title}, WebGPU`, gpu, render) : []),
-  ];
+  return [...(cpu.length ? chunked('depth', title, cpu, render) : []), ...(gpu.length ? chunked('depth-webgpu', `${title}, WebGPU`, gpu, render) : [])];
 }

@@ -18,7 +18,10 @@ const schema: JsonSchema = {
 };
 
 /** Sorted: errors come in the document's key order, which the assertions need not know. */
-const messages = (value: unknown) => validate(schema, value).map((e) => `${e.path}: ${e.message}`).sort();
+const messages = (value: unknown) =>
+  validate(schema, value)
+    .map((e) => `${e.path}: ${e.message}`)
+    .sort();
 
 describe('validate', () => {
   it('accepts a conforming document', () => {

@@ -73,7 +73,8 @@ function check(schema: JsonSchema, value: unknown, path: string, root: JsonSchem
     return;
   }
   for (const keyword of Object.keys(schema)) {
-    if (!SUPPORTED.has(keyword) && !ANNOTATIONS.has(keyword)) throw new UnsupportedSchemaError(`schema keyword '${keyword}' at ${path || '/'} is not supported`);
+    if (!SUPPORTED.has(keyword) && !ANNOTATIONS.has(keyword))
+      throw new UnsupportedSchemaError(`schema keyword '${keyword}' at ${path || '/'} is not supported`);
   }
   const fail = (message: string) => errors.push({ path, message });
 
@@ -87,7 +88,8 @@ function check(schema: JsonSchema, value: unknown, path: string, root: JsonSchem
     }
   }
   if (schema.const !== undefined && !sameJson(schema.const, value)) fail(`expected ${JSON.stringify(schema.const)}, got ${JSON.stringify(value)}`);
-  if (Array.isArray(schema.enum) && !schema.enum.some((e) => sameJson(e, value))) fail(`expected one of ${JSON.stringify(schema.enum)}, got ${JSON.stringify(value)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => sameJson(e, value)))
+    fail(`expected one of ${JSON.stringify(schema.enum)}, got ${JSON.stringify(value)}`);
   if (Array.isArray(schema.anyOf)) {
     const matches = (branch: JsonSchema) => {
       const branchErrors: SchemaError[] = [];
@@ -104,8 +106,10 @@ function check(schema: JsonSchema, value: unknown, path: string, root: JsonSchem
   }
   if (typeof value === 'string') {
     if (typeof schema.minLength === 'number' && [...value].length < schema.minLength) fail(`expected at least ${schema.minLength} characters`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) fail(`expected to match /${schema.pattern}/, got ${JSON.stringify(value)}`);
-    if (schema.format === 'date-time' && (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value)))) fail(`expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+      fail(`expected to match /${schema.pattern}/, got ${JSON.stringify(value)}`);
+    if (schema.format === 'date-time' && (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value))))
+      fail(`expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) fail(`expected at least ${schema.minItems} items, got ${value.length}`);

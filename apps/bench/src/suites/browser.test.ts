@@ -44,7 +44,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
     const keys = new Set(rows.map((r) => `${r.model} ${r.dtype} ${r.runtime} ${r.ep} ${r.threads} ${r.call}`));
     for (const threads of options.threads) {
       for (const model of models) {
-        for (const dtype of ['fp32', 'q8']) for (const [s, t] of options.shapes) expect(keys).toContain(`${model} ${dtype} onnxruntime-web wasm ${threads} ${s}x${t}`);
+        for (const dtype of ['fp32', 'q8'])
+          for (const [s, t] of options.shapes) expect(keys).toContain(`${model} ${dtype} onnxruntime-web wasm ${threads} ${s}x${t}`);
       }
       for (const b of options.kernelBatches) expect(keys).toContain(`ff-3072 fp32 onnxruntime-web wasm ${threads} B=${b}`);
     }
@@ -62,7 +63,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`the browser suite in headless Chromium${
 
     const summary = JSON.parse(readFileSync(run.files.summary, 'utf8')) as BenchSummary;
     expect(validate(loadSummarySchema(), summary)).toEqual([]);
-    expect(summary.browser).toEqual(rows.map(({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version }) => expect.objectContaining({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version })));
+    expect(summary.browser).toEqual(
+      rows.map(({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version }) =>
+        expect.objectContaining({ model, dtype, runtime, ep, threads, call, us_per_token, cross_origin_isolated, browser_version }),
+      ),
+    );
     const kernelTarget = (t: number) => `@ufbert/cmm fff-1x11 kernel vs onnxruntime-web ff-3072 in Chromium, B=128, ${t} thread${t > 1 ? 's' : ''} each`;
     expect(summary.browser_targets!.map((t) => t.what)).toEqual(options.threads.map(kernelTarget));
     expect(readFileSync(run.files.markdown, 'utf8')).toContain('## In the browser');

@@ -86,7 +86,9 @@ async function pageFiles(ctx: SuiteContext): Promise<{ files: Map<string, Uint8A
     const config = cb.presetConfig(preset);
     const name = preset.toLowerCase();
     const family = config.intermed_type === 'fff' ? 'fff' : 'ff';
-    ctx.log(`browser: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}, vocab ${config.embedding.vocab_size}), random weights, exported to ONNX fp32 and q8...`);
+    ctx.log(
+      `browser: ${preset} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}, vocab ${config.embedding.vocab_size}), random weights, exported to ONNX fp32 and q8...`,
+    );
     const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed });
     try {
       for (const dtype of DTYPES) {
@@ -106,7 +108,10 @@ async function pageFiles(ctx: SuiteContext): Promise<{ files: Map<string, Uint8A
   packed.set(fff.wOut.values, fff.wIn.values.length + fff.bIn.values.length);
   files.set(FFF_WEIGHTS, new Uint8Array(packed.buffer));
   const dense = ctx.data.dense({ inputSize: h, hiddenSize: DENSE_WIDTH, outputSize: h });
-  files.set(DENSE_FF, denseFeedforwardModel({ inputSize: h, hiddenSize: DENSE_WIDTH, outputSize: h, wIn: dense.wIn.values, wOut: dense.wOut.values, gelu: 'gelu-op' }));
+  files.set(
+    DENSE_FF,
+    denseFeedforwardModel({ inputSize: h, hiddenSize: DENSE_WIDTH, outputSize: h, wIn: dense.wIn.values, wOut: dense.wOut.values, gelu: 'gelu-op' }),
+  );
   return { files, models };
 }
 
@@ -192,7 +197,15 @@ async function wasmPage(ctx: SuiteContext, run: PageRun, models: readonly PageMo
   for (const m of models) {
     await run.driver.call('releaseModel', m.file);
     for (const [sequences, tokens] of shapes) {
-      const fields = { model: m.name, family: m.family, dtype: m.dtype, runtime: 'onnxruntime-web', ep: run.ep, threads: run.threads, call: `${sequences}x${tokens}` };
+      const fields = {
+        model: m.name,
+        family: m.family,
+        dtype: m.dtype,
+        runtime: 'onnxruntime-web',
+        ep: run.ep,
+        threads: run.threads,
+        call: `${sequences}x${tokens}`,
+      };
       addRow(ctx, run, { ...fields, flops_per_token: encoderFlopsPerToken(m.config, tokens) }, samples.get(key(m, [sequences, tokens]))!, sequences * tokens);
     }
   }
@@ -225,7 +238,12 @@ async function profileModels(ctx: SuiteContext, run: PageRun, models: readonly P
     }
     const total = perToken([...times.values()].reduce((a, b) => a + b, 0));
     ctx.browserProfiles.push({ model: m.name, dtype: m.dtype, threads: run.threads, call: `${sequences}x${tokens}`, us_per_token: total, ops });
-    ctx.log(`  profile ${m.name} ${m.dtype}: ${total} µs/token in kernels; ${ops.slice(0, 6).map((o) => `${o.op} ${o.us_per_token}`).join(', ')}`);
+    ctx.log(
+      `  profile ${m.name} ${m.dtype}: ${total} µs/token in kernels; ${ops
+        .slice(0, 6)
+        .map((o) => `${o.op} ${o.us_per_token}`)
+        .join(', ')}`,
+    );
   }
 }
 
@@ -278,6 +296,22 @@ async function webgpuPage(ctx: SuiteContext, run: PageRun, models: readonly Page
     await run.driver.call('timeModel', call);
     const ms = await run.driver.call('timeModel', { ...call, calls: 2 });
     await run.driver.call('releaseModel', m.file);
-    addRow(ctx, run, { model: m.name, family: m.family, dtype: m.dtype, runtime: 'onnxruntime-web', ep: 'webgpu', threads: 1, call: `${sequences}x${tokens}`, flops_per_token: encoderFlopsPerToken(m.config, tokens), note }, ms, sequences * tokens);
+    addRow(
+      ctx,
+      run,
+      {
+        model: m.name,
+        family: m.family,
+        dtype: m.dtype,
+        runtime: 'onnxruntime-web',
+        ep: 'webgpu',
+        threads: 1,
+        call: `${sequences}x${tokens}`,
+        flops_per_token: encoderFlopsPerToken(m.config, tokens),
+        note,
+      },
+      ms,
+      sequences * tokens,
+    );
   }
 }

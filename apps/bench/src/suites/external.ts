@@ -96,7 +96,11 @@ async function checkAgainstCmm(
   try {
     const expected = kernel.run(prepared, x, batch).y;
     const label = `${kernel.kernelName}/${kernel.backend}/${kernel.level}`;
-    ctx.check(`onnxruntime ff-${width} vs ${label}, B=${batch}`, maxAbsDiff(out[OUTPUT_NAME].data as Float32Array, expected), 1e-3 * Math.max(1, maxAbs(expected)));
+    ctx.check(
+      `onnxruntime ff-${width} vs ${label}, B=${batch}`,
+      maxAbsDiff(out[OUTPUT_NAME].data as Float32Array, expected),
+      1e-3 * Math.max(1, maxAbs(expected)),
+    );
   } finally {
     prepared.dispose();
   }

@@ -83,8 +83,14 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
             depth: 11,
           } as const;
           const splits = (batch: number) => batch >= settings.minConditionalBatch;
-          await measureBatches(ctx, inputs, checkX, conditionalGroups[q8 ? 'q8' : 'fp32'], identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
-            kernel.run(prepared, x, batch, { out }),
+          await measureBatches(
+            ctx,
+            inputs,
+            checkX,
+            conditionalGroups[q8 ? 'q8' : 'fp32'],
+            identity,
+            (batch) => threadFields(batch, splits),
+            (x, batch, out) => kernel.run(prepared, x, batch, { out }),
           );
         } finally {
           prepared.dispose();
@@ -114,8 +120,14 @@ export async function runKernels(ctx: SuiteContext): Promise<void> {
               neurons: width,
             } as const;
             const splits = (batch: number) => batch * width * 2 * h >= settings.minDenseWork;
-            await measureBatches(ctx, inputs, checkX, group, identity, (batch) => threadFields(batch, splits), (x, batch, out) =>
-              kernel.run(prepared, x, batch, { out }),
+            await measureBatches(
+              ctx,
+              inputs,
+              checkX,
+              group,
+              identity,
+              (batch) => threadFields(batch, splits),
+              (x, batch, out) => kernel.run(prepared, x, batch, { out }),
             );
           } finally {
             prepared.dispose();

@@ -75,7 +75,10 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
   try {
     cb = await import('@ufbert/crammed-bert');
   } catch (err) {
-    ctx.skip('whole-model rows', `@ufbert/crammed-bert could not be loaded (${(err as Error).message}); build it with 'pnpm --filter @ufbert/crammed-bert build'`);
+    ctx.skip(
+      'whole-model rows',
+      `@ufbert/crammed-bert could not be loaded (${(err as Error).message}); build it with 'pnpm --filter @ufbert/crammed-bert build'`,
+    );
     return;
   }
   for (const backend of options.tfjsBackends) {
@@ -95,7 +98,10 @@ export async function runModel(ctx: SuiteContext): Promise<void> {
       // All models timed in alternating rounds: they share their attention code, so their
       // non-feedforward times should agree, and timed one after the other a drift of the
       // host's speed between them would read as a difference.
-      const wholes = await measureInterleaved(built.map((b) => () => tf.dispose(b.forward())), { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 9 });
+      const wholes = await measureInterleaved(
+        built.map((b) => () => tf.dispose(b.forward())),
+        { budgetS: options.modelBudgetS, minSamples: 3, maxSamples: 9 },
+      );
       for (let i = 0; i < built.length; i++) await addModelRow(ctx, built[i], wholes[i], backend);
     } finally {
       for (const b of built) b.dispose();
@@ -124,7 +130,9 @@ function buildModel(ctx: SuiteContext, cb: CrammedBert, preset: string, backend:
   const tokens = Math.min(ctx.options.modelTokens, config.embedding.max_seq_length);
   const isFff = config.intermed_type === 'fff';
   const neurons = isFff ? fffNeurons(config) : config.intermed_size;
-  ctx.log(`model: ${preset}${dtype === 'q8' ? ' (FFF q8)' : ''} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`);
+  ctx.log(
+    `model: ${preset}${dtype === 'q8' ? ' (FFF q8)' : ''} (${config.num_transformer_layers} layers, hidden ${config.hidden_size}) on tfjs-${backend}, 1 x ${tokens} tokens; building...`,
+  );
   const model = cb.CrammedBertModel.create(config, { seed: ctx.options.seed, kernel: { dtype } });
   const ids = tf.tensor2d(ctx.data.tokenIds(tokens, config.embedding.vocab_size), [1, tokens], 'int32');
   const dispose = () => {
@@ -206,7 +214,9 @@ async function addModelRow(ctx: SuiteContext, b: BuiltModel, whole: Measurement,
   const kernelAlone = await layerKernelsAlone(b, ctx);
   if (kernelAlone !== undefined) row.ff_kernel_us_per_token = round(kernelAlone);
   ctx.addRow(row);
-  ctx.log(`    ${b.preset}${b.dtype === 'q8' ? ' q8' : ''}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`);
+  ctx.log(
+    `    ${b.preset}${b.dtype === 'q8' ? ' q8' : ''}: ${row.median_us_per_token} µs/token; feedforward blocks ${row.ff_us_per_token} µs/token, ${(share * 100).toFixed(1)}% of the kernel time`,
+  );
 }
 
 /** One encoder exported for onnxruntime: a preset in one dtype. */
@@ -243,7 +253,9 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
       for (const dtype of options.modelDtypes) {
         const started = performance.now();
         const bytes = await onnx.onnxModelBytes(model.eval(), { head: 'none', dtype });
-        ctx.log(`model: ${preset} exported to ONNX, ${dtype} (${config.intermed_type === 'fff' ? 'conditional FFF' : 'dense FF'}): ${(bytes.length / 2 ** 20).toFixed(0)} MiB in ${formatSeconds((performance.now() - started) / 1000)}`);
+        ctx.log(
+          `model: ${preset} exported to ONNX, ${dtype} (${config.intermed_type === 'fff' ? 'conditional FFF' : 'dense FF'}): ${(bytes.length / 2 ** 20).toFixed(0)} MiB in ${formatSeconds((performance.now() - started) / 1000)}`,
+        );
         exported.push({ preset, config, dtype, bytes });
       }
     } finally {
@@ -255,7 +267,11 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
       const sessions: EncoderRunner[] = [];
       try {
         for (const { bytes } of exported) {
-          sessions.push(parallelism === 'sequences' ? await onnx.SequenceParallelSession.create(bytes, { workers: threads }) : await onnx.OnnxEncoderSession.create(bytes, { threads }));
+          sessions.push(
+            parallelism === 'sequences'
+              ? await onnx.SequenceParallelSession.create(bytes, { workers: threads })
+              : await onnx.OnnxEncoderSession.create(bytes, { threads }),
+          );
         }
         for (const [sequences, perSequence] of options.onnxModelShapes) {
           // Sequence-parallel needs a sequence per worker; with fewer it is intra-op's one thread.
@@ -281,7 +297,12 @@ async function runOnnxModels(ctx: SuiteContext, cb: CrammedBert): Promise<void> 
 }
 
 /** The row of one exported model at one thread count, parallelism and call shape. */
-function onnxModelRow(onnx: Onnx, e: ExportedModel, call: { sequences: number; tokens: number; threads: number; parallelism: 'intra-op' | 'sequences' }, m: Measurement): Row {
+function onnxModelRow(
+  onnx: Onnx,
+  e: ExportedModel,
+  call: { sequences: number; tokens: number; threads: number; parallelism: 'intra-op' | 'sequences' },
+  m: Measurement,
+): Row {
   const { config, dtype } = e;
   const { sequences, tokens, threads, parallelism } = call;
   const isFff = config.intermed_type === 'fff';

@@ -93,7 +93,17 @@ export async function runTraining(ctx: SuiteContext): Promise<void> {
         return maskedFeedforward(xi, wi, bi, wo, DEPTH, TREES);
       });
       const masked = await measure(() => maskedStep([tfx, wIn, bIn, wOut]), { budgetS: options.budgetS });
-      ctx.addRow(makeRow(identity('maskedFeedforward + tf.grads (dense masking oracle, O(N) per token)', `tfjs-${backend}`, 'tfjs-op', `train ${fffName(TREES, DEPTH)} masked-oracle`), masked));
+      ctx.addRow(
+        makeRow(
+          identity(
+            'maskedFeedforward + tf.grads (dense masking oracle, O(N) per token)',
+            `tfjs-${backend}`,
+            'tfjs-op',
+            `train ${fffName(TREES, DEPTH)} masked-oracle`,
+          ),
+          masked,
+        ),
+      );
     } finally {
       tf.dispose([tfx, wIn, bIn, wOut]);
     }

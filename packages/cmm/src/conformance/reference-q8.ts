@@ -108,7 +108,9 @@ export function referenceConditionalQ8(
             ambiguous++;
             right = followRight;
           } else if (followRight !== right) {
-            mismatches.push(`token ${b}, tree ${t}, level ${l}: q8 logit ${logit} at neuron ${i} goes ${right ? 'right' : 'left'}, kernel went to ${follow[e + 1]}`);
+            mismatches.push(
+              `token ${b}, tree ${t}, level ${l}: q8 logit ${logit} at neuron ${i} goes ${right ? 'right' : 'left'}, kernel went to ${follow[e + 1]}`,
+            );
           }
         }
         node = 2 * node + (right ? 2 : 1);
@@ -188,7 +190,9 @@ export function compareWithFloat(
         const kernelRight = kernelNodes[e + 1] - t * n === 2 * node + 2;
         if (kernelRight !== right) {
           if (Math.abs(logit) > d) {
-            result.routeMismatches.push(`token ${b}, tree ${t}, level ${l}: float logit ${logit} at neuron ${i} (bound ${d.toExponential(3)}) goes ${right ? 'right' : 'left'}, kernel went to ${kernelNodes[e + 1]}`);
+            result.routeMismatches.push(
+              `token ${b}, tree ${t}, level ${l}: float logit ${logit} at neuron ${i} (bound ${d.toExponential(3)}) goes ${right ? 'right' : 'left'}, kernel went to ${kernelNodes[e + 1]}`,
+            );
           }
           agrees = false;
           break;
@@ -206,7 +210,10 @@ export function compareWithFloat(
       const diff = Math.abs(kernelY[b * o + r] - yFloat[r]);
       const limit = (bound[r] + (maxCoef / (2 * coefLevels)) * rowMagnitude[r]) * (1 + 1e-5) + 1e-30;
       result.worstRatio = Math.max(result.worstRatio, diff / limit);
-      if (!(diff <= limit)) result.yViolations.push(`token ${b}, y[${r}]: got ${kernelY[b * o + r]}, float ${yFloat[r]}, |diff| ${diff.toExponential(3)} > bound ${limit.toExponential(3)}`);
+      if (!(diff <= limit))
+        result.yViolations.push(
+          `token ${b}, y[${r}]: got ${kernelY[b * o + r]}, float ${yFloat[r]}, |diff| ${diff.toExponential(3)} > bound ${limit.toExponential(3)}`,
+        );
     }
   }
   return result;

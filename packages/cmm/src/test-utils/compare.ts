@@ -25,7 +25,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   const bound = tolerance * maxRef + 1e-30;
   if (!(worstDiff <= bound)) {
-    expect.fail(`${what}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (|diff| ${worstDiff.toExponential(3)} > ${tolerance} * max|ref| ${maxRef.toExponential(3)})`);
+    expect.fail(
+      `${what}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (|diff| ${worstDiff.toExponential(3)} > ${tolerance} * max|ref| ${maxRef.toExponential(3)})`,
+    );
   }
 }
 

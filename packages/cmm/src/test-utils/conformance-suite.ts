@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '@ufbert/tensor';
 import { InvalidPathError, PreparedKernelError, TreeShapeError } from '../errors.js';
-import { describeShapeErrors, expectNanBehaviour, expectPathsMatch, leftmostPath, nanProblem, problemFor, rowsOf, zeroLogitProblem } from './conditional-problems.js';
+import {
+  describeShapeErrors,
+  expectNanBehaviour,
+  expectPathsMatch,
+  leftmostPath,
+  nanProblem,
+  problemFor,
+  rowsOf,
+  zeroLogitProblem,
+} from './conditional-problems.js';
 import { describeConditionalMatmulQ8Conformance } from './q8-conformance-suite.js';
 import { kernelLabel } from '../prepared.js';
 import { expectClose, expectIdentical } from './compare.js';
@@ -26,13 +35,7 @@ import {
   referenceDense,
 } from '../conformance/index.js';
 import { gatherColumns } from '../path-groups.js';
-import type {
-  ConditionalBackwardKernel,
-  ConditionalForwardTrainKernel,
-  ConditionalMatmulKernel,
-  DenseMatmulKernel,
-  Kernel,
-} from '../types.js';
+import type { ConditionalBackwardKernel, ConditionalForwardTrainKernel, ConditionalMatmulKernel, DenseMatmulKernel, Kernel } from '../types.js';
 import type {
   WebGpuConditionalBackwardKernel,
   WebGpuConditionalForwardTrainKernel,
@@ -235,8 +238,11 @@ export function describeForwardTrainConformance(kernel: ConditionalForwardTrainK
         const { y, nodes, logits } = await kernel.run(prepared, { x: problem.x, batch: problem.batch, weights: problem.weights });
         const visits = problem.shape.trees * (problem.shape.depth + 1);
         expect(Array.from(logits.subarray(visits, 2 * visits)).every(Number.isNaN)).toBe(true);
-        await expectNanBehaviour(problem, y, nodes, async (rows) =>
-          await kernel.run(prepared, { x: rowsOf(problem.x, problem.shape.inputSize, rows), batch: rows.length, weights: problem.weights }),
+        await expectNanBehaviour(
+          problem,
+          y,
+          nodes,
+          async (rows) => await kernel.run(prepared, { x: rowsOf(problem.x, problem.shape.inputSize, rows), batch: rows.length, weights: problem.weights }),
         );
       } finally {
         prepared.dispose();
@@ -271,7 +277,8 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
             if (visited[i]) continue;
             if (grads.dbIn[i] !== 0) expect.fail(`dbIn[${i}] of an unvisited neuron is ${grads.dbIn[i]}`);
             for (let j = 0; j < h; j++) if (grads.dWIn[i * h + j] !== 0) expect.fail(`dWIn[${i}, ${j}] of an unvisited neuron is ${grads.dWIn[i * h + j]}`);
-            for (let r = 0; r < o; r++) if (grads.dWOut[r * neurons + i] !== 0) expect.fail(`dWOut[${r}, ${i}] of an unvisited neuron is ${grads.dWOut[r * neurons + i]}`);
+            for (let r = 0; r < o; r++)
+              if (grads.dWOut[r * neurons + i] !== 0) expect.fail(`dWOut[${r}, ${i}] of an unvisited neuron is ${grads.dWOut[r * neurons + i]}`);
           }
           const again = await kernel.run(prepared, inputs);
           expectIdentical(again.dx, grads.dx, 'dx');
@@ -296,7 +303,12 @@ export function describeBackwardConformance(kernel: ConditionalBackwardKernel | 
       prepared.dispose();
       expect(summed.dWIn).toBe(into.dWIn);
       for (const key of ['dWIn', 'dbIn', 'dWOut'] as const) {
-        expectClose(summed[key], start[key].map((v, i) => v + fresh[key][i]), 1e-6, key);
+        expectClose(
+          summed[key],
+          start[key].map((v, i) => v + fresh[key][i]),
+          1e-6,
+          key,
+        );
       }
       if (fresh.neurons) expect(Array.from(fresh.neurons)).toEqual([...new Set(forward.nodes)].sort((a, b) => a - b));
       expect(() => kernel.run(kernel.prepare(shape), { ...inputs, accumulateInto: { ...into, dbIn: new Float32Array(3) } })).toThrow(ShapeError);

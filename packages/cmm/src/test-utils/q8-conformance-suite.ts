@@ -39,7 +39,8 @@ function expectCloseQ8(y: Float32Array, ref: ReferenceForwardQ8, what: string): 
       continue;
     }
     const bound = TOLERANCE * maxRef + ref.yError[i] + 1e-30;
-    if (!(Math.abs(y[i] - ref.y[i]) <= bound)) expect.fail(`${what}[${i}]: got ${y[i]}, expected ${ref.y[i]} (|diff| ${Math.abs(y[i] - ref.y[i]).toExponential(3)} > ${bound.toExponential(3)})`);
+    if (!(Math.abs(y[i] - ref.y[i]) <= bound))
+      expect.fail(`${what}[${i}]: got ${y[i]}, expected ${ref.y[i]} (|diff| ${Math.abs(y[i] - ref.y[i]).toExponential(3)} > ${bound.toExponential(3)})`);
   }
 }
 
@@ -224,7 +225,9 @@ export function describeConditionalMatmulQ8Conformance(kernel: ConditionalMatmul
     it('rejects inputs of the wrong size, foreign and disposed prepared weights', () => {
       const problem = problemFor(CONDITIONAL_CASES[2], CASE_SEEDS.conditionalMatmul + 2);
       const prepared = kernel.prepare(problem.weights, problem.shape);
-      expect(() => kernel.run(prepared, problem.x.subarray(1), problem.batch)).toThrow(new ShapeError(`expected x of shape [33, 17] (561 values), got 560 values`));
+      expect(() => kernel.run(prepared, problem.x.subarray(1), problem.batch)).toThrow(
+        new ShapeError(`expected x of shape [33, 17] (561 values), got 560 values`),
+      );
       const foreign = { shape: problem.shape, dispose() {} };
       expect(() => kernel.run(foreign, problem.x, problem.batch)).toThrow(PreparedKernelError);
       prepared.dispose();

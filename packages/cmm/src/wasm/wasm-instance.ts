@@ -15,17 +15,57 @@ export type WasmBuild = 'simd' | 'relaxed-simd';
 /** The functions of assembly/index.ts; every pointer is a byte address in the runtime's memory. */
 export interface CmmWasmExports {
   conditionalTokens(
-    wIn: number, bIn: number, wOutT: number, hv: number, ov: number, trees: number, depth: number,
-    x: number, y: number, nodes: number, logits: number, b0: number, b1: number, scratch: number,
+    wIn: number,
+    bIn: number,
+    wOutT: number,
+    hv: number,
+    ov: number,
+    trees: number,
+    depth: number,
+    x: number,
+    y: number,
+    nodes: number,
+    logits: number,
+    b0: number,
+    b1: number,
+    scratch: number,
   ): void;
   conditionalScratchBytes(trees: number, depth: number): number;
   conditionalTokensQ8(
-    wIn: number, wScale: number, rowSum: number, bIn: number, wOutT: number, oScale: number, hb: number, ob: number, trees: number, depth: number,
-    x: number, y: number, nodes: number, logits: number, b0: number, b1: number, scratch: number, useRelaxedDot: number,
+    wIn: number,
+    wScale: number,
+    rowSum: number,
+    bIn: number,
+    wOutT: number,
+    oScale: number,
+    hb: number,
+    ob: number,
+    trees: number,
+    depth: number,
+    x: number,
+    y: number,
+    nodes: number,
+    logits: number,
+    b0: number,
+    b1: number,
+    scratch: number,
+    useRelaxedDot: number,
   ): void;
   relaxedDotProbe(p: number): void;
   conditionalQ8ScratchBytes(trees: number, depth: number, hb: number): number;
-  gemmPacked(a: number, lda: number, rows: number, packed: number, depth: number, p0: number, p1: number, c: number, ldc: number, bias: number, applyGelu: number): void;
+  gemmPacked(
+    a: number,
+    lda: number,
+    rows: number,
+    packed: number,
+    depth: number,
+    p0: number,
+    p1: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    applyGelu: number,
+  ): void;
   gatherDots(x: number, hv: number, rows: number, rowOf: number, bias: number, count: number, out: number): void;
   sumScaledRowsBatch(coef: number, rows: number, visits: number, count: number, ov: number, out: number): void;
   geluAll(logits: number, count: number, out: number): void;
@@ -34,8 +74,21 @@ export interface CmmWasmExports {
   multiplyAddPeak(reps: number, m: number, c: number): number;
   backwardCoefficients(dy: number, ov: number, columns: number, slotOf: number, logits: number, visits: number, count: number, g: number, act: number): void;
   backwardGroups(
-    entries: number, start: number, units: number, visits: number, g: number, act: number, x: number, hv: number,
-    dy: number, ov: number, coefTmp: number, rowsTmp: number, dWIn: number, dbIn: number, dWOutT: number,
+    entries: number,
+    start: number,
+    units: number,
+    visits: number,
+    g: number,
+    act: number,
+    x: number,
+    hv: number,
+    dy: number,
+    ov: number,
+    coefTmp: number,
+    rowsTmp: number,
+    dWIn: number,
+    dbIn: number,
+    dWOutT: number,
   ): void;
 }
 
@@ -226,9 +279,7 @@ export function wasmInstance(): WasmInstance {
   const shared = compiled?.shared ?? wantShared();
   const module = compiled?.module ?? new WebAssembly.Module(moduleBytes(build, shared));
   const initial = 64;
-  const memory = shared
-    ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
-    : new WebAssembly.Memory({ initial });
+  const memory = shared ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial });
   runtime = new WasmInstance(module, memory, shared, build);
   return runtime;
 }

@@ -8,15 +8,7 @@ import { selectWasmBuild, wasmBuild, wasmInstance, wasmSimdSupported } from './w
 import { nodeWorkerThreads, workerHost } from './worker-host.js';
 import { multiplyAddPeak, PROBE_HV, probeRegions, simdThroughput } from './simd-throughput.js';
 import { WorkerPoolError } from '../errors.js';
-import {
-  measureThreadSpeedup,
-  resolveThreadSettings,
-  startThreadPool,
-  threadCalibration,
-  threadPool,
-  ThreadPool,
-  threadPoolStatus,
-} from './threads.js';
+import { measureThreadSpeedup, resolveThreadSettings, startThreadPool, threadCalibration, threadPool, ThreadPool, threadPoolStatus } from './threads.js';
 import { ThreadOptionsError } from '../errors.js';
 
 describe.skipIf(!wasmSimdSupported())('wasm runtime', () => {
@@ -168,7 +160,14 @@ describe.skipIf(!wasmSimdSupported() || !nodeWorkerThreads())('thread calibratio
     {
       const threads = { threads: 2, calibrate: false };
       const problem = randomConditional(28, { trees: 2, depth: 5, inputSize: 20, outputSize: 12, batch: 1 });
-      const p = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, threads) as unknown as { wIn: number; bIn: number; wOutT: number; hv: number; ov: number; dispose(): void };
+      const p = conditionalMatmulWasmFused.prepare(problem.weights, problem.shape, threads) as unknown as {
+        wIn: number;
+        bIn: number;
+        wOutT: number;
+        hv: number;
+        ov: number;
+        dispose(): void;
+      };
       const pool = threadPool(resolveThreadSettings(threads))!;
       const rt = pool.runtime;
       const sink = rt.scratch('test.sink', 64);

@@ -4,7 +4,13 @@
 export * from './errors.js';
 export type * from './types.js';
 export { initWebGpu, webgpuReady, webgpuEmulated, requireDevice, assertDeviceUsable, watchDevice, type WebGpuInfo } from './device.js';
-export { conditionalMatmulWebGpu, denseMatmulWebGpuFused, denseMatmulWebGpuLevel3, conditionalForwardTrainWebGpu, conditionalBackwardWebGpu } from './kernels/index.js';
+export {
+  conditionalMatmulWebGpu,
+  denseMatmulWebGpuFused,
+  denseMatmulWebGpuLevel3,
+  conditionalForwardTrainWebGpu,
+  conditionalBackwardWebGpu,
+} from './kernels/index.js';
 export { recordConditionalForward, type ConditionalForwardBuffers } from './conditional-forward-op.js';
 export { recordConditionalBackward, type ConditionalBackwardBuffers } from './conditional-backward-op.js';
 export { ProgramRecorder } from './recorder.js';

@@ -30,9 +30,17 @@ describe('adapter limits', () => {
   });
 
   it('cuts long walks into ranges within the loop budget', () => {
-    expect(budgetRanges(10, LOOP_BUDGET / 3)).toEqual([[0, 3], [3, 6], [6, 9], [9, 10]]);
+    expect(budgetRanges(10, LOOP_BUDGET / 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 9],
+      [9, 10],
+    ]);
     expect(budgetRanges(5, 1)).toEqual([[0, 5]]);
-    expect(budgetRanges(2, 10 * LOOP_BUDGET)).toEqual([[0, 1], [1, 2]]);
+    expect(budgetRanges(2, 10 * LOOP_BUDGET)).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
   });
 
   it('folds large grids into two dimensions and names the limit past that', () => {
@@ -87,7 +95,7 @@ describe.skipIf(gpu.info === undefined)('programs on the device', () => {
     expect(new Float32Array(data)[0]).toBe(2.5);
   });
 
-  it('walks a layer of very many trees in several dispatches, with the CPU kernel\'s result', async () => {
+  it("walks a layer of very many trees in several dispatches, with the CPU kernel's result", async () => {
     const shape = { trees: 6000, depth: 0, inputSize: 4, outputSize: 4 };
     const rng = (seed: number, size: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(seed * 1000 + i * 7.1));
     const weights = {

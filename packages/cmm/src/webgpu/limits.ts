@@ -7,9 +7,7 @@ const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 export function checkBufferSize(limits: GPUSupportedLimits, what: string, bytes: number): void {
   for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
     if (bytes > limits[name]) {
-      throw new WebGpuLimitError(
-        `${what} needs a buffer of ${mib(bytes)}, above this adapter's ${name} (${mib(limits[name])}); use a smaller batch or layer`,
-      );
+      throw new WebGpuLimitError(`${what} needs a buffer of ${mib(bytes)}, above this adapter's ${name} (${mib(limits[name])}); use a smaller batch or layer`);
     }
   }
 }

@@ -5,8 +5,4 @@ export type WebGpuDenseMatmulKernel = KernelOf<'DenseMatmul', 'webgpu'>;
 export type WebGpuConditionalForwardTrainKernel = KernelOf<'ConditionalForwardTrain', 'webgpu'>;
 export type WebGpuConditionalBackwardKernel = KernelOf<'ConditionalBackward', 'webgpu'>;
 
-export type WebGpuKernel =
-  | WebGpuConditionalMatmulKernel
-  | WebGpuDenseMatmulKernel
-  | WebGpuConditionalForwardTrainKernel
-  | WebGpuConditionalBackwardKernel;
+export type WebGpuKernel = WebGpuConditionalMatmulKernel | WebGpuDenseMatmulKernel | WebGpuConditionalForwardTrainKernel | WebGpuConditionalBackwardKernel;

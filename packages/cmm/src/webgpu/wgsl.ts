@@ -46,9 +46,7 @@ export const u32 = (name: string, value: number): UniformValue => ({ name, type:
 /** The full WGSL module of a program: uniform struct, bindings, declarations, entry point. */
 export function shaderSource(program: GpuProgram): string {
   const fields = program.uniforms.map((v) => `  ${v.name} : ${v.type},`).join('\n');
-  const storage = program.bindings
-    .map((b, i) => `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name} : array<${b.type}>;`)
-    .join('\n');
+  const storage = program.bindings.map((b, i) => `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name} : array<${b.type}>;`).join('\n');
   return `struct Uniforms {
 ${fields}
 }

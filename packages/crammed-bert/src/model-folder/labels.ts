@@ -21,7 +21,9 @@ export function readLabels(config: Readonly<Record<string, unknown>>, source: st
   for (const [key, label] of entries) {
     const index = Number(key);
     if (!/^\d+$/.test(key) || index >= entries.length || typeof label !== 'string') {
-      throw new ModelFolderError(`expected id2label in ${source} to map the indices 0..${entries.length - 1} to strings, got "${key}": ${JSON.stringify(label)}`);
+      throw new ModelFolderError(
+        `expected id2label in ${source} to map the indices 0..${entries.length - 1} to strings, got "${key}": ${JSON.stringify(label)}`,
+      );
     }
     labels[index] = label;
   }

@@ -32,7 +32,11 @@ describe('the model folder, written and read by its one writer and reader', () =
     const model = CrammedBertModel.create(tinyConfig('fff', 2), { seed: 4 });
     const files = await modelFolderFiles(model, { tokenizer, labels: ['negative', 'positive'], huggingFaceConfig: { task: 'sst2' } });
     expect(Object.keys(files).sort()).toEqual([HF_CONFIG_FILE, CONFIG_FILE, MODEL_FILE, TOKENIZER_FILE].sort());
-    expect(JSON.parse(files[HF_CONFIG_FILE] as string)).toEqual({ id2label: { 0: 'negative', 1: 'positive' }, label2id: { negative: 0, positive: 1 }, task: 'sst2' });
+    expect(JSON.parse(files[HF_CONFIG_FILE] as string)).toEqual({
+      id2label: { 0: 'negative', 1: 'positive' },
+      label2id: { negative: 0, positive: 1 },
+      task: 'sst2',
+    });
     const parts = await readModelFolder(readerOf(files), 'memory');
     expect(parts.config).toEqual(model.config);
     expect(parts.labels).toEqual(['negative', 'positive']);
@@ -50,19 +54,31 @@ describe('the model folder, written and read by its one writer and reader', () =
     const ours = JSON.stringify({ ...config, id2label: { 0: 'x', 1: 'y', 2: 'z' } });
     expect((await readModelConfig(readerOf({ [CONFIG_FILE]: ours }), 'ours')).labels).toEqual(['x', 'y', 'z']);
     // config.json's labels win over model_config.json's, its arch does not.
-    const both = await readModelConfig(readerOf({ [CONFIG_FILE]: JSON.stringify(config), [HF_CONFIG_FILE]: JSON.stringify({ arch: { ...config, num_labels: 1 }, id2label: { 0: 'p', 1: 'q', 2: 'r' } }) }), 'both');
+    const both = await readModelConfig(
+      readerOf({
+        [CONFIG_FILE]: JSON.stringify(config),
+        [HF_CONFIG_FILE]: JSON.stringify({ arch: { ...config, num_labels: 1 }, id2label: { 0: 'p', 1: 'q', 2: 'r' } }),
+      }),
+      'both',
+    );
     expect(both).toEqual({ config, labels: ['p', 'q', 'r'] });
   });
 
   it('names the folder and the file in every error', async () => {
     await expect(readModelConfig(readerOf({}), 'dir')).rejects.toThrow(new ModelFolderError('expected model_config.json or config.json in dir, found neither'));
     await expect(readModelConfig(readerOf({ [CONFIG_FILE]: '{ no' }), 'dir')).rejects.toThrow(/^expected model_config\.json in dir to be UTF-8 JSON: /);
-    await expect(readModelConfig(readerOf({ [CONFIG_FILE]: '[1]' }), 'dir')).rejects.toThrow(new ModelFolderError('expected model_config.json in dir to hold a JSON object, got an array'));
+    await expect(readModelConfig(readerOf({ [CONFIG_FILE]: '[1]' }), 'dir')).rejects.toThrow(
+      new ModelFolderError('expected model_config.json in dir to hold a JSON object, got an array'),
+    );
     await expect(readModelConfig(readerOf({ [CONFIG_FILE]: '{"hidden_size": -1}' }), 'dir')).rejects.toThrow(ConfigError);
     await expect(readModelConfig(readerOf({ [CONFIG_FILE]: '{"hidden_size": -1}' }), 'dir')).rejects.toThrow(/^dir\/model_config\.json: /);
     const config = JSON.stringify(tinyConfig('ff'));
-    await expect(readModelFolder(readerOf({ [CONFIG_FILE]: config }), 'dir')).rejects.toThrow(new ModelFolderError('expected tokenizer.json in dir, found none'));
-    await expect(readModelFolder(readerOf({ [CONFIG_FILE]: config, [TOKENIZER_FILE]: tokenizer.toJSONText() }), 'dir')).rejects.toThrow(new ModelFolderError('expected model.safetensors in dir, found none'));
+    await expect(readModelFolder(readerOf({ [CONFIG_FILE]: config }), 'dir')).rejects.toThrow(
+      new ModelFolderError('expected tokenizer.json in dir, found none'),
+    );
+    await expect(readModelFolder(readerOf({ [CONFIG_FILE]: config, [TOKENIZER_FILE]: tokenizer.toJSONText() }), 'dir')).rejects.toThrow(
+      new ModelFolderError('expected model.safetensors in dir, found none'),
+    );
   });
 });
 
@@ -76,8 +92,12 @@ describe('labels', () => {
   });
 
   it('refuses id2label that does not map 0..n-1 to strings, naming the file', () => {
-    expect(() => readLabels({ id2label: ['a'] }, 'c.json')).toThrow(new ModelFolderError('expected id2label in c.json to be an object of index -> label, got ["a"]'));
-    expect(() => readLabels({ id2label: { 0: 'a', 2: 'c' } }, 'c.json')).toThrow(new ModelFolderError('expected id2label in c.json to map the indices 0..1 to strings, got "2": "c"'));
+    expect(() => readLabels({ id2label: ['a'] }, 'c.json')).toThrow(
+      new ModelFolderError('expected id2label in c.json to be an object of index -> label, got ["a"]'),
+    );
+    expect(() => readLabels({ id2label: { 0: 'a', 2: 'c' } }, 'c.json')).toThrow(
+      new ModelFolderError('expected id2label in c.json to map the indices 0..1 to strings, got "2": "c"'),
+    );
     expect(() => readLabels({ id2label: { '-0': 'a' } }, 'c.json')).toThrow(ModelFolderError);
     expect(() => readLabels({ id2label: { 0: 7 } }, 'c.json')).toThrow(ModelFolderError);
   });

@@ -70,6 +70,7 @@ async function readJson(read: ReadModelFile, file: string, where: string): Promi
   } catch (error) {
     throw new ModelFolderError(`expected ${file} in ${where} to be UTF-8 JSON: ${(error as Error).message}`);
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ModelFolderError(`expected ${file} in ${where} to hold a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new ModelFolderError(`expected ${file} in ${where} to hold a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
   return json as Record<string, unknown>;
 }

@@ -53,7 +53,10 @@ describe('a saver and a loader on one model folder', () => {
     expect(saved.size).toBe(2);
     const dir = join(work, 'model');
     ensureBuilt(packageRoot);
-    const saver = spawn(process.execPath, ['--input-type=module', '-e', SAVER, dir, JSON.stringify(configs)], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const saver = spawn(process.execPath, ['--input-type=module', '-e', SAVER, dir, JSON.stringify(configs)], {
+      cwd: packageRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const seen: Record<string, number> = {};
     let loads = 0;
     try {

@@ -22,7 +22,15 @@ const WEIGHT = 'encoder.layers.0.attn.dense.weight';
 /** A saved MLM and classifier whose WEIGHT holds `bad` values (NaN, or +Infinity in the first). */
 async function corruptFolder(numLabels: number | null): Promise<string> {
   const tokenizer = trainWordPiece(CORPUS, { vocabSize: 200, minFrequency: 1 });
-  const config = createConfig({ num_transformer_layers: 1, hidden_size: 16, intermed_size: 32, num_labels: numLabels, embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 }, attention: { num_attention_heads: 2 }, classification_head: { head_dim: 8 } });
+  const config = createConfig({
+    num_transformer_layers: 1,
+    hidden_size: 16,
+    intermed_size: 32,
+    num_labels: numLabels,
+    embedding: { vocab_size: tokenizer.vocabSize, max_seq_length: 32 },
+    attention: { num_attention_heads: 2 },
+    classification_head: { head_dim: 8 },
+  });
   const dir = join(work, String(numLabels));
   const model = CrammedBertModel.create(config, { seed: 1 });
   // Corrupted before the save, so the folder's manifest matches the bad weights it holds.

@@ -39,7 +39,10 @@ function folderWith(name: string, target: 'fifo' | '/dev/zero'): string {
 /** Resolves to the error `promise` rejects with, and how long that took. */
 async function failure(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
   const started = performance.now();
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { error, ms: performance.now() - started };
 }
 

@@ -11,7 +11,12 @@ const work = mkdtempSync(join(tmpdir(), 'crammed-bert-tokenizer-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const tokenizer = trainWordPiece(CORPUS, { vocabSize: 200, minFrequency: 1 });
-const PROBES = ['The capital of France is [MASK].', 'UNBELIEVABLE Crêpes at the CAFÉ!!!', 'words never seen: zyzzyva, quokka, 12345', '日本語 text with CJK characters'];
+const PROBES = [
+  'The capital of France is [MASK].',
+  'UNBELIEVABLE Crêpes at the CAFÉ!!!',
+  'words never seen: zyzzyva, quokka, 12345',
+  '日本語 text with CJK characters',
+];
 
 describe('tokenizer files', () => {
   it('saves a tokenizer.json that @huggingface/tokenizers loads with identical ids', async () => {

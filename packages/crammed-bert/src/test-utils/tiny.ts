@@ -20,7 +20,21 @@ export function tinyConfig(kind: 'ff' | 'fff', numLabels: number | null = null):
 /** Batch of 2: the second sequence ends in 3 padding positions. */
 export function tinyBatch(): { inputIds: Tensor2D; attentionMask: Tensor2D } {
   return {
-    inputIds: tf.tensor2d([[2, 7, 9, 11, 13, 3], [2, 17, 19, 0, 0, 0]], undefined, 'int32'),
-    attentionMask: tf.tensor2d([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]], undefined, 'int32'),
+    inputIds: tf.tensor2d(
+      [
+        [2, 7, 9, 11, 13, 3],
+        [2, 17, 19, 0, 0, 0],
+      ],
+      undefined,
+      'int32',
+    ),
+    attentionMask: tf.tensor2d(
+      [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 0, 0, 0],
+      ],
+      undefined,
+      'int32',
+    ),
   };
 }

@@ -19,7 +19,8 @@ interface Expected {
 
 // Written by Hugging Face tokenizers (Rust) with the folder's tokenizer.json (tools/make-published-layout.py).
 const expected = JSON.parse(readFileSync(PUBLISHED_LAYOUT_EXPECTED_IDS, 'utf8')) as Expected;
-const tokenizerJson = () => JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'tokenizer.json'), 'utf8')) as { normalizer: { normalizers: unknown[] }; pre_tokenizer: unknown };
+const tokenizerJson = () =>
+  JSON.parse(readFileSync(join(PUBLISHED_LAYOUT, 'tokenizer.json'), 'utf8')) as { normalizer: { normalizers: unknown[] }; pre_tokenizer: unknown };
 /** The published tokenizer without its last normalizer, the English-keyboard rule that drops all non-ASCII text. */
 function unicodeKeptJson() {
   const json = tokenizerJson();
@@ -70,7 +71,9 @@ describe('the published tokenizer, read as Hugging Face tokenizers (Rust) reads 
   it('refuses an unknown component type, naming it', () => {
     expect(() => rustNormalizer({ type: 'Uppercase' })).toThrow(TokenizerError);
     expect(() => rustNormalizer({ type: 'Uppercase' })).toThrow(/unknown normalizer type "Uppercase"/);
-    expect(() => rustPreTokenizer({ type: 'Sequence', pretokenizers: [{ kind: 'Whitespace' }] })).toThrow(/a pre_tokenizer to be an object with a string "type"/);
+    expect(() => rustPreTokenizer({ type: 'Sequence', pretokenizers: [{ kind: 'Whitespace' }] })).toThrow(
+      /a pre_tokenizer to be an object with a string "type"/,
+    );
   });
 
   it("reads special_tokens_map.json, whose names win over tokenizer_config.json's as in transformers", async () => {

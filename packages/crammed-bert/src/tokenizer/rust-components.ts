@@ -32,7 +32,10 @@ function normalizerOf(value: unknown): NormalizeText {
   const fixed = FIXED_NORMALIZERS[json.type];
   if (fixed) return fixed;
   const Library = LIBRARY_NORMALIZERS[json.type];
-  if (!Library) throw new TokenizerError(`unknown normalizer type "${json.type}" (expected one of Sequence, ${[...Object.keys(LIBRARY_NORMALIZERS), 'Lowercase'].join(', ')})`);
+  if (!Library)
+    throw new TokenizerError(
+      `unknown normalizer type "${json.type}" (expected one of Sequence, ${[...Object.keys(LIBRARY_NORMALIZERS), 'Lowercase'].join(', ')})`,
+    );
   return new Library(json);
 }
 
@@ -45,7 +48,10 @@ function preTokenizerOf(value: unknown): PreTokenizeText {
   const fixed = FIXED_PRE_TOKENIZERS[json.type];
   if (fixed) return fixed;
   const Library = LIBRARY_PRE_TOKENIZERS[json.type];
-  if (!Library) throw new TokenizerError(`unknown pre_tokenizer type "${json.type}" (expected one of Sequence, ${[...Object.keys(LIBRARY_PRE_TOKENIZERS), 'Whitespace'].join(', ')})`);
+  if (!Library)
+    throw new TokenizerError(
+      `unknown pre_tokenizer type "${json.type}" (expected one of Sequence, ${[...Object.keys(LIBRARY_PRE_TOKENIZERS), 'Whitespace'].join(', ')})`,
+    );
   return new Library(json);
 }
 

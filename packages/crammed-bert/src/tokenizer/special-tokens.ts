@@ -60,7 +60,9 @@ export function findSpecialTokens(json: TokenizerJson, vocab: ReadonlyMap<string
   for (const role of Object.keys(PATTERNS) as (keyof SpecialTokenNames)[]) {
     let token = configToken(config[CONFIG_KEYS[role]]);
     if (token !== undefined && !vocab.has(token)) {
-      throw new TokenizerError(`the tokenizer config names ${CONFIG_KEYS[role]} ${JSON.stringify(token)}, which is not in the tokenizer's vocabulary or added tokens`);
+      throw new TokenizerError(
+        `the tokenizer config names ${CONFIG_KEYS[role]} ${JSON.stringify(token)}, which is not in the tokenizer's vocabulary or added tokens`,
+      );
     }
     if (token === undefined && role === 'unk' && typeof json.model.unk_token === 'string') token = json.model.unk_token;
     if (token === undefined) {

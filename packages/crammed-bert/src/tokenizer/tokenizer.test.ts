@@ -78,7 +78,12 @@ describe('WordPiece training', () => {
 describe('loading any tokenizer.json', () => {
   it('finds special tokens by role whatever they are called (the published UltraFastBERT names)', () => {
     const vocab = ['<unk>', '<cls>', '<s>', '</s>', '<mask>', '<sep>', '<pad>', 'mask', 'pad', 'the', 'cat'];
-    const json = wordPieceTokenizerJson({ vocab, specialTokens: { pad: '<pad>', unk: '<unk>', cls: '<cls>', sep: '<sep>', mask: '<mask>' }, lowercase: true, stripAccents: true });
+    const json = wordPieceTokenizerJson({
+      vocab,
+      specialTokens: { pad: '<pad>', unk: '<unk>', cls: '<cls>', sep: '<sep>', mask: '<mask>' },
+      lowercase: true,
+      stripAccents: true,
+    });
     json.added_tokens = ['<unk>', '<cls>', '<s>', '</s>', '<mask>', '<sep>', '<pad>'].map((content, id) => ({ id, content, special: true, normalized: false }));
     const tokenizer = TextTokenizer.fromJSON(json);
     expect(tokenizer.specialTokens).toEqual({
@@ -92,7 +97,12 @@ describe('loading any tokenizer.json', () => {
   });
 
   it('prefers tokenizer_config.json names and falls back to <s> / </s>', () => {
-    const json = wordPieceTokenizerJson({ vocab: ['<s>', '</s>', '<unk>', '<x>', 'the'], specialTokens: { pad: '<x>', unk: '<unk>', cls: '<s>', sep: '</s>', mask: '<x>' }, lowercase: true, stripAccents: true });
+    const json = wordPieceTokenizerJson({
+      vocab: ['<s>', '</s>', '<unk>', '<x>', 'the'],
+      specialTokens: { pad: '<x>', unk: '<unk>', cls: '<s>', sep: '</s>', mask: '<x>' },
+      lowercase: true,
+      stripAccents: true,
+    });
     const tokenizer = TextTokenizer.fromJSON(json, { mask_token: { content: '<x>' } });
     expect(tokenizer.specialTokens.cls).toEqual({ token: '<s>', id: 0 });
     expect(tokenizer.specialTokens.sep).toEqual({ token: '</s>', id: 1 });
@@ -113,7 +123,6 @@ describe('loading any tokenizer.json', () => {
     expect(batch.inputIds[0].slice(3)).toEqual([0, 0]);
     expect(batch.inputIds[1][4]).toBe(3);
   });
-
 
   it('refuses tokenizer.json contents without a model', () => {
     expect(() => TextTokenizer.fromJSON({ version: '1.0' })).toThrow(/must be an object with a "model" entry/);

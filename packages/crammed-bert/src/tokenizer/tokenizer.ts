@@ -94,7 +94,8 @@ export class TextTokenizer {
   /** Encodes and pads a batch; padding uses the pad token (id 0 when the tokenizer has none). */
   encodeBatch(inputs: readonly TextInput[], options: EncodeBatchOptions = {}): BatchEncoding {
     const { maxLength } = options;
-    if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1)) throw new TokenizerError(`maxLength must be a positive integer, got ${maxLength}`);
+    if (maxLength !== undefined && (!Number.isSafeInteger(maxLength) || maxLength < 1))
+      throw new TokenizerError(`maxLength must be a positive integer, got ${maxLength}`);
     const specialIds = new Set(Object.values(this.specialTokens).map((t) => t.id));
     const fullLengths: number[] = [];
     const sequences = inputs.map((input) => {

@@ -59,13 +59,21 @@ export class WordPieceTrainer {
     };
     const { vocabSize, minFrequency, limitAlphabet, specialTokens } = this.options;
     const names = Object.values(specialTokens);
-    if (!Number.isSafeInteger(vocabSize) || vocabSize <= names.length) throw new TokenizerError(`vocabSize must be an integer above the ${names.length} special tokens, got ${vocabSize}`);
+    if (!Number.isSafeInteger(vocabSize) || vocabSize <= names.length)
+      throw new TokenizerError(`vocabSize must be an integer above the ${names.length} special tokens, got ${vocabSize}`);
     if (!Number.isSafeInteger(minFrequency) || minFrequency < 1) throw new TokenizerError(`minFrequency must be an integer >= 1, got ${minFrequency}`);
-    if (limitAlphabet !== undefined && (!Number.isSafeInteger(limitAlphabet) || limitAlphabet < 1)) throw new TokenizerError(`limitAlphabet must be an integer >= 1, got ${limitAlphabet}`);
+    if (limitAlphabet !== undefined && (!Number.isSafeInteger(limitAlphabet) || limitAlphabet < 1))
+      throw new TokenizerError(`limitAlphabet must be an integer >= 1, got ${limitAlphabet}`);
     if (new Set(names).size !== names.length || names.some((n) => typeof n !== 'string' || n.length === 0)) {
       throw new TokenizerError(`special tokens must be distinct non-empty strings, got ${JSON.stringify(specialTokens)}`);
     }
-    this.normalizer = new BertNormalizer({ type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, lowercase, strip_accents: this.options.stripAccents });
+    this.normalizer = new BertNormalizer({
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      lowercase,
+      strip_accents: this.options.stripAccents,
+    });
   }
 
   /** Counts the words of one text (a line, a document). */

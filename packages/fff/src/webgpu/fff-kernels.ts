@@ -12,7 +12,11 @@ interface FFFAttrs {
 }
 
 /** The layer's geometry, batch and path shape [T, k, d+1] from a kernel's inputs and attributes. */
-function geometry(x: TensorInfo, outputSize: number, attrs: NamedAttrMap | undefined): { shape: ConditionalShape; batch: number; path: number[]; returnNodes: boolean } {
+function geometry(
+  x: TensorInfo,
+  outputSize: number,
+  attrs: NamedAttrMap | undefined,
+): { shape: ConditionalShape; batch: number; path: number[]; returnNodes: boolean } {
   const { depth, trees, returnNodes } = attrs as unknown as FFFAttrs;
   const [batch, inputSize] = x.shape;
   return {
@@ -40,7 +44,16 @@ export const fffForwardWebGpu: KernelConfig = {
         { name: 'nodes', shape: path, dtype: 'int32' },
         { name: 'logits', shape: path, dtype: 'float32' },
       ],
-      (recorder, b) => recordConditionalForward(recorder, shape, batch, 'output-major', { x: b.x, wIn: b.wIn, bIn: b.bIn, wOut: b.wOut, y: b.y, nodes: b.nodes, logits: b.logits }),
+      (recorder, b) =>
+        recordConditionalForward(recorder, shape, batch, 'output-major', {
+          x: b.x,
+          wIn: b.wIn,
+          bIn: b.bIn,
+          wOut: b.wOut,
+          y: b.y,
+          nodes: b.nodes,
+          logits: b.logits,
+        }),
     );
   },
 };
@@ -54,7 +67,9 @@ export const fffInferWebGpu: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, wIn, bIn, wOutRows } = inputs as Record<string, TensorInfo | undefined>;
     if (!x || !wIn || !bIn || !wOutRows) {
-      throw new UfbertError(`${FFF_INFER} on tfjs-webgpu: expected inputs x, wIn, bIn and wOutRows (linear_out.weight as [N, O]; an FFF layer passes them), got ${Object.keys(inputs).join(', ')}`);
+      throw new UfbertError(
+        `${FFF_INFER} on tfjs-webgpu: expected inputs x, wIn, bIn and wOutRows (linear_out.weight as [N, O]; an FFF layer passes them), got ${Object.keys(inputs).join(', ')}`,
+      );
     }
     const { shape, batch, path, returnNodes } = geometry(x, wOutRows.shape[1], attrs);
     const outputs = runOnTfjsWebGpu(
@@ -62,7 +77,8 @@ export const fffInferWebGpu: KernelConfig = {
       FFF_INFER,
       { x, wIn, bIn, wOutRows },
       [{ name: 'y', shape: [batch, shape.outputSize], dtype: 'float32' }, ...(returnNodes ? [{ name: 'nodes', shape: path, dtype: 'int32' as const }] : [])],
-      (recorder, b) => recordConditionalForward(recorder, shape, batch, 'neuron-major', { x: b.x, wIn: b.wIn, bIn: b.bIn, wOut: b.wOutRows, y: b.y, nodes: b.nodes }),
+      (recorder, b) =>
+        recordConditionalForward(recorder, shape, batch, 'neuron-major', { x: b.x, wIn: b.wIn, bIn: b.bIn, wOut: b.wOutRows, y: b.y, nodes: b.nodes }),
     );
     return outputs.length === 1 ? outputs[0] : outputs;
   },

@@ -130,7 +130,10 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const a = arrays(c, 17);
     const n = a.bIn.length;
     const shape = { trees: c.k, depth: c.depth, inputSize: c.h, outputSize: c.o };
-    const prepared = conditionalMatmulWebGpu.prepare({ wIn: { values: a.wIn, shape: [n, c.h] }, bIn: { values: a.bIn, shape: [n] }, wOut: { values: a.wOut, shape: [c.o, n] } }, shape);
+    const prepared = conditionalMatmulWebGpu.prepare(
+      { wIn: { values: a.wIn, shape: [n, c.h] }, bIn: { values: a.bIn, shape: [n] }, wOut: { values: a.wOut, shape: [c.o, n] } },
+      shape,
+    );
     const expected = await conditionalMatmulWebGpu.run(prepared, a.x, c.batch, { returnNodes: true });
     prepared.dispose();
     const layer = layerOf(c, a);
@@ -152,7 +155,10 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const rows = tf.transpose(wOut) as Tensor2D;
     const scaled = tf.mul(rows, 2) as Tensor2D;
     const plain = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, c.depth, c.k, { kind: 'webgpu', outputRows: rows }).y;
-    const doubled = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, c.depth, c.k, { kind: 'webgpu', outputRows: scaled }).y;
+    const doubled = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, c.depth, c.k, {
+      kind: 'webgpu',
+      outputRows: scaled,
+    }).y;
     const expected = (await plain.data()) as Float32Array;
     expect(Array.from((await doubled.data()) as Float32Array)).toEqual(Array.from(expected, (v) => 2 * v));
     tf.dispose([x, wIn, bIn, wOut, rows, scaled, plain, doubled]);
@@ -160,7 +166,9 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
 
   it('refuses inference without the neuron-major linear_out, naming what it expected', () => {
     const inputs = { x: tf.zeros([2, 6]), wIn: tf.ones([7, 6]), bIn: tf.ones([7]), wOut: tf.ones([4, 7]) };
-    expect(() => tf.engine().runKernel(FFF_INFER, inputs, { depth: 2, trees: 1 } as never)).toThrow(/expected inputs x, wIn, bIn and wOutRows \(linear_out.weight as \[N, O\]/);
+    expect(() => tf.engine().runKernel(FFF_INFER, inputs, { depth: 2, trees: 1 } as never)).toThrow(
+      /expected inputs x, wIn, bIn and wOutRows \(linear_out.weight as \[N, O\]/,
+    );
     tf.dispose(Object.values(inputs));
   });
 
@@ -185,15 +193,31 @@ describe.skipIf(!gate.expected)(`FFF kernels on webgpu against the cpu backend${
     const bIn = tf.ones([14]);
     const wOut = tf.ones([4, 14]);
     const [y, nodes, logits] = tf.engine().runKernel(FFF_FORWARD, { x, wIn, bIn, wOut }, attrs) as Tensor[];
-    expect([y.shape, nodes.shape, logits.shape]).toEqual([[0, 4], [0, 2, 3], [0, 2, 3]]);
+    expect([y.shape, nodes.shape, logits.shape]).toEqual([
+      [0, 4],
+      [0, 2, 3],
+      [0, 2, 3],
+    ]);
     const dy = tf.zeros([0, 4]);
     const grads = tf.engine().runKernel(FFF_BACKWARD, { dy, x, wIn, wOut, nodes, logits }, attrs) as Tensor[];
     expect(grads.map((g) => g.shape)).toEqual([[0, 6], [14, 6], [14], [4, 14]]);
     const [, dWIn, dbIn, dWOut] = await Promise.all(grads.map((g) => g.data()));
     expect([...dWIn, ...dbIn, ...dWOut].every((v) => v === 0)).toBe(true);
     const outputRows = tf.ones([14, 4]) as Tensor2D;
-    const inferred = conditionalInference(x as Tensor2D, wIn as Tensor2D, bIn as Tensor1D, wOut as Tensor2D, 2, 2, { kind: 'webgpu', outputRows }, { returnNodes: true });
-    expect([inferred.y.shape, inferred.nodes!.shape]).toEqual([[0, 4], [0, 2, 3]]);
+    const inferred = conditionalInference(
+      x as Tensor2D,
+      wIn as Tensor2D,
+      bIn as Tensor1D,
+      wOut as Tensor2D,
+      2,
+      2,
+      { kind: 'webgpu', outputRows },
+      { returnNodes: true },
+    );
+    expect([inferred.y.shape, inferred.nodes!.shape]).toEqual([
+      [0, 4],
+      [0, 2, 3],
+    ]);
     tf.dispose([x, wIn, bIn, wOut, outputRows, y, nodes, logits, dy, ...grads, inferred.y, inferred.nodes!]);
   });
 });

@@ -60,7 +60,12 @@ describe('exportOnnx', () => {
   async function io() {
     const tensors = (await readSafetensorsFile(join(folder, 'io.safetensors'))).tensors;
     const ids = tensors.get('input_ids')!;
-    return { ids: ids.data as BigInt64Array, mask: tensors.get('attention_mask')!.data as BigInt64Array, dims: ids.shape as [number, number], logits: toFloat32(tensors.get('logits')!) };
+    return {
+      ids: ids.data as BigInt64Array,
+      mask: tensors.get('attention_mask')!.data as BigInt64Array,
+      dims: ids.shape as [number, number],
+      logits: toFloat32(tensors.get('logits')!),
+    };
   }
 
   it('writes a file that onnxruntime loads, with dynamic batch and sequence axes', async () => {
@@ -69,7 +74,10 @@ describe('exportOnnx', () => {
     expect(result.bytes).toBe((await readFile(path)).length);
     const session = await OnnxEncoderSession.create(path, { threads: 1 });
     try {
-      for (const [batch, seq] of [[1, 3], [4, 9]]) {
+      for (const [batch, seq] of [
+        [1, 3],
+        [4, 9],
+      ]) {
         const out = await session.runTensors(new BigInt64Array(batch * seq).fill(5n), new BigInt64Array(batch * seq).fill(1n), [batch, seq]);
         expect(out.hiddenDims).toEqual([batch, seq, model.config.hidden_size]);
         expect(out.logitsDims).toEqual([batch, seq, model.config.embedding.vocab_size]);
@@ -164,7 +172,9 @@ describe('exportOnnx', () => {
   }, 180_000);
 
   it('says which path cannot be written', async () => {
-    await expect(exportOnnx(model, join(work, 'missing-folder', 'model.onnx'))).rejects.toThrow(/missing-folder\/model\.onnx: cannot create a temporary file for the ONNX export file: no such file or folder \(ENOENT\)/);
+    await expect(exportOnnx(model, join(work, 'missing-folder', 'model.onnx'))).rejects.toThrow(
+      /missing-folder\/model\.onnx: cannot create a temporary file for the ONNX export file: no such file or folder \(ENOENT\)/,
+    );
     await expect(exportOnnx(model, join('/proc', 'model.onnx'))).rejects.toThrow(OnnxExportError);
   });
 
@@ -177,7 +187,8 @@ describe('exportOnnx', () => {
       const defined = new Set<string>([...graph.input!.map((i) => i.name!), ...graph.initializer!.map((i) => i.name!)]);
       expect(defined.size).toBe(graph.input!.length + graph.initializer!.length);
       for (const node of graph.node!) {
-        for (const input of node.input!) if (input !== '') expect(defined.has(input), `${node.opType} ${node.name} reads ${input} before it is defined`).toBe(true);
+        for (const input of node.input!)
+          if (input !== '') expect(defined.has(input), `${node.opType} ${node.name} reads ${input} before it is defined`).toBe(true);
         for (const output of node.output!) {
           expect(defined.has(output), `${output} defined twice`).toBe(false);
           defined.add(output);
@@ -191,6 +202,8 @@ describe('exportOnnx', () => {
   it('refuses options the graph does not implement', async () => {
     const { crammedBertGraph } = await import('../crammed-bert-graph.js');
     expect(() => crammedBertGraph({ ...model.config, tie_weights: false }, new Map())).toThrow(/expected a supported option, got tie_weights false/);
-    expect(() => crammedBertGraph({ ...model.config, num_labels: 2 }, new Map(), { head: 'selected' })).toThrow(/this model is a classifier: expected head 'all' or 'none'/);
+    expect(() => crammedBertGraph({ ...model.config, num_labels: 2 }, new Map(), { head: 'selected' })).toThrow(
+      /this model is a classifier: expected head 'all' or 'none'/,
+    );
   });
 });

@@ -19,7 +19,8 @@ export interface ExportResult {
  */
 export async function exportOnnx(model: CrammedBertModel, path: string, options: ExportOptions = {}): Promise<ExportResult> {
   // The rename would replace a FIFO or device silently; neither is an export file, so say so.
-  if (pathKind(path) === 'special') throw new OnnxExportError(`cannot write the ONNX export to ${path}: expected a regular file or nothing there, found a FIFO, socket or device`);
+  if (pathKind(path) === 'special')
+    throw new OnnxExportError(`cannot write the ONNX export to ${path}: expected a regular file or nothing there, found a FIFO, socket or device`);
   const bytes = await onnxModelBytes(model, options);
   await writeFileAtomic(path, bytes, { what: 'ONNX export file', fail: (message) => new OnnxExportError(message) });
   return { path, bytes: bytes.length };

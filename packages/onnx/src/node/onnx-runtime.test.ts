@@ -93,7 +93,11 @@ describe('the onnxruntime runtime', () => {
     await again.dispose();
     expect(again.source).toBe(first.source);
     const digest = (await readFile(`${first.source}.sha256`, 'utf8')).trim();
-    expect(createHash('sha256').update(await readFile(first.source)).digest('hex')).toBe(digest);
+    expect(
+      createHash('sha256')
+        .update(await readFile(first.source))
+        .digest('hex'),
+    ).toBe(digest);
 
     const copy = join(work, 'mlm-retrained');
     await cp(mlmDir, copy, { recursive: true });
@@ -102,7 +106,10 @@ describe('the onnxruntime runtime', () => {
     model.parameter('encoder.layers.0.ffn.linear_in.bias').assign(tf.onesLike(model.parameter('encoder.layers.0.ffn.linear_in.bias')));
     await saveModel(model, copy);
     model.dispose();
-    const [original, changed] = [await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 }), await OnnxInferenceRuntime.fromCheckpoint(copy, { threads: 1 })];
+    const [original, changed] = [
+      await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 }),
+      await OnnxInferenceRuntime.fromCheckpoint(copy, { threads: 1 }),
+    ];
     expect(changed.source.split('/').pop()).not.toBe(original.source.split('/').pop());
     await Promise.all([original.dispose(), changed.dispose()]);
   });
@@ -110,12 +117,18 @@ describe('the onnxruntime runtime', () => {
   it('refuses ids outside the vocabulary or the window, and mask values other than 0 and 1', async () => {
     const runtime = await OnnxInferenceRuntime.fromCheckpoint(mlmDir, { threads: 1 });
     try {
-      await expect(runtime.hiddenStates({ inputIds: [[2, -1, 3]], attentionMask: [[1, 1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\) \(the model's vocab_size\), got -1/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, -1, 3]], attentionMask: [[1, 1, 1]] })).rejects.toThrow(
+        /expected token ids in \[0, \d+\) \(the model's vocab_size\), got -1/,
+      );
       const vocab = runtime.config.embedding.vocab_size;
       await expect(runtime.hiddenStates({ inputIds: [[2, vocab]], attentionMask: [[1, 1]] })).rejects.toThrow(TokenBatchError);
       await expect(runtime.hiddenStates({ inputIds: [[2, 3]], attentionMask: [[1, 2]] })).rejects.toThrow(/attention-mask values 0 or 1, got 2/);
-      await expect(runtime.hiddenStates({ inputIds: [[2, 1.5]], attentionMask: [[1, 1]] })).rejects.toThrow(/expected token ids in \[0, \d+\) \(the model's vocab_size\), got 1.5/);
-      await expect(runtime.hiddenStates({ inputIds: [new Array(33).fill(2)], attentionMask: [new Array(33).fill(1)] })).rejects.toThrow(/exceeds the model's max_seq_length 32/);
+      await expect(runtime.hiddenStates({ inputIds: [[2, 1.5]], attentionMask: [[1, 1]] })).rejects.toThrow(
+        /expected token ids in \[0, \d+\) \(the model's vocab_size\), got 1.5/,
+      );
+      await expect(runtime.hiddenStates({ inputIds: [new Array(33).fill(2)], attentionMask: [new Array(33).fill(1)] })).rejects.toThrow(
+        /exceeds the model's max_seq_length 32/,
+      );
       await expect(runtime.session.runTensors(new BigInt64Array(0), new BigInt64Array(0), [0, 5])).rejects.toThrow(/positive integers, got \[0, 5\]/);
     } finally {
       await runtime.dispose();
@@ -153,7 +166,10 @@ describe('the onnxruntime runtime', () => {
     await first.dispose();
     // Victims outside the model folder, as a cloned repository or an unpacked tarball may point at.
     const victims = { onnx: join(work, 'victim.onnx'), digest: join(work, 'victim.sha256') };
-    for (const [file, link] of [[victims.onnx, first.source], [victims.digest, `${first.source}.sha256`]]) {
+    for (const [file, link] of [
+      [victims.onnx, first.source],
+      [victims.digest, `${first.source}.sha256`],
+    ]) {
       await writeFile(file, 'not yours', { mode: 0o600 });
       await rm(link);
       await symlink(join('..', '..', file.split('/').pop()!), link);
@@ -168,7 +184,9 @@ describe('the onnxruntime runtime', () => {
     }
     expect((await lstat(first.source)).isFile()).toBe(true);
     expect((await lstat(`${first.source}.sha256`)).isFile()).toBe(true);
-    expect(warnings).toEqual([first.source, `${first.source}.sha256`].map((path) => `${path} was a symbolic link; replaced by the cached export, its target left untouched`));
+    expect(warnings).toEqual(
+      [first.source, `${first.source}.sha256`].map((path) => `${path} was a symbolic link; replaced by the cached export, its target left untouched`),
+    );
   });
 
   it('stops at once with a typed error on a FIFO where the cached export is', async () => {
@@ -179,7 +197,9 @@ describe('the onnxruntime runtime', () => {
     await rm(first.source);
     execFileSync('mkfifo', [first.source]);
     const started = performance.now();
-    await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(new FileLayerError(first.source, 'not-regular', `${first.source}: is a FIFO, expected a regular cached ONNX export`));
+    await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(
+      new FileLayerError(first.source, 'not-regular', `${first.source}: is a FIFO, expected a regular cached ONNX export`),
+    );
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
@@ -190,7 +210,11 @@ describe('the onnxruntime runtime', () => {
     execFileSync('mkfifo', [join(dir, 'model.safetensors')]);
     const started = performance.now();
     await expect(OnnxInferenceRuntime.fromCheckpoint(dir, { threads: 1 })).rejects.toThrow(
-      new FileLayerError(join(dir, 'model.safetensors'), 'not-regular', `${join(dir, 'model.safetensors')}: is a FIFO, expected a regular file of the model folder`),
+      new FileLayerError(
+        join(dir, 'model.safetensors'),
+        'not-regular',
+        `${join(dir, 'model.safetensors')}: is a FIFO, expected a regular file of the model folder`,
+      ),
     );
     expect(performance.now() - started).toBeLessThan(1000);
   });

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FILE_LIMITS, ensureFolder, pathKind, readBytes, readText, writeFileAtomic } from '@ufbert/tensor/node';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, ONNX_CACHE_DIR, loadCheckpoint, readModelConfig, readModelWeights, type CrammedBertConfig, type CrammedBertModel } from '@ufbert/crammed-bert';
+import {
+  CONFIG_FILE,
+  HF_CONFIG_FILE,
+  MODEL_FILE,
+  ONNX_CACHE_DIR,
+  loadCheckpoint,
+  readModelConfig,
+  readModelWeights,
+  type CrammedBertConfig,
+  type CrammedBertModel,
+} from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import { onnxModelBytes } from '../onnx-model-bytes.js';
 import { defaultDenseLevels } from '../conditional-feedforward-graph.js';
@@ -118,14 +128,19 @@ function checkRuntimeOptions(options: OnnxRuntimeOptions): void {
   if (options.dtype !== undefined) parseDtype(options.dtype);
   const most = parallelism === 'sequences' ? MAX_WORKERS : 1024;
   if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 1 && threads <= most)) {
-    throw new OnnxRuntimeError(`threads must be an integer in [1, ${most}]${parallelism === 'sequences' ? ' (one worker each)' : ''}, got ${String(threads).slice(0, 20)}`);
+    throw new OnnxRuntimeError(
+      `threads must be an integer in [1, ${most}]${parallelism === 'sequences' ? ' (one worker each)' : ''}, got ${String(threads).slice(0, 20)}`,
+    );
   }
-  if (parallelism !== undefined && !PARALLELISMS.includes(parallelism)) throw new OnnxRuntimeError(`expected parallelism 'intra-op' or 'sequences', got ${String(parallelism).slice(0, 40)}`);
-  if (graphOptimization !== undefined && !OPTIMIZATIONS.includes(graphOptimization)) throw new OnnxRuntimeError(`expected graphOptimization one of ${OPTIMIZATIONS.join(', ')}, got ${String(graphOptimization).slice(0, 40)}`);
+  if (parallelism !== undefined && !PARALLELISMS.includes(parallelism))
+    throw new OnnxRuntimeError(`expected parallelism 'intra-op' or 'sequences', got ${String(parallelism).slice(0, 40)}`);
+  if (graphOptimization !== undefined && !OPTIMIZATIONS.includes(graphOptimization))
+    throw new OnnxRuntimeError(`expected graphOptimization one of ${OPTIMIZATIONS.join(', ')}, got ${String(graphOptimization).slice(0, 40)}`);
 }
 
 function openRunner(bytes: Uint8Array, options: OnnxRuntimeOptions): Promise<EncoderRunner> {
-  if (options.parallelism === 'sequences') return SequenceParallelSession.create(bytes, { workers: options.threads, graphOptimization: options.graphOptimization });
+  if (options.parallelism === 'sequences')
+    return SequenceParallelSession.create(bytes, { workers: options.threads, graphOptimization: options.graphOptimization });
   return OnnxEncoderSession.create(bytes, options);
 }
 

@@ -129,10 +129,16 @@ describe('SequenceParallelSession', () => {
   it('checks ids, mask values and positions before any worker runs', async () => {
     const parallel = await dist.SequenceParallelSession.create(mlm, { workers: 2 });
     try {
-      await expect(parallel.runTensors(BigInt64Array.from([2n, -1n, 3n]), BigInt64Array.from([1n, 1n, 1n]), [1, 3], [1])).rejects.toThrow(/non-negative integers, got -1 at flat index 1/);
-      await expect(parallel.runTensors(BigInt64Array.from([2n, 4n, 3n]), BigInt64Array.from([1n, 7n, 1n]), [1, 3], [1])).rejects.toThrow(/mask values 0 or 1, got 7/);
+      await expect(parallel.runTensors(BigInt64Array.from([2n, -1n, 3n]), BigInt64Array.from([1n, 1n, 1n]), [1, 3], [1])).rejects.toThrow(
+        /non-negative integers, got -1 at flat index 1/,
+      );
+      await expect(parallel.runTensors(BigInt64Array.from([2n, 4n, 3n]), BigInt64Array.from([1n, 7n, 1n]), [1, 3], [1])).rejects.toThrow(
+        /mask values 0 or 1, got 7/,
+      );
       await expect(parallel.run(batch, [undefined as unknown as number])).rejects.toThrow(/expected positions in \[0, 30\), got undefined/);
-      await expect(parallel.run({ inputIds: [[2, 3]], attentionMask: [undefined as unknown as number[]] }, [0])).rejects.toThrow(/row 0 of ids and of the mask as arrays/);
+      await expect(parallel.run({ inputIds: [[2, 3]], attentionMask: [undefined as unknown as number[]] }, [0])).rejects.toThrow(
+        /row 0 of ids and of the mask as arrays/,
+      );
     } finally {
       await parallel.release();
     }

@@ -1,6 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { checkTensors, int64Batch, positionsInput, type EncodedBatch, type EncoderOutputs, type EncoderRunner, type GraphOptimization } from '../encoder-session.js';
+import {
+  checkTensors,
+  int64Batch,
+  positionsInput,
+  type EncodedBatch,
+  type EncoderOutputs,
+  type EncoderRunner,
+  type GraphOptimization,
+} from '../encoder-session.js';
 import { OnnxRuntimeError } from '../errors.js';
 import type { WorkerInit, WorkerJob } from './sequence-parallel-worker.js';
 
@@ -61,7 +69,8 @@ export class SequenceParallelSession implements EncoderRunner {
   /** Starts the workers on an exported model's bytes (passed to them in shared memory; each copies them once into onnxruntime). */
   static async create(model: Uint8Array, options: SequenceParallelOptions = {}): Promise<SequenceParallelSession> {
     const count = options.workers ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS);
-    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_WORKERS) throw new OnnxRuntimeError(`workers must be an integer in [1, ${MAX_WORKERS}], got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_WORKERS)
+      throw new OnnxRuntimeError(`workers must be an integer in [1, ${MAX_WORKERS}], got ${count}`);
     const graphOptimization = options.graphOptimization ?? 'all';
     const shared = new Uint8Array(new SharedArrayBuffer(model.length));
     shared.set(model);

@@ -40,7 +40,9 @@ describe("transformers.js's fill-mask on our export", () => {
         const batch = tokenizer.encodeBatch([text]);
         const logits = await ours.maskedLogits(batch, [batch.inputIds[0].indexOf(tokenizer.specialTokens.mask!.id)]);
         // The same top five by logit, with softmax scores (@ufbert/pipelines' fill-mask is compared in its own compatibility test).
-        const top = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]).slice(0, 5);
+        const top = Array.from(logits.keys())
+          .sort((a, b) => logits[b] - logits[a])
+          .slice(0, 5);
         expect(theirs.map((c) => c.token)).toEqual(top);
         const max = Math.max(...logits);
         const sum = logits.reduce((acc, v) => acc + Math.exp(v - max), 0);
@@ -68,7 +70,9 @@ describe("transformers.js's fill-mask on our export", () => {
         const theirs = (await fill(text, { top_k: 5 })) as Array<{ score: number; token: number }>;
         const batch = tokenizer.encodeBatch([text]);
         const logits = await ours.maskedLogits(batch, [batch.inputIds[0].indexOf(tokenizer.specialTokens.mask!.id)]);
-        const top = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]).slice(0, 5);
+        const top = Array.from(logits.keys())
+          .sort((a, b) => logits[b] - logits[a])
+          .slice(0, 5);
         expect(theirs.map((c) => c.token)).toEqual(top);
         const max = Math.max(...logits);
         const sum = logits.reduce((acc, v) => acc + Math.exp(v - max), 0);

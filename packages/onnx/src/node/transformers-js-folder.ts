@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import { writeFolderAtomic } from '@ufbert/tensor/node';
-import { CONFIG_FILE, HF_CONFIG_FILE, MODEL_FILE, ONNX_MODEL_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, loadCheckpoint, readModelConfig, readModelTokenizer, readModelWeights } from '@ufbert/crammed-bert';
+import {
+  CONFIG_FILE,
+  HF_CONFIG_FILE,
+  MODEL_FILE,
+  ONNX_MODEL_FILE,
+  TOKENIZER_CONFIG_FILE,
+  TOKENIZER_FILE,
+  loadCheckpoint,
+  readModelConfig,
+  readModelTokenizer,
+  readModelWeights,
+} from '@ufbert/crammed-bert';
 import { readModelFolderSnapshot } from '@ufbert/crammed-bert/node';
 import { OnnxExportError } from '../errors.js';
 import { transformersJsFolderFiles, type TransformersJsFolderOptions } from '../transformers-js-folder.js';
@@ -17,7 +28,11 @@ export interface TransformersJsFolderWriteOptions extends TransformersJsFolderOp
  * leaves the old folder whole, and an existing folder of another kind is refused unless `overwrite`.
  * Returns the fp32 graph's path and size.
  */
-export async function exportTransformersJsFolder(checkpointDir: string, outDir: string, options: TransformersJsFolderWriteOptions = {}): Promise<{ path: string; bytes: number }> {
+export async function exportTransformersJsFolder(
+  checkpointDir: string,
+  outDir: string,
+  options: TransformersJsFolderWriteOptions = {},
+): Promise<{ path: string; bytes: number }> {
   const read = await readModelFolderSnapshot(checkpointDir, [MODEL_FILE, CONFIG_FILE, HF_CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE]);
   const tokenizerJson = await read(TOKENIZER_FILE);
   if (!tokenizerJson) throw new OnnxExportError(`expected ${checkpointDir}/${TOKENIZER_FILE}: transformers.js needs the tokenizer beside the model`);

@@ -39,7 +39,12 @@ const MAX_REDIRECTS = 5;
  * names the file from its digests (a blob named by its SHA-256) and `partialBeside` by nothing yet. `check` sees the
  * digests before the rename and throws to refuse the file. Any failure removes the temporary file.
  */
-export async function fetchToFile(url: URL, target: string | ((file: FetchedFile) => string), options: FetchFileOptions, check: (file: FetchedFile) => void = () => {}): Promise<FetchedFile | undefined> {
+export async function fetchToFile(
+  url: URL,
+  target: string | ((file: FetchedFile) => string),
+  options: FetchFileOptions,
+  check: (file: FetchedFile) => void = () => {},
+): Promise<FetchedFile | undefined> {
   const abort = new AbortController();
   let reason = '';
   const stop = (why: string) => {
@@ -53,7 +58,8 @@ export async function fetchToFile(url: URL, target: string | ((file: FetchedFile
     stall = setTimeout(() => stop(`stalled: no data for ${options.stallMs} ms`), options.stallMs);
   };
   // Named by the URL asked for (it says which file), with the host a redirect led to.
-  const fail = (message: string, at: URL = url) => new DownloadError(`download of ${printableUrl(url)}${at.origin !== url.origin ? ` (from ${at.origin})` : ''}: ${message}`, printableUrl(url));
+  const fail = (message: string, at: URL = url) =>
+    new DownloadError(`download of ${printableUrl(url)}${at.origin !== url.origin ? ` (from ${at.origin})` : ''}: ${message}`, printableUrl(url));
   try {
     const { response, at, first } = await follow(url, options, abort.signal, () => (abort.signal.aborted ? fail(reason) : undefined), fail);
     if (response.status === 404) {
@@ -66,7 +72,8 @@ export async function fetchToFile(url: URL, target: string | ((file: FetchedFile
     }
     const declared = response.headers.get('content-length');
     const total = declared === null ? 0 : Number(declared);
-    if (declared !== null && !(Number.isSafeInteger(total) && total >= 0)) throw fail(`declared a Content-Length of '${declared.slice(0, 40)}', expected a byte count`, at);
+    if (declared !== null && !(Number.isSafeInteger(total) && total >= 0))
+      throw fail(`declared a Content-Length of '${declared.slice(0, 40)}', expected a byte count`, at);
     if (total > options.maxBytes) {
       await response.body.cancel();
       throw fail(`declared ${total} bytes, more than the ${options.maxBytes} allowed for this file`, at);
@@ -128,7 +135,13 @@ interface Followed {
  * `crossOriginRedirect` allows it (the hub's file storage), and never with the first host's
  * headers (an Authorization token stays with the hub). At most MAX_REDIRECTS hops.
  */
-async function follow(url: URL, options: FetchFileOptions, signal: AbortSignal, aborted: () => DownloadError | undefined, fail: (message: string, at?: URL) => DownloadError): Promise<Followed> {
+async function follow(
+  url: URL,
+  options: FetchFileOptions,
+  signal: AbortSignal,
+  aborted: () => DownloadError | undefined,
+  fail: (message: string, at?: URL) => DownloadError,
+): Promise<Followed> {
   let at = url;
   let first: Response | undefined;
   for (let hop = 0; ; hop++) {
@@ -148,7 +161,8 @@ async function follow(url: URL, options: FetchFileOptions, signal: AbortSignal, 
     const next = new URL(location, at);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fail(`was redirected to a ${next.protocol} URL, expected http(s)`, at);
     if (next.origin !== at.origin) {
-      if (!options.crossOriginRedirect(at, next)) throw fail(`was redirected to another host (${printableUrl(next)}), which only the hub's own file storage may be`, at);
+      if (!options.crossOriginRedirect(at, next))
+        throw fail(`was redirected to another host (${printableUrl(next)}), which only the hub's own file storage may be`, at);
       options.onRedirect?.(next);
     }
     at = next;

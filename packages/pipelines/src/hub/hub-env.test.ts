@@ -9,9 +9,11 @@ const VARIABLES = ['HF_ENDPOINT', 'HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CA
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
 
 afterEach(() => {
-  for (const name of VARIABLES) if (saved[name] === undefined) delete process.env[name];
-  else process.env[name] = saved[name];
-  for (const key of ['remoteHost', 'cacheDir', 'allowRemoteModels', 'allowLocalModels', 'localModelPath'] as const) (env as unknown as Record<string, undefined>)[key] = undefined;
+  for (const name of VARIABLES)
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  for (const key of ['remoteHost', 'cacheDir', 'allowRemoteModels', 'allowLocalModels', 'localModelPath'] as const)
+    (env as unknown as Record<string, undefined>)[key] = undefined;
 });
 
 describe('env follows the Python hub variables unless set', () => {
@@ -33,7 +35,13 @@ describe('env follows the Python hub variables unless set', () => {
   it('reads HF_ENDPOINT, HF_HUB_OFFLINE in its truthy spellings, and HF_TOKEN', () => {
     process.env.HF_ENDPOINT = 'http://mirror.example/';
     expect(env.remoteHost).toBe('http://mirror.example');
-    for (const [value, remote] of [['1', false], ['TRUE', false], ['yes', false], ['0', true], ['', true]] as const) {
+    for (const [value, remote] of [
+      ['1', false],
+      ['TRUE', false],
+      ['yes', false],
+      ['0', true],
+      ['', true],
+    ] as const) {
       process.env.HF_HUB_OFFLINE = value;
       expect(env.allowRemoteModels).toBe(remote);
     }
@@ -45,8 +53,13 @@ describe('env follows the Python hub variables unless set', () => {
 
 describe('hub ids and revisions', () => {
   it('takes owner/name and refuses what cannot name a repository', () => {
-    expect(parseHubId('pbelcak/UltraFastBERT-1x11-long')).toEqual({ owner: 'pbelcak', name: 'UltraFastBERT-1x11-long', repo: 'pbelcak/UltraFastBERT-1x11-long' });
-    for (const bad of ['', 'name-only', 'a/b/c', '../x', './x', 'a/-b', 'a/b.', 'o--w/n', 'a b/c', `a/${'x'.repeat(97)}`]) expect(() => parseHubId(bad)).toThrow(HubIdError);
+    expect(parseHubId('pbelcak/UltraFastBERT-1x11-long')).toEqual({
+      owner: 'pbelcak',
+      name: 'UltraFastBERT-1x11-long',
+      repo: 'pbelcak/UltraFastBERT-1x11-long',
+    });
+    for (const bad of ['', 'name-only', 'a/b/c', '../x', './x', 'a/-b', 'a/b.', 'o--w/n', 'a b/c', `a/${'x'.repeat(97)}`])
+      expect(() => parseHubId(bad)).toThrow(HubIdError);
     expect(checkRevision('refs/pr/1')).toBe('refs/pr/1');
     for (const bad of ['', '../main', 'a//b', 'main\n', 'x'.repeat(256)]) expect(() => checkRevision(bad)).toThrow(HubIdError);
   });

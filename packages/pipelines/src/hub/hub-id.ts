@@ -31,7 +31,8 @@ export function hubIdProblem(text: string): string | undefined {
 /** `owner/name` as a HubId; a HubIdError naming what was wrong and what an id looks like otherwise. */
 export function parseHubId(text: string): HubId {
   const problem = hubIdProblem(text);
-  if (problem !== undefined) throw new HubIdError(`expected a hub id owner/name (for example pbelcak/UltraFastBERT-1x11-long), got '${text.slice(0, 120)}': ${problem}`);
+  if (problem !== undefined)
+    throw new HubIdError(`expected a hub id owner/name (for example pbelcak/UltraFastBERT-1x11-long), got '${text.slice(0, 120)}': ${problem}`);
   const [owner, name] = text.split('/');
   return { owner, name, repo: text };
 }
@@ -45,7 +46,11 @@ export const COMMIT = /^[0-9a-f]{40}$/;
  */
 export function checkRevision(revision: string): string {
   const parts = revision.split('/');
-  const ok = revision.length > 0 && revision.length <= 255 && /^[A-Za-z0-9._/+-]+$/.test(revision) && parts.every((part) => part !== '' && part !== '.' && part !== '..');
+  const ok =
+    revision.length > 0 &&
+    revision.length <= 255 &&
+    /^[A-Za-z0-9._/+-]+$/.test(revision) &&
+    parts.every((part) => part !== '' && part !== '.' && part !== '..');
   if (!ok) throw new HubIdError(`expected a revision (a branch, tag or 40-hex commit, for example main), got '${revision.slice(0, 120)}'`);
   return revision;
 }

@@ -49,8 +49,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const key of ['HF_ENDPOINT', 'HF_HUB_CACHE', 'HF_TOKEN', 'HF_HUB_OFFLINE']) if (saved[key] === undefined) delete process.env[key];
-  else process.env[key] = saved[key];
+  for (const key of ['HF_ENDPOINT', 'HF_HUB_CACHE', 'HF_TOKEN', 'HF_HUB_OFFLINE'])
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
   env.allowRemoteModels = undefined as unknown as boolean;
   env.localModelPath = undefined;
 });
@@ -83,7 +84,12 @@ describe('models by hub id (a local hub and file storage)', () => {
     expect(byId).toEqual(await best(PUBLISHED));
     const weights = events.filter((e) => 'file' in e && e.file === 'model.safetensors');
     expect(weights[0].status).toBe('initiate');
-    expect(weights.find((e) => e.status === 'download')).toEqual({ status: 'download', name: 'pbelcak/tiny-fff', file: 'model.safetensors', host: hub.storage });
+    expect(weights.find((e) => e.status === 'download')).toEqual({
+      status: 'download',
+      name: 'pbelcak/tiny-fff',
+      file: 'model.safetensors',
+      host: hub.storage,
+    });
     expect(weights.at(-1)!.status).toBe('done');
     expect(events.at(-1)).toEqual({ status: 'ready', task: 'fill-mask', model: 'pbelcak/tiny-fff' });
     expect(hub.requests.filter((r) => r.host === 'hub').every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
@@ -188,9 +194,13 @@ describe('models by hub id (a local hub and file storage)', () => {
     for (const id of ['a/b/c', '../x', '', 'owner/na--me']) {
       await expect(modelFolder(id)).rejects.toThrow(HubIdError);
     }
-    await expect(modelFolder('a/b/c')).rejects.toThrow(/expected a model folder, an http\(s\) URL or a hub id owner\/name .* got 'a\/b\/c': no such folder, and as a hub id 2 '\/'/);
+    await expect(modelFolder('a/b/c')).rejects.toThrow(
+      /expected a model folder, an http\(s\) URL or a hub id owner\/name .* got 'a\/b\/c': no such folder, and as a hub id 2 '\/'/,
+    );
     await expect(modelFolder('')).rejects.toThrow(/got '': no such folder, and as a hub id an empty string/);
-    await expect(modelFolder('pbelcak/tiny-fff', { revision: 'no-such-branch' })).rejects.toThrow(/expected the hub at .* to have the model repository pbelcak\/tiny-fff with revision no-such-branch, got 404/);
+    await expect(modelFolder('pbelcak/tiny-fff', { revision: 'no-such-branch' })).rejects.toThrow(
+      /expected the hub at .* to have the model repository pbelcak\/tiny-fff with revision no-such-branch, got 404/,
+    );
     await expect(modelFolder('pbelcak/tiny-fff', { revision: '../../etc' })).rejects.toThrow(HubIdError);
     await expect(modelFolder('nobody/nothing')).rejects.toThrow(HubIdError);
     const started = Date.now();
@@ -198,7 +208,9 @@ describe('models by hub id (a local hub and file storage)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     const notAModel = modelFolder('someone/readme-only');
     await expect(notAModel).rejects.toThrow(ModelLoadError);
-    await expect(notAModel).rejects.toThrow(/expected someone\/readme-only at [0-9a-f]{12} to hold a crammedBERT model .* no model\.safetensors \(files: README\.md\)/);
+    await expect(notAModel).rejects.toThrow(
+      /expected someone\/readme-only at [0-9a-f]{12} to hold a crammedBERT model .* no model\.safetensors \(files: README\.md\)/,
+    );
   });
 
   it('the CLI takes --model owner/name --revision REV: exit 0 with the results, 1 for an unknown revision, 2 for a usage error', async () => {
@@ -220,6 +232,8 @@ const cliPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist'
 /** The built CLI in a child process, asynchronously: the local hub answers from this process's event loop. */
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env } }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
   });
 }

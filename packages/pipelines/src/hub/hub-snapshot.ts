@@ -29,13 +29,18 @@ export async function hubSnapshot(id: HubId, options: DownloadOptions = {}): Pro
   if (cached) return cached;
   if (options.local_files_only || !env.allowRemoteModels) {
     const why = options.local_files_only ? 'local_files_only is set' : 'remote models are off (HF_HUB_OFFLINE or env.allowRemoteModels = false)';
-    throw new ModelNotCachedError(`${id.repo} (revision ${revision}) is not in the cache ${cacheDir} and ${why}; expected a snapshot holding model.safetensors, tokenizer.json and a config: load it once online (or with huggingface-cli download ${id.repo})`);
+    throw new ModelNotCachedError(
+      `${id.repo} (revision ${revision}) is not in the cache ${cacheDir} and ${why}; expected a snapshot holding model.safetensors, tokenizer.json and a config: load it once online (or with huggingface-cli download ${id.repo})`,
+    );
   }
   const limits = downloadLimits(options, (message) => new ModelLoadError(message));
   const hub = hubAccess();
   const { commit, files } = await resolveCommit(id, revision, hub);
   const missing = missingRequired(files);
-  if (missing) throw new ModelLoadError(`expected ${id.repo} at ${commit.slice(0, 12)} to hold a crammedBERT model (model.safetensors, tokenizer.json, model_config.json or config.json); it has no ${missing} (files: ${[...files].slice(0, 20).join(', ') || 'none'})`);
+  if (missing)
+    throw new ModelLoadError(
+      `expected ${id.repo} at ${commit.slice(0, 12)} to hold a crammedBERT model (model.safetensors, tokenizer.json, model_config.json or config.json); it has no ${missing} (files: ${[...files].slice(0, 20).join(', ') || 'none'})`,
+    );
   const wanted = FETCHED_FILES.filter((file) => files.has(file));
   const afterMove = await usableSnapshot(repoDir, commit, id.repo, notify);
   if (afterMove) return publishSnapshot(repoDir, commit, [], [], revision === commit ? undefined : revision);
@@ -43,7 +48,13 @@ export async function hubSnapshot(id: HubId, options: DownloadOptions = {}): Pro
   const infos = await callHub(() => pathsInfo({ repo: { type: 'model', name: id.repo }, paths: wanted, revision: commit, ...hub.params }), id, revision, hub);
   const present: SnapshotFile[] = [];
   for (const file of wanted) present.push(await downloadBlob(id, commit, file, infos, repoDir, { limits, hub, notify }));
-  return publishSnapshot(repoDir, commit, present, FETCHED_FILES.filter((file) => !files.has(file)), revision === commit ? undefined : revision);
+  return publishSnapshot(
+    repoDir,
+    commit,
+    present,
+    FETCHED_FILES.filter((file) => !files.has(file)),
+    revision === commit ? undefined : revision,
+  );
 }
 
 async function usableSnapshot(repoDir: string, commit: string | undefined, name: string, notify: ProgressCallback): Promise<string | undefined> {
@@ -71,19 +82,28 @@ function hubAccess(): HubAccess {
   } catch {
     throw new ModelLoadError(`expected HF_ENDPOINT / env.remoteHost to be an http(s) URL, got '${printableUrl(endpoint)}'`);
   }
-  if (origin.protocol !== 'http:' && origin.protocol !== 'https:') throw new ModelLoadError(`expected HF_ENDPOINT / env.remoteHost to be an http(s) URL, got '${printableUrl(endpoint)}'`);
+  if (origin.protocol !== 'http:' && origin.protocol !== 'https:')
+    throw new ModelLoadError(`expected HF_ENDPOINT / env.remoteHost to be an http(s) URL, got '${printableUrl(endpoint)}'`);
   const token = hubToken();
-  if (token !== undefined && !token.startsWith('hf_')) throw new ModelLoadError("expected HF_TOKEN to be a hub access token (starting with 'hf_'), got another value (not printed)");
+  if (token !== undefined && !token.startsWith('hf_'))
+    throw new ModelLoadError("expected HF_TOKEN to be a hub access token (starting with 'hf_'), got another value (not printed)");
   const apiFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, { ...init, signal: AbortSignal.timeout(60_000) });
     const length = Number(response.headers.get('content-length') ?? 0);
     if (length > API_MAX_BYTES) {
       await response.body?.cancel();
-      throw new DownloadError(`the hub's answer from ${printableUrl(response.url)} declared ${length} bytes, more than the ${API_MAX_BYTES} an API answer may have`, printableUrl(response.url));
+      throw new DownloadError(
+        `the hub's answer from ${printableUrl(response.url)} declared ${length} bytes, more than the ${API_MAX_BYTES} an API answer may have`,
+        printableUrl(response.url),
+      );
     }
     return response;
   };
-  return { endpoint, params: { hubUrl: endpoint, accessToken: token, fetch: apiFetch }, authorization: token ? { authorization: `Bearer ${token}` } : undefined };
+  return {
+    endpoint,
+    params: { hubUrl: endpoint, accessToken: token, fetch: apiFetch },
+    authorization: token ? { authorization: `Bearer ${token}` } : undefined,
+  };
 }
 
 /** A hub call with its failures said in our terms: 404 is an unknown repository or revision (a HubIdError), anything else a ModelLoadError. */
@@ -94,11 +114,17 @@ async function callHub<T>(call: () => Promise<T>, id: HubId, revision: string, h
     if (error instanceof ModelLoadError) throw error;
     const status = (error as { statusCode?: number }).statusCode;
     const where = `${printableUrl(hub.endpoint)}`;
-    if (status === 404) throw new HubIdError(`expected the hub at ${where} to have the model repository ${id.repo} with revision ${revision}, got 404 (no such repository or revision)`);
-    if (status === 401 || status === 403) throw new ModelLoadError(`the hub at ${where} refused ${id.repo} (${status}): a private or gated repository needs HF_TOKEN with access to it`);
+    if (status === 404)
+      throw new HubIdError(
+        `expected the hub at ${where} to have the model repository ${id.repo} with revision ${revision}, got 404 (no such repository or revision)`,
+      );
+    if (status === 401 || status === 403)
+      throw new ModelLoadError(`the hub at ${where} refused ${id.repo} (${status}): a private or gated repository needs HF_TOKEN with access to it`);
     if (status !== undefined) throw new ModelLoadError(`expected the hub at ${where} to answer for ${id.repo}, got ${status}`);
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new ModelLoadError(`cannot reach the hub at ${where} for ${id.repo}: ${(error as Error).message}${cause ? ` (${cause})` : ''}; HF_HUB_OFFLINE=1 loads from the cache only`);
+    throw new ModelLoadError(
+      `cannot reach the hub at ${where} for ${id.repo}: ${(error as Error).message}${cause ? ` (${cause})` : ''}; HF_HUB_OFFLINE=1 loads from the cache only`,
+    );
   }
 }
 
@@ -138,7 +164,8 @@ async function downloadBlob(
   const expected = expectedBlob(id, file, infos);
   const url = new URL(`${hub.endpoint}/${id.repo}/resolve/${commit}/${file}`);
   const cap = downloadCap(file);
-  if (expected.size > cap) throw new DownloadError(`${file} of ${id.repo} is ${expected.size} bytes by the hub's paths-info, more than the ${cap} allowed for it`, printableUrl(url));
+  if (expected.size > cap)
+    throw new DownloadError(`${file} of ${id.repo} is ${expected.size} bytes by the hub's paths-info, more than the ${cap} allowed for it`, printableUrl(url));
   notify({ status: 'initiate', name, file });
   const target = blobFile(repoDir, expected.etag);
   if ((await followedKind(target)) === 'file') {
@@ -167,10 +194,21 @@ async function downloadBlob(
   return { file, etag: expected.etag };
 }
 
-function verify(got: { size: number; sha256: string; gitSha1: string | undefined; headers: Headers }, expected: ExpectedBlob, commit: string, what: string, url: string): void {
+function verify(
+  got: { size: number; sha256: string; gitSha1: string | undefined; headers: Headers },
+  expected: ExpectedBlob,
+  commit: string,
+  what: string,
+  url: string,
+): void {
   const served = got.headers.get('x-repo-commit');
-  if (served !== null && served !== commit) throw new DownloadError(`expected ${what} from commit ${commit.slice(0, 12)}, the hub served commit ${served.slice(0, 40)}`, url);
+  if (served !== null && served !== commit)
+    throw new DownloadError(`expected ${what} from commit ${commit.slice(0, 12)}, the hub served commit ${served.slice(0, 40)}`, url);
   if (got.size !== expected.size) throw new DownloadError(`expected ${what} to be ${expected.size} bytes (the hub's paths-info), got ${got.size}`, url);
   const actual = expected.digest.kind === 'sha256' ? got.sha256 : got.gitSha1;
-  if (actual !== expected.digest.value) throw new DownloadError(`expected ${what} to have the ${expected.digest.kind} ${expected.digest.value}, got ${actual ?? 'no declared length to hash with'}`, url);
+  if (actual !== expected.digest.value)
+    throw new DownloadError(
+      `expected ${what} to have the ${expected.digest.kind} ${expected.digest.value}, got ${actual ?? 'no declared length to hash with'}`,
+      url,
+    );
 }

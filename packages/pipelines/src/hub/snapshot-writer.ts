@@ -16,7 +16,13 @@ export interface SnapshotFile {
  * in one step (into an existing snapshot, e.g. one Python filled in part, each link is replaced
  * atomically), and only then `ref` pointed at the commit.
  */
-export async function publishSnapshot(repoDir: string, commit: string, present: readonly SnapshotFile[], missing: readonly string[], ref: string | undefined): Promise<string> {
+export async function publishSnapshot(
+  repoDir: string,
+  commit: string,
+  present: readonly SnapshotFile[],
+  missing: readonly string[],
+  ref: string | undefined,
+): Promise<string> {
   if (missing.length) await ensureFolder(join(repoDir, '.no_exist', commit), { what: 'hub cache' });
   for (const file of missing) await writeFileAtomic(noExistFile(repoDir, commit, file), '', { what: 'marker of a file the commit lacks' });
   const folder = snapshotFolder(repoDir, commit);
@@ -25,7 +31,8 @@ export async function publishSnapshot(repoDir: string, commit: string, present: 
   try {
     // The staging folder sits beside snapshots/<commit>, so the same relative link is right in both.
     for (const { file, etag } of present) await replaceWithLink(join(staging, file), blobLinkTarget(etag), LINK);
-    if (!(await renameFolderInto(staging, folder, { what: 'snapshot' }))) for (const { file, etag } of present) await replaceWithLink(join(folder, file), blobLinkTarget(etag), LINK);
+    if (!(await renameFolderInto(staging, folder, { what: 'snapshot' })))
+      for (const { file, etag } of present) await replaceWithLink(join(folder, file), blobLinkTarget(etag), LINK);
   } finally {
     await removePath(staging);
   }

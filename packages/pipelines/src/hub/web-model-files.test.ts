@@ -42,8 +42,14 @@ describe('fetchModelFiles (the page side of hub ids and URLs)', () => {
   it('fetches the files of a hub id with progress, checks them, keeps them in the cache, and reloads with no request', async () => {
     const events: ProgressInfo[] = [];
     const files = await fetchModelFiles('pbelcak/tiny-fff', { remoteHost: hub.endpoint, progress_callback: (e) => events.push(e) });
-    for (const [file, bytes] of folderFiles(PUBLISHED)) if (!file.endsWith('_24.json')) expect(Buffer.from(files.get(file)!).equals(Buffer.from(bytes))).toBe(true);
-    expect(events.find((e) => e.status === 'download' && e.file === 'model.safetensors')).toEqual({ status: 'download', name: 'pbelcak/tiny-fff', file: 'model.safetensors', host: hub.storage });
+    for (const [file, bytes] of folderFiles(PUBLISHED))
+      if (!file.endsWith('_24.json')) expect(Buffer.from(files.get(file)!).equals(Buffer.from(bytes))).toBe(true);
+    expect(events.find((e) => e.status === 'download' && e.file === 'model.safetensors')).toEqual({
+      status: 'download',
+      name: 'pbelcak/tiny-fff',
+      file: 'model.safetensors',
+      host: hub.storage,
+    });
     expect(events.some((e) => e.status === 'progress' && e.loaded === e.total && e.file === 'model.safetensors')).toBe(true);
     hub.requests.length = 0;
     const again = await fetchModelFiles('pbelcak/tiny-fff', { remoteHost: hub.endpoint, local_files_only: true });
@@ -52,7 +58,9 @@ describe('fetchModelFiles (the page side of hub ids and URLs)', () => {
   });
 
   it('refuses a model too large for the page before downloading it, bytes other than the hub says, and ids it cannot use', async () => {
-    await expect(fetchModelFiles('pbelcak/tiny-fff', { remoteHost: hub.endpoint, max_model_bytes: 1000 })).rejects.toThrow(/pbelcak\/tiny-fff is \d+ bytes, more than the 1000 bytes this page allows \(max_model_bytes\): too large to run here/);
+    await expect(fetchModelFiles('pbelcak/tiny-fff', { remoteHost: hub.endpoint, max_model_bytes: 1000 })).rejects.toThrow(
+      /pbelcak\/tiny-fff is \d+ bytes, more than the 1000 bytes this page allows \(max_model_bytes\): too large to run here/,
+    );
     expect(hub.requests.filter((r) => r.url.includes('/resolve/'))).toEqual([]);
     hub.faults.set(sha256(folderFiles(PUBLISHED).get('model.safetensors')!), 'changed');
     await expect(fetchModelFiles('pbelcak/tiny-fff', { remoteHost: hub.endpoint })).rejects.toThrow(DownloadError);

@@ -55,11 +55,13 @@ export async function fetchModelFiles(source: string | URL, options: WebModelSou
     }
     return cached;
   }
-  if (options.local_files_only) throw new ModelNotCachedError(`${name} is not in this page's cache and local_files_only is set; expected a model loaded once online`);
+  if (options.local_files_only)
+    throw new ModelNotCachedError(`${name} is not in this page's cache and local_files_only is set; expected a model loaded once online`);
   const plan = await planDownload(source, options);
   const total = plan.reduce((sum, { size }) => sum + (size ?? 0), 0);
   const cap = options.max_model_bytes ?? DEFAULT_MAX_MODEL_BYTES;
-  if (total > cap) throw new ModelLoadError(`${name} is ${sizeText(total)}, more than the ${sizeText(cap)} this page allows (max_model_bytes): too large to run here`);
+  if (total > cap)
+    throw new ModelLoadError(`${name} is ${sizeText(total)}, more than the ${sizeText(cap)} this page allows (max_model_bytes): too large to run here`);
   const files = new Map<string, Uint8Array>();
   let loadedTotal = 0;
   for (const planned of plan) {
@@ -124,7 +126,10 @@ async function fromCache(cache: Cache, keys: Map<string, string>): Promise<Map<s
 async function toCache(cache: Cache, keys: Map<string, string>, files: Map<string, Uint8Array>): Promise<void> {
   for (const [file, key] of keys) {
     const bytes = files.get(file);
-    await cache.put(key, bytes ? new Response(bytes as BlobPart, { headers: { 'content-length': String(bytes.length) } }) : new Response(null, { headers: { [ABSENT]: '1' } }));
+    await cache.put(
+      key,
+      bytes ? new Response(bytes as BlobPart, { headers: { 'content-length': String(bytes.length) } }) : new Response(null, { headers: { [ABSENT]: '1' } }),
+    );
   }
 }
 
@@ -139,19 +144,28 @@ async function planDownload(source: string | URL, options: WebModelSourceOptions
       return await request();
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404) throw new HubIdError(`expected the hub at ${printableUrl(hubUrl)} to have the model repository ${id.repo} with revision ${revision}, got 404`);
+      if (status === 404)
+        throw new HubIdError(`expected the hub at ${printableUrl(hubUrl)} to have the model repository ${id.repo} with revision ${revision}, got 404`);
       throw new ModelLoadError(`cannot get ${id.repo} from the hub at ${printableUrl(hubUrl)}: ${status ?? (error as Error).message}`);
     }
   };
-  const info = (await call(() => modelInfo({ name: id.repo, revision, hubUrl, additionalFields: ['sha', 'filePaths'] }))) as { sha?: unknown; filePaths?: unknown };
-  if (typeof info.sha !== 'string' || !COMMIT.test(info.sha) || !Array.isArray(info.filePaths)) throw new ModelLoadError(`expected the hub's model info for ${id.repo} to name a commit (sha) and its files`);
+  const info = (await call(() => modelInfo({ name: id.repo, revision, hubUrl, additionalFields: ['sha', 'filePaths'] }))) as {
+    sha?: unknown;
+    filePaths?: unknown;
+  };
+  if (typeof info.sha !== 'string' || !COMMIT.test(info.sha) || !Array.isArray(info.filePaths))
+    throw new ModelLoadError(`expected the hub's model info for ${id.repo} to name a commit (sha) and its files`);
   const commit = info.sha;
   const listed = new Set(info.filePaths.map(String));
   const missing = missingRequired(listed);
   if (missing) throw new ModelLoadError(`expected ${id.repo} at ${commit.slice(0, 12)} to hold a crammedBERT model; it has no ${missing}`);
   const wanted = FETCHED_FILES.filter((file) => listed.has(file));
   const infos = await call(() => pathsInfo({ repo: { type: 'model', name: id.repo }, paths: wanted, revision: commit, hubUrl }));
-  return wanted.map((file) => ({ file, url: new URL(`${hubUrl}/${id.repo}/resolve/${commit}/${file}`), ...expected(infos.find((entry) => entry.path === file)) }));
+  return wanted.map((file) => ({
+    file,
+    url: new URL(`${hubUrl}/${id.repo}/resolve/${commit}/${file}`),
+    ...expected(infos.find((entry) => entry.path === file)),
+  }));
 }
 
 function expected(info: PathInfo | undefined): Pick<PlannedFile, 'size' | 'digest'> {
@@ -161,7 +175,11 @@ function expected(info: PathInfo | undefined): Pick<PlannedFile, 'size' | 'diges
 }
 
 /** One file's bytes (undefined on 404), bounded by its declared length and the remaining cap, timed, checked against its digest. */
-async function fetchChecked(planned: PlannedFile, name: string, options: WebModelSourceOptions & { notify: ProgressCallback; cap: number }): Promise<Uint8Array | undefined> {
+async function fetchChecked(
+  planned: PlannedFile,
+  name: string,
+  options: WebModelSourceOptions & { notify: ProgressCallback; cap: number },
+): Promise<Uint8Array | undefined> {
   const { file, url } = planned;
   const where = printableUrl(url);
   const fail = (message: string) => new DownloadError(`download of ${where}: ${message}`, where);
@@ -204,7 +222,8 @@ async function fetchChecked(planned: PlannedFile, name: string, options: WebMode
     if (size !== undefined && loaded !== size) throw fail(`ended after ${loaded} of ${size} bytes`);
     const bytes = new Uint8Array(loaded);
     chunks.reduce((at, part) => (bytes.set(part, at), at + part.length), 0);
-    if (planned.digest && (await digestOf(bytes, planned.digest.algorithm)) !== planned.digest.value) throw fail(`expected the ${planned.digest.algorithm} ${planned.digest.value}, got other bytes`);
+    if (planned.digest && (await digestOf(bytes, planned.digest.algorithm)) !== planned.digest.value)
+      throw fail(`expected the ${planned.digest.algorithm} ${planned.digest.value}, got other bytes`);
     return bytes;
   } finally {
     clearTimeout(deadline);

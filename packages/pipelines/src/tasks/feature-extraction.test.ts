@@ -45,6 +45,8 @@ describe('feature-extraction', () => {
     cls.data.forEach((v, i) => expect(v).toBeCloseTo(tokens.data[i], 5));
     const unit = await extract(texts, { pooling: 'mean', normalize: true });
     for (const row of unit.tolist() as number[][]) expect(Math.hypot(...row)).toBeCloseTo(1, 5);
-    await expect(extract('a', { pooling: 'first' as 'cls' })).rejects.toThrow("pooling must be one of none, mean, cls, first_token, eos, last_token, got 'first'");
+    await expect(extract('a', { pooling: 'first' as 'cls' })).rejects.toThrow(
+      "pooling must be one of none, mean, cls, first_token, eos, last_token, got 'first'",
+    );
   });
 });

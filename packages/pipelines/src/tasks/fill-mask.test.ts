@@ -32,7 +32,12 @@ describe('fill-mask', () => {
   it("predicts the trained answer in transformers.js's fields, a flat list for one text with one mask", async () => {
     const candidates = (await onnx('The capital of France is [MASK].', { top_k: 4 })) as FillMaskCandidate[];
     expect(candidates).toHaveLength(4);
-    expect(candidates[0]).toEqual({ score: expect.any(Number), token: tokenizer.tokenToId('paris'), token_str: 'paris', sequence: 'the capital of france is paris.' });
+    expect(candidates[0]).toEqual({
+      score: expect.any(Number),
+      token: tokenizer.tokenToId('paris'),
+      token_str: 'paris',
+      sequence: 'the capital of france is paris.',
+    });
     expect(candidates[0].score).toBeGreaterThan(0.5);
     for (let i = 1; i < 4; i++) expect(candidates[i].score).toBeLessThanOrEqual(candidates[i - 1].score);
     expect(await onnx('The capital of France is [MASK].')).toHaveLength(5);
@@ -45,7 +50,9 @@ describe('fill-mask', () => {
     expect((batched[1] as FillMaskCandidate[][]).map((m) => m.length)).toEqual([3, 3]);
     for (let i = 0; i < texts.length; i++) {
       const alone = await onnx(texts[i], { top_k: 3 });
-      expect(JSON.stringify(alone, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) : v))).toBe(JSON.stringify(batched[i], (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) : v)));
+      expect(JSON.stringify(alone, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) : v))).toBe(
+        JSON.stringify(batched[i], (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) : v)),
+      );
     }
     const other = await tfjs(texts, { top_k: 3 });
     expect((other[0] as FillMaskCandidate[]).map((c) => c.token)).toEqual((batched[0] as FillMaskCandidate[]).map((c) => c.token));

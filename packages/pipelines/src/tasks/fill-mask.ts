@@ -45,7 +45,8 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
 
   constructor(parts: TextPipelineParts) {
     super(parts);
-    if (parts.runtime.config.num_labels !== null) throw new PipelineError('fill-mask needs a masked-language model; this one has a classification head (use text-classification)');
+    if (parts.runtime.config.num_labels !== null)
+      throw new PipelineError('fill-mask needs a masked-language model; this one has a classification head (use text-classification)');
     if (!parts.tokenizer.specialTokens.mask) throw new PipelineError('fill-mask needs a tokenizer with a mask token; this one has none');
     if (parts.defaults.top_k !== undefined) checkTopK(parts.defaults.top_k, false);
     const added = parts.tokenizer.json.added_tokens.filter((t) => t.special).map((t) => t.id);
@@ -64,7 +65,8 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
     const inputs = this.textList(texts);
     for (const text of inputs) {
       const foreign = OTHER_MASK_SPELLINGS.find((spelling) => spelling !== mask.token && text.includes(spelling));
-      if (foreign) throw new PipelineError(`"${excerpt(text)}" writes the mask as ${foreign}, but this model's mask token is ${mask.token}: write ${mask.token}`);
+      if (foreign)
+        throw new PipelineError(`"${excerpt(text)}" writes the mask as ${foreign}, but this model's mask token is ${mask.token}: write ${mask.token}`);
     }
     const results = await this.batched(inputs, truncation, async (batch, encoded) => {
       const positions = encoded.inputIds.map((ids, i) => {
@@ -73,12 +75,18 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
         if (encoded.fullLengths[i] > encoded.lengths[i]) {
           // Truncated: a mask cut off would silently get no answer.
           const asked = this.tokenizer.encode(batch[i]).ids.filter((id) => id === mask.id).length;
-          if (asked > found.length) throw new PipelineError(`${asked - found.length} of ${asked} ${mask.token} in "${excerpt(batch[i])}" lie beyond the model's window of ${encoded.lengths[i]} tokens`);
+          if (asked > found.length)
+            throw new PipelineError(
+              `${asked - found.length} of ${asked} ${mask.token} in "${excerpt(batch[i])}" lie beyond the model's window of ${encoded.lengths[i]} tokens`,
+            );
         }
         return found;
       });
       const width = encoded.inputIds[0].length;
-      const logits = await this.model.maskedLogits(encoded, positions.flatMap((list, i) => list.map((s) => i * width + s)));
+      const logits = await this.model.maskedLogits(
+        encoded,
+        positions.flatMap((list, i) => list.map((s) => i * width + s)),
+      );
       let row = 0;
       return positions.map((list, i): FillMaskResult => {
         const perMask = list.map((s) => {
@@ -87,7 +95,12 @@ export class FillMaskPipeline extends TextPipeline<[texts: string | readonly str
           return topIndices(probs, k, this.specialIds).map((id) => {
             const filled = encoded.inputIds[i].slice(0, encoded.lengths[i]);
             filled[s] = id;
-            return { score: probs[id], token: id, token_str: this.tokenizer.decode([id]), sequence: this.tokenizer.decode(filled, { skipSpecialTokens: true }) };
+            return {
+              score: probs[id],
+              token: id,
+              token_str: this.tokenizer.decode([id]),
+              sequence: this.tokenizer.decode(filled, { skipSpecialTokens: true }),
+            };
           });
         });
         return perMask.length === 1 ? perMask[0] : perMask;

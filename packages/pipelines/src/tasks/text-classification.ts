@@ -35,15 +35,20 @@ export const TEXT_CLASSIFICATION_OPTIONS: OptionTable<TextClassificationOptions>
  * transformers.js: with `top_k` 1 a flat list, one best label per input; otherwise a list
  * of labels for one input, one list per input for an array.
  */
-export class TextClassificationPipeline extends TextPipeline<[texts: ClassificationInput | readonly ClassificationInput[], options?: TextClassificationOptions], LabelScore[] | LabelScore[][]> {
+export class TextClassificationPipeline extends TextPipeline<
+  [texts: ClassificationInput | readonly ClassificationInput[], options?: TextClassificationOptions],
+  LabelScore[] | LabelScore[][]
+> {
   private readonly labels: readonly string[];
 
   constructor(parts: TextPipelineParts) {
     super(parts);
     const numLabels = parts.runtime.config.num_labels;
-    if (numLabels === null) throw new PipelineError('text-classification needs a classification head; this model is a masked-language model (num_labels is null)');
+    if (numLabels === null)
+      throw new PipelineError('text-classification needs a classification head; this model is a masked-language model (num_labels is null)');
     if (parts.defaults.top_k !== undefined) checkTopK(parts.defaults.top_k, true);
-    if (parts.id2label && parts.id2label.length !== numLabels) throw new PipelineError(`expected ${numLabels} label names for this head, got ${parts.id2label.length} (${parts.id2label.join(', ')})`);
+    if (parts.id2label && parts.id2label.length !== numLabels)
+      throw new PipelineError(`expected ${numLabels} label names for this head, got ${parts.id2label.length} (${parts.id2label.join(', ')})`);
     this.labels = parts.id2label ?? Array.from({ length: numLabels }, (_, i) => (numLabels === 1 ? 'score' : `LABEL_${i}`));
   }
 
@@ -68,7 +73,8 @@ export class TextClassificationPipeline extends TextPipeline<[texts: Classificat
 
 function toTextInput(input: ClassificationInput): TextInput {
   if (typeof input === 'string') return input;
-  if (input !== null && typeof input === 'object' && typeof input.text === 'string' && typeof input.text_pair === 'string') return [input.text, input.text_pair];
+  if (input !== null && typeof input === 'object' && typeof input.text === 'string' && typeof input.text_pair === 'string')
+    return [input.text, input.text_pair];
   const keys = input !== null && typeof input === 'object' && !Array.isArray(input) ? ` with keys ${Object.keys(input).join(', ') || 'none'}` : '';
   throw new PipelineError(`expected a text or { text, text_pair } of strings, got ${describeValue(input)}${keys}`);
 }

@@ -36,7 +36,11 @@ export function commitOf(files: Map<string, Uint8Array>): string {
 
 /** A folder's files as one commit's contents. */
 export function folderFiles(dir: string): Map<string, Uint8Array> {
-  return new Map(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => [e.name, new Uint8Array(readFileSync(join(dir, e.name)))]));
+  return new Map(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [e.name, new Uint8Array(readFileSync(join(dir, e.name)))]),
+  );
 }
 
 /**
@@ -97,14 +101,25 @@ export class LocalHub {
     if (parts[1] === 'api' && parts[2] === 'models' && parts[5] === 'revision' && req.method === 'GET') {
       const found = this.files(`${parts[3]}/${parts[4]}`, parts[6]);
       if (!found) return json(res, 404, { error: 'Repository or revision not found' }, { 'x-error-code': 'RevisionNotFound' });
-      return json(res, 200, { _id: 'x', id: `${parts[3]}/${parts[4]}`, sha: found.commit, siblings: [...found.files.keys()].map((rfilename) => ({ rfilename })), private: false, lastModified: '2023-11-20T00:00:00.000Z' });
+      return json(res, 200, {
+        _id: 'x',
+        id: `${parts[3]}/${parts[4]}`,
+        sha: found.commit,
+        siblings: [...found.files.keys()].map((rfilename) => ({ rfilename })),
+        private: false,
+        lastModified: '2023-11-20T00:00:00.000Z',
+      });
     }
     if (parts[1] === 'api' && parts[2] === 'models' && parts[5] === 'paths-info' && req.method === 'POST') {
       const found = this.files(`${parts[3]}/${parts[4]}`, parts[6]);
       if (!found) return json(res, 404, { error: 'Revision not found' });
       return void readBody(req).then((body) => {
         const paths = (JSON.parse(body) as { paths: string[] }).paths;
-        json(res, 200, paths.filter((p) => found.files.has(p)).map((path) => pathInfo(path, found.files.get(path)!)));
+        json(
+          res,
+          200,
+          paths.filter((p) => found.files.has(p)).map((path) => pathInfo(path, found.files.get(path)!)),
+        );
       });
     }
     if (parts[3] === 'resolve') {
@@ -116,7 +131,15 @@ export class LocalHub {
       if (LFS_FILES.has(file)) {
         const oid = sha256(bytes);
         const location = `${this.storage}/blobs/${oid}?X-Amz-Signature=signed-secret`;
-        return void res.writeHead(302, { ...headers, location, etag: `"${gitOid(new TextEncoder().encode(`lfs ${oid}`))}"`, 'x-linked-etag': `"${oid}"`, 'x-linked-size': bytes.length }).end();
+        return void res
+          .writeHead(302, {
+            ...headers,
+            location,
+            etag: `"${gitOid(new TextEncoder().encode(`lfs ${oid}`))}"`,
+            'x-linked-etag': `"${oid}"`,
+            'x-linked-size': bytes.length,
+          })
+          .end();
       }
       return void res.writeHead(200, { ...headers, etag: `"${gitOid(bytes)}"`, 'content-length': bytes.length }).end(bytes);
     }
@@ -128,7 +151,10 @@ export class LocalHub {
     this.requests.push({ host: 'storage', method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
     const url = new URL(req.url ?? '/', 'http://storage');
     const oid = url.pathname.split('/')[2];
-    const bytes = [...this.repos.values()].flatMap((r) => [...r.commits.values()]).flatMap((files) => [...files.values()]).find((b) => sha256(b) === oid);
+    const bytes = [...this.repos.values()]
+      .flatMap((r) => [...r.commits.values()])
+      .flatMap((files) => [...files.values()])
+      .find((b) => sha256(b) === oid);
     if (!bytes || url.searchParams.get('X-Amz-Signature') !== 'signed-secret') return void res.writeHead(403).end();
     const fault = this.faults.get(oid);
     if (fault === 'error') return void res.writeHead(500).end('storage failure');

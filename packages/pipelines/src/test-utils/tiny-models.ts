@@ -39,11 +39,15 @@ function overfit(model: CrammedBertModel): void {
   const optimizer = tf.train.adam(0.01);
   model.train();
   for (let step = 0; step < 60; step++) {
-    const loss = optimizer.minimize(() => {
-      const hidden = model.hiddenStates(inputIds);
-      const row = tf.slice(tf.reshape(hidden, [-1, 32]), [target, 0], [1, 32]) as Tensor2D;
-      return tf.losses.softmaxCrossEntropy(labels, model.decode(row)) as tf.Scalar;
-    }, true, model.trainableVariables());
+    const loss = optimizer.minimize(
+      () => {
+        const hidden = model.hiddenStates(inputIds);
+        const row = tf.slice(tf.reshape(hidden, [-1, 32]), [target, 0], [1, 32]) as Tensor2D;
+        return tf.losses.softmaxCrossEntropy(labels, model.decode(row)) as tf.Scalar;
+      },
+      true,
+      model.trainableVariables(),
+    );
     loss?.dispose();
   }
   model.eval();

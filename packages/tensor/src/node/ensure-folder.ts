@@ -48,7 +48,9 @@ export async function ensureWritableFolder(path: string, options: FolderOptions)
 /** The entries of the folder `path` other than `ignore` (a lock file, say), sorted; none when it does not exist. */
 export function folderEntries(path: string, ignore: readonly string[] = []): string[] {
   try {
-    return readdirSync(path).filter((name) => !ignore.includes(name)).sort();
+    return readdirSync(path)
+      .filter((name) => !ignore.includes(name))
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw failFromErrno(error, path, 'list the folder', fileLayerFailure(path));

@@ -49,7 +49,7 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
 /** Words for a failed system call, for messages: `permission denied (EACCES)`. */
 export function describeErrno(error: unknown): string {
   const { code, message } = error as NodeJS.ErrnoException;
-  const words = code ? Object.hasOwn(ERRNO_WORDS, code) ? ERRNO_WORDS[code] : message : String(message ?? error);
+  const words = code ? (Object.hasOwn(ERRNO_WORDS, code) ? ERRNO_WORDS[code] : message) : String(message ?? error);
   return code ? `${words} (${code})` : words;
 }
 

@@ -11,7 +11,8 @@ export interface FolderManifest {
 
 /** Checks a parsed manifest's shape; reason 'io' names what is wrong. */
 export function parseManifest(path: string, value: unknown): FolderManifest {
-  const bad = (why: string): FileLayerError => new FileLayerError(path, 'io', `${path}: is not a folder manifest (${why}); expected {kind, files: {name: {size, sha256}}}`);
+  const bad = (why: string): FileLayerError =>
+    new FileLayerError(path, 'io', `${path}: is not a folder manifest (${why}); expected {kind, files: {name: {size, sha256}}}`);
   if (typeof value !== 'object' || value === null) throw bad('not an object');
   const { kind, files } = value as Partial<FolderManifest>;
   if (typeof kind !== 'string') throw bad('kind is not a string');
@@ -19,7 +20,8 @@ export function parseManifest(path: string, value: unknown): FolderManifest {
   const checked: FolderManifest['files'] = Object.create(null);
   for (const [name, entry] of Object.entries(files)) {
     const { size, sha256 } = (entry ?? {}) as { size?: unknown; sha256?: unknown };
-    if (!Number.isSafeInteger(size) || (size as number) < 0 || typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw bad(`the entry of ${name} is not {size, sha256}`);
+    if (!Number.isSafeInteger(size) || (size as number) < 0 || typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
+      throw bad(`the entry of ${name} is not {size, sha256}`);
     checked[name] = { size: size as number, sha256 };
   }
   return { kind, files: checked };
@@ -32,7 +34,11 @@ export function parseManifest(path: string, value: unknown): FolderManifest {
 export function checkMemberName(folder: string, name: string): string[] {
   const segments = name.split('/');
   if (name === FOLDER_MANIFEST_FILE || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
-    throw new FileLayerError(folder, 'io', `${folder}: '${name}' is not a file name for a folder written as a unit (expected a relative path without '.', '..' or empty parts, and not ${FOLDER_MANIFEST_FILE})`);
+    throw new FileLayerError(
+      folder,
+      'io',
+      `${folder}: '${name}' is not a file name for a folder written as a unit (expected a relative path without '.', '..' or empty parts, and not ${FOLDER_MANIFEST_FILE})`,
+    );
   }
   return segments;
 }

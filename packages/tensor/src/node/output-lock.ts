@@ -43,7 +43,8 @@ function describeHolder(holder: LockHolder): string {
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.startedAt === 'string' && typeof value.command === 'string') return value as LockHolder;
+    if (Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.startedAt === 'string' && typeof value.command === 'string')
+      return value as LockHolder;
   } catch {
     // falls through: not a lock this code wrote
   }
@@ -86,7 +87,12 @@ export class OutputLock {
     assertOrdinaryFileSystem(dir, 'output folder');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, LOCK_FILE);
-    const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: process.argv.slice(1).join(' ').slice(0, 200) };
+    const holder: LockHolder = {
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      command: process.argv.slice(1).join(' ').slice(0, 200),
+    };
     const contents = `${JSON.stringify(holder)}\n`;
     // Two rounds: a stale lock taken over in the first is free in the second, unless
     // another run took it in between, which then holds it.
@@ -107,7 +113,11 @@ export class OutputLock {
       return new OutputLock(path, contents);
     }
     const current = readOrUndefined(path);
-    throw new OutputLockedError(path, current === undefined ? undefined : parseHolder(current), 'another run took the output folder while a stale lock was being replaced');
+    throw new OutputLockedError(
+      path,
+      current === undefined ? undefined : parseHolder(current),
+      'another run took the output folder while a stale lock was being replaced',
+    );
   }
 
   /** Removes a lock whose holder is known to be dead; throws OutputLockedError for any other. */
@@ -115,9 +125,20 @@ export class OutputLock {
     const text = readOrUndefined(path);
     if (text === undefined) return;
     const holder = parseHolder(text);
-    if (!holder) throw new OutputLockedError(path, undefined, `exists but does not name a holder (expected the JSON a ufbert run writes); remove it if no run uses this folder`);
-    if (holder.host !== hostname()) throw new OutputLockedError(path, holder, `the output folder is locked by ${describeHolder(holder)}, another host; remove the lock file if that run has ended`);
-    if (holder.pid === process.pid || isRunning(holder.pid)) throw new OutputLockedError(path, holder, `the output folder is in use by ${describeHolder(holder)}; wait for it to finish or choose another folder`);
+    if (!holder)
+      throw new OutputLockedError(
+        path,
+        undefined,
+        `exists but does not name a holder (expected the JSON a ufbert run writes); remove it if no run uses this folder`,
+      );
+    if (holder.host !== hostname())
+      throw new OutputLockedError(
+        path,
+        holder,
+        `the output folder is locked by ${describeHolder(holder)}, another host; remove the lock file if that run has ended`,
+      );
+    if (holder.pid === process.pid || isRunning(holder.pid))
+      throw new OutputLockedError(path, holder, `the output folder is in use by ${describeHolder(holder)}; wait for it to finish or choose another folder`);
     // Two runs may find the same stale lock; the mutex lets one remove it, and only if it
     // is still the lock that was found stale, not a live one written meanwhile.
     const mutex = `${path}.takeover`;
@@ -125,7 +146,8 @@ export class OutputLock {
     try {
       fd = openSync(mutex, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new OutputLockedError(path, holder, `another run is taking over the stale lock of ${describeHolder(holder)}; if none is, remove ${mutex}`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new OutputLockedError(path, holder, `another run is taking over the stale lock of ${describeHolder(holder)}; if none is, remove ${mutex}`);
       throw error;
     }
     try {

@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
 
 async function refusal(promise: Promise<unknown>): Promise<FileLayerError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FileLayerError);
   return error as FileLayerError;
 }
@@ -61,12 +64,14 @@ describe('readBytes, readText, readJson', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('say what is missing or malformed, through the caller\'s typed error when given', async () => {
+  it("say what is missing or malformed, through the caller's typed error when given", async () => {
     const missing = await refusal(readText(join(dir, 'nope.txt'), { what: 'corpus file', maxBytes: 10 }));
     expect(missing.reason).toBe('missing');
     expect(missing.message).toMatch(/nope\.txt: cannot open the corpus file: no such file or folder \(ENOENT\)$/);
     writeFileSync(join(dir, 'bad.json'), '{');
-    expect((await refusal(readJson(join(dir, 'bad.json'), { what: 'config', maxBytes: 10 }))).message).toMatch(/bad\.json: is not valid JSON \(expected a config\)/);
+    expect((await refusal(readJson(join(dir, 'bad.json'), { what: 'config', maxBytes: 10 }))).message).toMatch(
+      /bad\.json: is not valid JSON \(expected a config\)/,
+    );
     class ConfigProblem extends Error {}
     await expect(readText(dir, { what: 'config', maxBytes: 10, fail: (m) => new ConfigProblem(m) })).rejects.toThrow(ConfigProblem);
   });

@@ -47,7 +47,12 @@ function readSlices(path: string, options: ReadFileOptions, each: (slice: Uint8A
 /** readBytes without waiting: for the few callers that must stay synchronous (a lock taken at startup). */
 export function readBytesSync(path: string, options: ReadFileOptions): Uint8Array {
   let whole = new Uint8Array(0);
-  const done = readSlices(path, options, () => undefined, (size) => (whole = new Uint8Array(size)));
+  const done = readSlices(
+    path,
+    options,
+    () => undefined,
+    (size) => (whole = new Uint8Array(size)),
+  );
   return done === whole.length ? whole : whole.subarray(0, done);
 }
 

@@ -99,7 +99,11 @@ export async function readFolderSnapshot(folder: string, names: readonly string[
       lastReason = 'missing';
     }
     if (Date.now() > deadline) {
-      throw new FileLayerError(folder, lastReason, `${folder}: the ${options.what ?? 'folder'} kept changing while it was read (${tries + 1} tries); expected its files to match its manifest`);
+      throw new FileLayerError(
+        folder,
+        lastReason,
+        `${folder}: the ${options.what ?? 'folder'} kept changing while it was read (${tries + 1} tries); expected its files to match its manifest`,
+      );
     }
     // Short waits first (a swap takes microseconds), longer ones if a writer keeps at it.
     await new Promise((resolve) => setTimeout(resolve, Math.min(50, tries)));

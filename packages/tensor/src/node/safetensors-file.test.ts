@@ -35,7 +35,9 @@ describe('safetensors from anything but a regular file', () => {
   });
 
   it('says what is wrong with a missing file, a folder and a symbolic link loop, as a SafetensorsError', async () => {
-    expect((await rejection(join(dir, 'missing.safetensors'))).message).toMatch(/missing\.safetensors: cannot open the safetensors file: no such file or folder \(ENOENT\)$/);
+    expect((await rejection(join(dir, 'missing.safetensors'))).message).toMatch(
+      /missing\.safetensors: cannot open the safetensors file: no such file or folder \(ENOENT\)$/,
+    );
     expect((await rejection(dir)).message).toMatch(/: is a folder, expected a regular safetensors file$/);
     const loop = join(dir, 'loop');
     symlinkSync(loop, loop);

@@ -1,5 +1,15 @@
 import { closeSync, readSync } from 'node:fs';
-import { type ByteSource, type ReadSafetensorsOptions, readAllTensors, type SafeTensor, type Safetensors, SafetensorsError, type SafetensorsFile, safetensorsChunks, safetensorsFromSource } from '../safetensors.js';
+import {
+  type ByteSource,
+  type ReadSafetensorsOptions,
+  readAllTensors,
+  type SafeTensor,
+  type Safetensors,
+  SafetensorsError,
+  type SafetensorsFile,
+  safetensorsChunks,
+  safetensorsFromSource,
+} from '../safetensors.js';
 import { openRegularFile } from './regular-file.js';
 import { writeFileAtomic, type WriteFileOptions } from './write-file.js';
 

@@ -15,7 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs `run`, which must fail with reason 'special-filesystem', and returns how long it took. */
 async function refusedWithin(run: () => unknown): Promise<number> {
   const started = performance.now();
-  const error = await Promise.resolve().then(run).then(() => undefined, (e: unknown) => e);
+  const error = await Promise.resolve()
+    .then(run)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(FileLayerError);
   expect((error as FileLayerError).reason).toBe('special-filesystem');
   return performance.now() - started;
@@ -47,6 +52,8 @@ describe('procfs, sysfs and /dev are refused before any mkdir', () => {
     expect(() => assertOrdinaryFileSystem(join(dir, 'a', 'b'))).not.toThrow();
     await ensureFolder(join(dir, 'a', 'b'), { what: 'output folder' });
     expect(existsSync(join(dir, 'a', 'b'))).toBe(true);
-    expect(() => assertOrdinaryFileSystem('/proc/x', 'output folder')).toThrow(/^\/proc\/x: the output folder is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/);
+    expect(() => assertOrdinaryFileSystem('/proc/x', 'output folder')).toThrow(
+      /^\/proc\/x: the output folder is on procfs \(at \/proc\), a virtual file system; choose a folder on a disk$/,
+    );
   });
 });

@@ -20,7 +20,22 @@ const VIRTUAL_MAGIC: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** The same file systems by the type name /proc/self/mountinfo gives them, plus devtmpfs. */
-const VIRTUAL_TYPES = new Set(['proc', 'sysfs', 'cgroup', 'cgroup2', 'debugfs', 'tracefs', 'securityfs', 'devpts', 'bpf', 'pstore', 'devtmpfs', 'configfs', 'fusectl', 'mqueue']);
+const VIRTUAL_TYPES = new Set([
+  'proc',
+  'sysfs',
+  'cgroup',
+  'cgroup2',
+  'debugfs',
+  'tracefs',
+  'securityfs',
+  'devpts',
+  'bpf',
+  'pstore',
+  'devtmpfs',
+  'configfs',
+  'fusectl',
+  'mqueue',
+]);
 
 /** `/dev` is a devtmpfs on a host but a plain tmpfs in a container: refused by place, whatever its type. */
 const DEVICE_FOLDER = '/dev';

@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modeOf = (path: string): number => statSync(path).mode & 0o7777;
 
 describe('writeFileAtomic', () => {
-  it('replaces a relative symbolic link by the file, leaving its target and the target\'s mode untouched', async () => {
+  it("replaces a relative symbolic link by the file, leaving its target and the target's mode untouched", async () => {
     const cache = join(dir, 'model', 'onnx-cache');
     mkdirSync(cache, { recursive: true });
     const outside = join(dir, 'precious.txt');
@@ -87,7 +87,9 @@ describe('a write killed halfway', () => {
   it('leaves a temporary that the next write in the folder removes', async () => {
     const folder = mkdtempSync(join(dir, 'killed-'));
     const target = join(folder, 'model.onnx');
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'src', 'node', 'test-utils', 'killed-write.mjs'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'src', 'node', 'test-utils', 'killed-write.mjs'), target], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => createInterface({ input: child.stdout }).once('line', () => resolve()));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');

@@ -16,7 +16,10 @@ const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode
 const LIMITS = { maxBytes: 1 << 20 };
 
 async function refusal(promise: Promise<unknown>): Promise<FileLayerError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FileLayerError);
   return error as FileLayerError;
 }
@@ -52,7 +55,9 @@ describe('writeFolderAtomic', () => {
     await writeFolderAtomic(folder, { 'config.json': 'classifier' }, { kind: 'classifier' });
     const error = await refusal(writeFolderAtomic(folder, { 'model.onnx': 'x' }, { kind: 'onnx-export' }));
     expect(error.reason).toBe('exists');
-    expect(error.message).toBe(`${folder}: holds a folder of kind 'classifier', expected nothing or a 'onnx-export' folder; choose another folder or pass overwrite (it is moved aside)`);
+    expect(error.message).toBe(
+      `${folder}: holds a folder of kind 'classifier', expected nothing or a 'onnx-export' folder; choose another folder or pass overwrite (it is moved aside)`,
+    );
     expect(readFileSync(join(folder, 'config.json'), 'utf8')).toBe('classifier');
 
     const { movedAside } = await writeFolderAtomic(folder, { 'model.onnx': 'x' }, { kind: 'onnx-export', overwrite: true });
@@ -70,7 +75,9 @@ describe('writeFolderAtomic', () => {
 
   it('refuses names that would leave the folder', async () => {
     for (const name of ['../escape', 'a/../../b', '/abs', FOLDER_MANIFEST_FILE, 'a//b']) {
-      await expect(writeFolderAtomic(join(dir, 'names'), { [name]: 'x' }, { kind: 'model' })).rejects.toThrow(/is not a file name for a folder written as a unit/);
+      await expect(writeFolderAtomic(join(dir, 'names'), { [name]: 'x' }, { kind: 'model' })).rejects.toThrow(
+        /is not a file name for a folder written as a unit/,
+      );
     }
     expect(existsSync(join(dir, 'escape'))).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('names'))).toEqual([]);

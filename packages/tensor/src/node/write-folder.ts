@@ -49,7 +49,10 @@ async function fillFolder(temporary: string, files: Record<string, Uint8Array | 
 async function kindOfFolder(path: string): Promise<string | undefined> {
   if (pathKind(join(path, FOLDER_MANIFEST_FILE)) !== 'file') return listFolder(path).length === 0 ? '' : undefined;
   try {
-    return parseManifest(join(path, FOLDER_MANIFEST_FILE), await readJson(join(path, FOLDER_MANIFEST_FILE), { what: 'folder manifest', maxBytes: FILE_LIMITS.manifest })).kind;
+    return parseManifest(
+      join(path, FOLDER_MANIFEST_FILE),
+      await readJson(join(path, FOLDER_MANIFEST_FILE), { what: 'folder manifest', maxBytes: FILE_LIMITS.manifest }),
+    ).kind;
   } catch {
     return undefined;
   }
@@ -64,10 +67,18 @@ async function planReplacement(path: string, options: WriteFolderOptions): Promi
     if (existing === '' || existing === options.kind) return 'replace';
     if (options.overwrite) return 'aside';
     const what = existing === undefined ? 'a folder without a ufbert manifest' : `a folder of kind '${existing}'`;
-    throw new FileLayerError(path, 'exists', `${path}: holds ${what}, expected nothing or a '${options.kind}' folder; choose another folder or pass overwrite (it is moved aside)`);
+    throw new FileLayerError(
+      path,
+      'exists',
+      `${path}: holds ${what}, expected nothing or a '${options.kind}' folder; choose another folder or pass overwrite (it is moved aside)`,
+    );
   }
   if (options.overwrite) return 'aside';
-  throw new FileLayerError(path, kind === 'link' ? 'link' : 'exists', `${path}: is a ${kind === 'link' ? 'symbolic link' : kind}, expected nothing or a '${options.kind}' folder; pass overwrite to move it aside`);
+  throw new FileLayerError(
+    path,
+    kind === 'link' ? 'link' : 'exists',
+    `${path}: is a ${kind === 'link' ? 'symbolic link' : kind}, expected nothing or a '${options.kind}' folder; pass overwrite to move it aside`,
+  );
 }
 
 /** Puts the complete folder `temporary` at `path`, moving what stood there out of the way first. */

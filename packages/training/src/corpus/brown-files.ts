@@ -31,6 +31,8 @@ export function readBrown(directory = brownCorpusDirectory()): CorpusDocument[] 
   return files.map((name) => ({
     source: 'brown',
     id: name,
-    text: brownSentences(readTextSync(join(directory, name), { what: 'Brown corpus file', maxBytes: FILE_LIMITS.text, fail })).map(brownSentence).join('\n'),
+    text: brownSentences(readTextSync(join(directory, name), { what: 'Brown corpus file', maxBytes: FILE_LIMITS.text, fail }))
+      .map(brownSentence)
+      .join('\n'),
   }));
 }

@@ -26,7 +26,9 @@ describe('the Brown corpus reader', () => {
   it('turns tagged sentences into plain text', () => {
     const [first] = readBrown();
     const lines = first.text.split('\n');
-    expect(lines[0]).toBe(`The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced "no evidence" that any irregularities took place.`);
+    expect(lines[0]).toBe(
+      `The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced "no evidence" that any irregularities took place.`,
+    );
     expect(lines[1]).toBe(
       'The jury further said in term-end presentments that the City Executive Committee, which had over-all charge of the election, "deserves the praise and thanks of the City of Atlanta" for the manner in which the election was conducted.',
     );

@@ -13,7 +13,9 @@ describe('readSotu', () => {
   });
 
   it('holds the known text', () => {
-    expect(addresses[0].text.startsWith('Fellow-Citizens of the Senate and House of Representatives: In meeting you again I feel much satisfaction')).toBe(true);
+    expect(addresses[0].text.startsWith('Fellow-Citizens of the Senate and House of Representatives: In meeting you again I feel much satisfaction')).toBe(
+      true,
+    );
     const lincoln = addresses.find((a) => a.id === '1862-abraham-lincoln')!;
     expect(lincoln.text).toContain('We shall nobly save or meanly lose the last best hope of earth.');
     const roosevelt = addresses.find((a) => a.id === '1941-franklin-d-roosevelt')!;

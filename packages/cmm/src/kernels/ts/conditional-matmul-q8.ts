@@ -36,7 +36,13 @@ export const conditionalMatmulTsQ8: ConditionalMatmulKernel = {
   prepare: (weights, shape) => new TsQ8Prepared({ ...shape }, quantizeConditional(weights, shape)),
   prepareQuantized(tables, shape) {
     checkQuantizedWeights(tables, shape);
-    const copy = { wIn: tables.wIn.slice(), wInScale: tables.wInScale.slice(), bIn: tables.bIn.slice(), wOutT: tables.wOutT.slice(), wOutScale: tables.wOutScale.slice() };
+    const copy = {
+      wIn: tables.wIn.slice(),
+      wInScale: tables.wInScale.slice(),
+      bIn: tables.bIn.slice(),
+      wOutT: tables.wOutT.slice(),
+      wOutScale: tables.wOutScale.slice(),
+    };
     return new TsQ8Prepared({ ...shape }, copy);
   },
   run(prepared, x, batch, options = {}) {

@@ -35,7 +35,17 @@ function epilogue(s: number, j: number, bias: Float32Array | undefined, gelu: bo
   return gelu ? geluFast(Math.fround(s)) : s;
 }
 
-function single(a: Float32Array, b: Float32Array, c: Float32Array, i: number, j: number, n: number, depth: number, bias: Float32Array | undefined, gelu: boolean): void {
+function single(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  i: number,
+  j: number,
+  n: number,
+  depth: number,
+  bias: Float32Array | undefined,
+  gelu: boolean,
+): void {
   const ai = i * depth;
   const bj = j * depth;
   let s = 0;
@@ -43,14 +53,31 @@ function single(a: Float32Array, b: Float32Array, c: Float32Array, i: number, j:
   c[i * n + j] = epilogue(s, j, bias, gelu);
 }
 
-function tile4x2(a: Float32Array, b: Float32Array, c: Float32Array, i: number, j: number, n: number, depth: number, bias: Float32Array | undefined, gelu: boolean): void {
+function tile4x2(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  i: number,
+  j: number,
+  n: number,
+  depth: number,
+  bias: Float32Array | undefined,
+  gelu: boolean,
+): void {
   const a0 = i * depth;
   const a1 = a0 + depth;
   const a2 = a1 + depth;
   const a3 = a2 + depth;
   const b0 = j * depth;
   const b1 = b0 + depth;
-  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c10 = 0,
+    c11 = 0,
+    c20 = 0,
+    c21 = 0,
+    c30 = 0,
+    c31 = 0;
   for (let k = 0; k < depth; k++) {
     const x0 = b[b0 + k];
     const x1 = b[b1 + k];

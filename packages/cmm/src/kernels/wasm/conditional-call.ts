@@ -74,7 +74,13 @@ export interface ConditionalShares {
  * walk): x copied in, the batch split across the thread pool from `minConditionalBatch`
  * tokens (the prepared instance's threads), y copied out, the visited nodes read back if asked for.
  */
-export function runConditionalCall(p: CallLayout & ConditionalShares, slot: string, x: Float32Array, batch: number, options: ConditionalRunOptions): ConditionalResult {
+export function runConditionalCall(
+  p: CallLayout & ConditionalShares,
+  slot: string,
+  x: Float32Array,
+  batch: number,
+  options: ConditionalRunOptions,
+): ConditionalResult {
   const { inputSize: h, outputSize: o } = p.shape;
   checkBatch('x', x, batch, h);
   if (options.out) outputArray(options.out, batch, o, false);

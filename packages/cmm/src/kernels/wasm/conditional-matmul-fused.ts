@@ -52,7 +52,22 @@ class WasmConditionalPrepared extends PreparedBase<ConditionalShape> implements 
   }
 
   runShare(at: CallBuffers, b0: number, b1: number): void {
-    this.runtime.exports.conditionalTokens(this.wIn, this.bIn, this.wOutT, this.hv, this.ov, this.shape.trees, this.shape.depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch);
+    this.runtime.exports.conditionalTokens(
+      this.wIn,
+      this.bIn,
+      this.wOutT,
+      this.hv,
+      this.ov,
+      this.shape.trees,
+      this.shape.depth,
+      at.x,
+      at.y,
+      at.nodes,
+      at.logits,
+      b0,
+      b1,
+      at.scratch,
+    );
   }
 
   protected override release(): void {

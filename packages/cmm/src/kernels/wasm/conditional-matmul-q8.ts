@@ -53,7 +53,26 @@ class WasmQ8Prepared extends PreparedBase<ConditionalShape> implements CallLayou
   runShare(at: CallBuffers, b0: number, b1: number): void {
     const [wIn, wScale, rowSum, bIn, wOutT, oScale] = this.tables;
     const { trees, depth } = this.shape;
-    this.runtime.exports.conditionalTokensQ8(wIn, wScale, rowSum, bIn, wOutT, oScale, this.hb, this.ob, trees, depth, at.x, at.y, at.nodes, at.logits, b0, b1, at.scratch, this.useRelaxedDot);
+    this.runtime.exports.conditionalTokensQ8(
+      wIn,
+      wScale,
+      rowSum,
+      bIn,
+      wOutT,
+      oScale,
+      this.hb,
+      this.ob,
+      trees,
+      depth,
+      at.x,
+      at.y,
+      at.nodes,
+      at.logits,
+      b0,
+      b1,
+      at.scratch,
+      this.useRelaxedDot,
+    );
   }
 
   protected override release(): void {

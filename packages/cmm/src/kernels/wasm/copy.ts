@@ -6,7 +6,15 @@
 export const padded = (width: number): number => Math.ceil(width / 4) * 4;
 
 /** view[at + r * stride + j] = src[srcRow(r) * width + j], zero for width <= j < stride. */
-export function writeRows(view: Float32Array, at: number, src: Float32Array, rows: number, width: number, stride: number, srcRow?: (r: number) => number): void {
+export function writeRows(
+  view: Float32Array,
+  at: number,
+  src: Float32Array,
+  rows: number,
+  width: number,
+  stride: number,
+  srcRow?: (r: number) => number,
+): void {
   if (stride === width && !srcRow) {
     view.set(src.length === rows * width ? src : src.subarray(0, rows * width), at);
     return;

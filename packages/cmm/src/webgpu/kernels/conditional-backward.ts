@@ -47,7 +47,11 @@ export const conditionalBackwardWebGpu: WebGpuConditionalBackwardKernel = {
       });
       return [outputs.dx, outputs.dWIn, outputs.dbIn, outputs.dWOut];
     }).then(([dx, dWIn, dbIn, dWOut]) => {
-      const gradients = { dWIn: new Float32Array(dWIn, 0, neurons * h), dbIn: new Float32Array(dbIn, 0, neurons), dWOut: new Float32Array(dWOut, 0, o * neurons) };
+      const gradients = {
+        dWIn: new Float32Array(dWIn, 0, neurons * h),
+        dbIn: new Float32Array(dbIn, 0, neurons),
+        dWOut: new Float32Array(dWOut, 0, o * neurons),
+      };
       if (accumulateInto) addVisited(accumulateInto, gradients, visited, h, o, neurons);
       return { dx: new Float32Array(dx, 0, batch * h), ...(accumulateInto ?? gradients), neurons: visited };
     });

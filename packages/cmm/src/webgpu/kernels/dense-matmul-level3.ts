@@ -38,7 +38,11 @@ export const denseMatmulWebGpuLevel3: WebGpuDenseMatmulKernel = {
         const a = job.upload('x', x);
         const b = weights['dense_in.weight'];
         job.recorder.run(first, { a, b, bias, c: hidden });
-        job.recorder.run(matmulTransposedProgram({ rows: batch, cols: o, inner: m, biasGelu: 'none' }, limits), { a: hidden, b: weights['dense_out.weight'], c: y });
+        job.recorder.run(matmulTransposedProgram({ rows: batch, cols: o, inner: m, biasGelu: 'none' }, limits), {
+          a: hidden,
+          b: weights['dense_out.weight'],
+          c: y,
+        });
       }
       return [y];
     }).then(([y]) => ({ y: copyInto(out, y) }));

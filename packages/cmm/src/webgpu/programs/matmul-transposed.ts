@@ -23,7 +23,9 @@ export function matmulTransposedProgram(o: MatmulTransposedOptions, limits: GPUS
   const grid: [number, number, number] = [Math.ceil(o.cols / TILE), Math.ceil(o.rows / TILE), 1];
   const max = limits.maxComputeWorkgroupsPerDimension;
   if (grid[0] > max || grid[1] > max) {
-    throw new WebGpuLimitError(`matmulTransposed of [${o.rows}, ${o.inner}] x [${o.cols}, ${o.inner}]^T needs a ${grid[0]} x ${grid[1]} grid; maxComputeWorkgroupsPerDimension is ${max}`);
+    throw new WebGpuLimitError(
+      `matmulTransposed of [${o.rows}, ${o.inner}] x [${o.cols}, ${o.inner}]^T needs a ${grid[0]} x ${grid[1]} grid; maxComputeWorkgroupsPerDimension is ${max}`,
+    );
   }
   const epilogue = o.biasGelu === 'none' ? 'v' : o.biasGelu === 'gelu' ? 'gelu(v)' : 'gelu(v + bias[col])';
   return {
