@@ -19,7 +19,6 @@ import { chooseRuntime, type Runtime } from './device.js';
 import type { DownloadOptions } from './hub/download-options.js';
 import { modelFolder } from './hub/model-name.js';
 import { resolveDtype, type DtypeChoice } from './dtype.js';
-import { ModelLoadError } from './errors.js';
 import type { LoadedModel } from './loaded-model.js';
 import { bytesReader, type ModelBytes, type ModelSource } from './model-bytes.js';
 import { checkRuntimeOptions, loadModelParts, type OnnxEdge, type RuntimeOptionOwners, type TfjsChoice } from './model-loader.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '@ufbert/tensor';
 import { ONNX_CACHE_DIR, trainWordPiece } from '@ufbert/crammed-bert';
 import { saveTokenizer } from '@ufbert/crammed-bert/node';
-import { OnnxInferenceRuntime } from '@ufbert/onnx/node';
+import type { OnnxInferenceRuntime } from '@ufbert/onnx/node';
 import { pipeline } from './pipeline.js';
 import { PipelineError } from './errors.js';
 import type { FillMaskCandidate } from './tasks/fill-mask.js';

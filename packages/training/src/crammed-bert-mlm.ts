@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readSafetensorsFile, writeFileAtomic } from '@ufbert/tensor/node';
 import { tf, toFloat32, type Tensor2D, type RngState } from '@ufbert/tensor';
-import { CrammedBertModel, MODEL_FILE, modelFolderFiles } from '@ufbert/crammed-bert';
+import { type CrammedBertModel, MODEL_FILE, modelFolderFiles } from '@ufbert/crammed-bert';
 import { TrainingContractError } from './errors.js';
 import { sparseCrossEntropy, type MaskedLanguageModel, type MlmBatchTensors } from './model.js';
 

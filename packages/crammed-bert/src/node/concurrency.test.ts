@@ -12,7 +12,6 @@ import { CrammedBertModel } from '../model.js';
 import { tinyConfig } from '../test-utils/tiny.js';
 import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { loadModel } from './load-model.js';
-import { saveModel } from './save-model.js';
 
 const work = mkdtempSync(join(tmpdir(), 'crammed-bert-concurrency-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

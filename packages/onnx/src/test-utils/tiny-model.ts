@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { CrammedBertModel, createConfig, trainWordPiece, type TextTokenizer } from '@ufbert/crammed-bert';
 import { saveModel } from '@ufbert/crammed-bert/node';
 

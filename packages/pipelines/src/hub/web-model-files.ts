@@ -221,7 +221,11 @@ async function fetchChecked(
     }
     if (size !== undefined && loaded !== size) throw fail(`ended after ${loaded} of ${size} bytes`);
     const bytes = new Uint8Array(loaded);
-    chunks.reduce((at, part) => (bytes.set(part, at), at + part.length), 0);
+    let at = 0;
+    for (const part of chunks) {
+      bytes.set(part, at);
+      at += part.length;
+    }
     if (planned.digest && (await digestOf(bytes, planned.digest.algorithm)) !== planned.digest.value)
       throw fail(`expected the ${planned.digest.algorithm} ${planned.digest.value}, got other bytes`);
     return bytes;

@@ -100,8 +100,11 @@ export class LocalHub {
     const parts = url.pathname.split('/').map(decodeURIComponent);
     if (parts[1] === 'api' && parts[2] === 'models' && parts[5] === 'revision' && req.method === 'GET') {
       const found = this.files(`${parts[3]}/${parts[4]}`, parts[6]);
-      if (!found) return json(res, 404, { error: 'Repository or revision not found' }, { 'x-error-code': 'RevisionNotFound' });
-      return json(res, 200, {
+      if (!found) {
+        json(res, 404, { error: 'Repository or revision not found' }, { 'x-error-code': 'RevisionNotFound' });
+        return;
+      }
+      json(res, 200, {
         _id: 'x',
         id: `${parts[3]}/${parts[4]}`,
         sha: found.commit,
@@ -109,10 +112,14 @@ export class LocalHub {
         private: false,
         lastModified: '2023-11-20T00:00:00.000Z',
       });
+      return;
     }
     if (parts[1] === 'api' && parts[2] === 'models' && parts[5] === 'paths-info' && req.method === 'POST') {
       const found = this.files(`${parts[3]}/${parts[4]}`, parts[6]);
-      if (!found) return json(res, 404, { error: 'Revision not found' });
+      if (!found) {
+        json(res, 404, { error: 'Revision not found' });
+        return;
+      }
       return void readBody(req).then((body) => {
         const paths = (JSON.parse(body) as { paths: string[] }).paths;
         json(
