@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setBackend } from '@ufbert/tensor';
+import { readFolderSnapshot } from '@ufbert/tensor/node';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { loadModelConfig } from '@ufbert/crammed-bert/node';
 import { tinyModelFolder, tokenizer } from '../test-utils/tiny-model.js';
 import { exportTransformersJsFolder } from './transformers-js-folder.js';
@@ -84,3 +89,45 @@ describe("transformers.js's fill-mask on our export", () => {
     }
   });
 });
+
+describe('a folder export killed halfway (kill -9)', () => {
+  it('leaves the earlier export whole, never its new onnx/model.onnx beside the old config.json, and the next export cleans up', async () => {
+    const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+    ensureBuilt(packageRoot);
+    const out = join(work, 'killed-folder');
+    await exportTransformersJsFolder(checkpoint, out, { fffDenseLevels: 1 });
+    const before = await snapshotOf(out);
+    // The second export dies (SIGKILL) at each rename into the folder's place: first the old folder's move aside, then the new one's move in.
+    for (const at of [1, 2]) {
+      const script = `
+        import fs from 'node:fs';
+        import { syncBuiltinESMExports } from 'node:module';
+        const { exportTransformersJsFolder } = await import('@ufbert/onnx/node');
+        const [checkpoint, out, at] = process.argv.slice(1);
+        const rename = fs.renameSync;
+        let seen = 0;
+        fs.renameSync = (from, to) => ((from === out || to === out) && ++seen === Number(at) ? process.kill(process.pid, 'SIGKILL') : rename(from, to));
+        syncBuiltinESMExports();
+        await exportTransformersJsFolder(checkpoint, out, { fffDenseLevels: 2 });
+      `;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, checkpoint, out, String(at)], {
+        cwd: packageRoot,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(child.signal, child.stderr).toBe('SIGKILL');
+      // Read as a loader reads it: the same files, byte for byte, checked against the manifest (the old folder put back if it was moved aside).
+      expect(await snapshotOf(out)).toEqual(before);
+    }
+    await exportTransformersJsFolder(checkpoint, out, { fffDenseLevels: 2 });
+    expect(await snapshotOf(out)).not.toEqual(before);
+    expect((await readdir(work)).filter((name) => name.startsWith('.killed-folder.'))).toEqual([]);
+  }, 300_000);
+});
+
+/** Every file of an exported folder, read as one snapshot checked against its manifest. */
+async function snapshotOf(folder: string): Promise<Record<string, string>> {
+  const names = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'];
+  const { files } = await readFolderSnapshot(folder, names, { maxBytes: 1 << 30, optional: names });
+  return Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, createHash('sha256').update(bytes).digest('hex')]));
+}

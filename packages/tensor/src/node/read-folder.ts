@@ -4,7 +4,7 @@ import { FILE_LIMITS } from './file-limits.js';
 import { checkMemberName, type FolderManifest, FOLDER_MANIFEST_FILE, parseManifest } from './folder-manifest.js';
 import { pathKind } from './path-kind.js';
 import { readBytes, readJson, sha256Bytes } from './read-file.js';
-import { hasTemporaryOf } from './temporary-names.js';
+import { hasTemporaryOf, restoreInterruptedSwaps } from './temporary-names.js';
 
 export interface ReadFolderOptions {
   /** The largest size accepted for each name (bytes; see FILE_LIMITS), or one limit for all. */
@@ -86,6 +86,8 @@ export async function readFolderSnapshot(folder: string, names: readonly string[
   const deadline = Date.now() + (options.patienceMs ?? 10_000);
   let lastReason: FileLayerReason = 'io';
   for (let tries = 0; ; tries++) {
+    // A swap killed between its two renames left the name missing: its old folder is put back first.
+    if (pathKind(folder) === 'missing') restoreInterruptedSwaps(dirname(folder));
     const kind = pathKind(folder);
     if (kind === 'missing' && !swapUnderWay(folder)) throw new FileLayerError(folder, 'missing', `${folder}: no such ${options.what ?? 'folder'}`);
     if (kind !== 'missing') {

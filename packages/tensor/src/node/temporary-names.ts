@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -37,12 +37,51 @@ export function hasTemporaryOf(folder: string, name: string): boolean {
   }
 }
 
+/** Whether nothing at all stands at `path` (not even a dangling link). */
+function nothingAt(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * Puts back the folders of swaps killed between their two renames: the old folder had been
+ * moved to its `old` temporary and the new one not yet moved in, so the name is missing. The
+ * write did not complete, so the old folder is what stands there again (never neither).
+ * Returns the names restored.
+ */
+export function restoreInterruptedSwaps(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const restored: string[] = [];
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (!match || match[2] !== 'old' || isRunning(Number(match[3])) || !nothingAt(join(folder, match[1]))) continue;
+    try {
+      renameSync(join(folder, entry), join(folder, match[1]));
+      restored.push(match[1]);
+    } catch {
+      // Another process restored it (or wrote the name) first: nothing to put back.
+    }
+  }
+  return restored;
+}
+
 /**
  * Removes the temporaries in `folder` whose writer no longer runs (a write killed halfway
  * leaves its temporary file or folder behind); returns what was removed. Temporaries of
- * live processes are left alone: they are writes under way.
+ * live processes are left alone: they are writes under way. A swap killed halfway is put
+ * back first (`restoreInterruptedSwaps`), so its old folder is restored, not removed.
  */
 export function removeStaleTemporaries(folder: string): string[] {
+  restoreInterruptedSwaps(folder);
   let entries: string[];
   try {
     entries = readdirSync(folder);

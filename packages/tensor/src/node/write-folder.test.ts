@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '@ufbert/test-utils/built-package';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLayerError } from './file-layer-error.js';
 import { FOLDER_MANIFEST_FILE } from './folder-manifest.js';
@@ -90,6 +92,40 @@ describe('writeFolderAtomic', () => {
     writeFileSync(join(leftover, 'model.safetensors'), 'half');
     await writeFolderAtomic(join(dir, 'killed'), { 'config.json': '{}' }, { kind: 'model' });
     expect(existsSync(leftover)).toBe(false);
+  });
+
+  it('a replace killed between its two renames leaves the old folder, put back by the next read or write, never no folder at all', async () => {
+    // The swap moves the old folder to a hidden sibling, then the new one in: SIGKILL at the second rename.
+    const script = `
+      import fs from 'node:fs';
+      import { syncBuiltinESMExports } from 'node:module';
+      const { writeFolderAtomic } = await import(process.argv[1]);
+      const path = process.argv[2];
+      await writeFolderAtomic(path, { 'config.json': '{"v":1}' }, { kind: 'model' });
+      const rename = fs.renameSync;
+      fs.renameSync = (from, to) => (to === path ? process.kill(process.pid, 'SIGKILL') : rename(from, to));
+      syncBuiltinESMExports();
+      await writeFolderAtomic(path, { 'config.json': '{"v":2}' }, { kind: 'model' });
+    `;
+    // The child runs the built layer (Node 20 runs no TypeScript).
+    ensureBuilt(fileURLToPath(new URL('../..', import.meta.url)));
+    const layer = new URL('../../dist/node/index.js', import.meta.url).href;
+    for (const next of ['read', 'write'] as const) {
+      const folder = join(dir, `interrupted-${next}`);
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, layer, folder], { encoding: 'utf8' });
+      expect(child.signal, child.stderr).toBe('SIGKILL');
+      expect(existsSync(folder)).toBe(false);
+      if (next === 'read') {
+        const snapshot = await readFolderSnapshot(folder, ['config.json'], LIMITS);
+        expect(text(snapshot.files['config.json'])).toBe('{"v":1}');
+      } else {
+        await writeFolderAtomic(join(dir, 'interrupted-neighbour'), { 'config.json': '{}' }, { kind: 'model' });
+        expect(readFileSync(join(folder, 'config.json'), 'utf8')).toBe('{"v":1}');
+      }
+      expect(readdirSync(dir).filter((name) => name.startsWith(`.interrupted-${next}.`))).toEqual(
+        next === 'read' ? [expect.stringContaining('.ufbert-tmp-')] : [],
+      );
+    }
   });
 });
 
