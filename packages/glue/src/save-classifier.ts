@@ -1,5 +1,7 @@
 import { saveModel } from '@ufbert/crammed-bert/node';
 import type { CrammedBertModel, TextTokenizer } from '@ufbert/crammed-bert';
+import { assertOrdinaryFileSystem } from '@ufbert/tensor/node';
+import { GlueError } from './errors.js';
 import type { TaskDefinition } from './task-definition.js';
 
 /**
@@ -10,6 +12,8 @@ import type { TaskDefinition } from './task-definition.js';
  * `ufbert classify` name its classes. An existing folder of another kind is refused.
  */
 export async function saveClassifier(model: CrammedBertModel, tokenizer: TextTokenizer, task: TaskDefinition, dir: string): Promise<void> {
+  // Checked first, as a GlueError: a folder under /proc or /sys is no place for a classifier (a recursive mkdir there never returns).
+  assertOrdinaryFileSystem(dir, 'classifier folder', (message) => new GlueError(message));
   const labels = task.labels.length ? task.labels : ['score'];
   await saveModel(model, dir, { tokenizer, labels, huggingFaceConfig: { task: task.name }, kind: 'ufbert-classifier' });
 }
