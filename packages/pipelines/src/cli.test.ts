@@ -179,7 +179,8 @@ describe('ufbert CLI (built dist/cli.js)', () => {
   it("prints each command's own help (its options only) and answers a misused command with that help", () => {
     const routes = run('routes', '--help');
     expect(routes.status).toBe(0);
-    expect(routes.stdout).toMatch(/^usage: ufbert routes --model DIR /);
+    expect(routes.stdout).toMatch(/^usage: ufbert routes --model MODEL /);
+    expect(routes.stdout).toMatch(/\n {2}--revision REV +a hub id/);
     expect(routes.stdout).toMatch(/\n {2}--device D +tfjs: cpu, wasm, webgpu or auto\n/);
     expect(routes.stdout).not.toContain('--top-k');
     const exported = run('export', '-h');
