@@ -20,7 +20,10 @@ export function stdoutPrinter(stream: NodeJS.WritableStream = process.stdout): (
     closed = true;
   });
   return (line) => {
-    if (closed) throw new OutputClosedError('stdout was closed by its reader; the run stopped');
+    // The 'error' event waits for the event loop, which a long computation may not turn for minutes (tfjs's cpu
+    // backend resolves its promises as microtasks); a write that met the closed pipe has already made the stream
+    // unwritable, so that is checked too.
+    if (closed || !stream.writable) throw new OutputClosedError('stdout was closed by its reader; the run stopped');
     stream.write(`${line}\n`);
   };
 }
