@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileLayerError, type FileLayerReason } from './file-layer-error.js';
 import { FILE_LIMITS } from './file-limits.js';
@@ -43,8 +44,19 @@ async function readManifest(folder: string): Promise<FolderManifest | undefined>
   }
 }
 
+/** The folder's identity (device and inode), undefined when nothing is there: a swap puts another folder in its place. */
+function identityOf(folder: string): string | undefined {
+  try {
+    const stats = statSync(folder);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One attempt: the manifest, then each file, each checked against the manifest's size and digest. */
 async function attempt(folder: string, names: readonly string[], options: ReadFolderOptions): Promise<FolderSnapshot> {
+  const identity = identityOf(folder);
   const manifest = await readManifest(folder);
   const optional = new Set(options.optional ?? []);
   const files: Record<string, Uint8Array> = {};
@@ -68,6 +80,9 @@ async function attempt(folder: string, names: readonly string[], options: ReadFo
     if (entry && (bytes.length !== entry.size || sha256Bytes(bytes) !== entry.sha256)) throw new RacedWrite();
     files[name] = bytes;
   }
+  // No manifest to check the files against: they are one version only if the folder read is the one that stood there
+  // throughout (a folder swapped away mid-read also reads as "no manifest, no files").
+  if (!manifest && (identity === undefined || identityOf(folder) !== identity)) throw new RacedWrite();
   return { ...(manifest ? { manifest } : {}), files };
 }
 
